@@ -1,0 +1,85 @@
+/**
+ * Headless audit: `npm run audit -- --spec examples/demo-audit.json --out DIR`.
+ *
+ * Runs the same engine as the app, in this process, and writes results.json, report.html and
+ * report.pdf into DIR; progress goes to stderr. Exit codes: 0 done, 1 the audit failed,
+ * 2 bad arguments or spec, 130 cancelled (Ctrl-C).
+ */
+import { mkdir } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import { readFileSync } from 'node:fs'
+import { initBackend, backendDescription } from '../engine/backend/select-backend'
+import { resourcesDir } from '../engine/data/resources-dir'
+import { runAudit } from '../engine/jobs/run-audit'
+import { buildReportHtml } from '../engine/report/report-html'
+import { writeFileAtomic, writeJsonAtomic } from '../engine/workspace/atomic-write'
+import { RunStore } from '../engine/workspace/run-store'
+import { defaultWorkspaceRoot, ensureWorkspace } from '../engine/workspace/workspace-root'
+import { htmlToPdf } from '../report/pdf-chromium'
+import { parseCliArgs, UsageError, USAGE } from './cli-args'
+import { createProgressPrinter } from './progress-printer'
+import { readSpecFile } from './read-spec'
+
+function appVersion(): string {
+  const pkg = JSON.parse(readFileSync(join(resourcesDir(), '..', 'package.json'), 'utf8')) as { version: string }
+  return pkg.version
+}
+
+async function main(argv: string[]): Promise<number> {
+  let args
+  try {
+    args = parseCliArgs(argv)
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error
+    process.stderr.write((error.message ? `error: ${error.message}\n\n` : '') + USAGE + '\n')
+    return error.message ? 2 : 0
+  }
+  let spec
+  try {
+    spec = await readSpecFile(args.spec)
+  } catch (error) {
+    process.stderr.write(`error: ${(error as Error).message}\n`)
+    return 2
+  }
+  const outDir = resolve(args.out)
+  await mkdir(outDir, { recursive: true })
+  const workspace = await ensureWorkspace(args.workspace ?? defaultWorkspaceRoot())
+  await initBackend()
+  const version = appVersion()
+  const controller = new AbortController()
+  process.once('SIGINT', () => {
+    process.stderr.write('\ncancelling (finishing the current batch)…\n')
+    controller.abort()
+  })
+  const runId = new RunStore(workspace.root).newRunId(spec.name)
+  let record
+  try {
+    record = await runAudit(spec, {
+      jobId: `cli-${runId}`,
+      runId,
+      workspaceRoot: workspace.root,
+      backend: backendDescription(),
+      appVersion: version,
+      emit: createProgressPrinter(),
+      signal: controller.signal
+    })
+  } catch {
+    return controller.signal.aborted ? 130 : 1
+  }
+  await writeJsonAtomic(join(outDir, 'results.json'), record)
+  const html = buildReportHtml(record, { appVersion: version, generatedAt: new Date() })
+  await writeFileAtomic(join(outDir, 'report.html'), html)
+  if (args.pdf) await htmlToPdf(html, join(outDir, 'report.pdf'))
+  process.stderr.write(`wrote ${outDir}/results.json, report.html${args.pdf ? ', report.pdf' : ''} (run ${runId} in ${workspace.root})\n`)
+  for (const cell of record.results?.transfer ?? [])
+    process.stdout.write(`${cell.surrogate} -> ${cell.target}: ${(cell.successRate * 100).toFixed(1)} % (${cell.fooled}/${cell.attacked})\n`)
+  return 0
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error) => {
+    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`)
+    process.exit(1)
+  }
+)

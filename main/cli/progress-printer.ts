@@ -1,0 +1,49 @@
+/** Prints job events on stderr: one line per epoch and task, a live bar when stderr is a terminal. */
+import { assertNever, type JobEvent, type TaskInfo } from '../contract/job-events'
+
+export function createProgressPrinter(stream: NodeJS.WriteStream = process.stderr): (event: JobEvent) => void {
+  const labels = new Map<string, string>()
+  const live = stream.isTTY === true
+  let lastLine = 0
+  const bar = (value: number) => '#'.repeat(Math.round(value * 20)).padEnd(20, '.')
+  const line = (text: string) => {
+    if (live) stream.write('\r\x1b[2K')
+    stream.write(text + '\n')
+  }
+  return (event) => {
+    switch (event.kind) {
+      case 'started':
+        event.tasks.forEach((t: TaskInfo) => labels.set(t.id, t.label))
+        line(`run ${event.runId} on ${event.backend}: ${event.tasks.length} tasks`)
+        break
+      case 'task-progress': {
+        const text = `[${bar(event.value)}] ${(event.value * 100).toFixed(0).padStart(3)} % ${labels.get(event.taskId)}: ${event.detail}`
+        if (live) stream.write('\r\x1b[2K' + text.slice(0, (stream.columns ?? 120) - 1))
+        else if (Date.now() - lastLine > 5000 || event.value >= 1) {
+          lastLine = Date.now()
+          stream.write(text + '\n')
+        }
+        break
+      }
+      case 'epoch': {
+        const m = event.metrics
+        line(`  ${event.model} epoch ${m.epoch}: loss ${m.loss.toFixed(4)}, train ${(m.trainAccuracy * 100).toFixed(1)} %, test ${(m.testAccuracy * 100).toFixed(1)} %, lr ${m.lr}, ${m.seconds.toFixed(1)} s`)
+        break
+      }
+      case 'task-done':
+        line(`done: ${labels.get(event.taskId)} (${event.seconds.toFixed(1)} s)`)
+        break
+      case 'completed':
+        line('audit completed')
+        break
+      case 'failed':
+        line(`audit failed: ${event.message}`)
+        break
+      case 'cancelled':
+        line('audit cancelled')
+        break
+      default:
+        assertNever(event)
+    }
+  }
+}

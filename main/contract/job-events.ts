@@ -1,0 +1,46 @@
+/**
+ * Job events: what the engine tells the UI while an audit runs.
+ *
+ * Progress is a union keyed by `kind`; every job ends with exactly one terminal event
+ * (`completed` | `failed` | `cancelled`). `value` fields are in 0–1 for progress bars.
+ */
+import { z } from 'zod'
+
+/** One unit of work inside an audit, shown as one progress bar. */
+export const TaskKind = z.enum(['train', 'evaluate', 'attack', 'report'])
+export type TaskKind = z.infer<typeof TaskKind>
+
+export const TaskInfo = z.object({ id: z.string(), kind: TaskKind, label: z.string() })
+export type TaskInfo = z.infer<typeof TaskInfo>
+
+export const EpochMetrics = z.object({
+  epoch: z.number().int(),
+  loss: z.number(),
+  trainAccuracy: z.number(),
+  testAccuracy: z.number(),
+  lr: z.number(),
+  seconds: z.number()
+})
+export type EpochMetrics = z.infer<typeof EpochMetrics>
+
+const base = { jobId: z.string() }
+export const JobEvent = z.discriminatedUnion('kind', [
+  z.object({ ...base, kind: z.literal('started'), runId: z.string(), tasks: z.array(TaskInfo), backend: z.string() }),
+  z.object({ ...base, kind: z.literal('task-progress'), taskId: z.string(), value: z.number(), detail: z.string() }),
+  z.object({ ...base, kind: z.literal('epoch'), taskId: z.string(), model: z.string(), metrics: EpochMetrics }),
+  z.object({ ...base, kind: z.literal('task-done'), taskId: z.string(), seconds: z.number() }),
+  z.object({ ...base, kind: z.literal('completed'), runId: z.string() }),
+  z.object({ ...base, kind: z.literal('failed'), runId: z.string().optional(), message: z.string() }),
+  z.object({ ...base, kind: z.literal('cancelled'), runId: z.string().optional() })
+])
+export type JobEvent = z.infer<typeof JobEvent>
+export type JobEventKind = JobEvent['kind']
+
+export function isTerminal(event: JobEvent): boolean {
+  return event.kind === 'completed' || event.kind === 'failed' || event.kind === 'cancelled'
+}
+
+/** Compile-time exhaustiveness check for `switch (event.kind)`. */
+export function assertNever(value: never): never {
+  throw new Error(`Unhandled case: ${JSON.stringify(value)}`)
+}

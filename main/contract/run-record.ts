@@ -1,0 +1,76 @@
+/**
+ * What the workspace stores about one audit run: `runs/<id>/run.json`.
+ *
+ * A run is written when it starts (status `running`) and rewritten atomically at the end. A run
+ * still `running` when no engine owns it was cut short (crash, kill) and is shown as `interrupted`.
+ */
+import { z } from 'zod'
+import { AuditSpec } from './audit-spec'
+import { EpochMetrics } from './job-events'
+
+export const RunStatus = z.enum(['running', 'completed', 'failed', 'cancelled', 'interrupted'])
+export type RunStatus = z.infer<typeof RunStatus>
+
+export const ModelResult = z.object({
+  name: z.string(),
+  role: z.enum(['surrogate', 'target']),
+  arch: z.string(),
+  params: z.number().int(),
+  /** Natural accuracy on the full test split used by the run. */
+  accuracy: z.number(),
+  /** sha256 of the weights, as in the model manifest. */
+  hash: z.string(),
+  epochs: z.array(EpochMetrics),
+  trainSeconds: z.number()
+})
+export type ModelResult = z.infer<typeof ModelResult>
+
+/** Success rate of one surrogate's adversarial examples on one target. */
+export const TransferCell = z.object({
+  surrogate: z.string(),
+  target: z.string(),
+  /** Fraction of attacked examples the target misclassifies. */
+  successRate: z.number(),
+  fooled: z.number().int(),
+  /** Denominator: examples every target (and the surrogate) classified correctly. */
+  attacked: z.number().int()
+})
+export type TransferCell = z.infer<typeof TransferCell>
+
+export const AuditResults = z.object({
+  models: z.array(ModelResult),
+  transfer: z.array(TransferCell),
+  /** Surrogate's own success rate on its examples (white-box), per surrogate. */
+  whiteBox: z.array(z.object({ surrogate: z.string(), successRate: z.number() })),
+  /** How many test images were candidates and how many every model classified correctly. */
+  evaluated: z.object({ candidates: z.number().int(), allCorrect: z.number().int(), attacked: z.number().int() }),
+  attackSeconds: z.number()
+})
+export type AuditResults = z.infer<typeof AuditResults>
+
+export const RunRecord = z.object({
+  id: z.string(),
+  name: z.string(),
+  status: RunStatus,
+  createdAt: z.string(),
+  finishedAt: z.string().optional(),
+  spec: AuditSpec,
+  seed: z.number().int(),
+  backend: z.string(),
+  versions: z.record(z.string(), z.string()),
+  dataset: z.object({ name: z.string(), train: z.number().int(), test: z.number().int(), shape: z.array(z.number().int()) }),
+  timings: z.record(z.string(), z.number()),
+  results: AuditResults.optional(),
+  error: z.string().optional()
+})
+export type RunRecord = z.infer<typeof RunRecord>
+
+/** One line of the run list. Unreadable runs are listed too, with the reason, so nothing vanishes silently. */
+export const RunSummary = z.object({
+  id: z.string(),
+  name: z.string(),
+  status: RunStatus.or(z.literal('unreadable')),
+  createdAt: z.string(),
+  problem: z.string().optional()
+})
+export type RunSummary = z.infer<typeof RunSummary>

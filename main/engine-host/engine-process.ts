@@ -1,0 +1,65 @@
+/**
+ * Entry of the engine process: an Electron utility process (messages on `process.parentPort`) or
+ * a Node child process (messages on `process.send`). It initialises the tensor backend, then runs
+ * one audit at a time; a `cancel` aborts the running audit within one batch.
+ */
+import { initBackend, backendDescription } from '../engine/backend/select-backend'
+import type { JobEvent } from '../contract/job-events'
+import { runAudit } from '../engine/jobs/run-audit'
+import type { FromEngine, ToEngine } from './engine-protocol'
+
+interface ParentPort {
+  on(event: 'message', listener: (message: { data: ToEngine }) => void): void
+  postMessage(message: FromEngine): void
+}
+
+const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort
+
+function post(message: FromEngine): void {
+  if (parentPort) parentPort.postMessage(message)
+  else process.send?.(message)
+}
+
+let running: { jobId: string; controller: AbortController } | undefined
+
+async function handle(message: ToEngine): Promise<void> {
+  if (message.type === 'cancel') {
+    if (running?.jobId === message.jobId) running.controller.abort()
+    return
+  }
+  const emit = (event: JobEvent) => post({ type: 'event', event })
+  if (running) {
+    emit({ jobId: message.jobId, kind: 'failed', message: 'Another audit is running in the engine. Wait for it or cancel it.' })
+    return
+  }
+  running = { jobId: message.jobId, controller: new AbortController() }
+  try {
+    await runAudit(message.spec, {
+      jobId: message.jobId,
+      runId: message.runId,
+      workspaceRoot: message.workspace,
+      backend: backendDescription(),
+      appVersion: message.appVersion,
+      emit,
+      signal: running.controller.signal
+    })
+  } catch {
+    // runAudit has already reported the failure or cancellation as the job's terminal event.
+  } finally {
+    running = undefined
+  }
+}
+
+async function main(): Promise<void> {
+  const queue: ToEngine[] = []
+  let ready = false
+  const receive = (message: ToEngine) => (ready ? void handle(message) : queue.push(message))
+  if (parentPort) parentPort.on('message', (e) => receive(e.data))
+  else process.on('message', (m) => receive(m as ToEngine))
+  await initBackend()
+  ready = true
+  post({ type: 'ready', backend: backendDescription() })
+  for (const message of queue.splice(0)) void handle(message)
+}
+
+void main()

@@ -1,0 +1,24 @@
+/**
+ * Messages between the supervisor (Electron main, the browser server, the CLI) and the engine
+ * process. The same shapes travel over Electron's utilityProcess port and Node's child_process IPC.
+ */
+import type { AuditSpec } from '../contract/audit-spec'
+import type { JobEvent } from '../contract/job-events'
+
+export type ToEngine =
+  | { type: 'start'; jobId: string; runId: string; spec: AuditSpec; workspace: string; appVersion: string }
+  | { type: 'cancel'; jobId: string }
+
+export type FromEngine = { type: 'ready'; backend: string } | { type: 'event'; event: JobEvent }
+
+/** What the service needs from whichever process runs the engine. */
+export interface EngineClient {
+  /** Resolves with the tensor backend name once the engine process has initialised it. */
+  ready(): Promise<string>
+  start(message: Extract<ToEngine, { type: 'start' }>): void
+  cancel(jobId: string): void
+  onEvent(listener: (event: JobEvent) => void): () => void
+  /** Jobs started and not yet terminal. */
+  activeJobIds(): string[]
+  dispose(): void
+}

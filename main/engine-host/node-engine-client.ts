@@ -1,0 +1,72 @@
+/**
+ * Runs the engine in a Node child process (browser mode, tests): the same messages as the
+ * Electron utility process, so the server's event loop never blocks on tensor work.
+ */
+import { fork, type ChildProcess } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import type { JobEvent } from '../contract/job-events'
+import type { EngineClient, FromEngine, ToEngine } from './engine-protocol'
+
+const ENTRY = fileURLToPath(new URL('./engine-process.ts', import.meta.url))
+
+export class NodeEngineClient implements EngineClient {
+  private child?: ChildProcess
+  private readyPromise?: Promise<string>
+  private readonly listeners = new Set<(event: JobEvent) => void>()
+  private readonly active = new Set<string>()
+
+  constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
+
+  ready(): Promise<string> {
+    this.spawn()
+    return this.readyPromise!
+  }
+
+  start(message: Extract<ToEngine, { type: 'start' }>): void {
+    this.spawn()
+    this.active.add(message.jobId)
+    this.child!.send(message)
+  }
+
+  cancel(jobId: string): void {
+    this.child?.send({ type: 'cancel', jobId } satisfies ToEngine)
+  }
+
+  onEvent(listener: (event: JobEvent) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  activeJobIds(): string[] {
+    return [...this.active]
+  }
+
+  dispose(): void {
+    this.child?.kill()
+    this.child = undefined
+  }
+
+  private spawn(): void {
+    if (this.child) return
+    const child = fork(ENTRY, [], { execArgv: ['--import', 'tsx'], env: this.env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+    this.child = child
+    this.readyPromise = new Promise((resolve, reject) => {
+      child.on('message', (message: FromEngine) => {
+        if (message.type === 'ready') resolve(message.backend)
+        else this.dispatch(message.event)
+      })
+      child.once('exit', (code, signal) => {
+        reject(new Error(`the engine process stopped before it was ready (exit code ${code ?? signal})`))
+        this.child = undefined
+        for (const jobId of this.active)
+          this.dispatch({ jobId, kind: 'failed', message: `The engine process stopped (exit code ${code ?? signal}); the run is incomplete.` })
+      })
+    })
+    this.readyPromise.catch(() => undefined)
+  }
+
+  private dispatch(event: JobEvent): void {
+    if (event.kind === 'completed' || event.kind === 'failed' || event.kind === 'cancelled') this.active.delete(event.jobId)
+    for (const listener of this.listeners) listener(event)
+  }
+}

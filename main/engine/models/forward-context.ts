@@ -1,0 +1,25 @@
+/**
+ * How one forward pass should behave.
+ *
+ * `training` selects batch statistics in batch norm; `statUpdates`, when given, collects the
+ * running-statistic updates of that pass so the trainer applies them after the gradient step
+ * (leaving it out is the spec's TRAIN-NOUPDATE mode, e.g. the SAM ascent pass).
+ * `transformSkip` lets attacks reach residual shortcuts (GN scales them, SGM rescales their gradient).
+ */
+import type * as tf from '@tensorflow/tfjs-core'
+
+export interface StatUpdate {
+  mean: tf.Variable
+  variance: tf.Variable
+  batchMean: tf.Tensor
+  /** Unbiased batch variance, as PyTorch feeds its running average. */
+  batchVariance: tf.Tensor
+}
+
+export interface ForwardContext {
+  training: boolean
+  statUpdates?: StatUpdate[]
+  transformSkip?: (blockName: string, shortcut: tf.Tensor4D) => tf.Tensor4D
+}
+
+export const EVAL: ForwardContext = { training: false }

@@ -1,0 +1,93 @@
+/**
+ * The building blocks of our classifiers: conv, batch norm and dense layers over `ModelParams`.
+ *
+ * Written with plain tfjs-core ops (no tfjs-layers) so that batch-norm statistics, residual
+ * shortcuts and every gradient stay under the engine's control; each op exists on wasm and cpu.
+ */
+import * as tf from '@tensorflow/tfjs-core'
+import type { ForwardContext } from './forward-context'
+import type { ModelParams } from './model-params'
+
+/** PyTorch's batch-norm conventions (training spec §1.2). */
+export const BN_MOMENTUM = 0.1
+export const BN_EPSILON = 1e-5
+
+export class Conv2d {
+  private readonly kernel: tf.Variable
+
+  constructor(params: ModelParams, name: string, inChannels: number, outChannels: number, size: number, private readonly stride = 1) {
+    this.kernel = params.heNormal(`${name}/kernel`, [size, size, inChannels, outChannels], size * size * inChannels)
+  }
+
+  apply(x: tf.Tensor4D): tf.Tensor4D {
+    return tf.conv2d(x, this.kernel as tf.Tensor4D, this.stride, 'same')
+  }
+}
+
+export class BatchNorm {
+  private readonly gamma: tf.Variable
+  private readonly beta: tf.Variable
+  private readonly mean: tf.Variable
+  private readonly variance: tf.Variable
+
+  constructor(params: ModelParams, name: string, channels: number) {
+    this.gamma = params.constant(`${name}/gamma`, [channels], 1, true)
+    this.beta = params.constant(`${name}/beta`, [channels], 0, true)
+    this.mean = params.constant(`${name}/moving_mean`, [channels], 0, false)
+    this.variance = params.constant(`${name}/moving_variance`, [channels], 1, false)
+  }
+
+  apply(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
+    if (!ctx.training) return this.normalize(x, this.mean, this.variance)
+    const { mean, variance } = tf.moments(x, [0, 1, 2])
+    if (ctx.statUpdates) {
+      const n = x.shape[0] * x.shape[1] * x.shape[2]
+      ctx.statUpdates.push({
+        mean: this.mean,
+        variance: this.variance,
+        batchMean: tf.keep(mean),
+        batchVariance: tf.keep(tf.mul(variance, n / Math.max(n - 1, 1)))
+      })
+    }
+    return this.normalize(x, mean, variance)
+  }
+
+  private normalize(x: tf.Tensor4D, mean: tf.Tensor, variance: tf.Tensor): tf.Tensor4D {
+    const scale = tf.mul(this.gamma, tf.rsqrt(tf.add(variance, BN_EPSILON)))
+    return tf.add(tf.mul(tf.sub(x, mean), scale), this.beta)
+  }
+}
+
+export class Dense {
+  private readonly kernel: tf.Variable
+  private readonly bias: tf.Variable
+
+  constructor(params: ModelParams, name: string, inUnits: number, outUnits: number) {
+    this.kernel = params.uniformFanIn(`${name}/kernel`, [inUnits, outUnits], inUnits)
+    this.bias = params.uniformFanIn(`${name}/bias`, [outUnits], inUnits)
+  }
+
+  apply(x: tf.Tensor2D): tf.Tensor2D {
+    return tf.add(tf.matMul(x, this.kernel as tf.Tensor2D), this.bias)
+  }
+}
+
+/** Conv → BN → ReLU, the unit both architectures stack. */
+export class ConvBnRelu {
+  private readonly conv: Conv2d
+  private readonly bn: BatchNorm
+
+  constructor(params: ModelParams, name: string, inChannels: number, outChannels: number, stride = 1) {
+    this.conv = new Conv2d(params, `${name}/conv`, inChannels, outChannels, 3, stride)
+    this.bn = new BatchNorm(params, `${name}/bn`, outChannels)
+  }
+
+  apply(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
+    return tf.relu(this.bn.apply(this.conv.apply(x), ctx))
+  }
+}
+
+/** Global average pooling: [B,H,W,C] → [B,C]. */
+export function globalAveragePool(x: tf.Tensor4D): tf.Tensor2D {
+  return tf.mean(x, [1, 2]) as tf.Tensor2D
+}

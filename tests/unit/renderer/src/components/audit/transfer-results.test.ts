@@ -1,0 +1,74 @@
+// @vitest-environment jsdom
+import type { RunRecord, TransferCell } from '@contract/run-record'
+import { flushPromises, mount } from '@vue/test-utils'
+import { beforeAll, describe, expect, it } from 'vitest'
+import ChartTransferHeatmap from '../../../../../../renderer/src/components/audit/ChartTransferHeatmap.vue'
+import TransferRateTable from '../../../../../../renderer/src/components/audit/TransferRateTable.vue'
+import { loadRunRecordFixture } from '../../../run-record-fixture'
+
+/** The fixture's 1 × 2 grid grown to 2 × 2 with rates that round differently, so row/column mix-ups show. */
+function twoByTwo(record: RunRecord): TransferCell[] {
+  const cells = record.results!.transfer
+  return [
+    ...cells,
+    ...cells.map((c, i) => ({
+      ...c,
+      surrogate: 'surrogate-b',
+      successRate: [0.0125, 0.999][i],
+      fooled: [12, 999][i]
+    }))
+  ]
+}
+
+beforeAll(() => {
+  // jsdom has no layout: give elements a size so ECharts draws, and a ResizeObserver for `autoresize`.
+  // zrender measures text on a canvas; jsdom has none and logs a warning per call, so say "no canvas" quietly.
+  HTMLCanvasElement.prototype.getContext = (() => null) as typeof HTMLCanvasElement.prototype.getContext
+  Object.defineProperty(HTMLElement.prototype, 'clientWidth', { configurable: true, get: () => 600 })
+  Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => 300 })
+  globalThis.ResizeObserver ??= class {
+    observe(): void {}
+    unobserve(): void {}
+    disconnect(): void {}
+  }
+})
+
+describe('TransferRateTable', () => {
+  it('renders the fixture run with one formatted rate per surrogate × target cell', () => {
+    const record = loadRunRecordFixture()
+    const cells = record.results!.transfer
+    const wrapper = mount(TransferRateTable, { props: { cells } })
+    expect(wrapper.findAll('[data-testid^="rate-"]')).toHaveLength(cells.length)
+    for (const cell of cells) {
+      const td = wrapper.get(`[data-testid="rate-${cell.surrogate}-${cell.target}"]`)
+      expect(td.text()).toBe(`${(cell.successRate * 100).toFixed(1)} %`)
+    }
+    expect(wrapper.get('[data-testid="rate-surrogate-cnn-target-cnn"]').text()).toBe('47.3 %')
+    expect(wrapper.text()).toContain('473 / 1,000')
+  })
+
+  it('keeps each rate on its own surrogate and target', () => {
+    const cells = twoByTwo(loadRunRecordFixture())
+    const wrapper = mount(TransferRateTable, { props: { cells } })
+    expect(wrapper.get('[data-testid="rate-surrogate-b-target-cnn"]').text()).toBe('1.3 %')
+    expect(wrapper.get('[data-testid="rate-surrogate-b-target-resnet"]').text()).toBe('99.9 %')
+    expect(wrapper.get('[data-testid="rate-surrogate-cnn-target-resnet"]').text()).toBe('21.8 %')
+  })
+})
+
+describe('ChartTransferHeatmap', () => {
+  it('draws a label in every cell of the heatmap', async () => {
+    const cells = twoByTwo(loadRunRecordFixture())
+    const wrapper = mount(ChartTransferHeatmap, { props: { cells }, attachTo: document.body })
+    await flushPromises()
+    const container = wrapper.get('[data-testid="heatmap"]')
+    const texts = container.findAll('svg text').map((t) => t.text())
+    for (const label of ['47.3 %', '21.8 %', '1.3 %', '99.9 %']) {
+      expect(texts.filter((t) => t === label)).toHaveLength(1)
+    }
+    // Axis labels: both surrogates and both targets are named.
+    for (const name of ['surrogate-cnn', 'surrogate-b', 'target-cnn', 'target-resnet']) expect(texts).toContain(name)
+    expect(container.attributes('aria-label')).toContain('surrogate-b to target-resnet: 99.9 %')
+    wrapper.unmount()
+  })
+})
