@@ -66,7 +66,9 @@ async function start(): Promise<void> {
   }
   openWindow()
   // Start the engine while the page loads: initialising the tensor backend takes a moment.
-  engine.ready().catch((error: unknown) => console.error('[flatline] the engine process did not start:', error))
+  engine
+    .ready()
+    .catch((error: unknown) => console.error('[flatline] the engine process did not start:', error))
 
   app.on('second-instance', () => {
     if (!mainWindow) return openWindow()

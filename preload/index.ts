@@ -7,7 +7,13 @@
  * Bundled to one CommonJS file because sandboxed preloads cannot load ES modules or node_modules.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
-import { Channels, RequestSchemas, createApi, type CommandChannel, type Responses } from '../main/contract/api'
+import {
+  Channels,
+  RequestSchemas,
+  createApi,
+  type CommandChannel,
+  type Responses
+} from '../main/contract/api'
 import type { JobEvent } from '../main/contract/job-events'
 import type { IpcResult } from '../main/electron/ipc-result'
 

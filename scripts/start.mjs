@@ -56,7 +56,12 @@ function electronPackageDir() {
  */
 export function locateElectron(env = process.env, platform = process.platform) {
   const dir = electronPackageDir()
-  if (!dir) return { found: false, packageDir: null, reason: 'the electron package is not installed (npm install was run without dev dependencies)' }
+  if (!dir)
+    return {
+      found: false,
+      packageDir: null,
+      reason: 'the electron package is not installed (npm install was run without dev dependencies)'
+    }
   const pathFile = join(dir, 'path.txt')
   const relative = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : ''
   const distDir = env.ELECTRON_OVERRIDE_DIST_PATH || join(dir, 'dist')
@@ -71,7 +76,10 @@ function downloadElectron(packageDir, env) {
   const version = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')).version
   console.error(`Electron ${version}'s binary is not installed; downloading it once (about 100 MB)…`)
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(packageDir, 'install.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [join(packageDir, 'install.js')], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
     let output = ''
     child.stdout.on('data', (chunk) => (output += chunk))
     child.stderr.on('data', (chunk) => (output += chunk))
@@ -87,7 +95,11 @@ function downloadElectron(packageDir, env) {
       clearTimeout(timer)
       if (code === 0) return resolve(null)
       // install.js prints a stack trace; its first line says what went wrong (e.g. "TypeError: fetch failed").
-      const firstLine = output.split('\n').map((line) => line.trim()).find(Boolean) ?? `exit code ${code}`
+      const firstLine =
+        output
+          .split('\n')
+          .map((line) => line.trim())
+          .find(Boolean) ?? `exit code ${code}`
       resolve(`the Electron binary could not be downloaded (${firstLine})`)
     })
   })
@@ -101,10 +113,16 @@ function downloadElectron(packageDir, env) {
 export async function chooseShell(env = process.env, platform = process.platform, args = []) {
   const requested = (env.FLATLINE_SHELL ?? '').trim().toLowerCase()
   if (requested && requested !== 'browser' && requested !== 'electron')
-    throw new Error(`FLATLINE_SHELL=${JSON.stringify(env.FLATLINE_SHELL)} is not a shell: use "electron" or "browser" (or leave it unset).`)
+    throw new Error(
+      `FLATLINE_SHELL=${JSON.stringify(env.FLATLINE_SHELL)} is not a shell: use "electron" or "browser" (or leave it unset).`
+    )
   if (requested === 'browser') return { shell: 'browser', reason: 'FLATLINE_SHELL=browser', explain: false }
   if (platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY)
-    return { shell: 'browser', reason: 'there is no graphical display ($DISPLAY and $WAYLAND_DISPLAY are unset)', explain: true }
+    return {
+      shell: 'browser',
+      reason: 'there is no graphical display ($DISPLAY and $WAYLAND_DISPLAY are unset)',
+      explain: true
+    }
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0
   if (platform === 'linux' && isRoot && !args.includes('--no-sandbox'))
     return {
@@ -116,7 +134,12 @@ export async function chooseShell(env = process.env, platform = process.platform
     }
   let located = locateElectron(env, platform)
   if (!located.found && located.packageDir) {
-    if (env.ELECTRON_SKIP_BINARY_DOWNLOAD) return { shell: 'browser', reason: `${located.reason}; ELECTRON_SKIP_BINARY_DOWNLOAD is set`, explain: true }
+    if (env.ELECTRON_SKIP_BINARY_DOWNLOAD)
+      return {
+        shell: 'browser',
+        reason: `${located.reason}; ELECTRON_SKIP_BINARY_DOWNLOAD is set`,
+        explain: true
+      }
     const failure = await downloadElectron(located.packageDir, env)
     if (failure) return { shell: 'browser', reason: failure, explain: true }
     located = locateElectron(env, platform)
@@ -158,7 +181,8 @@ function run(command, args, options = {}) {
 function startBrowser(args) {
   const extra = args.length > 0 ? ['--', ...args] : []
   const npmCli = process.env.npm_execpath
-  if (npmCli && /\.(c?js|mjs)$/.test(npmCli)) return run(process.execPath, [npmCli, 'run', 'start:browser', ...extra])
+  if (npmCli && /\.(c?js|mjs)$/.test(npmCli))
+    return run(process.execPath, [npmCli, 'run', 'start:browser', ...extra])
   return run('npm', ['run', 'start:browser', ...extra], { shell: process.platform === 'win32' })
 }
 
@@ -182,9 +206,14 @@ async function main() {
     else console.error('Starting browser mode (FLATLINE_SHELL=browser).')
     return (await startBrowser(passThrough)).code ?? 1
   }
-  const build = await run(process.execPath, [join(repoRoot, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'])
+  const build = await run(process.execPath, [
+    join(repoRoot, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'),
+    'build'
+  ])
   if (build.code !== 0) {
-    console.error(`electron-vite build failed${build.error ? ` (${build.error.message})` : ''}; fix the errors above and run npm start again.`)
+    console.error(
+      `electron-vite build failed${build.error ? ` (${build.error.message})` : ''}; fix the errors above and run npm start again.`
+    )
     return build.code ?? 1
   }
   const launch = await run(decision.electronPath, ['.', ...passThrough])

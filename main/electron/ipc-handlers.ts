@@ -44,7 +44,8 @@ export function isTrustedSender(
   if (!window || window.isDestroyed() || !frame) return false
   if (event.sender !== window.webContents) return false
   const top = window.webContents.mainFrame
-  if (frame.parent !== null || frame.processId !== top.processId || frame.routingId !== top.routingId) return false
+  if (frame.parent !== null || frame.processId !== top.processId || frame.routingId !== top.routingId)
+    return false
   return isTrusted(frame.url)
 }
 

@@ -118,7 +118,8 @@ export class UtilityEngineClient implements EngineClient {
   private ensureProcess(): Deferred {
     if (this.disposed) throw new Error('the engine client was disposed (the app is quitting)')
     if (this.child && this.readyState) return this.readyState
-    const fork: ForkEngine = this.options.fork ?? ((path, args, options) => utilityProcess.fork(path, args, options))
+    const fork: ForkEngine =
+      this.options.fork ?? ((path, args, options) => utilityProcess.fork(path, args, options))
     const state = deferred()
     this.readyState = state
     this.backend = null
@@ -180,9 +181,15 @@ export class UtilityEngineClient implements EngineClient {
     state?.reject(new Error(`the engine process stopped (exit code ${code}) before it was ready`))
     if (this.disposed) return
     const orphans = [...this.active.entries()]
-    if (orphans.length > 0) console.error(`[flatline] engine process exited with code ${code} during ${orphans.length} job(s)`)
+    if (orphans.length > 0)
+      console.error(`[flatline] engine process exited with code ${code} during ${orphans.length} job(s)`)
     for (const [jobId, runId] of orphans) {
-      this.dispatch({ kind: 'failed', jobId, ...(runId ? { runId } : {}), message: engineStoppedMessage(code) })
+      this.dispatch({
+        kind: 'failed',
+        jobId,
+        ...(runId ? { runId } : {}),
+        message: engineStoppedMessage(code)
+      })
     }
   }
 }

@@ -38,7 +38,9 @@ export function guardWebContents(contents: GuardedContents, isTrusted: (url: str
  * The audit UI needs none of them; denying at the session level also covers pages that are
  * not supposed to be there at all.
  */
-export function denyAllPermissions(session: Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler'>): void {
+export function denyAllPermissions(
+  session: Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler'>
+): void {
   session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))
   session.setPermissionCheckHandler(() => false)
 }

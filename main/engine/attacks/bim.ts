@@ -22,11 +22,11 @@ export interface BimOptions {
 export function bimAttack(model: Classifier, x0: tf.Tensor4D, labels: tf.Tensor1D, options: BimOptions): tf.Tensor4D {
   const lo = tf.tidy(() => tf.maximum(tf.sub(x0, options.eps), 0))
   const hi = tf.tidy(() => tf.minimum(tf.add(x0, options.eps), 1))
-  const lossOf = (x: tf.Tensor4D) => crossEntropySum(model.forward(x, EVAL), labels)
+  const lossOf = (x: tf.Tensor) => crossEntropySum(model.forward(x as tf.Tensor4D, EVAL), labels)
   const gradient = tf.grad(lossOf)
   let x = tf.clone(x0)
   for (let t = 0; t < options.steps; t++) {
-    const next = tf.tidy(() => tf.minimum(tf.maximum(tf.add(x, tf.mul(tf.sign(gradient(x)), options.stepSize)), lo), hi))
+    const next = tf.tidy(() => tf.minimum(tf.maximum(tf.add(x, tf.mul(tf.sign(gradient(x) as tf.Tensor4D), options.stepSize)), lo), hi))
     x.dispose()
     x = next as tf.Tensor4D
   }

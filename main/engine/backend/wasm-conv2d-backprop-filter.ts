@@ -106,6 +106,10 @@ function conv2DBackpropFilter(params: {
  */
 export function registerWasmConv2DBackpropFilter(): boolean {
   if (tf.getKernel(tf.Conv2DBackpropFilter, 'wasm') !== undefined) return false
-  tf.registerKernel({ kernelName: tf.Conv2DBackpropFilter, backendName: 'wasm', kernelFunc: conv2DBackpropFilter })
+  tf.registerKernel({
+    kernelName: tf.Conv2DBackpropFilter,
+    backendName: 'wasm',
+    kernelFunc: conv2DBackpropFilter
+  })
   return true
 }

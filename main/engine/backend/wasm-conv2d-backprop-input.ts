@@ -61,7 +61,8 @@ function fastBackpropInput(native: tf.KernelFunc): MarkedKernelFunc {
     const [, inH, inW] = inputShape
     tf.util.assert(
       inputShape[3] === inC,
-      () => `Error in ${NAME}: inputShape [${inputShape}] has ${inputShape[3]} channels but filter has ${inC}.`
+      () =>
+        `Error in ${NAME}: inputShape [${inputShape}] has ${inputShape[3]} channels but filter has ${inC}.`
     )
     const info = tf.backend_util.computeConv2DInfo(
       inputShape,
@@ -93,12 +94,11 @@ function fastBackpropInput(native: tf.KernelFunc): MarkedKernelFunc {
       if (top < 0 || bottom < 0 || left < 0 || right < 0) {
         const r0 = Math.max(0, -top)
         const c0 = Math.max(0, -left)
-        dyz = tf.slice(dyz, [0, r0, c0, 0], [
-          -1,
-          dyz.shape[1] - r0 - Math.max(0, -bottom),
-          dyz.shape[2] - c0 - Math.max(0, -right),
-          -1
-        ])
+        dyz = tf.slice(
+          dyz,
+          [0, r0, c0, 0],
+          [-1, dyz.shape[1] - r0 - Math.max(0, -bottom), dyz.shape[2] - c0 - Math.max(0, -right), -1]
+        )
       }
       const rotated = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D
       return tf.conv2d(dyz, rotated, 1, [

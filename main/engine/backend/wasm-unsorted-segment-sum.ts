@@ -70,6 +70,10 @@ function unsortedSegmentSum(params: {
  */
 export function registerWasmUnsortedSegmentSum(): boolean {
   if (tf.getKernel(tf.UnsortedSegmentSum, 'wasm') !== undefined) return false
-  tf.registerKernel({ kernelName: tf.UnsortedSegmentSum, backendName: 'wasm', kernelFunc: unsortedSegmentSum })
+  tf.registerKernel({
+    kernelName: tf.UnsortedSegmentSum,
+    backendName: 'wasm',
+    kernelFunc: unsortedSegmentSum
+  })
   return true
 }

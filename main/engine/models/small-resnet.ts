@@ -33,7 +33,7 @@ class BasicBlock {
     const residual = this.bn2.apply(this.conv2.apply(this.conv1.apply(x, ctx)), ctx)
     let shortcut = this.projection ? this.projection.bn.apply(this.projection.conv.apply(x), ctx) : x
     if (ctx.transformSkip) shortcut = ctx.transformSkip(this.name, shortcut)
-    return tf.relu(tf.add(residual, shortcut))
+    return tf.relu(tf.add(residual, shortcut)) as tf.Tensor4D
   }
 }
 

@@ -22,7 +22,9 @@ export class SgdMomentum {
       if (!g) throw new Error(`Error in SgdMomentum.step: no gradient for "${name}"`)
       let buf = this.buffers.get(w)
       if (!buf) {
-        buf = tf.variable(tf.zerosLike(w), false)
+        const zeros = tf.zerosLike(w)
+        buf = tf.variable(zeros, false) // the variable keeps the data; the initial tensor must still be freed
+        zeros.dispose()
         this.buffers.set(w, buf)
       }
       const b = buf

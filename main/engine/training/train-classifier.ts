@@ -101,7 +101,7 @@ async function trainStep(
     const { value, grads } = tf.variableGrads(() => {
       const logits = model.forward(x, { training: true, statUpdates })
       // variableGrads frees intermediates on return; keep the accuracy count it computes.
-      hits = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), batch.y), 'int32')))
+      hits = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), batch.y), 'int32')) as tf.Scalar)
       return crossEntropy(logits, batch.y)
     }, [...trainable.values()])
     return { value, grads, hits: hits! }

@@ -60,10 +60,7 @@ export function buildLossOption(curves: Curves): TrainingCurvesOption {
   const models = Object.keys(curves)
   return {
     ...base('loss'),
-    tooltip: {
-      trigger: 'axis',
-      valueFormatter: (v) => (typeof v === 'number' ? v.toFixed(4) : String(v))
-    },
+    tooltip: { trigger: 'axis', formatter: (params) => axisTooltip(params, (_p, value) => value.toFixed(4)) },
     series: models.map((model, i) => ({
       type: 'line',
       name: model,
@@ -92,17 +89,11 @@ export function buildAccuracyOption(curves: Curves): TrainingCurvesOption {
     },
     tooltip: {
       trigger: 'axis',
-      formatter: (params) => {
-        const list = (Array.isArray(params) ? params : [params]) as AxisTooltipParam[]
-        const epoch = list[0]?.axisValue
-        const rows = list.map((p) => {
-          const value = Array.isArray(p.value) ? Number(p.value[1]) : Number(p.value)
+      formatter: (params) =>
+        axisTooltip(params, (p, value) => {
           const split = String(p.seriesId ?? '').endsWith(':train') ? 'train' : 'test'
-          const marker = typeof p.marker === 'string' ? p.marker : ''
-          return `${marker}${escapeHtml(p.seriesName ?? '')} · ${split} <b>${(value * 100).toFixed(1)} %</b>`
+          return `${split} <b>${(value * 100).toFixed(1)} %</b>`
         })
-        return [`epoch ${String(epoch)}`, ...rows].join('<br/>')
-      }
     },
     series: models.flatMap((model, i): LineSeriesOption[] => [
       {
@@ -126,6 +117,18 @@ export function buildAccuracyOption(curves: Curves): TrainingCurvesOption {
       }
     ])
   }
+}
+
+/** "epoch 3" then one line per series: marker, model name, and the value as `describe` formats it. */
+function axisTooltip(params: unknown, describe: (p: AxisTooltipParam, value: number) => string): string {
+  const list = (Array.isArray(params) ? params : [params]) as AxisTooltipParam[]
+  const epoch = Array.isArray(list[0]?.value) ? Number(list[0].value[0]) : Number(list[0]?.axisValue)
+  const rows = list.map((p) => {
+    const value = Array.isArray(p.value) ? Number(p.value[1]) : Number(p.value)
+    const marker = typeof p.marker === 'string' ? p.marker : ''
+    return `${marker}${escapeHtml(p.seriesName ?? '')} · ${describe(p, value)}`
+  })
+  return [`epoch ${epoch}`, ...rows].join('<br/>')
 }
 
 function colorOf(index: number): string {

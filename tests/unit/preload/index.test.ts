@@ -5,7 +5,10 @@ const electron = vi.hoisted(() => {
   // A real emitter stands in for ipcRenderer so listener bookkeeping is the genuine article.
   const { EventEmitter: Emitter } = require('node:events') as typeof import('node:events')
   const ipcRenderer = Object.assign(new Emitter(), {
-    invoke: vi.fn(async (_channel: string, _payload: unknown): Promise<unknown> => ({ ok: true, value: 'answer' }))
+    invoke: vi.fn(async (_channel: string, _payload: unknown): Promise<unknown> => ({
+      ok: true,
+      value: 'answer'
+    }))
   })
   return { ipcRenderer, contextBridge: { exposeInMainWorld: vi.fn() } }
 })
@@ -44,7 +47,10 @@ describe('preload bridge', () => {
     electron.ipcRenderer.invoke.mockResolvedValueOnce({ ok: true, value: [{ id: 'r' }] })
     await expect(api.runs.list()).resolves.toEqual([{ id: 'r' }])
     expect(electron.ipcRenderer.invoke).toHaveBeenLastCalledWith(Channels.ListRuns, undefined)
-    electron.ipcRenderer.invoke.mockResolvedValueOnce({ ok: false, error: 'This run is still in progress: cancel it first.' })
+    electron.ipcRenderer.invoke.mockResolvedValueOnce({
+      ok: false,
+      error: 'This run is still in progress: cancel it first.'
+    })
     await expect(api.runs.remove('r')).rejects.toThrow(/^This run is still in progress: cancel it first\.$/)
     expect(electron.ipcRenderer.invoke).toHaveBeenLastCalledWith(Channels.DeleteRun, { runId: 'r' })
   })

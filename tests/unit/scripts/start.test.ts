@@ -25,7 +25,11 @@ const linux = process.platform === 'linux'
 
 describe('scripts/start.mjs shell choice', () => {
   it('goes straight to browser mode with FLATLINE_SHELL=browser', () => {
-    expect(decide({ FLATLINE_SHELL: 'browser' }).decision).toEqual({ shell: 'browser', reason: 'FLATLINE_SHELL=browser', explain: false })
+    expect(decide({ FLATLINE_SHELL: 'browser' }).decision).toEqual({
+      shell: 'browser',
+      reason: 'FLATLINE_SHELL=browser',
+      explain: false
+    })
   })
 
   it('rejects an unknown FLATLINE_SHELL, naming the variable and the valid values', () => {
@@ -43,7 +47,12 @@ describe('scripts/start.mjs shell choice', () => {
   it('uses an installed binary (ELECTRON_OVERRIDE_DIST_PATH) without downloading', () => {
     const dist = join(scratch, 'dist-ok')
     rmSync(dist, { recursive: true, force: true })
-    const exe = process.platform === 'win32' ? 'electron.exe' : process.platform === 'darwin' ? 'Electron.app/Contents/MacOS/Electron' : 'electron'
+    const exe =
+      process.platform === 'win32'
+        ? 'electron.exe'
+        : process.platform === 'darwin'
+          ? 'Electron.app/Contents/MacOS/Electron'
+          : 'electron'
     mkdirSync(join(dist, exe, '..'), { recursive: true })
     writeFileSync(join(dist, exe), '#!/bin/sh\n')
     chmodSync(join(dist, exe), 0o755)
@@ -53,11 +62,17 @@ describe('scripts/start.mjs shell choice', () => {
 
   it('explains a missing binary when downloads are switched off', () => {
     const { decision } = decide(
-      { ELECTRON_OVERRIDE_DIST_PATH: join(scratch, 'empty'), DISPLAY: ':99', ELECTRON_SKIP_BINARY_DOWNLOAD: '1' },
+      {
+        ELECTRON_OVERRIDE_DIST_PATH: join(scratch, 'empty'),
+        DISPLAY: ':99',
+        ELECTRON_SKIP_BINARY_DOWNLOAD: '1'
+      },
       ['--no-sandbox']
     )
     expect(decision).toMatchObject({ shell: 'browser', explain: true })
-    expect(String(decision?.reason)).toMatch(/Electron binary is not installed .*ELECTRON_SKIP_BINARY_DOWNLOAD is set/)
+    expect(String(decision?.reason)).toMatch(
+      /Electron binary is not installed .*ELECTRON_SKIP_BINARY_DOWNLOAD is set/
+    )
   })
 
   it('gives up quickly when the download cannot connect', () => {

@@ -27,7 +27,10 @@ export async function valuesOn(backend: 'wasm' | 'cpu', f: () => tf.Tensor): Pro
 export function pattern(shape: number[], phase = 0): tf.Tensor {
   const size = shape.reduce((a, b) => a * b, 1)
   return tf.tensor(
-    Array.from({ length: size }, (_, i) => Math.sin(i * 0.731 + phase) + 0.3 * Math.cos(i * 1.37 + 2 * phase)),
+    Array.from(
+      { length: size },
+      (_, i) => Math.sin(i * 0.731 + phase) + 0.3 * Math.cos(i * 1.37 + 2 * phase)
+    ),
     shape
   )
 }

@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { registerWasmConv2DBackpropFilter } from '../../../../main/engine/backend/wasm-conv2d-backprop-filter'
 import { centralDifferences, pattern, relativeError, setUpWasmAndCpu, valuesOn } from './backend-test-utils'
 
-type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]]
+type Pad =
+  'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]]
 
 interface Case {
   x: [number, number, number, number]
@@ -20,7 +21,17 @@ const CASES: Case[] = [
   { x: [3, 8, 5, 2], w: [2, 3, 2, 5], strides: 2, pad: 'same' },
   { x: [1, 9, 9, 2], w: [5, 5, 2, 3], strides: [2, 1], pad: 'same' },
   { x: [2, 7, 7, 3], w: [3, 3, 3, 2], strides: 2, pad: 1 },
-  { x: [2, 6, 7, 3], w: [3, 3, 3, 2], strides: 1, pad: [[0, 0], [2, 0], [1, 3], [0, 0]] },
+  {
+    x: [2, 6, 7, 3],
+    w: [3, 3, 3, 2],
+    strides: 1,
+    pad: [
+      [0, 0],
+      [2, 0],
+      [1, 3],
+      [0, 0]
+    ]
+  },
   { x: [2, 5, 5, 4], w: [1, 1, 4, 3], strides: 2, pad: 'valid' }
 ]
 
@@ -30,7 +41,9 @@ function filterGradient(c: Case): tf.Tensor {
   const w = pattern(c.w, 2) as tf.Tensor4D
   const outShape = tf.conv2d(x, w, c.strides, c.pad).shape
   const q = pattern(outShape, 3)
-  return tf.grad((filter: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x, filter as tf.Tensor4D, c.strides, c.pad), q)))(w)
+  return tf.grad((filter: tf.Tensor) =>
+    tf.sum(tf.mul(tf.conv2d(x, filter as tf.Tensor4D, c.strides, c.pad), q))
+  )(w)
 }
 
 describe('wasm Conv2DBackpropFilter', () => {
@@ -54,7 +67,8 @@ describe('wasm Conv2DBackpropFilter', () => {
     const x = pattern([1, 5, 6, 2], 4) as tf.Tensor4D
     const w = pattern([3, 3, 2, 2], 5) as tf.Tensor4D
     const q = pattern([1, 3, 3, 2], 6)
-    const loss = (filter: tf.Tensor): tf.Scalar => tf.sum(tf.mul(tf.conv2d(x, filter as tf.Tensor4D, 2, 'same'), q))
+    const loss = (filter: tf.Tensor): tf.Scalar =>
+      tf.sum(tf.mul(tf.conv2d(x, filter as tf.Tensor4D, 2, 'same'), q))
     const analytic = tf.grad(loss)(w)
     const numeric = centralDifferences(loss, w)
     expect(relativeError(numeric, analytic.dataSync() as Float32Array)).toBeLessThan(1e-2)
@@ -75,12 +89,16 @@ describe('wasm Conv2DBackpropFilter', () => {
     const dy = pattern([2, 4, 4, 4]) as tf.Tensor4D
     tf.env().set('IS_TEST', true)
     try {
-      const dw = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, {
-        strides: 2,
-        pad: 'same',
-        dataFormat: 'NHWC',
-        filterShape: [3, 3, 3, 4]
-      }) as tf.Tensor
+      const dw = tf.engine().runKernel(
+        'Conv2DBackpropFilter',
+        { x, dy },
+        {
+          strides: 2,
+          pad: 'same',
+          dataFormat: 'NHWC',
+          filterShape: [3, 3, 3, 4]
+        }
+      ) as tf.Tensor
       expect(dw.shape).toEqual([3, 3, 3, 4])
       expect(tf.memory().numTensors).toBe(before + 2)
       dw.dispose()
@@ -97,7 +115,12 @@ describe('wasm Conv2DBackpropFilter', () => {
     const attrs = { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 2, 3] }
     const viaTensors = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs) as tf.Tensor
     const bare = (t: tf.Tensor): tf.TensorInfo => ({ dataId: t.dataId, shape: t.shape, dtype: t.dtype })
-    const viaInfos = tf.engine().runKernel('Conv2DBackpropFilter', { x: bare(x), dy: bare(dy) }, attrs) as tf.Tensor
+    const viaInfos = tf.engine().runKernel(
+      'Conv2DBackpropFilter',
+      // The typings say Tensor; the engine accepts any TensorInfo, which is the case under test.
+      { x: bare(x), dy: bare(dy) } as unknown as tf.NamedTensorMap,
+      attrs
+    ) as tf.Tensor
     expect(Array.from(viaInfos.dataSync())).toEqual(Array.from(viaTensors.dataSync()))
     expect(x.dataSync().length).toBe(32)
     expect(dy.dataSync().length).toBe(48)
@@ -132,7 +155,9 @@ describe('wasm Conv2DBackpropFilter', () => {
 
     it('a filter whose input channels differ from x', async () => {
       await tf.setBackend('wasm')
-      expect(run({ filterShape: [3, 3, 5, 3] })).toThrow(/filterShape \[3,3,5,3\] has 5 input channels but x has 2/)
+      expect(run({ filterShape: [3, 3, 5, 3] })).toThrow(
+        /filterShape \[3,3,5,3\] has 5 input channels but x has 2/
+      )
     })
   })
 })

@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { registerWasmConv2DBackpropInput } from '../../../../main/engine/backend/wasm-conv2d-backprop-input'
 import { centralDifferences, pattern, relativeError, setUpWasmAndCpu, valuesOn } from './backend-test-utils'
 
-type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]]
+type Pad =
+  'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]]
 
 interface Case {
   x: [number, number, number, number]
@@ -23,7 +24,17 @@ const CASES: Case[] = [
   { x: [2, 7, 7, 3], w: [3, 3, 3, 2], strides: 2, pad: 1 },
   // Padding wider than the filter: some dy rows face only padding and must be cropped.
   { x: [1, 5, 6, 2], w: [3, 3, 2, 2], strides: 1, pad: 4 },
-  { x: [2, 6, 7, 3], w: [3, 3, 3, 2], strides: 2, pad: [[0, 0], [2, 0], [1, 3], [0, 0]] },
+  {
+    x: [2, 6, 7, 3],
+    w: [3, 3, 3, 2],
+    strides: 2,
+    pad: [
+      [0, 0],
+      [2, 0],
+      [1, 3],
+      [0, 0]
+    ]
+  },
   { x: [2, 5, 5, 4], w: [1, 1, 4, 3], strides: 2, pad: 'valid' }
 ]
 
@@ -32,7 +43,9 @@ function inputGradient(c: Case): tf.Tensor {
   const x = pattern(c.x, 1) as tf.Tensor4D
   const w = pattern(c.w, 2) as tf.Tensor4D
   const q = pattern(tf.conv2d(x, w, c.strides, c.pad).shape, 3)
-  return tf.grad((input: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(input as tf.Tensor4D, w, c.strides, c.pad), q)))(x)
+  return tf.grad((input: tf.Tensor) =>
+    tf.sum(tf.mul(tf.conv2d(input as tf.Tensor4D, w, c.strides, c.pad), q))
+  )(x)
 }
 
 describe('wasm Conv2DBackpropInput (fast replacement)', () => {
@@ -53,7 +66,13 @@ describe('wasm Conv2DBackpropInput (fast replacement)', () => {
 
   it('serves conv2dTranspose like the cpu backend', async () => {
     const transpose = (): tf.Tensor =>
-      tf.conv2dTranspose(pattern([2, 4, 5, 3]) as tf.Tensor4D, pattern([3, 3, 2, 3], 1) as tf.Tensor4D, [2, 8, 9, 2], 2, 'same')
+      tf.conv2dTranspose(
+        pattern([2, 4, 5, 3]) as tf.Tensor4D,
+        pattern([3, 3, 2, 3], 1) as tf.Tensor4D,
+        [2, 8, 9, 2],
+        2,
+        'same'
+      )
     const expected = await valuesOn('cpu', transpose)
     const actual = await valuesOn('wasm', transpose)
     expect(relativeError(expected, actual)).toBeLessThan(1e-5)
@@ -64,7 +83,8 @@ describe('wasm Conv2DBackpropInput (fast replacement)', () => {
     const x = pattern([1, 5, 6, 2], 4) as tf.Tensor4D
     const w = pattern([3, 3, 2, 2], 5) as tf.Tensor4D
     const q = pattern([1, 3, 3, 2], 6)
-    const loss = (input: tf.Tensor): tf.Scalar => tf.sum(tf.mul(tf.conv2d(input as tf.Tensor4D, w, 2, 'same'), q))
+    const loss = (input: tf.Tensor): tf.Scalar =>
+      tf.sum(tf.mul(tf.conv2d(input as tf.Tensor4D, w, 2, 'same'), q))
     const analytic = tf.grad(loss)(x)
     const numeric = centralDifferences(loss, x)
     expect(relativeError(numeric, analytic.dataSync() as Float32Array)).toBeLessThan(1e-2)
@@ -78,12 +98,16 @@ describe('wasm Conv2DBackpropInput (fast replacement)', () => {
     const before = tf.memory().numTensors
     tf.env().set('IS_TEST', true)
     try {
-      const dx = tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, {
-        strides: 2,
-        pad: 'same',
-        dataFormat: 'NHWC',
-        inputShape: [2, 7, 7, 3]
-      }) as tf.Tensor
+      const dx = tf.engine().runKernel(
+        'Conv2DBackpropInput',
+        { dy, filter },
+        {
+          strides: 2,
+          pad: 'same',
+          dataFormat: 'NHWC',
+          inputShape: [2, 7, 7, 3]
+        }
+      ) as tf.Tensor
       expect(dx.shape).toEqual([2, 7, 7, 3])
       expect(tf.memory().numTensors).toBe(before + 1)
       dx.dispose()
@@ -98,12 +122,16 @@ describe('wasm Conv2DBackpropInput (fast replacement)', () => {
     await tf.setBackend('wasm')
     const run = (): void => {
       tf.tidy(() => {
-        tf.engine().runKernel('Conv2DBackpropInput', { dy: tf.zeros([1, 4, 4, 3]), filter: tf.zeros([3, 3, 2, 3]) }, {
-          strides: 2,
-          pad: 'same',
-          dataFormat: 'NHWC',
-          inputShape: [1, 4, 4, 2]
-        })
+        tf.engine().runKernel(
+          'Conv2DBackpropInput',
+          { dy: tf.zeros([1, 4, 4, 3]), filter: tf.zeros([3, 3, 2, 3]) },
+          {
+            strides: 2,
+            pad: 'same',
+            dataFormat: 'NHWC',
+            inputShape: [1, 4, 4, 2]
+          }
+        )
       })
     }
     expect(run).toThrow(/dy has shape \[1,4,4,3\] but .* gives \[1,2,2,3\]/)

@@ -5,10 +5,30 @@ import { setUpWasmAndCpu, valuesOn } from './backend-test-utils'
 
 const CASES: { name: string; run: () => tf.Tensor }[] = [
   { name: 'float32 0/1', run: () => tf.oneHot(tf.tensor1d([0, 2, -1, 5], 'int32'), 3, 1, 0, 'float32') },
-  { name: 'float32 label smoothing', run: () => tf.oneHot(tf.tensor1d([0, 2, 1], 'int32'), 3, 0.9, 0.05, 'float32') },
+  {
+    name: 'float32 label smoothing',
+    run: () => tf.oneHot(tf.tensor1d([0, 2, 1], 'int32'), 3, 0.9, 0.05, 'float32')
+  },
   { name: 'int32 default', run: () => tf.oneHot(tf.tensor1d([1, 0, 2], 'int32'), 3) },
   { name: 'int32 custom values', run: () => tf.oneHot(tf.tensor1d([1, 0, 2], 'int32'), 4, 7, -2) },
-  { name: 'rank-2 indices', run: () => tf.oneHot(tf.tensor2d([[0, 1], [2, 0]], [2, 2], 'int32'), 3, 1, 0, 'float32') }
+  {
+    name: 'rank-2 indices',
+    run: () =>
+      tf.oneHot(
+        tf.tensor2d(
+          [
+            [0, 1],
+            [2, 0]
+          ],
+          [2, 2],
+          'int32'
+        ),
+        3,
+        1,
+        0,
+        'float32'
+      )
+  }
 ]
 
 describe('wasm OneHot fix', () => {

@@ -32,7 +32,9 @@ describe('wasm UnsortedSegmentSum', () => {
 
   it('keeps int32 values and dtype', async () => {
     await tf.setBackend('wasm')
-    const out = tf.tidy(() => tf.unsortedSegmentSum(tf.tensor1d([5, -2, 9], 'int32'), tf.tensor1d([1, 1, 0], 'int32'), 2))
+    const out = tf.tidy(() =>
+      tf.unsortedSegmentSum(tf.tensor1d([5, -2, 9], 'int32'), tf.tensor1d([1, 1, 0], 'int32'), 2)
+    )
     expect(out.dtype).toBe('int32')
     expect(Array.from(out.dataSync())).toEqual([9, 3])
     out.dispose()
@@ -48,7 +50,7 @@ describe('wasm UnsortedSegmentSum', () => {
   const pickLoss = (logits: tf.Tensor): tf.Scalar => {
     const flat = tf.reshape(tf.logSoftmax(logits as tf.Tensor2D), [-1])
     const picked = tf.gather(flat, tf.tensor1d([1, 4 + 3, 8 + 0, 12 + 1, 1], 'int32'))
-    return tf.neg(tf.mean(picked))
+    return tf.neg(tf.mean(picked)) as tf.Scalar
   }
 
   it('gives gather its gradient, as on cpu', async () => {
@@ -72,7 +74,9 @@ describe('wasm UnsortedSegmentSum', () => {
     const before = tf.memory().numTensors
     tf.env().set('IS_TEST', true)
     try {
-      const out = tf.engine().runKernel('UnsortedSegmentSum', { x, segmentIds: ids }, { numSegments: 3 }) as tf.Tensor
+      const out = tf
+        .engine()
+        .runKernel('UnsortedSegmentSum', { x, segmentIds: ids }, { numSegments: 3 }) as tf.Tensor
       expect(tf.memory().numTensors).toBe(before + 1)
       out.dispose()
     } finally {
@@ -90,19 +94,31 @@ describe('wasm UnsortedSegmentSum', () => {
 
     it('segment ids that do not match the leading dimensions of x', async () => {
       await tf.setBackend('wasm')
-      const bad = run(() => tf.zeros([4, 2]), () => tf.tensor1d([0, 1, 0], 'int32'), 2)
+      const bad = run(
+        () => tf.zeros([4, 2]),
+        () => tf.tensor1d([0, 1, 0], 'int32'),
+        2
+      )
       expect(bad).toThrow(/segmentIds shape \[3\] must equal the leading dimensions of x \[4,2\]/)
     })
 
     it('a negative or fractional numSegments', async () => {
       await tf.setBackend('wasm')
-      const bad = run(() => tf.zeros([2]), () => tf.tensor1d([0, 1], 'int32'), 1.5)
+      const bad = run(
+        () => tf.zeros([2]),
+        () => tf.tensor1d([0, 1], 'int32'),
+        1.5
+      )
       expect(bad).toThrow(/numSegments must be a non-negative integer; got 1.5/)
     })
 
     it('float segment ids', async () => {
       await tf.setBackend('wasm')
-      const bad = run(() => tf.zeros([2]), () => tf.tensor1d([0, 1], 'float32'), 2)
+      const bad = run(
+        () => tf.zeros([2]),
+        () => tf.tensor1d([0, 1], 'float32'),
+        2
+      )
       expect(bad).toThrow(/segmentIds must be int32; got float32/)
     })
   })

@@ -4,7 +4,9 @@ import { packagedResourcesDir, workspaceRootFor } from '../../../../main/electro
 
 describe('workspaceRootFor', () => {
   it('puts the workspace under userData by default', () => {
-    expect(workspaceRootFor('/home/ana/.config/Flatline', {})).toBe(join('/home/ana/.config/Flatline', 'workspace'))
+    expect(workspaceRootFor('/home/ana/.config/Flatline', {})).toBe(
+      join('/home/ana/.config/Flatline', 'workspace')
+    )
     expect(workspaceRootFor('/u', { FLATLINE_WORKSPACE: '   ' })).toBe(join('/u', 'workspace'))
   })
 
@@ -16,7 +18,9 @@ describe('workspaceRootFor', () => {
 
 describe('packagedResourcesDir', () => {
   it('points at <resourcesPath>/resources only when packaged', () => {
-    expect(packagedResourcesDir(true, '/opt/Flatline/resources')).toBe(join('/opt/Flatline/resources', 'resources'))
+    expect(packagedResourcesDir(true, '/opt/Flatline/resources')).toBe(
+      join('/opt/Flatline/resources', 'resources')
+    )
     expect(packagedResourcesDir(false, '/whatever')).toBeUndefined()
   })
 })

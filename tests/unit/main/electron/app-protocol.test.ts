@@ -75,13 +75,18 @@ describe('createAppProtocolHandler', () => {
 
   it('answers 404 for a missing file and 405 for a POST', async () => {
     expect((await handler()(new Request('app://flatline/nope.js'))).status).toBe(404)
-    expect((await handler()(new Request('app://flatline/index.html', { method: 'POST', body: 'x' }))).status).toBe(405)
+    expect(
+      (await handler()(new Request('app://flatline/index.html', { method: 'POST', body: 'x' }))).status
+    ).toBe(405)
   })
 
   it('registers the privileged scheme and the handler', () => {
     registerAppScheme()
     expect(protocol.registerSchemesAsPrivileged).toHaveBeenCalledWith([
-      expect.objectContaining({ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) })
+      expect.objectContaining({
+        scheme: 'app',
+        privileges: expect.objectContaining({ standard: true, secure: true })
+      })
     ])
     registerAppProtocol(root)
     expect(protocol.handle).toHaveBeenCalledWith('app', expect.any(Function))

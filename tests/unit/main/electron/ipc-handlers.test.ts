@@ -50,7 +50,12 @@ function fakeWindow(url = 'app://flatline/index.html') {
   const mainFrame = { parent: null, processId: 7, routingId: 1, url }
   const webContents = { mainFrame }
   const window = { isDestroyed: () => false, webContents }
-  return { window: window as unknown as TrustedWindow, webContents, mainFrame, trustedEvent: { sender: webContents, senderFrame: mainFrame } }
+  return {
+    window: window as unknown as TrustedWindow,
+    webContents,
+    mainFrame,
+    trustedEvent: { sender: webContents, senderFrame: mainFrame }
+  }
 }
 
 /** An engine that records what it is asked and never runs anything: these tests check the doorway. */
@@ -70,17 +75,24 @@ function fakeEngine(): EngineClient & { started: unknown[] } {
 describe('isTrustedSender', () => {
   const { window, webContents, mainFrame, trustedEvent } = fakeWindow()
   type Event = Parameters<typeof isTrustedSender>[0]
-  const check = (event: unknown, win: TrustedWindow | null = window) => isTrustedSender(event as Event, win, location.isTrusted)
+  const check = (event: unknown, win: TrustedWindow | null = window) =>
+    isTrustedSender(event as Event, win, location.isTrusted)
 
   it('accepts the top frame of our window on our origin', () => {
     expect(check(trustedEvent)).toBe(true)
   })
 
   it('refuses a subframe, another window, a foreign origin, a gone frame and a closed window', () => {
-    expect(check({ sender: webContents, senderFrame: { ...mainFrame, parent: mainFrame, routingId: 2 } })).toBe(false)
+    expect(
+      check({ sender: webContents, senderFrame: { ...mainFrame, parent: mainFrame, routingId: 2 } })
+    ).toBe(false)
     expect(check({ sender: {}, senderFrame: mainFrame })).toBe(false)
-    expect(check({ sender: webContents, senderFrame: { ...mainFrame, url: 'https://evil.example/' } })).toBe(false)
-    expect(check({ sender: webContents, senderFrame: { ...mainFrame, url: 'file:///tmp/x.html' } })).toBe(false)
+    expect(check({ sender: webContents, senderFrame: { ...mainFrame, url: 'https://evil.example/' } })).toBe(
+      false
+    )
+    expect(check({ sender: webContents, senderFrame: { ...mainFrame, url: 'file:///tmp/x.html' } })).toBe(
+      false
+    )
     expect(check({ sender: webContents, senderFrame: { ...mainFrame, routingId: 99 } })).toBe(false)
     expect(check({ sender: webContents, senderFrame: null })).toBe(false)
     expect(check(trustedEvent, null)).toBe(false)
@@ -175,7 +187,10 @@ describe('registerIpcHandlers', () => {
 
   it('refuses a request from a frame that is not our window', async () => {
     const { win } = await setUp()
-    electronState.sender = { sender: win.webContents, senderFrame: { ...win.mainFrame, url: 'https://evil.example/' } }
+    electronState.sender = {
+      sender: win.webContents,
+      senderFrame: { ...win.mainFrame, url: 'https://evil.example/' }
+    }
     await expect(api.app.info()).rejects.toThrow(/refused: it did not come from the Flatline window/)
     electronState.sender = { sender: {}, senderFrame: win.mainFrame }
     await expect(invoke(Channels.ListRuns, undefined)).rejects.toThrow(/refused/)
@@ -208,7 +223,13 @@ describe('createJobEventForwarder', () => {
     const emit = (name: string) => listeners.get(name)?.forEach((listener) => listener())
     return { sink: contents as unknown as JobEventSink, sent, emit, destroy: () => (destroyed = true) }
   }
-  const progress = (n: number): JobEvent => ({ jobId: 'j', kind: 'task-progress', taskId: 't', value: n / 10, detail: `${n}` })
+  const progress = (n: number): JobEvent => ({
+    jobId: 'j',
+    kind: 'task-progress',
+    taskId: 't',
+    value: n / 10,
+    detail: `${n}`
+  })
 
   it('queues events until the page has loaded, then delivers them in order', () => {
     const forwarder = createJobEventForwarder()
@@ -220,7 +241,11 @@ describe('createJobEventForwarder', () => {
     expect(forwarder.pending()).toBe(2)
     page.emit('did-finish-load')
     forwarder.send(progress(3))
-    expect(page.sent.map(([channel]) => channel)).toEqual([Channels.JobEvent, Channels.JobEvent, Channels.JobEvent])
+    expect(page.sent.map(([channel]) => channel)).toEqual([
+      Channels.JobEvent,
+      Channels.JobEvent,
+      Channels.JobEvent
+    ])
     expect(page.sent.map(([, event]) => (event as { detail: string }).detail)).toEqual(['1', '2', '3'])
     expect(forwarder.pending()).toBe(0)
   })

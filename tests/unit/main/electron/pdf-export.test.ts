@@ -8,9 +8,15 @@ const fake = vi.hoisted(() => ({
   documents: '',
   saveResult: { canceled: true, filePath: '' } as { canceled: boolean; filePath?: string },
   dialogCalls: [] as unknown[][],
-  windows: [] as Array<{ options: Record<string, unknown>; loaded?: string; html?: string; destroyed: boolean }>,
+  windows: [] as Array<{
+    options: Record<string, unknown>
+    loaded?: string
+    html?: string
+    destroyed: boolean
+  }>,
   pdfBytes: Buffer.from('%PDF-1.4 fake'),
-  blocker: undefined as undefined | ((details: { url: string }, callback: (response: { cancel: boolean }) => void) => void)
+  blocker: undefined as
+    undefined | ((details: { url: string }, callback: (response: { cancel: boolean }) => void) => void)
 }))
 
 vi.mock('electron', async () => {
@@ -40,7 +46,9 @@ vi.mock('electron', async () => {
       }
     },
     session: {
-      fromPartition: () => ({ webRequest: { onBeforeRequest: (handler: typeof fake.blocker) => (fake.blocker = handler) } })
+      fromPartition: () => ({
+        webRequest: { onBeforeRequest: (handler: typeof fake.blocker) => (fake.blocker = handler) }
+      })
     }
   }
 })
@@ -63,7 +71,10 @@ describe('exportReportPdf', () => {
   it('offers <runId>-transfer-report.pdf in Documents and returns null when cancelled', async () => {
     fake.saveResult = { canceled: true }
     expect(await exportReportPdf('run-42', '<h1>r</h1>')).toBeNull()
-    const options = fake.dialogCalls[0][0] as { defaultPath: string; filters: Array<{ extensions: string[] }> }
+    const options = fake.dialogCalls[0][0] as {
+      defaultPath: string
+      filters: Array<{ extensions: string[] }>
+    }
     expect(options.defaultPath).toBe(join(dir, 'run-42-transfer-report.pdf'))
     expect(options.filters[0].extensions).toEqual(['pdf'])
     expect(fake.windows).toHaveLength(0)
@@ -76,7 +87,10 @@ describe('exportReportPdf', () => {
     expect(result).toEqual({ path: target })
     expect(await readFile(target)).toEqual(fake.pdfBytes)
     const [window] = fake.windows
-    expect(window.options).toMatchObject({ show: false, webPreferences: { sandbox: true, javascript: false, contextIsolation: true } })
+    expect(window.options).toMatchObject({
+      show: false,
+      webPreferences: { sandbox: true, javascript: false, contextIsolation: true }
+    })
     expect(window.options.webPreferences).not.toHaveProperty('preload')
     expect(window.html).toBe('<h1>Transfer report</h1>')
     expect(window.destroyed).toBe(true)
@@ -108,7 +122,9 @@ describe('exportReportPdf', () => {
     const target = join(dir, 'missing-folder', 'x.pdf')
     fake.saveResult = { canceled: false, filePath: target }
     await expect(exportReportPdf('r', '<p/>')).rejects.toThrow(
-      new RegExp(`Could not save the PDF to ${target.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} .*Choose a folder you can write to`)
+      new RegExp(
+        `Could not save the PDF to ${target.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} .*Choose a folder you can write to`
+      )
     )
     expect(fake.windows[0].destroyed).toBe(true)
   })

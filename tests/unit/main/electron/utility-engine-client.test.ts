@@ -19,7 +19,9 @@ class FakeEngineProcess extends EventEmitter {
   }
 }
 
-const electron = vi.hoisted(() => ({ forks: [] as Array<{ path: string; options: Record<string, unknown> }> }))
+const electron = vi.hoisted(() => ({
+  forks: [] as Array<{ path: string; options: Record<string, unknown> }>
+}))
 const children: FakeEngineProcess[] = []
 vi.mock('electron', () => ({
   utilityProcess: {
@@ -33,13 +35,18 @@ vi.mock('electron', () => ({
 }))
 // The real import is electron-vite's `?modulePath` (a path string in the bundle); under Vitest it
 // would load the engine itself, which these tests must not do.
-vi.mock('../../../../main/engine-host/engine-process?modulePath', () => ({ default: '/app/out/main/engine-process.js' }))
+vi.mock('../../../../main/engine-host/engine-process?modulePath', () => ({
+  default: '/app/out/main/engine-process.js'
+}))
 
 import type { JobEvent } from '../../../../main/contract/job-events'
 import { AuditSpec } from '../../../../main/contract/audit-spec'
 import { UtilityEngineClient, engineStoppedMessage } from '../../../../main/electron/utility-engine-client'
 
-const spec = AuditSpec.parse({ surrogates: [{ name: 's', arch: 'small-cnn' }], targets: [{ name: 't', arch: 'small-cnn' }] })
+const spec = AuditSpec.parse({
+  surrogates: [{ name: 's', arch: 'small-cnn' }],
+  targets: [{ name: 't', arch: 'small-cnn' }]
+})
 const startMessage = (jobId: string, runId: string) => ({
   type: 'start' as const,
   jobId,
@@ -69,7 +76,10 @@ describe('UtilityEngineClient', () => {
     const ready = client.ready()
     expect(electron.forks).toHaveLength(1)
     expect(electron.forks[0].path).toBe('/app/out/main/engine-process.js')
-    expect(electron.forks[0].options).toMatchObject({ serviceName: 'flatline-engine', env: { FLATLINE_RESOURCES: '/res' } })
+    expect(electron.forks[0].options).toMatchObject({
+      serviceName: 'flatline-engine',
+      env: { FLATLINE_RESOURCES: '/res' }
+    })
     expect(electron.forks[0].options.env).not.toHaveProperty('UNSET')
     children[0].reply({ type: 'ready', backend: 'wasm (simd)' })
     await expect(ready).resolves.toBe('wasm (simd)')
@@ -91,7 +101,10 @@ describe('UtilityEngineClient', () => {
     client.start(startMessage('job-a', 'run-a'))
     children[0].reply({ type: 'ready', backend: 'cpu' })
     expect(client.activeJobIds()).toEqual(['job-a'])
-    children[0].reply({ type: 'event', event: { jobId: 'job-a', kind: 'started', runId: 'run-a', tasks: [], backend: 'cpu' } })
+    children[0].reply({
+      type: 'event',
+      event: { jobId: 'job-a', kind: 'started', runId: 'run-a', tasks: [], backend: 'cpu' }
+    })
     children[0].reply({ type: 'event', event: { jobId: 'job-a', kind: 'completed', runId: 'run-a' } })
     expect(events.map((e) => e.kind)).toEqual(['started', 'completed'])
     expect(client.activeJobIds()).toEqual([])
@@ -114,8 +127,12 @@ describe('UtilityEngineClient', () => {
     client.start(startMessage('job-a', 'run-a'))
     children[0].reply({ type: 'ready', backend: 'cpu' })
     children[0].emit('exit', 134)
-    expect(events).toEqual([{ kind: 'failed', jobId: 'job-a', runId: 'run-a', message: engineStoppedMessage(134) }])
-    expect(events[0].kind === 'failed' && events[0].message).toMatch(/^the engine process stopped \(exit code 134\)/)
+    expect(events).toEqual([
+      { kind: 'failed', jobId: 'job-a', runId: 'run-a', message: engineStoppedMessage(134) }
+    ])
+    expect(events[0].kind === 'failed' && events[0].message).toMatch(
+      /^the engine process stopped \(exit code 134\)/
+    )
     expect(client.activeJobIds()).toEqual([])
     expect(children).toHaveLength(1)
 

@@ -3,7 +3,11 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 const shell = vi.hoisted(() => ({ openExternal: vi.fn(async () => undefined) }))
 vi.mock('electron', () => ({ shell }))
 
-import { denyAllPermissions, guardWebContents, type GuardedContents } from '../../../../main/electron/web-contents-guards'
+import {
+  denyAllPermissions,
+  guardWebContents,
+  type GuardedContents
+} from '../../../../main/electron/web-contents-guards'
 
 type Listener = (event: { url?: string; isMainFrame?: boolean; preventDefault: () => void }) => void
 
@@ -22,7 +26,11 @@ function fakeContents() {
     listeners.get(name)?.(event)
     return event.preventDefault.mock.calls.length > 0
   }
-  return { contents: contents as unknown as GuardedContents, fire, open: (url: string) => openHandler!({ url }) }
+  return {
+    contents: contents as unknown as GuardedContents,
+    fire,
+    open: (url: string) => openHandler!({ url })
+  }
 }
 
 const isTrusted = (url: string) => url.startsWith('app://flatline/')
@@ -57,7 +65,8 @@ describe('guardWebContents', () => {
 
 describe('denyAllPermissions', () => {
   it('answers no to every permission request and check', () => {
-    let request: ((contents: unknown, permission: string, callback: (granted: boolean) => void) => void) | undefined
+    let request:
+      ((contents: unknown, permission: string, callback: (granted: boolean) => void) => void) | undefined
     let check: ((...args: unknown[]) => boolean) | undefined
     denyAllPermissions({
       setPermissionRequestHandler: (handler: typeof request) => void (request = handler),

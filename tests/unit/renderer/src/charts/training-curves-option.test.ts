@@ -52,3 +52,22 @@ describe('training curve options', () => {
     expect((buildAccuracyOption({}).yAxis as { min: number }).min).toBe(0)
   })
 })
+
+describe('training curve tooltips', () => {
+  type Formatter = (params: unknown) => string
+  const formatterOf = (option: { tooltip?: unknown }) => (option.tooltip as { formatter: Formatter }).formatter
+
+  it('names the epoch, the model and the split, and escapes model names', () => {
+    const text = formatterOf(buildAccuracyOption(curves))([
+      { seriesName: '<b>sur</b>', seriesId: 'sur:test', value: [2, 0.75], marker: '' },
+      { seriesName: '<b>sur</b>', seriesId: 'sur:train', value: [2, 0.8], marker: '' }
+    ])
+    const name = '&#60;b&#62;sur&#60;/b&#62;'
+    expect(text).toBe(`epoch 2<br/>${name} · test <b>75.0 %</b><br/>${name} · train <b>80.0 %</b>`)
+  })
+
+  it('shows loss to four decimals', () => {
+    const text = formatterOf(buildLossOption(curves))([{ seriesName: 'tgt', value: [1, 0.91234], marker: '' }])
+    expect(text).toBe('epoch 1<br/>tgt · 0.9123')
+  })
+})

@@ -1,0 +1,63 @@
+import { execFileSync, spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { RunRecord } from '../../../main/contract/run-record'
+
+const CLI = join(__dirname, '../../../main/cli/audit.ts')
+const TINY = join(__dirname, '../../fixtures/tiny-audit.json')
+
+async function runCli(args: string[]) {
+  const workspace = await mkdtemp(join(tmpdir(), 'flatline-cli-ws-'))
+  const result = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args, '--workspace', workspace], { encoding: 'utf8', timeout: 240_000 })
+  return { code: result.status, stderr: result.stderr, stdout: result.stdout, workspace }
+}
+
+async function specFile(content: string) {
+  const path = join(await mkdtemp(join(tmpdir(), 'flatline-spec-')), 'spec.json')
+  await writeFile(path, content)
+  return path
+}
+
+describe('npm run audit (CLI)', () => {
+  it.each([
+    ['an unknown architecture', { surrogates: [{ name: 's', arch: 'vgg' }], targets: [{ name: 't', arch: 'small-cnn' }] }, /surrogates\.0\.arch: unknown architecture "vgg"/],
+    ['ε outside (0, 1]', { surrogates: [{ name: 's', arch: 'small-cnn' }], targets: [{ name: 't', arch: 'small-cnn' }], attack: { eps: 1.5 } }, /attack\.eps: eps must be in \(0, 1\]/],
+    ['no target', { surrogates: [{ name: 's', arch: 'small-cnn' }], targets: [] }, /targets: an audit needs at least one target/]
+  ])('exits 2 naming the field for %s', async (_, spec, message) => {
+    const out = await mkdtemp(join(tmpdir(), 'flatline-out-'))
+    const { code, stderr } = await runCli(['--spec', await specFile(JSON.stringify(spec)), '--out', out])
+    expect(code).toBe(2)
+    expect(stderr).toMatch(message)
+    expect(existsSync(join(out, 'results.json'))).toBe(false)
+  })
+
+  it('exits 2 naming the file for a spec that is not JSON', async () => {
+    const path = await specFile('{ "name": ')
+    const { code, stderr } = await runCli(['--spec', path, '--out', tmpdir()])
+    expect(code).toBe(2)
+    expect(stderr).toContain(`The spec file ${path} is not valid JSON`)
+  })
+
+  it('runs a tiny audit end to end: results.json, report.html and a PDF whose text holds the success-rate table', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'flatline-out-'))
+    const hasPdfTools = existsSync('/usr/bin/chromium') && existsSync('/usr/bin/pdftotext')
+    const { code, stderr } = await runCli(['--spec', TINY, '--out', out, ...(hasPdfTools ? [] : ['--no-pdf'])])
+    expect(code, stderr).toBe(0)
+    expect(stderr).toMatch(/surrogate-cnn epoch 2: loss/)
+    const record = RunRecord.parse(JSON.parse(await readFile(join(out, 'results.json'), 'utf8')))
+    expect(record.status).toBe('completed')
+    const cells = record.results!.transfer
+    expect(cells).toHaveLength(2)
+    const html = await readFile(join(out, 'report.html'), 'utf8')
+    for (const cell of cells) expect(html).toContain(`${(cell.successRate * 100).toFixed(1)} %`)
+    if (!hasPdfTools) return
+    const text = execFileSync('pdftotext', ['-layout', join(out, 'report.pdf'), '-'], { encoding: 'utf8' })
+    for (const cell of cells) {
+      const row = new RegExp(`${cell.surrogate}\\s+${cell.target}\\s+${(cell.successRate * 100).toFixed(1)} %`)
+      expect(text).toMatch(row)
+    }
+  })
+})

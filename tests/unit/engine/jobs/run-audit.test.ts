@@ -1,0 +1,105 @@
+import { mkdtemp, readdir, writeFile } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import * as tf from '@tensorflow/tfjs-core'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { AuditSpec, type AuditSpecInput } from '../../../../main/contract/audit-spec'
+import type { JobEvent } from '../../../../main/contract/job-events'
+import { initBackend } from '../../../../main/engine/backend/select-backend'
+import { runAudit } from '../../../../main/engine/jobs/run-audit'
+import { loadClassifier } from '../../../../main/engine/models/model-io'
+import { RunStore } from '../../../../main/engine/workspace/run-store'
+
+beforeAll(async () => {
+  await initBackend()
+})
+
+const tinyRecipe = { epochs: 2, batchSize: 50, lr: 0.05 }
+const tinySpec = (overrides: Partial<AuditSpecInput> = {}): AuditSpec =>
+  AuditSpec.parse({
+    name: 'tiny',
+    dataset: { trainLimit: 300, testLimit: 100 },
+    surrogates: [{ name: 'sur', arch: 'small-cnn', width: 4, recipe: tinyRecipe }],
+    targets: [
+      { name: 'tcnn', arch: 'small-cnn', width: 6, seed: 2, recipe: tinyRecipe },
+      { name: 'tres', arch: 'small-resnet', width: 4, seed: 3, recipe: tinyRecipe }
+    ],
+    attack: { eps: 32 / 255, steps: 5, maxExamples: 40 },
+    ...overrides
+  })
+
+async function run(spec: AuditSpec, root: string, signalAfter?: (e: JobEvent) => boolean) {
+  const events: JobEvent[] = []
+  const controller = new AbortController()
+  const runId = new RunStore(root).newRunId(spec.name)
+  const result = await runAudit(spec, {
+    jobId: 'job-1',
+    runId,
+    workspaceRoot: root,
+    backend: 'test',
+    appVersion: '0.0.0-test',
+    signal: controller.signal,
+    emit: (e) => {
+      events.push(e)
+      if (signalAfter?.(e)) controller.abort()
+    }
+  }).catch((error: unknown) => error)
+  return { events, result, runId }
+}
+
+describe('runAudit (real engine, tiny models)', () => {
+  it('trains, attacks and stores a completed run with denominators and hashed models', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'flatline-ws-'))
+    const before = tf.memory().numTensors
+    const { events, runId } = await run(tinySpec(), root)
+    expect(tf.memory().numTensors).toBe(before)
+    expect(events[0].kind).toBe('started')
+    expect(events.at(-1)).toEqual({ jobId: 'job-1', kind: 'completed', runId })
+    expect(events.filter((e) => e.kind === 'epoch')).toHaveLength(6)
+    expect(events.filter((e) => e.kind === 'task-done').map((e) => e.kind === 'task-done' && e.taskId)).toEqual([
+      'train-sur', 'train-tcnn', 'train-tres', 'evaluate', 'attack-sur'
+    ])
+    const record = await new RunStore(root).get(runId)
+    expect(record.status).toBe('completed')
+    const results = record.results!
+    expect(results.transfer.map((c) => `${c.surrogate}->${c.target}`)).toEqual(['sur->tcnn', 'sur->tres'])
+    for (const cell of results.transfer) {
+      expect(cell.attacked).toBe(results.evaluated.attacked)
+      expect(cell.successRate).toBeCloseTo(cell.fooled / cell.attacked, 10)
+    }
+    expect(results.evaluated.attacked).toBe(Math.min(40, results.evaluated.allCorrect))
+    expect(results.evaluated.candidates).toBe(100)
+    expect(results.models.map((m) => m.role)).toEqual(['surrogate', 'target', 'target'])
+    // The stored model is the one the run used: its hash matches and it loads.
+    const { manifest, model } = await loadClassifier(join(new RunStore(root).runDir(runId), 'models', 'tres'))
+    expect(manifest.sha256).toBe(results.models[2].hash)
+    expect(await readdir(join(new RunStore(root).runDir(runId), 'models', 'tres', 'checkpoints'))).toEqual(['epoch-001', 'epoch-002'])
+    model.params.dispose()
+  })
+
+  it('a cancel mid-epoch ends the run as cancelled and keeps earlier runs intact', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'flatline-ws-'))
+    const first = await run(tinySpec({ name: 'first', targets: [{ name: 't', arch: 'small-cnn', width: 4, recipe: { ...tinyRecipe, epochs: 1 } }] }), root)
+    expect(first.events.at(-1)?.kind).toBe('completed')
+    let progress = 0
+    const second = await run(tinySpec({ name: 'second' }), root, (e) => e.kind === 'task-progress' && ++progress === 2)
+    expect(second.events.at(-1)).toEqual({ jobId: 'job-1', kind: 'cancelled', runId: second.runId })
+    const store = new RunStore(root)
+    expect((await store.get(second.runId)).status).toBe('cancelled')
+    expect((await store.get(first.runId)).status).toBe('completed')
+    expect((await store.list(new Set())).map((r) => r.status).sort()).toEqual(['cancelled', 'completed'])
+  })
+
+  it('fails with the file named when the dataset folder holds a corrupt idx file, writing no run', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'flatline-ws-'))
+    const data = await mkdtemp(join(tmpdir(), 'flatline-idx-'))
+    for (const name of ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'])
+      await writeFile(join(data, name), Buffer.from([0, 0, 8, 3, 0, 0]))
+    const { events } = await run(tinySpec({ dataset: { source: 'idx-folder', path: data } }), root)
+    const last = events.at(-1)!
+    expect(last.kind).toBe('failed')
+    expect(last.kind === 'failed' && last.message).toContain(data)
+    expect(existsSync(join(root, 'runs')) ? await readdir(join(root, 'runs')) : []).toEqual([])
+  })
+})

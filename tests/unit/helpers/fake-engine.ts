@@ -1,0 +1,33 @@
+/**
+ * An EngineClient that records what it is asked and replays events given by the test. For tests
+ * of request routing and validation only; end-to-end tests run the real engine.
+ */
+import type { JobEvent } from '../../../main/contract/job-events'
+import type { EngineClient, ToEngine } from '../../../main/engine-host/engine-protocol'
+
+export class RecordingEngine implements EngineClient {
+  readonly started: Extract<ToEngine, { type: 'start' }>[] = []
+  readonly cancelled: string[] = []
+  private readonly listeners = new Set<(event: JobEvent) => void>()
+
+  ready(): Promise<string> {
+    return Promise.resolve('recording')
+  }
+  start(message: Extract<ToEngine, { type: 'start' }>): void {
+    this.started.push(message)
+  }
+  cancel(jobId: string): void {
+    this.cancelled.push(jobId)
+  }
+  onEvent(listener: (event: JobEvent) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+  emit(event: JobEvent): void {
+    for (const l of this.listeners) l(event)
+  }
+  activeJobIds(): string[] {
+    return []
+  }
+  dispose(): void {}
+}

@@ -1,0 +1,58 @@
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { Channels } from '../../../main/contract/api'
+import { AuditSpec } from '../../../main/contract/audit-spec'
+import { createFlatlineService } from '../../../main/service/flatline-service'
+import { RecordingEngine } from '../helpers/fake-engine'
+
+async function makeService() {
+  const engine = new RecordingEngine()
+  const root = await mkdtemp(join(tmpdir(), 'flatline-svc-'))
+  const service = await createFlatlineService({ workspaceRoot: root, engine, shell: 'browser', appVersion: '1.2.3', exportPdf: async () => null })
+  return { engine, service, root }
+}
+
+describe('createFlatlineService', () => {
+  it('serves the demo spec, which is a valid audit spec', async () => {
+    const { service } = await makeService()
+    const spec = await service.handle(Channels.DemoSpec, undefined)
+    expect(AuditSpec.safeParse(spec).success).toBe(true)
+  })
+
+  it('answers a bad spec with the field and the reason, and starts nothing', async () => {
+    const { service, engine } = await makeService()
+    const demo = (await service.handle(Channels.DemoSpec, undefined)) as Record<string, unknown>
+    await expect(service.handle(Channels.StartAudit, { ...demo, attack: { eps: 0 } })).rejects.toThrow(/attack\.eps: eps must be in \(0, 1\]/)
+    await expect(
+      service.handle(Channels.StartAudit, { ...demo, surrogates: [{ name: 's', arch: 'vgg-99' }] })
+    ).rejects.toThrow(/surrogates\.0\.arch: unknown architecture "vgg-99"/)
+    expect(engine.started).toHaveLength(0)
+  })
+
+  it('rejects unknown channels and path-traversal run ids', async () => {
+    const { service } = await makeService()
+    await expect(service.handle('fs:read', {})).rejects.toThrow(/Unknown request "fs:read"/)
+    await expect(service.handle(Channels.GetRun, { runId: '../../etc' })).rejects.toThrow(/runId/)
+  })
+
+  it('starts one audit at a time and routes cancel to the engine', async () => {
+    const { service, engine } = await makeService()
+    const demo = await service.handle(Channels.DemoSpec, undefined)
+    const { jobId, runId } = (await service.handle(Channels.StartAudit, demo)) as { jobId: string; runId: string }
+    expect(engine.started[0]).toMatchObject({ jobId, runId, appVersion: '1.2.3' })
+    await expect(service.handle(Channels.StartAudit, demo)).rejects.toThrow(/already running/)
+    expect(await service.handle(Channels.CancelJob, { jobId })).toEqual({ cancelled: true })
+    expect(engine.cancelled).toEqual([jobId])
+    engine.emit({ jobId, kind: 'cancelled', runId })
+    expect(await service.handle(Channels.CancelJob, { jobId })).toEqual({ cancelled: false })
+    await service.handle(Channels.StartAudit, demo)
+    expect(engine.started).toHaveLength(2)
+  })
+
+  it('reports the engine backend in app info', async () => {
+    const { service, root } = await makeService()
+    expect(await service.handle(Channels.AppInfo, undefined)).toEqual({ version: '1.2.3', backend: 'recording', workspace: root, shell: 'browser' })
+  })
+})
