@@ -1,0 +1,101 @@
+/**
+ * The demo audit through the real UI: browser mode serves the built renderer, the engine runs in
+ * its child process on the real backend, Chromium clicks "Run demo audit". The demo spec is
+ * swapped for a tiny one (FLATLINE_DEMO_SPEC) so the run fits in CI; everything else is the app.
+ */
+import { execFileSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { mkdtemp, readFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startBrowserServer, pdfDownloadPath, type BrowserServer } from '../../main/browser/browser-server'
+import { NodeEngineClient } from '../../main/engine-host/node-engine-client'
+import { htmlToPdf } from '../../main/report/pdf-chromium'
+import { createFlatlineService } from '../../main/service/flatline-service'
+import { launchChromium } from './browser-chromium'
+import { AuditPage } from './pages/audit-page'
+
+const ROOT = resolve(__dirname, '../..')
+const TINY_SPEC = join(ROOT, 'tests/fixtures/tiny-audit.json')
+const SCREENSHOT = join(ROOT, 'docs/screenshots/heatmap.png')
+
+let server: BrowserServer
+let engine: NodeEngineClient
+let browser: Browser
+let workspace: string
+
+beforeAll(async () => {
+  if (!existsSync(join(ROOT, 'out/renderer/index.html'))) throw new Error('build the renderer first: npm run build:renderer')
+  workspace = await mkdtemp(join(tmpdir(), 'flatline-e2e-'))
+  process.env.FLATLINE_DEMO_SPEC = TINY_SPEC
+  engine = new NodeEngineClient({ ...process.env })
+  let token = ''
+  const service = await createFlatlineService({
+    workspaceRoot: workspace,
+    engine,
+    shell: 'browser',
+    appVersion: 'e2e',
+    exportPdf: async (runId, html) => {
+      await htmlToPdf(html, service.runStore.artifactPath(runId, 'report.pdf'))
+      return { url: `${pdfDownloadPath(runId)}?token=${token}` }
+    }
+  })
+  server = await startBrowserServer({ service, rendererDir: join(ROOT, 'out/renderer') })
+  token = server.token
+  browser = await launchChromium()
+})
+
+afterAll(async () => {
+  await browser?.close()
+  engine?.dispose()
+  await server?.close()
+})
+
+describe('demo audit in the UI', () => {
+  let runId = ''
+
+  it('runs the demo audit with live progress and shows a number in every heatmap cell', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
+    const app = new AuditPage(page)
+    await page.goto(server.url)
+    await expect.poll(() => app.backendName.textContent(), { timeout: 60_000 }).toMatch(/wasm|cpu|tfjs-node/)
+    await app.runDemoButton.click()
+    await app.taskBar('train-surrogate-cnn').waitFor({ timeout: 60_000 })
+    await app.heatmap.waitFor({ timeout: 240_000 })
+    const spec = JSON.parse(await readFile(TINY_SPEC, 'utf8')) as { targets: { name: string }[] }
+    for (const target of spec.targets) {
+      await expect.poll(() => app.rate('surrogate-cnn', target.name).textContent(), { timeout: 10_000 }).toMatch(/\d+\.\d %/)
+    }
+    const runs = await page.locator('[data-testid^="run-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')))
+    runId = (runs.find((id) => id && /^run-\d{8}-/.test(id)) ?? '').replace(/^run-/, '')
+    expect(runId).toMatch(/tiny-audit/)
+    await page.waitForTimeout(500) // let the chart finish its layout before the picture
+    await page.screenshot({ path: SCREENSHOT, fullPage: false })
+    await page.close()
+  })
+
+  it('exports the PDF report, whose text holds the success-rate table', async () => {
+    const page = await browser.newPage()
+    await page.goto(server.url)
+    const app = new AuditPage(page)
+    await app.runItem(runId).click()
+    await app.exportPdfButton.click()
+    const pdfPath = join(workspace, 'runs', runId, 'report.pdf')
+    await expect.poll(() => existsSync(pdfPath), { timeout: 60_000 }).toBe(true)
+    const text = execFileSync('pdftotext', ['-layout', pdfPath, '-'], { encoding: 'utf8' })
+    expect(text).toMatch(/surrogate-cnn\s+target-cnn\s+\d+\.\d %/)
+    expect(text).toMatch(/surrogate-cnn\s+target-resnet\s+\d+\.\d %/)
+    await page.close()
+  })
+
+  it('shows the past audit after the page is closed and opened again', async () => {
+    const page = await browser.newPage()
+    await page.goto(server.url)
+    const app = new AuditPage(page)
+    await app.runItem(runId).waitFor({ timeout: 20_000 })
+    await expect.poll(() => app.runItem(runId).textContent()).toMatch(/completed/i)
+    await page.close()
+  })
+})
