@@ -6,6 +6,8 @@
  * paper has one; the demo overrides ε to 16/255 because Fashion-MNIST CNNs barely transfer at 4/255.
  */
 import { z } from 'zod'
+import { AttackStack } from './attack-stack'
+import { MinimizerSpec } from './minimizer-spec'
 
 /** Architectures the engine can build. Issue 5 grows this list. */
 export const ARCHITECTURES = ['small-cnn', 'small-resnet'] as const
@@ -14,12 +16,24 @@ export const ArchitectureId = z.enum(ARCHITECTURES, {
 })
 export type ArchitectureId = z.infer<typeof ArchitectureId>
 
-export const LrSchedule = z.object({
-  kind: z.literal('step'),
-  /** Divide the LR by `1/gamma` every `every` epochs (paper: ÷10 every 50 epochs on CIFAR-10). */
-  every: z.number().int().positive().default(50),
-  gamma: z.number().positive().max(1).default(0.1)
-})
+/** Learning-rate schedules of training spec §1.4 (plus cosine); the LR is constant inside an epoch. */
+export const LrSchedule = z.discriminatedUnion(
+  'kind',
+  [
+    z.object({
+      kind: z.literal('step'),
+      /** Divide the LR by `1/gamma` every `every` epochs (paper: ÷10 every 50 epochs on CIFAR-10). */
+      every: z.number().int().positive().default(50),
+      gamma: z.number().positive().max(1).default(0.1)
+    }),
+    /** One decay: the initial LR up to epoch `at`, times `gamma` after (paper §4 LR-decay timing experiment). */
+    z.object({ kind: z.literal('single-decay'), at: z.number().int().positive(), gamma: z.number().positive().max(1).default(0.1) }),
+    z.object({ kind: z.literal('constant') }),
+    /** Cosine from the initial LR at epoch 1 down to `minLr` at the last epoch. */
+    z.object({ kind: z.literal('cosine'), minLr: z.number().min(0).default(0) })
+  ],
+  { error: (issue) => (issue.code === 'invalid_union' ? 'unknown LR schedule kind: expected one of step, single-decay, constant, cosine' : undefined) }
+)
 export type LrSchedule = z.infer<typeof LrSchedule>
 
 /** SGD with momentum and coupled weight decay, the base recipe of every surrogate and target. */
@@ -31,6 +45,8 @@ export const TrainingRecipe = z.object({
   momentum: z.number().min(0).max(1).default(0.9),
   weightDecay: z.number().min(0).max(1).default(5e-4),
   lrSchedule: LrSchedule.default({ kind: 'step', every: 50, gamma: 0.1 }),
+  /** The minimizer wrapped around the SGD step above; `sgd` keeps older specs valid. */
+  minimizer: MinimizerSpec.default({ id: 'sgd' }),
   augment: z
     .object({
       cropPadding: z.number().int().min(0).max(16).default(4),
@@ -61,22 +77,46 @@ export const DatasetSpec = z.object({
 })
 export type DatasetSpec = z.infer<typeof DatasetSpec>
 
+const EPS_LINF_MESSAGE = 'eps must be in (0, 1]: it is an L∞ radius in [0,1] pixel units, e.g. 0.0627 for 16/255'
+
+/**
+ * How to attack: BIM under L∞ (the paper's setting) or L2 (app extension, spec §3.2), plus any stack
+ * of transferability techniques (`stack`, see attack-stack.ts). `{ eps, steps, maxExamples }` alone
+ * still means plain BIM. Each run is repeated over `repeats` seeds (seed, seed+1, …) and reported as
+ * mean ± 2 std; deterministic stacks give the same value every repeat.
+ */
 export const AttackSpec = z
   .object({
     method: z.literal('bim').default('bim'),
-    norm: z.literal('linf').default('linf'),
-    /** L∞ radius in [0,1] pixel units; the paper's default is 4/255. */
+    norm: z.enum(['linf', 'l2'], { error: (issue) => `unknown norm ${JSON.stringify(issue.input)}: expected "linf" or "l2"` }).default('linf'),
+    /** Radius in [0,1] pixel units: L∞ (paper default 4/255) or L2 (e.g. 0.5 as in Gubri 2022 on CIFAR-10). */
     eps: z
       .number()
-      .gt(0, 'eps must be in (0, 1]: it is an L∞ radius in [0,1] pixel units, e.g. 0.0627 for 16/255')
-      .max(1, 'eps must be in (0, 1]: it is an L∞ radius in [0,1] pixel units, e.g. 0.0627 for 16/255')
+      .gt(0, EPS_LINF_MESSAGE)
+      .max(1000, 'eps must be at most 1000')
       .default(4 / 255),
     steps: z.number().int().min(1).max(10000).default(50),
     /** Step size; defaults to eps/10 as in the paper. */
-    stepSize: z.number().positive().max(1).optional(),
+    stepSize: z.number().positive().max(1000).optional(),
     batchSize: z.number().int().positive().max(4096).default(100),
     /** Attack at most this many test images (those all targets classify correctly). */
-    maxExamples: z.number().int().positive().default(1000)
+    maxExamples: z.number().int().positive().default(1000),
+    /** Transferability techniques on top of BIM; `{}` is plain BIM. */
+    stack: AttackStack.default({}),
+    /** Seed of the attack's own randomness (DI, GN, VT, RAP, LGV order); defaults to the audit seed. */
+    seed: z.number().int().min(0).optional(),
+    /** Attack repetitions over seeds, for mean ± 2 std (3 by default; 1 for a quick look). */
+    repeats: z.number().int().min(1).max(20).default(3),
+    /**
+     * Targeted mode (extension; the paper is untargeted): aim every example at class (y + 1) mod C and
+     * count a target as fooled only when it predicts that class.
+     */
+    targeted: z.boolean().default(false)
+  })
+  .superRefine((a, ctx) => {
+    if (a.norm === 'linf' && a.eps > 1) ctx.addIssue({ code: 'custom', path: ['eps'], message: EPS_LINF_MESSAGE })
+    if (a.norm === 'linf' && a.stepSize !== undefined && a.stepSize > 1)
+      ctx.addIssue({ code: 'custom', path: ['stepSize'], message: 'stepSize must be ≤ 1 under L∞' })
   })
   .transform((a) => ({ ...a, stepSize: a.stepSize ?? a.eps / 10 }))
 export type AttackSpec = z.infer<typeof AttackSpec>

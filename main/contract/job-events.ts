@@ -19,7 +19,9 @@ export const EpochMetrics = z.object({
   trainAccuracy: z.number(),
   testAccuracy: z.number(),
   lr: z.number(),
-  seconds: z.number()
+  seconds: z.number(),
+  /** Forward-backward passes over a mini-batch spent in this epoch (cost unit of training spec §1.5); absent in old records. */
+  passes: z.number().int().optional()
 })
 export type EpochMetrics = z.infer<typeof EpochMetrics>
 

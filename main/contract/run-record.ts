@@ -21,7 +21,9 @@ export const ModelResult = z.object({
   /** sha256 of the weights, as in the model manifest. */
   hash: z.string(),
   epochs: z.array(EpochMetrics),
-  trainSeconds: z.number()
+  trainSeconds: z.number(),
+  /** Forward-backward passes of the whole training (training spec §1.5); absent in old records. */
+  passes: z.number().int().optional()
 })
 export type ModelResult = z.infer<typeof ModelResult>
 
@@ -33,7 +35,15 @@ export const TransferCell = z.object({
   successRate: z.number(),
   fooled: z.number().int(),
   /** Denominator: examples every target (and the surrogate) classified correctly. */
-  attacked: z.number().int()
+  attacked: z.number().int(),
+  /**
+   * Over attack repeats with different seeds: mean success rate, its standard deviation (shown as
+   * mean ± 2 std) and how many repeats ran (1 for stacks without randomness, which repeat exactly).
+   * `successRate` and `fooled` are the first repeat's. Absent in records written before stacks.
+   */
+  mean: z.number().optional(),
+  std: z.number().optional(),
+  repeats: z.number().int().optional()
 })
 export type TransferCell = z.infer<typeof TransferCell>
 

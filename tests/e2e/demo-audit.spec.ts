@@ -18,7 +18,7 @@ import { launchChromium } from './browser-chromium'
 import { AuditPage } from './pages/audit-page'
 
 const ROOT = resolve(__dirname, '../..')
-const TINY_SPEC = join(ROOT, 'tests/fixtures/tiny-audit.json')
+const TINY_SPEC = join(ROOT, 'tests/fixtures/e2e-audit.json')
 const SCREENSHOT = join(ROOT, 'docs/screenshots/heatmap.png')
 
 let server: BrowserServer
@@ -70,7 +70,7 @@ describe('demo audit in the UI', () => {
     }
     const runs = await page.locator('[data-testid^="run-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')))
     runId = (runs.find((id) => id && /^run-\d{8}-/.test(id)) ?? '').replace(/^run-/, '')
-    expect(runId).toMatch(/tiny-audit/)
+    expect(runId).toMatch(/e2e-demo-audit/)
     await page.waitForTimeout(500) // let the chart finish its layout before the picture
     await page.screenshot({ path: SCREENSHOT, fullPage: false })
     await page.close()

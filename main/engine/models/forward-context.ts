@@ -20,6 +20,11 @@ export interface ForwardContext {
   training: boolean
   statUpdates?: StatUpdate[]
   transformSkip?: (blockName: string, shortcut: tf.Tensor4D) => tf.Tensor4D
+  /**
+   * Lets attacks reach a block's residual branch F(x) before the addition (SGM scales its gradient);
+   * `identityShortcut` is false for projection-shortcut blocks, which SGM leaves alone.
+   */
+  transformResidual?: (blockName: string, residual: tf.Tensor4D, identityShortcut: boolean) => tf.Tensor4D
 }
 
 export const EVAL: ForwardContext = { training: false }

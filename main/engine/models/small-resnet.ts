@@ -30,7 +30,8 @@ class BasicBlock {
   }
 
   apply(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
-    const residual = this.bn2.apply(this.conv2.apply(this.conv1.apply(x, ctx)), ctx)
+    let residual = this.bn2.apply(this.conv2.apply(this.conv1.apply(x, ctx)), ctx)
+    if (ctx.transformResidual) residual = ctx.transformResidual(this.name, residual, !this.projection)
     let shortcut = this.projection ? this.projection.bn.apply(this.projection.conv.apply(x), ctx) : x
     if (ctx.transformSkip) shortcut = ctx.transformSkip(this.name, shortcut)
     return tf.relu(tf.add(residual, shortcut)) as tf.Tensor4D

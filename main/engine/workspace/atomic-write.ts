@@ -101,7 +101,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
 /** Writes `value` as pretty JSON (two-space indent, trailing newline) with `writeFileAtomic`. */
 export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
   const text = JSON.stringify(value, null, 2)
-  // JSON.stringify returns undefined for undefined, functions and symbols: refuse rather than write "undefined".
+  // JSON.stringify returns undefined for undefined, functions and symbols: refuse, don't write "undefined".
   if (text === undefined) throw new Error(`writeJsonAtomic(${path}): the value cannot be written as JSON`)
   await writeFileAtomic(path, text + '\n')
 }

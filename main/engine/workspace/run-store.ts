@@ -28,7 +28,8 @@ export const INTERRUPTED_MESSAGE =
 export function assertRunId(runId: string): void {
   if (typeof runId !== 'string' || !RUN_ID_PATTERN.test(runId)) {
     throw new Error(
-      `invalid run id ${JSON.stringify(runId)}: a run id holds only letters, digits, "-" and "_" (1 to 80 characters)`
+      `invalid run id ${JSON.stringify(runId)}: ` +
+        'a run id holds only letters, digits, "-" and "_" (1 to 80 characters)'
     )
   }
 }
@@ -75,7 +76,9 @@ export function newRunId(name: string, date: Date = new Date()): string {
     .replace('T', '-')
   const slug =
     name
+      // Decompose accents and drop the marks, so "Démo" becomes "demo" rather than "de-mo".
       .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
       .toLowerCase()
       .replace(/[^a-z0-9]+/g, '-')
       .slice(0, 40)
@@ -309,7 +312,8 @@ function parseRecord(raw: unknown, file: string, runId: string): RunRecord {
   const parsed = RunRecord.safeParse(raw)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
-    throw new InvalidRunRecordError(file, issue.path.length ? issue.path.join('.') : '(record)', issue.message)
+    const field = issue.path.length ? issue.path.join('.') : '(record)'
+    throw new InvalidRunRecordError(file, field, issue.message)
   }
   // The folder name is the id the app opens the run by; a copied folder keeps the old id inside.
   return { ...parsed.data, id: runId }

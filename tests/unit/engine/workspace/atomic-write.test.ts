@@ -1,6 +1,8 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdir, mkdtemp, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import {
   InvalidJsonError,
@@ -120,4 +122,71 @@ describe('isTempFileName', () => {
     expect(isTempFileName('report.tmp')).toBe(false)
     expect(isTempFileName('.hidden')).toBe(false)
   })
+})
+
+const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url))
+const KILL_FIXTURE = join(REPO_ROOT, 'tests', 'fixtures', 'atomic-write-loop.ts')
+
+/** Resolves once the child prints `ready` (its first write is done); rejects with its stderr if it dies first. */
+function waitForReady(child: ChildProcess): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let stdout = ''
+    let stderr = ''
+    const timer = setTimeout(() => reject(new Error(`fixture not ready after 15 s; stderr: ${stderr}`)), 15_000)
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString()
+      if (stdout.includes('ready')) {
+        clearTimeout(timer)
+        resolve()
+      }
+    })
+    child.on('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`fixture exited with ${code} before it was ready; stderr: ${stderr}`))
+    })
+  })
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
+  return new Promise((resolve) => child.once('exit', () => resolve()))
+}
+
+describe('writeJsonAtomic killed mid-loop', () => {
+  it('always leaves the target as one whole written value after SIGKILL at random moments', async () => {
+    const target = join(dir, 'state.json')
+    const fillLength = 100_000
+    let killsDuringWrite = 0
+    for (let round = 0; round < 20; round++) {
+      // Plain node with tsx's loader, so the real writeJsonAtomic runs in the child.
+      const child = spawn(process.execPath, ['--import', 'tsx', KILL_FIXTURE, target, String(fillLength)], {
+        cwd: REPO_ROOT,
+        stdio: ['ignore', 'pipe', 'pipe']
+      })
+      try {
+        await waitForReady(child)
+        const delay = 2 + Math.random() * 48
+        await new Promise((resolve) => setTimeout(resolve, delay))
+        child.kill('SIGKILL')
+        await exited(child)
+      } finally {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+      }
+      expect(child.signalCode, `round ${round}: the child should have been killed, not exited`).toBe('SIGKILL')
+
+      const value = JSON.parse(await readFile(target, 'utf8')) as { seq: number; check: number; fill: string }
+      expect(Number.isInteger(value.seq) && value.seq >= 0, `round ${round}: seq ${value.seq}`).toBe(true)
+      expect(value.check, `round ${round}`).toBe(value.seq * 7919)
+      expect(value.fill, `round ${round}`).toBe('x'.repeat(fillLength))
+
+      // A temp file left behind means the kill landed inside a write: the case this test is about.
+      const leftovers = (await readdir(dir)).filter(isTempFileName)
+      if (leftovers.length > 0) killsDuringWrite++
+      await Promise.all(leftovers.map((name) => unlink(join(dir, name))))
+    }
+    console.info(`atomic-write kill test: ${killsDuringWrite}/20 kills landed mid-write`)
+    // If no kill ever hit a write, the test proved nothing; the loop spends most of its time inside writes.
+    expect(killsDuringWrite).toBeGreaterThan(0)
+  }, 60_000)
 })
