@@ -10,7 +10,27 @@ import { AttackStack } from './attack-stack'
 import { MinimizerSpec } from './minimizer-spec'
 
 /** Architectures the engine can build. Issue 5 grows this list. */
-export const ARCHITECTURES = ['small-cnn', 'small-resnet'] as const
+export const ARCHITECTURES = [
+  'small-cnn',
+  'small-resnet',
+  'resnet-18',
+  'resnet-34',
+  'resnet-50',
+  'resnet-101',
+  'vgg-11',
+  'vgg-13',
+  'vgg-16',
+  'vgg-19',
+  'densenet-121',
+  'densenet-161',
+  'densenet-201',
+  'wrn-16-8',
+  'wrn-28-10',
+  'googlenet',
+  'convmixer',
+  'mlp-mixer',
+  'mlp'
+] as const
 export const ArchitectureId = z.enum(ARCHITECTURES, {
   error: (issue) => `unknown architecture ${JSON.stringify(issue.input)}: expected one of ${ARCHITECTURES.join(', ')}`
 })

@@ -41,8 +41,9 @@ export class NodeEngineClient implements EngineClient {
     return [...this.active]
   }
 
-  dispose(): void {
-    this.child?.kill()
+  /** Stops the engine process; a job still running ends as failed and its run as interrupted. */
+  dispose(signal: NodeJS.Signals = 'SIGTERM'): void {
+    this.child?.kill(signal)
     this.child = undefined
   }
 

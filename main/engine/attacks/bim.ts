@@ -8,10 +8,9 @@
  * untargeted, surrogate in eval mode. L is the summed cross-entropy (its scale does not change a
  * sign step). sign(0) = 0, so a pixel with zero gradient does not move.
  */
-import * as tf from '@tensorflow/tfjs-core'
+import type * as tf from '@tensorflow/tfjs-core'
 import type { Classifier } from '../models/classifier'
-import { EVAL } from '../models/forward-context'
-import { crossEntropySum } from '../training/cross-entropy'
+import { runAttack } from './attack-loop'
 
 export interface BimOptions {
   eps: number
@@ -19,18 +18,7 @@ export interface BimOptions {
   steps: number
 }
 
+/** Plain BIM: the attack loop with an empty stack (bitwise equal to the original BIM loop). */
 export function bimAttack(model: Classifier, x0: tf.Tensor4D, labels: tf.Tensor1D, options: BimOptions): tf.Tensor4D {
-  const lo = tf.tidy(() => tf.maximum(tf.sub(x0, options.eps), 0))
-  const hi = tf.tidy(() => tf.minimum(tf.add(x0, options.eps), 1))
-  const lossOf = (x: tf.Tensor) => crossEntropySum(model.forward(x as tf.Tensor4D, EVAL), labels)
-  const gradient = tf.grad(lossOf)
-  let x = tf.clone(x0)
-  for (let t = 0; t < options.steps; t++) {
-    const next = tf.tidy(() => tf.minimum(tf.maximum(tf.add(x, tf.mul(tf.sign(gradient(x) as tf.Tensor4D), options.stepSize)), lo), hi))
-    x.dispose()
-    x = next as tf.Tensor4D
-  }
-  lo.dispose()
-  hi.dispose()
-  return x
+  return runAttack(model, x0, labels, { norm: 'linf', eps: options.eps, alpha: options.stepSize, steps: options.steps, seed: 0 })
 }

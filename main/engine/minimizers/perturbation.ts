@@ -11,16 +11,11 @@ import { entry, globalNorm, mapTensors, type TensorMap } from './tensor-map'
 export const NORM_EPSILON = 1e-12
 
 export function samPerturbation(g: TensorMap, rho: number): TensorMap {
-  const norm = globalNorm(g)
+  const factor = tf.tidy(() => tf.div(rho, tf.add(globalNorm(g), NORM_EPSILON)))
   try {
-    const factor = tf.div(rho, tf.add(norm, NORM_EPSILON))
-    try {
-      return mapTensors(g, (t) => tf.mul(t, factor))
-    } finally {
-      factor.dispose()
-    }
+    return mapTensors(g, (t) => tf.mul(t, factor))
   } finally {
-    norm.dispose()
+    factor.dispose()
   }
 }
 

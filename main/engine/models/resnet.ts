@@ -56,7 +56,7 @@ class ResidualBlock {
     for (const layer of this.branch) residual = layer.apply(residual, ctx)
     let shortcut = this.projection ? this.projection.apply(x, ctx) : x
     if (ctx.transformSkip) shortcut = ctx.transformSkip(this.name, shortcut)
-    return tf.relu(tf.add(residual, shortcut))
+    return tf.relu(tf.add(residual, shortcut)) as tf.Tensor4D
   }
 }
 

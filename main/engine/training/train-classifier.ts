@@ -1,10 +1,13 @@
 /**
- * Trains a classifier with SGD (momentum, coupled weight decay, step LR schedule): the recipe of
- * the paper's baseline surrogate and of every target (training spec §2).
+ * Trains a classifier with the recipe's minimizer wrapped around SGD (momentum, coupled weight
+ * decay, LR schedule): plain SGD is the paper's baseline surrogate and every target (training spec
+ * §2); SAM, ASAM, GSAM, AGSAM, LookSAM, WASAM and SWA are its flat-minima surrogates (§4, §5).
  *
- * Per epoch it reports loss, train and test accuracy, LR and wall time, and awaits `onEpoch`
- * (where the caller writes the checkpoint). It checks for cancellation after every batch and
- * stops with `NonFiniteLossError` before applying a step whose loss is NaN or infinite.
+ * Per epoch it reports loss, train and test accuracy, LR, wall time and forward-backward passes,
+ * and awaits `onEpoch` (where the caller writes the checkpoint). It checks for cancellation after
+ * every batch and stops with `NonFiniteLossError` before applying a step whose loss is NaN or
+ * infinite. Weight-averaging minimizers swap in their average (and recompute batch-norm
+ * statistics) after the last epoch, so the returned model is the surrogate to attack.
  */
 import * as tf from '@tensorflow/tfjs-core'
 import type { TrainingRecipe } from '../../contract/audit-spec'
@@ -14,12 +17,14 @@ import { batchTensors, range, type ImageSplit } from '../data/dataset'
 import type { Rng } from '../data/rng'
 import { accuracyOf, predictSplit } from '../evaluation/predict'
 import { NonFiniteLossError, throwIfCancelled, yieldToEventLoop } from '../jobs/job-errors'
+import { createMinimizer } from '../minimizers/minimizer-registry'
 import type { Classifier } from '../models/classifier'
-import type { StatUpdate } from '../models/forward-context'
-import { BN_MOMENTUM } from '../models/layers'
-import { crossEntropy } from './cross-entropy'
+import { BatchObjective } from './batch-objective'
 import { learningRate } from './lr-schedule'
+import { recomputeBatchNorm } from './recompute-batch-norm'
 import { SgdMomentum } from './sgd-step'
+
+export { applyStatUpdates } from './apply-stat-updates'
 
 export interface TrainOptions {
   name: string
@@ -33,7 +38,7 @@ export interface TrainOptions {
   /** Fraction of the whole training done (0–1) and a short text, after each batch. */
   onBatch?: (progress: number, detail: string) => void
   onEpoch?: (metrics: EpochMetrics) => Promise<void> | void
-  /** Counts forward-backward passes (one per batch for SGD). */
+  /** Counts forward-backward passes over a mini-batch (one per batch for SGD, two for SAM). */
   passes?: { count: number }
 }
 
@@ -43,26 +48,44 @@ export async function trainClassifier(model: Classifier, options: TrainOptions):
   const augmentRng = rng.fork('augment')
   const augment = { cropPadding: recipe.augment.cropPadding, flip: recipe.augment.flip && options.flipPreservesLabel }
   const optimizer = new SgdMomentum(recipe.momentum, recipe.weightDecay)
+  const minimizer = createMinimizer(recipe.minimizer ?? { id: 'sgd' }, optimizer)
   const stepsPerEpoch = Math.ceil(train.count / recipe.batchSize)
+  const rates = range(recipe.epochs).map((i) => learningRate(recipe.lr, recipe.lrSchedule, i + 1, recipe.epochs))
+  const lrRange = { min: Math.min(...rates), max: Math.max(...rates) }
   const history: EpochMetrics[] = []
   try {
     for (let epoch = 1; epoch <= recipe.epochs; epoch++) {
       const started = performance.now()
-      const lr = learningRate(recipe.lr, recipe.lrSchedule, epoch)
+      const lr = rates[epoch - 1]
       const order = shuffleRng.shuffle(range(train.count))
       let lossSum = 0
       let correct = 0
+      let passes = 0
       for (let step = 0; step < stepsPerEpoch; step++) {
         throwIfCancelled(options.signal)
         const indices = order.slice(step * recipe.batchSize, (step + 1) * recipe.batchSize)
-        const { loss, hits } = await trainStep(model, train, indices, augment, augmentRng, optimizer, lr)
-        if (!Number.isFinite(loss)) throw new NonFiniteLossError(options.name, epoch, step + 1, history.length)
-        if (options.passes) options.passes.count++
-        lossSum += loss * indices.length
-        correct += hits
-        options.onBatch?.(((epoch - 1) * stepsPerEpoch + step + 1) / (recipe.epochs * stepsPerEpoch), `epoch ${epoch}/${recipe.epochs}, loss ${loss.toFixed(3)}`)
+        // Augment once: every pass of the iteration sees the same tensors (spec §1.3).
+        const { x, y } = tf.tidy(() => {
+          const batch = batchTensors(train, indices)
+          return { x: augmentBatch(batch.x, augment, augmentRng), y: batch.y }
+        })
+        const objective = new BatchObjective(model, x, y, () => new NonFiniteLossError(options.name, epoch, step + 1, history.length))
+        try {
+          await minimizer.iterate(objective, { epoch, index: step, epochs: recipe.epochs, lr, lrRange })
+        } finally {
+          tf.dispose([x, y])
+          passes += objective.passes
+          if (options.passes) options.passes.count += objective.passes
+        }
+        lossSum += objective.loss * indices.length
+        correct += objective.hits
+        options.onBatch?.(
+          ((epoch - 1) * stepsPerEpoch + step + 1) / (recipe.epochs * stepsPerEpoch),
+          `epoch ${epoch}/${recipe.epochs}, loss ${objective.loss.toFixed(3)}`
+        )
         await yieldToEventLoop()
       }
+      minimizer.endEpoch?.(epoch, recipe.epochs, model.params.trainable)
       const testIndices = range(options.test.count)
       const testAccuracy = accuracyOf(await predictSplit(model, options.test, testIndices), options.test, testIndices)
       const metrics: EpochMetrics = {
@@ -71,63 +94,20 @@ export async function trainClassifier(model: Classifier, options: TrainOptions):
         trainAccuracy: correct / train.count,
         testAccuracy,
         lr,
-        seconds: (performance.now() - started) / 1000
+        seconds: (performance.now() - started) / 1000,
+        passes
       }
       history.push(metrics)
       await options.onEpoch?.(metrics)
     }
+    await minimizer.finish?.({
+      weights: model.params.trainable,
+      recomputeBatchNorm: () =>
+        recomputeBatchNorm(model, train, { batchSize: recipe.batchSize, augment, rng: rng.fork('bn-recompute'), signal: options.signal })
+    })
   } finally {
+    minimizer.dispose()
     optimizer.dispose()
   }
   return history
-}
-
-/** One SGD iteration on one batch; returns the batch's mean loss and correct predictions. */
-async function trainStep(
-  model: Classifier,
-  split: ImageSplit,
-  indices: number[],
-  augment: { cropPadding: number; flip: boolean },
-  rng: Rng,
-  optimizer: SgdMomentum,
-  lr: number
-): Promise<{ loss: number; hits: number }> {
-  const statUpdates: StatUpdate[] = []
-  const trainable = model.params.trainable
-  const { value, grads, hits } = tf.tidy(() => {
-    const batch = batchTensors(split, indices)
-    const x = augmentBatch(batch.x, augment, rng)
-    let hits: tf.Scalar | undefined
-    const { value, grads } = tf.variableGrads(() => {
-      const logits = model.forward(x, { training: true, statUpdates })
-      // variableGrads frees intermediates on return; keep the accuracy count it computes.
-      hits = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), batch.y), 'int32')) as tf.Scalar)
-      return crossEntropy(logits, batch.y)
-    }, [...trainable.values()])
-    return { value, grads, hits: hits! }
-  })
-  const [loss] = await value.data()
-  const [hitCount] = await hits.data()
-  try {
-    if (Number.isFinite(loss)) {
-      const byName = new Map<string, tf.Tensor>()
-      for (const [name, v] of trainable) byName.set(name, grads[v.name])
-      optimizer.step(trainable, byName, lr)
-      applyStatUpdates(statUpdates)
-    }
-  } finally {
-    tf.dispose([value, hits, ...Object.values(grads)])
-    for (const u of statUpdates) tf.dispose([u.batchMean, u.batchVariance])
-  }
-  return { loss, hits: hitCount }
-}
-
-/** Running statistics: r ← (1−m)·r + m·batch, PyTorch's momentum m = 0.1. */
-export function applyStatUpdates(updates: StatUpdate[]): void {
-  for (const u of updates) {
-    tf.tidy(() => {
-      u.mean.assign(tf.add(tf.mul(u.mean, 1 - BN_MOMENTUM), tf.mul(u.batchMean, BN_MOMENTUM)))
-      u.variance.assign(tf.add(tf.mul(u.variance, 1 - BN_MOMENTUM), tf.mul(u.batchVariance, BN_MOMENTUM)))
-    })
-  }
 }

@@ -22,5 +22,5 @@ export function decayOf(config: { mi?: { mu: number }; ni?: { mu: number }; vt?:
 /** m ← μ·m + g / max(meanAbs(g), 1e-12); with μ = 0, m ← g (same sign, same L2 direction). */
 export function accumulateMomentum(m: tf.Tensor4D, g: tf.Tensor4D, mu: number): tf.Tensor4D {
   if (mu === 0) return g
-  return tf.add(tf.mul(m, mu), tf.div(g, tf.maximum(meanAbs(g), 1e-12)))
+  return tf.add(tf.mul(m, mu), tf.div(g, tf.maximum(meanAbs(g), 1e-12))) as tf.Tensor4D
 }

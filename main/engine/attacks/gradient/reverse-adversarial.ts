@@ -21,7 +21,7 @@ export interface RapSettings {
 
 /** Keeps x + n inside [0,1] by moving n. */
 function clipToPixels(x: tf.Tensor4D, n: tf.Tensor4D): tf.Tensor4D {
-  return tf.sub(tf.clipByValue(tf.add(x, n), 0, 1), x)
+  return tf.sub(tf.clipByValue(tf.add(x, n), 0, 1), x) as tf.Tensor4D
 }
 
 /**
@@ -42,18 +42,18 @@ export function rapInner(
   if (norm === 'l2' && settings.randomInit) n = projectL2(n, settings.epsN)
   n = clipToPixels(x, n)
   for (let j = 0; j < settings.innerSteps; j++) {
-    const g = lossGradAt(tf.add(x, n), j)
+    const g = lossGradAt(tf.add(x, n) as tf.Tensor4D, j)
     if (norm === 'linf') {
-      n = tf.clipByValue(tf.sub(n, tf.mul(tf.sign(g), settings.alphaN)), -settings.epsN, settings.epsN)
+      n = tf.clipByValue(tf.sub(n, tf.mul(tf.sign(g), settings.alphaN)), -settings.epsN, settings.epsN) as tf.Tensor4D
     } else {
       n = projectL2(tf.sub(n, tf.mul(tf.div(g, tf.maximum(l2Norm(g), 1e-12)), settings.alphaN)), settings.epsN)
     }
     n = clipToPixels(x, n)
     onStep?.(n)
   }
-  return tf.keep(n) === n ? n : n
+  return n
 }
 
 function projectL2(n: tf.Tensor4D, radius: number): tf.Tensor4D {
-  return tf.mul(n, tf.minimum(1, tf.div(radius, tf.maximum(l2Norm(n), 1e-12))))
+  return tf.mul(n, tf.minimum(1, tf.div(radius, tf.maximum(l2Norm(n), 1e-12)))) as tf.Tensor4D
 }

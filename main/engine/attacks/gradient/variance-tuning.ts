@@ -42,7 +42,7 @@ export function varianceOf(
   let sum: tf.Tensor4D | undefined
   for (let i = 1; i <= config.samples; i++) {
     const g = oracleAt(tf.add(x, neighbourNoise(x.shape, config.beta * eps, norm, noiseRng(i))), i)
-    sum = sum ? tf.add(sum, g) : g
+    sum = sum ? (tf.add(sum, g) as tf.Tensor4D) : g
   }
   return tf.sub(tf.div(sum as tf.Tensor4D, config.samples), mainGradient)
 }

@@ -102,4 +102,28 @@ describe('runAudit (real engine, tiny models)', () => {
     expect(last.kind === 'failed' && last.message).toContain(data)
     expect(existsSync(join(root, 'runs')) ? await readdir(join(root, 'runs')) : []).toEqual([])
   })
+
+  it('stops at a NaN loss, says where, marks the run failed and keeps the last good checkpoint', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'flatline-ws-'))
+    const spec = tinySpec({ surrogates: [{ name: 'sur', arch: 'small-cnn', width: 4, recipe: { ...tinyRecipe, epochs: 10 } }] })
+    // The largest LR and weight decay the schema allows, no momentum: each step maps w to −9w − 10g,
+    // so the head's logits grow ~81× per step and overflow float32 after about 20 steps (epoch 4).
+    const recipe = spec.surrogates[0].recipe
+    Object.assign(recipe, { lr: 10, weightDecay: 1, momentum: 0, lrSchedule: { kind: 'step', every: 100, gamma: 1 } })
+    const { events, runId } = await run(spec, root)
+    const last = events.at(-1)!
+    expect(last.kind).toBe('failed')
+    const message = last.kind === 'failed' ? last.message : ''
+    const [, epoch] = /"sur".*NaN\/infinite at epoch (\d+), step \d+/.exec(message) ?? []
+    expect(Number(epoch)).toBeGreaterThan(1)
+    expect(message).toContain(`last good checkpoint (epoch ${Number(epoch) - 1}) is kept`)
+    const record = await new RunStore(root).get(runId)
+    expect(record.status).toBe('failed')
+    expect(record.error).toBe(message)
+    const checkpoints = join(new RunStore(root).runDir(runId), 'models', 'sur', 'checkpoints')
+    const kept = await readdir(checkpoints)
+    expect(kept).toHaveLength(Number(epoch) - 1)
+    const { model } = await loadClassifier(join(checkpoints, kept.at(-1)!))
+    model.params.dispose()
+  })
 })

@@ -1,0 +1,43 @@
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { Channels } from '../../../main/contract/api'
+import type { JobEvent } from '../../../main/contract/job-events'
+import { NodeEngineClient } from '../../../main/engine-host/node-engine-client'
+import { createFlatlineService } from '../../../main/service/flatline-service'
+import tinySpec from '../../fixtures/tiny-audit.json'
+
+let engine: NodeEngineClient | undefined
+afterEach(() => engine?.dispose())
+
+function waitFor(service: { onEvent(l: (e: JobEvent) => void): () => void }, match: (e: JobEvent) => boolean): Promise<JobEvent> {
+  return new Promise((resolve) => {
+    const stop = service.onEvent((e) => {
+      if (match(e)) {
+        stop()
+        resolve(e)
+      }
+    })
+  })
+}
+
+describe('NodeEngineClient (real engine in a child process)', () => {
+  it('runs an audit off the calling process and a SIGKILL mid-run leaves a readable, interrupted run', async () => {
+    engine = new NodeEngineClient()
+    const root = await mkdtemp(join(tmpdir(), 'flatline-kill-'))
+    const service = await createFlatlineService({ workspaceRoot: root, engine, shell: 'browser', appVersion: 't', exportPdf: async () => null })
+    expect(await engine.ready()).toMatch(/wasm|cpu|tfjs-node/)
+    const firstEpoch = waitFor(service, (e) => e.kind === 'epoch')
+    const { runId } = (await service.handle(Channels.StartAudit, tinySpec)) as { runId: string }
+    await firstEpoch
+    const failed = waitFor(service, (e) => e.kind === 'failed')
+    engine.dispose('SIGKILL')
+    const event = await failed
+    expect(event.kind === 'failed' && event.message).toMatch(/engine process stopped/)
+    const runs = (await service.handle(Channels.ListRuns, undefined)) as { id: string; status: string }[]
+    expect(runs).toEqual([expect.objectContaining({ id: runId, status: 'interrupted' })])
+    const record = (await service.handle(Channels.GetRun, { runId })) as { status: string; spec: { name: string } }
+    expect(record.spec.name).toBe('tiny audit')
+  })
+})
