@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 import type { ForwardContext } from './forward-context'
+import { matMul2d } from './matmul-fast-grad'
 import type { ModelParams } from './model-params'
 
 /** PyTorch's batch-norm conventions (training spec §1.2). */
@@ -68,7 +69,7 @@ export class Dense {
   }
 
   apply(x: tf.Tensor2D): tf.Tensor2D {
-    return tf.add(tf.matMul(x, this.kernel as tf.Tensor2D), this.bias)
+    return tf.add(matMul2d(x, this.kernel as tf.Tensor2D), this.bias)
   }
 }
 

@@ -1,8 +1,9 @@
 /**
- * Small CNN with batch norm: three 3×3 conv-BN-ReLU stages (widths w, 2w, 4w) with 2×2 max
+ * Small CNN with batch norm: three 3×3 conv-BN-ReLU stages (widths w, 2w, 4w) with 2×2 average
  * pooling between them, global average pooling and a linear classifier. No residual shortcuts.
  * Pooling before the wider convs keeps it at ~4 MFLOP per 28×28 image for w = 16, which is what
- * a single-threaded wasm backend can train in about a minute on the demo data.
+ * a single-threaded wasm backend can train in about a minute on the demo data. Average rather
+ * than max pooling: wasm's MaxPoolGrad kernel cost as much as all the convs of a BIM step.
  */
 import * as tf from '@tensorflow/tfjs-core'
 import type { Classifier, ModelConfig } from './classifier'
@@ -29,7 +30,7 @@ export function buildSmallCnn(config: ModelConfig, rng: Rng): Classifier {
     forward(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor2D {
       let h = normalizeInput(x, config)
       stages.forEach((stage, i) => {
-        h = stage.apply(i === 0 ? h : tf.maxPool(h, 2, 2, 'same'), ctx)
+        h = stage.apply(i === 0 ? h : tf.avgPool(h, 2, 2, 'same'), ctx)
       })
       return head.apply(globalAveragePool(h))
     }
