@@ -71,8 +71,14 @@ async function main(argv: string[]): Promise<number> {
   await writeFileAtomic(join(outDir, 'report.html'), html)
   if (args.pdf) await htmlToPdf(html, join(outDir, 'report.pdf'))
   process.stderr.write(`wrote ${outDir}/results.json, report.html${args.pdf ? ', report.pdf' : ''} (run ${runId} in ${workspace.root})\n`)
-  for (const cell of record.results?.transfer ?? [])
-    process.stdout.write(`${cell.surrogate} -> ${cell.target}: ${(cell.successRate * 100).toFixed(1)} % (${cell.fooled}/${cell.attacked})\n`)
+  for (const cell of record.results?.transfer ?? []) {
+    // Randomised attack stacks run over several seeds: mean ± 2 std, and the count of the first seed.
+    const repeated = (cell.repeats ?? 1) > 1
+    const spread = repeated ? ` ± ${((cell.std ?? 0) * 200).toFixed(1)} (2 std over ${cell.repeats} seeds)` : ''
+    process.stdout.write(
+      `${cell.surrogate} -> ${cell.target}: ${(cell.successRate * 100).toFixed(1)} %${spread} (${cell.fooled}/${cell.attacked}${repeated ? ' on the first seed' : ''})\n`
+    )
+  }
   return 0
 }
 

@@ -73,6 +73,27 @@ export type AttackStack = z.infer<typeof AttackStack>
 export const TECHNIQUES = ['gn', 'sgm', 'lgv', 'di', 'si', 'vt', 'mi', 'ni', 'rap'] as const
 export type TechniqueId = (typeof TECHNIQUES)[number]
 
+/** What the UI lists for each technique: its layer of the loop (spec §2.1) and its paper. */
+export interface TechniqueInfo {
+  label: string
+  layer: 'model' | 'oracle' | 'optimizer'
+  paper: string
+  /** Whether it draws random numbers (so repeats over seeds differ). */
+  randomised: boolean
+}
+
+export const TECHNIQUE_INFO: Record<TechniqueId, TechniqueInfo> = {
+  gn: { label: 'Ghost Networks', layer: 'model', paper: 'Li et al., AAAI 2020', randomised: true },
+  sgm: { label: 'Skip Gradient Method', layer: 'model', paper: 'Wu et al., ICLR 2020', randomised: false },
+  lgv: { label: 'Large Geometric Vicinity', layer: 'model', paper: 'Gubri et al., ECCV 2022', randomised: true },
+  di: { label: 'Diverse Inputs', layer: 'oracle', paper: 'Xie et al., CVPR 2019', randomised: true },
+  si: { label: 'Scale-Invariant copies', layer: 'oracle', paper: 'Lin et al., ICLR 2020', randomised: false },
+  vt: { label: 'Variance Tuning', layer: 'optimizer', paper: 'Wang & He, CVPR 2021', randomised: true },
+  mi: { label: 'Momentum', layer: 'optimizer', paper: 'Dong et al., CVPR 2018', randomised: false },
+  ni: { label: 'Nesterov momentum', layer: 'optimizer', paper: 'Lin et al., ICLR 2020', randomised: false },
+  rap: { label: 'Reverse Adversarial Perturbation', layer: 'optimizer', paper: 'Qin et al., NeurIPS 2022', randomised: true }
+}
+
 /** Techniques that patch the inside of residual blocks, so need an architecture with skip connections. */
 export const NEEDS_SKIPS: readonly TechniqueId[] = ['gn', 'sgm']
 

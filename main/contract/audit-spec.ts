@@ -88,8 +88,12 @@ export const ModelSpec = z.object({
 export type ModelSpec = z.infer<typeof ModelSpec>
 
 export const DatasetSpec = z.object({
-  /** 'embedded' is the Fashion-MNIST subset shipped in resources/; 'idx-folder' reads a user folder. */
-  source: z.enum(['embedded', 'idx-folder']).default('embedded'),
+  /**
+   * 'embedded' is the Fashion-MNIST subset shipped in resources/; the others read `path`: 'idx-folder'
+   * (MNIST-style idx files), 'cifar-binary' (CIFAR-10/100 binary batches), 'image-folder'
+   * (train/<class>/ and test/<class>/ of PNG or JPEG images).
+   */
+  source: z.enum(['embedded', 'idx-folder', 'cifar-binary', 'image-folder']).default('embedded'),
   path: z.string().optional(),
   /** Use at most this many training / test images (0 = all). */
   trainLimit: z.number().int().min(0).default(0),
@@ -131,7 +135,9 @@ export const AttackSpec = z
      * Targeted mode (extension; the paper is untargeted): aim every example at class (y + 1) mod C and
      * count a target as fooled only when it predicts that class.
      */
-    targeted: z.boolean().default(false)
+    targeted: z.boolean().default(false),
+    /** Write the first repeat's examples as PNGs plus a CSV of labels and predictions to the run folder. */
+    exportExamples: z.boolean().default(false)
   })
   .superRefine((a, ctx) => {
     if (a.norm === 'linf' && a.eps > 1) ctx.addIssue({ code: 'custom', path: ['eps'], message: EPS_LINF_MESSAGE })
@@ -154,8 +160,8 @@ export const AuditSpec = z
     const names = [...spec.surrogates, ...spec.targets].map((m) => m.name)
     const dup = names.find((n, i) => names.indexOf(n) !== i)
     if (dup) ctx.addIssue({ code: 'custom', path: ['targets'], message: `model name "${dup}" is used twice` })
-    if (spec.dataset.source === 'idx-folder' && !spec.dataset.path)
-      ctx.addIssue({ code: 'custom', path: ['dataset', 'path'], message: 'an idx-folder dataset needs a path' })
+    if (spec.dataset.source !== 'embedded' && !spec.dataset.path)
+      ctx.addIssue({ code: 'custom', path: ['dataset', 'path'], message: `a "${spec.dataset.source}" dataset needs a path (the folder to read)` })
   })
 export type AuditSpec = z.infer<typeof AuditSpec>
 export type AuditSpecInput = z.input<typeof AuditSpec>

@@ -8,7 +8,7 @@
  */
 import { z } from 'zod'
 
-export const MINIMIZER_IDS = ['sgd', 'sam', 'asam', 'gsam', 'agsam', 'looksam', 'wasam', 'swa'] as const
+export const MINIMIZER_IDS = ['sgd', 'sam', 'asam', 'gsam', 'agsam', 'looksam', 'wasam', 'swa', 'sat'] as const
 export type MinimizerId = (typeof MINIMIZER_IDS)[number]
 
 const rho = (value: number) => z.number().min(0).max(100).default(value)
@@ -56,7 +56,9 @@ export const LookSamMinimizer = z.object({
   rho: rho(0.05),
   k: z.number().int().min(1).max(1000).default(5),
   alpha: z.number().min(0).max(10).default(0.7),
-  warmupEpochs: z.number().int().min(0).default(3)
+  warmupEpochs: z.number().int().min(0).default(3),
+  /** Global norms/projection (Liu et al.) or per tensor (rollovd/LookSAM). */
+  projection: z.enum(['global', 'per-tensor']).default('global')
 })
 
 /** WASAM (Kaddour et al.): SAM plus an average of end-of-epoch weights from epoch int(0.75·E), then BN recompute. */
@@ -65,9 +67,21 @@ export const WasamMinimizer = z.object({ id: z.literal('wasam'), rho: rho(0.05),
 /** SWA as the paper runs it: plain SGD, average end-of-epoch weights of epochs e > 0.75·E, then BN recompute. */
 export const SwaMinimizer = z.object({ id: z.literal('swa'), averageStart })
 
+/**
+ * SAT (Springer et al.): train on L2 PGD examples of radius ε, `steps` steps of `stepSize`
+ * (default ε/5). CIFAR-10: 7 steps, ε provisional 0.05 (stripped in our copy of the paper);
+ * ImageNet: 3 steps, ε 0.1, step 2ε/3. ε is the L2 norm over the whole image in [0,1] pixels.
+ */
+export const SatMinimizer = z.object({
+  id: z.literal('sat'),
+  eps: z.number().min(0).max(100).default(0.05),
+  steps: z.number().int().min(0).max(100).default(7),
+  stepSize: z.number().positive().max(100).optional()
+})
+
 export const MinimizerSpec = z.discriminatedUnion(
   'id',
-  [SgdMinimizer, SamMinimizer, AsamMinimizer, GsamMinimizer, AgsamMinimizer, LookSamMinimizer, WasamMinimizer, SwaMinimizer],
+  [SgdMinimizer, SamMinimizer, AsamMinimizer, GsamMinimizer, AgsamMinimizer, LookSamMinimizer, WasamMinimizer, SwaMinimizer, SatMinimizer],
   { error: (issue) => (issue.code === 'invalid_union' ? `unknown minimizer id: expected one of ${MINIMIZER_IDS.join(', ')}` : undefined) }
 )
 export type MinimizerSpec = z.infer<typeof MinimizerSpec>

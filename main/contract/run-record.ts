@@ -37,9 +37,9 @@ export const TransferCell = z.object({
   /** Denominator: examples every target (and the surrogate) classified correctly. */
   attacked: z.number().int(),
   /**
-   * Over attack repeats with different seeds: mean success rate, its standard deviation (shown as
-   * mean ± 2 std) and how many repeats ran (1 for stacks without randomness, which repeat exactly).
-   * `successRate` and `fooled` are the first repeat's. Absent in records written before stacks.
+   * Over attack repeats with different seeds: mean success rate, its sample standard deviation (shown
+   * as mean ± 2 std) and how many repeats ran (1 for stacks without randomness, which repeat exactly).
+   * `successRate` is that mean and `fooled` the first repeat's count. Absent in older records.
    */
   mean: z.number().optional(),
   std: z.number().optional(),

@@ -36,16 +36,30 @@ export const TRAINING_PRESETS: readonly TrainingPreset[] = [
   },
   { id: 'wasam', label: 'WASAM ρ 0.05', minimizer: { id: 'wasam', rho: 0.05 }, relativeCost: 2, note: 'ρ not listed by the paper' },
   {
+    id: 'sat',
+    label: 'SAT (CIFAR-10)',
+    minimizer: { id: 'sat', eps: 0.05, steps: 7 },
+    relativeCost: 8,
+    note: 'L2 PGD, 7 steps of ε/5; ε 0.05 is provisional (stripped in our copy of the paper)'
+  },
+  {
+    id: 'sat-imagenet',
+    label: 'SAT (ImageNet)',
+    minimizer: { id: 'sat', eps: 0.1, steps: 3, stepSize: 0.2 / 3 },
+    relativeCost: 4,
+    note: 'L2 PGD, ε 0.1, 3 steps of 2ε/3'
+  },
+  {
     id: 'looksam',
     label: 'LookSAM ρ 0.05',
-    minimizer: { id: 'looksam', rho: 0.05, k: 5, alpha: 0.7, warmupEpochs: 3 },
+    minimizer: { id: 'looksam', rho: 0.05, k: 5, alpha: 0.7, warmupEpochs: 3, projection: 'global' },
     relativeCost: lookSamCost(3, 5, CIFAR_EPOCHS),
     note: 'k 5, 3 SAM warm-up epochs'
   },
   {
     id: 'l-looksam',
     label: 'l-LookSAM ρ 0.3',
-    minimizer: { id: 'looksam', rho: 0.3, k: 5, alpha: 0.7, warmupEpochs: 3 },
+    minimizer: { id: 'looksam', rho: 0.3, k: 5, alpha: 0.7, warmupEpochs: 3, projection: 'global' },
     relativeCost: lookSamCost(3, 5, CIFAR_EPOCHS),
     note: 'Table 3: 1.22'
   }
@@ -72,11 +86,37 @@ export function relativeCost(minimizer: MinimizerSpec, epochs: number, stepsPerE
     case 'agsam':
     case 'wasam':
       return 2
+    case 'sat':
+      return minimizer.steps + 1
     case 'looksam': {
       if (stepsPerEpoch === undefined) return lookSamCost(minimizer.warmupEpochs, minimizer.k, epochs)
       const n = stepsPerEpoch
       const w = Math.min(minimizer.warmupEpochs, epochs)
       return (2 * n * w + (epochs - w) * (n + Math.ceil(n / minimizer.k))) / (n * epochs)
     }
+  }
+}
+
+/** A short human label for a minimizer and its main hyper-parameters, e.g. "SAM ρ 0.3". */
+export function describeMinimizer(m: MinimizerSpec): string {
+  switch (m.id) {
+    case 'sgd':
+      return 'SGD'
+    case 'swa':
+      return 'SWA'
+    case 'sam':
+      return `SAM ρ ${m.rho}`
+    case 'wasam':
+      return `WASAM ρ ${m.rho}`
+    case 'asam':
+      return `ASAM ρ ${m.rho}, η ${m.eta}`
+    case 'gsam':
+      return `GSAM ρ ${m.rho}, α ${m.alpha}`
+    case 'agsam':
+      return `AGSAM ρ ${m.rho}, α ${m.alpha}`
+    case 'looksam':
+      return `LookSAM ρ ${m.rho}, k ${m.k}`
+    case 'sat':
+      return `SAT ε ${m.eps}, ${m.steps} steps`
   }
 }

@@ -47,11 +47,40 @@ export function validateAttack(models: Classifier[], config: AttackConfig): void
           `remove "${id}" from the attack stack or use a residual surrogate such as small-resnet`
       )
   }
+  if (config.gn || config.sgm) probePatchHooks(models, config)
   if (config.lgv && config.lgv.members.length === 0) throw new Error('LGV needs at least one member model')
   if (config.di && (config.di.resizeRate <= 0 || config.di.resizeRate >= 1))
     throw new Error(`DI resizeRate must be in (0, 1) (shrink and pad), got ${config.di.resizeRate}`)
   if (!(config.eps >= 0) || !(config.alpha >= 0) || !Number.isInteger(config.steps) || config.steps < 0)
     throw new Error('attack budget: eps and alpha must be ≥ 0 and steps a non-negative integer')
+}
+
+/**
+ * Architectures may list skip connections yet not call every hook (only small-resnet exposes its
+ * residual branches to `transformResidual` so far): one probe forward pass per distinct member checks
+ * that the hooks GN and SGM need are actually reached, instead of silently attacking the plain model.
+ */
+function probePatchHooks(models: Classifier[], config: AttackConfig): void {
+  for (const model of new Set(models)) {
+    let skips = 0
+    let residuals = 0
+    tf.tidy(() => {
+      const [h, w, c] = model.config.inputShape
+      model.forward(tf.zeros([1, h, w, c]) as tf.Tensor4D, {
+        training: false,
+        transformSkip: (_name, s) => (skips++, s),
+        transformResidual: (_name, r, identity) => (identity && residuals++, r)
+      })
+    })
+    const arch = model.config.arch
+    if (config.gn && skips === 0)
+      throw new Error(`GN (ghost networks) cannot reach the skip connections of architecture "${arch}": remove "gn" from the attack stack`)
+    if (config.sgm && residuals === 0)
+      throw new Error(
+        `SGM (skip gradient method) cannot reach an identity-shortcut residual branch of architecture "${arch}" ` +
+          `(it does not call ForwardContext.transformResidual yet): remove "sgm" from the attack stack or use small-resnet`
+      )
+  }
 }
 
 /**

@@ -12,10 +12,13 @@ import * as tf from '@tensorflow/tfjs-core'
 import type { AuditSpec, ModelSpec } from '../../contract/audit-spec'
 import type { JobEvent, TaskInfo } from '../../contract/job-events'
 import type { ModelResult, RunRecord, TransferCell } from '../../contract/run-record'
+import { describeStack } from '../../contract/attack-stack'
+import { checkAttackPlan, loadLgvMembers } from '../attacks/attack-plan'
 import { range } from '../data/dataset'
 import { loadDataset } from '../data/load-dataset'
 import { Rng } from '../data/rng'
 import { commonlyCorrect, measureTransfer, type NamedModel } from '../evaluation/transfer-evaluation'
+import { exportAdversarialExamples, type AdversarialBatch } from '../evaluation/export-adversarial'
 import { accuracyOf, predictSplit } from '../evaluation/predict'
 import { buildClassifier } from '../models/architecture-registry'
 import type { Classifier } from '../models/classifier'
@@ -47,12 +50,13 @@ export async function runAudit(spec: AuditSpec, ctx: AuditContext): Promise<RunR
   const tasks: TaskInfo[] = [
     ...roles.map(({ spec: m, role }) => ({ id: `train-${m.name}`, kind: 'train' as const, label: `Train ${role} ${m.name} (${m.arch})` })),
     { id: 'evaluate', kind: 'evaluate', label: 'Natural accuracy of every model' },
-    ...spec.surrogates.map((m) => ({ id: `attack-${m.name}`, kind: 'attack' as const, label: `BIM from ${m.name}, transfer to targets` }))
+    ...spec.surrogates.map((m) => ({ id: `attack-${m.name}`, kind: 'attack' as const, label: `${describeStack(spec.attack.stack)} from ${m.name}, transfer to targets` }))
   ]
   let record: RunRecord | undefined
   const models: (NamedModel & { role: 'surrogate' | 'target'; result: ModelResult })[] = []
   const built: Classifier[] = [] // every model built, trained or not, to free on the way out
   try {
+    checkAttackPlan(spec.attack, spec.surrogates)
     const dataset = await loadDataset(spec.dataset)
     const { train, test } = dataset
     record = {
@@ -131,11 +135,23 @@ export async function runAudit(spec: AuditSpec, ctx: AuditContext): Promise<RunR
       const taskId = `attack-${surrogate.name}`
       const taskStart = performance.now()
       const progress = throttleProgress((value: number, detail: string) => emit({ jobId, kind: 'task-progress', taskId, value, detail }))
+      const lgvMembers = await loadLgvMembers(spec.attack, surrogate.name, surrogate.model.config)
+      built.push(...lgvMembers)
+      const examples: AdversarialBatch[] = []
       const result = await measureTransfer(surrogate, targets, test, attacked, spec.attack, {
         signal: ctx.signal,
+        seed: spec.attack.seed ?? spec.seed,
+        lgvMembers,
+        onExamples: spec.attack.exportExamples ? (batch) => examples.push(batch) : undefined,
         onBatch: (done, total) => progress(done / total, `${done}/${total} examples`)
       })
       transfer.push(...result.cells)
+      if (spec.attack.exportExamples)
+        await exportAdversarialExamples(join(store.runDir(ctx.runId), 'adversarial', surrogate.name), examples, [test.height, test.width, test.channels], dataset.classNames, {
+          surrogate: surrogate.name,
+          seed: spec.attack.seed ?? spec.seed,
+          attack: spec.attack
+        })
       whiteBox.push({ surrogate: surrogate.name, successRate: result.whiteBoxRate })
       record.timings[taskId] = (performance.now() - taskStart) / 1000
       emit({ jobId, kind: 'task-done', taskId, seconds: record.timings[taskId] })
@@ -179,5 +195,6 @@ function resultOf(
   epochs: ModelResult['epochs'],
   trainSeconds: number
 ): ModelResult {
-  return { name: spec.name, role, arch: spec.arch, params: model.params.countTrainable(), accuracy: 0, hash, epochs, trainSeconds }
+  const passes = epochs.reduce((sum, e) => sum + (e.passes ?? 0), 0)
+  return { name: spec.name, role, arch: spec.arch, params: model.params.countTrainable(), accuracy: 0, hash, epochs, trainSeconds, passes }
 }

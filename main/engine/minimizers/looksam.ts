@@ -3,7 +3,8 @@
  * a real SAM step every k iterations stores g_v, the part of g_adv orthogonal to g; in between,
  * one pass suffices: d = g + α·(‖g‖/‖g_v‖)·g_v (spec §5.6, global norms). Gubri et al. add a
  * 3-epoch SAM warm-up and use k 5, ρ 0.05 (l-LookSAM 0.3); α 0.7 is Liu et al.'s value.
- * Cost (2W + (E − W)(1 + 1/k))/E.
+ * Cost (2W + (E − W)(1 + 1/k))/E. Norms and projection are global by default; `projection:
+ * 'per-tensor'` does them tensor by tensor, as rollovd/LookSAM (which the paper may have used; §13.4).
  */
 import * as tf from '@tensorflow/tfjs-core'
 import type { SgdMomentum } from '../training/sgd-step'
@@ -19,6 +20,11 @@ export interface LookSamOptions {
   k: number
   alpha: number
   warmupEpochs: number
+  /**
+   * 'global' (Liu et al.) or 'per-tensor' norms and projections (rollovd/LookSAM; spec §13.4). Per
+   * tensor, a tensor whose g_v is tiny (a one-entry tensor has none) still gets α‖g_i‖ added along it.
+   */
+  projection?: 'global' | 'per-tensor'
 }
 
 export class LookSam extends SamFamily {
@@ -50,7 +56,7 @@ export class LookSam extends SamFamily {
     if (this.isFull(it)) {
       const step = await this.sharpnessAwareStep(oracle, it)
       try {
-        const gv = orthogonalPart(step.gAdv, step.g)
+        const gv = this.options.projection === 'per-tensor' ? perTensor(step.gAdv, step.g, orthogonalPart) : orthogonalPart(step.gAdv, step.g)
         disposeMaps(this.gv)
         this.gv = gv
         this.base.step(oracle.weights, step.d, it.lr)
@@ -69,25 +75,37 @@ export class LookSam extends SamFamily {
     }
   }
 
-  /** g + α·(‖g‖/(‖g_v‖ + 1e-12))·g_v: the added part has norm α‖g‖. */
+  /** g + α·(‖g‖/(‖g_v‖ + 1e-12))·g_v: the added part has norm α‖g‖ (per tensor under 'per-tensor'). */
   private reuse(g: TensorMap): TensorMap {
     const gv = this.gv
     // α = 0 makes these iterations SGD exactly.
     if (!gv || this.options.alpha === 0) return g
-    const factor = tf.tidy(() => {
-      const gNorm = globalNorm(g)
-      const vNorm = globalNorm(gv)
-      return tf.mul(tf.div(gNorm, tf.add(vNorm, NORM_EPSILON)), this.options.alpha)
-    })
-    try {
-      return mapTensors(g, (gi, name) => tf.add(gi, tf.mul(entry(gv, name, 'LookSam'), factor)))
-    } finally {
-      factor.dispose()
-    }
+    if (this.options.projection === 'per-tensor') return perTensor(g, gv, (gi, vi) => addScaled(gi, vi, this.options.alpha))
+    return addScaled(g, gv, this.options.alpha)
   }
 
   override dispose(): void {
     disposeMaps(this.gv)
     this.gv = undefined
   }
+}
+
+/** g + α·(‖g‖/(‖v‖ + 1e-12))·v, norms over the whole map. */
+function addScaled(g: TensorMap, gv: TensorMap, alpha: number): TensorMap {
+  const factor = tf.tidy(() => tf.mul(tf.div(globalNorm(g), tf.add(globalNorm(gv), NORM_EPSILON)), alpha))
+  try {
+    return mapTensors(g, (gi, name) => tf.add(gi, tf.mul(entry(gv, name, 'LookSam'), factor)))
+  } finally {
+    factor.dispose()
+  }
+}
+
+/** Applies a map-level operation to each tensor on its own (per-tensor norms and dot products). */
+function perTensor(a: TensorMap, b: TensorMap, f: (a: TensorMap, b: TensorMap) => TensorMap): TensorMap {
+  const out: TensorMap = new Map()
+  for (const [name, t] of a) {
+    const part = f(new Map([[name, t]]), new Map([[name, entry(b, name, 'LookSam')]]))
+    out.set(name, entry(part, name, 'LookSam'))
+  }
+  return out
 }

@@ -6,8 +6,8 @@
  * [residual(depthwise k×k conv → GELU → BN)] → pointwise conv → GELU → BN, global average pool,
  * linear head. CIFAR defaults from the paper's CIFAR-10 runs: h = 256, d = 8, k = 5, p = 2.
  * `width` is h. The depthwise conv is the shift-and-add form (depthwise-conv.ts) because the wasm
- * backend has no depthwise-conv gradient. Each layer's residual shortcut is exposed through
- * `ForwardContext.transformSkip` under its name.
+ * backend has no depthwise-conv gradient. Each layer's shortcut is exposed through
+ * `ForwardContext.transformSkip` and its residual (depthwise) branch through `transformResidual`.
  */
 import * as tf from '@tensorflow/tfjs-core'
 import type { Rng } from '../data/rng'
@@ -35,7 +35,8 @@ class MixerLayer {
   }
 
   apply(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
-    const mixed = this.bn1.apply(gelu(this.depthwise.apply(x)), ctx)
+    let mixed = this.bn1.apply(gelu(this.depthwise.apply(x)), ctx)
+    if (ctx.transformResidual) mixed = ctx.transformResidual(this.name, mixed, true)
     const shortcut = ctx.transformSkip ? ctx.transformSkip(this.name, x) : x
     const h = tf.add(mixed, shortcut) as tf.Tensor4D
     return this.bn2.apply(gelu(this.pointwise.apply(h)), ctx)

@@ -8,7 +8,8 @@
  * a 3×3 stem to 2k channels (kuangliu/pytorch-cifar `models/densenet.py`). `width` is the growth
  * rate k (paper: 32 for 121 and 201, 48 for 161).
  * The identity path of each dense layer (the features carried into the concatenation) is exposed
- * through `ForwardContext.transformSkip` under the layer's name.
+ * through `ForwardContext.transformSkip` under the layer's name, and its new features (the branch
+ * SGM decays in DenseNets) through `transformResidual`, as an identity-shortcut branch.
  */
 import * as tf from '@tensorflow/tfjs-core'
 import type { Rng } from '../data/rng'
@@ -35,7 +36,8 @@ class DenseLayer {
   }
 
   apply(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
-    const y = this.grow.apply(this.reduce.apply(x, ctx), ctx)
+    let y = this.grow.apply(this.reduce.apply(x, ctx), ctx)
+    if (ctx.transformResidual) y = ctx.transformResidual(this.name, y, true)
     const carried = ctx.transformSkip ? ctx.transformSkip(this.name, x) : x
     return tf.concat([y, carried], 3)
   }

@@ -7,8 +7,9 @@
  * (LayerNorm → MLP across channels, hidden 4C), both with residual shortcuts; then LayerNorm,
  * average over patches, linear head. The paper's Mixer-S ratios (Ds = C/2, Dc = 4C) at a CIFAR
  * size: p = 4, d = 8, C = 128. `width` is C.
- * Both shortcuts of each layer are exposed through `ForwardContext.transformSkip`
- * (`mixerN/token`, `mixerN/channel`); the shortcut tensors are [B, T, C] reshaped as [B, T, C, 1].
+ * Both shortcuts of each layer are exposed through `ForwardContext.transformSkip` and both residual
+ * branches through `transformResidual` (`mixerN/token`, `mixerN/channel`); the tensors are [B, T, C]
+ * reshaped as [B, T, C, 1].
  */
 import * as tf from '@tensorflow/tfjs-core'
 import type { Rng } from '../data/rng'
@@ -55,8 +56,8 @@ class MixerLayer {
   apply(x: tf.Tensor3D, ctx: ForwardContext): tf.Tensor3D {
     const transposed = tf.transpose(this.norm1.apply(x), [0, 2, 1]) as tf.Tensor3D
     const tokenMixed = tf.transpose(this.tokenMlp.apply(transposed), [0, 2, 1])
-    const h = tf.add(tokenMixed, skip(ctx, `${this.name}/token`, x)) as tf.Tensor3D
-    return tf.add(this.channelMlp.apply(this.norm2.apply(h)), skip(ctx, `${this.name}/channel`, h))
+    const h = tf.add(residual(ctx, `${this.name}/token`, tokenMixed as tf.Tensor3D), skip(ctx, `${this.name}/token`, x)) as tf.Tensor3D
+    return tf.add(residual(ctx, `${this.name}/channel`, this.channelMlp.apply(this.norm2.apply(h))), skip(ctx, `${this.name}/channel`, h))
   }
 }
 
@@ -64,6 +65,12 @@ function skip(ctx: ForwardContext, name: string, x: tf.Tensor3D): tf.Tensor3D {
   if (!ctx.transformSkip) return x
   const [b, t, c] = x.shape
   return tf.reshape(ctx.transformSkip(name, tf.reshape(x, [b, t, c, 1])), [b, t, c])
+}
+
+function residual(ctx: ForwardContext, name: string, r: tf.Tensor3D): tf.Tensor3D {
+  if (!ctx.transformResidual) return r
+  const [b, t, c] = r.shape
+  return tf.reshape(ctx.transformResidual(name, tf.reshape(r, [b, t, c, 1]), true), [b, t, c])
 }
 
 export function buildMlpMixer(config: ModelConfig, rng: Rng): Classifier {

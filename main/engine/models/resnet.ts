@@ -8,7 +8,8 @@
  * [2,2,2,2] (18), [3,4,6,3] (34, 50), [3,4,23,3] (101); basic blocks for 18/34, bottleneck
  * blocks (1×1 → 3×3 → 1×1, expansion 4) for 50/101. Post-activation, projection shortcut
  * (1×1 conv + BN) where the shape changes. `width` is the first stage's channels (paper: 64).
- * Each block's shortcut is exposed through `ForwardContext.transformSkip` under its name.
+ * Each block's shortcut is exposed through `ForwardContext.transformSkip` and its residual branch
+ * through `transformResidual`, under the block's name.
  */
 import * as tf from '@tensorflow/tfjs-core'
 import type { Rng } from '../data/rng'
@@ -54,6 +55,7 @@ class ResidualBlock {
   apply(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
     let residual = x
     for (const layer of this.branch) residual = layer.apply(residual, ctx)
+    if (ctx.transformResidual) residual = ctx.transformResidual(this.name, residual, !this.projection)
     let shortcut = this.projection ? this.projection.apply(x, ctx) : x
     if (ctx.transformSkip) shortcut = ctx.transformSkip(this.name, shortcut)
     return tf.relu(tf.add(residual, shortcut)) as tf.Tensor4D

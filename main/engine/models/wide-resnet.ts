@@ -7,7 +7,8 @@
  * and a linear head. Where the shape changes the shortcut is a 1×1 conv of the block's
  * pre-activated input. Dropout is left out (the paper's CIFAR default for WRN-28-10 without
  * dropout). `width` is the stem's channels (paper: 16); stage widths scale with it.
- * Each block's shortcut is exposed through `ForwardContext.transformSkip` under its name.
+ * Each block's shortcut is exposed through `ForwardContext.transformSkip` and its residual branch
+ * through `transformResidual`, under the block's name.
  */
 import * as tf from '@tensorflow/tfjs-core'
 import type { Rng } from '../data/rng'
@@ -37,7 +38,8 @@ class WideBlock {
 
   apply(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
     const a = this.first.preActivation(x, ctx)
-    const residual = this.second.apply(this.first.convolve(a), ctx)
+    let residual = this.second.apply(this.first.convolve(a), ctx)
+    if (ctx.transformResidual) residual = ctx.transformResidual(this.name, residual, !this.projection)
     let shortcut = this.projection ? this.projection.apply(a) : x
     if (ctx.transformSkip) shortcut = ctx.transformSkip(this.name, shortcut)
     return tf.add(residual, shortcut)

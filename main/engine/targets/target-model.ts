@@ -21,6 +21,9 @@ export interface TargetModel {
   predict(x: tf.Tensor4D): Promise<Int32Array>
   /** Raw output scores ([batch, outputClasses], logits or probabilities as the model gives them). */
   scores(x: tf.Tensor4D): Promise<Float32Array>
+  /** The same loaded model read with another preprocessing (same layout); shares the model, so its dispose does nothing. */
+  withPreprocessing(preprocessing: TargetPreprocessing): TargetModel
+  /** Frees the model (the one the loader returned; views from `withPreprocessing` free nothing). */
   dispose(): Promise<void>
 }
 

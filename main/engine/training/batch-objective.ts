@@ -5,29 +5,56 @@
  * which is the TRAIN-NOUPDATE mode (batch statistics, running statistics untouched).
  */
 import * as tf from '@tensorflow/tfjs-core'
-import type { GradientOracle, PassMode } from '../minimizers/gradient-oracle'
+import type { PassMode } from '../minimizers/gradient-oracle'
+import type { InputGradientOracle } from '../minimizers/input-oracle'
 import type { TensorMap } from '../minimizers/tensor-map'
 import type { Classifier } from '../models/classifier'
-import type { StatUpdate } from '../models/forward-context'
-import { crossEntropy } from './cross-entropy'
+import { EVAL, type StatUpdate } from '../models/forward-context'
+import { crossEntropy, perExampleCrossEntropy } from './cross-entropy'
 import { applyStatUpdates } from './apply-stat-updates'
 
-export class BatchObjective implements GradientOracle {
+export class BatchObjective implements InputGradientOracle {
   /** Loss and correct predictions of the last `update` pass. */
   loss = Number.NaN
   hits = 0
   passes = 0
 
+  private x: tf.Tensor4D
+
   constructor(
     private readonly model: Classifier,
-    private readonly x: tf.Tensor4D,
-    private readonly y: tf.Tensor1D,
+    readonly inputs: tf.Tensor4D,
+    readonly labels: tf.Tensor1D,
     /** The error to throw when the update pass's loss is NaN or infinite (no running statistic moves then). */
     private readonly nonFinite: () => Error
-  ) {}
+  ) {
+    this.x = inputs
+  }
 
   get weights(): Map<string, tf.Variable> {
     return this.model.params.trainable
+  }
+
+  useInputs(x: tf.Tensor4D): void {
+    this.x = x
+  }
+
+  inputLoss(x: tf.Tensor4D): tf.Tensor1D {
+    return tf.tidy(() => perExampleCrossEntropy(this.model.forward(x, EVAL), this.labels))
+  }
+
+  async inputGradient(x: tf.Tensor4D): Promise<{ loss: tf.Tensor1D; grad: tf.Tensor4D }> {
+    // The summed loss is separable per example in EVAL mode, so its input gradient is per example.
+    let loss: tf.Tensor1D | undefined
+    const grad = tf.tidy(() =>
+      tf.grad((input: tf.Tensor) => {
+        const perExample = perExampleCrossEntropy(this.model.forward(input as tf.Tensor4D, EVAL), this.labels)
+        loss = tf.keep(perExample)
+        return tf.sum(perExample) as tf.Scalar
+      })(x)
+    ) as tf.Tensor4D
+    this.passes++
+    return { loss: loss!, grad }
   }
 
   async gradient(mode: PassMode): Promise<TensorMap> {
@@ -38,8 +65,8 @@ export class BatchObjective implements GradientOracle {
       const { value, grads } = tf.variableGrads(() => {
         const logits = this.model.forward(this.x, { training: true, statUpdates })
         // variableGrads frees intermediates on return; keep the accuracy count it computes.
-        if (statUpdates) hits = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), this.y), 'int32')) as tf.Scalar)
-        return crossEntropy(logits, this.y)
+        if (statUpdates) hits = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), this.labels), 'int32')) as tf.Scalar)
+        return crossEntropy(logits, this.labels)
       }, [...trainable.values()])
       return { value, grads, hits }
     })

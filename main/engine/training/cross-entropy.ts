@@ -13,3 +13,9 @@ export function crossEntropySum(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Sc
   const logProbs = tf.logSoftmax(logits)
   return tf.neg(tf.sum(tf.mul(logProbs, tf.oneHot(labels, logits.shape[1])))) as tf.Scalar
 }
+
+/** Per-example cross-entropy (the loss SAT's PGD ascends and compares for use-best). */
+export function perExampleCrossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor1D {
+  const logProbs = tf.logSoftmax(logits)
+  return tf.neg(tf.sum(tf.mul(logProbs, tf.oneHot(labels, logits.shape[1])), 1)) as tf.Tensor1D
+}

@@ -25,6 +25,11 @@ describe('npm run audit (CLI)', () => {
   it.each([
     ['an unknown architecture', { surrogates: [{ name: 's', arch: 'vgg' }], targets: [{ name: 't', arch: 'small-cnn' }] }, /surrogates\.0\.arch: unknown architecture "vgg"/],
     ['ε outside (0, 1]', { surrogates: [{ name: 's', arch: 'small-cnn' }], targets: [{ name: 't', arch: 'small-cnn' }], attack: { eps: 1.5 } }, /attack\.eps: eps must be in \(0, 1\]/],
+    [
+      'an unknown minimizer',
+      { surrogates: [{ name: 's', arch: 'small-cnn', recipe: { minimizer: { id: 'adam' } } }], targets: [{ name: 't', arch: 'small-cnn' }] },
+      /surrogates\.0\.recipe\.minimizer\.id: unknown minimizer id: expected one of sgd, sam/
+    ],
     ['no target', { surrogates: [{ name: 's', arch: 'small-cnn' }], targets: [] }, /targets: an audit needs at least one target/]
   ])('exits 2 naming the field for %s', async (_, spec, message) => {
     const out = await mkdtemp(join(tmpdir(), 'flatline-out-'))

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { TECHNIQUES, TECHNIQUE_INFO } from '../../../../main/contract/attack-stack'
 import type { AttackConfig } from '../../../../main/engine/attacks/attack-config'
 import { runAttack } from '../../../../main/engine/attacks/attack-loop'
 import { bimAttack } from '../../../../main/engine/attacks/bim'
@@ -8,6 +9,7 @@ import { baseConfig, expectBitwiseEqual, instrumented, linearModel, maxAbsDiff, 
 
 let resnet: Classifier
 let cnn: Classifier
+let others: Classifier[]
 let x0: tf.Tensor4D
 let y: tf.Tensor1D
 
@@ -15,11 +17,13 @@ beforeAll(async () => {
   await useCpu()
   resnet = tinyModel('small-resnet', 1)
   cnn = tinyModel('small-cnn', 2)
+  others = [5, 9, 10].map((seed) => tinyModel('small-resnet', seed))
   ;({ x0, y } = tinyBatch(3))
 })
 afterAll(() => {
   resnet.params.dispose()
   cnn.params.dispose()
+  others.forEach((m) => m.params.dispose())
   tf.dispose([x0, y])
 })
 
@@ -44,13 +48,17 @@ const stacks: Record<string, Partial<AttackConfig>> = {
 }
 
 describe('runAttack feasibility (A1–A4)', () => {
+  it('covers every technique the contract lists', () => {
+    expect([...Object.keys(singles), 'lgv'].sort()).toEqual([...TECHNIQUES].sort())
+    expect(Object.keys(TECHNIQUE_INFO).sort()).toEqual([...TECHNIQUES].sort())
+  })
   const cases = [...Object.entries(singles), ...Object.entries(stacks), ['lgv', {}] as const]
   for (const norm of ['linf', 'l2'] as const) {
     for (const [name, stack] of cases) {
       it(`${name} (${norm}) stays in the ε-ball and [0,1] after every iteration, moves ≤ α per step, leaks nothing`, () => {
         const alpha = norm === 'linf' ? eps / 4 : 0.3
         const budget = norm === 'linf' ? eps : 1
-        const lgv = name === 'lgv' ? { lgv: { members: [resnet, copy(resnet), tinyModel('small-resnet', 5)], nGrad: 1 } } : {}
+        const lgv = name === 'lgv' ? { lgv: { members: [resnet, copy(resnet), others[0]], nGrad: 1 } } : {}
         const config = baseConfig({ ...stack, ...lgv, norm, eps: budget, alpha, steps: 5 })
         const before = tf.memory().numTensors
         const x0Before = values(x0)
@@ -199,6 +207,10 @@ describe('runAttack scheduling and validation', () => {
     expect(() => runAttack(cnn, x0, y, baseConfig({ gn: { range: 0.22 } }))).toThrow(/GN \(ghost networks\).*"small-cnn" has none/)
     expect(() => runAttack(cnn, x0, y, baseConfig({ sgm: { gamma: 0.2 } }))).toThrow(/SGM \(skip gradient method\).*"small-cnn" has none/)
     expect(() => runAttack(resnet, x0, y, baseConfig({ sgm: { gamma: 0.2 }, lgv: { members: [resnet, cnn], nGrad: 1 } }))).toThrow(/small-cnn/)
+    // Lists skips but calls neither hook: the probe pass catches it instead of attacking the plain model.
+    const silent: Classifier = { ...cnn, skipConnections: ['block'], config: { ...cnn.config, arch: 'resnet-18' } }
+    expect(() => runAttack(silent, x0, y, baseConfig({ sgm: { gamma: 0.2 } }))).toThrow(/SGM .*"resnet-18".*remove "sgm"/)
+    expect(() => runAttack(silent, x0, y, baseConfig({ gn: { range: 0.2 } }))).toThrow(/GN .*"resnet-18".*remove "gn"/)
   })
 })
 
@@ -208,7 +220,7 @@ describe('runAttack determinism and independence (E18–E21)', () => {
     gn: singles.gn,
     vt: singles.vt,
     rap: { rap: { ...singles.rap.rap!, lateStart: 0 } },
-    lgv: { lgv: { members: [resnet, tinyModel('small-resnet', 9), tinyModel('small-resnet', 10)], nGrad: 1 } }
+    lgv: { lgv: { members: [resnet, others[1], others[2]], nGrad: 1 } }
   })
   it('same seed ⇒ bitwise-identical output; another seed changes randomised stacks (E18)', () => {
     for (const [name, config] of Object.entries(random())) {

@@ -78,6 +78,25 @@ describe('runAudit (real engine, tiny models)', () => {
     model.params.dispose()
   })
 
+  it('trains a surrogate with the minimizer its recipe names and records its forward-backward passes', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'flatline-ws-'))
+    const recipe = { epochs: 1, batchSize: 50, lr: 0.05 }
+    const spec = tinySpec({
+      name: 'sam',
+      dataset: { trainLimit: 100, testLimit: 40 },
+      surrogates: [{ name: 'lsam', arch: 'small-cnn', width: 4, recipe: { ...recipe, minimizer: { id: 'sam', rho: 0.3 } } }],
+      targets: [{ name: 't', arch: 'small-cnn', width: 4, seed: 2, recipe }],
+      attack: { eps: 32 / 255, steps: 2, maxExamples: 10 }
+    })
+    const { events, runId } = await run(spec, root)
+    expect(events.at(-1)?.kind).toBe('completed')
+    const models = (await new RunStore(root).get(runId)).results!.models
+    expect(models.map((m) => [m.name, m.passes, m.epochs[0].passes])).toEqual([
+      ['lsam', 4, 4],
+      ['t', 2, 2]
+    ])
+  })
+
   it('a cancel mid-epoch ends the run as cancelled and keeps earlier runs intact', async () => {
     const root = await mkdtemp(join(tmpdir(), 'flatline-ws-'))
     const first = await run(tinySpec({ name: 'first', targets: [{ name: 't', arch: 'small-cnn', width: 4, recipe: { ...tinyRecipe, epochs: 1 } }] }), root)

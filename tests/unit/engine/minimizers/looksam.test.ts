@@ -82,8 +82,37 @@ describe('LookSAM (training spec §5.6)', () => {
   it('costs 1.216 on CIFAR-10 and 1.2267 on ImageNet (oracle 23)', () => {
     expect(lookSamCost(3, 5, 150)).toBeCloseTo(1.216, 6)
     expect(lookSamCost(3, 5, 90)).toBeCloseTo(1.2267, 4)
-    const spec = { id: 'looksam' as const, rho: 0.05, k: 5, alpha: 0.7, warmupEpochs: 3 }
+    const spec = { id: 'looksam' as const, rho: 0.05, k: 5, alpha: 0.7, warmupEpochs: 3, projection: 'global' as const }
     expect(relativeCost(spec, 150, 391)).toBeCloseTo((3 * 2 * 391 + 147 * (391 + 79)) / (150 * 391), 10)
+  })
+
+  it("per-tensor projection: each tensor's g_v ⟂ its g, and each gets α‖g_i‖ added", async () => {
+    const q = new QuadraticOracle([[3, 0.5, 0], [0.5, 1, 0.2], [0, 0.2, 2]], [['a/kernel', [1, 1]], ['a/bias', [-0.5]]])
+    const base = new SgdMomentum(0, 0)
+    const look = new LookSam(base, { rho: 0.1, k: 5, alpha: 0.7, warmupEpochs: 0, projection: 'per-tensor' })
+    await look.iterate(q, iteration({ index: 0, lr: 0 }))
+    const g = [3 + 0.5, 0.5 + 1 - 0.1, 0.2 - 1]
+    const gv = look.orthogonalGradient!
+    const [v0, v1] = Array.from(gv.get('a/kernel')!.dataSync())
+    expect(v0 * g[0] + v1 * g[1]).toBeCloseTo(0, 6)
+    // A one-entry tensor has no orthogonal direction: its g_v is rounding noise.
+    expect(gv.get('a/bias')!.dataSync()[0]).toBeCloseTo(0, 6)
+    const w = q.flat()
+    await look.iterate(q, iteration({ index: 1, lr: 1 }))
+    const after = q.flat()
+    const d = w.map((x, i) => x - after[i])
+    expect(Math.hypot(d[0] - g[0], d[1] - g[1])).toBeCloseTo(0.7 * Math.hypot(g[0], g[1]), 5)
+    // The rule still adds α‖g_i‖ to it (along that noise), as rollovd/LookSAM does.
+    expect(Math.abs(d[2] - g[2])).toBeCloseTo(0.7 * Math.abs(g[2]), 4)
+    look.dispose()
+    base.dispose()
+    q.dispose()
+  })
+
+  it('per-tensor equals global with a single tensor', async () => {
+    const global = await run((b) => new LookSam(b, { rho: 0.1, k: 2, alpha: 0.7, warmupEpochs: 0 }), 2, 4)
+    const perTensor = await run((b) => new LookSam(b, { rho: 0.1, k: 2, alpha: 0.7, warmupEpochs: 0, projection: 'per-tensor' }), 2, 4)
+    perTensor.w.forEach((v, i) => expect(v).toBeCloseTo(global.w[i], 6))
   })
 
   it('frees g_v on dispose', async () => {

@@ -42,16 +42,21 @@ describe.each(ARCHITECTURES.filter((a) => !a.startsWith('small-')))('%s', (arch)
     for (const shape of [[28, 28, 1], [32, 32, 3]] as [number, number, number][]) {
       const model = buildClassifier(config(arch, shape), new Rng(1))
       const seen: string[] = []
+      const residuals: string[] = []
       const logits = tf.tidy(() =>
         model.forward(tf.randomUniform([2, ...shape], 0, 1, 'float32', 3) as tf.Tensor4D, {
           training: false,
-          transformSkip: (name, s) => (seen.push(name), s)
+          transformSkip: (name, s) => (seen.push(name), s),
+          transformResidual: (name, r, identity) => (identity && residuals.push(name), r)
         })
       )
       expect(logits.shape).toEqual([2, 10])
       expect(Array.from(logits.dataSync()).every(Number.isFinite)).toBe(true)
       expect(architectures[arch].hasSkipConnections).toBe(model.skipConnections.length > 0)
       expect([...new Set(seen)].sort()).toEqual([...model.skipConnections].sort())
+      // SGM needs at least one identity-shortcut residual branch in every net with skips.
+      expect(residuals.length > 0).toBe(model.skipConnections.length > 0)
+      expect(residuals.every((name) => model.skipConnections.includes(name))).toBe(true)
       logits.dispose()
       model.params.dispose()
     }
@@ -63,28 +68,28 @@ describe.each(ARCHITECTURES.filter((a) => !a.startsWith('small-')))('%s', (arch)
     const optimizer = new SgdMomentum(0.9, 0)
     const { x, y } = batchTensors(data.train, range(16))
     const losses: number[] = []
-    for (let step = 0; step < 3; step++) {
+    for (let step = 0; step < 2; step++) {
       const statUpdates: StatUpdate[] = []
       const { value, grads } = tf.variableGrads(() => crossEntropy(model.forward(x, { training: true, statUpdates }), y), [
         ...model.params.trainable.values()
       ])
       losses.push(value.dataSync()[0])
       const byName = new Map<string, tf.Tensor>()
-      for (const [name, v] of model.params.trainable) {
-        const g = grads[v.name]
-        if (step === 0) {
-          expect(g, `gradient of ${name}`).toBeDefined()
-          expect(tf.tidy(() => tf.max(tf.abs(g)).dataSync()[0]), `gradient of ${name} is zero`).toBeGreaterThan(0)
-        }
-        byName.set(name, g)
+      for (const [name, v] of model.params.trainable) byName.set(name, grads[v.name])
+      if (step === 0) {
+        const names = [...byName.keys()]
+        expect(names.filter((name) => !byName.get(name))).toEqual([])
+        // One read for all tensors: the largest |gradient| of each.
+        const peaks = tf.tidy(() => tf.stack(names.map((name) => tf.max(tf.abs(byName.get(name)!)))).dataSync())
+        expect(names.filter((_, i) => !(peaks[i] > 0)), 'tensors with a zero gradient').toEqual([])
       }
       optimizer.step(model.params.trainable, byName, 0.02)
       applyStatUpdates(statUpdates)
       tf.dispose([value, ...Object.values(grads), ...statUpdates.flatMap((u) => [u.batchMean, u.batchVariance])])
     }
     expect(losses.every(Number.isFinite)).toBe(true)
-    // Same batch three times: the loss must fall below where it started.
-    expect(Math.min(...losses.slice(1))).toBeLessThan(losses[0])
+    // One SGD step on this batch must lower its loss.
+    expect(losses[1]).toBeLessThan(losses[0])
     tf.dispose([x, y])
     optimizer.dispose()
     model.params.dispose()

@@ -1,0 +1,53 @@
+/**
+ * Pre-flight checks and model loading for an audit's attack stack, so a stack that cannot run fails
+ * before any training starts, with a message naming the field and what to do.
+ */
+import type { AttackSpec, ModelSpec } from '../../contract/audit-spec'
+import { architectures } from '../models/architecture-registry'
+import type { Classifier, ModelConfig } from '../models/classifier'
+import { loadClassifier } from '../models/model-io'
+
+/** Throws when GN/SGM meet a surrogate without skips or LGV lacks members for a surrogate. */
+export function checkAttackPlan(attack: AttackSpec, surrogates: ModelSpec[]): void {
+  for (const [id, label] of [['gn', 'GN (ghost networks)'], ['sgm', 'SGM (skip gradient method)']] as const) {
+    if (!attack.stack[id]) continue
+    const plain = surrogates.find((s) => !architectures[s.arch]?.hasSkipConnections)
+    if (plain)
+      throw new Error(
+        `attack.stack.${id}: ${label} needs residual skip connections, but surrogate "${plain.name}" is a ${plain.arch}, ` +
+          `which has none: remove "${id}" or use a residual surrogate such as small-resnet`
+      )
+  }
+  const lgv = attack.stack.lgv
+  if (lgv) {
+    const missing = surrogates.find((s) => !lgv.sources.some((src) => src.surrogate === s.name))
+    if (missing)
+      throw new Error(
+        `attack.stack.lgv.sources: no LGV member folders for surrogate "${missing.name}": add ` +
+          `{ "surrogate": "${missing.name}", "dirs": [...] } with folders of models saved by Flatline`
+      )
+  }
+}
+
+/** Loads the LGV members of one surrogate (none when the stack has no LGV); the caller disposes them. */
+export async function loadLgvMembers(attack: AttackSpec, surrogate: string, expected: ModelConfig): Promise<Classifier[]> {
+  const source = attack.stack.lgv?.sources.find((s) => s.surrogate === surrogate)
+  if (!source) return []
+  const members: Classifier[] = []
+  try {
+    for (const dir of source.dirs) {
+      const { model } = await loadClassifier(dir)
+      members.push(model)
+      const { inputShape, numClasses } = model.config
+      if (inputShape.join('×') !== expected.inputShape.join('×') || numClasses !== expected.numClasses)
+        throw new Error(
+          `attack.stack.lgv: member ${dir} takes ${inputShape.join('×')} images with ${numClasses} classes, but surrogate ` +
+            `"${surrogate}" takes ${expected.inputShape.join('×')} with ${expected.numClasses}: use members trained on this dataset`
+        )
+    }
+  } catch (error) {
+    for (const m of members) m.params.dispose()
+    throw error
+  }
+  return members
+}
