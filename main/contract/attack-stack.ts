@@ -18,12 +18,22 @@ export const GnConfig = z.object({ range: fraction('gn.range').max(1, 'gn.range 
 export const SgmConfig = z.object({ gamma: fraction('sgm.gamma').max(1, 'sgm.gamma must be ≤ 1 (1 turns SGM off)').default(0.2) })
 /**
  * LGV (Gubri et al., ECCV 2022): one member of a weight collection per iteration, in a seeded order.
- * `sources` maps a surrogate name to its member model folders (saved with model-io).
+ * `sources` maps a surrogate name to its member model folders (saved with model-io); `collect`
+ * instead collects members in the audit from each trained surrogate without a source, with LGV's
+ * recipe (constant LR 0.05, 4 members per epoch over 10 epochs, batch 256; momentum 0.9, wd 1e-4).
  */
 export const LgvConfig = z.object({
   sources: z
     .array(z.object({ surrogate: z.string().min(1), dirs: z.array(z.string().min(1)).min(1, 'an LGV source needs at least one member folder') }))
     .default([]),
+  collect: z
+    .object({
+      epochs: z.number().int().min(1).max(100).default(10),
+      perEpoch: z.number().int().min(1).max(64).default(4),
+      lr: z.number().positive().max(10).default(0.05),
+      batchSize: z.number().int().positive().max(4096).default(256)
+    })
+    .optional(),
   nGrad: z.number().int().min(1).max(64).default(1)
 })
 /** Diverse Inputs (Xie et al., CVPR 2019), torchattacks' shrink-and-pad variant: r = 0.85, p = 0.8. */

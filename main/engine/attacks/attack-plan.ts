@@ -3,9 +3,57 @@
  * before any training starts, with a message naming the field and what to do.
  */
 import type { AttackSpec, ModelSpec } from '../../contract/audit-spec'
-import { architectures } from '../models/architecture-registry'
+import { architectures, buildClassifier } from '../models/architecture-registry'
 import type { Classifier, ModelConfig } from '../models/classifier'
 import { loadClassifier } from '../models/model-io'
+import type { ImageSplit } from '../data/dataset'
+import { Rng } from '../data/rng'
+import { collectLgv, LGV_DEFAULTS } from '../training/collect-lgv'
+
+/** A new classifier of the same architecture holding a copy of every weight and BN statistic. */
+export function cloneClassifier(model: Classifier): Classifier {
+  const copy = buildClassifier(model.config, new Rng(0))
+  const source = model.params.all()
+  for (const [name, v] of copy.params.all()) {
+    const w = source.get(name)
+    if (!w) throw new Error(`cloneClassifier: tensor "${name}" is missing from the source model`)
+    v.assign(w)
+  }
+  return copy
+}
+
+/**
+ * Collects LGV members from a trained surrogate (on a copy: the surrogate itself is not changed).
+ * The caller disposes the members.
+ */
+export async function collectLgvMembers(
+  surrogate: Classifier,
+  train: ImageSplit,
+  collect: { epochs: number; perEpoch: number; lr: number; batchSize: number },
+  options: { seed: number; flipPreservesLabel: boolean; signal?: AbortSignal }
+): Promise<Classifier[]> {
+  const live = cloneClassifier(surrogate)
+  const members: Classifier[] = []
+  try {
+    await collectLgv(live, train, {
+      ...collect,
+      momentum: LGV_DEFAULTS.momentum,
+      weightDecay: LGV_DEFAULTS.weightDecay,
+      augment: { cropPadding: 4, flip: options.flipPreservesLabel },
+      rng: new Rng(options.seed).fork('lgv-collect'),
+      signal: options.signal,
+      onMember: (_index, model) => {
+        members.push(cloneClassifier(model))
+      }
+    })
+  } catch (error) {
+    for (const m of members) m.params.dispose()
+    throw error
+  } finally {
+    live.params.dispose()
+  }
+  return members
+}
 
 /** Throws when GN/SGM meet a surrogate without skips or LGV lacks members for a surrogate. */
 export function checkAttackPlan(attack: AttackSpec, surrogates: ModelSpec[]): void {
@@ -19,12 +67,12 @@ export function checkAttackPlan(attack: AttackSpec, surrogates: ModelSpec[]): vo
       )
   }
   const lgv = attack.stack.lgv
-  if (lgv) {
+  if (lgv && !lgv.collect) {
     const missing = surrogates.find((s) => !lgv.sources.some((src) => src.surrogate === s.name))
     if (missing)
       throw new Error(
         `attack.stack.lgv.sources: no LGV member folders for surrogate "${missing.name}": add ` +
-          `{ "surrogate": "${missing.name}", "dirs": [...] } with folders of models saved by Flatline`
+          `{ "surrogate": "${missing.name}", "dirs": [...] } with folders of models saved by Flatline, or set attack.stack.lgv.collect`
       )
   }
 }

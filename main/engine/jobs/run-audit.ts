@@ -13,7 +13,7 @@ import type { AuditSpec, ModelSpec } from '../../contract/audit-spec'
 import type { JobEvent, TaskInfo } from '../../contract/job-events'
 import type { ModelResult, RunRecord, TransferCell } from '../../contract/run-record'
 import { describeStack } from '../../contract/attack-stack'
-import { checkAttackPlan, loadLgvMembers } from '../attacks/attack-plan'
+import { checkAttackPlan, collectLgvMembers, loadLgvMembers } from '../attacks/attack-plan'
 import { range } from '../data/dataset'
 import { loadDataset } from '../data/load-dataset'
 import { Rng } from '../data/rng'
@@ -135,7 +135,12 @@ export async function runAudit(spec: AuditSpec, ctx: AuditContext): Promise<RunR
       const taskId = `attack-${surrogate.name}`
       const taskStart = performance.now()
       const progress = throttleProgress((value: number, detail: string) => emit({ jobId, kind: 'task-progress', taskId, value, detail }))
-      const lgvMembers = await loadLgvMembers(spec.attack, surrogate.name, surrogate.model.config)
+      const lgv = spec.attack.stack.lgv
+      const hasSource = lgv?.sources.some((s) => s.surrogate === surrogate.name)
+      const lgvMembers =
+        lgv?.collect && !hasSource
+          ? await collectLgvMembers(surrogate.model, train, lgv.collect, { seed: spec.seed, flipPreservesLabel: dataset.flipPreservesLabel, signal: ctx.signal })
+          : await loadLgvMembers(spec.attack, surrogate.name, surrogate.model.config)
       built.push(...lgvMembers)
       const examples: AdversarialBatch[] = []
       const result = await measureTransfer(surrogate, targets, test, attacked, spec.attack, {

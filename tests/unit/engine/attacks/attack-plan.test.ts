@@ -6,7 +6,11 @@ import { AuditSpec } from '../../../../main/contract/audit-spec'
 import type { JobEvent } from '../../../../main/contract/job-events'
 import { initBackend } from '../../../../main/engine/backend/select-backend'
 import { decodeImage } from '../../../../main/engine/data/decode-image'
+import { collectLgvMembers } from '../../../../main/engine/attacks/attack-plan'
+import { Rng } from '../../../../main/engine/data/rng'
 import { runAudit } from '../../../../main/engine/jobs/run-audit'
+import { buildClassifier } from '../../../../main/engine/models/architecture-registry'
+import { tinyConfig, tinyDataset } from '../../helpers/tiny-data'
 import { RunStore } from '../../../../main/engine/workspace/run-store'
 
 beforeAll(async () => {
@@ -70,5 +74,29 @@ describe('runAudit with an attack stack', () => {
     expect(events.some((e) => e.kind === 'epoch')).toBe(false)
     const failed = events.at(-1)
     expect(failed?.kind === 'failed' && failed.message).toMatch(/attack\.stack\.gn: GN \(ghost networks\) .*surrogate "sur" is a small-cnn/)
+  })
+
+  it('collects LGV members in the audit when no folders are given, and attacks with them', async () => {
+    const { events, result } = await audit(spec({ stack: { lgv: { collect: { epochs: 1, perEpoch: 2, batchSize: 25 } } }, repeats: 2 }))
+    expect(events.at(-1)?.kind).toBe('completed')
+    const cell = (result as { results: { transfer: Record<string, number>[] } }).results.transfer[0]
+    expect(cell.repeats).toBe(2)
+  })
+})
+
+describe('collectLgvMembers', () => {
+  it('collects epochs × perEpoch distinct members from a copy, leaving the surrogate unchanged', async () => {
+    const data = await tinyDataset(100, 10)
+    const surrogate = buildClassifier(tinyConfig('small-resnet', 4), new Rng(3))
+    const snapshot = (m: typeof surrogate) => Array.from(m.params.all().get('head/kernel')!.dataSync())
+    const before = snapshot(surrogate)
+    const members = await collectLgvMembers(surrogate, data.train, { epochs: 2, perEpoch: 2, lr: 0.05, batchSize: 25 }, { seed: 1, flipPreservesLabel: true })
+    expect(members).toHaveLength(4)
+    expect(snapshot(surrogate)).toEqual(before)
+    const heads = members.map(snapshot)
+    expect(heads[0]).not.toEqual(before)
+    expect(heads[1]).not.toEqual(heads[0])
+    members.forEach((m) => m.params.dispose())
+    surrogate.params.dispose()
   })
 })
