@@ -251,7 +251,7 @@ ${whiteBox}
 
 function transferRow(c: TransferCell): string {
   const width = Math.max(0, Math.min(100, c.successRate * 100)).toFixed(1)
-  return `<tr><td class="name">${esc(c.surrogate)}</td><td class="name">${esc(c.target)}</td><td class="num strong">${formatPercent(c.successRate)}</td><td class="num">${formatCount(c.fooled)} / ${formatCount(c.attacked)}</td><td class="bar-col"><span class="bar"><span style="width:${width}%"></span></span></td></tr>`
+  return `<tr><td class="name">${esc(c.surrogate)}</td><td class="name">${esc(c.target)}</td><td class="num strong">${formatPercent(c.successRate)}${(c.repeats ?? 1) > 1 ? ` <span class="spread">± ${formatPercent(2 * (c.std ?? 0))} (${c.repeats} seeds)</span>` : ''}</td><td class="num">${formatCount(c.fooled)} / ${formatCount(c.attacked)}</td><td class="bar-col"><span class="bar"><span style="width:${width}%"></span></span></td></tr>`
 }
 
 function curvesSection(models: ModelResult[]): string {
@@ -358,6 +358,7 @@ table.grid td { border-bottom: 1px solid #e6e9ee; }
 table.grid.narrow { width: 60%; }
 .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .strong { font-weight: 700; }
+.spread { font-weight: 400; color: #555; font-size: 0.9em; }
 .name { overflow-wrap: anywhere; font-weight: 600; }
 .bar-col { width: 28%; padding-left: 10px; }
 .bar { display: block; height: 8px; margin-top: 4px; background: #eef0f3; border-radius: 2px; overflow: hidden; }

@@ -70,6 +70,14 @@ describe('buildReportHtml', () => {
     expect(html).toMatch(/<figure class="chart"><svg/)
   })
 
+  it('shows ± 2 standard deviations and the seed count when a rate is a mean over repeats', () => {
+    const repeated = structuredClone(fixture)
+    repeated.results!.transfer[0] = { ...repeated.results!.transfer[0], repeats: 3, std: 0.012 }
+    const text = buildReportHtml(repeated, meta)
+    expect(text).toContain(`${pct(repeated.results!.transfer[0].successRate)} <span class="spread">± 2.4 % (3 seeds)</span>`)
+    expect(html).not.toContain('seeds)')
+  })
+
   it('states the denominator explicitly', () => {
     const e = results.evaluated
     expect(html).toContain(

@@ -34,6 +34,13 @@ beforeAll(() => {
 })
 
 describe('TransferRateTable', () => {
+  it('adds ± 2 standard deviations to a rate measured over several seeds, and only there', () => {
+    const [first, second] = loadRunRecordFixture().results!.transfer
+    const wrapper = mount(TransferRateTable, { props: { cells: [{ ...first, repeats: 3, std: 0.05 }, second] } })
+    expect(wrapper.get(`[data-testid="rate-${first.surrogate}-${first.target}"]`).text()).toMatch(/^47\.3 %\s*± 10\.0 %$/)
+    expect(wrapper.get(`[data-testid="rate-${second.surrogate}-${second.target}"]`).text()).not.toContain('±')
+  })
+
   it('renders the fixture run with one formatted rate per surrogate × target cell', () => {
     const record = loadRunRecordFixture()
     const cells = record.results!.transfer
