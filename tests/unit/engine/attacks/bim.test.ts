@@ -4,27 +4,12 @@ import { initBackend } from '../../../../main/engine/backend/select-backend'
 import { bimAttack } from '../../../../main/engine/attacks/bim'
 import { Rng } from '../../../../main/engine/data/rng'
 import { buildClassifier } from '../../../../main/engine/models/architecture-registry'
-import type { Classifier } from '../../../../main/engine/models/classifier'
-import { ModelParams } from '../../../../main/engine/models/model-params'
 import { tinyConfig } from '../../helpers/tiny-data'
+import { linearModel } from './attack-fixtures'
 
 beforeAll(async () => {
   await initBackend()
 })
-
-/** Binary linear model of attack oracle 11: logits = [0, w·x + b]. */
-function linearModel(w: number[], b: number): Classifier {
-  const weights = tf.tensor2d(w, [w.length, 1])
-  return {
-    config: { ...tinyConfig('small-cnn'), inputShape: [1, w.length, 1], numClasses: 2 },
-    params: new ModelParams(new Rng(0)),
-    skipConnections: [],
-    forward: (x) => {
-      const z = tf.add(tf.matMul(tf.reshape(x, [x.shape[0], w.length]), weights), b)
-      return tf.concat([tf.zerosLike(z), z], 1) as tf.Tensor2D
-    }
-  }
-}
 
 describe('bimAttack', () => {
   it('matches the closed form on a binary linear model: clip(x0 + min(Tα, ε)·sign(w), 0, 1)', () => {
