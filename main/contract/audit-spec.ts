@@ -31,6 +31,24 @@ export const ARCHITECTURES = [
   'mlp-mixer',
   'mlp'
 ] as const
+/**
+ * Architectures whose blocks have skip connections, where GN and SGM apply (NEEDS_SKIPS). Kept here so
+ * the UI need not import the engine; a unit test checks it against the registry's `hasSkipConnections`.
+ */
+export const ARCHITECTURES_WITH_SKIPS: readonly (typeof ARCHITECTURES)[number][] = [
+  'small-resnet',
+  'resnet-18',
+  'resnet-34',
+  'resnet-50',
+  'resnet-101',
+  'densenet-121',
+  'densenet-161',
+  'densenet-201',
+  'wrn-16-8',
+  'wrn-28-10',
+  'convmixer',
+  'mlp-mixer'
+]
 export const ArchitectureId = z.enum(ARCHITECTURES, {
   error: (issue) => `unknown architecture ${JSON.stringify(issue.input)}: expected one of ${ARCHITECTURES.join(', ')}`
 })

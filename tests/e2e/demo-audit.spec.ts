@@ -98,4 +98,30 @@ describe('demo audit in the UI', () => {
     await expect.poll(() => app.runItem(runId).textContent()).toMatch(/completed/i)
     await page.close()
   })
+
+  it('runs an audit edited in the New audit form: the engine receives the edited spec', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
+    const app = new AuditPage(page)
+    await page.goto(server.url)
+    await app.newAuditButton.click()
+    await app.formField('name').fill('e2e form audit')
+    await app.formField('attack.eps').fill('0')
+    await expect.poll(() => app.startAuditButton.isDisabled()).toBe(true)
+    await app.formField('attack.eps').fill('8')
+    await app.formField('dataset.trainLimit').fill('600')
+    await app.technique('mi').check()
+    await expect.poll(() => app.startAuditButton.isEnabled()).toBe(true)
+    await app.startAuditButton.click()
+    await app.heatmap.waitFor({ timeout: 240_000 })
+    const ids = await page.locator('[data-testid^="run-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')))
+    const formRunId = (ids.find((id) => id && /e2e-form-audit/.test(id)) ?? '').replace(/^run-/, '')
+    expect(formRunId).not.toBe('')
+    const record = JSON.parse(await readFile(join(workspace, 'runs', formRunId, 'run.json'), 'utf8')) as {
+      spec: { dataset: { trainLimit: number }; attack: { eps: number; stack: unknown } }
+    }
+    expect(record.spec.attack.eps).toBe(8 / 255)
+    expect(record.spec.attack.stack).toEqual({ mi: { mu: 1.2 } })
+    expect(record.spec.dataset.trainLimit).toBe(600)
+    await page.close()
+  })
 })

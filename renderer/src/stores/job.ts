@@ -1,6 +1,7 @@
 /**
- * The audit job being watched: starts the demo, applies job events, cancels.
+ * The audit job being watched: starts the demo or a spec from the form, applies job events, cancels.
  */
+import type { AuditSpecInput } from '@contract/audit-spec'
 import type { JobEvent } from '@contract/job-events'
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
@@ -40,7 +41,17 @@ export const useJobStore = defineStore('job', () => {
   }
 
   /** "Run demo audit": fetch the demo spec and start it. Failures show in the job panel. */
-  async function startDemo(): Promise<void> {
+  function startDemo(): Promise<void> {
+    return launch(() => useApi().audit.demoSpec())
+  }
+
+  /** Starts an audit from a spec built in the page (the New audit form). Failures show in the job panel. */
+  function start(spec: AuditSpecInput): Promise<void> {
+    return launch(async () => spec)
+  }
+
+  /** The one start path: show a starting job at once, then fetch the spec, start it and adopt its ids. */
+  async function launch(specOf: () => Promise<AuditSpecInput>): Promise<void> {
     if (active.value) return
     const runs = useRunsStore()
     runs.clearSelection()
@@ -49,9 +60,8 @@ export const useJobStore = defineStore('job', () => {
     job.value = startingJob()
     early = []
     try {
-      const api = useApi()
-      const spec = await api.audit.demoSpec()
-      const started = await api.audit.start(spec)
+      const spec = await specOf()
+      const started = await useApi().audit.start(spec)
       const current = job.value
       // The `started` event may have beaten the response; only fill in what is still unknown.
       if (current && current.status === 'starting' && current.jobId === '') {
@@ -93,5 +103,5 @@ export const useJobStore = defineStore('job', () => {
     return useApi().audit.onEvent(apply)
   }
 
-  return { job, active, cancelling, cancelError, apply, startDemo, cancel, listen }
+  return { job, active, cancelling, cancelError, apply, startDemo, start, cancel, listen }
 })

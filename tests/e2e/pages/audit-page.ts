@@ -1,4 +1,4 @@
-/** Page object for the main screen: run list, demo button, job progress, results. */
+/** Page object for the main screen: run list, demo button, New audit form, job progress, results. */
 import type { Locator, Page } from 'playwright-core'
 
 export class AuditPage {
@@ -6,6 +6,19 @@ export class AuditPage {
 
   get runDemoButton(): Locator {
     return this.page.getByTestId('run-demo')
+  }
+  get newAuditButton(): Locator {
+    return this.page.getByTestId('new-audit')
+  }
+  get startAuditButton(): Locator {
+    return this.page.getByTestId('start-audit')
+  }
+  /** An input of the New audit form by its spec path, e.g. `attack.eps` or `surrogates.0.name`. */
+  formField(path: string): Locator {
+    return this.page.getByTestId(`field-${path}`)
+  }
+  technique(id: string): Locator {
+    return this.page.getByTestId(`tech-${id}`)
   }
   get backendName(): Locator {
     return this.page.getByTestId('backend-name')

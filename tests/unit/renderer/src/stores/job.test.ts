@@ -2,7 +2,7 @@
 import type { JobEvent } from '@contract/job-events'
 import { mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
-import { beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { setApi } from '../../../../../renderer/src/api/current-api'
 import JobProgressPanel from '../../../../../renderer/src/components/job/JobProgressPanel.vue'
 import { useJobStore } from '../../../../../renderer/src/stores/job'
@@ -82,6 +82,18 @@ describe('useJobStore', () => {
     await starting
     expect(job.job?.status).toBe('failed')
     expect(job.job?.message).toBe('dataset missing')
+  })
+
+  it('start(spec) sends the given spec without fetching the demo, and ignores a second start while active', async () => {
+    const demoSpy = vi.spyOn(fake.api.audit, 'demoSpec')
+    const job = useJobStore()
+    const custom = { ...demoSpec, name: 'from the form' }
+    await job.start(custom)
+    expect(demoSpy).not.toHaveBeenCalled()
+    expect(fake.calls.start).toHaveBeenCalledWith(custom)
+    expect(job.job).toMatchObject({ jobId: 'job-1', runId: 'run-1', status: 'starting' })
+    await job.start({ ...demoSpec, name: 'again' })
+    expect(fake.calls.start).toHaveBeenCalledTimes(1)
   })
 
   it('shows a failed start as a failed job with the reason', async () => {
