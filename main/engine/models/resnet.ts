@@ -16,9 +16,9 @@ import type { Rng } from '../data/rng'
 import type { Classifier, ModelConfig } from './classifier'
 import { ConvBn } from './conv-bn'
 import type { ForwardContext } from './forward-context'
-import { Dense, globalAveragePool } from './layers'
+import { Dense } from './layers'
 import { ModelParams } from './model-params'
-import { normalizeInput } from './normalize-input'
+import { residualClassifier } from './residual-classifier'
 import { scaleChannels } from './scale-channels'
 
 export const RESNET_BASE_WIDTH = 64
@@ -77,14 +77,5 @@ export function buildResnet(shape: ResnetShape, config: ModelConfig, rng: Rng): 
     }
   })
   const head = new Dense(params, 'head', inChannels, config.numClasses)
-  return {
-    config,
-    params,
-    skipConnections: blocks.map((b) => b.name),
-    forward(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor2D {
-      let h = stem.apply(normalizeInput(x, config), ctx)
-      for (const block of blocks) h = block.apply(h, ctx)
-      return head.apply(globalAveragePool(h))
-    }
-  }
+  return residualClassifier(config, params, stem, blocks, head)
 }

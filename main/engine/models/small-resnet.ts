@@ -7,9 +7,9 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { Classifier, ModelConfig } from './classifier'
 import type { ForwardContext } from './forward-context'
-import { BatchNorm, Conv2d, ConvBnRelu, Dense, globalAveragePool } from './layers'
+import { BatchNorm, Conv2d, ConvBnRelu, Dense } from './layers'
 import { ModelParams } from './model-params'
-import { normalizeInput } from './normalize-input'
+import { residualClassifier } from './residual-classifier'
 import type { Rng } from '../data/rng'
 
 class BasicBlock {
@@ -48,14 +48,5 @@ export function buildSmallResnet(config: ModelConfig, rng: Rng): Classifier {
     new BasicBlock(params, 'block3', 2 * w, 4 * w, 2)
   ]
   const head = new Dense(params, 'head', 4 * w, config.numClasses)
-  return {
-    config,
-    params,
-    skipConnections: blocks.map((b) => b.name),
-    forward(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor2D {
-      let h = stem.apply(normalizeInput(x, config), ctx)
-      for (const block of blocks) h = block.apply(h, ctx)
-      return head.apply(globalAveragePool(h))
-    }
-  }
+  return residualClassifier(config, params, stem, blocks, head)
 }
