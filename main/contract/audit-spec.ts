@@ -8,6 +8,7 @@
 import { z } from 'zod'
 import { AttackStack } from './attack-stack'
 import { MinimizerSpec } from './minimizer-spec'
+import { TargetPreprocessing } from './target-preprocessing'
 
 /** Architectures the engine can build. Issue 5 grows this list. */
 export const ARCHITECTURES = [
@@ -105,6 +106,19 @@ export const ModelSpec = z.object({
 })
 export type ModelSpec = z.infer<typeof ModelSpec>
 
+/**
+ * An in-house target the audit loads instead of training: an ONNX file or a TensorFlow.js model.json
+ * (a relative path is read from the working directory, like `dataset.path`), with the preprocessing
+ * that turns the audit's [0,1] NHWC pixels into its input.
+ */
+export const ImportedTargetSpec = z.object({
+  name: ModelSpec.shape.name,
+  format: z.enum(['onnx', 'tfjs'], { error: (issue) => `unknown format ${JSON.stringify(issue.input)}: expected "onnx" or "tfjs"` }),
+  path: z.string().min(1, 'give the model file: a .onnx file or a TensorFlow.js model.json'),
+  preprocessing: TargetPreprocessing.prefault({})
+})
+export type ImportedTargetSpec = z.infer<typeof ImportedTargetSpec>
+
 export const DatasetSpec = z.object({
   /**
    * 'embedded' is the Fashion-MNIST subset shipped in resources/; the others read `path`: 'idx-folder'
@@ -171,11 +185,16 @@ export const AuditSpec = z
     seed: z.number().int().min(0).default(0),
     dataset: DatasetSpec.default(DatasetSpec.parse({})),
     surrogates: z.array(ModelSpec).min(1, 'an audit needs at least one surrogate'),
-    targets: z.array(ModelSpec).min(1, 'an audit needs at least one target'),
+    /** Targets trained by the audit; may be empty when `importedTargets` has one. */
+    targets: z.array(ModelSpec).default([]),
+    /** In-house targets loaded from files, attacked and scored next to the trained ones. */
+    importedTargets: z.array(ImportedTargetSpec).optional(),
     attack: AttackSpec.default(AttackSpec.parse({}))
   })
   .superRefine((spec, ctx) => {
-    const names = [...spec.surrogates, ...spec.targets].map((m) => m.name)
+    if (spec.targets.length === 0 && !spec.importedTargets?.length)
+      ctx.addIssue({ code: 'custom', path: ['targets'], message: 'an audit needs at least one target: train one in targets or load one in importedTargets' })
+    const names = [...spec.surrogates, ...spec.targets, ...(spec.importedTargets ?? [])].map((m) => m.name)
     const dup = names.find((n, i) => names.indexOf(n) !== i)
     if (dup) ctx.addIssue({ code: 'custom', path: ['targets'], message: `model name "${dup}" is used twice` })
     if (spec.dataset.source !== 'embedded' && !spec.dataset.path)

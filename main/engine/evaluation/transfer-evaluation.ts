@@ -13,11 +13,17 @@ import { batchTensors, type ImageSplit } from '../data/dataset'
 import { throwIfCancelled, yieldToEventLoop } from '../jobs/job-errors'
 import type { Classifier } from '../models/classifier'
 import type { AdversarialBatch } from './export-adversarial'
-import { predictTensor } from './predict'
+import { predictLabels, predictTensor, type LabelModel } from './predict'
 
 export interface NamedModel {
   name: string
   model: Classifier
+}
+
+/** A scored target: trained (a Classifier) or imported (a black-box TargetModel). */
+export interface NamedTarget {
+  name: string
+  model: LabelModel
 }
 
 /** Indices of the examples every model predicts correctly, given each model's predictions. */
@@ -55,7 +61,7 @@ export function meanAndStd(values: number[]): { mean: number; std: number } {
  */
 export async function measureTransfer(
   surrogate: NamedModel,
-  targets: NamedModel[],
+  targets: NamedTarget[],
   split: ImageSplit,
   indices: number[],
   attack: AttackSpec,
@@ -85,7 +91,7 @@ export async function measureTransfer(
       whiteBoxFooled += countFooled(surrogatePred)
       const predictions: Record<string, Int32Array> = { [surrogate.name]: surrogatePred }
       for (let t = 0; t < targets.length; t++) {
-        predictions[targets[t].name] = await predictTensor(targets[t].model, adversarial)
+        predictions[targets[t].name] = await predictLabels(targets[t].model, adversarial)
         fooled[t] += countFooled(predictions[targets[t].name])
       }
       if (r === 0 && options.onExamples) {

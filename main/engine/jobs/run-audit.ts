@@ -1,7 +1,8 @@
 /**
  * One whole audit: train every surrogate and target, measure natural accuracy, attack from each
  * surrogate with BIM and score transfer on every target; the run record and the models go to the
- * workspace as they are produced.
+ * workspace as they are produced. Imported in-house targets (ONNX/tfjs files) are loaded and checked
+ * first, then scored like trained targets (black boxes: only their predicted labels are used).
  *
  * Emits `started`, progress, `epoch` and `task-done` events, then exactly one terminal event.
  * The run record is written `running` first and rewritten at the end, so a killed engine leaves
@@ -17,7 +18,7 @@ import { checkAttackPlan, collectLgvMembers, loadLgvMembers } from '../attacks/a
 import { range } from '../data/dataset'
 import { loadDataset } from '../data/load-dataset'
 import { Rng } from '../data/rng'
-import { commonlyCorrect, measureTransfer, type NamedModel } from '../evaluation/transfer-evaluation'
+import { commonlyCorrect, measureTransfer, type NamedModel, type NamedTarget } from '../evaluation/transfer-evaluation'
 import { exportAdversarialExamples, type AdversarialBatch } from '../evaluation/export-adversarial'
 import { accuracyOf, predictSplit } from '../evaluation/predict'
 import { buildClassifier } from '../models/architecture-registry'
@@ -27,6 +28,7 @@ import { measureNormalization } from '../models/normalize-input'
 import { trainClassifier } from '../training/train-classifier'
 import { RunStore } from '../workspace/run-store'
 import { JobCancelledError } from './job-errors'
+import { loadImportedTarget, type ImportedTarget } from './load-imported-target'
 import { throttleProgress } from './progress-throttle'
 
 export interface AuditContext {
@@ -55,10 +57,13 @@ export async function runAudit(spec: AuditSpec, ctx: AuditContext): Promise<RunR
   let record: RunRecord | undefined
   const models: (NamedModel & { role: 'surrogate' | 'target'; result: ModelResult })[] = []
   const built: Classifier[] = [] // every model built, trained or not, to free on the way out
+  const imported: ImportedTarget[] = [] // in-house targets loaded from files, scored after the trained ones
   try {
     checkAttackPlan(spec.attack, spec.surrogates)
     const dataset = await loadDataset(spec.dataset)
     const { train, test } = dataset
+    // Before the run is written or anything trained: a file that does not fit fails the audit here.
+    for (const t of spec.importedTargets ?? []) imported.push(await loadImportedTarget(t, dataset))
     record = {
       id: ctx.runId,
       name: spec.name,
@@ -115,13 +120,14 @@ export async function runAudit(spec: AuditSpec, ctx: AuditContext): Promise<RunR
     const evalStart = performance.now()
     const candidates = range(test.count)
     const predictions: Int32Array[] = []
-    for (const [i, m] of models.entries()) {
+    const scored: (NamedTarget & { role: 'surrogate' | 'target'; result: ModelResult })[] = [...models, ...imported]
+    for (const [i, m] of scored.entries()) {
       const pred = await predictSplit(m.model, test, candidates)
       predictions.push(pred)
       m.result.accuracy = accuracyOf(pred, test, candidates)
-      emit({ jobId, kind: 'task-progress', taskId: 'evaluate', value: (i + 1) / models.length, detail: `${m.name}: ${(m.result.accuracy * 100).toFixed(1)} %` })
+      emit({ jobId, kind: 'task-progress', taskId: 'evaluate', value: (i + 1) / scored.length, detail: `${m.name}: ${(m.result.accuracy * 100).toFixed(1)} %` })
     }
-    const targetPredictions = predictions.filter((_, i) => models[i].role === 'target')
+    const targetPredictions = predictions.filter((_, i) => scored[i].role === 'target')
     const allCorrect = commonlyCorrect(test, candidates, targetPredictions)
     const attacked = allCorrect.slice(0, spec.attack.maxExamples)
     record.timings.evaluate = (performance.now() - evalStart) / 1000
@@ -130,7 +136,7 @@ export async function runAudit(spec: AuditSpec, ctx: AuditContext): Promise<RunR
     const attackStart = performance.now()
     const transfer: TransferCell[] = []
     const whiteBox: { surrogate: string; successRate: number }[] = []
-    const targets = models.filter((m) => m.role === 'target')
+    const targets = scored.filter((m) => m.role === 'target')
     for (const surrogate of models.filter((m) => m.role === 'surrogate')) {
       const taskId = `attack-${surrogate.name}`
       const taskStart = performance.now()
@@ -164,7 +170,7 @@ export async function runAudit(spec: AuditSpec, ctx: AuditContext): Promise<RunR
 
     record.timings.total = (performance.now() - started) / 1000
     record.results = {
-      models: models.map((m) => m.result),
+      models: scored.map((m) => m.result),
       transfer,
       whiteBox,
       evaluated: { candidates: candidates.length, allCorrect: allCorrect.length, attacked: attacked.length },
@@ -189,6 +195,7 @@ export async function runAudit(spec: AuditSpec, ctx: AuditContext): Promise<RunR
     throw error
   } finally {
     for (const model of built) model.params.dispose()
+    for (const t of imported) await t.model.dispose()
   }
 }
 

@@ -150,7 +150,7 @@ function keyFindings(run: RunRecord, results: AuditResults): string {
 function threatModel(run: RunRecord): string {
   const a = run.spec.attack
   const surrogates = run.spec.surrogates.map((m) => m.name)
-  const targets = run.spec.targets.map((m) => m.name)
+  const targets = [...run.spec.targets, ...(run.spec.importedTargets ?? [])].map((m) => m.name)
   return `<section>
 <h2 class="numbered">Threat model</h2>
 <p>The attacker trains a surrogate model on the same task, crafts adversarial examples on it with full (white-box) access, and submits them unchanged to the targets, which it never queries (transfer-based black-box attack).</p>

@@ -6,25 +6,9 @@
  * probabilities, and which dataset class each output index is). `preprocessBatch` applies it.
  */
 import * as tf from '@tensorflow/tfjs-core'
-import { z } from 'zod'
 
-export const TargetPreprocessing = z.object({
-  /** Axis order the model takes: PyTorch/ONNX exports are usually NCHW, TensorFlow models NHWC. */
-  layout: z.enum(['NCHW', 'NHWC']).optional(),
-  /** Resize (bilinear) and convert channels (gray↔RGB) when the dataset's images differ from the model's input. */
-  resize: z.boolean().default(false),
-  /** [0,1] pixels p become lo + p·(hi − lo) first: [0,1], [0,255] or [-1,1]. */
-  range: z.tuple([z.number(), z.number()]).default([0, 1]),
-  /** Then (v − mean[c]) / std[c], per channel, when given (in the units of `range`). */
-  mean: z.array(z.number()).optional(),
-  std: z.array(z.number().positive('std values must be > 0')).optional(),
-  /** What the model outputs; argmax is the prediction either way, the import checks probabilities sum to 1. */
-  output: z.enum(['logits', 'probabilities']).default('logits'),
-  /** classMap[i] = the dataset class of the model's output i, when the model orders classes differently. */
-  classMap: z.array(z.number().int().min(0)).optional()
-})
-export type TargetPreprocessing = z.infer<typeof TargetPreprocessing>
-export type TargetPreprocessingInput = z.input<typeof TargetPreprocessing>
+export { TargetPreprocessing, type TargetPreprocessingInput } from '../../contract/target-preprocessing'
+import type { TargetPreprocessing } from '../../contract/target-preprocessing'
 
 /** [height, width, channels] of one model input image. */
 export type ImageShape = [number, number, number]

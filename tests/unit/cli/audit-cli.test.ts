@@ -8,6 +8,7 @@ import { RunRecord } from '../../../main/contract/run-record'
 
 const CLI = join(__dirname, '../../../main/cli/audit.ts')
 const TINY = join(__dirname, '../../fixtures/tiny-audit.json')
+const IMPORTED = join(__dirname, '../../fixtures/imported-target-audit.json')
 
 async function runCli(args: string[]) {
   const workspace = await mkdtemp(join(tmpdir(), 'flatline-cli-ws-'))
@@ -30,7 +31,12 @@ describe('npm run audit (CLI)', () => {
       { surrogates: [{ name: 's', arch: 'small-cnn', recipe: { minimizer: { id: 'adam' } } }], targets: [{ name: 't', arch: 'small-cnn' }] },
       /surrogates\.0\.recipe\.minimizer\.id: unknown minimizer id: expected one of sgd, sam/
     ],
-    ['no target', { surrogates: [{ name: 's', arch: 'small-cnn' }], targets: [] }, /targets: an audit needs at least one target/]
+    ['no target', { surrogates: [{ name: 's', arch: 'small-cnn' }], targets: [] }, /targets: an audit needs at least one target: .*importedTargets/],
+    [
+      'an imported target of unknown format',
+      { surrogates: [{ name: 's', arch: 'small-cnn' }], importedTargets: [{ name: 't', format: 'pt', path: 'model.pt' }] },
+      /importedTargets\.0\.format: unknown format "pt": expected "onnx" or "tfjs"/
+    ]
   ])('exits 2 naming the field for %s', async (_, spec, message) => {
     const out = await mkdtemp(join(tmpdir(), 'flatline-out-'))
     const { code, stderr } = await runCli(['--spec', await specFile(JSON.stringify(spec)), '--out', out])
@@ -44,6 +50,18 @@ describe('npm run audit (CLI)', () => {
     const { code, stderr } = await runCli(['--spec', path, '--out', tmpdir()])
     expect(code).toBe(2)
     expect(stderr).toContain(`The spec file ${path} is not valid JSON`)
+  })
+
+  it('audits an imported ONNX target from the spec (no trained target)', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'flatline-out-'))
+    const { code, stderr } = await runCli(['--spec', IMPORTED, '--out', out, '--no-pdf'])
+    expect(code, stderr).toBe(0)
+    const record = RunRecord.parse(JSON.parse(await readFile(join(out, 'results.json'), 'utf8')))
+    expect(record.status).toBe('completed')
+    expect(record.results!.transfer.map((c) => `${c.surrogate}->${c.target}`)).toEqual(['surrogate-cnn->in-house-onnx'])
+    const inhouse = record.results!.models.find((m) => m.name === 'in-house-onnx')
+    expect(inhouse).toMatchObject({ role: 'target', arch: 'onnx', params: 0 })
+    expect(inhouse!.accuracy).toBeGreaterThan(0.3)
   })
 
   it('runs a tiny audit end to end: results.json, report.html and a PDF whose text holds the success-rate table', async () => {

@@ -1,4 +1,5 @@
-import { mkdtemp, readdir, writeFile } from 'node:fs/promises'
+import { createHash } from 'node:crypto'
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -7,6 +8,12 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { AuditSpec, type AuditSpecInput } from '../../../../main/contract/audit-spec'
 import type { JobEvent } from '../../../../main/contract/job-events'
 import { initBackend } from '../../../../main/engine/backend/select-backend'
+import { range } from '../../../../main/engine/data/dataset'
+import { loadDataset } from '../../../../main/engine/data/load-dataset'
+import { accuracyOf, predictSplit } from '../../../../main/engine/evaluation/predict'
+import { TargetPreprocessing } from '../../../../main/engine/targets/target-preprocessing'
+import { loadOnnxTarget } from '../../../../main/engine/targets/onnx-target'
+import { FMNIST_ONNX_PREP, onnxFixture, tfjsFixture } from '../targets/target-fixtures'
 import { runAudit } from '../../../../main/engine/jobs/run-audit'
 import { loadClassifier } from '../../../../main/engine/models/model-io'
 import { RunStore } from '../../../../main/engine/workspace/run-store'
@@ -144,5 +151,57 @@ describe('runAudit (real engine, tiny models)', () => {
     expect(kept).toHaveLength(Number(epoch) - 1)
     const { model } = await loadClassifier(join(checkpoints, kept.at(-1)!))
     model.params.dispose()
+  })
+
+  it('scores imported ONNX and tfjs targets next to a trained one, with their real accuracy and the shared denominator', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'flatline-ws-'))
+    const file = onnxFixture('fmnist-cnn')
+    const spec = tinySpec({
+      name: 'imported',
+      dataset: { trainLimit: 200, testLimit: 100 },
+      targets: [{ name: 'tcnn', arch: 'small-cnn', width: 4, seed: 2, recipe: { ...tinyRecipe, epochs: 1 } }],
+      importedTargets: [
+        { name: 'inhouse', format: 'onnx', path: file, preprocessing: FMNIST_ONNX_PREP },
+        { name: 'inhouse-tfjs', format: 'tfjs', path: tfjsFixture('fmnist-layers'), preprocessing: { output: 'probabilities' } }
+      ],
+      attack: { eps: 32 / 255, steps: 3, maxExamples: 30, repeats: 1 }
+    })
+    const before = tf.memory().numTensors
+    const { events, runId } = await run(spec, root)
+    expect(tf.memory().numTensors).toBe(before)
+    expect(events.at(-1)).toEqual({ jobId: 'job-1', kind: 'completed', runId })
+    const results = (await new RunStore(root).get(runId)).results!
+    expect(results.transfer.map((c) => `${c.surrogate}->${c.target}`)).toEqual(['sur->tcnn', 'sur->inhouse', 'sur->inhouse-tfjs'])
+    for (const cell of results.transfer) expect(cell.attacked).toBe(results.evaluated.attacked)
+    const inhouse = results.models[2]
+    expect(inhouse).toMatchObject({ name: 'inhouse', role: 'target', arch: 'onnx', params: 0, epochs: [], trainSeconds: 0 })
+    expect(inhouse.hash).toBe(createHash('sha256').update(await readFile(file)).digest('hex'))
+    expect(results.models[3]).toMatchObject({ name: 'inhouse-tfjs', role: 'target', arch: 'tfjs', params: 0 })
+    expect(results.models[3].accuracy).toBeGreaterThan(0.3)
+    // The same model loaded on its own gives the recorded accuracy, well above chance (10 %).
+    const { test } = await loadDataset(spec.dataset)
+    const direct = await loadOnnxTarget(file, TargetPreprocessing.parse(FMNIST_ONNX_PREP))
+    const predictions = await predictSplit(direct, test, range(test.count))
+    await direct.dispose()
+    expect(inhouse.accuracy).toBeCloseTo(accuracyOf(predictions, test, range(test.count)), 10)
+    expect(inhouse.accuracy).toBeGreaterThan(0.3)
+    // The denominator counts only images the imported target classifies correctly too.
+    const onnxCorrect = range(test.count).filter((k) => predictions[k] === test.labels[k]).length
+    expect(results.evaluated.allCorrect).toBeLessThanOrEqual(onnxCorrect)
+  })
+
+  it.each([
+    ['seven-classes', /seven-classes\.onnx: the model outputs 7 class scores but the dataset has 10 classes/],
+    ['rgb-32', /rgb-32\.onnx: the model expects 32×32×3 images \(NCHW\) but the dataset's are 28×28×1/],
+    ['missing', /missing\.onnx: cannot read the imported target "inhouse"; check its path in importedTargets/]
+  ])('fails before training when the imported %s.onnx does not fit the dataset or is missing, naming the file and writing no run', async (name, message) => {
+    const root = await mkdtemp(join(tmpdir(), 'flatline-ws-'))
+    const spec = tinySpec({ importedTargets: [{ name: 'inhouse', format: 'onnx', path: onnxFixture(name), preprocessing: { layout: 'NCHW' } }] })
+    const before = tf.memory().numTensors
+    const { events } = await run(spec, root)
+    expect(tf.memory().numTensors).toBe(before)
+    expect(events.map((e) => e.kind)).toEqual(['failed'])
+    expect(events[0].kind === 'failed' && events[0].message).toMatch(message)
+    expect(existsSync(join(root, 'runs')) ? await readdir(join(root, 'runs')) : []).toEqual([])
   })
 })
