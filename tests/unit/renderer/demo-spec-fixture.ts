@@ -2,10 +2,22 @@
  * The shipped demo spec (examples/demo-audit.json), which the New audit form starts from in the app.
  */
 import { AuditSpec, type AuditSpecInput } from '@contract/audit-spec'
+import { createPinia, setActivePinia } from 'pinia'
 import demo from '../../../examples/demo-audit.json'
+import { setApi } from '../../../renderer/src/api/current-api'
+import { createFakeApi, type FakeApi } from './fake-api'
 
 export function loadDemoSpec(): AuditSpecInput {
   // Parsed only to check it; the form gets the file's own (sparse) input, as the service sends it.
   AuditSpec.parse(demo)
   return structuredClone(demo) as AuditSpecInput
+}
+
+/** A fresh Pinia and a fake api whose demo spec is `demo`, installed as the page's api; for form tests. */
+export function installFakeApiWithDemo(demo: AuditSpecInput): FakeApi {
+  const fake = createFakeApi()
+  fake.api.audit.demoSpec = async () => demo
+  setApi(fake.api)
+  setActivePinia(createPinia())
+  return fake
 }

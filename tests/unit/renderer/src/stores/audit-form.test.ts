@@ -1,22 +1,17 @@
 // @vitest-environment jsdom
 import { AuditSpec } from '@contract/audit-spec'
-import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { setApi } from '../../../../../renderer/src/api/current-api'
 import { assignField, presetOf, useAuditFormStore } from '../../../../../renderer/src/stores/audit-form'
 import { useJobStore } from '../../../../../renderer/src/stores/job'
-import { loadDemoSpec } from '../../demo-spec-fixture'
-import { createFakeApi, type FakeApi } from '../../fake-api'
+import { installFakeApiWithDemo, loadDemoSpec } from '../../demo-spec-fixture'
+import type { FakeApi } from '../../fake-api'
 
 const demo = loadDemoSpec()
 
 let fake: FakeApi
 
 beforeEach(() => {
-  fake = createFakeApi()
-  fake.api.audit.demoSpec = async () => demo
-  setApi(fake.api)
-  setActivePinia(createPinia())
+  fake = installFakeApiWithDemo(demo)
 })
 
 async function openForm() {

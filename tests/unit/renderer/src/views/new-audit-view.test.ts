@@ -1,23 +1,18 @@
 // @vitest-environment jsdom
 import { AuditSpec } from '@contract/audit-spec'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
-import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { setApi } from '../../../../../renderer/src/api/current-api'
 import { useAuditFormStore } from '../../../../../renderer/src/stores/audit-form'
 import NewAuditView from '../../../../../renderer/src/views/NewAuditView.vue'
-import { loadDemoSpec } from '../../demo-spec-fixture'
-import { createFakeApi, type FakeApi } from '../../fake-api'
+import { installFakeApiWithDemo, loadDemoSpec } from '../../demo-spec-fixture'
+import type { FakeApi } from '../../fake-api'
 
 const demo = loadDemoSpec()
 
 let fake: FakeApi
 
 beforeEach(() => {
-  fake = createFakeApi()
-  fake.api.audit.demoSpec = async () => demo
-  setApi(fake.api)
-  setActivePinia(createPinia())
+  fake = installFakeApiWithDemo(demo)
 })
 
 async function mountForm(): Promise<VueWrapper> {
