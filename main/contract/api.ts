@@ -9,6 +9,7 @@ import { z } from 'zod'
 import { AuditSpec, type AuditSpecInput } from './audit-spec'
 import type { JobEvent } from './job-events'
 import type { RunRecord, RunSummary } from './run-record'
+import { ThroughputRequest, type ThroughputEstimate } from './throughput'
 
 export const Channels = {
   AppInfo: 'app:info',
@@ -20,6 +21,7 @@ export const Channels = {
   DeleteRun: 'runs:delete',
   ReportHtml: 'report:html',
   ExportPdf: 'report:export-pdf',
+  MeasureThroughput: 'engine:measure-throughput',
   JobEvent: 'job:event'
 } as const
 export type Channel = (typeof Channels)[keyof typeof Channels]
@@ -37,7 +39,8 @@ export const RequestSchemas = {
   [Channels.GetRun]: z.object({ runId: RunId }),
   [Channels.DeleteRun]: z.object({ runId: RunId }),
   [Channels.ReportHtml]: z.object({ runId: RunId }),
-  [Channels.ExportPdf]: z.object({ runId: RunId })
+  [Channels.ExportPdf]: z.object({ runId: RunId }),
+  [Channels.MeasureThroughput]: ThroughputRequest
 } as const
 export type CommandChannel = keyof typeof RequestSchemas
 
@@ -65,11 +68,16 @@ export interface Responses {
   [Channels.DeleteRun]: { deleted: boolean }
   [Channels.ReportHtml]: { html: string }
   [Channels.ExportPdf]: PdfExport | null
+  [Channels.MeasureThroughput]: ThroughputEstimate
 }
 
 /** The API as the page sees it: functions, never channel names. */
 export interface FlatlineApi {
   app: { info(): Promise<AppInfo> }
+  engine: {
+    /** Training and attack throughput of one architecture on the active backend (measured once, then cached). */
+    measureThroughput(request: ThroughputRequest): Promise<ThroughputEstimate>
+  }
   audit: {
     demoSpec(): Promise<AuditSpecInput>
     start(spec: AuditSpecInput): Promise<{ jobId: string; runId: string }>
@@ -95,6 +103,7 @@ export function createApi(
 ): FlatlineApi {
   return {
     app: { info: () => invoke(Channels.AppInfo, undefined) },
+    engine: { measureThroughput: (request) => invoke(Channels.MeasureThroughput, request) },
     audit: {
       demoSpec: () => invoke(Channels.DemoSpec, undefined),
       start: (spec) => invoke(Channels.StartAudit, spec),

@@ -11,6 +11,8 @@ import { utilityProcess, type ForkOptions, type UtilityProcess } from 'electron'
 import enginePath from '../engine-host/engine-process?modulePath'
 import { JobEvent, isTerminal } from '../contract/job-events'
 import type { EngineClient, FromEngine, ToEngine } from '../engine-host/engine-protocol'
+import type { EngineQueryKind, EngineQueryOf, EngineQueryResult } from '../engine-host/engine-queries'
+import { PendingQueries } from '../engine-host/pending-queries'
 
 /** The parts of a UtilityProcess the client uses; tests fake them with an EventEmitter. */
 export type EngineProcess = Pick<UtilityProcess, 'postMessage' | 'on' | 'kill'>
@@ -68,6 +70,7 @@ export class UtilityEngineClient implements EngineClient {
   /** jobId → runId of jobs started and not yet terminal. */
   private readonly active = new Map<string, string | undefined>()
   private readonly listeners = new Set<(event: JobEvent) => void>()
+  private readonly queries = new PendingQueries()
   private disposed = false
 
   constructor(private readonly options: UtilityEngineOptions = {}) {}
@@ -92,6 +95,17 @@ export class UtilityEngineClient implements EngineClient {
     this.send({ type: 'cancel', jobId })
   }
 
+  query<K extends EngineQueryKind>(query: EngineQueryOf<K>): Promise<EngineQueryResult<K>> {
+    try {
+      this.ensureProcess()
+    } catch (error) {
+      return Promise.reject(error)
+    }
+    const { queryId, answer } = this.queries.open()
+    this.send({ type: 'query', queryId, query })
+    return answer as Promise<EngineQueryResult<K>>
+  }
+
   onEvent(listener: (event: JobEvent) => void): () => void {
     this.listeners.add(listener)
     return () => {
@@ -108,6 +122,7 @@ export class UtilityEngineClient implements EngineClient {
     this.listeners.clear()
     this.readyState?.reject(new Error('the engine client was disposed (the app is quitting)'))
     this.readyState = null
+    this.queries.rejectAll('the engine client was disposed (the app is quitting)')
     const child = this.child
     this.child = null
     this.outbox = []
@@ -154,6 +169,10 @@ export class UtilityEngineClient implements EngineClient {
       for (const pending of queued) this.child?.postMessage(pending)
       return
     }
+    if (message?.type === 'answer' && typeof message.queryId === 'string') {
+      this.queries.settle(message)
+      return
+    }
     if (message?.type === 'event') {
       const parsed = JobEvent.safeParse(message.event)
       if (!parsed.success) {
@@ -179,6 +198,7 @@ export class UtilityEngineClient implements EngineClient {
     const state = this.readyState
     this.readyState = null
     state?.reject(new Error(`the engine process stopped (exit code ${code}) before it was ready`))
+    this.queries.rejectAll(`the engine process stopped (exit code ${code}) before it answered`)
     if (this.disposed) return
     const orphans = [...this.active.entries()]
     if (orphans.length > 0)

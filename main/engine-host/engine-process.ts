@@ -6,6 +6,7 @@
 import { initBackend, backendDescription } from '../engine/backend/select-backend'
 import type { JobEvent } from '../contract/job-events'
 import { runAudit } from '../engine/jobs/run-audit'
+import { answerQuery } from './answer-query'
 import type { FromEngine, ToEngine } from './engine-protocol'
 
 interface ParentPort {
@@ -25,6 +26,15 @@ let running: { jobId: string; controller: AbortController } | undefined
 async function handle(message: ToEngine): Promise<void> {
   if (message.type === 'cancel') {
     if (running?.jobId === message.jobId) running.controller.abort()
+    return
+  }
+  if (message.type === 'query') {
+    // Answered concurrently with a running audit: it yields to the event loop between batches.
+    try {
+      post({ type: 'answer', queryId: message.queryId, result: await answerQuery(message.query) })
+    } catch (error) {
+      post({ type: 'answer', queryId: message.queryId, error: error instanceof Error ? error.message : String(error) })
+    }
     return
   }
   const emit = (event: JobEvent) => post({ type: 'event', event })

@@ -4,12 +4,18 @@
  */
 import type { AuditSpec } from '../contract/audit-spec'
 import type { JobEvent } from '../contract/job-events'
+import type { EngineQuery, EngineQueryKind, EngineQueryOf, EngineQueryResult } from './engine-queries'
 
 export type ToEngine =
   | { type: 'start'; jobId: string; runId: string; spec: AuditSpec; workspace: string; appVersion: string }
   | { type: 'cancel'; jobId: string }
+  | { type: 'query'; queryId: string; query: EngineQuery }
 
-export type FromEngine = { type: 'ready'; backend: string } | { type: 'event'; event: JobEvent }
+export type FromEngine =
+  | { type: 'ready'; backend: string }
+  | { type: 'event'; event: JobEvent }
+  /** The answer to one query: its result, or the error's message when it failed. */
+  | { type: 'answer'; queryId: string; result?: unknown; error?: string }
 
 /** What the service needs from whichever process runs the engine. */
 export interface EngineClient {
@@ -18,6 +24,8 @@ export interface EngineClient {
   start(message: Extract<ToEngine, { type: 'start' }>): void
   cancel(jobId: string): void
   onEvent(listener: (event: JobEvent) => void): () => void
+  /** Asks the engine one question (engine-queries.ts); rejects with the engine's message if it fails. */
+  query<K extends EngineQueryKind>(query: EngineQueryOf<K>): Promise<EngineQueryResult<K>>
   /** Jobs started and not yet terminal. */
   activeJobIds(): string[]
   dispose(): void

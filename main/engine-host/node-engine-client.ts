@@ -6,6 +6,8 @@ import { fork, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import type { JobEvent } from '../contract/job-events'
 import type { EngineClient, FromEngine, ToEngine } from './engine-protocol'
+import type { EngineQueryKind, EngineQueryOf, EngineQueryResult } from './engine-queries'
+import { PendingQueries } from './pending-queries'
 
 const ENTRY = fileURLToPath(new URL('./engine-process.ts', import.meta.url))
 
@@ -14,6 +16,7 @@ export class NodeEngineClient implements EngineClient {
   private readyPromise?: Promise<string>
   private readonly listeners = new Set<(event: JobEvent) => void>()
   private readonly active = new Set<string>()
+  private readonly queries = new PendingQueries()
 
   constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
 
@@ -30,6 +33,13 @@ export class NodeEngineClient implements EngineClient {
 
   cancel(jobId: string): void {
     this.child?.send({ type: 'cancel', jobId } satisfies ToEngine)
+  }
+
+  query<K extends EngineQueryKind>(query: EngineQueryOf<K>): Promise<EngineQueryResult<K>> {
+    this.spawn()
+    const { queryId, answer } = this.queries.open()
+    this.child!.send({ type: 'query', queryId, query } satisfies ToEngine)
+    return answer as Promise<EngineQueryResult<K>>
   }
 
   onEvent(listener: (event: JobEvent) => void): () => void {
@@ -54,11 +64,13 @@ export class NodeEngineClient implements EngineClient {
     this.readyPromise = new Promise((resolve, reject) => {
       child.on('message', (message: FromEngine) => {
         if (message.type === 'ready') resolve(message.backend)
+        else if (message.type === 'answer') this.queries.settle(message)
         else this.dispatch(message.event)
       })
       child.once('exit', (code, signal) => {
         reject(new Error(`the engine process stopped before it was ready (exit code ${code ?? signal})`))
         this.child = undefined
+        this.queries.rejectAll(`the engine process stopped (exit code ${code ?? signal}) before it answered`)
         for (const jobId of this.active)
           this.dispatch({ jobId, kind: 'failed', message: `The engine process stopped (exit code ${code ?? signal}); the run is incomplete.` })
       })

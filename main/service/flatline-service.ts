@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises'
 import { AuditSpec, describeSpecError, type AuditSpecInput } from '../contract/audit-spec'
 import { Channels, RequestSchemas, type AppInfo, type CommandChannel, type PdfExport, type Responses } from '../contract/api'
 import type { JobEvent } from '../contract/job-events'
+import type { ThroughputEstimate, ThroughputRequest } from '../contract/throughput'
 import type { EngineClient } from '../engine-host/engine-protocol'
 import { RunStore } from '../engine/workspace/run-store'
 import { ensureWorkspace } from '../engine/workspace/workspace-root'
@@ -38,6 +39,8 @@ export async function createFlatlineService(options: ServiceOptions): Promise<Fl
   const workspace = await ensureWorkspace(options.workspaceRoot)
   const runStore = new RunStore(workspace.root)
   const activeRuns = new Map<string, string>() // jobId -> runId
+  // A measurement costs seconds of engine time and does not change within one engine: ask once.
+  const throughputs = new Map<string, Promise<ThroughputEstimate>>()
   options.engine.onEvent((event) => {
     if (event.kind === 'completed' || event.kind === 'failed' || event.kind === 'cancelled') activeRuns.delete(event.jobId)
   })
@@ -77,7 +80,16 @@ export async function createFlatlineService(options: ServiceOptions): Promise<Fl
       return { deleted: true }
     },
     [Channels.ReportHtml]: async ({ runId }: { runId: string }) => ({ html: await reportHtml(runId) }),
-    [Channels.ExportPdf]: async ({ runId }: { runId: string }) => options.exportPdf(runId, await reportHtml(runId))
+    [Channels.ExportPdf]: async ({ runId }: { runId: string }) => options.exportPdf(runId, await reportHtml(runId)),
+    [Channels.MeasureThroughput]: async (request: ThroughputRequest) => {
+      const key = JSON.stringify(request)
+      if (!throughputs.has(key)) {
+        const measured = options.engine.query({ kind: 'measure-throughput', ...request })
+        measured.catch(() => throughputs.delete(key)) // a failed measurement may be retried
+        throughputs.set(key, measured)
+      }
+      return throughputs.get(key)!
+    }
   }
 
   return {

@@ -40,4 +40,22 @@ describe('NodeEngineClient (real engine in a child process)', () => {
     const record = (await service.handle(Channels.GetRun, { runId })) as { status: string; spec: { name: string } }
     expect(record.spec.name).toBe('tiny audit')
   })
+
+  it('answers a query from the real engine, and a failing query with its message', async () => {
+    engine = new NodeEngineClient()
+    const request = { arch: 'small-cnn', width: 4, inputShape: [16, 16, 1], numClasses: 3, batchSize: 8, iterations: 1 } as const
+    const estimate = await engine.query({ kind: 'measure-throughput', ...request, inputShape: [16, 16, 1] })
+    expect(estimate.trainImagesPerSecond).toBeGreaterThan(0)
+    expect(estimate.gradientsPerSecond).toBeGreaterThan(0)
+    expect(estimate.backend).toMatch(/wasm|cpu|tfjs-node/)
+    await expect(engine.query({ kind: 'measure-throughput', ...request, inputShape: [16, 16, 1], numClasses: 0 })).rejects.toThrow()
+  })
+
+  it('rejects pending queries when the engine process dies', async () => {
+    engine = new NodeEngineClient()
+    await engine.ready()
+    const pending = engine.query({ kind: 'measure-throughput', arch: 'small-cnn', width: 4, inputShape: [16, 16, 1], numClasses: 3, batchSize: 8 })
+    engine.dispose('SIGKILL')
+    await expect(pending).rejects.toThrow(/engine process stopped/)
+  })
 })

@@ -4,10 +4,14 @@
  */
 import type { JobEvent } from '../../../main/contract/job-events'
 import type { EngineClient, ToEngine } from '../../../main/engine-host/engine-protocol'
+import type { EngineQuery, EngineQueryKind, EngineQueryOf, EngineQueryResult } from '../../../main/engine-host/engine-queries'
 
 export class RecordingEngine implements EngineClient {
   readonly started: Extract<ToEngine, { type: 'start' }>[] = []
   readonly cancelled: string[] = []
+  readonly queries: EngineQuery[] = []
+  /** How the test answers queries; by default every query fails. */
+  answer: (query: EngineQuery) => Promise<unknown> = (query) => Promise.reject(new Error(`no answer for ${query.kind}`))
   private readonly listeners = new Set<(event: JobEvent) => void>()
 
   ready(): Promise<string> {
@@ -18,6 +22,10 @@ export class RecordingEngine implements EngineClient {
   }
   cancel(jobId: string): void {
     this.cancelled.push(jobId)
+  }
+  query<K extends EngineQueryKind>(query: EngineQueryOf<K>): Promise<EngineQueryResult<K>> {
+    this.queries.push(query)
+    return this.answer(query) as Promise<EngineQueryResult<K>>
   }
   onEvent(listener: (event: JobEvent) => void): () => void {
     this.listeners.add(listener)

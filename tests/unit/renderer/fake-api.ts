@@ -45,6 +45,7 @@ export function createFakeApi(options: {
   const exportPdf = vi.fn(async () => ({ path: '/tmp/report.pdf' }))
   const api: FlatlineApi = {
     app: { info: async () => ({ version: '0.1.0', backend: 'cpu', workspace: '/tmp/ws', shell: 'browser' }) },
+    engine: { measureThroughput: async () => ({ trainImagesPerSecond: 600, gradientsPerSecond: 1500, seconds: 1, backend: 'cpu' }) },
     audit: {
       demoSpec: async () => demoSpec,
       start,

@@ -55,4 +55,23 @@ describe('createFlatlineService', () => {
     const { service, root } = await makeService()
     expect(await service.handle(Channels.AppInfo, undefined)).toEqual({ version: '1.2.3', backend: 'recording', workspace: root, shell: 'browser' })
   })
+
+  it('measures throughput through the engine once per request, validates it, and retries after a failure', async () => {
+    const { engine, service } = await makeService()
+    const request = { arch: 'small-cnn', width: 8, inputShape: [28, 28, 1], numClasses: 10, batchSize: 64 }
+    let calls = 0
+    engine.answer = async () => {
+      calls++
+      if (calls === 1) throw new Error('engine busy')
+      return { trainImagesPerSecond: 500, gradientsPerSecond: 2000, seconds: 1 }
+    }
+    await expect(service.handle(Channels.MeasureThroughput, request)).rejects.toThrow(/engine busy/)
+    const first = await service.handle(Channels.MeasureThroughput, request)
+    const second = await service.handle(Channels.MeasureThroughput, request)
+    expect(first).toEqual({ trainImagesPerSecond: 500, gradientsPerSecond: 2000, seconds: 1 })
+    expect(second).toBe(first)
+    expect(engine.queries).toHaveLength(2)
+    expect(engine.queries[1]).toMatchObject({ kind: 'measure-throughput', arch: 'small-cnn', width: 8 })
+    await expect(service.handle(Channels.MeasureThroughput, { ...request, arch: 'alexnet' })).rejects.toThrow(/arch: unknown architecture/)
+  })
 })

@@ -67,6 +67,7 @@ function fakeEngine(): EngineClient & { started: unknown[] } {
     start: (message) => void started.push(message),
     cancel: () => undefined,
     onEvent: () => () => undefined,
+    query: () => Promise.reject(new Error('no engine in this test')),
     activeJobIds: () => [],
     dispose: () => undefined
   }

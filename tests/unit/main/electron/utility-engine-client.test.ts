@@ -164,4 +164,23 @@ describe('UtilityEngineClient', () => {
     expect(events).toEqual([])
     expect(() => client.start(startMessage('job-b', 'run-b'))).toThrow(/disposed/)
   })
+
+  it('holds a query until the engine is ready, settles it by id, and rejects it if the engine dies', async () => {
+    const { client } = setUp()
+    const query = { kind: 'measure-throughput', arch: 'small-cnn', width: 4, inputShape: [16, 16, 1], numClasses: 3, batchSize: 8 } as const
+    const answered = client.query({ ...query, inputShape: [16, 16, 1] })
+    expect(children[0].posted).toEqual([])
+    children[0].reply({ type: 'ready', backend: 'wasm' })
+    const sent = children[0].posted[0] as { type: string; queryId: string }
+    expect(sent).toMatchObject({ type: 'query', query: { kind: 'measure-throughput', width: 4 } })
+    children[0].reply({ type: 'answer', queryId: sent.queryId, result: { trainImagesPerSecond: 9, gradientsPerSecond: 30, seconds: 1 } })
+    await expect(answered).resolves.toEqual({ trainImagesPerSecond: 9, gradientsPerSecond: 30, seconds: 1 })
+    const failing = client.query({ ...query, inputShape: [16, 16, 1] })
+    const second = children[0].posted[1] as { queryId: string }
+    children[0].reply({ type: 'answer', queryId: second.queryId, error: 'width too small' })
+    await expect(failing).rejects.toThrow('width too small')
+    const orphan = client.query({ ...query, inputShape: [16, 16, 1] })
+    children[0].emit('exit', 9)
+    await expect(orphan).rejects.toThrow(/exit code 9/)
+  })
 })
