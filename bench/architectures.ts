@@ -4,11 +4,12 @@
  * forward FLOPs per image (2 × multiply-adds of convs and matmuls, counted from the kernels a
  * real forward pass runs, plus the elementwise count apart), and SGD training throughput
  * (forward + backward + momentum update, batch 8, random images: throughput does not depend on
- * the pixels) on the active backend. Figures, not assertions: CI does not run this.
+ * the pixels; at least 2 steps and 5 s after a warm-up step) on the active backend. Figures, not assertions: CI does not run this.
  *
  * Without arguments it runs each architecture in its own process (the wasm heap is capped at 4 GB
  * and a DenseNet's concatenations fill it; a crash there must not take the other rows with it),
- * retrying at batch 2 when batch 8 does not fit.
+ * retrying at batch 2 when batch 8 does not fit, and prints one Markdown table (issue 5's columns:
+ * parameters, forward FLOPs per 32×32×3 image, measured training images/s) and its wall time.
  */
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
@@ -24,29 +25,43 @@ import { SgdMomentum } from '../main/engine/training/sgd-step'
 
 const BATCH = Number(process.env.BENCH_BATCH ?? 8)
 const TIMED_STEPS = 2
+const MIN_SECONDS = 5
 
 const requested = process.argv.slice(2)
 const unknown = requested.filter((id) => !(ARCHITECTURES as readonly string[]).includes(id))
 if (unknown.length) throw new Error(`unknown architecture(s) ${unknown.join(', ')}: expected some of ${ARCHITECTURES.join(', ')}`)
 if (requested.length === 0) {
   const self = fileURLToPath(import.meta.url)
+  const started = performance.now()
+  let headerDone = false
   for (const id of ARCHITECTURES) {
     for (const batch of [8, 2]) {
       const child = spawnSync(process.execPath, ['--import', 'tsx', self, id], { env: { ...process.env, BENCH_BATCH: String(batch) }, encoding: 'utf8' })
-      const line = child.stdout.split('\n').find((l) => l.startsWith(id))
+      const lines = child.stdout.split('\n')
+      const line = lines.find((l) => l.startsWith(`| ${id} `))
       if (child.status === 0 && line) {
+        if (!headerDone) {
+          console.log(lines.find((l) => l.startsWith('backend:')) ?? '')
+          console.log('\n| architecture (default width) | parameters | forward FLOPs / 32×32×3 image | training images/s |\n|---|---|---|---|')
+          headerDone = true
+        }
         console.log(line)
         break
       }
-      if (batch === 2) console.log(`${id.padEnd(13)} failed: ${(child.stderr.match(/\w*Error: .*/) ?? ['exit ' + child.status])[0]}`)
+      if (batch === 2) console.log(`| ${id} | failed: ${(child.stderr.match(/\w*Error: .*/) ?? ['exit ' + child.status])[0]} | | |`)
     }
   }
+  console.log(
+    '\nFLOPs: 2 × multiply-adds of conv and matmul kernels counted from a real forward pass (elementwise ops apart, in brackets). ' +
+      `Training: SGD with momentum, forward + backward + update on random 32×32×3 images, timed over at least ${TIMED_STEPS} steps and ${MIN_SECONDS} s ` +
+      `after 1 warm-up step (steps in brackets), batch 8 unless the cell says otherwise. Wall time ${((performance.now() - started) / 60000).toFixed(1)} min.`
+  )
   process.exit(0)
 }
 const ids = requested as ArchitectureId[]
 
 await initBackend()
-console.log(`backend: ${backendDescription()}, tfjs ${tf.version_core}; batch ${BATCH}, ${TIMED_STEPS} timed steps after 1 warm-up`)
+console.log(`backend: ${backendDescription()}, tfjs ${tf.version_core}; batch ${BATCH}, at least ${TIMED_STEPS} timed steps and ${MIN_SECONDS} s after 1 warm-up`)
 
 const fmt = (n: number) => (n >= 1e9 ? `${(n / 1e9).toFixed(2)} G` : n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : `${(n / 1e3).toFixed(1)} k`)
 
@@ -71,13 +86,18 @@ for (const id of ids) {
     await model.params.trainable.values().next().value?.data()
   }
   await step()
+  // At least TIMED_STEPS steps and MIN_SECONDS: a small model's 2 steps take milliseconds, too short to time.
   const started = performance.now()
-  for (let i = 0; i < TIMED_STEPS; i++) await step()
+  let steps = 0
+  while (steps < TIMED_STEPS || (performance.now() - started < MIN_SECONDS * 1000 && steps < 200)) {
+    await step()
+    steps++
+  }
   const seconds = (performance.now() - started) / 1000
+  // A Markdown row (the parent process collects the rows into the table).
   console.log(
-    `${id.padEnd(13)} width ${String(entry.defaultWidth).padStart(3)}  params ${fmt(model.params.countTrainable()).padStart(9)}  ` +
-      `forward ${fmt(flops.dense).padStart(9)}FLOP/image (+${fmt(flops.elementwise)} elementwise)  ` +
-      `training ${((BATCH * TIMED_STEPS) / seconds).toFixed(2)} images/s (batch ${BATCH})`
+    `| ${id} (${entry.defaultWidth}) | ${fmt(model.params.countTrainable())} | ${fmt(flops.dense)}FLOP (+${fmt(flops.elementwise)}) | ` +
+      `${((BATCH * steps) / seconds).toFixed(2)} (${steps} steps${BATCH === 8 ? '' : `, batch ${BATCH}`}) |`
   )
   tf.dispose([x, y])
   optimizer.dispose()

@@ -14,6 +14,7 @@ import { registerAppProtocol, registerAppScheme } from './electron/app-protocol'
 import { createJobEventForwarder, registerIpcHandlers } from './electron/ipc-handlers'
 import { createMainWindow } from './electron/main-window'
 import { exportReportPdf } from './electron/pdf-export'
+import { pickFolder } from './electron/pick-folder'
 import { rendererLocation } from './electron/renderer-location'
 import { UtilityEngineClient } from './electron/utility-engine-client'
 import { denyAllPermissions, guardWebContents } from './electron/web-contents-guards'
@@ -44,7 +45,8 @@ async function start(): Promise<void> {
     engine,
     shell: 'electron',
     appVersion: app.getVersion(),
-    exportPdf: (runId, html) => exportReportPdf(runId, html, mainWindow)
+    exportPdf: (runId, html) => exportReportPdf(runId, html, mainWindow),
+    pickFolder: (title) => pickFolder(title, mainWindow)
   })
 
   const forwarder = createJobEventForwarder()

@@ -2,14 +2,20 @@
  * Headless audit: `npm run audit -- --spec examples/demo-audit.json --out DIR`.
  *
  * Runs the same engine as the app, in this process, and writes results.json, report.html and
- * report.pdf into DIR; progress goes to stderr. Exit codes: 0 done, 1 the audit failed,
+ * report.pdf into DIR; progress goes to stderr. DIR also gets flatline-run.json (the run's id and
+ * workspace), so `--resume DIR` continues an audit cut short from its last saved epoch. Exit codes: 0 done, 1 the audit failed,
  * 2 bad arguments or spec, 130 cancelled (Ctrl-C).
  */
 import { mkdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { readFileSync } from 'node:fs'
+import { hasSeveralStacks } from '../contract/attack-queue'
 import { initBackend, backendDescription } from '../engine/backend/select-backend'
 import { resourcesDir } from '../engine/data/resources-dir'
+import { readGallery } from '../engine/evaluation/example-gallery'
+import type { AuditSpec } from '../contract/audit-spec'
+import { checkResumable } from '../engine/jobs/check-resumable'
+import { resumeAudit } from '../engine/jobs/resume-run'
 import { runAudit } from '../engine/jobs/run-audit'
 import { buildReportHtml } from '../engine/report/report-html'
 import { writeFileAtomic, writeJsonAtomic } from '../engine/workspace/atomic-write'
@@ -19,6 +25,7 @@ import { htmlToPdf } from '../report/pdf-chromium'
 import { parseCliArgs, UsageError, USAGE } from './cli-args'
 import { createProgressPrinter } from './progress-printer'
 import { readSpecFile } from './read-spec'
+import { readRunPointer, writeRunPointer, type RunPointer } from './run-pointer'
 
 function appVersion(): string {
   const pkg = JSON.parse(readFileSync(join(resourcesDir(), '..', 'package.json'), 'utf8')) as { version: string }
@@ -34,16 +41,22 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write((error.message ? `error: ${error.message}\n\n` : '') + USAGE + '\n')
     return error.message ? 2 : 0
   }
-  let spec
+  const outDir = resolve(args.out)
+  let spec: AuditSpec
+  let resumed: RunPointer | undefined
   try {
-    spec = await readSpecFile(args.spec)
+    if (args.resume) {
+      resumed = await readRunPointer(outDir)
+      const stored = await new RunStore(args.workspace ?? resumed.workspace).get(resumed.runId)
+      checkResumable(stored, false)
+      spec = stored.spec
+    } else spec = await readSpecFile(args.spec ?? '')
   } catch (error) {
     process.stderr.write(`error: ${(error as Error).message}\n`)
     return 2
   }
-  const outDir = resolve(args.out)
   await mkdir(outDir, { recursive: true })
-  const workspace = await ensureWorkspace(args.workspace ?? defaultWorkspaceRoot())
+  const workspace = await ensureWorkspace(args.workspace ?? resumed?.workspace ?? defaultWorkspaceRoot())
   await initBackend()
   const version = appVersion()
   const controller = new AbortController()
@@ -51,10 +64,11 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write('\ncancelling (finishing the current batch)…\n')
     controller.abort()
   })
-  const runId = new RunStore(workspace.root).newRunId(spec.name)
+  const runId = resumed?.runId ?? new RunStore(workspace.root).newRunId(spec.name)
+  if (!resumed) await writeRunPointer(outDir, { runId, workspace: workspace.root })
   let record
   try {
-    record = await runAudit(spec, {
+    const ctx = {
       jobId: `cli-${runId}`,
       runId,
       workspaceRoot: workspace.root,
@@ -62,21 +76,24 @@ async function main(argv: string[]): Promise<number> {
       appVersion: version,
       emit: createProgressPrinter(),
       signal: controller.signal
-    })
+    }
+    record = await (resumed ? resumeAudit(ctx) : runAudit(spec, ctx))
   } catch {
     return controller.signal.aborted ? 130 : 1
   }
   await writeJsonAtomic(join(outDir, 'results.json'), record)
-  const html = buildReportHtml(record, { appVersion: version, generatedAt: new Date() })
+  const gallery = await readGallery(new RunStore(workspace.root).runDir(runId)).catch(() => null)
+  const html = buildReportHtml(record, { appVersion: version, generatedAt: new Date(), gallery })
   await writeFileAtomic(join(outDir, 'report.html'), html)
   if (args.pdf) await htmlToPdf(html, join(outDir, 'report.pdf'))
   process.stderr.write(`wrote ${outDir}/results.json, report.html${args.pdf ? ', report.pdf' : ''} (run ${runId} in ${workspace.root})\n`)
+  const queued = hasSeveralStacks(record.results?.transfer ?? [])
   for (const cell of record.results?.transfer ?? []) {
     // Randomised attack stacks run over several seeds: mean ± 2 std, and the count of the first seed.
     const repeated = (cell.repeats ?? 1) > 1
     const spread = repeated ? ` ± ${((cell.std ?? 0) * 200).toFixed(1)} (2 std over ${cell.repeats} seeds)` : ''
     process.stdout.write(
-      `${cell.surrogate} -> ${cell.target}: ${(cell.successRate * 100).toFixed(1)} %${spread} (${cell.fooled}/${cell.attacked}${repeated ? ' on the first seed' : ''})\n`
+      `${queued ? `[${cell.attack}] ` : ''}${cell.surrogate} -> ${cell.target}: ${(cell.successRate * 100).toFixed(1)} %${spread} (${cell.fooled}/${cell.attacked}${repeated ? ' on the first seed' : ''})\n`
     )
   }
   return 0

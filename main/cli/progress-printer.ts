@@ -5,6 +5,8 @@ export function createProgressPrinter(stream: NodeJS.WriteStream = process.stder
   const labels = new Map<string, string>()
   const live = stream.isTTY === true
   let lastLine = 0
+  // A task's first progress line always prints: for a resumed run it says where the task picks up.
+  const announced = new Set<string>()
   const bar = (value: number) => '#'.repeat(Math.round(value * 20)).padEnd(20, '.')
   const line = (text: string) => {
     if (live) stream.write('\r\x1b[2K')
@@ -19,7 +21,8 @@ export function createProgressPrinter(stream: NodeJS.WriteStream = process.stder
       case 'task-progress': {
         const text = `[${bar(event.value)}] ${(event.value * 100).toFixed(0).padStart(3)} % ${labels.get(event.taskId)}: ${event.detail}`
         if (live) stream.write('\r\x1b[2K' + text.slice(0, (stream.columns ?? 120) - 1))
-        else if (Date.now() - lastLine > 5000 || event.value >= 1) {
+        else if (Date.now() - lastLine > 5000 || event.value >= 1 || !announced.has(event.taskId)) {
+          announced.add(event.taskId)
           lastLine = Date.now()
           stream.write(text + '\n')
         }
@@ -27,7 +30,11 @@ export function createProgressPrinter(stream: NodeJS.WriteStream = process.stder
       }
       case 'epoch': {
         const m = event.metrics
-        line(`  ${event.model} epoch ${m.epoch}: loss ${m.loss.toFixed(4)}, train ${(m.trainAccuracy * 100).toFixed(1)} %, test ${(m.testAccuracy * 100).toFixed(1)} %, lr ${m.lr}, ${m.seconds.toFixed(1)} s`)
+        const v = m.validationTransfer
+        const probes =
+          (v ? `, validation transfer ${(v.rate * 100).toFixed(1)} % (${v.fooled}/${v.attacked})` : '') +
+          (m.sharpness ? `, λmax ${m.sharpness.maxEigenvalue.toPrecision(4)}, trace ${m.sharpness.trace.toPrecision(4)}` : '')
+        line(`  ${event.model} epoch ${m.epoch}: loss ${m.loss.toFixed(4)}, train ${(m.trainAccuracy * 100).toFixed(1)} %, test ${(m.testAccuracy * 100).toFixed(1)} %, lr ${m.lr}, ${m.seconds.toFixed(1)} s${probes}`)
         break
       }
       case 'task-done':

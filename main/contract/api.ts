@@ -7,21 +7,51 @@
  */
 import { z } from 'zod'
 import { AuditSpec, type AuditSpecInput } from './audit-spec'
+import {
+  DetectDatasetRequest,
+  InspectDatasetRequest,
+  type DatasetDetection,
+  type DatasetInspection,
+  type InspectDatasetRequestInput
+} from './dataset-inspection'
 import type { JobEvent } from './job-events'
+import type { RunGallery } from './run-gallery'
 import type { RunRecord, RunSummary } from './run-record'
+import {
+  TargetCheckRequest,
+  ZooAddRequest,
+  ZooSets,
+  ZooTargetName,
+  type TargetCheckRequestInput,
+  type TargetCheckResult,
+  type ZooAddRequestInput,
+  type ZooListing,
+  type ZooSet,
+  type ZooTargetEntry
+} from './target-zoo'
 import { ThroughputRequest, type ThroughputEstimate } from './throughput'
 
 export const Channels = {
   AppInfo: 'app:info',
+  PickFolder: 'app:pick-folder',
+  DetectDataset: 'dataset:detect',
+  InspectDataset: 'dataset:inspect',
   DemoSpec: 'audit:demo-spec',
   StartAudit: 'audit:start',
+  ResumeRun: 'audit:resume',
   CancelJob: 'job:cancel',
   ListRuns: 'runs:list',
   GetRun: 'runs:get',
   DeleteRun: 'runs:delete',
+  GetGallery: 'runs:gallery',
   ReportHtml: 'report:html',
   ExportPdf: 'report:export-pdf',
   MeasureThroughput: 'engine:measure-throughput',
+  ZooList: 'zoo:list',
+  ZooCheck: 'zoo:check',
+  ZooAdd: 'zoo:add',
+  ZooRemove: 'zoo:remove',
+  ZooSaveSets: 'zoo:save-sets',
   JobEvent: 'job:event'
 } as const
 export type Channel = (typeof Channels)[keyof typeof Channels]
@@ -32,15 +62,25 @@ const JobId = z.string().regex(/^[A-Za-z0-9_-]{1,80}$/, 'a job id holds only let
 /** Request payload schemas: main (and the browser server) parse every payload with these. */
 export const RequestSchemas = {
   [Channels.AppInfo]: z.undefined(),
+  [Channels.PickFolder]: z.object({ title: z.string().max(200).optional() }),
+  [Channels.DetectDataset]: DetectDatasetRequest,
+  [Channels.InspectDataset]: InspectDatasetRequest,
   [Channels.DemoSpec]: z.undefined(),
   [Channels.StartAudit]: AuditSpec,
+  [Channels.ResumeRun]: z.object({ runId: RunId }),
   [Channels.CancelJob]: z.object({ jobId: JobId }),
   [Channels.ListRuns]: z.undefined(),
   [Channels.GetRun]: z.object({ runId: RunId }),
   [Channels.DeleteRun]: z.object({ runId: RunId }),
+  [Channels.GetGallery]: z.object({ runId: RunId }),
   [Channels.ReportHtml]: z.object({ runId: RunId }),
   [Channels.ExportPdf]: z.object({ runId: RunId }),
-  [Channels.MeasureThroughput]: ThroughputRequest
+  [Channels.MeasureThroughput]: ThroughputRequest,
+  [Channels.ZooList]: z.undefined(),
+  [Channels.ZooCheck]: TargetCheckRequest,
+  [Channels.ZooAdd]: ZooAddRequest,
+  [Channels.ZooRemove]: z.object({ id: ZooTargetName }),
+  [Channels.ZooSaveSets]: z.object({ sets: ZooSets })
 } as const
 export type CommandChannel = keyof typeof RequestSchemas
 
@@ -60,20 +100,42 @@ export interface PdfExport {
 
 export interface Responses {
   [Channels.AppInfo]: AppInfo
+  /** The folder the user chose, or null (cancelled, or browser mode: the UI keeps its text field). */
+  [Channels.PickFolder]: { path: string | null }
+  [Channels.DetectDataset]: DatasetDetection
+  [Channels.InspectDataset]: DatasetInspection
   [Channels.DemoSpec]: AuditSpecInput
   [Channels.StartAudit]: { jobId: string; runId: string }
+  /** The new job continuing the run, under the run's own id. */
+  [Channels.ResumeRun]: { jobId: string; runId: string }
   [Channels.CancelJob]: { cancelled: boolean }
   [Channels.ListRuns]: RunSummary[]
   [Channels.GetRun]: RunRecord
   [Channels.DeleteRun]: { deleted: boolean }
+  /** The run's example gallery, or null when the run has none (older runs, failed before the attack). */
+  [Channels.GetGallery]: RunGallery | null
   [Channels.ReportHtml]: { html: string }
   [Channels.ExportPdf]: PdfExport | null
   [Channels.MeasureThroughput]: ThroughputEstimate
+  [Channels.ZooList]: ZooListing
+  [Channels.ZooCheck]: TargetCheckResult
+  [Channels.ZooAdd]: ZooTargetEntry
+  [Channels.ZooRemove]: { removed: boolean }
+  [Channels.ZooSaveSets]: ZooSet[]
 }
 
 /** The API as the page sees it: functions, never channel names. */
 export interface FlatlineApi {
-  app: { info(): Promise<AppInfo> }
+  app: {
+    info(): Promise<AppInfo>
+    /** A native folder dialog (Electron); null when cancelled or where there is none (browser mode). */
+    pickFolder(title?: string): Promise<{ path: string | null }>
+  }
+  /** The Datasets view's questions to the engine (dataset-inspection.ts). */
+  datasets: {
+    detect(path: string): Promise<DatasetDetection>
+    inspect(request: InspectDatasetRequestInput): Promise<DatasetInspection>
+  }
   engine: {
     /** Training and attack throughput of one architecture on the active backend (measured once, then cached). */
     measureThroughput(request: ThroughputRequest): Promise<ThroughputEstimate>
@@ -81,6 +143,8 @@ export interface FlatlineApi {
   audit: {
     demoSpec(): Promise<AuditSpecInput>
     start(spec: AuditSpecInput): Promise<{ jobId: string; runId: string }>
+    /** Continues a cancelled, failed or interrupted run from its last saved epoch (same run id). */
+    resume(runId: string): Promise<{ jobId: string; runId: string }>
     cancel(jobId: string): Promise<{ cancelled: boolean }>
     /** Subscribes to job events; returns the unsubscribe function. */
     onEvent(listener: (event: JobEvent) => void): () => void
@@ -89,10 +153,21 @@ export interface FlatlineApi {
     list(): Promise<RunSummary[]>
     get(runId: string): Promise<RunRecord>
     remove(runId: string): Promise<{ deleted: boolean }>
+    gallery(runId: string): Promise<RunGallery | null>
   }
   report: {
     html(runId: string): Promise<{ html: string }>
     exportPdf(runId: string): Promise<PdfExport | null>
+  }
+  /** The target zoo (target-zoo.ts): in-house models checked on a dataset sample, and named sets of them. */
+  zoo: {
+    list(): Promise<ZooListing>
+    /** Checks a model file (engine query); stores nothing. */
+    check(request: TargetCheckRequestInput): Promise<TargetCheckResult>
+    /** Checks, then copies the model into the zoo; refuses a used name, and near chance unless `acceptNearChance`. */
+    add(request: ZooAddRequestInput): Promise<ZooTargetEntry>
+    remove(id: string): Promise<{ removed: boolean }>
+    saveSets(sets: ZooSet[]): Promise<ZooSet[]>
   }
 }
 
@@ -102,22 +177,35 @@ export function createApi(
   subscribe: (listener: (event: JobEvent) => void) => () => void
 ): FlatlineApi {
   return {
-    app: { info: () => invoke(Channels.AppInfo, undefined) },
+    app: { info: () => invoke(Channels.AppInfo, undefined), pickFolder: (title) => invoke(Channels.PickFolder, { title }) },
+    datasets: {
+      detect: (path) => invoke(Channels.DetectDataset, { path }),
+      inspect: (request) => invoke(Channels.InspectDataset, request)
+    },
     engine: { measureThroughput: (request) => invoke(Channels.MeasureThroughput, request) },
     audit: {
       demoSpec: () => invoke(Channels.DemoSpec, undefined),
       start: (spec) => invoke(Channels.StartAudit, spec),
+      resume: (runId) => invoke(Channels.ResumeRun, { runId }),
       cancel: (jobId) => invoke(Channels.CancelJob, { jobId }),
       onEvent: subscribe
     },
     runs: {
       list: () => invoke(Channels.ListRuns, undefined),
       get: (runId) => invoke(Channels.GetRun, { runId }),
-      remove: (runId) => invoke(Channels.DeleteRun, { runId })
+      remove: (runId) => invoke(Channels.DeleteRun, { runId }),
+      gallery: (runId) => invoke(Channels.GetGallery, { runId })
     },
     report: {
       html: (runId) => invoke(Channels.ReportHtml, { runId }),
       exportPdf: (runId) => invoke(Channels.ExportPdf, { runId })
+    },
+    zoo: {
+      list: () => invoke(Channels.ZooList, undefined),
+      check: (request) => invoke(Channels.ZooCheck, request),
+      add: (request) => invoke(Channels.ZooAdd, request),
+      remove: (id) => invoke(Channels.ZooRemove, { id }),
+      saveSets: (sets) => invoke(Channels.ZooSaveSets, { sets })
     }
   }
 }

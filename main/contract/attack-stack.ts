@@ -126,7 +126,7 @@ export function attackCost(stack: AttackStack, steps: number): number {
 }
 
 /** Short label of a stack, e.g. "BIM + DI + MI". */
-export function describeStack(stack: AttackStack): string {
+export function describeStack(stack: Partial<Record<TechniqueId, unknown>>): string {
   const on = TECHNIQUES.filter((id) => stack[id] !== undefined).map((id) => id.toUpperCase())
   return ['BIM', ...on].join(' + ')
 }

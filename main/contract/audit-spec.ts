@@ -95,6 +95,19 @@ export const TrainingRecipe = z.object({
 })
 export type TrainingRecipe = z.infer<typeof TrainingRecipe>
 
+/**
+ * Per-epoch Hessian sharpness (training spec §8): a fixed seeded sample of `examples` training images,
+ * `iterations` power-iteration steps at most for λmax and `hutchinsonSamples` Rademacher probes for the
+ * trace. Each Hessian-vector product costs two gradients over the sample, so one epoch's measure is
+ * about 2·(iterations + hutchinsonSamples) passes over it.
+ */
+export const SharpnessTracking = z.object({
+  examples: z.number().int().min(1).max(50000).default(1000),
+  iterations: z.number().int().min(1).max(1000).default(20),
+  hutchinsonSamples: z.number().int().min(1).max(1000).default(10)
+})
+export type SharpnessTracking = z.infer<typeof SharpnessTracking>
+
 export const ModelSpec = z.object({
   /** Short name unique within the audit, shown in the heatmap (e.g. "surrogate-cnn"). */
   name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'use letters, digits, "-", "_" or "." (at most 64)'),
@@ -102,7 +115,22 @@ export const ModelSpec = z.object({
   /** Width multiplier: channels of the first stage. */
   width: z.number().int().positive().max(512).default(16),
   seed: z.number().int().min(0).default(0),
-  recipe: TrainingRecipe.default(TrainingRecipe.parse({}))
+  recipe: TrainingRecipe.default(TrainingRecipe.parse({})),
+  /**
+   * Surrogates only (training spec §3): after training, use the epoch whose checkpoint transfers best
+   * to the validation targets as the surrogate (ties → earliest). Needs the audit's `validation` block;
+   * implies per-epoch validation transfer.
+   */
+  earlyStopping: z.boolean().optional(),
+  /** Surrogates only: per-epoch curves recorded without changing the surrogate (the paper's Figure 5). */
+  track: z
+    .object({
+      /** BIM from every epoch's checkpoint, scored on the validation targets (needs `validation`). */
+      transfer: z.boolean().optional(),
+      /** λmax and trace of the training-loss Hessian at every epoch (training spec §8). */
+      sharpness: SharpnessTracking.optional()
+    })
+    .optional()
 })
 export type ModelSpec = z.infer<typeof ModelSpec>
 
@@ -129,7 +157,16 @@ export const DatasetSpec = z.object({
   path: z.string().optional(),
   /** Use at most this many training / test images (0 = all). */
   trainLimit: z.number().int().min(0).default(0),
-  testLimit: z.number().int().min(0).default(0)
+  testLimit: z.number().int().min(0).default(0),
+  /**
+   * Training images (after `trainLimit`) held out as a validation split, class-stratified and drawn with
+   * `splitSeed`: never trained on, used only by `validation` (early stopping, tracked transfer).
+   */
+  validationSize: z.number().int().min(0).default(0),
+  /** Seed of the validation split; defaults to the audit seed. */
+  splitSeed: z.number().int().min(0).optional(),
+  /** 'image-folder' only: resize every image to imageSize × imageSize (else every image must have the first one's size). */
+  imageSize: z.number().int().min(8, 'imageSize must be at least 8 pixels').max(512, 'imageSize must be at most 512 pixels').optional()
 })
 export type DatasetSpec = z.infer<typeof DatasetSpec>
 
@@ -179,6 +216,115 @@ export const AttackSpec = z
   .transform((a) => ({ ...a, stepSize: a.stepSize ?? a.eps / 10 }))
 export type AttackSpec = z.infer<typeof AttackSpec>
 
+/**
+ * One entry of an attack queue (`AuditSpec.attacks`): an attack with the row label it is reported
+ * under (default: its stack's short name, made unique; see attack-queue.ts) and the surrogates it
+ * attacks from (default: all of them).
+ */
+export const QueuedAttackSpec = AttackSpec.in
+  .safeExtend({
+    label: z.string().trim().min(1, 'a queued stack label cannot be empty: leave it out to use the stack name').max(80).optional(),
+    surrogates: z.array(z.string().min(1)).min(1, 'list at least one surrogate, or leave surrogates out to attack from all').optional()
+  })
+  .transform((a) => ({ ...a, stepSize: a.stepSize ?? a.eps / 10 }))
+export type QueuedAttackSpec = z.infer<typeof QueuedAttackSpec>
+export type QueuedAttackInput = z.input<typeof QueuedAttackSpec>
+
+/** The plain attack of a queue entry: the entry without its label and surrogate list. */
+export function attackOfEntry(entry: QueuedAttackSpec): AttackSpec {
+  const { label: _label, surrogates: _surrogates, ...attack } = entry
+  return attack
+}
+
+/** The one attack a spec stands for: the queue's first stack, the given `attack`, or the default BIM. */
+function effectiveAttack(spec: { attack?: AttackSpec; attacks?: QueuedAttackSpec[] }): AttackSpec {
+  // Refinements also run on a spec with other problems: a queue may be empty or hold a malformed entry here.
+  const first = spec.attacks?.[0]
+  if (spec.attacks) return first && typeof first === 'object' ? attackOfEntry(first) : AttackSpec.parse({})
+  return spec.attack ?? AttackSpec.parse({})
+}
+
+/** JSON with sorted keys, so two parsed attacks compare equal whatever order their keys were built in. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
+  if (value && typeof value === 'object')
+    return `{${Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`)
+      .join(',')}}`
+  return JSON.stringify(value)
+}
+
+/**
+ * Checks a queue against the audit: not given together with a different `attack`, known surrogate
+ * names, one `maxExamples` (every stack attacks the same examples) and no label used twice.
+ */
+function checkAttackQueue(
+  spec: { attack?: AttackSpec; attacks?: QueuedAttackSpec[]; surrogates: { name: string }[] },
+  ctx: z.RefinementCtx
+): void {
+  const queue = spec.attacks
+  if (!queue?.length || !queue.every((entry) => entry && typeof entry === 'object')) return
+  // A parsed spec carries `attack` = the queue's first entry, so re-parsing a stored spec stays valid.
+  if (spec.attack && canonicalJson(spec.attack) !== canonicalJson(attackOfEntry(queue[0])))
+    ctx.addIssue({
+      code: 'custom',
+      path: ['attacks'],
+      message: 'give either "attack" (one stack) or "attacks" (a queue of stacks), not both: move the attack into the attacks list'
+    })
+  const names = spec.surrogates.map((s) => s.name)
+  const labels = new Set<string>()
+  queue.forEach((entry, i) => {
+    for (const name of entry.surrogates ?? [])
+      if (!names.includes(name))
+        ctx.addIssue({ code: 'custom', path: ['attacks', i, 'surrogates'], message: `unknown surrogate "${name}": expected one of ${names.join(', ')}` })
+    if (entry.maxExamples !== queue[0].maxExamples)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['attacks', i, 'maxExamples'],
+        message: `every queued stack attacks the same examples: maxExamples must be ${queue[0].maxExamples} as in attacks[0], got ${entry.maxExamples}`
+      })
+    if (entry.label !== undefined) {
+      if (labels.has(entry.label))
+        ctx.addIssue({ code: 'custom', path: ['attacks', i, 'label'], message: `label "${entry.label}" is used twice: give each queued stack its own label` })
+      labels.add(entry.label)
+    }
+  })
+}
+
+/**
+ * The "validation" zoo set of early stopping (training spec §3): targets trained like the test targets
+ * but on the train split, and validation images, both disjoint from what the reported numbers use. The
+ * attack is the audit's attack as plain BIM, one repeat, with these overrides.
+ */
+export const ValidationSpec = z.object({
+  targets: z.array(ModelSpec).default([]),
+  importedTargets: z.array(ImportedTargetSpec).optional(),
+  /** Validation images attacked per epoch (those every validation target classifies correctly). */
+  examples: z.number().int().min(1).max(50000).default(500),
+  attack: z
+    .object({
+      norm: z.enum(['linf', 'l2']),
+      eps: z.number().gt(0).max(1000),
+      steps: z.number().int().min(1).max(10000),
+      stepSize: z.number().positive().max(1000),
+      batchSize: z.number().int().positive().max(4096)
+    })
+    .partial()
+    .optional()
+})
+export type ValidationSpec = z.infer<typeof ValidationSpec>
+
+/** Weights of a trained model are a function of these fields; the name is only a label. */
+function trainedIdentity(m: ModelSpec): string {
+  return JSON.stringify({ arch: m.arch, width: m.width, seed: m.seed, recipe: m.recipe })
+}
+
+function normalisedPath(path: string): string {
+  return path.trim().replace(/\\/g, '/').replace(/^(\.\/)+/, '')
+}
+
 export const AuditSpec = z
   .object({
     name: z.string().min(1).max(120).default('audit'),
@@ -189,19 +335,97 @@ export const AuditSpec = z
     targets: z.array(ModelSpec).default([]),
     /** In-house targets loaded from files, attacked and scored next to the trained ones. */
     importedTargets: z.array(ImportedTargetSpec).optional(),
-    attack: AttackSpec.default(AttackSpec.parse({}))
+    /** One stack; after parsing always set (to `attacks[0]` when a queue is given, else the default attack). */
+    attack: AttackSpec.optional(),
+    /** A queue of stacks run against the same targets, examples and seeds (see attack-queue.ts); excludes `attack`. */
+    attacks: z.array(QueuedAttackSpec).min(1, 'an attack queue needs at least one stack').max(32, 'at most 32 queued stacks').optional(),
+    /** Validation targets and images for early stopping and tracked transfer; never used for reported numbers. */
+    validation: ValidationSpec.optional()
   })
   .superRefine((spec, ctx) => {
     if (spec.targets.length === 0 && !spec.importedTargets?.length)
       ctx.addIssue({ code: 'custom', path: ['targets'], message: 'an audit needs at least one target: train one in targets or load one in importedTargets' })
-    const names = [...spec.surrogates, ...spec.targets, ...(spec.importedTargets ?? [])].map((m) => m.name)
+    const validation = spec.validation
+    const names = [
+      ...spec.surrogates,
+      ...spec.targets,
+      ...(spec.importedTargets ?? []),
+      ...(validation?.targets ?? []),
+      ...(validation?.importedTargets ?? [])
+    ].map((m) => m.name)
     const dup = names.find((n, i) => names.indexOf(n) !== i)
     if (dup) ctx.addIssue({ code: 'custom', path: ['targets'], message: `model name "${dup}" is used twice` })
+    checkValidation({ ...spec, attack: effectiveAttack(spec) }, ctx)
+    checkAttackQueue(spec, ctx)
     if (spec.dataset.source !== 'embedded' && !spec.dataset.path)
       ctx.addIssue({ code: 'custom', path: ['dataset', 'path'], message: `a "${spec.dataset.source}" dataset needs a path (the folder to read)` })
   })
+  // Code that reads one attack (budget lines, old views) keeps working: `attack` is the queue's first stack.
+  .transform((spec) => ({ ...spec, attack: effectiveAttack(spec) }))
 export type AuditSpec = z.infer<typeof AuditSpec>
 export type AuditSpecInput = z.input<typeof AuditSpec>
+
+/** The parsed fields validation is checked against (spelled out: `AuditSpec` itself is inferred from this check's schema). */
+interface ParsedAuditFields {
+  surrogates: ModelSpec[]
+  targets: ModelSpec[]
+  importedTargets?: ImportedTargetSpec[]
+  dataset: DatasetSpec
+  validation?: ValidationSpec
+  attack: AttackSpec
+}
+
+/** Early stopping without leakage: validation needs its own images and targets, none of them a test target. */
+function checkValidation(spec: ParsedAuditFields, ctx: z.RefinementCtx): void {
+  const validation = spec.validation
+  spec.surrogates.forEach((s, i) => {
+    if ((s.earlyStopping || s.track?.transfer) && !validation)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['surrogates', i, s.earlyStopping ? 'earlyStopping' : 'track'],
+        message: `surrogate "${s.name}" ${s.earlyStopping ? 'uses early stopping' : 'tracks validation transfer'}: add a validation block (validation targets and dataset.validationSize)`
+      })
+  })
+  const nonSurrogates: [string, ModelSpec[]][] = [
+    ['targets', spec.targets],
+    ['validation.targets', validation?.targets ?? []]
+  ]
+  for (const [where, models] of nonSurrogates)
+    models.forEach((m) => {
+      if (m.earlyStopping || m.track)
+        ctx.addIssue({ code: 'custom', path: where.split('.'), message: `${where} "${m.name}": earlyStopping and track apply to surrogates only` })
+    })
+  if (!validation) return
+  if (spec.dataset.validationSize === 0)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['dataset', 'validationSize'],
+      message: 'validation needs held-out images: set dataset.validationSize (e.g. 1000) so validation images are not test images'
+    })
+  const norm = validation.attack?.norm ?? spec.attack.norm
+  if (norm === 'linf' && ((validation.attack?.eps ?? spec.attack.eps) > 1 || (validation.attack?.stepSize ?? 0) > 1))
+    ctx.addIssue({ code: 'custom', path: ['validation', 'attack', 'eps'], message: EPS_LINF_MESSAGE })
+  if (validation.targets.length === 0 && !validation.importedTargets?.length)
+    ctx.addIssue({ code: 'custom', path: ['validation', 'targets'], message: 'validation needs at least one validation target (validation.targets or validation.importedTargets)' })
+  for (const v of validation.targets) {
+    const twin = spec.targets.find((t) => trainedIdentity(t) === trainedIdentity(v))
+    if (twin)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['validation', 'targets'],
+        message: `validation target "${v.name}" is the same model as test target "${twin.name}" (same arch, width, seed and recipe give the same weights): change its seed or architecture`
+      })
+  }
+  for (const v of validation.importedTargets ?? []) {
+    const twin = (spec.importedTargets ?? []).find((t) => normalisedPath(t.path) === normalisedPath(v.path))
+    if (twin)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['validation', 'importedTargets'],
+        message: `validation target "${v.name}" is the same file as test target "${twin.name}" (${v.path}): a model cannot be in both sets`
+      })
+  }
+}
 
 /** Formats a zod error as one line per problem, each naming the field, e.g. `attack.eps: eps must be…`. */
 export function describeSpecError(error: z.ZodError): string {

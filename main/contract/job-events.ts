@@ -21,7 +21,11 @@ export const EpochMetrics = z.object({
   lr: z.number(),
   seconds: z.number(),
   /** Forward-backward passes over a mini-batch spent in this epoch (cost unit of training spec §1.5); absent in old records. */
-  passes: z.number().int().optional()
+  passes: z.number().int().optional(),
+  /** Success of BIM from this epoch's checkpoint on the validation targets only (early stopping, tracked transfer). */
+  validationTransfer: z.object({ rate: z.number(), fooled: z.number().int(), attacked: z.number().int() }).optional(),
+  /** Hessian sharpness of the training loss at this epoch (tracked sharpness, training spec §8). */
+  sharpness: z.object({ maxEigenvalue: z.number(), trace: z.number() }).optional()
 })
 export type EpochMetrics = z.infer<typeof EpochMetrics>
 

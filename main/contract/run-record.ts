@@ -23,12 +23,19 @@ export const ModelResult = z.object({
   epochs: z.array(EpochMetrics),
   trainSeconds: z.number(),
   /** Forward-backward passes of the whole training (training spec §1.5); absent in old records. */
-  passes: z.number().int().optional()
+  passes: z.number().int().optional(),
+  /**
+   * Early stopping: the epoch whose checkpoint became this surrogate and why, e.g. "best validation
+   * transfer 41.2 % (206/500) of 8 epochs". `accuracy` and `hash` describe that checkpoint.
+   */
+  chosenEpoch: z.object({ epoch: z.number().int(), reason: z.string() }).optional()
 })
 export type ModelResult = z.infer<typeof ModelResult>
 
 /** Success rate of one surrogate's adversarial examples on one target. */
 export const TransferCell = z.object({
+  /** Label of the queued stack that crafted the examples (attack-queue.ts); absent in older records. */
+  attack: z.string().optional(),
   surrogate: z.string(),
   target: z.string(),
   /** Fraction of attacked examples the target misclassifies. */
@@ -51,10 +58,17 @@ export const AuditResults = z.object({
   models: z.array(ModelResult),
   transfer: z.array(TransferCell),
   /** Surrogate's own success rate on its examples (white-box), per surrogate. */
-  whiteBox: z.array(z.object({ surrogate: z.string(), successRate: z.number() })),
+  whiteBox: z.array(z.object({ attack: z.string().optional(), surrogate: z.string(), successRate: z.number() })),
   /** How many test images were candidates and how many every model classified correctly. */
   evaluated: z.object({ candidates: z.number().int(), allCorrect: z.number().int(), attacked: z.number().int() }),
-  attackSeconds: z.number()
+  attackSeconds: z.number(),
+  /**
+   * Early stopping's validation set: the validation targets (never scored on test images) and how many
+   * validation images every epoch was attacked on. Absent when the spec has no validation block.
+   */
+  validation: z
+    .object({ targets: z.array(z.object({ name: z.string(), arch: z.string(), hash: z.string() })), attacked: z.number().int() })
+    .optional()
 })
 export type AuditResults = z.infer<typeof AuditResults>
 
@@ -71,7 +85,9 @@ export const RunRecord = z.object({
   dataset: z.object({ name: z.string(), train: z.number().int(), test: z.number().int(), shape: z.array(z.number().int()) }),
   timings: z.record(z.string(), z.number()),
   results: AuditResults.optional(),
-  error: z.string().optional()
+  error: z.string().optional(),
+  /** How many times the run was resumed after a cancel, crash or failure, and when (issue 3); absent if never. */
+  resumed: z.object({ count: z.number().int().positive(), at: z.array(z.string()) }).optional()
 })
 export type RunRecord = z.infer<typeof RunRecord>
 

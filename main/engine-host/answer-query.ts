@@ -3,13 +3,19 @@
  * entry in `EngineQueries` and one function here; the protocol and both clients carry any of them.
  */
 import { backendDescription } from '../engine/backend/select-backend'
+import { detectDataset } from '../engine/data/detect-dataset'
+import { inspectDataset } from '../engine/data/inspect-dataset'
 import { measureThroughput } from '../engine/training/measure-throughput'
+import { checkTargetOnDataset } from '../engine/targets/check-target-on-dataset'
 import type { EngineQueries, EngineQuery, EngineQueryKind, EngineQueryOf } from './engine-queries'
 
 type Answerers = { [K in EngineQueryKind]: (query: EngineQueryOf<K>) => Promise<EngineQueries[K]['result']> }
 
 const answerers: Answerers = {
-  'measure-throughput': async (query) => ({ ...(await measureThroughput(query)), backend: backendDescription() })
+  'detect-dataset': (query) => detectDataset(query.path),
+  'inspect-dataset': (query) => inspectDataset(query),
+  'measure-throughput': async (query) => ({ ...(await measureThroughput(query)), backend: backendDescription() }),
+  'check-target': (query) => checkTargetOnDataset(query)
 }
 
 export async function answerQuery(query: EngineQuery): Promise<unknown> {

@@ -5,6 +5,7 @@
  */
 import { initBackend, backendDescription } from '../engine/backend/select-backend'
 import type { JobEvent } from '../contract/job-events'
+import { resumeAudit } from '../engine/jobs/resume-run'
 import { runAudit } from '../engine/jobs/run-audit'
 import { answerQuery } from './answer-query'
 import type { FromEngine, ToEngine } from './engine-protocol'
@@ -44,7 +45,7 @@ async function handle(message: ToEngine): Promise<void> {
   }
   running = { jobId: message.jobId, controller: new AbortController() }
   try {
-    await runAudit(message.spec, {
+    const ctx = {
       jobId: message.jobId,
       runId: message.runId,
       workspaceRoot: message.workspace,
@@ -52,7 +53,8 @@ async function handle(message: ToEngine): Promise<void> {
       appVersion: message.appVersion,
       emit,
       signal: running.controller.signal
-    })
+    }
+    await (message.resume ? resumeAudit(ctx) : runAudit(message.spec, ctx))
   } catch {
     // runAudit has already reported the failure or cancellation as the job's terminal event.
   } finally {

@@ -7,7 +7,8 @@ import type { JobEvent } from '../contract/job-events'
 import type { EngineQuery, EngineQueryKind, EngineQueryOf, EngineQueryResult } from './engine-queries'
 
 export type ToEngine =
-  | { type: 'start'; jobId: string; runId: string; spec: AuditSpec; workspace: string; appVersion: string }
+  /** `resume`: continue the stored run `runId` from its last saved epoch (its stored spec is `spec`). */
+  | { type: 'start'; jobId: string; runId: string; spec: AuditSpec; workspace: string; appVersion: string; resume?: boolean }
   | { type: 'cancel'; jobId: string }
   | { type: 'query'; queryId: string; query: EngineQuery }
 

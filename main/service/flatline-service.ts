@@ -5,14 +5,20 @@
  * workspace for run queries, and hands audits to the engine process; it never does tensor work.
  */
 import { readFile } from 'node:fs/promises'
+import { resolve } from 'node:path'
 import { AuditSpec, describeSpecError, type AuditSpecInput } from '../contract/audit-spec'
 import { Channels, RequestSchemas, type AppInfo, type CommandChannel, type PdfExport, type Responses } from '../contract/api'
+import type { DetectDatasetRequest, InspectDatasetRequest } from '../contract/dataset-inspection'
 import type { JobEvent } from '../contract/job-events'
+import type { TargetCheckRequest, ZooAddRequest, ZooSet } from '../contract/target-zoo'
 import type { ThroughputEstimate, ThroughputRequest } from '../contract/throughput'
 import type { EngineClient } from '../engine-host/engine-protocol'
+import { checkResumable, ResumeRefusedError } from '../engine/jobs/check-resumable'
 import { RunStore } from '../engine/workspace/run-store'
+import { TargetZoo, ZooError } from '../engine/workspace/target-zoo'
 import { ensureWorkspace } from '../engine/workspace/workspace-root'
 import { buildReportHtml } from '../engine/report/report-html'
+import { readGallery } from '../engine/evaluation/example-gallery'
 import { demoSpecPath } from './demo-spec'
 
 export interface ServiceOptions {
@@ -22,6 +28,8 @@ export interface ServiceOptions {
   appVersion: string
   /** Turns a report into a PDF the user can reach: a saved path (Electron) or a download URL (browser). */
   exportPdf: (runId: string, html: string) => Promise<PdfExport | null>
+  /** A native folder dialog (Electron); absent in browser mode, where the UI keeps its path field. */
+  pickFolder?: (title: string) => Promise<string | null>
 }
 
 /** An error whose message is meant for the user as it is. */
@@ -38,6 +46,7 @@ export interface FlatlineService {
 export async function createFlatlineService(options: ServiceOptions): Promise<FlatlineService> {
   const workspace = await ensureWorkspace(options.workspaceRoot)
   const runStore = new RunStore(workspace.root)
+  const zoo = new TargetZoo(workspace.root)
   const activeRuns = new Map<string, string>() // jobId -> runId
   // A measurement costs seconds of engine time and does not change within one engine: ask once.
   const throughputs = new Map<string, Promise<ThroughputEstimate>>()
@@ -45,9 +54,24 @@ export async function createFlatlineService(options: ServiceOptions): Promise<Fl
     if (event.kind === 'completed' || event.kind === 'failed' || event.kind === 'cancelled') activeRuns.delete(event.jobId)
   })
 
+  /** The engine's check of a model file (a relative path is read from the app's working folder). */
+  function checkTarget(request: TargetCheckRequest) {
+    return options.engine.query({ kind: 'check-target', ...request, path: resolve(request.path) })
+  }
+  /** Zoo refusals are for the user as they are. */
+  async function zooCall<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work()
+    } catch (error) {
+      throw error instanceof ZooError ? new RequestError(error.message) : error
+    }
+  }
+
   async function reportHtml(runId: string): Promise<string> {
     const run = await runStore.get(runId)
-    return buildReportHtml(run, { appVersion: options.appVersion, generatedAt: new Date() })
+    // A broken gallery file costs the report its gallery section, not the report.
+    const gallery = await readGallery(runStore.runDir(runId)).catch(() => null)
+    return buildReportHtml(run, { appVersion: options.appVersion, generatedAt: new Date(), gallery })
   }
 
   const handlers: { [C in CommandChannel]: (payload: never) => Promise<Responses[C]> } = {
@@ -67,6 +91,23 @@ export async function createFlatlineService(options: ServiceOptions): Promise<Fl
       options.engine.start({ type: 'start', jobId, runId, spec, workspace: workspace.root, appVersion: options.appVersion })
       return { jobId, runId }
     },
+    [Channels.ResumeRun]: async ({ runId }: { runId: string }) => {
+      const active = [...activeRuns.values()].includes(runId)
+      if (activeRuns.size > 0 && !active)
+        throw new RequestError('An audit is already running. Wait for it to finish or cancel it first.')
+      let record
+      try {
+        record = await runStore.get(runId)
+        checkResumable(record, active)
+      } catch (error) {
+        throw new RequestError(error instanceof ResumeRefusedError ? error.message : `Cannot resume run "${runId}": ${(error as Error).message}`)
+      }
+      // A job id of its own: the run's earlier job (finished) must not be confused with this one.
+      const jobId = `job-${runId}-r${(record.resumed?.count ?? 0) + 1}`
+      activeRuns.set(jobId, runId)
+      options.engine.start({ type: 'start', jobId, runId, spec: record.spec, workspace: workspace.root, appVersion: options.appVersion, resume: true })
+      return { jobId, runId }
+    },
     [Channels.CancelJob]: async ({ jobId }: { jobId: string }) => {
       if (!activeRuns.has(jobId)) return { cancelled: false }
       options.engine.cancel(jobId)
@@ -79,8 +120,15 @@ export async function createFlatlineService(options: ServiceOptions): Promise<Fl
       await runStore.remove(runId)
       return { deleted: true }
     },
+    [Channels.GetGallery]: async ({ runId }: { runId: string }) => {
+      await runStore.get(runId) // an unknown run is an error, not an empty gallery
+      return readGallery(runStore.runDir(runId))
+    },
     [Channels.ReportHtml]: async ({ runId }: { runId: string }) => ({ html: await reportHtml(runId) }),
     [Channels.ExportPdf]: async ({ runId }: { runId: string }) => options.exportPdf(runId, await reportHtml(runId)),
+    [Channels.PickFolder]: async ({ title }: { title?: string }) => ({ path: options.pickFolder ? await options.pickFolder(title ?? 'Choose a folder') : null }),
+    [Channels.DetectDataset]: async ({ path }: DetectDatasetRequest) => options.engine.query({ kind: 'detect-dataset', path }),
+    [Channels.InspectDataset]: async (request: InspectDatasetRequest) => options.engine.query({ kind: 'inspect-dataset', ...request }),
     [Channels.MeasureThroughput]: async (request: ThroughputRequest) => {
       const key = JSON.stringify(request)
       if (!throughputs.has(key)) {
@@ -89,7 +137,17 @@ export async function createFlatlineService(options: ServiceOptions): Promise<Fl
         throughputs.set(key, measured)
       }
       return throughputs.get(key)!
-    }
+    },
+    [Channels.ZooList]: async () => zoo.list(),
+    [Channels.ZooCheck]: async (request: TargetCheckRequest) => checkTarget(request),
+    [Channels.ZooAdd]: async (request: ZooAddRequest) =>
+      zooCall(async () => {
+        await zoo.assertNameFree(request.name) // before spending engine time on the check
+        const absolute = { ...request, path: resolve(request.path) }
+        return zoo.add(absolute, await checkTarget(absolute))
+      }),
+    [Channels.ZooRemove]: async ({ id }: { id: string }) => zooCall(() => zoo.remove(id)),
+    [Channels.ZooSaveSets]: async ({ sets }: { sets: ZooSet[] }) => zooCall(() => zoo.saveSets(sets))
   }
 
   return {

@@ -44,7 +44,7 @@ export function validateAttack(models: Classifier[], config: AttackConfig): void
     if (plain)
       throw new Error(
         `${label} needs residual skip connections, but architecture "${plain.config.arch}" has none: ` +
-          `remove "${id}" from the attack stack or use a residual surrogate such as small-resnet`
+          `remove "${id}" from the attack stack or use a surrogate with skips (small-resnet, a ResNet, WRN, DenseNet, ConvMixer or MLP-Mixer)`
       )
   }
   if (config.gn || config.sgm) probePatchHooks(models, config)
@@ -56,8 +56,8 @@ export function validateAttack(models: Classifier[], config: AttackConfig): void
 }
 
 /**
- * Architectures may list skip connections yet not call every hook (only small-resnet exposes its
- * residual branches to `transformResidual` so far): one probe forward pass per distinct member checks
+ * Architectures may list skip connections yet not call every hook (every built-in net with skips
+ * calls both, but a hand-built or imported one may not): one probe forward pass per distinct member checks
  * that the hooks GN and SGM need are actually reached, instead of silently attacking the plain model.
  */
 function probePatchHooks(models: Classifier[], config: AttackConfig): void {
@@ -78,7 +78,7 @@ function probePatchHooks(models: Classifier[], config: AttackConfig): void {
     if (config.sgm && residuals === 0)
       throw new Error(
         `SGM (skip gradient method) cannot reach an identity-shortcut residual branch of architecture "${arch}" ` +
-          `(it does not call ForwardContext.transformResidual yet): remove "sgm" from the attack stack or use small-resnet`
+          `(it does not call ForwardContext.transformResidual): remove "sgm" from the attack stack or use a built-in residual surrogate`
       )
   }
 }

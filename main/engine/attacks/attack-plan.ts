@@ -63,7 +63,7 @@ export function checkAttackPlan(attack: AttackSpec, surrogates: ModelSpec[]): vo
     if (plain)
       throw new Error(
         `attack.stack.${id}: ${label} needs residual skip connections, but surrogate "${plain.name}" is a ${plain.arch}, ` +
-          `which has none: remove "${id}" or use a residual surrogate such as small-resnet`
+          `which has none: remove "${id}" or use a surrogate with skips (small-resnet, a ResNet, WRN, DenseNet, ConvMixer or MLP-Mixer)`
       )
   }
   const lgv = attack.stack.lgv

@@ -21,6 +21,8 @@ export interface ImageDataset {
   classNames: string[]
   train: ImageSplit
   test: ImageSplit
+  /** Training images held out for early stopping (dataset.validationSize), never trained on. */
+  validation?: ImageSplit
   /** Whether a horizontal flip keeps the label (fashion items: yes; digits: no). */
   flipPreservesLabel: boolean
 }

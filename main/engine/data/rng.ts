@@ -11,6 +11,14 @@ export class Rng {
     this.state = seed >>> 0
   }
 
+  /**
+   * The generator's whole state: `new Rng(rng.position)` continues exactly where `rng` is, which is
+   * how a resumed training run gets the same shuffles and augmentations as an uninterrupted one.
+   */
+  get position(): number {
+    return this.state
+  }
+
   /** Uniform in [0, 1). */
   next(): number {
     this.state = (this.state + 0x6d2b79f5) >>> 0

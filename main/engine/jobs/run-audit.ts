@@ -12,24 +12,27 @@ import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
 import type { AuditSpec, ModelSpec } from '../../contract/audit-spec'
 import type { JobEvent, TaskInfo } from '../../contract/job-events'
-import type { ModelResult, RunRecord, TransferCell } from '../../contract/run-record'
-import { describeStack } from '../../contract/attack-stack'
-import { checkAttackPlan, collectLgvMembers, loadLgvMembers } from '../attacks/attack-plan'
+import type { ModelResult, RunRecord } from '../../contract/run-record'
+import { attackQueue } from '../../contract/attack-queue'
+import { GALLERY_DEFAULT_SIZE } from '../../contract/run-gallery'
 import { range } from '../data/dataset'
 import { loadDataset } from '../data/load-dataset'
 import { Rng } from '../data/rng'
-import { commonlyCorrect, measureTransfer, type NamedModel, type NamedTarget } from '../evaluation/transfer-evaluation'
-import { exportAdversarialExamples, type AdversarialBatch } from '../evaluation/export-adversarial'
+import { commonlyCorrect, type NamedModel, type NamedTarget } from '../evaluation/transfer-evaluation'
 import { accuracyOf, predictSplit } from '../evaluation/predict'
 import { buildClassifier } from '../models/architecture-registry'
 import type { Classifier } from '../models/classifier'
 import { saveClassifier } from '../models/model-io'
 import { measureNormalization } from '../models/normalize-input'
+import { EpochProbes } from '../training/epoch-probes'
+import { restoreCheckpoint } from '../training/restore-checkpoint'
 import { trainClassifier } from '../training/train-classifier'
 import { RunStore } from '../workspace/run-store'
 import { JobCancelledError } from './job-errors'
+import { describeResumePoint, findResumePoint, saveResumeState, type ResumePoint } from './resume-point'
 import { loadImportedTarget, type ImportedTarget } from './load-imported-target'
 import { throttleProgress } from './progress-throttle'
+import { attackTasks, checkAttackQueue, runAttackQueue } from './run-attack-queue'
 
 export interface AuditContext {
   jobId: string
@@ -39,44 +42,60 @@ export interface AuditContext {
   appVersion: string
   emit: (event: JobEvent) => void
   signal?: AbortSignal
+  /**
+   * The stored record of a run to resume (see resume-run.ts): same id and createdAt, trained models
+   * reused, partly trained ones continued from their last checkpoint, evaluation and attacks redone.
+   */
+  resume?: RunRecord
 }
 
 export async function runAudit(spec: AuditSpec, ctx: AuditContext): Promise<RunRecord> {
   const { jobId, emit } = ctx
   const store = new RunStore(ctx.workspaceRoot)
   const started = performance.now()
+  const queue = attackQueue(spec)
+  // Validation targets train first: every surrogate epoch is scored on them (early stopping, tracked transfer).
   const roles = [
+    ...(spec.validation?.targets ?? []).map((m) => ({ spec: m, role: 'validation target' as const })),
     ...spec.surrogates.map((m) => ({ spec: m, role: 'surrogate' as const })),
     ...spec.targets.map((m) => ({ spec: m, role: 'target' as const }))
   ]
   const tasks: TaskInfo[] = [
     ...roles.map(({ spec: m, role }) => ({ id: `train-${m.name}`, kind: 'train' as const, label: `Train ${role} ${m.name} (${m.arch})` })),
     { id: 'evaluate', kind: 'evaluate', label: 'Natural accuracy of every model' },
-    ...spec.surrogates.map((m) => ({ id: `attack-${m.name}`, kind: 'attack' as const, label: `${describeStack(spec.attack.stack)} from ${m.name}, transfer to targets` }))
+    ...attackTasks(queue)
   ]
   let record: RunRecord | undefined
   const models: (NamedModel & { role: 'surrogate' | 'target'; result: ModelResult })[] = []
   const built: Classifier[] = [] // every model built, trained or not, to free on the way out
   const imported: ImportedTarget[] = [] // in-house targets loaded from files, scored after the trained ones
+  const validationTargets: { name: string; arch: string; hash: string; dispose?: () => Promise<void> }[] = [] // never scored on test images
   try {
-    checkAttackPlan(spec.attack, spec.surrogates)
-    const dataset = await loadDataset(spec.dataset)
+    checkAttackQueue(queue, spec.surrogates)
+    const dataset = await loadDataset(spec.dataset, spec.seed)
     const { train, test } = dataset
+    const probes = new EpochProbes(spec, dataset, ctx.signal)
     // Before the run is written or anything trained: a file that does not fit fails the audit here.
     for (const t of spec.importedTargets ?? []) imported.push(await loadImportedTarget(t, dataset))
+    for (const t of spec.validation?.importedTargets ?? []) {
+      const loaded = await loadImportedTarget(t, dataset)
+      validationTargets.push({ name: t.name, arch: t.format, hash: loaded.result.hash, dispose: () => loaded.model.dispose() })
+      probes.addValidationTarget(loaded)
+    }
     record = {
       id: ctx.runId,
       name: spec.name,
       status: 'running',
-      createdAt: new Date().toISOString(),
+      createdAt: ctx.resume?.createdAt ?? new Date().toISOString(),
       spec,
       seed: spec.seed,
       backend: ctx.backend,
       versions: { app: ctx.appVersion, tfjs: tf.version_core, node: process.versions.node },
       dataset: { name: dataset.name, train: train.count, test: test.count, shape: [train.height, train.width, train.channels] },
-      timings: {}
+      timings: {},
+      ...(ctx.resume ? { resumed: { count: (ctx.resume.resumed?.count ?? 0) + 1, at: [...(ctx.resume.resumed?.at ?? []), new Date().toISOString()] } } : {})
     }
-    await store.create(record)
+    await (ctx.resume ? store.update(record) : store.create(record))
     emit({ jobId, kind: 'started', runId: ctx.runId, tasks, backend: ctx.backend })
     const normalization = measureNormalization(train.images, train.channels)
 
@@ -84,14 +103,19 @@ export async function runAudit(spec: AuditSpec, ctx: AuditContext): Promise<RunR
       const taskId = `train-${modelSpec.name}`
       const progress = throttleProgress((value: number, detail: string) => emit({ jobId, kind: 'task-progress', taskId, value, detail }))
       const taskStart = performance.now()
-      const model = buildClassifier(
+      const point = ctx.resume ? await resumePointOf(role === 'surrogate' && (probes.tracks(modelSpec) || !!modelSpec.earlyStopping), store.runDir(ctx.runId), modelSpec) : undefined
+      if (point) {
+        for (const metrics of point.kind === 'scratch' ? [] : point.history) emit({ jobId, kind: 'epoch', taskId, model: modelSpec.name, metrics })
+        emit({ jobId, kind: 'task-progress', taskId, value: point.kind === 'scratch' ? 0 : point.history.length / modelSpec.recipe.epochs, detail: describeResumePoint(point, modelSpec.recipe.epochs) })
+      }
+      const model = point && point.kind !== 'scratch' ? point.model : buildClassifier(
         { arch: modelSpec.arch, width: modelSpec.width, inputShape: [train.height, train.width, train.channels], numClasses: dataset.classNames.length, normalization },
         new Rng(modelSpec.seed).fork('init')
       )
       built.push(model)
       const modelDir = join(store.runDir(ctx.runId), 'models', modelSpec.name)
       const manifestFields = (metrics: ModelResult['epochs']) => ({ name: modelSpec.name, dataset: dataset.name, recipe: modelSpec.recipe, seed: modelSpec.seed, metrics })
-      const epochs = await trainClassifier(model, {
+      const epochs = point?.kind === 'trained' ? point.history : await trainClassifier(model, {
         name: modelSpec.name,
         recipe: modelSpec.recipe,
         train,
@@ -99,19 +123,32 @@ export async function runAudit(spec: AuditSpec, ctx: AuditContext): Promise<RunR
         flipPreservesLabel: dataset.flipPreservesLabel,
         rng: new Rng(modelSpec.seed).fork('train'),
         signal: ctx.signal,
+        resume: point?.kind === 'checkpoint' ? point.state : undefined,
+        onCheckpoint: (state) => saveResumeState(modelDir, state),
         onBatch: progress,
         onEpoch: async (metrics) => {
+          if (role === 'surrogate' && probes.tracks(modelSpec)) Object.assign(metrics, await probes.measure(modelSpec, model, metrics.epoch))
           emit({ jobId, kind: 'epoch', taskId, model: modelSpec.name, metrics })
           await saveClassifier(model, join(modelDir, 'checkpoints', `epoch-${String(metrics.epoch).padStart(3, '0')}`), manifestFields([metrics]))
         }
       })
-      const manifest = await saveClassifier(model, modelDir, manifestFields(epochs))
-      const seconds = (performance.now() - taskStart) / 1000
+      // Early stopping: the chosen epoch's checkpoint becomes the surrogate (and the saved model).
+      const chosen = role === 'surrogate' && modelSpec.earlyStopping ? probes.choose(modelSpec.name, epochs.length) : undefined
+      if (chosen) await restoreCheckpoint(model, join(modelDir, 'checkpoints', `epoch-${String(chosen.epoch).padStart(3, '0')}`))
+      const manifest = point?.kind === 'trained' ? point.manifest : await saveClassifier(model, modelDir, manifestFields(epochs))
+      const seconds = (performance.now() - taskStart) / 1000 + (point && point.kind !== 'scratch' ? point.history.reduce((sum, m) => sum + m.seconds, 0) : 0)
+      if (role === 'validation target') {
+        validationTargets.push({ name: modelSpec.name, arch: modelSpec.arch, hash: manifest.sha256 })
+        probes.addValidationTarget({ name: modelSpec.name, model })
+        record.timings[taskId] = seconds
+        emit({ jobId, kind: 'task-done', taskId, seconds })
+        continue
+      }
       models.push({
         name: modelSpec.name,
         model,
         role,
-        result: resultOf(modelSpec, role, model, manifest.sha256, epochs, seconds)
+        result: { ...resultOf(modelSpec, role, model, manifest.sha256, epochs, seconds), ...(chosen ? { chosenEpoch: { epoch: chosen.epoch, reason: chosen.reason } } : {}) }
       })
       record.timings[taskId] = seconds
       emit({ jobId, kind: 'task-done', taskId, seconds })
@@ -129,44 +166,31 @@ export async function runAudit(spec: AuditSpec, ctx: AuditContext): Promise<RunR
     }
     const targetPredictions = predictions.filter((_, i) => scored[i].role === 'target')
     const allCorrect = commonlyCorrect(test, candidates, targetPredictions)
-    const attacked = allCorrect.slice(0, spec.attack.maxExamples)
+    // One list for every queued stack (the contract makes their maxExamples agree): rows compare.
+    const attacked = allCorrect.slice(0, queue[0].attack.maxExamples)
     record.timings.evaluate = (performance.now() - evalStart) / 1000
     emit({ jobId, kind: 'task-done', taskId: 'evaluate', seconds: record.timings.evaluate })
 
     const attackStart = performance.now()
-    const transfer: TransferCell[] = []
-    const whiteBox: { surrogate: string; successRate: number }[] = []
     const targets = scored.filter((m) => m.role === 'target')
-    for (const surrogate of models.filter((m) => m.role === 'surrogate')) {
-      const taskId = `attack-${surrogate.name}`
-      const taskStart = performance.now()
-      const progress = throttleProgress((value: number, detail: string) => emit({ jobId, kind: 'task-progress', taskId, value, detail }))
-      const lgv = spec.attack.stack.lgv
-      const hasSource = lgv?.sources.some((s) => s.surrogate === surrogate.name)
-      const lgvMembers =
-        lgv?.collect && !hasSource
-          ? await collectLgvMembers(surrogate.model, train, lgv.collect, { seed: spec.seed, flipPreservesLabel: dataset.flipPreservesLabel, signal: ctx.signal })
-          : await loadLgvMembers(spec.attack, surrogate.name, surrogate.model.config)
-      built.push(...lgvMembers)
-      const examples: AdversarialBatch[] = []
-      const result = await measureTransfer(surrogate, targets, test, attacked, spec.attack, {
-        signal: ctx.signal,
-        seed: spec.attack.seed ?? spec.seed,
-        lgvMembers,
-        onExamples: spec.attack.exportExamples ? (batch) => examples.push(batch) : undefined,
-        onBatch: (done, total) => progress(done / total, `${done}/${total} examples`)
-      })
-      transfer.push(...result.cells)
-      if (spec.attack.exportExamples)
-        await exportAdversarialExamples(join(store.runDir(ctx.runId), 'adversarial', surrogate.name), examples, [test.height, test.width, test.channels], dataset.classNames, {
-          surrogate: surrogate.name,
-          seed: spec.attack.seed ?? spec.seed,
-          attack: spec.attack
-        })
-      whiteBox.push({ surrogate: surrogate.name, successRate: result.whiteBoxRate })
-      record.timings[taskId] = (performance.now() - taskStart) / 1000
-      emit({ jobId, kind: 'task-done', taskId, seconds: record.timings[taskId] })
-    }
+    const { transfer, whiteBox, timings } = await runAttackQueue({
+      queue,
+      surrogates: models.filter((m) => m.role === 'surrogate'),
+      targets,
+      train,
+      test,
+      attacked,
+      classNames: dataset.classNames,
+      flipPreservesLabel: dataset.flipPreservesLabel,
+      auditSeed: spec.seed,
+      runDir: store.runDir(ctx.runId),
+      gallerySize: GALLERY_DEFAULT_SIZE,
+      signal: ctx.signal,
+      progress: (taskId, value, detail) => emit({ jobId, kind: 'task-progress', taskId, value, detail }),
+      taskDone: (taskId, seconds) => emit({ jobId, kind: 'task-done', taskId, seconds }),
+      keep: (members) => built.push(...members)
+    })
+    Object.assign(record.timings, timings)
 
     record.timings.total = (performance.now() - started) / 1000
     record.results = {
@@ -174,6 +198,7 @@ export async function runAudit(spec: AuditSpec, ctx: AuditContext): Promise<RunR
       transfer,
       whiteBox,
       evaluated: { candidates: candidates.length, allCorrect: allCorrect.length, attacked: attacked.length },
+      ...(spec.validation ? { validation: { targets: validationTargets.map(({ name, arch, hash }) => ({ name, arch, hash })), attacked: probes.validationAttacked } } : {}),
       attackSeconds: (performance.now() - attackStart) / 1000
     }
     record.status = 'completed'
@@ -196,7 +221,14 @@ export async function runAudit(spec: AuditSpec, ctx: AuditContext): Promise<RunR
   } finally {
     for (const model of built) model.params.dispose()
     for (const t of imported) await t.model.dispose()
+    for (const t of validationTargets) await t.dispose?.()
   }
+}
+
+/** A resumed model's starting point; surrogates scored every epoch restart, as those scores are not checkpointed. */
+async function resumePointOf(scoredPerEpoch: boolean, runDir: string, spec: { name: string; arch: string; width: number }): Promise<ResumePoint> {
+  if (scoredPerEpoch) return { kind: 'scratch', notes: ['its per-epoch validation scores are not checkpointed'] }
+  return findResumePoint(join(runDir, 'models', spec.name), spec)
 }
 
 function resultOf(

@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import type { SgdMomentum } from '../training/sgd-step'
 import type { GradientOracle } from './gradient-oracle'
 import { orthogonalPart } from './gsam'
-import type { Iteration, Minimizer } from './minimizer'
+import type { Iteration, Minimizer, MinimizerState } from './minimizer'
 import { NORM_EPSILON, samPerturbation } from './perturbation'
 import { SamFamily } from './sam-family'
 import { disposeMaps, entry, globalNorm, mapTensors, type TensorMap } from './tensor-map'
@@ -82,6 +82,16 @@ export class LookSam extends SamFamily {
     if (!gv || this.options.alpha === 0) return g
     if (this.options.projection === 'per-tensor') return perTensor(g, gv, (gi, vi) => addScaled(gi, vi, this.options.alpha))
     return addScaled(g, gv, this.options.alpha)
+  }
+
+  /** g_v between SAM steps: a resumed epoch past the warm-up reuses it until its first full step. */
+  state(): MinimizerState {
+    return { tensors: new Map(this.gv ?? []), numbers: {} }
+  }
+
+  restore(state: MinimizerState): void {
+    disposeMaps(this.gv)
+    this.gv = state.tensors.size > 0 ? mapTensors(state.tensors, (t) => tf.clone(t)) : undefined
   }
 
   override dispose(): void {

@@ -22,6 +22,15 @@ export interface FinishContext {
   recomputeBatchNorm(): Promise<void>
 }
 
+/**
+ * What a minimizer carries from one epoch to the next beyond the weights and momentum (LookSAM's
+ * g_v, SWA/WASAM's running average and its count), saved with each checkpoint so training resumes exactly.
+ */
+export interface MinimizerState {
+  tensors: Map<string, tf.Tensor>
+  numbers: Record<string, number>
+}
+
 export interface Minimizer {
   readonly id: MinimizerId
   iterate(oracle: GradientOracle, it: Iteration): Promise<void>
@@ -29,6 +38,10 @@ export interface Minimizer {
   endEpoch?(epoch: number, epochs: number, weights: Map<string, tf.Variable>): void
   /** After the last epoch: SWA and WASAM swap in their average here. */
   finish?(ctx: FinishContext): Promise<void>
+  /** Its state at an epoch boundary (borrowed tensors); absent for stateless minimizers. */
+  state?(): MinimizerState
+  /** Takes back a `state()` (copies the tensors), before the first iteration of a resumed run. */
+  restore?(state: MinimizerState): void
   /** Frees the minimizer's own state (not the base optimizer, which the caller owns). */
   dispose(): void
 }

@@ -5,7 +5,7 @@
  */
 import type * as tf from '@tensorflow/tfjs-core'
 import type { SgdMomentum } from '../training/sgd-step'
-import type { FinishContext, Minimizer } from './minimizer'
+import type { FinishContext, Minimizer, MinimizerState } from './minimizer'
 import { Sam } from './sam'
 import { averagingStart, WeightAverage } from './weight-average'
 
@@ -27,6 +27,14 @@ export class Wasam extends Sam {
 
   async finish(ctx: FinishContext): Promise<void> {
     if (this.average.assignTo(ctx.weights)) await ctx.recomputeBatchNorm()
+  }
+
+  state(): MinimizerState {
+    return this.average.state()
+  }
+
+  restore(state: MinimizerState): void {
+    this.average.restore(state)
   }
 
   override dispose(): void {

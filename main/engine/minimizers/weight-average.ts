@@ -4,7 +4,8 @@
  * averaged; batch-norm statistics are recomputed afterwards for the averaged weights.
  */
 import * as tf from '@tensorflow/tfjs-core'
-import { assignAll, disposeMaps, entry, snapshot, type TensorMap } from './tensor-map'
+import type { MinimizerState } from './minimizer'
+import { assignAll, disposeMaps, entry, mapTensors, snapshot, type TensorMap } from './tensor-map'
 
 /**
  * First averaged epoch. 'after-three-quarters' (SWA, the paper's "last 25 %"): the first e > 0.75·E,
@@ -39,6 +40,22 @@ export class WeightAverage {
       current.set(name, next)
     }
     this.n = n + 1
+  }
+
+  /** The average and how many snapshots it holds, for a checkpoint (borrowed tensors). */
+  state(): MinimizerState {
+    return { tensors: new Map(this.average ?? []), numbers: { count: this.n } }
+  }
+
+  /** Replaces the average with copies of a checkpoint's (see `state`). */
+  restore(state: MinimizerState): void {
+    const count = state.numbers.count ?? 0
+    if (!Number.isInteger(count) || count < 0 || (count > 0) !== state.tensors.size > 0)
+      throw new Error(`Error in WeightAverage.restore: the checkpoint's average is inconsistent (count ${count}, ${state.tensors.size} tensors)`)
+    this.dispose()
+    if (count === 0) return
+    this.average = mapTensors(state.tensors, (t) => tf.clone(t))
+    this.n = count
   }
 
   /** Copies the average into the weights; false (and no change) when nothing was averaged. */

@@ -7,9 +7,15 @@
  * and average-pool 2×2. Blocks [6,12,24,16] (121), [6,12,36,24] (161), [6,12,48,32] (201);
  * a 3×3 stem to 2k channels (kuangliu/pytorch-cifar `models/densenet.py`). `width` is the growth
  * rate k (paper: 32 for 121 and 201, 48 for 161).
- * The identity path of each dense layer (the features carried into the concatenation) is exposed
- * through `ForwardContext.transformSkip` under the layer's name, and its new features (the branch
- * SGM decays in DenseNets) through `transformResidual`, as an identity-shortcut branch.
+ * Skips (a decision, docs/attacks.md §4): the concatenation `[F(x), x]` is DenseNet's skip, with the
+ * carried features x in the role of a ResNet's identity shortcut and the new features F(x) in the role
+ * of its residual branch. So SGM scales the gradient flowing back through F(x) by γ and keeps the
+ * carried path's, as Wu et al.'s DenseNet code does (its backward hooks sit on the ReLUs inside the
+ * dense layers, γ^½ each, never on the transitions); their DenseNet γ is 0.5 for iterative attacks
+ * (the spec's default 0.2 is ResNet's: set `sgm.gamma` for a DenseNet surrogate). GN erodes the carried
+ * features x per channel (λ ~ U[1 − r, 1 + r]) before the concatenation, the skip erosion of a ResNet
+ * block. Both hooks run under the dense layer's name (`transformSkip`, `transformResidual` with
+ * `identityShortcut` true); transitions are not skips and are left alone.
  */
 import * as tf from '@tensorflow/tfjs-core'
 import type { Rng } from '../data/rng'

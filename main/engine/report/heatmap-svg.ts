@@ -18,6 +18,7 @@ import {
   type VisualMapComponentOption
 } from 'echarts/components'
 import { SVGRenderer } from 'echarts/renderers'
+import { hasSeveralStacks, transferRowLabel } from '../../contract/attack-queue'
 import type { ModelResult, TransferCell } from '../../contract/run-record'
 
 echarts.use([HeatmapChart, LineChart, GridComponent, LegendComponent, TitleComponent, VisualMapComponent, SVGRenderer])
@@ -52,12 +53,16 @@ export function formatPercent(rate: number): string {
  * Renders the surrogate × target transfer success rates as an SVG heatmap.
  *
  * Surrogates run down the y axis (in first-seen order, first at the top) and targets along the x
- * axis. Every cell carries its rate as "47.3 %"; the colour scale is fixed to 0–100 % so two
- * reports can be compared by eye. Throws if there is nothing to draw or a cell is malformed.
+ * axis; with several queued stacks a row is a (stack, surrogate) pair, "BIM + MI · surrogate".
+ * Every cell carries its rate as "47.3 %" (and "± 2 std" over seeds when repeated); the colour
+ * scale is fixed to 0–100 % so two reports can be compared by eye. Throws if there is nothing to
+ * draw or a cell is malformed.
  */
 export function renderTransferHeatmapSvg(cells: TransferCell[], options: SvgSize = {}): string {
   if (cells.length === 0)
     throw new Error('Error in renderTransferHeatmapSvg: no transfer cells to draw; the run has no transfer results')
+  const several = hasSeveralStacks(cells)
+  const rowOf = (cell: TransferCell) => transferRowLabel(cell, several)
   const seen = new Set<string>()
   cells.forEach((cell, i) => {
     if (!Number.isFinite(cell.successRate) || cell.successRate < 0 || cell.successRate > 1)
@@ -65,27 +70,30 @@ export function renderTransferHeatmapSvg(cells: TransferCell[], options: SvgSize
         `Error in renderTransferHeatmapSvg: cells[${i}] (${cell.surrogate} → ${cell.target}) has successRate ` +
           `${cell.successRate}; expected a fraction in [0, 1]`
       )
-    const key = JSON.stringify([cell.surrogate, cell.target])
+    const key = JSON.stringify([rowOf(cell), cell.target])
     if (seen.has(key))
       throw new Error(
-        `Error in renderTransferHeatmapSvg: cells[${i}] repeats the pair ${cell.surrogate} → ${cell.target}; ` +
+        `Error in renderTransferHeatmapSvg: cells[${i}] repeats the pair ${rowOf(cell)} → ${cell.target}; ` +
           'each surrogate/target pair must appear once'
       )
     seen.add(key)
   })
 
-  const surrogates = unique(cells.map((c) => c.surrogate))
+  const surrogates = unique(cells.map(rowOf))
   const targets = unique(cells.map((c) => c.target))
   const longestSurrogate = Math.max(...surrogates.map((s) => s.length))
   const left = Math.min(220, 24 + longestSurrogate * 7)
   const width = checkSize('width', options.width ?? Math.max(360, left + 40 + targets.length * 150))
-  const height = checkSize('height', options.height ?? 118 + surrogates.length * 60)
+  const height = checkSize('height', options.height ?? 118 + surrogates.length * (several ? 44 : 60))
 
   const data: NonNullable<HeatmapSeriesOption['data']> = cells.map((cell) => {
     const percent = cell.successRate * 100
     return {
-      value: [targets.indexOf(cell.target), surrogates.indexOf(cell.surrogate), percent],
-      label: { color: percent >= DARK_CELL_PERCENT ? '#ffffff' : INK }
+      value: [targets.indexOf(cell.target), surrogates.indexOf(rowOf(cell)), percent],
+      label: {
+        color: percent >= DARK_CELL_PERCENT ? '#ffffff' : INK,
+        formatter: `${percent.toFixed(1)} %${(cell.repeats ?? 1) > 1 ? `\n± ${(2 * (cell.std ?? 0) * 100).toFixed(1)}` : ''}`
+      }
     }
   })
   const option: HeatmapOption = {
@@ -110,7 +118,7 @@ export function renderTransferHeatmapSvg(cells: TransferCell[], options: SvgSize
       data: surrogates,
       inverse: true,
       // Inverse axis: 'start' is the top, so the name sits above the first surrogate like a column header.
-      name: 'surrogate',
+      name: several ? 'stack · surrogate' : 'surrogate',
       nameLocation: 'start',
       nameGap: 6,
       nameTextStyle: { color: MUTED, fontSize: 11, align: 'right', padding: [0, 8, 0, 0] },

@@ -37,6 +37,30 @@ export class SgdMomentum {
     }
   }
 
+  /** The momentum buffers by weight name, for a checkpoint; borrowed (valid until the next step). */
+  state(variables: Map<string, tf.Variable>): Map<string, tf.Tensor> {
+    const out = new Map<string, tf.Tensor>()
+    for (const [name, w] of variables) {
+      const b = this.buffers.get(w)
+      if (b) out.set(name, b)
+    }
+    return out
+  }
+
+  /** Sets the buffers to copies of a checkpoint's (from `state`); a weight without one starts at zero as usual. */
+  restore(variables: Map<string, tf.Variable>, buffers: Map<string, tf.Tensor>): void {
+    for (const name of buffers.keys())
+      if (!variables.has(name)) throw new Error(`Error in SgdMomentum.restore: the checkpoint has a momentum buffer for "${name}", which the model does not have`)
+    for (const [name, w] of variables) {
+      const saved = buffers.get(name)
+      if (!saved) continue
+      if (!tf.util.arraysEqual(saved.shape, w.shape))
+        throw new Error(`Error in SgdMomentum.restore: the momentum buffer of "${name}" has shape [${saved.shape}], the weight [${w.shape}]`)
+      this.buffers.get(w)?.dispose()
+      this.buffers.set(w, tf.variable(saved, false))
+    }
+  }
+
   dispose(): void {
     for (const b of this.buffers.values()) b.dispose()
     this.buffers.clear()

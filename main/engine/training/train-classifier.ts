@@ -8,21 +8,27 @@
  * every batch and stops with `NonFiniteLossError` before applying a step whose loss is NaN or
  * infinite. Weight-averaging minimizers swap in their average (and recompute batch-norm
  * statistics) after the last epoch, so the returned model is the surrogate to attack.
+ *
+ * Resumable exactly: after each epoch `onCheckpoint` gets the rest of the training state (momentum,
+ * minimizer state, RNG positions, metrics; see training-state.ts), and `resume` takes such a state
+ * back into a model loaded from the same epoch's weights, so the run continues bit for bit.
  */
 import * as tf from '@tensorflow/tfjs-core'
 import type { TrainingRecipe } from '../../contract/audit-spec'
 import type { EpochMetrics } from '../../contract/job-events'
 import { augmentBatch } from '../data/augment'
 import { batchTensors, range, type ImageSplit } from '../data/dataset'
-import type { Rng } from '../data/rng'
+import { Rng } from '../data/rng'
 import { accuracyOf, predictSplit } from '../evaluation/predict'
 import { NonFiniteLossError, throwIfCancelled, yieldToEventLoop } from '../jobs/job-errors'
+import type { Minimizer } from '../minimizers/minimizer'
 import { createMinimizer } from '../minimizers/minimizer-registry'
 import type { Classifier } from '../models/classifier'
 import { BatchObjective } from './batch-objective'
 import { learningRate } from './lr-schedule'
 import { recomputeBatchNorm } from './recompute-batch-norm'
 import { SgdMomentum } from './sgd-step'
+import { disposeTrainingState, type TrainingState } from './training-state'
 
 export { applyStatUpdates } from './apply-stat-updates'
 
@@ -38,23 +44,32 @@ export interface TrainOptions {
   /** Fraction of the whole training done (0–1) and a short text, after each batch. */
   onBatch?: (progress: number, detail: string) => void
   onEpoch?: (metrics: EpochMetrics) => Promise<void> | void
+  /**
+   * Continue after `resume.epoch` (the model already holds that epoch's weights). Its tensors are
+   * copied in and then disposed here, whether training succeeds or not.
+   */
+  resume?: TrainingState
+  /** After each epoch's `onEpoch`: the state to save next to its checkpoint (tensors borrowed until it resolves). */
+  onCheckpoint?: (state: TrainingState) => Promise<void> | void
   /** Counts forward-backward passes over a mini-batch (one per batch for SGD, two for SAM). */
   passes?: { count: number }
 }
 
 export async function trainClassifier(model: Classifier, options: TrainOptions): Promise<EpochMetrics[]> {
-  const { recipe, train, rng } = options
-  const shuffleRng = rng.fork('shuffle')
-  const augmentRng = rng.fork('augment')
+  const { recipe, train, rng, resume } = options
+  const shuffleRng = resume ? new Rng(resume.rng.shuffle) : rng.fork('shuffle')
+  const augmentRng = resume ? new Rng(resume.rng.augment) : rng.fork('augment')
   const augment = { cropPadding: recipe.augment.cropPadding, flip: recipe.augment.flip && options.flipPreservesLabel }
   const optimizer = new SgdMomentum(recipe.momentum, recipe.weightDecay)
-  const minimizer = createMinimizer(recipe.minimizer ?? { id: 'sgd' }, optimizer)
+  const minimizerSpec = recipe.minimizer ?? { id: 'sgd' }
+  const minimizer = createMinimizer(minimizerSpec, optimizer)
   const stepsPerEpoch = Math.ceil(train.count / recipe.batchSize)
   const rates = range(recipe.epochs).map((i) => learningRate(recipe.lr, recipe.lrSchedule, i + 1, recipe.epochs))
   const lrRange = { min: Math.min(...rates), max: Math.max(...rates) }
-  const history: EpochMetrics[] = []
+  const history: EpochMetrics[] = [...(resume?.history ?? [])]
   try {
-    for (let epoch = 1; epoch <= recipe.epochs; epoch++) {
+    if (resume) restoreState(resume, model, optimizer, minimizer, options.name, recipe.epochs, minimizerSpec.id)
+    for (let epoch = (resume?.epoch ?? 0) + 1; epoch <= recipe.epochs; epoch++) {
       const started = performance.now()
       const lr = rates[epoch - 1]
       const order = shuffleRng.shuffle(range(train.count))
@@ -99,6 +114,13 @@ export async function trainClassifier(model: Classifier, options: TrainOptions):
       }
       history.push(metrics)
       await options.onEpoch?.(metrics)
+      await options.onCheckpoint?.({
+        epoch,
+        history: [...history],
+        rng: { shuffle: shuffleRng.position, augment: augmentRng.position },
+        momentum: optimizer.state(model.params.trainable),
+        minimizer: { id: minimizer.id, ...(minimizer.state?.() ?? { tensors: new Map(), numbers: {} }) }
+      })
     }
     await minimizer.finish?.({
       weights: model.params.trainable,
@@ -106,8 +128,18 @@ export async function trainClassifier(model: Classifier, options: TrainOptions):
         recomputeBatchNorm(model, train, { batchSize: recipe.batchSize, augment, rng: rng.fork('bn-recompute'), signal: options.signal })
     })
   } finally {
+    if (resume) disposeTrainingState(resume)
     minimizer.dispose()
     optimizer.dispose()
   }
   return history
+}
+
+/** Copies a checkpoint's state into the optimizer and minimizer, after checking it fits this training. */
+function restoreState(state: TrainingState, model: Classifier, optimizer: SgdMomentum, minimizer: Minimizer, name: string, epochs: number, id: string): void {
+  if (state.epoch > epochs) throw new Error(`cannot resume ${name}: its checkpoint is at epoch ${state.epoch}, past the recipe's ${epochs} epochs`)
+  if (state.minimizer.id !== id) throw new Error(`cannot resume ${name}: its checkpoint was trained with ${state.minimizer.id}, the recipe says ${id}`)
+  optimizer.restore(model.params.trainable, state.momentum)
+  if (minimizer.restore) minimizer.restore(state.minimizer)
+  else if (state.minimizer.tensors.size > 0) throw new Error(`cannot resume ${name}: the checkpoint holds state that ${id} does not take`)
 }

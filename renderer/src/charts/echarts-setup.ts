@@ -4,12 +4,12 @@
  * SVG rather than canvas: crisp at any zoom, selectable text in the heatmap, and it renders in
  * jsdom, so component tests can read the cell labels.
  */
-import { HeatmapChart, LineChart } from 'echarts/charts'
-import { GridComponent, LegendComponent, TooltipComponent, VisualMapComponent } from 'echarts/components'
+import { BarChart, HeatmapChart, LineChart } from 'echarts/charts'
+import { GridComponent, LegendComponent, MarkLineComponent, TooltipComponent, VisualMapComponent } from 'echarts/components'
 import { use } from 'echarts/core'
 import { SVGRenderer } from 'echarts/renderers'
 
-use([SVGRenderer, HeatmapChart, LineChart, GridComponent, LegendComponent, TooltipComponent, VisualMapComponent])
+use([SVGRenderer, BarChart, HeatmapChart, LineChart, GridComponent, LegendComponent, MarkLineComponent, TooltipComponent, VisualMapComponent])
 
 /** Fonts and colours shared by every chart, matching the page's CSS. */
 export const chartTheme = {

@@ -1,13 +1,15 @@
 /**
  * ECharts option for the surrogate × target heatmap of transfer success rates.
  *
- * Rows are surrogates (in spec order, first at the top), columns are targets. Every cell carries
+ * Rows are surrogates (in spec order, first at the top), columns are targets; when the run queued
+ * several attack stacks a row is a (stack, surrogate) pair, stacks in queue order. Every cell carries
  * its own label text ("47.3 %") so the number is readable without hovering, and the colour
  * scale is pinned to 0–100 % so two runs' heatmaps compare by eye.
  */
 import type { HeatmapSeriesOption } from 'echarts/charts'
 import type { GridComponentOption, TooltipComponentOption, VisualMapComponentOption } from 'echarts/components'
 import type { ComposeOption } from 'echarts/core'
+import { hasSeveralStacks, transferRowLabel } from '@contract/attack-queue'
 import type { TransferCell } from '@contract/run-record'
 import { formatCount, formatRate } from '../format/numbers'
 import { chartTheme } from './echarts-setup'
@@ -27,26 +29,39 @@ export interface HeatmapDatum {
   cell: TransferCell
 }
 
-/** Axis order: names as they first appear in the spec lists, then any extra names found in the cells. */
+/**
+ * Axis order: names as they first appear in the spec lists, then any extra names found in the cells.
+ * `surrogates` are the row labels: with several stacks, "stack · surrogate" for each stack in cell
+ * order and each of its surrogates in spec order.
+ */
 export function heatmapAxes(
   cells: readonly TransferCell[],
   surrogateOrder: readonly string[] = [],
   targetOrder: readonly string[] = []
 ): { surrogates: string[]; targets: string[] } {
   const unique = (names: readonly string[]) => [...new Set(names)]
+  const several = hasSeveralStacks(cells)
+  const surrogateNames = unique([...surrogateOrder, ...cells.map((c) => c.surrogate)])
+  const stacks = unique(cells.map((c) => c.attack ?? ''))
+  const rows = stacks.flatMap((attack) =>
+    surrogateNames.map((surrogate) => ({ attack: attack || undefined, surrogate }))
+  )
   return {
-    surrogates: unique([...surrogateOrder, ...cells.map((c) => c.surrogate)]).filter((n) =>
-      cells.some((c) => c.surrogate === n)
+    surrogates: unique(
+      rows
+        .filter((r) => cells.some((c) => c.surrogate === r.surrogate && (!several || (c.attack ?? '') === (r.attack ?? ''))))
+        .map((r) => transferRowLabel(r, several))
     ),
     targets: unique([...targetOrder, ...cells.map((c) => c.target)]).filter((n) => cells.some((c) => c.target === n))
   }
 }
 
 export function heatmapData(cells: readonly TransferCell[], surrogates: string[], targets: string[]): HeatmapDatum[] {
+  const several = hasSeveralStacks(cells)
   return cells.map((cell) => {
     const percent = Math.round(cell.successRate * 1000) / 10
     return {
-      value: [targets.indexOf(cell.target), surrogates.indexOf(cell.surrogate), percent],
+      value: [targets.indexOf(cell.target), surrogates.indexOf(transferRowLabel(cell, several)), percent],
       // Dark text on pale cells, white on the deep end of the scale.
       label: { formatter: formatRate(cell.successRate), color: percent >= 55 ? '#ffffff' : chartTheme.text },
       cell
@@ -60,6 +75,7 @@ export function buildTransferHeatmapOption(
   targetOrder: readonly string[] = []
 ): TransferHeatmapOption {
   const { surrogates, targets } = heatmapAxes(cells, surrogateOrder, targetOrder)
+  const several = hasSeveralStacks(cells)
   const axisLabel = { color: chartTheme.text, fontFamily: chartTheme.fontFamily, fontSize: 12 }
   const axisName = { color: chartTheme.muted, fontFamily: chartTheme.fontFamily, fontSize: 11 }
   return {
@@ -70,8 +86,10 @@ export function buildTransferHeatmapOption(
         const datum = (Array.isArray(params) ? params[0] : params)?.data as HeatmapDatum | undefined
         if (!datum?.cell) return ''
         const c = datum.cell
-        const counts = `${formatCount(c.fooled)} / ${formatCount(c.attacked)} fooled`
-        return `${escapeHtml(c.surrogate)} → ${escapeHtml(c.target)}<br/><b>${formatRate(c.successRate)}</b> (${counts})`
+        const repeated = (c.repeats ?? 1) > 1
+        const spread = repeated ? ` ± ${formatRate(2 * (c.std ?? 0))} (2 std over ${c.repeats} seeds)` : ''
+        const counts = `${formatCount(c.fooled)} / ${formatCount(c.attacked)} fooled${repeated ? ' on the first seed' : ''}`
+        return `${escapeHtml(transferRowLabel(c, several))} → ${escapeHtml(c.target)}<br/><b>${formatRate(c.successRate)}</b>${spread}<br/>${counts}`
       }
     },
     grid: { left: 8, right: 16, top: 8, bottom: 56, outerBoundsMode: 'same', outerBoundsContain: 'all' },
@@ -92,7 +110,7 @@ export function buildTransferHeatmapOption(
       type: 'category',
       data: surrogates,
       inverse: true,
-      name: 'Surrogate',
+      name: several ? 'Stack · surrogate' : 'Surrogate',
       nameLocation: 'middle',
       nameRotate: 90,
       nameGap: 0,

@@ -11,15 +11,22 @@ import {
   AuditSpec,
   describeSpecError,
   ModelSpec,
+  QueuedAttackSpec,
+  type QueuedAttackInput,
+  SharpnessTracking,
+  ValidationSpec,
   type ArchitectureId,
   type AuditSpecInput,
-  type DatasetSpec
+  type DatasetSpec,
+  type ImportedTargetSpec
 } from '@contract/audit-spec'
 import {
   attackCost,
   attackCostPerIteration,
+  describeStack,
   DiConfig,
   GnConfig,
+  LgvConfig,
   MiConfig,
   NEEDS_SKIPS,
   NiConfig,
@@ -74,8 +81,33 @@ export interface FormDraft {
   attack: AttackDraft
   enabled: Record<TechniqueId, boolean>
   configs: Omit<StackConfigs, 'lgv'>
-  /** LGV needs member folders, which the form cannot pick yet: kept as loaded, not editable. */
+  /**
+   * LGV: member folders (`sources`) come from a loaded spec only (the form cannot pick folders); the form
+   * edits `collect` (members collected from each trained surrogate without a source) and `nGrad`.
+   */
   lgv: AttackStack['lgv']
+  /** Validation targets and images of early stopping; present while a surrogate needs them. */
+  validation?: ValidationSpec
+  /** In-house test targets, picked from the Target zoo (stores/zoo-pick.ts) or loaded with the spec. */
+  importedTargets?: ImportedTargetSpec[]
+  /**
+   * Stacks added with "Add stack to queue". Empty: the spec has one `attack` (the stack being edited).
+   * Otherwise the spec's `attacks` is this queue, and the editor above only composes the next entry.
+   */
+  queue: QueuedAttackInput[]
+}
+
+/** One queued stack's price: passes per example at the first iteration and over all steps. */
+export interface QueuedStackCost {
+  label: string
+  perIteration: number
+  total: number
+  steps: number
+}
+
+/** LGV collecting its members from the trained surrogate, with LGV's recipe (contract defaults). */
+export function defaultLgvConfig(): NonNullable<AttackStack['lgv']> {
+  return LgvConfig.parse({ collect: {} })
 }
 
 /** Turns a spec (as the demo or the CLI writes it) into a draft; throws the contract's message when invalid. */
@@ -83,6 +115,7 @@ export function draftFromSpec(input: AuditSpecInput): FormDraft {
   const parsed = AuditSpec.safeParse(input)
   if (!parsed.success) throw new Error(describeSpecError(parsed.error))
   const spec = parsed.data
+  // A loaded queue comes back as the queue, with its first stack in the editor.
   const { stack, ...attack } = spec.attack
   const configs = defaultTechniqueConfigs()
   const enabled = Object.fromEntries(TECHNIQUES.map((id) => [id, stack[id] !== undefined])) as Record<TechniqueId, boolean>
@@ -100,8 +133,27 @@ export function draftFromSpec(input: AuditSpecInput): FormDraft {
     attack: { ...attack, stepSizeAuto: input.attack?.stepSize === undefined },
     enabled,
     configs,
-    lgv: stack.lgv
+    lgv: stack.lgv ?? defaultLgvConfig(),
+    ...(spec.validation ? { validation: spec.validation } : {}),
+    ...(spec.importedTargets?.length ? { importedTargets: spec.importedTargets } : {}),
+    queue: (input.attacks ?? []).map((entry) => plainCopy(entry))
   }
+}
+
+/** The stack being edited as a queue entry: its budget, its ticked techniques, no label (the stack name). */
+export function queueEntryFromDraft(draft: FormDraft): QueuedAttackInput {
+  const { stepSizeAuto, stepSize, ...attack } = draft.attack
+  return plainCopy({ ...attack, ...(stepSizeAuto ? {} : { stepSize }), stack: stackOf(draft) })
+}
+
+/** Price of every queued stack, labelled as the run will label it. */
+export function queueCosts(queue: readonly QueuedAttackInput[]): QueuedStackCost[] {
+  return queue.map((entry) => {
+    const parsed = QueuedAttackSpec.safeParse(entry)
+    if (!parsed.success) return { label: entry.label ?? '?', perIteration: NaN, total: NaN, steps: entry.steps ?? NaN }
+    const { stack, steps, label } = parsed.data
+    return { label: label ?? describeStack(stack), perIteration: attackCostPerIteration(stack, 0), total: attackCost(stack, steps), steps }
+  })
 }
 
 /** The spec a draft stands for: what Start sends and what `AuditSpec` checks. */
@@ -113,7 +165,11 @@ export function specFromDraft(draft: FormDraft): AuditSpecInput {
     dataset: plainCopy(draft.dataset),
     surrogates: plainCopy(draft.surrogates),
     targets: plainCopy(draft.targets),
-    attack: { ...attack, ...(stepSizeAuto ? {} : { stepSize }), stack: stackOf(draft) }
+    ...(draft.importedTargets?.length ? { importedTargets: plainCopy(draft.importedTargets) } : {}),
+    ...(draft.queue.length
+      ? { attacks: plainCopy(draft.queue) }
+      : { attack: { ...attack, ...(stepSizeAuto ? {} : { stepSize }), stack: stackOf(draft) } }),
+    ...(draft.validation ? { validation: plainCopy(draft.validation) } : {})
   }
 }
 
@@ -148,10 +204,36 @@ export function surrogatesHaveSkips(surrogates: readonly { arch: ArchitectureId 
   return surrogates.some((m) => ARCHITECTURES_WITH_SKIPS.includes(m.arch))
 }
 
-/** The preset a minimizer matches exactly (after filling defaults), or null when hand-tuned. */
-export function presetOf(minimizer: MinimizerSpec): string | null {
+/**
+ * The preset a minimizer matches exactly (after filling defaults), or null when hand-tuned. An
+ * early-stopped surrogate matches an early-stopping preset first (early-stopped SGD), else its minimizer's.
+ */
+export function presetOf(minimizer: MinimizerSpec, earlyStopping = false): string | null {
   const key = JSON.stringify(minimizer)
-  return TRAINING_PRESETS.find((p) => JSON.stringify(MinimizerSpec.parse(p.minimizer)) === key)?.id ?? null
+  const matches = TRAINING_PRESETS.filter((p) => JSON.stringify(MinimizerSpec.parse(p.minimizer)) === key)
+  return (earlyStopping ? matches.find((p) => p.earlyStopping) : undefined)?.id ?? matches.find((p) => !p.earlyStopping)?.id ?? null
+}
+
+/** Whether any surrogate needs the validation block (early stopping or tracked validation transfer). */
+export function needsValidation(surrogates: readonly ModelSpec[]): boolean {
+  return surrogates.some((m) => m.earlyStopping || m.track?.transfer)
+}
+
+/**
+ * The validation block early stopping starts from: 1,000 held-out training images (when none are held
+ * out yet) and one small-cnn validation target, width 16, trained like the first test target, with a
+ * seed no other model uses, so it is never the same model as a test target.
+ */
+export function addDefaultValidation(draft: FormDraft): void {
+  if (draft.validation) return
+  const all = [...draft.surrogates, ...draft.targets]
+  const seed = Math.max(0, ...all.map((m) => m.seed)) + 1
+  const names = new Set(all.map((m) => m.name))
+  let n = 1
+  while (names.has(`validation-${n}`)) n++
+  const recipe = plainCopy(draft.targets[0]?.recipe ?? draft.surrogates[0]?.recipe)
+  draft.validation = ValidationSpec.parse({ targets: [{ name: `validation-${n}`, arch: 'small-cnn', width: 16, seed, ...(recipe ? { recipe } : {}) }] })
+  if (!draft.dataset.validationSize) draft.dataset.validationSize = 1000
 }
 
 /** Writes one hyper-parameter into a draft config; undefined removes an optional one (its default rule applies). */
@@ -187,8 +269,15 @@ export const useAuditFormStore = defineStore('audit-form', () => {
     if (!skipsAvailable.value) {
       for (const id of NEEDS_SKIPS) {
         if (draft.value?.enabled[id])
-          found[`attack.stack.${id}`] = `${id.toUpperCase()} needs a surrogate with skip connections (e.g. small-resnet): untick it or change a surrogate`
+          found[`attack.stack.${id}`] = `${id.toUpperCase()} needs a surrogate with skip connections (a ResNet, WRN, DenseNet, ConvMixer, MLP-Mixer or small-resnet): untick it or change a surrogate`
       }
+    }
+    const lgv = draft.value?.enabled.lgv ? draft.value.lgv : undefined
+    if (lgv && !lgv.collect) {
+      const missing = draft.value?.surrogates.find((m) => !lgv.sources.some((src) => src.surrogate === m.name))
+      if (missing)
+        found['attack.stack.lgv'] =
+          `LGV has no member folders for surrogate "${missing.name}": tick "collect from the trained surrogate" or untick LGV`
     }
     return found
   })
@@ -256,6 +345,12 @@ export const useAuditFormStore = defineStore('audit-form', () => {
     open.value = false
   }
 
+  /** Opens the form with `dataset` as its dataset (the Datasets view's "Use in new audit"); other fields keep the draft's values. */
+  async function useDataset(dataset: DatasetSpec): Promise<void> {
+    await openForm()
+    if (draft.value) draft.value.dataset = plainCopy(dataset)
+  }
+
   function setAutoStepSize(auto: boolean): void {
     const a = draft.value?.attack
     if (!a) return
@@ -290,12 +385,106 @@ export const useAuditFormStore = defineStore('audit-form', () => {
     draft.value?.[role].splice(index, 1)
   }
 
-  /** Applies a training preset to a surrogate, filling the minimizer's defaults so every field shows. */
+  /**
+   * Applies a training preset to a surrogate, filling the minimizer's defaults so every field shows.
+   * Early-stopped SGD turns early stopping on; plain SGD (its fully trained twin) turns it off.
+   */
   function applyPreset(index: number, presetId: string): void {
     const model = draft.value?.surrogates[index]
     const preset = TRAINING_PRESETS.find((p) => p.id === presetId)
     if (!model || !preset) return
     model.recipe.minimizer = MinimizerSpec.parse(plainCopy(preset.minimizer))
+    const key = JSON.stringify(model.recipe.minimizer)
+    const twinOfEarlyStopped = TRAINING_PRESETS.some((p) => p.earlyStopping && JSON.stringify(MinimizerSpec.parse(p.minimizer)) === key)
+    if (preset.earlyStopping) setEarlyStopping(index, true)
+    else if (twinOfEarlyStopped) setEarlyStopping(index, false)
+  }
+
+  /** Early stopping on a surrogate; the validation block comes with the first and goes with the last. */
+  function setEarlyStopping(index: number, on: boolean): void {
+    const d = draft.value
+    const model = d?.surrogates[index]
+    if (!d || !model) return
+    if (on) {
+      model.earlyStopping = true
+      addDefaultValidation(d)
+    } else {
+      delete model.earlyStopping
+      if (!needsValidation(d.surrogates)) {
+        delete d.validation
+        d.dataset.validationSize = 0
+      }
+    }
+  }
+
+  /** Per-epoch sharpness of a surrogate, with the contract's defaults (1,000 images, 20 + 10 HVPs). */
+  function setTrackSharpness(index: number, on: boolean): void {
+    const model = draft.value?.surrogates[index]
+    if (!model) return
+    if (on) model.track = { ...model.track, sharpness: SharpnessTracking.parse({}) }
+    else if (model.track) {
+      delete model.track.sharpness
+      if (Object.keys(model.track).length === 0) delete model.track
+    }
+  }
+
+  /** Turns LGV's collection from the trained surrogate on (with the last or default settings) or off. */
+  function setLgvCollect(on: boolean): void {
+    const d = draft.value
+    if (!d) return
+    d.lgv ??= defaultLgvConfig()
+    if (!on) delete d.lgv.collect
+    else d.lgv.collect ??= defaultLgvConfig().collect
+  }
+
+  /** Each queued stack's price (passes per example), in queue order. */
+  const queued = computed(() => queueCosts(draft.value?.queue ?? []))
+  /** Why the last "Add stack to queue" was refused, or null. */
+  const queueError = ref<string | null>(null)
+
+  /**
+   * Adds the stack being edited to the queue (a copy: the editor keeps it, ready for the next variant);
+   * refuses, and says why in `queueError`, when its budget or techniques are invalid.
+   */
+  function addToQueue(): boolean {
+    const d = draft.value
+    if (!d) return false
+    const entry = queueEntryFromDraft(d)
+    const parsed = QueuedAttackSpec.safeParse(entry)
+    const editorErrors = Object.entries(errors.value).filter(([path]) => path.startsWith('attack.') || path === 'attack')
+    if (!parsed.success || editorErrors.length > 0) {
+      queueError.value = parsed.success ? editorErrors.map(([path, message]) => `${path}: ${message}`).join('\n') : describeSpecError(parsed.error)
+      return false
+    }
+    queueError.value = null
+    d.queue.push(entry)
+    return true
+  }
+
+  function removeFromQueue(index: number): void {
+    draft.value?.queue.splice(index, 1)
+  }
+
+  /** Renames a queued stack; an empty label falls back to the stack name. */
+  function setQueueLabel(index: number, label: string): void {
+    const entry = draft.value?.queue[index]
+    if (!entry) return
+    if (label.trim()) entry.label = label.trim()
+    else delete entry.label
+  }
+
+  /** Ticks or unticks one surrogate of a queued stack; all ticked is stored as "all" (no list). */
+  function setQueueSurrogate(index: number, name: string, on: boolean): void {
+    const d = draft.value
+    const entry = d?.queue[index]
+    if (!d || !entry) return
+    const all = d.surrogates.map((m) => m.name)
+    const current = new Set(entry.surrogates ?? all)
+    if (on) current.add(name)
+    else current.delete(name)
+    const list = all.filter((n) => current.has(n))
+    if (list.length === all.length) delete entry.surrogates
+    else entry.surrogates = list
   }
 
   /** Sends the spec to the job store and leaves the form for the live job view. */
@@ -330,11 +519,21 @@ export const useAuditFormStore = defineStore('audit-form', () => {
     openForm,
     reset,
     close,
+    useDataset,
     setAutoStepSize,
     setNorm,
     addModel,
     removeModel,
     applyPreset,
+    setEarlyStopping,
+    setTrackSharpness,
+    setLgvCollect,
+    queued,
+    queueError,
+    addToQueue,
+    removeFromQueue,
+    setQueueLabel,
+    setQueueSurrogate,
     start,
     errorAt
   }

@@ -1,5 +1,6 @@
 /**
- * The audit job being watched: starts the demo or a spec from the form, applies job events, cancels.
+ * The audit job being watched: starts the demo or a spec from the form, resumes an unfinished run,
+ * applies job events, cancels.
  */
 import type { AuditSpecInput } from '@contract/audit-spec'
 import type { JobEvent } from '@contract/job-events'
@@ -42,16 +43,21 @@ export const useJobStore = defineStore('job', () => {
 
   /** "Run demo audit": fetch the demo spec and start it. Failures show in the job panel. */
   function startDemo(): Promise<void> {
-    return launch(() => useApi().audit.demoSpec())
+    return launch(async () => useApi().audit.start(await useApi().audit.demoSpec()), 'Could not start the audit')
   }
 
   /** Starts an audit from a spec built in the page (the New audit form). Failures show in the job panel. */
   function start(spec: AuditSpecInput): Promise<void> {
-    return launch(async () => spec)
+    return launch(() => useApi().audit.start(spec), 'Could not start the audit')
   }
 
-  /** The one start path: show a starting job at once, then fetch the spec, start it and adopt its ids. */
-  async function launch(specOf: () => Promise<AuditSpecInput>): Promise<void> {
+  /** "Resume": continues a cancelled, failed or interrupted run from its last saved epoch, shown live like a new audit. */
+  function resume(runId: string): Promise<void> {
+    return launch(() => useApi().audit.resume(runId), 'Could not resume the run')
+  }
+
+  /** The one start path: show a starting job at once, then start (or resume) the job and adopt its ids. */
+  async function launch(begin: () => Promise<{ jobId: string; runId: string }>, failure: string): Promise<void> {
     if (active.value) return
     const runs = useRunsStore()
     runs.clearSelection()
@@ -60,8 +66,7 @@ export const useJobStore = defineStore('job', () => {
     job.value = startingJob()
     early = []
     try {
-      const spec = await specOf()
-      const started = await useApi().audit.start(spec)
+      const started = await begin()
       const current = job.value
       // The `started` event may have beaten the response; only fill in what is still unknown.
       if (current && current.status === 'starting' && current.jobId === '') {
@@ -76,7 +81,7 @@ export const useJobStore = defineStore('job', () => {
       job.value = {
         ...(current ?? startingJob()),
         status: 'failed',
-        message: `Could not start the audit: ${messageOf(error)}`
+        message: `${failure}: ${messageOf(error)}`
       }
     }
   }
@@ -103,5 +108,5 @@ export const useJobStore = defineStore('job', () => {
     return useApi().audit.onEvent(apply)
   }
 
-  return { job, active, cancelling, cancelError, apply, startDemo, start, cancel, listen }
+  return { job, active, cancelling, cancelError, apply, startDemo, start, resume, cancel, listen }
 })

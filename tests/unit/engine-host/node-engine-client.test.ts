@@ -23,7 +23,7 @@ function waitFor(service: { onEvent(l: (e: JobEvent) => void): () => void }, mat
 }
 
 describe('NodeEngineClient (real engine in a child process)', () => {
-  it('runs an audit off the calling process and a SIGKILL mid-run leaves a readable, interrupted run', async () => {
+  it('runs an audit off the calling process and a SIGKILL mid-run leaves a readable, interrupted run that resumes to completion', async () => {
     engine = new NodeEngineClient()
     const root = await mkdtemp(join(tmpdir(), 'flatline-kill-'))
     const service = await createFlatlineService({ workspaceRoot: root, engine, shell: 'browser', appVersion: 't', exportPdf: async () => null })
@@ -39,6 +39,11 @@ describe('NodeEngineClient (real engine in a child process)', () => {
     expect(runs).toEqual([expect.objectContaining({ id: runId, status: 'interrupted' })])
     const record = (await service.handle(Channels.GetRun, { runId })) as { status: string; spec: { name: string } }
     expect(record.spec.name).toBe('tiny audit')
+    // Resume: a new engine process continues the run under its own id from its saved epochs.
+    const done = waitFor(service, (e) => e.kind === 'completed' || e.kind === 'failed')
+    expect(await service.handle(Channels.ResumeRun, { runId })).toMatchObject({ runId })
+    expect(await done).toMatchObject({ kind: 'completed', runId })
+    expect(await service.handle(Channels.GetRun, { runId })).toMatchObject({ status: 'completed', resumed: { count: 1 } })
   })
 
   it('answers a query from the real engine, and a failing query with its message', async () => {
@@ -49,6 +54,20 @@ describe('NodeEngineClient (real engine in a child process)', () => {
     expect(estimate.gradientsPerSecond).toBeGreaterThan(0)
     expect(estimate.backend).toMatch(/wasm|cpu|tfjs-node/)
     await expect(engine.query({ kind: 'measure-throughput', ...request, inputShape: [16, 16, 1], numClasses: 0 })).rejects.toThrow()
+  })
+
+  it('checks an imported target in the real engine through the service, then adds it to the zoo', async () => {
+    engine = new NodeEngineClient()
+    const root = await mkdtemp(join(tmpdir(), 'flatline-zoo-engine-'))
+    const service = await createFlatlineService({ workspaceRoot: root, engine, shell: 'browser', appVersion: 't', exportPdf: async () => null })
+    const request = { format: 'onnx', path: 'tests/fixtures/onnx/fmnist-cnn.onnx', preprocessing: { mean: [0.286], std: [0.353] }, sampleSize: 100 }
+    const check = (await service.handle(Channels.ZooCheck, request)) as { accuracy: number; sampled: number; detected: { layout: string } }
+    expect(check).toMatchObject({ sampled: 100, detected: { layout: 'NCHW' } })
+    expect(check.accuracy).toBeGreaterThan(0.3)
+    await expect(service.handle(Channels.ZooCheck, { ...request, path: 'tests/fixtures/onnx/not-classifier.onnx' })).rejects.toThrow(/not-classifier\.onnx: not a classifier/)
+    await service.handle(Channels.ZooAdd, { ...request, name: 'in-house' })
+    const listing = (await service.handle(Channels.ZooList, undefined)) as { targets: { name: string; path: string }[] }
+    expect(listing.targets).toEqual([expect.objectContaining({ name: 'in-house', path: join(root, 'zoo', 'targets', 'in-house', 'fmnist-cnn.onnx') })])
   })
 
   it('rejects pending queries when the engine process dies', async () => {

@@ -15,6 +15,7 @@ export interface FakeApi {
   listenerCount(): number
   calls: {
     start: ReturnType<typeof vi.fn>
+    resume: ReturnType<typeof vi.fn>
     cancel: ReturnType<typeof vi.fn>
     list: ReturnType<typeof vi.fn>
     get: ReturnType<typeof vi.fn>
@@ -32,9 +33,11 @@ export function createFakeApi(options: {
   runs?: RunSummary[]
   records?: Record<string, RunRecord>
   start?: () => Promise<{ jobId: string; runId: string }>
+  resume?: (runId: string) => Promise<{ jobId: string; runId: string }>
 } = {}): FakeApi {
   const listeners = new Set<(event: JobEvent) => void>()
   const start = vi.fn(options.start ?? (async () => ({ jobId: 'job-1', runId: 'run-1' })))
+  const resume = vi.fn(options.resume ?? (async (runId: string) => ({ jobId: `job-${runId}-r1`, runId })))
   const cancel = vi.fn(async () => ({ cancelled: true }))
   const list = vi.fn(async () => options.runs ?? [])
   const get = vi.fn(async (runId: string) => {
@@ -44,25 +47,42 @@ export function createFakeApi(options: {
   })
   const exportPdf = vi.fn(async () => ({ path: '/tmp/report.pdf' }))
   const api: FlatlineApi = {
-    app: { info: async () => ({ version: '0.1.0', backend: 'cpu', workspace: '/tmp/ws', shell: 'browser' }) },
+    app: {
+      info: async () => ({ version: '0.1.0', backend: 'cpu', workspace: '/tmp/ws', shell: 'browser' }),
+      pickFolder: async () => ({ path: null })
+    },
+    // Tests of the Datasets view replace these with their own answers.
+    datasets: {
+      detect: async () => Promise.reject(new Error('no dataset answers in this test')),
+      inspect: async () => Promise.reject(new Error('no dataset answers in this test'))
+    },
     engine: { measureThroughput: async () => ({ trainImagesPerSecond: 600, gradientsPerSecond: 1500, seconds: 1, backend: 'cpu' }) },
     audit: {
       demoSpec: async () => demoSpec,
       start,
+      resume,
       cancel,
       onEvent: (listener) => {
         listeners.add(listener)
         return () => listeners.delete(listener)
       }
     },
-    runs: { list, get, remove: async () => ({ deleted: true }) },
-    report: { html: async () => ({ html: '' }), exportPdf }
+    runs: { list, get, remove: async () => ({ deleted: true }), gallery: async () => null },
+    report: { html: async () => ({ html: '' }), exportPdf },
+    // An empty zoo; tests of the Target zoo replace these with their own answers.
+    zoo: {
+      list: async () => ({ targets: [], sets: [] }),
+      check: async () => Promise.reject(new Error('no zoo answers in this test')),
+      add: async () => Promise.reject(new Error('no zoo answers in this test')),
+      remove: async () => ({ removed: true }),
+      saveSets: async (sets) => sets
+    }
   }
   return {
     api,
     emit: (event) => listeners.forEach((listener) => listener(event)),
     listenerCount: () => listeners.size,
-    calls: { start, cancel, list, get, exportPdf }
+    calls: { start, resume, cancel, list, get, exportPdf }
   }
 }
 

@@ -82,3 +82,14 @@ export const TECHNIQUE_GROUPS: readonly { title: string; ids: readonly Technique
   { title: 'Optimizers', ids: ['mi', 'ni', 'rap'] }
 ]
 type TechniqueIdOrLgv = EditableTechnique | 'lgv'
+
+/** LGV's collection from the trained surrogate (training spec §7; LGV's ImageNet recipe by default). */
+export const LGV_COLLECT_FIELDS: readonly HyperField[] = [
+  { key: 'epochs', label: 'epochs', kind: 'int', hint: 'of SGD from the trained surrogate' },
+  { key: 'perEpoch', label: 'members per epoch', kind: 'int' },
+  { key: 'lr', label: 'LR', kind: 'number', hint: 'constant' },
+  { key: 'batchSize', label: 'batch size', kind: 'int' }
+]
+
+/** How many LGV members each attack iteration averages. */
+export const LGV_FIELDS: readonly HyperField[] = [{ key: 'nGrad', label: 'members per iteration', kind: 'int', hint: 'n_grad' }]

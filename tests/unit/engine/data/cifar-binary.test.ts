@@ -44,4 +44,16 @@ describe('CIFAR binary batches', () => {
   it('refuses a folder without batches', async () => {
     await expect(loadCifarFolder(fixture('image-folder'))).rejects.toThrow(/no CIFAR binary batches found/)
   })
+
+  it('reads only the images the limits keep, and refuses a folder over the memory budget before reading it', async () => {
+    const data = await loadCifarFolder(fixture('cifar-10'), { trainLimit: 4, testLimit: 1 })
+    expect(data.train.count).toBe(4)
+    expect(data.train.images.length).toBe(4 * 3072)
+    expect(Array.from(data.train.labels)).toEqual([6, 6, 6, 7])
+    expect(data.test.count).toBe(1)
+    // 10 records × 3,073 bytes = 30.0 kB; the truncated folder is refused for its size before its bad batch is read.
+    await expect(loadCifarFolder(fixture('cifar-10-truncated'), { memoryBudget: 10_000 })).rejects.toThrow(
+      /cifar-10-truncated \(\d+ \+ \d+ cifar-10 images\): needs [\d.]+ kB as uint8 but the dataset memory budget is 9\.8 kB; set dataset\.trainLimit/
+    )
+  })
 })

@@ -46,3 +46,51 @@ describe('buildTransferHeatmapOption', () => {
     expect(colors['5.0 %']).not.toBe('#ffffff')
   })
 })
+
+describe('buildTransferHeatmapOption with an attack queue', () => {
+  const queued = (attack: string, surrogate: string, target: string, successRate: number, std = 0): TransferCell => ({
+    ...cell(surrogate, target, successRate),
+    attack,
+    mean: successRate,
+    std,
+    repeats: std > 0 ? 3 : 1
+  })
+  const cells = [
+    queued('BIM', 's1', 't1', 0.2),
+    queued('BIM', 's1', 't2', 0.3),
+    queued('BIM', 's2', 't1', 0.25),
+    queued('BIM', 's2', 't2', 0.35),
+    queued('BIM + DI + MI', 's1', 't1', 0.6, 0.02),
+    queued('BIM + DI + MI', 's1', 't2', 0.7, 0.01)
+  ]
+  const seriesOf = (option: ReturnType<typeof buildTransferHeatmapOption>) =>
+    (Array.isArray(option.series) ? option.series[0] : option.series) as { data: HeatmapDatum[] }
+
+  it('has one row per (stack, surrogate): stacks in queue order, surrogates in spec order', () => {
+    const option = buildTransferHeatmapOption(cells, ['s2', 's1'], ['t1', 't2'])
+    const rows = ['BIM · s2', 'BIM · s1', 'BIM + DI + MI · s1']
+    expect((option.yAxis as { data: string[]; name: string }).data).toEqual(rows)
+    expect((option.yAxis as { name: string }).name).toBe('Stack · surrogate')
+    const at = Object.fromEntries(seriesOf(option).data.map((d) => [`${d.cell.attack}|${d.cell.surrogate}|${d.cell.target}`, d.value]))
+    expect(at['BIM + DI + MI|s1|t2']).toEqual([1, 2, 70])
+    expect(at['BIM|s2|t1']).toEqual([0, 0, 25])
+  })
+
+  it('keeps mean ± 2 std and the denominator in the tooltip', () => {
+    const option = buildTransferHeatmapOption(cells)
+    const datum = seriesOf(option).data.find((d) => d.cell.attack === 'BIM + DI + MI' && d.cell.target === 't1')!
+    const formatter = (option.tooltip as { formatter: (p: unknown) => string }).formatter
+    const text = formatter({ data: datum })
+    expect(text).toContain('BIM + DI + MI · s1 → t1')
+    expect(text).toContain('60.0 %')
+    expect(text).toContain('± 4.0 %')
+    expect(text).toContain('/ 200 fooled')
+  })
+
+  it('looks as before for a one-stack run, labelled or not', () => {
+    const one = [queued('BIM', 's1', 't1', 0.2), queued('BIM', 's2', 't1', 0.3)]
+    const option = buildTransferHeatmapOption(one, ['s1', 's2'])
+    expect((option.yAxis as { data: string[]; name: string }).data).toEqual(['s1', 's2'])
+    expect((option.yAxis as { name: string }).name).toBe('Surrogate')
+  })
+})

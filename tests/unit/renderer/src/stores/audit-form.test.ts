@@ -134,7 +134,7 @@ describe('useAuditFormStore', () => {
     expect(useJobStore().job?.jobId).toBe('job-1')
   })
 
-  it('keeps an LGV stack from the loaded spec, which the form cannot edit', async () => {
+  it('keeps an LGV stack with member folders from the loaded spec', async () => {
     const lgv = { sources: [{ surrogate: 'surrogate-cnn', dirs: ['/tmp/lgv/m1', '/tmp/lgv/m2'] }], nGrad: 2 }
     fake.api.audit.demoSpec = async () => ({ ...demo, attack: { ...demo.attack, stack: { lgv, si: { copies: 3 } } } })
     const { form, draft } = await openForm()

@@ -1,0 +1,139 @@
+/**
+ * The target zoo: in-house models (ONNX, TensorFlow.js) checked on a dataset sample and kept in the
+ * workspace, grouped into named sets ("test targets", "validation targets") that audits pick from.
+ *
+ * A check asks the engine (query `check-target`): what input the model takes, its accuracy on a seeded
+ * sample of the dataset's test split, and, near chance, which usual preprocessing mistake explains it.
+ * Adding copies the files into the zoo only after such a check; nothing here does tensor work.
+ */
+import { z } from 'zod'
+import { DatasetSpec, ModelSpec } from './audit-spec'
+import { TargetPreprocessing } from './target-preprocessing'
+
+export const ImportFormat = z.enum(['onnx', 'tfjs'], { error: (issue) => `unknown format ${JSON.stringify(issue.input)}: expected "onnx" or "tfjs"` })
+export type ImportFormat = z.infer<typeof ImportFormat>
+
+/** Preprocessing as the user states it: anything left out is detected (layout) or takes the contract's default. */
+export const PartialPreprocessing = TargetPreprocessing.partial()
+export type PartialPreprocessing = z.input<typeof PartialPreprocessing>
+
+export const TargetCheckRequest = z.object({
+  format: ImportFormat,
+  /** A .onnx file or a TensorFlow.js model.json (its shards beside it). */
+  path: z.string().min(1, 'give the model file: a .onnx file or a TensorFlow.js model.json'),
+  preprocessing: PartialPreprocessing.default({}),
+  /** The dataset whose test split is sampled (its classes must match the model's outputs). */
+  dataset: DatasetSpec.prefault({}),
+  /** Test images scored, drawn with `seed` (fewer when the split is smaller). */
+  sampleSize: z.number().int().min(10, 'check on at least 10 images').max(10000).default(500),
+  seed: z.number().int().min(0).default(0)
+})
+export type TargetCheckRequest = z.infer<typeof TargetCheckRequest>
+export type TargetCheckRequestInput = z.input<typeof TargetCheckRequest>
+
+export const LIKELY_CAUSES = ['layout', 'range', 'normalisation', 'class-order', 'unknown'] as const
+export type LikelyCause = (typeof LIKELY_CAUSES)[number]
+
+export const TargetCheckResult = z.object({
+  detected: z.object({
+    modelFormat: z.enum(['onnx', 'tfjs-layers', 'tfjs-graph']),
+    /** The model's own input image [height, width, channels]. */
+    inputShape: z.tuple([z.number().int(), z.number().int(), z.number().int()]),
+    layout: z.enum(['NCHW', 'NHWC']),
+    /** True when the request left the layout out and the check found the one the input shape allows. */
+    layoutDetected: z.boolean(),
+    /** Scores per image (one per class). */
+    outputs: z.number().int()
+  }),
+  /** The preprocessing the accuracy was measured with (defaults filled, detected layout set). */
+  preprocessing: TargetPreprocessing,
+  accuracy: z.number(),
+  correct: z.number().int(),
+  /** The denominator: test images scored. */
+  sampled: z.number().int(),
+  chance: z.number(),
+  /** Accuracy below 2 × chance: the zoo accepts such a model only when told to. */
+  nearChance: z.boolean(),
+  warning: z
+    .object({
+      likelyCause: z.enum(LIKELY_CAUSES),
+      message: z.string(),
+      /** The preprocessing change that fixes it, when one was found, and the accuracy it gives. */
+      fix: PartialPreprocessing.optional(),
+      fixedAccuracy: z.number().optional()
+    })
+    .optional(),
+  /** Other remarks (e.g. probability rows that do not sum to 1). */
+  notes: z.array(z.string()).default([]),
+  /** sha256 of the model's bytes (model.json then its shards for tfjs), as audits record it. */
+  sha256: z.string(),
+  /** Name of the dataset checked on. */
+  datasetName: z.string(),
+  seconds: z.number()
+})
+export type TargetCheckResult = z.infer<typeof TargetCheckResult>
+
+export const ZooTargetName = ModelSpec.shape.name
+
+export const ZooAddRequest = TargetCheckRequest.extend({
+  /** The target's name in the zoo and in audits (unique in the zoo). */
+  name: ZooTargetName,
+  /** Store a model whose accuracy is near chance anyway (after the user saw the warning). */
+  acceptNearChance: z.boolean().default(false)
+})
+export type ZooAddRequest = z.infer<typeof ZooAddRequest>
+export type ZooAddRequestInput = z.input<typeof ZooAddRequest>
+
+/** One stored target: `zoo/targets/<id>/target.json`. */
+export const ZooTarget = z.object({
+  id: z.string(),
+  name: z.string(),
+  format: ImportFormat,
+  /** The file to load (model.onnx or model.json), relative to the target's folder. */
+  entry: z.string(),
+  files: z.array(z.object({ name: z.string(), sha256: z.string() })),
+  preprocessing: TargetPreprocessing,
+  sha256: z.string(),
+  check: TargetCheckResult,
+  /** The dataset it was checked on. */
+  dataset: DatasetSpec,
+  /** Where it came from (the path given to zoo.add). */
+  source: z.string(),
+  addedAt: z.string()
+})
+export type ZooTarget = z.infer<typeof ZooTarget>
+
+/** A stored target as listed: with the absolute path an audit's importedTargets entry loads. */
+export type ZooTargetEntry = ZooTarget & { path: string }
+
+export const TEST_SET = 'test targets'
+export const VALIDATION_SET = 'validation targets'
+
+export const ZooSet = z.object({
+  name: z.string().trim().min(1, 'a set needs a name').max(80),
+  targetIds: z.array(z.string())
+})
+export type ZooSet = z.infer<typeof ZooSet>
+
+export const ZooSets = z
+  .array(ZooSet)
+  .max(100)
+  .superRefine((sets, ctx) => {
+    const names = sets.map((s) => s.name)
+    const dup = names.find((n, i) => names.indexOf(n) !== i)
+    if (dup) ctx.addIssue({ code: 'custom', message: `the set name "${dup}" is used twice` })
+    const test = sets.find((s) => s.name === TEST_SET)?.targetIds ?? []
+    const both = (sets.find((s) => s.name === VALIDATION_SET)?.targetIds ?? []).filter((id) => test.includes(id))
+    if (both.length > 0)
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          `${both.map((id) => `"${id}"`).join(', ')} cannot be both a test and a validation target: ` +
+          'choosing a surrogate on validation targets must never look at the test targets'
+      })
+  })
+
+export interface ZooListing {
+  targets: ZooTargetEntry[]
+  sets: ZooSet[]
+}

@@ -1,0 +1,52 @@
+/**
+ * The files one imported model is made of, and their content hash, without loading any tensor
+ * library: an ONNX file alone, or a TensorFlow.js model.json followed by the weight shards its
+ * manifest lists. The service uses it to copy a model into the zoo; the engine to hash what it checks.
+ *
+ * The hash is the sha256 of the files' bytes in that order, the same one an audit records for an
+ * imported target (load-imported-target.ts), so a zoo entry and a run's target can be matched.
+ */
+import { createHash } from 'node:crypto'
+import { access, readFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import { TargetImportError } from './target-model'
+
+/** The model's files, entry first; a missing weight shard is named. */
+export async function modelFiles(format: 'onnx' | 'tfjs', path: string): Promise<string[]> {
+  await access(path).catch(() => {
+    throw new TargetImportError(path, 'the file does not exist or cannot be read; check the path.')
+  })
+  if (format === 'onnx') return [path]
+  let json: { modelTopology?: unknown; weightsManifest?: { paths?: unknown }[] }
+  try {
+    json = JSON.parse(await readFile(path, 'utf8')) as typeof json
+  } catch (err) {
+    throw new TargetImportError(path, `cannot read it as JSON (${err instanceof Error ? err.message : String(err)}).`)
+  }
+  if (typeof json !== 'object' || json === null || !json.modelTopology)
+    throw new TargetImportError(path, 'not a TensorFlow.js model.json: it has no "modelTopology".')
+  const shards = (json.weightsManifest ?? []).flatMap((group) =>
+    Array.isArray(group.paths) ? group.paths.map((p) => join(dirname(path), String(p))) : []
+  )
+  const missing: string[] = []
+  for (const shard of shards) await access(shard).catch(() => missing.push(shard))
+  if (missing.length > 0)
+    throw new TargetImportError(
+      path,
+      `weight shard${missing.length > 1 ? 's' : ''} ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} missing; ` +
+        `copy every file the model.json lists in weightsManifest next to it.`
+    )
+  return [path, ...shards]
+}
+
+/** sha256 of each file and of all of them in order (the model's hash). */
+export async function hashModelFiles(files: string[]): Promise<{ sha256: string; perFile: string[] }> {
+  const all = createHash('sha256')
+  const perFile: string[] = []
+  for (const file of files) {
+    const bytes = await readFile(file)
+    all.update(bytes)
+    perFile.push(createHash('sha256').update(bytes).digest('hex'))
+  }
+  return { sha256: all.digest('hex'), perFile }
+}

@@ -1,0 +1,72 @@
+/**
+ * Picking zoo targets for a New audit: a zoo set (or single targets) becomes the draft's
+ * `importedTargets` (test) or, when the draft has a validation block, `validation.importedTargets`,
+ * each entry with the zoo's stored path and checked preprocessing.
+ *
+ * One model is never both a test and a validation target of the same audit (the paper keeps the
+ * validation zoo apart so choosing a surrogate never looks at the test targets): picking refuses it
+ * and says why, instead of letting the spec check fail later on a duplicate name.
+ */
+import type { ImportedTargetSpec } from '@contract/audit-spec'
+import type { ZooSet, ZooTargetEntry } from '@contract/target-zoo'
+import type { FormDraft } from './audit-form'
+import { importedTargetOf } from './target-zoo'
+
+export type ZooRole = 'test' | 'validation'
+
+function listOf(draft: FormDraft, role: ZooRole): ImportedTargetSpec[] {
+  return (role === 'test' ? draft.importedTargets : draft.validation?.importedTargets) ?? []
+}
+
+function setList(draft: FormDraft, role: ZooRole, list: ImportedTargetSpec[]): void {
+  if (role === 'test') {
+    if (list.length) draft.importedTargets = list
+    else delete draft.importedTargets
+  } else if (draft.validation) {
+    if (list.length) draft.validation.importedTargets = list
+    else delete draft.validation.importedTargets
+  }
+}
+
+/** Whether a zoo target is picked in `role` (matched by its stored path). */
+export function isPicked(draft: FormDraft, role: ZooRole, target: ZooTargetEntry): boolean {
+  return listOf(draft, role).some((t) => t.path === target.path)
+}
+
+/** Why `target` cannot go in `role`, or null: it is in the other role, or its name is taken by a trained model. */
+export function pickRefusal(draft: FormDraft, role: ZooRole, target: ZooTargetEntry): string | null {
+  const other: ZooRole = role === 'test' ? 'validation' : 'test'
+  if (isPicked(draft, other, target))
+    return `"${target.name}" is already a ${other} target of this audit: one model cannot be both a test and a validation target.`
+  if (role === 'validation' && !draft.validation) return 'this audit has no validation block: turn on early stopping on a surrogate first.'
+  const trained = [...draft.surrogates, ...draft.targets, ...(draft.validation?.targets ?? [])].find((m) => m.name === target.name)
+  if (trained) return `the audit already has a model named "${target.name}": rename that model first.`
+  return null
+}
+
+/** Ticks a zoo target in or out of `role`; returns the refusal message instead when it cannot go there. */
+export function pickTarget(draft: FormDraft, role: ZooRole, target: ZooTargetEntry, on: boolean): string | null {
+  const rest = listOf(draft, role).filter((t) => t.path !== target.path)
+  if (!on) {
+    setList(draft, role, rest)
+    return null
+  }
+  const refusal = pickRefusal(draft, role, target)
+  if (refusal) return refusal
+  setList(draft, role, [...rest, importedTargetOf(target)])
+  return null
+}
+
+/** Replaces `role`'s zoo targets with a whole set's; refuses (changing nothing) if any member cannot go there. */
+export function pickSet(draft: FormDraft, role: ZooRole, set: ZooSet, targets: readonly ZooTargetEntry[]): string | null {
+  const members = set.targetIds.map((id) => targets.find((t) => t.id === id)).filter((t): t is ZooTargetEntry => t !== undefined)
+  const zooPaths = new Set(targets.map((t) => t.path))
+  // Entries that did not come from the zoo (loaded with a spec) stay.
+  const kept = listOf(draft, role).filter((t) => !zooPaths.has(t.path))
+  for (const target of members) {
+    const refusal = pickRefusal(draft, role, target)
+    if (refusal) return `set "${set.name}": ${refusal}`
+  }
+  setList(draft, role, [...kept, ...members.map(importedTargetOf)])
+  return null
+}

@@ -1,0 +1,55 @@
+// @vitest-environment jsdom
+import { AuditSpec } from '@contract/audit-spec'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { addDefaultValidation, draftFromSpec, specFromDraft, type FormDraft } from '../../../../../renderer/src/stores/audit-form'
+import { isPicked, pickSet, pickTarget } from '../../../../../renderer/src/stores/zoo-pick'
+import { loadDemoSpec } from '../../demo-spec-fixture'
+import { zooEntry } from '../../zoo-fixture'
+
+let draft: FormDraft
+beforeEach(() => {
+  draft = draftFromSpec(loadDemoSpec())
+})
+const a = zooEntry('in-house-a')
+const b = zooEntry('in-house-b')
+
+describe('zoo pick', () => {
+  it('turns picked zoo targets into importedTargets with the stored path and preprocessing, in a valid spec', () => {
+    expect(pickTarget(draft, 'test', a, true)).toBeNull()
+    expect(isPicked(draft, 'test', a)).toBe(true)
+    const spec = specFromDraft(draft)
+    expect(spec.importedTargets).toEqual([{ name: 'in-house-a', format: 'onnx', path: '/ws/zoo/targets/in-house-a/model.onnx', preprocessing: a.preprocessing }])
+    expect(AuditSpec.safeParse(spec).success).toBe(true)
+    // A loaded spec's imported targets come back into the draft.
+    expect(draftFromSpec(spec).importedTargets).toEqual(spec.importedTargets)
+    pickTarget(draft, 'test', a, false)
+    expect(specFromDraft(draft).importedTargets).toBeUndefined()
+  })
+
+  it('uses a whole set, replacing earlier zoo picks', () => {
+    pickTarget(draft, 'test', a, true)
+    expect(pickSet(draft, 'test', { name: 'test targets', targetIds: ['in-house-b'] }, [a, b])).toBeNull()
+    expect(draft.importedTargets?.map((t) => t.name)).toEqual(['in-house-b'])
+  })
+
+  it('refuses one model as both a test and a validation target, and validation picks without a validation block', () => {
+    expect(pickTarget(draft, 'validation', a, true)).toMatch(/no validation block/)
+    pickTarget(draft, 'test', a, true)
+    addDefaultValidation(draft)
+    expect(pickTarget(draft, 'validation', a, true)).toBe(
+      '"in-house-a" is already a test target of this audit: one model cannot be both a test and a validation target.'
+    )
+    const both = { name: 'validation targets', targetIds: ['in-house-b', 'in-house-a'] }
+    expect(pickSet(draft, 'validation', both, [a, b])).toMatch(/^set "validation targets": "in-house-a" is already a test target/)
+    expect(draft.validation?.importedTargets).toBeUndefined()
+    expect(pickTarget(draft, 'validation', b, true)).toBeNull()
+    const spec = specFromDraft(draft)
+    expect(spec.validation?.importedTargets?.map((t) => t.name)).toEqual(['in-house-b'])
+    expect(AuditSpec.safeParse(spec).success).toBe(true)
+  })
+
+  it('refuses a zoo target whose name a trained model of the audit already has', () => {
+    const clash = zooEntry(draft.targets[0].name)
+    expect(pickTarget(draft, 'test', clash, true)).toBe(`the audit already has a model named "${draft.targets[0].name}": rename that model first.`)
+  })
+})

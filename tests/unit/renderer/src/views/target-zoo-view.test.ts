@@ -1,0 +1,99 @@
+// @vitest-environment jsdom
+import { flushPromises, mount } from '@vue/test-utils'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { useTargetZooStore } from '../../../../../renderer/src/stores/target-zoo'
+import TargetZooView from '../../../../../renderer/src/views/TargetZooView.vue'
+import { installFakeApiWithDemo, loadDemoSpec } from '../../demo-spec-fixture'
+import type { FakeApi } from '../../fake-api'
+import { checkResult, installFakeZoo, zooEntry } from '../../zoo-fixture'
+
+let fake: FakeApi
+beforeEach(() => {
+  fake = installFakeApiWithDemo(loadDemoSpec())
+})
+
+async function mountView() {
+  useTargetZooStore().openView()
+  const wrapper = mount(TargetZooView)
+  await flushPromises()
+  return wrapper
+}
+
+const nearChance = checkResult({
+  accuracy: 0.098,
+  correct: 49,
+  nearChance: true,
+  warning: {
+    likelyCause: 'layout',
+    message: 'accuracy 9.8 % on 500 test images is near chance (10.0 %); with layout NCHW it is 91.2 %: the model probably expects NCHW.',
+    fix: { layout: 'NCHW' }
+  }
+})
+
+describe('TargetZooView', () => {
+  it('lists zoo targets with format, accuracy and its denominator, hash prefix and sets', async () => {
+    installFakeZoo(fake, () => checkResult(), [zooEntry('cnn')])
+    await fake.api.zoo.saveSets([
+      { name: 'test targets', targetIds: ['cnn'] },
+      { name: 'validation targets', targetIds: [] }
+    ])
+    const row = (await mountView()).get('[data-testid="zoo-target-cnn"]').text()
+    expect(row).toContain('onnx')
+    expect(row).toContain('52.4 % (262/500)')
+    expect(row).toContain('abababababab')
+    expect(row).toContain('test targets')
+  })
+
+  it('checks, shows the warning with its likely cause, and adds a near-chance model only after "accept anyway"', async () => {
+    const zoo = installFakeZoo(fake, (request) => (request.preprocessing?.layout === 'NHWC' ? nearChance : checkResult()))
+    const wrapper = await mountView()
+    await wrapper.get('[data-testid="zoo-path"]').setValue('/models/m.onnx')
+    await wrapper.get('[data-testid="zoo-layout"]').setValue('NHWC')
+    await wrapper.get('[data-testid="zoo-name"]').setValue('in-house')
+    await wrapper.get('[data-testid="zoo-check"]').trigger('click')
+    await flushPromises()
+    expect(wrapper.get('[data-testid="zoo-check-accuracy"]').text()).toBe('9.8 %')
+    expect(wrapper.get('[data-testid="zoo-check-result"]').text()).toContain('(49/500 test images; chance 10.0 %)')
+    expect(wrapper.get('[data-testid="zoo-warning"]').text()).toMatch(/Likely cause: wrong layout \(NCHW\/NHWC\)\..*the model probably expects NCHW/)
+    const addButton = () => wrapper.get('[data-testid="zoo-add"]').element as HTMLButtonElement
+    expect(addButton().disabled).toBe(true)
+    await wrapper.get('[data-testid="zoo-accept"]').setValue(true)
+    expect(addButton().disabled).toBe(false)
+    // Taking the fix instead: the result goes stale, a new check is clean.
+    await wrapper.get('[data-testid="zoo-apply-fix"]').trigger('click')
+    expect(addButton().disabled).toBe(true)
+    await wrapper.get('[data-testid="zoo-check"]').trigger('click')
+    await flushPromises()
+    expect(wrapper.find('[data-testid="zoo-warning"]').exists()).toBe(false)
+    await wrapper.get('[data-testid="zoo-add"]').trigger('click')
+    await flushPromises()
+    expect(zoo.add).toHaveBeenCalledWith(expect.objectContaining({ name: 'in-house', preprocessing: expect.objectContaining({ layout: 'NCHW' }) }))
+    expect(wrapper.get('[data-testid="zoo-added"]').text()).toContain('in-house')
+    expect(wrapper.find('[data-testid="zoo-target-in-house"]').exists()).toBe(true)
+  })
+
+  it('shows the engine message of a bad file', async () => {
+    installFakeZoo(fake, () => {
+      throw new Error('/models/m.onnx: the model outputs 7 class scores but the dataset has 10 classes')
+    })
+    const wrapper = await mountView()
+    await wrapper.get('[data-testid="zoo-path"]').setValue('/models/m.onnx')
+    await wrapper.get('[data-testid="zoo-check"]').trigger('click')
+    await flushPromises()
+    expect(wrapper.get('[data-testid="zoo-check-error"]').text()).toContain('outputs 7 class scores')
+  })
+
+  it('refuses, with a visible message, a target ticked in both the test and the validation set', async () => {
+    const zoo = installFakeZoo(fake, () => checkResult(), [zooEntry('cnn')])
+    const wrapper = await mountView()
+    await wrapper.get('[data-testid="set-test targets-cnn"]').setValue(true)
+    await wrapper.get('[data-testid="set-validation targets-cnn"]').setValue(true)
+    expect(wrapper.get('[data-testid="set-conflict"]').text()).toContain('cnn cannot be both a test and a validation target')
+    expect((wrapper.get('[data-testid="save-sets"]').element as HTMLButtonElement).disabled).toBe(true)
+    await wrapper.get('[data-testid="set-validation targets-cnn"]').setValue(false)
+    await wrapper.get('[data-testid="save-sets"]').trigger('click')
+    await flushPromises()
+    expect(zoo.saveSets).toHaveBeenCalledTimes(1)
+    expect(zoo.state.sets[0]).toEqual({ name: 'test targets', targetIds: ['cnn'] })
+  })
+})
