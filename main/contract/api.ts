@@ -20,11 +20,13 @@ import type { RunRecord, RunSummary } from './run-record'
 import {
   TargetCheckRequest,
   ZooAddRequest,
+  ZooAddTrainedRequest,
   ZooSets,
   ZooTargetName,
   type TargetCheckRequestInput,
   type TargetCheckResult,
   type ZooAddRequestInput,
+  type ZooAddTrainedRequestInput,
   type ZooListing,
   type ZooSet,
   type ZooTargetEntry
@@ -50,6 +52,7 @@ export const Channels = {
   ZooList: 'zoo:list',
   ZooCheck: 'zoo:check',
   ZooAdd: 'zoo:add',
+  ZooAddTrained: 'zoo:add-trained',
   ZooRemove: 'zoo:remove',
   ZooSaveSets: 'zoo:save-sets',
   JobEvent: 'job:event'
@@ -79,6 +82,7 @@ export const RequestSchemas = {
   [Channels.ZooList]: z.undefined(),
   [Channels.ZooCheck]: TargetCheckRequest,
   [Channels.ZooAdd]: ZooAddRequest,
+  [Channels.ZooAddTrained]: ZooAddTrainedRequest.extend({ runId: RunId }),
   [Channels.ZooRemove]: z.object({ id: ZooTargetName }),
   [Channels.ZooSaveSets]: z.object({ sets: ZooSets })
 } as const
@@ -120,6 +124,7 @@ export interface Responses {
   [Channels.ZooList]: ZooListing
   [Channels.ZooCheck]: TargetCheckResult
   [Channels.ZooAdd]: ZooTargetEntry
+  [Channels.ZooAddTrained]: ZooTargetEntry
   [Channels.ZooRemove]: { removed: boolean }
   [Channels.ZooSaveSets]: ZooSet[]
 }
@@ -166,6 +171,8 @@ export interface FlatlineApi {
     check(request: TargetCheckRequestInput): Promise<TargetCheckResult>
     /** Checks, then copies the model into the zoo; refuses a used name, and near chance unless `acceptNearChance`. */
     add(request: ZooAddRequestInput): Promise<ZooTargetEntry>
+    /** Adds a model trained in a completed run (checked on the run's dataset, then copied); same refusals as `add`. */
+    addTrained(request: ZooAddTrainedRequestInput): Promise<ZooTargetEntry>
     remove(id: string): Promise<{ removed: boolean }>
     saveSets(sets: ZooSet[]): Promise<ZooSet[]>
   }
@@ -204,6 +211,7 @@ export function createApi(
       list: () => invoke(Channels.ZooList, undefined),
       check: (request) => invoke(Channels.ZooCheck, request),
       add: (request) => invoke(Channels.ZooAdd, request),
+      addTrained: (request) => invoke(Channels.ZooAddTrained, request),
       remove: (id) => invoke(Channels.ZooRemove, { id }),
       saveSets: (sets) => invoke(Channels.ZooSaveSets, { sets })
     }

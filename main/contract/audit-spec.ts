@@ -137,11 +137,14 @@ export type ModelSpec = z.infer<typeof ModelSpec>
 /**
  * An in-house target the audit loads instead of training: an ONNX file or a TensorFlow.js model.json
  * (a relative path is read from the working directory, like `dataset.path`), with the preprocessing
- * that turns the audit's [0,1] NHWC pixels into its input.
+ * that turns the audit's [0,1] NHWC pixels into its input; or ('flatline') the folder of a model a
+ * run of this app trained (manifest.json + weights), whose preprocessing is implicit (it normalises inside).
  */
 export const ImportedTargetSpec = z.object({
   name: ModelSpec.shape.name,
-  format: z.enum(['onnx', 'tfjs'], { error: (issue) => `unknown format ${JSON.stringify(issue.input)}: expected "onnx" or "tfjs"` }),
+  format: z.enum(['onnx', 'tfjs', 'flatline'], {
+    error: (issue) => `unknown format ${JSON.stringify(issue.input)}: expected "onnx", "tfjs" or "flatline"`
+  }),
   path: z.string().min(1, 'give the model file: a .onnx file or a TensorFlow.js model.json'),
   preprocessing: TargetPreprocessing.prefault({})
 })

@@ -10,7 +10,10 @@ import { z } from 'zod'
 import { DatasetSpec, ModelSpec } from './audit-spec'
 import { TargetPreprocessing } from './target-preprocessing'
 
-export const ImportFormat = z.enum(['onnx', 'tfjs'], { error: (issue) => `unknown format ${JSON.stringify(issue.input)}: expected "onnx" or "tfjs"` })
+/** 'flatline': a model this app trained in a completed run (its `runs/<id>/models/<name>/` folder). */
+export const ImportFormat = z.enum(['onnx', 'tfjs', 'flatline'], {
+  error: (issue) => `unknown format ${JSON.stringify(issue.input)}: expected "onnx", "tfjs" or "flatline"`
+})
 export type ImportFormat = z.infer<typeof ImportFormat>
 
 /** Preprocessing as the user states it: anything left out is detected (layout) or takes the contract's default. */
@@ -19,7 +22,7 @@ export type PartialPreprocessing = z.input<typeof PartialPreprocessing>
 
 export const TargetCheckRequest = z.object({
   format: ImportFormat,
-  /** A .onnx file or a TensorFlow.js model.json (its shards beside it). */
+  /** A .onnx file, a TensorFlow.js model.json (its shards beside it), or a Flatline model folder. */
   path: z.string().min(1, 'give the model file: a .onnx file or a TensorFlow.js model.json'),
   preprocessing: PartialPreprocessing.default({}),
   /** The dataset whose test split is sampled (its classes must match the model's outputs). */
@@ -36,7 +39,7 @@ export type LikelyCause = (typeof LIKELY_CAUSES)[number]
 
 export const TargetCheckResult = z.object({
   detected: z.object({
-    modelFormat: z.enum(['onnx', 'tfjs-layers', 'tfjs-graph']),
+    modelFormat: z.enum(['onnx', 'tfjs-layers', 'tfjs-graph', 'flatline']),
     /** The model's own input image [height, width, channels]. */
     inputShape: z.tuple([z.number().int(), z.number().int(), z.number().int()]),
     layout: z.enum(['NCHW', 'NHWC']),
@@ -84,6 +87,20 @@ export const ZooAddRequest = TargetCheckRequest.extend({
 export type ZooAddRequest = z.infer<typeof ZooAddRequest>
 export type ZooAddRequestInput = z.input<typeof ZooAddRequest>
 
+/**
+ * Adds a model the app trained in a completed run (`runs/<runId>/models/<model>/`) as a target
+ * (format 'flatline'), checked on a sample of that run's own dataset.
+ */
+export const ZooAddTrainedRequest = z.object({
+  runId: z.string().min(1, 'give the run the model was trained in'),
+  model: ZooTargetName,
+  name: ZooTargetName,
+  acceptNearChance: z.boolean().default(false),
+  sampleSize: z.number().int().min(10, 'check on at least 10 images').max(10000).default(500)
+})
+export type ZooAddTrainedRequest = z.infer<typeof ZooAddTrainedRequest>
+export type ZooAddTrainedRequestInput = z.input<typeof ZooAddTrainedRequest>
+
 /** One stored target: `zoo/targets/<id>/target.json`. */
 export const ZooTarget = z.object({
   id: z.string(),
@@ -99,6 +116,8 @@ export const ZooTarget = z.object({
   dataset: DatasetSpec,
   /** Where it came from (the path given to zoo.add). */
   source: z.string(),
+  /** For a model trained in Flatline (zoo.addTrained): the run and model it was copied from. */
+  trainedIn: z.object({ runId: z.string(), model: z.string() }).optional(),
   addedAt: z.string()
 })
 export type ZooTarget = z.infer<typeof ZooTarget>

@@ -4,17 +4,17 @@
  * It validates each payload against the contract's schema before doing anything, reads the
  * workspace for run queries, and hands audits to the engine process; it never does tensor work.
  */
-import { readFile } from 'node:fs/promises'
-import { resolve } from 'node:path'
+import { access, readFile } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
 import { AuditSpec, describeSpecError, type AuditSpecInput } from '../contract/audit-spec'
 import { Channels, RequestSchemas, type AppInfo, type CommandChannel, type PdfExport, type Responses } from '../contract/api'
 import type { DetectDatasetRequest, InspectDatasetRequest } from '../contract/dataset-inspection'
 import type { JobEvent } from '../contract/job-events'
-import type { TargetCheckRequest, ZooAddRequest, ZooSet } from '../contract/target-zoo'
+import { ImportFormat, ZooAddRequest, type TargetCheckRequest, type ZooAddTrainedRequest, type ZooSet } from '../contract/target-zoo'
 import type { ThroughputEstimate, ThroughputRequest } from '../contract/throughput'
 import type { EngineClient } from '../engine-host/engine-protocol'
 import { checkResumable, ResumeRefusedError } from '../engine/jobs/check-resumable'
-import { RunStore } from '../engine/workspace/run-store'
+import { RunNotFoundError, RunStore } from '../engine/workspace/run-store'
 import { TargetZoo, ZooError } from '../engine/workspace/target-zoo'
 import { ensureWorkspace } from '../engine/workspace/workspace-root'
 import { buildReportHtml } from '../engine/report/report-html'
@@ -43,6 +43,9 @@ export interface FlatlineService {
   runStore: RunStore
 }
 
+/** Run models with these archs were imported into the run (ModelResult.arch is the format), not trained. */
+const IMPORTED_ARCHES = new Set<string>(ImportFormat.options)
+
 export async function createFlatlineService(options: ServiceOptions): Promise<FlatlineService> {
   const workspace = await ensureWorkspace(options.workspaceRoot)
   const runStore = new RunStore(workspace.root)
@@ -65,6 +68,29 @@ export async function createFlatlineService(options: ServiceOptions): Promise<Fl
     } catch (error) {
       throw error instanceof ZooError ? new RequestError(error.message) : error
     }
+  }
+
+  /**
+   * zoo.addTrained: a model trained in a completed run becomes a 'flatline' target, checked on a
+   * sample of the run's own dataset, then copied like any other (the run's folder is left as it is).
+   */
+  async function addTrained(request: ZooAddTrainedRequest) {
+    const run = await runStore.get(request.runId).catch((error: Error) => {
+      throw new ZooError(error instanceof RunNotFoundError ? `there is no run "${request.runId}"` : `cannot read run "${request.runId}": ${error.message}`)
+    })
+    if (run.status !== 'completed' || [...activeRuns.values()].includes(run.id))
+      throw new ZooError(`run "${run.id}" is ${run.status}: only a model of a completed run can be added to the zoo`)
+    const trained = run.results?.models.find((m) => m.name === request.model)
+    if (!trained) throw new ZooError(`run "${run.id}" has no model "${request.model}"`)
+    if (IMPORTED_ARCHES.has(trained.arch))
+      throw new ZooError(`"${request.model}" was imported into run "${run.id}", not trained in it: add its own file to the zoo instead`)
+    await zoo.assertNameFree(request.name) // before spending engine time on the check
+    const path = join(runStore.runDir(run.id), 'models', request.model)
+    await access(join(path, 'manifest.json')).catch(() => {
+      throw new ZooError(`run "${run.id}" lists "${request.model}" but its saved model is missing (${path}): it cannot be added`)
+    })
+    const add = ZooAddRequest.parse({ format: 'flatline', path, dataset: run.spec.dataset, sampleSize: request.sampleSize, name: request.name, acceptNearChance: request.acceptNearChance })
+    return zoo.add(add, await checkTarget(add), { runId: run.id, model: request.model })
   }
 
   async function reportHtml(runId: string): Promise<string> {
@@ -146,6 +172,7 @@ export async function createFlatlineService(options: ServiceOptions): Promise<Fl
         const absolute = { ...request, path: resolve(request.path) }
         return zoo.add(absolute, await checkTarget(absolute))
       }),
+    [Channels.ZooAddTrained]: async (request: ZooAddTrainedRequest) => zooCall(() => addTrained(request)),
     [Channels.ZooRemove]: async ({ id }: { id: string }) => zooCall(() => zoo.remove(id)),
     [Channels.ZooSaveSets]: async ({ sets }: { sets: ZooSet[] }) => zooCall(() => zoo.saveSets(sets))
   }

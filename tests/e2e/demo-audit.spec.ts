@@ -16,10 +16,13 @@ import { htmlToPdf } from '../../main/report/pdf-chromium'
 import { createFlatlineService } from '../../main/service/flatline-service'
 import { launchChromium } from './browser-chromium'
 import { AuditPage } from './pages/audit-page'
+import { DatasetsPage } from './pages/datasets-page'
+import { RunGallery } from './pages/run-gallery'
 
 const ROOT = resolve(__dirname, '../..')
 const TINY_SPEC = join(ROOT, 'tests/fixtures/e2e-audit.json')
 const SCREENSHOT = join(ROOT, 'docs/screenshots/heatmap.png')
+const shot = (name: string) => join(ROOT, 'docs/screenshots', name)
 
 let server: BrowserServer
 let engine: NodeEngineClient
@@ -76,6 +79,36 @@ describe('demo audit in the UI', () => {
     await page.close()
   })
 
+  it('shows the example gallery on the run page: images that load and a fooled mark per target', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1300 } })
+    await page.goto(server.url)
+    const app = new AuditPage(page)
+    const gallery = new RunGallery(page)
+    await app.runItem(runId).click()
+    await gallery.root.waitFor({ timeout: 20_000 })
+    const saved = JSON.parse(await readFile(join(workspace, 'runs', runId, 'gallery.json'), 'utf8')) as {
+      entries: { targets: string[]; examples: { label: number; predictions: Record<string, number> }[] }[]
+    }
+    // one stack x one surrogate: a single entry, so the page shows exactly its examples (at most 12)
+    expect(saved.entries).toHaveLength(1)
+    const [entry] = saved.entries
+    const shown = await gallery.examples.count()
+    expect(shown).toBeGreaterThan(0)
+    expect(shown).toBeLessThanOrEqual(12)
+    expect(shown).toBe(entry.examples.length)
+    // original, adversarial and perturbation per example, every one decoded to a real picture
+    await expect.poll(() => gallery.loadedImages(), { timeout: 10_000 }).toEqual({ loaded: 3 * shown, total: 3 * shown })
+    // one mark per target and example, and it says what gallery.json says (untargeted: fooled = wrong class)
+    expect(entry.targets).toEqual(['target-cnn', 'target-resnet'])
+    for (const target of entry.targets) {
+      const marks = (await gallery.calls(target).locator('.tag').allTextContents()).map((t) => t.trim())
+      expect(marks).toEqual(entry.examples.map((x) => (x.predictions[target] !== x.label ? 'fooled' : 'not fooled')))
+    }
+    await gallery.card.scrollIntoViewIfNeeded()
+    await gallery.card.screenshot({ path: shot('gallery.png') })
+    await page.close()
+  })
+
   it('exports the PDF report, whose text holds the success-rate table', async () => {
     const page = await browser.newPage()
     await page.goto(server.url)
@@ -111,6 +144,16 @@ describe('demo audit in the UI', () => {
     await app.formField('dataset.trainLimit').fill('600')
     await app.technique('mi').check()
     await expect.poll(() => app.startAuditButton.isEnabled()).toBe(true)
+    // the estimated time: measured on this machine's backend once the models are known (~5 s here)
+    await expect.poll(() => app.timeEstimate.textContent(), { timeout: 30_000 }).toMatch(/measuring|Estimated time on/)
+    await expect
+      .poll(() => app.timeEstimate.textContent(), { timeout: 30_000 })
+      .toMatch(/Estimated time on (wasm|cpu|tfjs-node)[^:]*: ≈ \d/)
+    // tall enough for the whole form, its estimate line above the sticky start bar
+    const overflow = await page.locator('main').evaluate((main) => main.scrollHeight - main.clientHeight)
+    await page.setViewportSize({ width: 1440, height: 900 + Math.max(0, overflow) + 24 })
+    await page.waitForTimeout(300)
+    await page.screenshot({ path: shot('new-audit.png'), fullPage: false })
     await app.startAuditButton.click()
     await app.heatmap.waitFor({ timeout: 240_000 })
     const ids = await page.locator('[data-testid^="run-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')))
@@ -140,6 +183,34 @@ describe('demo audit in the UI', () => {
     await page.getByTestId('zoo-target-in-house-onnx').waitFor({ timeout: 60_000 })
     expect(await page.getByTestId('zoo-target-in-house-onnx').textContent()).toMatch(/\d+\.\d % \(\d+\/500\)/)
     await page.screenshot({ path: join(ROOT, 'docs/screenshots/target-zoo.png'), fullPage: false })
+    await page.close()
+  })
+
+  it('inspects the embedded dataset in the Datasets view: 10 classes counted in the chart, sample images loaded', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1200 } })
+    await page.goto(server.url)
+    const datasets = new DatasetsPage(page)
+    await datasets.openButton.click()
+    await datasets.source.selectOption('embedded')
+    await datasets.inspectButton.click()
+    await datasets.inspection.waitFor({ timeout: 60_000 })
+    expect(await datasets.inspection.textContent()).toMatch(/10 classes · 28×28×1 · 6,000 train · 1,000 test/)
+    const classes = await datasets.sampleRows.locator('.samples__label').allTextContents()
+    expect(classes).toHaveLength(10)
+    // the chart is SVG: one axis label per class, and hovering a class tells its counts per split
+    const labels = await datasets.chart.locator('svg text').allTextContents()
+    for (const name of classes) expect(labels).toContain(name)
+    const chart = await datasets.chart.locator('svg').boundingBox()
+    const trouser = await datasets.chart.locator('svg text', { hasText: /^Trouser$/ }).boundingBox()
+    await page.mouse.move(trouser!.x + trouser!.width / 2, chart!.y + chart!.height / 2)
+    await expect.poll(() => datasets.chart.innerText(), { timeout: 5_000 }).toMatch(/Trouser\s+train: 600\s+test: 100/)
+    const widths = await datasets.sampleImages.evaluateAll((imgs) =>
+      imgs.map((img) => (img as unknown as { naturalWidth: number }).naturalWidth)
+    )
+    expect(widths.length).toBeGreaterThanOrEqual(10)
+    expect(widths.every((w) => w === 28)).toBe(true)
+    await page.waitForTimeout(500) // the bars grow in an animation; picture them at full height
+    await page.screenshot({ path: shot('datasets.png'), fullPage: false })
     await page.close()
   })
 })

@@ -2,14 +2,18 @@
  * Loads an audit's imported (in-house) target through the targets module's loaders and checks it
  * fits the dataset (input shape, class count or class map) before anything is trained, so a wrong
  * file fails the audit early with the file named. The hash is the sha256 of the model's bytes
- * (for TensorFlow.js, model.json followed by its weight shards, so changed weights change it).
+ * (for TensorFlow.js, model.json followed by its weight shards, so changed weights change it); for a
+ * model trained in Flatline ('flatline', a run's model folder) it is the weights' sha256 its manifest
+ * records, the same hash the run that trained it reports.
  */
 import { createHash } from 'node:crypto'
-import { readFile } from 'node:fs/promises'
+import { access, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import type { ImportedTargetSpec } from '../../contract/audit-spec'
 import type { ModelResult } from '../../contract/run-record'
 import type { ImageDataset } from '../data/dataset'
 import { checkTargetFits } from '../targets/check-target-fits'
+import { loadFlatlineTarget } from '../targets/flatline-target'
 import { loadOnnxTarget } from '../targets/onnx-target'
 import { TargetImportError, type TargetModel } from '../targets/target-model'
 import { readModelJson } from '../targets/tfjs-file-handler'
@@ -23,6 +27,7 @@ export interface ImportedTarget {
 }
 
 export async function loadImportedTarget(spec: ImportedTargetSpec, dataset: ImageDataset): Promise<ImportedTarget> {
+  if (spec.format === 'flatline') return loadTrainedTarget(spec, dataset)
   const files = spec.format === 'tfjs' ? [spec.path, ...(await readModelJson(spec.path)).shards] : [spec.path]
   const hash = createHash('sha256')
   for (const file of files) {
@@ -32,12 +37,25 @@ export async function loadImportedTarget(spec: ImportedTargetSpec, dataset: Imag
     hash.update(bytes)
   }
   const model = spec.format === 'onnx' ? await loadOnnxTarget(spec.path, spec.preprocessing) : await loadTfjsTarget(spec.path, spec.preprocessing)
+  return fitting(spec, model, dataset, { params: 0, hash: hash.digest('hex') })
+}
+
+/** A model a Flatline run trained: loadClassifier checks its weights against the manifest's sha256, the hash recorded. */
+async function loadTrainedTarget(spec: ImportedTargetSpec, dataset: ImageDataset): Promise<ImportedTarget> {
+  await access(join(spec.path, 'manifest.json')).catch(() => {
+    throw new TargetImportError(spec.path, `cannot read the imported target "${spec.name}": no manifest.json in that folder; check its path in importedTargets.`)
+  })
+  const model = await loadFlatlineTarget(spec.path, spec.preprocessing)
+  return fitting(spec, model, dataset, { params: model.params, hash: model.sha256 })
+}
+
+async function fitting(spec: ImportedTargetSpec, model: TargetModel, dataset: ImageDataset, known: { params: number; hash: string }): Promise<ImportedTarget> {
   try {
     checkTargetFits(spec.path, model, dataset.test, dataset.classNames)
   } catch (err) {
     await model.dispose()
     throw err
   }
-  const result: ModelResult = { name: spec.name, role: 'target', arch: spec.format, params: 0, accuracy: 0, hash: hash.digest('hex'), epochs: [], trainSeconds: 0 }
+  const result: ModelResult = { name: spec.name, role: 'target', arch: spec.format, params: known.params, accuracy: 0, hash: known.hash, epochs: [], trainSeconds: 0 }
   return { name: spec.name, model, role: 'target', result }
 }

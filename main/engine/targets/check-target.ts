@@ -2,7 +2,8 @@
  * The zoo wizard's check of an in-house model (engine query `check-target`): loads it with the
  * preprocessing the user stated (detecting the layout when left out), checks it fits the dataset,
  * scores it on a seeded sample of the test split, and near chance names the likely mistake
- * (diagnose-preprocessing.ts). Nothing is stored.
+ * (diagnose-preprocessing.ts); a model trained in Flatline has no preprocessing to get wrong, so near
+ * chance it is called under-trained instead. Nothing is stored.
  *
  * A stated layout the model's input shape cannot be read with fails like any bad file, but the
  * message also says whether the other layout loads and what it scores, so the fix is named.
@@ -12,7 +13,8 @@ import type { TargetCheckRequest, TargetCheckResult } from '../../contract/targe
 import { Rng } from '../data/rng'
 import { checkTargetFits } from './check-target-fits'
 import { accuracyOf, diagnosePreprocessing, pct, predictSplit } from './diagnose-preprocessing'
-import { hashModelFiles, modelFiles } from './model-files'
+import { loadFlatlineTarget } from './flatline-target'
+import { hashModel, modelFiles } from './model-files'
 import { loadOnnxTarget } from './onnx-target'
 import { TargetImportError, type TargetModel } from './target-model'
 import { TargetPreprocessing } from './target-preprocessing'
@@ -21,7 +23,8 @@ import { loadTfjsTarget } from './tfjs-target'
 type Layout = 'NCHW' | 'NHWC'
 const other = (layout: Layout): Layout => (layout === 'NCHW' ? 'NHWC' : 'NCHW')
 
-export function loadTarget(format: 'onnx' | 'tfjs', path: string, preprocessing: TargetPreprocessing): Promise<TargetModel> {
+export function loadTarget(format: 'onnx' | 'tfjs' | 'flatline', path: string, preprocessing: TargetPreprocessing): Promise<TargetModel> {
+  if (format === 'flatline') return loadFlatlineTarget(path, preprocessing)
   return format === 'onnx' ? loadOnnxTarget(path, preprocessing) : loadTfjsTarget(path, preprocessing)
 }
 
@@ -54,7 +57,7 @@ export async function checkTarget(request: TargetCheckRequest, dataset: ImageDat
   const started = performance.now()
   const { path } = request
   const files = await modelFiles(request.format, path)
-  const { sha256 } = await hashModelFiles(files)
+  const { sha256 } = await hashModel(request.format, files)
   const parsed = TargetPreprocessing.safeParse(request.preprocessing)
   if (!parsed.success)
     throw new TargetImportError(path, `invalid preprocessing (${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}).`)
@@ -119,7 +122,15 @@ export async function checkTarget(request: TargetCheckRequest, dataset: ImageDat
       datasetName: dataset.name,
       seconds: 0
     }
-    if (nearChance) {
+    if (nearChance && request.format === 'flatline') {
+      // Its preprocessing is built in (it normalises inside): no input mistake to look for, the model itself is weak.
+      result.warning = {
+        likelyCause: 'unknown',
+        message:
+          `accuracy ${pct(accuracy)} on ${sample.count} test images is near chance (${pct(chance)}); a model trained in Flatline ` +
+          'takes its input as it was trained, so it is under-trained (too few epochs or images): train it longer.'
+      }
+    } else if (nearChance) {
       const layout = model.layout
       result.warning = await diagnosePreprocessing({
         target: model,

@@ -5,6 +5,8 @@
  *
  * The hash is the sha256 of the files' bytes in that order, the same one an audit records for an
  * imported target (load-imported-target.ts), so a zoo entry and a run's target can be matched.
+ * A model trained in Flatline is a folder (manifest.json + its weights file); its hash is the one its
+ * manifest records and the run reports, the sha256 of the weights file alone (see `hashModel`).
  */
 import { createHash } from 'node:crypto'
 import { access, readFile } from 'node:fs/promises'
@@ -12,11 +14,12 @@ import { dirname, join } from 'node:path'
 import { TargetImportError } from './target-model'
 
 /** The model's files, entry first; a missing weight shard is named. */
-export async function modelFiles(format: 'onnx' | 'tfjs', path: string): Promise<string[]> {
+export async function modelFiles(format: 'onnx' | 'tfjs' | 'flatline', path: string): Promise<string[]> {
   await access(path).catch(() => {
     throw new TargetImportError(path, 'the file does not exist or cannot be read; check the path.')
   })
   if (format === 'onnx') return [path]
+  if (format === 'flatline') return flatlineModelFiles(path)
   let json: { modelTopology?: unknown; weightsManifest?: { paths?: unknown }[] }
   try {
     json = JSON.parse(await readFile(path, 'utf8')) as typeof json
@@ -37,6 +40,34 @@ export async function modelFiles(format: 'onnx' | 'tfjs', path: string): Promise
         `copy every file the model.json lists in weightsManifest next to it.`
     )
   return [path, ...shards]
+}
+
+/** A Flatline model folder: manifest.json then the weights file it names (no tensor library needed). */
+async function flatlineModelFiles(dir: string): Promise<string[]> {
+  const manifestPath = join(dir, 'manifest.json')
+  let manifest: { format?: unknown; weightsFile?: unknown; sha256?: unknown }
+  try {
+    manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as typeof manifest
+  } catch (err) {
+    throw new TargetImportError(dir, `not a model trained in Flatline: cannot read its manifest.json (${err instanceof Error ? err.message : String(err)}).`)
+  }
+  const weightsFile = typeof manifest?.weightsFile === 'string' ? manifest.weightsFile : ''
+  if (manifest?.format !== 'flatline-model/1' || !/^[\w.-]+$/.test(weightsFile) || typeof manifest.sha256 !== 'string')
+    throw new TargetImportError(dir, 'its manifest.json is not a Flatline model manifest (format "flatline-model/1" with weightsFile and sha256).')
+  const weights = join(dir, weightsFile)
+  await access(weights).catch(() => {
+    throw new TargetImportError(dir, `its weights file ${weightsFile} is missing; the model folder is incomplete.`)
+  })
+  return [manifestPath, weights]
+}
+
+/**
+ * The model's hash as audits record it: the sha256 of all its files in order, except for a Flatline
+ * model (files from `modelFiles`: manifest, weights) whose hash is its weights' sha256, as in its manifest.
+ */
+export async function hashModel(format: 'onnx' | 'tfjs' | 'flatline', files: string[]): Promise<{ sha256: string; perFile: string[] }> {
+  const hashed = await hashModelFiles(files)
+  return format === 'flatline' ? { ...hashed, sha256: hashed.perFile[1] } : hashed
 }
 
 /** sha256 of each file and of all of them in order (the model's hash). */

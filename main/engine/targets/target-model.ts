@@ -1,5 +1,6 @@
 /**
- * An in-house target model behind one interface, whatever its format (ONNX, TensorFlow.js).
+ * An in-house target model behind one interface, whatever its format (ONNX, TensorFlow.js, or a
+ * model trained in Flatline).
  *
  * Targets are black boxes to the audit: it only asks for the predicted class of [0,1] NHWC
  * images, in the dataset's class indices.
@@ -7,7 +8,7 @@
 import type * as tf from '@tensorflow/tfjs-core'
 import type { ImageShape, TargetPreprocessing } from './target-preprocessing'
 
-export type TargetFormat = 'onnx' | 'tfjs-layers' | 'tfjs-graph'
+export type TargetFormat = 'onnx' | 'tfjs-layers' | 'tfjs-graph' | 'flatline'
 
 export interface TargetModel {
   readonly format: TargetFormat

@@ -34,7 +34,8 @@ export const TargetRecord = z.object({
   format: z.literal(TARGET_FORMAT),
   id: z.string(),
   name: z.string(),
-  modelFormat: z.enum(['onnx', 'tfjs-layers', 'tfjs-graph']),
+  // This store only imports files (never 'flatline'), but shares TargetModel's format type.
+  modelFormat: z.enum(['onnx', 'tfjs-layers', 'tfjs-graph', 'flatline']),
   /** The file to load (model.onnx or model.json), relative to the target's folder. */
   entry: z.string(),
   files: z.array(z.object({ name: z.string(), sha256: z.string() })),

@@ -1,6 +1,6 @@
 /**
  * The target zoo in the workspace: `zoo/targets/<id>/` holds a copy of a checked model's files (an
- * ONNX file, or model.json with its shards) and `target.json`; `zoo/sets.json` holds the named sets
+ * ONNX file, model.json with its shards, or a Flatline model's manifest.json and weights) and `target.json`; `zoo/sets.json` holds the named sets
  * of target ids ("test targets" and "validation targets" always exist).
  *
  * Plain file work, no tensor library: the check that precedes an add runs in the engine process.
@@ -21,7 +21,7 @@ import {
   type ZooSet,
   type ZooTargetEntry
 } from '../../contract/target-zoo'
-import { hashModelFiles, modelFiles } from '../targets/model-files'
+import { hashModel, modelFiles } from '../targets/model-files'
 import { readJsonFile, writeJsonAtomic } from './atomic-write'
 
 /** A refusal meant for the user as it is (name taken, near chance, unknown id…). */
@@ -89,8 +89,11 @@ export class TargetZoo {
     if (taken) throw new ZooError(`the zoo already has a target named "${taken.name}": choose another name, or remove that one first`)
   }
 
-  /** Copies a checked model into the zoo; `check` must be the engine's check of the same request. */
-  add(request: ZooAddRequest, check: TargetCheckResult): Promise<ZooTargetEntry> {
+  /**
+   * Copies a checked model into the zoo; `check` must be the engine's check of the same request.
+   * `trainedIn` names the run and model a 'flatline' model folder was copied from.
+   */
+  add(request: ZooAddRequest, check: TargetCheckResult, trainedIn?: { runId: string; model: string }): Promise<ZooTargetEntry> {
     return this.serial(async () => {
       await this.assertNameFree(request.name)
       if (check.nearChance && !request.acceptNearChance)
@@ -105,7 +108,9 @@ export class TargetZoo {
       const staging = join(this.targetsDir, `.adding-${id}-${randomBytes(4).toString('hex')}`)
       try {
         await mkdir(staging)
-        const base = dirname(request.path)
+        // A Flatline model is a folder: its files keep their names inside the target's folder.
+        const folder = request.format === 'flatline'
+        const base = folder ? request.path : dirname(request.path)
         const names = files.map((f) => (f === request.path ? basename(f) : relative(base, f)))
         for (const [i, file] of files.entries()) {
           const dest = join(staging, names[i])
@@ -113,20 +118,21 @@ export class TargetZoo {
           await copyFile(file, dest)
         }
         // The copy must be the model that was checked (the source may have changed since).
-        const copied = await hashModelFiles(names.map((n) => join(staging, n)))
+        const copied = await hashModel(request.format, names.map((n) => join(staging, n)))
         if (copied.sha256 !== check.sha256)
           throw new ZooError(`${request.path} changed after it was checked (its sha256 differs): check it again, then add it.`)
         const target = ZooTarget.parse({
           id,
           name: request.name,
           format: request.format,
-          entry: names[0],
+          entry: folder ? '.' : names[0],
           files: names.map((name, i) => ({ name, sha256: copied.perFile[i] })),
           preprocessing: check.preprocessing,
           sha256: check.sha256,
           check,
           dataset: request.dataset,
           source: request.path,
+          ...(trainedIn ? { trainedIn } : {}),
           addedAt: new Date().toISOString()
         })
         await writeJsonAtomic(join(staging, 'target.json'), target)

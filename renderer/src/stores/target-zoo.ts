@@ -14,6 +14,7 @@ import {
   type PartialPreprocessing,
   type TargetCheckRequestInput,
   type TargetCheckResult,
+  type ZooAddTrainedRequestInput,
   type ZooListing,
   type ZooSet,
   type ZooTargetEntry
@@ -291,6 +292,17 @@ export const useTargetZooStore = defineStore('target-zoo', () => {
     setsDraft.value = setsDraft.value.filter((s) => s.name !== name)
   }
 
+  /**
+   * Adds a model trained in a completed run (the run page's "Add to zoo"); throws the service's
+   * refusal for the caller to show, and refreshes the listing when the zoo was already read.
+   */
+  async function addTrained(request: ZooAddTrainedRequestInput): Promise<ZooTargetEntry> {
+    // lastAdded stays the wizard's: this add is confirmed on the run page's row.
+    const added = await useApi().zoo.addTrained(request)
+    if (listing.value) await refresh()
+    return added
+  }
+
   async function saveSets(): Promise<void> {
     if (conflicts.value.length > 0) return
     savingSets.value = true
@@ -341,6 +353,7 @@ export const useTargetZooStore = defineStore('target-zoo', () => {
     setMember,
     addSet,
     removeSet,
-    saveSets
+    saveSets,
+    addTrained
   }
 })

@@ -20,6 +20,10 @@ export class AuditPage {
   technique(id: string): Locator {
     return this.page.getByTestId(`tech-${id}`)
   }
+  /** The New audit form's estimated time line ("measuring…", then a time on the active backend). */
+  get timeEstimate(): Locator {
+    return this.page.getByTestId('audit-time')
+  }
   get backendName(): Locator {
     return this.page.getByTestId('backend-name')
   }

@@ -35,7 +35,7 @@ describe('npm run audit (CLI)', () => {
     [
       'an imported target of unknown format',
       { surrogates: [{ name: 's', arch: 'small-cnn' }], importedTargets: [{ name: 't', format: 'pt', path: 'model.pt' }] },
-      /importedTargets\.0\.format: unknown format "pt": expected "onnx" or "tfjs"/
+      /importedTargets\.0\.format: unknown format "pt": expected "onnx", "tfjs" or "flatline"/
     ]
   ])('exits 2 naming the field for %s', async (_, spec, message) => {
     const out = await mkdtemp(join(tmpdir(), 'flatline-out-'))

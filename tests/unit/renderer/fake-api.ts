@@ -74,6 +74,7 @@ export function createFakeApi(options: {
       list: async () => ({ targets: [], sets: [] }),
       check: async () => Promise.reject(new Error('no zoo answers in this test')),
       add: async () => Promise.reject(new Error('no zoo answers in this test')),
+      addTrained: async () => Promise.reject(new Error('no zoo answers in this test')),
       remove: async () => ({ removed: true }),
       saveSets: async (sets) => sets
     }

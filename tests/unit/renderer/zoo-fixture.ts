@@ -2,7 +2,7 @@
  * Zoo answers for renderer tests: check results and stored targets shaped as the service returns
  * them, and a fake `api.zoo` that keeps added targets and sets in memory (no engine).
  */
-import type { TargetCheckRequestInput, TargetCheckResult, ZooListing, ZooSet, ZooTargetEntry } from '@contract/target-zoo'
+import type { TargetCheckRequestInput, TargetCheckResult, ZooAddTrainedRequestInput, ZooListing, ZooSet, ZooTargetEntry } from '@contract/target-zoo'
 import { TargetPreprocessing } from '@contract/target-preprocessing'
 import { vi } from 'vitest'
 import type { FakeApi } from './fake-api'
@@ -60,6 +60,17 @@ export function installFakeZoo(fake: FakeApi, answer: (request: TargetCheckReque
     state.targets.push(entry)
     return entry
   })
+  /** Like the service: a used name and near chance (unless accepted) are refused; the entry names its run. */
+  const addTrained = vi.fn(async (request: ZooAddTrainedRequestInput) => {
+    if (state.targets.some((t) => t.name.toLowerCase() === request.name.toLowerCase()))
+      throw new Error(`the zoo already has a target named "${request.name}": choose another name, or remove that one first`)
+    const path = `/ws/runs/${request.runId}/models/${request.model}`
+    const result = answer({ format: 'flatline', path })
+    if (result.nearChance && !request.acceptNearChance) throw new Error(`"${request.name}" scores 9.0 %, near chance (10.0 %): add it with "accept anyway".`)
+    const entry = zooEntry(request.name, { check: result, format: 'flatline', entry: '.', path, source: path, trainedIn: { runId: request.runId, model: request.model } })
+    state.targets.push(entry)
+    return entry
+  })
   const saveSets = vi.fn(async (sets: ZooSet[]) => {
     state.sets = structuredClone(sets)
     return state.sets
@@ -68,11 +79,12 @@ export function installFakeZoo(fake: FakeApi, answer: (request: TargetCheckReque
     list: async () => structuredClone(state),
     check,
     add,
+    addTrained,
     remove: async (id) => {
       state.targets = state.targets.filter((t) => t.id !== id)
       return { removed: true }
     },
     saveSets
   }
-  return { state, check, add, saveSets }
+  return { state, check, add, addTrained, saveSets }
 }
