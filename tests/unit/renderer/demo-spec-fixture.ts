@@ -5,6 +5,7 @@ import { AuditSpec, type AuditSpecInput } from '@contract/audit-spec'
 import { createPinia, setActivePinia } from 'pinia'
 import demo from '../../../examples/demo-audit.json'
 import { setApi } from '../../../renderer/src/api/current-api'
+import { useAuditFormStore } from '../../../renderer/src/stores/audit-form'
 import { createFakeApi, type FakeApi } from './fake-api'
 
 export function loadDemoSpec(): AuditSpecInput {
@@ -20,4 +21,12 @@ export function installFakeApiWithDemo(demo: AuditSpecInput): FakeApi {
   setApi(fake.api)
   setActivePinia(createPinia())
   return fake
+}
+
+/** Opens the New audit form on the demo spec; fails the test if it did not load. */
+export async function openDemoForm() {
+  const form = useAuditFormStore()
+  await form.openForm()
+  if (!form.draft) throw new Error(`form did not load: ${form.loadError}`)
+  return { form, draft: form.draft }
 }

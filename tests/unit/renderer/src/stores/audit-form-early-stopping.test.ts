@@ -1,8 +1,8 @@
 // @vitest-environment jsdom
 import { AuditSpec } from '@contract/audit-spec'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { presetOf, useAuditFormStore } from '../../../../../renderer/src/stores/audit-form'
-import { installFakeApiWithDemo, loadDemoSpec } from '../../demo-spec-fixture'
+import { presetOf } from '../../../../../renderer/src/stores/audit-form'
+import { installFakeApiWithDemo, loadDemoSpec, openDemoForm } from '../../demo-spec-fixture'
 
 const demo = loadDemoSpec()
 
@@ -10,12 +10,7 @@ beforeEach(() => {
   installFakeApiWithDemo(demo)
 })
 
-async function openForm() {
-  const form = useAuditFormStore()
-  await form.openForm()
-  if (!form.draft) throw new Error(`form did not load: ${form.loadError}`)
-  return { form, draft: form.draft }
-}
+const openForm = openDemoForm
 
 describe('audit form: early stopping and sharpness tracking', () => {
   it('adds a valid validation block with early stopping: 1,000 held-out images and a small-cnn validation target of its own seed', async () => {

@@ -2,8 +2,8 @@
 import { attackQueue } from '@contract/attack-queue'
 import { AuditSpec } from '@contract/audit-spec'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { draftFromSpec, useAuditFormStore } from '../../../../../renderer/src/stores/audit-form'
-import { installFakeApiWithDemo, loadDemoSpec } from '../../demo-spec-fixture'
+import { draftFromSpec } from '../../../../../renderer/src/stores/audit-form'
+import { installFakeApiWithDemo, loadDemoSpec, openDemoForm } from '../../demo-spec-fixture'
 
 const demo = loadDemoSpec()
 
@@ -11,12 +11,7 @@ beforeEach(() => {
   installFakeApiWithDemo(demo)
 })
 
-async function openForm() {
-  const form = useAuditFormStore()
-  await form.openForm()
-  if (!form.draft) throw new Error(`form did not load: ${form.loadError}`)
-  return { form, draft: form.draft }
-}
+const openForm = openDemoForm
 
 describe('useAuditFormStore attack queue', () => {
   it('sends one attack while the queue is empty, and the queue as `attacks` once stacks are added', async () => {

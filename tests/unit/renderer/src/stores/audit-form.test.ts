@@ -3,7 +3,7 @@ import { AuditSpec } from '@contract/audit-spec'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { assignField, presetOf, useAuditFormStore } from '../../../../../renderer/src/stores/audit-form'
 import { useJobStore } from '../../../../../renderer/src/stores/job'
-import { installFakeApiWithDemo, loadDemoSpec } from '../../demo-spec-fixture'
+import { installFakeApiWithDemo, loadDemoSpec, openDemoForm } from '../../demo-spec-fixture'
 import type { FakeApi } from '../../fake-api'
 
 const demo = loadDemoSpec()
@@ -14,12 +14,7 @@ beforeEach(() => {
   fake = installFakeApiWithDemo(demo)
 })
 
-async function openForm() {
-  const form = useAuditFormStore()
-  await form.openForm()
-  if (!form.draft) throw new Error(`form did not load: ${form.loadError}`)
-  return { form, draft: form.draft }
-}
+const openForm = openDemoForm
 
 describe('useAuditFormStore', () => {
   it('builds a spec AuditSpec accepts from the demo defaults, equal to the demo once parsed', async () => {
