@@ -3,6 +3,8 @@
  * surrogate with BIM and score transfer on every target; the run record and the models go to the
  * workspace as they are produced. Imported in-house targets (ONNX/tfjs files) are loaded and checked
  * first, then scored like trained targets (black boxes: only their predicted labels are used).
+ * Validation targets train first and are never scored on test images; each model's training,
+ * resume and early stopping are in train-audit-model.ts, the queued attacks in run-attack-queue.ts.
  *
  * Emits `started`, progress, `epoch` and `task-done` events, then exactly one terminal event.
  * The run record is written `running` first and rewritten at the end, so a killed engine leaves
@@ -17,22 +19,16 @@ import { attackQueue } from '../../contract/attack-queue'
 import { GALLERY_DEFAULT_SIZE } from '../../contract/run-gallery'
 import { range } from '../data/dataset'
 import { loadDataset } from '../data/load-dataset'
-import { Rng } from '../data/rng'
 import { commonlyCorrect, type NamedModel, type NamedTarget } from '../evaluation/transfer-evaluation'
 import { accuracyOf, predictSplit } from '../evaluation/predict'
-import { buildClassifier } from '../models/architecture-registry'
 import type { Classifier } from '../models/classifier'
-import { saveClassifier } from '../models/model-io'
 import { measureNormalization } from '../models/normalize-input'
 import { EpochProbes } from '../training/epoch-probes'
-import { restoreCheckpoint } from '../training/restore-checkpoint'
-import { trainClassifier } from '../training/train-classifier'
 import { RunStore } from '../workspace/run-store'
 import { JobCancelledError } from './job-errors'
-import { describeResumePoint, findResumePoint, saveResumeState, type ResumePoint } from './resume-point'
 import { loadImportedTarget, type ImportedTarget } from './load-imported-target'
-import { throttleProgress } from './progress-throttle'
 import { attackTasks, checkAttackQueue, runAttackQueue } from './run-attack-queue'
+import { trainAuditModel } from './train-audit-model'
 
 export interface AuditContext {
   jobId: string
@@ -101,55 +97,23 @@ export async function runAudit(spec: AuditSpec, ctx: AuditContext): Promise<RunR
 
     for (const { spec: modelSpec, role } of roles) {
       const taskId = `train-${modelSpec.name}`
-      const progress = throttleProgress((value: number, detail: string) => emit({ jobId, kind: 'task-progress', taskId, value, detail }))
-      const taskStart = performance.now()
-      const point = ctx.resume ? await resumePointOf(role === 'surrogate' && (probes.tracks(modelSpec) || !!modelSpec.earlyStopping), store.runDir(ctx.runId), modelSpec) : undefined
-      if (point) {
-        for (const metrics of point.kind === 'scratch' ? [] : point.history) emit({ jobId, kind: 'epoch', taskId, model: modelSpec.name, metrics })
-        emit({ jobId, kind: 'task-progress', taskId, value: point.kind === 'scratch' ? 0 : point.history.length / modelSpec.recipe.epochs, detail: describeResumePoint(point, modelSpec.recipe.epochs) })
-      }
-      const model = point && point.kind !== 'scratch' ? point.model : buildClassifier(
-        { arch: modelSpec.arch, width: modelSpec.width, inputShape: [train.height, train.width, train.channels], numClasses: dataset.classNames.length, normalization },
-        new Rng(modelSpec.seed).fork('init')
-      )
-      built.push(model)
-      const modelDir = join(store.runDir(ctx.runId), 'models', modelSpec.name)
-      const manifestFields = (metrics: ModelResult['epochs']) => ({ name: modelSpec.name, dataset: dataset.name, recipe: modelSpec.recipe, seed: modelSpec.seed, metrics })
-      const epochs = point?.kind === 'trained' ? point.history : await trainClassifier(model, {
-        name: modelSpec.name,
-        recipe: modelSpec.recipe,
-        train,
-        test,
-        flipPreservesLabel: dataset.flipPreservesLabel,
-        rng: new Rng(modelSpec.seed).fork('train'),
-        signal: ctx.signal,
-        resume: point?.kind === 'checkpoint' ? point.state : undefined,
-        onCheckpoint: (state) => saveResumeState(modelDir, state),
-        onBatch: progress,
-        onEpoch: async (metrics) => {
-          if (role === 'surrogate' && probes.tracks(modelSpec)) Object.assign(metrics, await probes.measure(modelSpec, model, metrics.epoch))
-          emit({ jobId, kind: 'epoch', taskId, model: modelSpec.name, metrics })
-          await saveClassifier(model, join(modelDir, 'checkpoints', `epoch-${String(metrics.epoch).padStart(3, '0')}`), manifestFields([metrics]))
-        }
-      })
-      // Early stopping: the chosen epoch's checkpoint becomes the surrogate (and the saved model).
-      const chosen = role === 'surrogate' && modelSpec.earlyStopping ? probes.choose(modelSpec.name, epochs.length) : undefined
-      if (chosen) await restoreCheckpoint(model, join(modelDir, 'checkpoints', `epoch-${String(chosen.epoch).padStart(3, '0')}`))
-      const manifest = point?.kind === 'trained' ? point.manifest : await saveClassifier(model, modelDir, manifestFields(epochs))
-      const seconds = (performance.now() - taskStart) / 1000 + (point && point.kind !== 'scratch' ? point.history.reduce((sum, m) => sum + m.seconds, 0) : 0)
-      if (role === 'validation target') {
-        validationTargets.push({ name: modelSpec.name, arch: modelSpec.arch, hash: manifest.sha256 })
-        probes.addValidationTarget({ name: modelSpec.name, model })
-        record.timings[taskId] = seconds
-        emit({ jobId, kind: 'task-done', taskId, seconds })
-        continue
-      }
-      models.push({
-        name: modelSpec.name,
-        model,
+      const { model, epochs, hash, seconds, chosenEpoch } = await trainAuditModel(modelSpec, {
         role,
-        result: { ...resultOf(modelSpec, role, model, manifest.sha256, epochs, seconds), ...(chosen ? { chosenEpoch: { epoch: chosen.epoch, reason: chosen.reason } } : {}) }
+        dataset,
+        normalization,
+        modelDir: join(store.runDir(ctx.runId), 'models', modelSpec.name),
+        resume: Boolean(ctx.resume),
+        probes,
+        signal: ctx.signal,
+        emit: (event) => emit({ ...event, jobId }),
+        keep: (model) => built.push(model)
       })
+      if (role === 'validation target') {
+        validationTargets.push({ name: modelSpec.name, arch: modelSpec.arch, hash })
+        probes.addValidationTarget({ name: modelSpec.name, model })
+      } else {
+        models.push({ name: modelSpec.name, model, role, result: { ...resultOf(modelSpec, role, model, hash, epochs, seconds), ...(chosenEpoch ? { chosenEpoch } : {}) } })
+      }
       record.timings[taskId] = seconds
       emit({ jobId, kind: 'task-done', taskId, seconds })
     }
@@ -223,12 +187,6 @@ export async function runAudit(spec: AuditSpec, ctx: AuditContext): Promise<RunR
     for (const t of imported) await t.model.dispose()
     for (const t of validationTargets) await t.dispose?.()
   }
-}
-
-/** A resumed model's starting point; surrogates scored every epoch restart, as those scores are not checkpointed. */
-async function resumePointOf(scoredPerEpoch: boolean, runDir: string, spec: { name: string; arch: string; width: number }): Promise<ResumePoint> {
-  if (scoredPerEpoch) return { kind: 'scratch', notes: ['its per-epoch validation scores are not checkpointed'] }
-  return findResumePoint(join(runDir, 'models', spec.name), spec)
 }
 
 function resultOf(
