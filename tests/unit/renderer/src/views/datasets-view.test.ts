@@ -1,11 +1,14 @@
 // @vitest-environment jsdom
 import type { DatasetInspection } from '@contract/dataset-inspection'
-import { flushPromises, mount } from '@vue/test-utils'
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { enableAutoUnmount, flushPromises, mount } from '@vue/test-utils'
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { useDatasetsStore } from '../../../../../renderer/src/stores/datasets'
 import DatasetsView from '../../../../../renderer/src/views/DatasetsView.vue'
 import { installFakeApiWithDemo, loadDemoSpec } from '../../demo-spec-fixture'
 import type { FakeApi } from '../../fake-api'
+
+// Views left mounted would keep re-rendering on their timers and reactivate their own Pinia.
+enableAutoUnmount(afterEach)
 
 let fake: FakeApi
 beforeAll(() => {

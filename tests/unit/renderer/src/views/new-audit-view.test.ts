@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { AuditSpec } from '@contract/audit-spec'
-import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
-import { beforeEach, describe, expect, it } from 'vitest'
+import { enableAutoUnmount, flushPromises, mount, type VueWrapper } from '@vue/test-utils'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { useAuditFormStore } from '../../../../../renderer/src/stores/audit-form'
 import NewAuditView from '../../../../../renderer/src/views/NewAuditView.vue'
 import { installFakeApiWithDemo, loadDemoSpec } from '../../demo-spec-fixture'
@@ -14,6 +14,9 @@ let fake: FakeApi
 beforeEach(() => {
   fake = installFakeApiWithDemo(demo)
 })
+// A view left mounted re-renders on its timers (the time estimate's debounce) and, through its
+// stores, makes its own test's Pinia the active one again: a later test would read a stale store.
+enableAutoUnmount(afterEach)
 
 async function mountForm(): Promise<VueWrapper> {
   await useAuditFormStore().openForm()
@@ -77,6 +80,7 @@ describe('NewAuditView', () => {
 
   it('Start sends the built spec to api.audit.start', async () => {
     const wrapper = await mountForm()
+    const form = useAuditFormStore()
     await wrapper.get('[data-testid="field-attack.eps"]').setValue('8')
     await wrapper.get('[data-testid="tech-mi"]').setValue(true)
     await wrapper.get('[data-testid="start-audit"]').trigger('click')
@@ -86,6 +90,6 @@ describe('NewAuditView', () => {
     expect(sent.attack.eps).toBe(8 / 255)
     expect(sent.attack.stack).toEqual({ mi: { mu: 1.2 } })
     expect(sent.surrogates.map((m) => m.name)).toEqual(['surrogate-cnn'])
-    expect(useAuditFormStore().open).toBe(false)
+    expect(form.open).toBe(false)
   })
 })

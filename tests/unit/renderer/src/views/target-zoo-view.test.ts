@@ -1,11 +1,14 @@
 // @vitest-environment jsdom
-import { flushPromises, mount } from '@vue/test-utils'
-import { beforeEach, describe, expect, it } from 'vitest'
+import { enableAutoUnmount, flushPromises, mount } from '@vue/test-utils'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { useTargetZooStore } from '../../../../../renderer/src/stores/target-zoo'
 import TargetZooView from '../../../../../renderer/src/views/TargetZooView.vue'
 import { installFakeApiWithDemo, loadDemoSpec } from '../../demo-spec-fixture'
 import type { FakeApi } from '../../fake-api'
 import { checkResult, installFakeZoo, zooEntry } from '../../zoo-fixture'
+
+// Views left mounted would keep re-rendering on their timers and reactivate their own Pinia.
+enableAutoUnmount(afterEach)
 
 let fake: FakeApi
 beforeEach(() => {

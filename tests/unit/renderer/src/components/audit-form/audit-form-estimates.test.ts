@@ -1,10 +1,13 @@
 // @vitest-environment jsdom
-import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
-import { beforeEach, describe, expect, it } from 'vitest'
+import { enableAutoUnmount, flushPromises, mount, type VueWrapper } from '@vue/test-utils'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { useAuditFormStore } from '../../../../../../renderer/src/stores/audit-form'
 import { useTimeEstimateStore } from '../../../../../../renderer/src/stores/time-estimate'
 import NewAuditView from '../../../../../../renderer/src/views/NewAuditView.vue'
 import { installFakeApiWithDemo, loadDemoSpec } from '../../../demo-spec-fixture'
+
+// Views left mounted would keep re-rendering on their timers and reactivate their own Pinia.
+enableAutoUnmount(afterEach)
 
 const demo = loadDemoSpec()
 

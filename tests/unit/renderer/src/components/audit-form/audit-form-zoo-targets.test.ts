@@ -1,12 +1,15 @@
 // @vitest-environment jsdom
 import { AuditSpec } from '@contract/audit-spec'
-import { flushPromises, mount } from '@vue/test-utils'
-import { beforeEach, describe, expect, it } from 'vitest'
+import { enableAutoUnmount, flushPromises, mount } from '@vue/test-utils'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import AuditFormZooTargets from '../../../../../../renderer/src/components/audit-form/AuditFormZooTargets.vue'
 import { useAuditFormStore } from '../../../../../../renderer/src/stores/audit-form'
 import { installFakeApiWithDemo, loadDemoSpec } from '../../../demo-spec-fixture'
 import type { FakeApi } from '../../../fake-api'
 import { checkResult, installFakeZoo, zooEntry } from '../../../zoo-fixture'
+
+// Views left mounted would keep re-rendering on their timers and reactivate their own Pinia.
+enableAutoUnmount(afterEach)
 
 let fake: FakeApi
 beforeEach(async () => {

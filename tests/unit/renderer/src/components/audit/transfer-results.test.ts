@@ -1,10 +1,13 @@
 // @vitest-environment jsdom
 import type { RunRecord, TransferCell } from '@contract/run-record'
-import { flushPromises, mount } from '@vue/test-utils'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { enableAutoUnmount, flushPromises, mount } from '@vue/test-utils'
+import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import ChartTransferHeatmap from '../../../../../../renderer/src/components/audit/ChartTransferHeatmap.vue'
 import TransferRateTable from '../../../../../../renderer/src/components/audit/TransferRateTable.vue'
 import { loadRunRecordFixture } from '../../../run-record-fixture'
+
+// Views left mounted would keep re-rendering on their timers and reactivate their own Pinia.
+enableAutoUnmount(afterEach)
 
 /** The fixture's 1 × 2 grid grown to 2 × 2 with rates that round differently, so row/column mix-ups show. */
 function twoByTwo(record: RunRecord): TransferCell[] {

@@ -1,9 +1,12 @@
 // @vitest-environment jsdom
-import { mount } from '@vue/test-utils'
-import { describe, expect, it } from 'vitest'
+import { enableAutoUnmount, mount } from '@vue/test-utils'
+import { afterEach, describe, expect, it } from 'vitest'
 import type { AuditResults, ModelResult } from '@contract/run-record'
 import RunEarlyStopping from '../../../../../../renderer/src/components/run/RunEarlyStopping.vue'
 import RunModelsTable from '../../../../../../renderer/src/components/run/RunModelsTable.vue'
+
+// Views left mounted would keep re-rendering on their timers and reactivate their own Pinia.
+enableAutoUnmount(afterEach)
 
 const model = (name: string, chosenEpoch?: ModelResult['chosenEpoch']): ModelResult => ({
   name,

@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
-import { flushPromises, mount } from '@vue/test-utils'
-import { beforeEach, describe, expect, it } from 'vitest'
+import { enableAutoUnmount, flushPromises, mount } from '@vue/test-utils'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { ModelResult } from '@contract/run-record'
 import RunModelsTable from '../../../../../../renderer/src/components/run/RunModelsTable.vue'
 import { useTargetZooStore } from '../../../../../../renderer/src/stores/target-zoo'
@@ -8,6 +8,9 @@ import TargetZooView from '../../../../../../renderer/src/views/TargetZooView.vu
 import { installFakeApiWithDemo, loadDemoSpec } from '../../../demo-spec-fixture'
 import type { FakeApi } from '../../../fake-api'
 import { checkResult, installFakeZoo } from '../../../zoo-fixture'
+
+// Views left mounted would keep re-rendering on their timers and reactivate their own Pinia.
+enableAutoUnmount(afterEach)
 
 const model = (name: string, role: ModelResult['role'], arch = 'small-cnn'): ModelResult => ({
   name,

@@ -1,8 +1,11 @@
 // @vitest-environment jsdom
-import { mount } from '@vue/test-utils'
-import { describe, expect, it } from 'vitest'
+import { enableAutoUnmount, mount } from '@vue/test-utils'
+import { afterEach, describe, expect, it } from 'vitest'
 import type { ModelResult } from '@contract/run-record'
 import RunModelsTable from '../../../../../../renderer/src/components/run/RunModelsTable.vue'
+
+// Views left mounted would keep re-rendering on their timers and reactivate their own Pinia.
+enableAutoUnmount(afterEach)
 
 const model = (name: string, passes?: number): ModelResult => ({
   name,

@@ -1,14 +1,17 @@
 // @vitest-environment jsdom
 import type { JobEvent } from '@contract/job-events'
-import { mount } from '@vue/test-utils'
+import { enableAutoUnmount, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
-import { beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { setApi } from '../../../../../../renderer/src/api/current-api'
 import RunResumeButton from '../../../../../../renderer/src/components/run/RunResumeButton.vue'
 import { useJobStore } from '../../../../../../renderer/src/stores/job'
 import { useRunsStore } from '../../../../../../renderer/src/stores/runs'
 import { createFakeApi, flush, type FakeApi } from '../../../fake-api'
 import { loadRunRecordFixture } from '../../../run-record-fixture'
+
+// Views left mounted would keep re-rendering on their timers and reactivate their own Pinia.
+enableAutoUnmount(afterEach)
 
 let fake: FakeApi
 
