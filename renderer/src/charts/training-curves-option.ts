@@ -10,6 +10,7 @@ import type { GridComponentOption, LegendComponentOption, TooltipComponentOption
 import type { ComposeOption } from 'echarts/core'
 import type { EpochMetrics } from '@contract/job-events'
 import { chartTheme } from './echarts-setup'
+import { epochAxis } from './epoch-axis'
 import { escapeHtml } from './escape-html'
 
 export type TrainingCurvesOption = ComposeOption<
@@ -34,18 +35,7 @@ function base(yName: string): TrainingCurvesOption {
     color: [...chartTheme.series],
     legend: { top: 0, left: 0, itemWidth: 18, itemHeight: 8, textStyle: { color: chartTheme.text, fontSize: 11 } },
     grid: { left: 8, right: 24, top: 40, bottom: 8, outerBoundsMode: 'same', outerBoundsContain: 'all' },
-    xAxis: {
-      type: 'value',
-      name: 'epoch',
-      nameLocation: 'end',
-      nameTextStyle: { color: chartTheme.muted, fontSize: 11 },
-      minInterval: 1,
-      min: 1,
-      max: 'dataMax',
-      axisLabel,
-      splitLine: { show: false },
-      axisLine: { lineStyle: { color: '#c4cbd4' } }
-    },
+    xAxis: epochAxis(),
     yAxis: {
       type: 'value',
       name: yName,
