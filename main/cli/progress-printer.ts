@@ -1,10 +1,12 @@
 /** Prints job events on stderr: one line per epoch and task, a live bar when stderr is a terminal. */
 import { assertNever, type JobEvent, type TaskInfo } from '../contract/job-events'
+import { formatDuration } from '../contract/time-estimate'
 
 export function createProgressPrinter(stream: NodeJS.WriteStream = process.stderr): (event: JobEvent) => void {
   const labels = new Map<string, string>()
   const live = stream.isTTY === true
   let lastLine = 0
+  let lastWorkers = ''
   // A task's first progress line always prints: for a resumed run it says where the task picks up.
   const announced = new Set<string>()
   const bar = (value: number) => '#'.repeat(Math.round(value * 20)).padEnd(20, '.')
@@ -40,6 +42,15 @@ export function createProgressPrinter(stream: NodeJS.WriteStream = process.stder
       case 'task-done':
         line(`done: ${labels.get(event.taskId)} (${event.seconds.toFixed(1)} s)`)
         break
+      case 'workers': {
+        // One line when a worker takes or ends a task, not on every ETA update.
+        const busy = event.workers.map((w) => `${w.name}: ${w.taskId ?? 'idle'}`).join(', ')
+        if (busy === lastWorkers) break
+        lastWorkers = busy
+        const eta = event.etaSeconds === null ? '' : `, about ${formatDuration(event.etaSeconds)} left`
+        line(`  ${(event.done * 100).toFixed(0)} % of the audit done${eta} — ${busy}`)
+        break
+      }
       case 'completed':
         line('audit completed')
         break

@@ -29,12 +29,18 @@ export const EpochMetrics = z.object({
 })
 export type EpochMetrics = z.infer<typeof EpochMetrics>
 
+/** One worker of an audit: its name ("worker 2", "host:pid") and the task it runs (null: idle). */
+export const WorkerSlot = z.object({ name: z.string(), taskId: z.string().nullable() })
+export type WorkerSlot = z.infer<typeof WorkerSlot>
+
 const base = { jobId: z.string() }
 export const JobEvent = z.discriminatedUnion('kind', [
   z.object({ ...base, kind: z.literal('started'), runId: z.string(), tasks: z.array(TaskInfo), backend: z.string() }),
   z.object({ ...base, kind: z.literal('task-progress'), taskId: z.string(), value: z.number(), detail: z.string() }),
   z.object({ ...base, kind: z.literal('epoch'), taskId: z.string(), model: z.string(), metrics: EpochMetrics }),
   z.object({ ...base, kind: z.literal('task-done'), taskId: z.string(), seconds: z.number() }),
+  /** Which task each worker process (or BullMQ worker) runs, the share of the audit's work done and its ETA. */
+  z.object({ ...base, kind: z.literal('workers'), workers: z.array(WorkerSlot), done: z.number(), etaSeconds: z.number().nullable() }),
   z.object({ ...base, kind: z.literal('completed'), runId: z.string() }),
   z.object({ ...base, kind: z.literal('failed'), runId: z.string().optional(), message: z.string() }),
   z.object({ ...base, kind: z.literal('cancelled'), runId: z.string().optional() })

@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path'
 import type { ModelSpec } from '../../contract/audit-spec'
-import type { EpochMetrics, JobEvent } from '../../contract/job-events'
+import type { EpochMetrics } from '../../contract/job-events'
 import type { ImageDataset } from '../data/dataset'
 import { Rng } from '../data/rng'
 import { buildClassifier } from '../models/architecture-registry'
@@ -19,6 +19,7 @@ import { restoreCheckpoint } from '../training/restore-checkpoint'
 import { trainClassifier } from '../training/train-classifier'
 import { describeResumePoint, findResumePoint, saveResumeState, type ResumePoint } from './resume-point'
 import { throttleProgress } from './progress-throttle'
+import type { TaskEvent } from '../tasks/audit-task'
 
 export interface AuditModelOptions {
   role: 'surrogate' | 'target' | 'validation target'
@@ -30,8 +31,8 @@ export interface AuditModelOptions {
   resume: boolean
   probes: EpochProbes
   signal?: AbortSignal
-  /** Job events of this model's task, without the job id. */
-  emit: (event: DistributiveOmit<JobEvent, 'jobId'>) => void
+  /** This model's task events. */
+  emit: (event: TaskEvent) => void
   /** Receives the model as soon as it exists, so the caller frees it even if training fails. */
   keep: (model: Classifier) => void
 }
@@ -44,8 +45,6 @@ export interface TrainedAuditModel {
   seconds: number
   chosenEpoch?: { epoch: number; reason: string }
 }
-
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
 
 export async function trainAuditModel(spec: ModelSpec, options: AuditModelOptions): Promise<TrainedAuditModel> {
   const { dataset, modelDir, probes, emit } = options

@@ -4,7 +4,7 @@
  * Every update returns a new object: the store keeps the state in a `shallowRef`, which only
  * notices replacement, and the epoch series can grow to hundreds of points per model.
  */
-import { assertNever, type EpochMetrics, type JobEvent, type TaskKind } from '@contract/job-events'
+import { assertNever, type EpochMetrics, type JobEvent, type TaskKind, type WorkerSlot } from '@contract/job-events'
 
 export type JobStatus = 'starting' | 'running' | 'completed' | 'failed' | 'cancelled'
 
@@ -31,11 +31,15 @@ export interface JobState {
   curves: Record<string, EpochMetrics[]>
   /** The failure message, for `failed`. */
   message: string | null
+  /** What each worker process runs, the share of the audit done (0–1) and the seconds left (null: not known yet). */
+  workers: WorkerSlot[]
+  done: number
+  etaSeconds: number | null
 }
 
 /** The state right after the user pressed "Run demo audit", before any event. */
 export function startingJob(jobId = '', runId: string | null = null): JobState {
-  return { jobId, runId, backend: null, status: 'starting', tasks: [], curves: {}, message: null }
+  return { jobId, runId, backend: null, status: 'starting', tasks: [], curves: {}, message: null, workers: [], done: 0, etaSeconds: null }
 }
 
 export function isFinished(status: JobStatus): boolean {
@@ -64,7 +68,10 @@ export function reduceJobEvent(state: JobState | null, event: JobEvent): JobStat
       status: 'running',
       tasks: event.tasks.map((task) => ({ ...task, value: 0, detail: '', done: false, seconds: null })),
       curves: {},
-      message: null
+      message: null,
+      workers: [],
+      done: 0,
+      etaSeconds: null
     }
   }
   if (state === null || state.jobId !== event.jobId) return state
@@ -81,12 +88,14 @@ export function reduceJobEvent(state: JobState | null, event: JobEvent): JobStat
     }
     case 'task-done':
       return updateTask(state, event.taskId, (task) => ({ ...task, value: 1, done: true, seconds: event.seconds }))
+    case 'workers':
+      return { ...state, workers: event.workers, done: clamp01(event.done), etaSeconds: event.etaSeconds }
     case 'completed':
-      return { ...state, status: 'completed', runId: event.runId }
+      return { ...state, status: 'completed', runId: event.runId, workers: idle(state.workers), etaSeconds: null }
     case 'failed':
-      return { ...state, status: 'failed', runId: event.runId ?? state.runId, message: event.message }
+      return { ...state, status: 'failed', runId: event.runId ?? state.runId, message: event.message, workers: idle(state.workers), etaSeconds: null }
     case 'cancelled':
-      return { ...state, status: 'cancelled', runId: event.runId ?? state.runId }
+      return { ...state, status: 'cancelled', runId: event.runId ?? state.runId, workers: idle(state.workers), etaSeconds: null }
     default:
       return assertNever(event)
   }
@@ -99,6 +108,10 @@ function updateTask(state: JobState, taskId: string, update: (task: TaskState) =
   const tasks = state.tasks.slice()
   tasks[index] = update(tasks[index])
   return { ...state, tasks }
+}
+
+function idle(workers: WorkerSlot[]): WorkerSlot[] {
+  return workers.map((w) => ({ ...w, taskId: null }))
 }
 
 function clamp01(value: number): number {
