@@ -14,6 +14,9 @@ export default defineConfig({
     hookTimeout: 120_000,
     // tfjs backends are process-global; one file per worker keeps them apart. Two cores, two workers.
     pool: 'forks',
-    maxWorkers: 2
+    maxWorkers: 2,
+    // Two test files already run at once on two cores; one engine thread each keeps them from
+    // fighting over the cores. The threaded build has its own test (wasm-threads.test.ts).
+    env: { FLATLINE_THREADS: '1' }
   }
 })

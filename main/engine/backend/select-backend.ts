@@ -6,9 +6,14 @@
  * Both tfjs-node packages are optionalDependencies: a missing package or a native library that
  * fails to load falls through to the next rung, reported only through `options.debug`.
  *
- * The `FLATLINE_BACKEND` environment variable (one of the names) forces a backend; if that one
- * cannot load, `initBackend` fails with the reason instead of falling back, so a benchmark or a
- * bug report never silently runs on something else.
+ * The `FLATLINE_BACKEND` environment variable (one of the names) asks for a backend. If that one
+ * cannot load (its package or native library is not installed), the run goes on with the best
+ * backend that does load, and says so: a warning naming the requested backend, why it failed and
+ * the fallback, and the same note in `backendDescription()`, which logs and run records carry. A
+ * name that is not a backend is an error (a typo should not quietly measure something else).
+ *
+ * The thread count (`options.threads`, else `FLATLINE_THREADS`, else every core; see
+ * thread-count.ts) is fixed here: wasm starts its threaded SIMD build for more than one thread.
  *
  * tfjs-node imports the `@tensorflow/tfjs` umbrella, which re-exports tfjs-core and, on import,
  * registers a backend named 'tensorflow' (and all gradients) and switches to it. tfjs keeps its
@@ -20,6 +25,8 @@ import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { registerWasmTrainingKernels } from './register-wasm-training-kernels'
+import { resolveThreads } from './thread-count'
+import { startThreadedWasm } from './wasm-threads'
 
 export type BackendName = 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu'
 
@@ -34,11 +41,22 @@ export interface InitBackendOptions {
   prefer?: BackendName[]
   /** Receives one line per backend that could not load, and the one chosen. */
   debug?: (message: string) => void
+  /** Receives what a user must see: a requested backend that fell back (default: console.warn). */
+  warn?: (message: string) => void
+  /** Threads to compute on (1 to the machine's cores); default `FLATLINE_THREADS`, else all cores. */
+  threads?: number
 }
 
 interface ActiveBackend {
   name: BackendName
   description: string
+  threads: number
+}
+
+/** What a loader reports: its one-line description and the threads it really runs on. */
+interface Loaded {
+  description: string
+  threads: number
 }
 
 let active: ActiveBackend | undefined
@@ -66,28 +84,40 @@ export function activeBackendName(): BackendName | undefined {
   return active?.name
 }
 
-/** A one-line description for logs and run records, e.g. "wasm (SIMD, 1 thread)". */
+/** A one-line description for logs and run records, e.g. "wasm (SIMD, 2 threads)". */
 export function backendDescription(): string {
   return active?.description ?? 'none (initBackend has not run)'
 }
 
+/** The threads the active backend computes on (the native kernels read it), or undefined before `initBackend`. */
+export function activeThreads(): number | undefined {
+  return active?.threads
+}
+
 async function select(options: InitBackendOptions): Promise<BackendName> {
   const debug = options.debug ?? (() => {})
+  const warn = options.warn ?? ((message: string) => console.warn(message))
+  const threads = resolveThreads(options.threads)
   const forced = forcedBackend()
-  const ladder = forced !== undefined ? [forced] : preferredLadder(options.prefer)
+  const rest = preferredLadder(options.prefer).filter((name) => name !== forced)
+  const ladder = forced !== undefined ? [forced, ...rest] : rest
   const failures: string[] = []
+  let fallbackNote = ''
   for (const name of ladder) {
     try {
-      const description = await LOADERS[name]()
-      active = { name, description }
+      const loaded = await LOADERS[name](threads, warn)
+      const description = loaded.description + fallbackNote
+      active = { name, description, threads: loaded.threads }
+      if (fallbackNote) warn(`tensor backend: ${description}`)
       debug(`tensor backend: ${description}`)
       return name
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err)
-      if (forced !== undefined) {
-        throw new Error(
-          `${BACKEND_ENV_VAR}=${forced} but that backend could not be loaded: ${reason}. ` +
-            `Install what it needs, or unset ${BACKEND_ENV_VAR} to use the best available backend.`
+      if (name === forced) {
+        fallbackNote = ` [${BACKEND_ENV_VAR}=${forced} requested but not available: ${reason}; fell back]`
+        warn(
+          `${BACKEND_ENV_VAR}=${forced} requested, but that backend could not be loaded: ${reason}. ` +
+            `Falling back to the best available backend (install what ${forced} needs, or unset ${BACKEND_ENV_VAR}).`
         )
       }
       debug(`tensor backend ${name} unavailable: ${reason}`)
@@ -125,14 +155,20 @@ function preferredLadder(prefer: BackendName[] | undefined): readonly BackendNam
   return prefer
 }
 
-const LOADERS: Record<BackendName, () => Promise<string>> = {
-  'tfjs-node-gpu': () => loadTfjsNode('@tensorflow/tfjs-node-gpu', 'tfjs-node-gpu (native TensorFlow, CUDA)'),
-  'tfjs-node': () => loadTfjsNode('@tensorflow/tfjs-node', 'tfjs-node (native TensorFlow, CPU)'),
+type Loader = (threads: number, warn: (message: string) => void) => Promise<Loaded>
+
+const LOADERS: Record<BackendName, Loader> = {
+  'tfjs-node-gpu': (threads) => loadTfjsNode('@tensorflow/tfjs-node-gpu', 'tfjs-node-gpu (native TensorFlow, CUDA', threads),
+  'tfjs-node': (threads) => loadTfjsNode('@tensorflow/tfjs-node', 'tfjs-node (native TensorFlow, CPU', threads),
   wasm: loadWasm,
   cpu: loadCpu
 }
 
-async function loadTfjsNode(specifier: string, description: string): Promise<string> {
+const plural = (threads: number): string => `${threads} thread${threads === 1 ? '' : 's'}`
+
+async function loadTfjsNode(specifier: string, label: string, threads: number): Promise<Loaded> {
+  // TensorFlow reads its intra-op pool size from this variable when its library loads.
+  process.env.TF_NUM_INTRAOP_THREADS ??= String(threads)
   // A plain string, not a literal, so neither tsc nor the bundler tries to resolve a package
   // that is usually not installed. Importing it loads the native binding and registers and
   // activates the 'tensorflow' backend; a missing package or library throws here.
@@ -141,20 +177,35 @@ async function loadTfjsNode(specifier: string, description: string): Promise<str
   if (!(await tf.setBackend('tensorflow'))) {
     throw new Error(`${specifier} loaded but its 'tensorflow' backend did not initialise`)
   }
-  return description
+  return { description: `${label}, ${plural(threads)})`, threads }
 }
 
-async function loadWasm(): Promise<string> {
+async function loadWasm(threads: number, warn: (message: string) => void): Promise<Loaded> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm')
+  const dir = wasmBinaryDir()
   // setWasmPaths only matters before the backend's first initialisation.
-  if (!('wasm' in tf.engine().registry)) wasm.setWasmPaths(wasmBinaryDir())
-  if (!(await tf.setBackend('wasm'))) {
+  if (!('wasm' in tf.engine().registry)) wasm.setWasmPaths(dir)
+  let note = ''
+  let started = false
+  if (threads > 1) {
+    try {
+      started = await startThreadedWasm(wasm, path.join(dir, '..', 'wasm-out'), threads, () => tf.setBackend('wasm'))
+      if (!started) throw new Error('tfjs logged the cause just before')
+    } catch (err) {
+      // The single-threaded build still works: say so, and go on with it.
+      const reason = err instanceof Error ? err.message : String(err)
+      note = ` [threaded build failed: ${reason}; running on 1 thread]`
+      warn(`wasm: the threaded build for ${threads} threads did not start (${reason}); going on with 1 thread.`)
+      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false)
+    }
+  }
+  if (!started && !(await tf.setBackend('wasm'))) {
     throw new Error('the wasm backend failed to initialise (tfjs logged the cause just before)')
   }
   registerWasmTrainingKernels()
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true
-  const threads = wasm.getThreadsCount()
-  return `wasm (${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'})`
+  const actual = wasm.getThreadsCount()
+  return { description: `wasm (${simd ? 'SIMD' : 'no SIMD'}, ${plural(actual)})${note}`, threads: actual }
 }
 
 /**
@@ -179,12 +230,12 @@ function wasmBinaryDir(): string {
   return dir + path.sep
 }
 
-async function loadCpu(): Promise<string> {
+async function loadCpu(): Promise<Loaded> {
   await import('@tensorflow/tfjs-backend-cpu')
   if (!(await tf.setBackend('cpu'))) throw new Error('the cpu backend failed to initialise')
   // The cpu backend prints a banner urging tfjs-node on its first tensor under Node. The ladder
   // has already tried tfjs-node, so the advice is noise in our logs; the flag is its own switch.
   const cpu = tf.backend() as tf.KernelBackend & { firstUse?: boolean }
   if (typeof cpu.firstUse === 'boolean') cpu.firstUse = false
-  return 'cpu (plain JavaScript)'
+  return { description: 'cpu (plain JavaScript, 1 thread)', threads: 1 }
 }

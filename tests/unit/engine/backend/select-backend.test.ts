@@ -53,7 +53,7 @@ describe('initBackend', () => {
     const m = await freshModule()
     expect(await m.initBackend({ prefer: ['tfjs-node', 'cpu'] })).toBe('cpu')
     expect(tf.getBackend()).toBe('cpu')
-    expect(m.backendDescription()).toBe('cpu (plain JavaScript)')
+    expect(m.backendDescription()).toBe('cpu (plain JavaScript, 1 thread)')
   })
 
   it('uses the backend FLATLINE_BACKEND forces', async () => {
@@ -82,13 +82,33 @@ describe('initBackend', () => {
     expect(await m.initBackend()).toBe('cpu')
   })
 
-  it('fails, instead of falling back, when the forced backend cannot load', async () => {
+  it('falls back, with a warning naming the requested backend and the fallback, when the forced backend is not installed', async () => {
     process.env.FLATLINE_BACKEND = 'tfjs-node'
     const m = await freshModule()
-    await expect(m.initBackend()).rejects.toThrow(
-      /FLATLINE_BACKEND=tfjs-node but that backend could not be loaded: .*@tensorflow\/tfjs-node.*unset FLATLINE_BACKEND/
-    )
+    const warnings: string[] = []
+    expect(await m.initBackend({ warn: (line) => warnings.push(line), threads: 1 })).toBe('wasm')
+    expect(warnings[0]).toMatch(/FLATLINE_BACKEND=tfjs-node requested, but that backend could not be loaded: .*@tensorflow\/tfjs-node.*Falling back/)
+    expect(warnings[1]).toMatch(/^tensor backend: wasm \(SIMD, 1 thread\) \[FLATLINE_BACKEND=tfjs-node requested but not available/)
+    // Logs and run records carry the description, so the fallback stays explicit there too.
+    expect(m.backendDescription()).toMatch(/^wasm \(SIMD, 1 thread\) \[FLATLINE_BACKEND=tfjs-node requested but not available: .*; fell back\]$/)
+  })
+
+  it('states its thread count, and rejects a thread count below 1 or above the cores with a clear message', async () => {
+    const m = await freshModule()
+    await expect(m.initBackend({ threads: 0 })).rejects.toThrow(/threads=0 is not a thread count; give a whole number from 1 to \d+/)
+    await expect(m.initBackend({ threads: 1000 })).rejects.toThrow(/threads=1000 asks for more threads than this machine's \d+ cores/)
+    const threads = process.env.FLATLINE_THREADS
+    process.env.FLATLINE_THREADS = 'two'
+    try {
+      await expect(m.initBackend()).rejects.toThrow(/FLATLINE_THREADS='two' is not a thread count/)
+    } finally {
+      if (threads === undefined) delete process.env.FLATLINE_THREADS
+      else process.env.FLATLINE_THREADS = threads
+    }
     expect(m.activeBackendName()).toBeUndefined()
+    expect(await m.initBackend({ prefer: ['cpu'], threads: 1 })).toBe('cpu')
+    expect(m.backendDescription()).toBe('cpu (plain JavaScript, 1 thread)')
+    expect(m.activeThreads()).toBe(1)
   })
 
   it('rejects an empty or unknown options.prefer', async () => {
