@@ -57,7 +57,7 @@ async function main(argv: string[]): Promise<number> {
   }
   await mkdir(outDir, { recursive: true })
   const workspace = await ensureWorkspace(args.workspace ?? resumed?.workspace ?? defaultWorkspaceRoot())
-  await initBackend()
+  await initBackend({ threads: args.threads })
   const version = appVersion()
   const controller = new AbortController()
   process.once('SIGINT', () => {
