@@ -1,0 +1,131 @@
+/**
+ * `npm run bench:profile`: where one training step and one BIM step spend their time.
+ *
+ * For the demo small-cnn and small-resnet (w = 16) it times steps as the engine runs them — a
+ * training step is batch assembly, augmentation, the forward-backward pass with batch-norm updates,
+ * the loss read-back and the SGD-momentum update (batch 64); a BIM step is one input gradient and
+ * the sign step (batch 100) — first plainly, then with every kernel timed (kernel-profiler.ts). It
+ * prints per kernel: launches per step, ms per step, µs per launch; then the kernel total, the
+ * time outside kernels (dispatch, tape, gradient functions, disposal, our JS), and what one empty
+ * launch costs the engine (a 1-element add), so launches × that is the floor of the overhead.
+ *
+ *   npm run bench:profile [-- --threads N] [-- --steps N]
+ */
+import * as tf from '@tensorflow/tfjs-core'
+import { parseArgs } from 'node:util'
+import { TrainingRecipe } from '../main/contract/audit-spec'
+import { runAttack } from '../main/engine/attacks/attack-loop'
+import { backendDescription, initBackend } from '../main/engine/backend/select-backend'
+import { augmentBatch } from '../main/engine/data/augment'
+import { batchTensors, limitSplit, range } from '../main/engine/data/dataset'
+import { loadEmbeddedDemo } from '../main/engine/data/embedded-demo'
+import { Rng } from '../main/engine/data/rng'
+import { createMinimizer } from '../main/engine/minimizers/minimizer-registry'
+import { buildClassifier } from '../main/engine/models/architecture-registry'
+import type { Classifier, ModelConfig } from '../main/engine/models/classifier'
+import { measureNormalization } from '../main/engine/models/normalize-input'
+import { BatchObjective } from '../main/engine/training/batch-objective'
+import { SgdMomentum } from '../main/engine/training/sgd-step'
+import { KernelProfiler, type KernelStat } from './kernel-profiler'
+
+const { values: opts } = parseArgs({ options: { threads: { type: 'string', default: '1' }, steps: { type: 'string', default: '10' } } })
+const steps = Number(opts.steps)
+const backendName = await initBackend({ threads: Number(opts.threads) })
+const data = await loadEmbeddedDemo()
+const normalization = measureNormalization(data.train.images, 1)
+const recipe = TrainingRecipe.parse({ epochs: 1, batchSize: 64, lr: 0.05 })
+console.log(`bench:profile — ${backendDescription()}, tfjs ${tf.version_core}; ${steps} steps per figure (loaded machine: compare shares, not absolutes)`)
+
+/** What one engine launch costs with nothing to compute: many 1-element adds, µs each. */
+function emptyLaunchMicros(): number {
+  const a = tf.scalar(1)
+  const n = 5000
+  const started = performance.now()
+  for (let i = 0; i < n; i++) tf.add(a, a).dispose()
+  const us = ((performance.now() - started) * 1000) / n
+  a.dispose()
+  return us
+}
+
+function trainingStep(model: Classifier, rng: Rng): () => Promise<void> {
+  const optimizer = new SgdMomentum(recipe.momentum, recipe.weightDecay)
+  const minimizer = createMinimizer({ id: 'sgd' }, optimizer)
+  const train = limitSplit(data.train, 64 * 20)
+  let index = 0
+  return async () => {
+    const indices = range(64).map((i) => (index * 64 + i) % train.count)
+    index++
+    const { x, y } = tf.tidy(() => {
+      const batch = batchTensors(train, indices)
+      return { x: augmentBatch(batch.x, { cropPadding: 4, flip: true }, rng), y: batch.y }
+    })
+    const objective = new BatchObjective(model, x, y, () => new Error('non-finite loss'))
+    try {
+      await minimizer.iterate(objective, { epoch: 1, index, epochs: 1, lr: 0.05, lrRange: { min: 0.05, max: 0.05 } })
+    } finally {
+      tf.dispose([x, y])
+    }
+  }
+}
+
+function bimStep(model: Classifier): () => Promise<void> {
+  const { x, y } = batchTensors(data.test, range(100))
+  const eps = 16 / 255
+  return async () => {
+    const adv = runAttack(model, x, y, { norm: 'linf', eps, alpha: eps / 10, steps: 1, seed: 0 })
+    await adv.data()
+    adv.dispose()
+  }
+}
+
+async function timeSteps(step: () => Promise<void>): Promise<number> {
+  const started = performance.now()
+  for (let i = 0; i < steps; i++) await step()
+  return (performance.now() - started) / steps
+}
+
+const profiler = new KernelProfiler()
+
+async function profile(label: string, step: () => Promise<void>): Promise<void> {
+  for (let i = 0; i < 2; i++) await step() // warm-up: kernel setup, XNNPACK operator caches
+  const tensorsBefore = tf.memory().numTensors
+  const plainMs = await timeSteps(step)
+  profiler.install(backendName)
+  profiler.reset()
+  const profiledMs = await timeSteps(step)
+  profiler.uninstall()
+  const top = profiler.topLevel()
+  const kernelMs = top.reduce((s, k) => s + k.ms, 0) / steps
+  const launches = top.reduce((s, k) => s + k.launches, 0) / steps
+  const nestedLaunches = profiler.nestedStats().reduce((s, k) => s + k.launches, 0) / steps
+  const outside = profiledMs - kernelMs
+  console.log(`\n## ${label}: ${plainMs.toFixed(1)} ms/step (${profiledMs.toFixed(1)} ms with the timers)`)
+  console.log(`| kernel | launches/step | ms/step | share | µs/launch |`)
+  console.log(`|---|---|---|---|---|`)
+  const row = (k: KernelStat, prefix = '') =>
+    console.log(
+      `| ${prefix}${k.name} | ${(k.launches / steps).toFixed(1)} | ${(k.ms / steps).toFixed(2)} | ${((100 * k.ms) / steps / profiledMs).toFixed(1)} % | ${((1000 * k.ms) / k.launches).toFixed(0)} |`
+    )
+  for (const k of top.slice(0, 14)) row(k)
+  const rest = top.slice(14)
+  if (rest.length > 0)
+    row({ name: `${rest.length} other kernels`, launches: rest.reduce((s, k) => s + k.launches, 0), ms: rest.reduce((s, k) => s + k.ms, 0) })
+  for (const k of profiler.nestedStats().slice(0, 6)) row(k, '↳ inside: ')
+  console.log(
+    `kernels: ${kernelMs.toFixed(1)} ms/step (${((100 * kernelMs) / profiledMs).toFixed(0)} %) in ${launches.toFixed(0)} top-level launches ` +
+      `(+${nestedLaunches.toFixed(0)} nested), ${((1000 * kernelMs) / launches).toFixed(0)} µs per launch on average`
+  )
+  console.log(
+    `outside kernels (dispatch, tape, gradient functions, disposal, our JS): ${outside.toFixed(1)} ms/step (${((100 * outside) / profiledMs).toFixed(0)} %), ` +
+      `${((1000 * outside) / launches).toFixed(0)} µs per launch; tensors alive before/after: ${tensorsBefore}/${tf.memory().numTensors}`
+  )
+}
+
+console.log(`empty launch (1-element add): ${emptyLaunchMicros().toFixed(1)} µs`)
+for (const arch of ['small-cnn', 'small-resnet'] as const) {
+  const config: ModelConfig = { arch, width: 16, inputShape: [28, 28, 1], numClasses: 10, normalization }
+  const model = buildClassifier(config, new Rng(1))
+  await profile(`${arch} w=16 training step (SGD, batch 64)`, trainingStep(model, new Rng(2)))
+  await profile(`${arch} w=16 BIM step (batch 100)`, bimStep(model))
+  model.params.dispose()
+}
