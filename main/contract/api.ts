@@ -65,26 +65,26 @@ const JobId = z.string().regex(/^[A-Za-z0-9_-]{1,80}$/, 'a job id holds only let
 /** Request payload schemas: main (and the browser server) parse every payload with these. */
 export const RequestSchemas = {
   [Channels.AppInfo]: z.undefined(),
-  [Channels.PickFolder]: z.object({ title: z.string().max(200).optional() }),
+  [Channels.PickFolder]: z.strictObject({ title: z.string().max(200).optional() }),
   [Channels.DetectDataset]: DetectDatasetRequest,
   [Channels.InspectDataset]: InspectDatasetRequest,
   [Channels.DemoSpec]: z.undefined(),
   [Channels.StartAudit]: AuditSpec,
-  [Channels.ResumeRun]: z.object({ runId: RunId }),
-  [Channels.CancelJob]: z.object({ jobId: JobId }),
+  [Channels.ResumeRun]: z.strictObject({ runId: RunId }),
+  [Channels.CancelJob]: z.strictObject({ jobId: JobId }),
   [Channels.ListRuns]: z.undefined(),
-  [Channels.GetRun]: z.object({ runId: RunId }),
-  [Channels.DeleteRun]: z.object({ runId: RunId }),
-  [Channels.GetGallery]: z.object({ runId: RunId }),
-  [Channels.ReportHtml]: z.object({ runId: RunId }),
-  [Channels.ExportPdf]: z.object({ runId: RunId }),
+  [Channels.GetRun]: z.strictObject({ runId: RunId }),
+  [Channels.DeleteRun]: z.strictObject({ runId: RunId }),
+  [Channels.GetGallery]: z.strictObject({ runId: RunId }),
+  [Channels.ReportHtml]: z.strictObject({ runId: RunId }),
+  [Channels.ExportPdf]: z.strictObject({ runId: RunId }),
   [Channels.MeasureThroughput]: ThroughputRequest,
   [Channels.ZooList]: z.undefined(),
   [Channels.ZooCheck]: TargetCheckRequest,
   [Channels.ZooAdd]: ZooAddRequest,
   [Channels.ZooAddTrained]: ZooAddTrainedRequest.extend({ runId: RunId }),
-  [Channels.ZooRemove]: z.object({ id: ZooTargetName }),
-  [Channels.ZooSaveSets]: z.object({ sets: ZooSets })
+  [Channels.ZooRemove]: z.strictObject({ id: ZooTargetName }),
+  [Channels.ZooSaveSets]: z.strictObject({ sets: ZooSets })
 } as const
 export type CommandChannel = keyof typeof RequestSchemas
 

@@ -13,21 +13,21 @@ import { z } from 'zod'
 const fraction = (field: string) => z.number().min(0, `${field} must be ≥ 0`)
 
 /** Ghost Networks skip erosion (Li et al., AAAI 2020): λ ~ U[1−r, 1+r] per channel per forward pass. */
-export const GnConfig = z.object({ range: fraction('gn.range').max(1, 'gn.range must be ≤ 1').default(0.22) })
+export const GnConfig = z.strictObject({ range: fraction('gn.range').max(1, 'gn.range must be ≤ 1').default(0.22) })
 /** Skip Gradient Method (Wu et al., ICLR 2020): residual-branch gradient × γ; 0.2 for ResNets. */
-export const SgmConfig = z.object({ gamma: fraction('sgm.gamma').max(1, 'sgm.gamma must be ≤ 1 (1 turns SGM off)').default(0.2) })
+export const SgmConfig = z.strictObject({ gamma: fraction('sgm.gamma').max(1, 'sgm.gamma must be ≤ 1 (1 turns SGM off)').default(0.2) })
 /**
  * LGV (Gubri et al., ECCV 2022): one member of a weight collection per iteration, in a seeded order.
  * `sources` maps a surrogate name to its member model folders (saved with model-io); `collect`
  * instead collects members in the audit from each trained surrogate without a source, with LGV's
  * recipe (constant LR 0.05, 4 members per epoch over 10 epochs, batch 256; momentum 0.9, wd 1e-4).
  */
-export const LgvConfig = z.object({
+export const LgvConfig = z.strictObject({
   sources: z
-    .array(z.object({ surrogate: z.string().min(1), dirs: z.array(z.string().min(1)).min(1, 'an LGV source needs at least one member folder') }))
+    .array(z.strictObject({ surrogate: z.string().min(1), dirs: z.array(z.string().min(1)).min(1, 'an LGV source needs at least one member folder') }))
     .default([]),
   collect: z
-    .object({
+    .strictObject({
       epochs: z.number().int().min(1).max(100).default(10),
       perEpoch: z.number().int().min(1).max(64).default(4),
       lr: z.number().positive().max(10).default(0.05),
@@ -37,27 +37,27 @@ export const LgvConfig = z.object({
   nGrad: z.number().int().min(1).max(64).default(1)
 })
 /** Diverse Inputs (Xie et al., CVPR 2019), torchattacks' shrink-and-pad variant: r = 0.85, p = 0.8. */
-export const DiConfig = z.object({
+export const DiConfig = z.strictObject({
   resizeRate: z.number().gt(0, 'di.resizeRate must be in (0, 1)').lt(1, 'di.resizeRate must be < 1: only shrink-and-pad is supported').default(0.85),
   prob: fraction('di.prob').max(1, 'di.prob must be ≤ 1').default(0.8)
 })
 /** Scale-Invariant copies (Lin et al., ICLR 2020): m = 5 copies z/2^i. */
-export const SiConfig = z.object({ copies: z.number().int().min(1, 'si.copies must be ≥ 1').max(16).default(5) })
+export const SiConfig = z.strictObject({ copies: z.number().int().min(1, 'si.copies must be ≥ 1').max(16).default(5) })
 /** Variance Tuning (Wang & He, CVPR 2021): N = 20, β = 1.5; μ = 0 for the isolated Table 4 row. */
-export const VtConfig = z.object({
+export const VtConfig = z.strictObject({
   samples: z.number().int().min(0).max(100).default(20),
   beta: fraction('vt.beta').default(1.5),
   mu: fraction('vt.mu').default(0)
 })
 /** Momentum Iterative (Dong et al., CVPR 2018): μ = 1.2 in the paper. */
-export const MiConfig = z.object({ mu: fraction('mi.mu').default(1.2) })
+export const MiConfig = z.strictObject({ mu: fraction('mi.mu').default(1.2) })
 /** Nesterov Iterative (Lin et al., ICLR 2020): μ = 0.6 in the paper. */
-export const NiConfig = z.object({ mu: fraction('ni.mu').default(0.6) })
+export const NiConfig = z.strictObject({ mu: fraction('ni.mu').default(0.6) })
 /**
  * Reverse Adversarial Perturbation (Qin et al., NeurIPS 2022): 5 inner steps, ε_n = 0.75·ε, α_n = ε_n/5,
  * late start at t = 10, random inner init. `epsN` and `alphaN` default from ε when left out.
  */
-export const RapConfig = z.object({
+export const RapConfig = z.strictObject({
   innerSteps: z.number().int().min(0).max(100).default(5),
   epsN: fraction('rap.epsN').max(1).optional(),
   alphaN: fraction('rap.alphaN').max(1).optional(),
@@ -66,7 +66,7 @@ export const RapConfig = z.object({
 })
 
 export const AttackStack = z
-  .object({
+  .strictObject({
     gn: GnConfig.optional(),
     sgm: SgmConfig.optional(),
     lgv: LgvConfig.optional(),
@@ -77,7 +77,6 @@ export const AttackStack = z
     ni: NiConfig.optional(),
     rap: RapConfig.optional()
   })
-  .strict()
 export type AttackStack = z.infer<typeof AttackStack>
 
 export const TECHNIQUES = ['gn', 'sgm', 'lgv', 'di', 'si', 'vt', 'mi', 'ni', 'rap'] as const

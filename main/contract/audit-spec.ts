@@ -10,6 +10,9 @@ import { AttackStack } from './attack-stack'
 import { MinimizerSpec } from './minimizer-spec'
 import { TargetPreprocessing } from './target-preprocessing'
 
+// Every object below is strict: an unknown key fails the parse, named with a hint (strict-keys.ts).
+export { describeSpecError } from './strict-keys'
+
 /** Architectures the engine can build. Issue 5 grows this list. */
 export const ARCHITECTURES = [
   'small-cnn',
@@ -59,24 +62,24 @@ export type ArchitectureId = z.infer<typeof ArchitectureId>
 export const LrSchedule = z.discriminatedUnion(
   'kind',
   [
-    z.object({
+    z.strictObject({
       kind: z.literal('step'),
       /** Divide the LR by `1/gamma` every `every` epochs (paper: ÷10 every 50 epochs on CIFAR-10). */
       every: z.number().int().positive().default(50),
       gamma: z.number().positive().max(1).default(0.1)
     }),
     /** One decay: the initial LR up to epoch `at`, times `gamma` after (paper §4 LR-decay timing experiment). */
-    z.object({ kind: z.literal('single-decay'), at: z.number().int().positive(), gamma: z.number().positive().max(1).default(0.1) }),
-    z.object({ kind: z.literal('constant') }),
+    z.strictObject({ kind: z.literal('single-decay'), at: z.number().int().positive(), gamma: z.number().positive().max(1).default(0.1) }),
+    z.strictObject({ kind: z.literal('constant') }),
     /** Cosine from the initial LR at epoch 1 down to `minLr` at the last epoch. */
-    z.object({ kind: z.literal('cosine'), minLr: z.number().min(0).default(0) })
+    z.strictObject({ kind: z.literal('cosine'), minLr: z.number().min(0).default(0) })
   ],
   { error: (issue) => (issue.code === 'invalid_union' ? 'unknown LR schedule kind: expected one of step, single-decay, constant, cosine' : undefined) }
 )
 export type LrSchedule = z.infer<typeof LrSchedule>
 
 /** SGD with momentum and coupled weight decay, the base recipe of every surrogate and target. */
-export const TrainingRecipe = z.object({
+export const TrainingRecipe = z.strictObject({
   optimizer: z.literal('sgd').default('sgd'),
   epochs: z.number().int().positive().max(1000).default(150),
   batchSize: z.number().int().positive().max(4096).default(128),
@@ -87,7 +90,7 @@ export const TrainingRecipe = z.object({
   /** The minimizer wrapped around the SGD step above; `sgd` keeps older specs valid. */
   minimizer: MinimizerSpec.default({ id: 'sgd' }),
   augment: z
-    .object({
+    .strictObject({
       cropPadding: z.number().int().min(0).max(16).default(4),
       flip: z.boolean().default(true)
     })
@@ -101,14 +104,14 @@ export type TrainingRecipe = z.infer<typeof TrainingRecipe>
  * trace. Each Hessian-vector product costs two gradients over the sample, so one epoch's measure is
  * about 2·(iterations + hutchinsonSamples) passes over it.
  */
-export const SharpnessTracking = z.object({
+export const SharpnessTracking = z.strictObject({
   examples: z.number().int().min(1).max(50000).default(1000),
   iterations: z.number().int().min(1).max(1000).default(20),
   hutchinsonSamples: z.number().int().min(1).max(1000).default(10)
 })
 export type SharpnessTracking = z.infer<typeof SharpnessTracking>
 
-export const ModelSpec = z.object({
+export const ModelSpec = z.strictObject({
   /** Short name unique within the audit, shown in the heatmap (e.g. "surrogate-cnn"). */
   name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'use letters, digits, "-", "_" or "." (at most 64)'),
   arch: ArchitectureId,
@@ -124,7 +127,7 @@ export const ModelSpec = z.object({
   earlyStopping: z.boolean().optional(),
   /** Surrogates only: per-epoch curves recorded without changing the surrogate (the paper's Figure 5). */
   track: z
-    .object({
+    .strictObject({
       /** BIM from every epoch's checkpoint, scored on the validation targets (needs `validation`). */
       transfer: z.boolean().optional(),
       /** λmax and trace of the training-loss Hessian at every epoch (training spec §8). */
@@ -140,7 +143,7 @@ export type ModelSpec = z.infer<typeof ModelSpec>
  * that turns the audit's [0,1] NHWC pixels into its input; or ('flatline') the folder of a model a
  * run of this app trained (manifest.json + weights), whose preprocessing is implicit (it normalises inside).
  */
-export const ImportedTargetSpec = z.object({
+export const ImportedTargetSpec = z.strictObject({
   name: ModelSpec.shape.name,
   format: z.enum(['onnx', 'tfjs', 'flatline'], {
     error: (issue) => `unknown format ${JSON.stringify(issue.input)}: expected "onnx", "tfjs" or "flatline"`
@@ -150,7 +153,7 @@ export const ImportedTargetSpec = z.object({
 })
 export type ImportedTargetSpec = z.infer<typeof ImportedTargetSpec>
 
-export const DatasetSpec = z.object({
+export const DatasetSpec = z.strictObject({
   /**
    * 'embedded' is the Fashion-MNIST subset shipped in resources/; the others read `path`: 'idx-folder'
    * (MNIST-style idx files), 'cifar-binary' (CIFAR-10/100 binary batches), 'image-folder'
@@ -182,7 +185,7 @@ const EPS_LINF_MESSAGE = 'eps must be in (0, 1]: it is an L∞ radius in [0,1] p
  * mean ± 2 std; deterministic stacks give the same value every repeat.
  */
 export const AttackSpec = z
-  .object({
+  .strictObject({
     method: z.literal('bim').default('bim'),
     norm: z.enum(['linf', 'l2'], { error: (issue) => `unknown norm ${JSON.stringify(issue.input)}: expected "linf" or "l2"` }).default('linf'),
     /** Radius in [0,1] pixel units: L∞ (paper default 4/255) or L2 (e.g. 0.5 as in Gubri 2022 on CIFAR-10). */
@@ -301,13 +304,13 @@ function checkAttackQueue(
  * but on the train split, and validation images, both disjoint from what the reported numbers use. The
  * attack is the audit's attack as plain BIM, one repeat, with these overrides.
  */
-export const ValidationSpec = z.object({
+export const ValidationSpec = z.strictObject({
   targets: z.array(ModelSpec).default([]),
   importedTargets: z.array(ImportedTargetSpec).optional(),
   /** Validation images attacked per epoch (those every validation target classifies correctly). */
   examples: z.number().int().min(1).max(50000).default(500),
   attack: z
-    .object({
+    .strictObject({
       norm: z.enum(['linf', 'l2']),
       eps: z.number().gt(0).max(1000),
       steps: z.number().int().min(1).max(10000),
@@ -329,7 +332,7 @@ function normalisedPath(path: string): string {
 }
 
 export const AuditSpec = z
-  .object({
+  .strictObject({
     name: z.string().min(1).max(120).default('audit'),
     seed: z.number().int().min(0).default(0),
     dataset: DatasetSpec.default(DatasetSpec.parse({})),
@@ -428,11 +431,4 @@ function checkValidation(spec: ParsedAuditFields, ctx: z.RefinementCtx): void {
         message: `validation target "${v.name}" is the same file as test target "${twin.name}" (${v.path}): a model cannot be in both sets`
       })
   }
-}
-
-/** Formats a zod error as one line per problem, each naming the field, e.g. `attack.eps: eps must be…`. */
-export function describeSpecError(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => `${issue.path.length ? issue.path.join('.') : '(spec)'}: ${issue.message}`)
-    .join('\n')
 }

@@ -5,7 +5,7 @@
 import { z } from 'zod'
 import { DatasetSpec } from './audit-spec'
 
-export const DetectDatasetRequest = z.object({ path: z.string().min(1, 'give the folder to look at') })
+export const DetectDatasetRequest = z.strictObject({ path: z.string().min(1, 'give the folder to look at') })
 export type DetectDatasetRequest = z.infer<typeof DetectDatasetRequest>
 
 export interface DatasetDetection {
@@ -19,7 +19,7 @@ export interface DatasetDetection {
   message: string
 }
 
-export const InspectDatasetRequest = z.object({
+export const InspectDatasetRequest = z.strictObject({
   dataset: DatasetSpec,
   /** Sample images per class in the grid (default 8). */
   samplesPerClass: z.number().int().min(0).max(32).optional(),

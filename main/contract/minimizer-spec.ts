@@ -17,13 +17,13 @@ const averageStart = z.number().int().positive().optional()
 /** Which tensors ASAM scales: 'weights' = conv/dense kernels and BN γ (official ASAM); 'all' = every tensor. */
 const scaled = (value: 'weights' | 'all') => z.enum(['weights', 'all']).default(value)
 
-export const SgdMinimizer = z.object({ id: z.literal('sgd') })
+export const SgdMinimizer = z.strictObject({ id: z.literal('sgd') })
 
 /** SAM (Foret et al.): ρ 0.05; l-SAM ρ 0.3 (paper §5 text) or 0.4 (paper Table 5). */
-export const SamMinimizer = z.object({ id: z.literal('sam'), rho: rho(0.05) })
+export const SamMinimizer = z.strictObject({ id: z.literal('sam'), rho: rho(0.05) })
 
 /** ASAM (Kwon et al.): ρ 0.5 (l-ASAM 3), η 0.01 (official code; not reported by the paper). */
-export const AsamMinimizer = z.object({
+export const AsamMinimizer = z.strictObject({
   id: z.literal('asam'),
   rho: rho(0.5),
   eta: z.number().min(0).max(10).default(0.01),
@@ -34,7 +34,7 @@ export const AsamMinimizer = z.object({
  * GSAM (Zhuang et al.): ρ 0.05 (l-GSAM 0.2), α 0.15. ρ is constant unless `rhoMin` is given, in
  * which case ρ follows the LR linearly from `rhoMin` (lowest LR) to `rho` (initial LR), as GSAM's scheduler.
  */
-export const GsamMinimizer = z.object({
+export const GsamMinimizer = z.strictObject({
   id: z.literal('gsam'),
   rho: rho(0.05),
   alpha: z.number().min(0).max(10).default(0.15),
@@ -42,7 +42,7 @@ export const GsamMinimizer = z.object({
 })
 
 /** AGSAM = GSAM with ASAM's perturbation; GSAM's adaptive mode scales every tensor with η = 0. ρ 0.5 (l-AGSAM 4). */
-export const AgsamMinimizer = z.object({
+export const AgsamMinimizer = z.strictObject({
   id: z.literal('agsam'),
   rho: rho(0.5),
   alpha: z.number().min(0).max(10).default(0.15),
@@ -51,7 +51,7 @@ export const AgsamMinimizer = z.object({
 })
 
 /** LookSAM (Liu et al.): ρ 0.05 (l-LookSAM 0.3), a full SAM step every k = 5, α 0.7, 3 SAM warm-up epochs (paper). */
-export const LookSamMinimizer = z.object({
+export const LookSamMinimizer = z.strictObject({
   id: z.literal('looksam'),
   rho: rho(0.05),
   k: z.number().int().min(1).max(1000).default(5),
@@ -62,17 +62,17 @@ export const LookSamMinimizer = z.object({
 })
 
 /** WASAM (Kaddour et al.): SAM plus an average of end-of-epoch weights from epoch int(0.75·E), then BN recompute. */
-export const WasamMinimizer = z.object({ id: z.literal('wasam'), rho: rho(0.05), averageStart })
+export const WasamMinimizer = z.strictObject({ id: z.literal('wasam'), rho: rho(0.05), averageStart })
 
 /** SWA as the paper runs it: plain SGD, average end-of-epoch weights of epochs e > 0.75·E, then BN recompute. */
-export const SwaMinimizer = z.object({ id: z.literal('swa'), averageStart })
+export const SwaMinimizer = z.strictObject({ id: z.literal('swa'), averageStart })
 
 /**
  * SAT (Springer et al.): train on L2 PGD examples of radius ε, `steps` steps of `stepSize`
  * (default ε/5). CIFAR-10: 7 steps, ε provisional 0.05 (stripped in our copy of the paper);
  * ImageNet: 3 steps, ε 0.1, step 2ε/3. ε is the L2 norm over the whole image in [0,1] pixels.
  */
-export const SatMinimizer = z.object({
+export const SatMinimizer = z.strictObject({
   id: z.literal('sat'),
   eps: z.number().min(0).max(100).default(0.05),
   steps: z.number().int().min(0).max(100).default(7),

@@ -8,7 +8,7 @@
  */
 import { z } from 'zod'
 
-export const TargetPreprocessing = z.object({
+export const TargetPreprocessing = z.strictObject({
   /** Axis order the model takes: PyTorch/ONNX exports are usually NCHW, TensorFlow models NHWC. */
   layout: z.enum(['NCHW', 'NHWC']).optional(),
   /** Resize (bilinear) and convert channels (gray↔RGB) when the dataset's images differ from the model's input. */

@@ -20,7 +20,7 @@ export type ImportFormat = z.infer<typeof ImportFormat>
 export const PartialPreprocessing = TargetPreprocessing.partial()
 export type PartialPreprocessing = z.input<typeof PartialPreprocessing>
 
-export const TargetCheckRequest = z.object({
+export const TargetCheckRequest = z.strictObject({
   format: ImportFormat,
   /** A .onnx file, a TensorFlow.js model.json (its shards beside it), or a Flatline model folder. */
   path: z.string().min(1, 'give the model file: a .onnx file or a TensorFlow.js model.json'),
@@ -91,7 +91,7 @@ export type ZooAddRequestInput = z.input<typeof ZooAddRequest>
  * Adds a model the app trained in a completed run (`runs/<runId>/models/<model>/`) as a target
  * (format 'flatline'), checked on a sample of that run's own dataset.
  */
-export const ZooAddTrainedRequest = z.object({
+export const ZooAddTrainedRequest = z.strictObject({
   runId: z.string().min(1, 'give the run the model was trained in'),
   model: ZooTargetName,
   name: ZooTargetName,
@@ -128,7 +128,7 @@ export type ZooTargetEntry = ZooTarget & { path: string }
 export const TEST_SET = 'test targets'
 export const VALIDATION_SET = 'validation targets'
 
-export const ZooSet = z.object({
+export const ZooSet = z.strictObject({
   name: z.string().trim().min(1, 'a set needs a name').max(80),
   targetIds: z.array(z.string())
 })

@@ -5,7 +5,7 @@
 import { z } from 'zod'
 import { ArchitectureId } from './audit-spec'
 
-export const ThroughputRequest = z.object({
+export const ThroughputRequest = z.strictObject({
   arch: ArchitectureId,
   width: z.number().int().positive().max(512),
   inputShape: z.tuple([z.number().int().min(8).max(512), z.number().int().min(8).max(512), z.number().int().min(1).max(4)]),

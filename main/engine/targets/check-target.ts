@@ -19,6 +19,7 @@ import { loadOnnxTarget } from './onnx-target'
 import { TargetImportError, type TargetModel } from './target-model'
 import { TargetPreprocessing } from './target-preprocessing'
 import { loadTfjsTarget } from './tfjs-target'
+import { describeSpecIssues } from '../../contract/strict-keys'
 
 type Layout = 'NCHW' | 'NHWC'
 const other = (layout: Layout): Layout => (layout === 'NCHW' ? 'NHWC' : 'NCHW')
@@ -60,7 +61,7 @@ export async function checkTarget(request: TargetCheckRequest, dataset: ImageDat
   const { sha256 } = await hashModel(request.format, files)
   const parsed = TargetPreprocessing.safeParse(request.preprocessing)
   if (!parsed.success)
-    throw new TargetImportError(path, `invalid preprocessing (${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}).`)
+    throw new TargetImportError(path, `invalid preprocessing (${describeSpecIssues(parsed.error).join('; ')}).`)
   const stated = parsed.data.layout
   const first: Layout = stated ?? (request.format === 'onnx' ? 'NCHW' : 'NHWC')
   const sample = seededSample(dataset.test, request.sampleSize, request.seed)

@@ -22,6 +22,7 @@ import { TargetImportError, type TargetModel } from './target-model'
 import { TargetPreprocessing, type TargetPreprocessingInput } from './target-preprocessing'
 import { loadTfjsTarget } from './tfjs-target'
 import { readModelJson } from './tfjs-file-handler'
+import { describeSpecIssues } from '../../contract/strict-keys'
 
 export const TARGET_FORMAT = 'flatline-target/1'
 
@@ -78,7 +79,7 @@ async function sourceFiles(file: string): Promise<string[]> {
 export async function importTarget(targetsDir: string, request: ImportRequest, dataset: ImageDataset): Promise<TargetRecord> {
   const parsed = TargetPreprocessing.safeParse(request.preprocessing)
   if (!parsed.success)
-    throw new TargetImportError(request.file, `invalid preprocessing (${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}).`)
+    throw new TargetImportError(request.file, `invalid preprocessing (${describeSpecIssues(parsed.error).join('; ')}).`)
   const preprocessing = parsed.data
   const files = await sourceFiles(request.file)
   const hashes = await Promise.all(files.map(async (f) => createHash('sha256').update(await readFile(f)).digest('hex')))

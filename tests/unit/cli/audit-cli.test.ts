@@ -31,6 +31,12 @@ describe('npm run audit (CLI)', () => {
       { surrogates: [{ name: 's', arch: 'small-cnn', recipe: { minimizer: { id: 'adam' } } }], targets: [{ name: 't', arch: 'small-cnn' }] },
       /surrogates\.0\.recipe\.minimizer\.id: unknown minimizer id: expected one of sgd, sam/
     ],
+    [
+      'a misspelled key',
+      { surrogates: [{ name: 's', arch: 'small-cnn' }], targets: [{ name: 't', arch: 'small-cnn' }], attack: { techniques: { mi: {} } } },
+      /unknown key attack\.techniques; did you mean attack\.stack\?/
+    ],
+    ['an unknown key', { surrogates: [{ name: 's', arch: 'small-cnn' }], targets: [{ name: 't', arch: 'small-cnn' }], bogus: 1 }, /unknown key bogus\n/],
     ['no target', { surrogates: [{ name: 's', arch: 'small-cnn' }], targets: [] }, /targets: an audit needs at least one target: .*importedTargets/],
     [
       'an imported target of unknown format',

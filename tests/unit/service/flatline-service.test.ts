@@ -28,6 +28,9 @@ describe('createFlatlineService', () => {
     await expect(
       service.handle(Channels.StartAudit, { ...demo, surrogates: [{ name: 's', arch: 'vgg-99' }] })
     ).rejects.toThrow(/surrogates\.0\.arch: unknown architecture "vgg-99"/)
+    await expect(service.handle(Channels.StartAudit, { ...demo, attack: { techniques: {} } })).rejects.toThrow(
+      'unknown key attack.techniques; did you mean attack.stack?'
+    )
     expect(engine.started).toHaveLength(0)
   })
 
