@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: checks the machine (installing what is missing, see test-requirements.mjs), the
-// typecheck, unit tests, then the renderer build and the end-to-end tests in Chromium. Ends with one
+// typecheck, lint, unit tests, then the renderer build and the end-to-end tests in Chromium. Ends with one
 // plain "N passed, N failed" line over every step, and a non-zero exit on any failure.
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
@@ -48,6 +48,8 @@ function vitest(label, config, name) {
 
 run('typecheck', ['tsc', '--noEmit', '-p', 'tsconfig.json'])
 run('typecheck (renderer)', ['vue-tsc', '--noEmit', '-p', 'renderer/tsconfig.json'])
+// Formatting (npm run format:check) is not a step: the tree is reformatted once, by the lead, at the end.
+run('lint', ['eslint', '--cache', '--cache-location', 'node_modules/.cache/eslint/', '.'])
 vitest('unit tests', undefined, 'unit')
 const e2e = 'end-to-end tests (Chromium, browser mode)'
 if (run('renderer build', ['vite', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn']).ok)
