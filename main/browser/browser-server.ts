@@ -37,9 +37,9 @@ export function pdfDownloadPath(runId: string): string {
 export async function startBrowserServer(options: BrowserServerOptions): Promise<BrowserServer> {
   const token = options.token ?? randomBytes(24).toString('hex')
   let origin = ''
-  const tokenOk = (candidate: string | null) =>
+  const tokenOk = (candidate: string | null): boolean =>
     candidate !== null && candidate.length === token.length && timingSafeEqual(Buffer.from(candidate), Buffer.from(token))
-  const hostOk = (req: IncomingMessage) => req.headers.host === new URL(origin).host
+  const hostOk = (req: IncomingMessage): boolean => req.headers.host === new URL(origin).host
 
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', origin)
@@ -97,7 +97,9 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
 }
 
 function serveSocket(ws: WebSocket, service: FlatlineService): void {
-  const send = (message: WsServerMessage) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(message))
+  const send = (message: WsServerMessage): void => {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message))
+  }
   const unsubscribe = service.onEvent((event) => send({ event }))
   ws.on('close', unsubscribe)
   ws.on('message', async (data) => {

@@ -33,7 +33,7 @@ const server = await startBrowserServer({
 })
 token = server.token
 process.stdout.write(`Flatline is running in browser mode. Open:\n\n  ${server.url}\n\n(loopback only; Ctrl-C stops it)\n`)
-const stop = async () => {
+const stop = async (): Promise<never> => {
   engine.dispose()
   await server.close()
   process.exit(0)

@@ -9,8 +9,8 @@ export function createProgressPrinter(stream: NodeJS.WriteStream = process.stder
   let lastWorkers = ''
   // A task's first progress line always prints: for a resumed run it says where the task picks up.
   const announced = new Set<string>()
-  const bar = (value: number) => '#'.repeat(Math.round(value * 20)).padEnd(20, '.')
-  const line = (text: string) => {
+  const bar = (value: number): string => '#'.repeat(Math.round(value * 20)).padEnd(20, '.')
+  const line = (text: string): void => {
     if (live) stream.write('\r\x1b[2K')
     stream.write(text + '\n')
   }

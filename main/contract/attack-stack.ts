@@ -10,7 +10,7 @@
  */
 import { z } from 'zod'
 
-const fraction = (field: string) => z.number().min(0, `${field} must be ≥ 0`)
+const fraction = (field: string): z.ZodNumber => z.number().min(0, `${field} must be ≥ 0`)
 
 /** Ghost Networks skip erosion (Li et al., AAAI 2020): λ ~ U[1−r, 1+r] per channel per forward pass. */
 export const GnConfig = z.strictObject({ range: fraction('gn.range').max(1, 'gn.range must be ≤ 1').default(0.22) })

@@ -11,11 +11,11 @@ import { z } from 'zod'
 export const MINIMIZER_IDS = ['sgd', 'sam', 'asam', 'gsam', 'agsam', 'looksam', 'wasam', 'swa', 'sat'] as const
 export type MinimizerId = (typeof MINIMIZER_IDS)[number]
 
-const rho = (value: number) => z.number().min(0).max(100).default(value)
+const rho = (value: number): z.ZodDefault<z.ZodNumber> => z.number().min(0).max(100).default(value)
 /** First epoch of the weight average; left out, the method's own rule applies (spec §4, §5.5). */
 const averageStart = z.number().int().positive().optional()
 /** Which tensors ASAM scales: 'weights' = conv/dense kernels and BN γ (official ASAM); 'all' = every tensor. */
-const scaled = (value: 'weights' | 'all') => z.enum(['weights', 'all']).default(value)
+const scaled = (value: 'weights' | 'all'): z.ZodDefault<z.ZodEnum<{ weights: 'weights'; all: 'all' }>> => z.enum(['weights', 'all']).default(value)
 
 export const SgdMinimizer = z.strictObject({ id: z.literal('sgd') })
 

@@ -27,7 +27,7 @@ export interface DatasetSize {
 /** What the form knows of a dataset before loading it: the embedded one's size, null for files on disk. */
 export function knownDatasetSize(dataset: Pick<DatasetSpec, 'source' | 'trainLimit' | 'testLimit' | 'validationSize'>): DatasetSize | null {
   if (dataset.source !== 'embedded') return null
-  const limit = (total: number, n: number) => (n > 0 ? Math.min(n, total) : total)
+  const limit = (total: number, n: number): number => (n > 0 ? Math.min(n, total) : total)
   const train = Math.max(0, limit(EMBEDDED_DATASET.train, dataset.trainLimit) - (dataset.validationSize ?? 0))
   return { train, test: limit(EMBEDDED_DATASET.test, dataset.testLimit), inputShape: EMBEDDED_DATASET.inputShape, numClasses: EMBEDDED_DATASET.numClasses }
 }
@@ -147,7 +147,7 @@ export function estimateAuditTime(
 /** "≈ 40 s", "≈ 3.5 min", "≈ 2.1 h": two significant figures at most, which is all an estimate has. */
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '?'
-  const round = (v: number) => Number(v.toPrecision(2))
+  const round = (v: number): number => Number(v.toPrecision(2))
   if (seconds < 1) return '< 1 s'
   if (seconds < 90) return `≈ ${Math.round(seconds)} s`
   if (seconds < 90 * 60) return `≈ ${round(seconds / 60)} min`

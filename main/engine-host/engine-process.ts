@@ -38,7 +38,7 @@ async function handle(message: ToEngine): Promise<void> {
     }
     return
   }
-  const emit = (event: JobEvent) => post({ type: 'event', event })
+  const emit = (event: JobEvent): void => post({ type: 'event', event })
   if (running) {
     emit({ jobId: message.jobId, kind: 'failed', message: 'Another audit is running in the engine. Wait for it or cancel it.' })
     return
@@ -65,7 +65,7 @@ async function handle(message: ToEngine): Promise<void> {
 async function main(): Promise<void> {
   const queue: ToEngine[] = []
   let ready = false
-  const receive = (message: ToEngine) => (ready ? void handle(message) : queue.push(message))
+  const receive = (message: ToEngine): number | undefined => (ready ? void handle(message) : queue.push(message))
   if (parentPort) parentPort.on('message', (e) => receive(e.data))
   else process.on('message', (m) => receive(m as ToEngine))
   await initBackend()

@@ -10,7 +10,7 @@ import { AuditSpec, describeSpecError, type AuditSpecInput } from '../contract/a
 import { Channels, RequestSchemas, type AppInfo, type CommandChannel, type PdfExport, type Responses } from '../contract/api'
 import type { DetectDatasetRequest, InspectDatasetRequest } from '../contract/dataset-inspection'
 import type { JobEvent } from '../contract/job-events'
-import { ImportFormat, ZooAddRequest, type TargetCheckRequest, type ZooAddTrainedRequest, type ZooSet } from '../contract/target-zoo'
+import { ImportFormat, ZooAddRequest, type TargetCheckRequest, type TargetCheckResult, type ZooAddTrainedRequest, type ZooTargetEntry, type ZooSet } from '../contract/target-zoo'
 import type { ThroughputEstimate, ThroughputRequest } from '../contract/throughput'
 import type { EngineClient } from '../engine-host/engine-protocol'
 import { checkResumable, ResumeRefusedError } from '../engine/jobs/check-resumable'
@@ -58,7 +58,7 @@ export async function createFlatlineService(options: ServiceOptions): Promise<Fl
   })
 
   /** The engine's check of a model file (a relative path is read from the app's working folder). */
-  function checkTarget(request: TargetCheckRequest) {
+  function checkTarget(request: TargetCheckRequest): Promise<TargetCheckResult> {
     return options.engine.query({ kind: 'check-target', ...request, path: resolve(request.path) })
   }
   /** Zoo refusals are for the user as they are. */
@@ -74,7 +74,7 @@ export async function createFlatlineService(options: ServiceOptions): Promise<Fl
    * zoo.addTrained: a model trained in a completed run becomes a 'flatline' target, checked on a
    * sample of the run's own dataset, then copied like any other (the run's folder is left as it is).
    */
-  async function addTrained(request: ZooAddTrainedRequest) {
+  async function addTrained(request: ZooAddTrainedRequest): Promise<ZooTargetEntry> {
     const run = await runStore.get(request.runId).catch((error: Error) => {
       throw new ZooError(error instanceof RunNotFoundError ? `there is no run "${request.runId}"` : `cannot read run "${request.runId}": ${error.message}`)
     })

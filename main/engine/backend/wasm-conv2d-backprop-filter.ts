@@ -23,7 +23,7 @@ const NAME = 'wasm Conv2DBackpropFilter'
 
 function conv2DBackpropFilter(params: {
   inputs: tf.NamedTensorInfoMap
-  backend: {}
+  backend: object
   attrs?: tf.NamedAttrMap
 }): tf.TensorInfo {
   const backend = params.backend as tf.KernelBackend

@@ -18,7 +18,7 @@ const NAME = 'wasm UnsortedSegmentSum'
 
 function unsortedSegmentSum(params: {
   inputs: tf.NamedTensorInfoMap
-  backend: {}
+  backend: object
   attrs?: tf.NamedAttrMap
 }): tf.TensorInfo {
   const backend = params.backend as tf.KernelBackend

@@ -97,7 +97,7 @@ async function readSplits(
   variant: CifarVariant,
   options: CifarFolderOptions
 ): Promise<{ train: ImageSplit; test: ImageSplit }> {
-  const limit = (n: number, l: number | undefined) => (l && l > 0 ? Math.min(n, l) : n)
+  const limit = (n: number, l: number | undefined): number => (l && l > 0 ? Math.min(n, l) : n)
   let trainCount = 0
   for (const f of trainFiles) trainCount += await recordCount(f, variant)
   trainCount = limit(trainCount, options.trainLimit)
@@ -138,4 +138,4 @@ export async function loadCifarFolder(dir: string, options: CifarFolderOptions =
 }
 
 /** N of data_batch_N.bin, so data_batch_10 sorts after data_batch_9. */
-const batchNumber = (file: string) => Number(/\d+/.exec(file)?.[0] ?? 0)
+const batchNumber = (file: string): number => Number(/\d+/.exec(file)?.[0] ?? 0)

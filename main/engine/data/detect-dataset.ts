@@ -10,7 +10,7 @@ import type { DatasetDetection } from '../../contract/dataset-inspection'
 
 const IDX_STEMS = ['train-images', 'train-labels', 't10k-images', 't10k-labels'] as const
 
-const idxPattern = (stem: string) => new RegExp(`^${stem}[-.]idx[13]-ubyte(\\.gz)?$`, 'i')
+const idxPattern = (stem: string): RegExp => new RegExp(`^${stem}[-.]idx[13]-ubyte(\\.gz)?$`, 'i')
 
 interface Entry {
   name: string

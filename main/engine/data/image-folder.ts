@@ -61,7 +61,7 @@ async function listSplit(root: string, split: 'train' | 'test', classNames: stri
 }
 
 /** R, G and B within 2 of each other: gray, allowing for JPEG's chroma rounding. */
-const isGray = (image: RgbaImage) => {
+const isGray = (image: RgbaImage): boolean => {
   const d = image.data
   for (let p = 0; p < d.length; p += 4) if (Math.abs(d[p] - d[p + 1]) > 2 || Math.abs(d[p] - d[p + 2]) > 2) return false
   return true
@@ -124,7 +124,7 @@ function toSplit(split: RgbSplit, height: number, width: number, channels: numbe
   return { images, labels: split.labels, count: split.count, height, width, channels: 1 }
 }
 
-const limited = <T>(items: T[], limit: number | undefined) => (limit && limit > 0 ? items.slice(0, limit) : items)
+const limited = <T>(items: T[], limit: number | undefined): T[] => (limit && limit > 0 ? items.slice(0, limit) : items)
 
 export async function loadImageFolder(root: string, options: ImageFolderOptions | string = {}): Promise<ImageDataset> {
   const opts: ImageFolderOptions = typeof options === 'string' ? { name: options } : options

@@ -85,7 +85,7 @@ export async function inspectDataset(request: InspectDatasetRequest): Promise<Da
     ...emptyClasses(summaries.test, classNames, 'test', spec.testLimit ? ` within testLimit ${spec.testLimit}` : ''),
     ...(summaries.validation ? emptyClasses(summaries.validation, classNames, 'validation', ` (validationSize ${spec.validationSize})`) : [])
   ]
-  const bytes = (s: ImageSplit | undefined) => (s ? splitBytes(s.count, s.height, s.width, s.channels) : 0)
+  const bytes = (s: ImageSplit | undefined): number => (s ? splitBytes(s.count, s.height, s.width, s.channels) : 0)
   return {
     ...base,
     format: data.name.startsWith('cifar-100') ? 'CIFAR-100 binary batches' : data.name.startsWith('cifar-10') ? 'CIFAR-10 binary batches' : base.format,

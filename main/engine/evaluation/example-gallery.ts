@@ -19,7 +19,7 @@ export const GALLERY_FILE = 'gallery.json'
 export const PERTURBATION_SCALE =
   'L∞: grey = 0.5 + δ·0.5/ε (mid-grey: unchanged; black and white: −ε and +ε). L2: grey = 0.5 + δ·0.5/max|δ| of each image'
 
-const dataUrl = (png: Buffer) => `data:image/png;base64,${png.toString('base64')}`
+const dataUrl = (png: Buffer): string => `data:image/png;base64,${png.toString('base64')}`
 
 /** Keeps the first `limit` examples of one (stack, surrogate) from the batches the attack reports. */
 export class GalleryCollector {

@@ -38,7 +38,7 @@ export function encodePng(pixels: Float32Array, offset: number, [height, width, 
   return PNG.sync.write(png)
 }
 
-const csvField = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s)
+const csvField = (s: string): string => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s)
 
 /** Writes `dir/adv-<index>.png` for every example, `dir/examples.csv` and `dir/export.json`. */
 export async function exportAdversarialExamples(
@@ -50,7 +50,7 @@ export async function exportAdversarialExamples(
 ): Promise<number> {
   await mkdir(dir, { recursive: true })
   const models = Object.keys(batches[0]?.predictions ?? {})
-  const name = (k: number) => classNames[k] ?? String(k)
+  const name = (k: number): string => classNames[k] ?? String(k)
   const rows = [['file', 'test_index', 'label', 'label_name', 'goal', ...models.flatMap((m) => [`${m}_prediction`, `${m}_prediction_name`])].map(csvField).join(',')]
   const size = shape[0] * shape[1] * shape[2]
   let count = 0

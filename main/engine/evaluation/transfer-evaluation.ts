@@ -85,7 +85,7 @@ export async function measureTransfer(
       const goal = attack.targeted ? tf.tidy(() => tf.cast(tf.mod(tf.add(y, tf.scalar(1, 'int32')), tf.scalar(numClasses, 'int32')), 'int32') as tf.Tensor1D) : y
       const adversarial = runAttack(surrogate.model, x, goal, config, { batchId })
       const labels = await goal.data()
-      const countFooled = (pred: Int32Array) =>
+      const countFooled = (pred: Int32Array): number =>
         pred.reduce((n, p, i) => n + ((attack.targeted ? p === labels[i] : p !== labels[i]) ? 1 : 0), 0)
       const surrogatePred = await predictTensor(surrogate.model, adversarial)
       whiteBoxFooled += countFooled(surrogatePred)

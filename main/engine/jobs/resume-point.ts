@@ -33,7 +33,7 @@ export async function saveResumeState(modelDir: string, state: TrainingState): P
 /** Finds the furthest usable point for the model saved under `modelDir`, expected to have this architecture. */
 export async function findResumePoint(modelDir: string, expected: { arch: string; width: number }): Promise<ResumePoint> {
   const notes: string[] = []
-  const fits = (manifest: ModelManifest) => {
+  const fits = (manifest: ModelManifest): void => {
     if (manifest.config.arch !== expected.arch || manifest.config.width !== expected.width)
       throw new Error(`it holds a ${manifest.config.arch} of width ${manifest.config.width}, the spec a ${expected.arch} of width ${expected.width}`)
   }

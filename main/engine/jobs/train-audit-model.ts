@@ -12,7 +12,7 @@ import type { ImageDataset } from '../data/dataset'
 import { Rng } from '../data/rng'
 import { buildClassifier } from '../models/architecture-registry'
 import type { Classifier } from '../models/classifier'
-import { saveClassifier } from '../models/model-io'
+import { saveClassifier, type ManifestFields } from '../models/model-io'
 import type { InputNormalization } from '../models/normalize-input'
 import type { EpochProbes } from '../training/epoch-probes'
 import { restoreCheckpoint } from '../training/restore-checkpoint'
@@ -66,7 +66,7 @@ export async function trainAuditModel(spec: ModelSpec, options: AuditModelOption
           new Rng(spec.seed).fork('init')
         )
   options.keep(model)
-  const manifestFields = (metrics: EpochMetrics[]) => ({ name: spec.name, dataset: dataset.name, recipe: spec.recipe, seed: spec.seed, metrics })
+  const manifestFields = (metrics: EpochMetrics[]): ManifestFields => ({ name: spec.name, dataset: dataset.name, recipe: spec.recipe, seed: spec.seed, metrics })
   const progress = throttleProgress((value: number, detail: string) => emit({ kind: 'task-progress', taskId, value, detail }))
   const epochs =
     point?.kind === 'trained'

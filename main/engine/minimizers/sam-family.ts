@@ -65,5 +65,7 @@ export abstract class SamFamily implements Minimizer {
     }
   }
 
-  dispose(): void {}
+  dispose(): void {
+    // The base optimizer belongs to the caller; the perturbation lives only inside one step.
+  }
 }

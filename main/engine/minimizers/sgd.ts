@@ -18,5 +18,7 @@ export class Sgd implements Minimizer {
     }
   }
 
-  dispose(): void {}
+  dispose(): void {
+    // Plain SGD holds no tensors of its own.
+  }
 }

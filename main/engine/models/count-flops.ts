@@ -15,7 +15,7 @@ export interface FlopCount {
   elementwise: number
 }
 
-const product = (shape: number[]) => shape.reduce((a, b) => a * b, 1)
+const product = (shape: number[]): number => shape.reduce((a, b) => a * b, 1)
 
 export async function countForwardFlops(model: Classifier): Promise<FlopCount> {
   const x = tf.zeros([1, ...model.config.inputShape]) as tf.Tensor4D

@@ -55,7 +55,7 @@ class InceptionBlock {
   }
 
   apply(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
-    const chain = (layers: ConvBn[]) => layers.reduce((h, layer) => layer.apply(h, ctx), x)
+    const chain = (layers: ConvBn[]): tf.Tensor4D => layers.reduce((h, layer) => layer.apply(h, ctx), x)
     const pooled = this.b4.apply(tf.maxPool(x, 3, 1, 'same'), ctx)
     return tf.concat([this.b1.apply(x, ctx), chain(this.b2), chain(this.b3), pooled], 3)
   }
@@ -63,7 +63,7 @@ class InceptionBlock {
 
 export function buildGooglenet(config: ModelConfig, rng: Rng): Classifier {
   const params = new ModelParams(rng)
-  const w = (c: number) => scaleChannels(c, config.width, GOOGLENET_BASE_WIDTH)
+  const w = (c: number): number => scaleChannels(c, config.width, GOOGLENET_BASE_WIDTH)
   const stem = new ConvBn(params, 'stem', config.inputShape[2], w(192), 3)
   let channels = w(192)
   const stack: (InceptionBlock | 'pool')[] = BLOCKS.map(([name, widths]) => {

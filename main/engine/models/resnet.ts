@@ -64,7 +64,7 @@ class ResidualBlock {
 
 export function buildResnet(shape: ResnetShape, config: ModelConfig, rng: Rng): Classifier {
   const params = new ModelParams(rng)
-  const w = (c: number) => scaleChannels(c, config.width, RESNET_BASE_WIDTH)
+  const w = (c: number): number => scaleChannels(c, config.width, RESNET_BASE_WIDTH)
   const stem = new ConvBn(params, 'stem', config.inputShape[2], w(64), 3)
   const blocks: ResidualBlock[] = []
   let inChannels = w(64)

@@ -62,7 +62,7 @@ export function renderTransferHeatmapSvg(cells: TransferCell[], options: SvgSize
   if (cells.length === 0)
     throw new Error('Error in renderTransferHeatmapSvg: no transfer cells to draw; the run has no transfer results')
   const several = hasSeveralStacks(cells)
-  const rowOf = (cell: TransferCell) => transferRowLabel(cell, several)
+  const rowOf = (cell: TransferCell): string => transferRowLabel(cell, several)
   const seen = new Set<string>()
   cells.forEach((cell, i) => {
     if (!Number.isFinite(cell.successRate) || cell.successRate < 0 || cell.successRate > 1)

@@ -289,7 +289,7 @@ function gallerySection(gallery: RunGallery): string {
   const perEntry = 6
   const entries = gallery.entries.filter((e) => e.examples.length > 0)
   if (entries.length === 0) return ''
-  const name = (k: number) => gallery.classNames[k] ?? String(k)
+  const name = (k: number): string => gallery.classNames[k] ?? String(k)
   const blocks = entries
     .map((entry) => {
       const cells = entry.examples

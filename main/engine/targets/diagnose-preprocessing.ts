@@ -41,7 +41,7 @@ const RANGES: [number, number][] = [
 ]
 
 export const pct = (v: number): string => `${(100 * v).toFixed(1)} %`
-const list = (values: number[]) => `[${values.map((v) => Number(v.toPrecision(4))).join(', ')}]`
+const list = (values: number[]): string => `[${values.map((v) => Number(v.toPrecision(4))).join(', ')}]`
 
 /** Predicted dataset classes for every image of a split, in batches. */
 export async function predictSplit(target: TargetModel, split: ImageSplit, batchSize = 100): Promise<Int32Array> {
@@ -95,7 +95,7 @@ export async function diagnosePreprocessing(input: DiagnoseInput): Promise<Diagn
   const labels = sample.labels
   const chance = 1 / classes
   const variants: Variant[] = []
-  const score = async (model: TargetModel) => accuracyOf(await predictSplit(model, sample), labels)
+  const score = async (model: TargetModel): Promise<number> => accuracyOf(await predictSplit(model, sample), labels)
 
   // 1. The other layout, when the model loads that way at all.
   if (input.loadOtherLayout) {
@@ -115,7 +115,7 @@ export async function diagnosePreprocessing(input: DiagnoseInput): Promise<Diagn
   const c = target.inputShape[2]
   const stats = channelStats(sample)
   // With resize, a model may take another channel count than the dataset: then one value for all channels.
-  const avg = (v: number[]) => [v.reduce((a, b) => a + b, 0) / v.length]
+  const avg = (v: number[]): number[] => [v.reduce((a, b) => a + b, 0) / v.length]
   const own = stats.mean.length === c ? stats : { mean: avg(stats.mean), std: avg(stats.std) }
   const norms: { label: string; mean?: number[]; std?: number[]; unit: 'declared' | 'pixel' }[] = [{ label: 'without mean/std', unit: 'pixel' }]
   if (prep.mean || prep.std) norms.push({ label: 'with the declared mean/std', mean: prep.mean, std: prep.std, unit: 'declared' })
@@ -145,7 +145,7 @@ export async function diagnosePreprocessing(input: DiagnoseInput): Promise<Diagn
 
   // 3. Class order, from the predictions already made (a relabelling of the predicted class).
   if (target.outputClasses === classes) {
-    const relabel = (name: string, conclusion: string, map: (k: number) => number, rank = 1) => {
+    const relabel = (name: string, conclusion: string, map: (k: number) => number, rank = 1): void => {
       // classMap' = map ∘ classMap: output i now means dataset class map(classMap[i]).
       const base = prep.classMap ?? range(classes)
       const classMap = base.map(map)

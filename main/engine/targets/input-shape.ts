@@ -13,7 +13,7 @@ export function resolveInputShape(file: string, dims: readonly Dim[], layout: 'N
   if (dims.length !== 4)
     throw new TargetImportError(file, `the model's input has shape ${shown}; an image classifier takes a rank-4 batch of images (${layout}).`)
   const [c, h, w] = layout === 'NCHW' ? [dims[1], dims[2], dims[3]] : [dims[3], dims[1], dims[2]]
-  const fixed = (d: Dim) => typeof d === 'number' && d > 0
+  const fixed = (d: Dim): boolean => typeof d === 'number' && d > 0
   if (!fixed(h) || !fixed(w) || !fixed(c))
     throw new TargetImportError(
       file,

@@ -33,7 +33,7 @@ export async function measureNaturalAccuracy(target: TargetModel, split: ImageSp
   return result
 }
 
-async function predictSample(target: TargetModel, split: ImageSplit, n: number, batchSize: number) {
+async function predictSample(target: TargetModel, split: ImageSplit, n: number, batchSize: number): Promise<{ predictions: Int32Array; probabilityRowsOff: number }> {
   const predictions = new Int32Array(n)
   let probabilityRowsOff = 0
   for (let start = 0; start < n; start += batchSize) {
@@ -121,4 +121,4 @@ async function likelyCause(
   return 'check the preprocessing (value range, mean/std, layout, class order) and that the model was trained on this kind of data.'
 }
 
-const pct = (v: number) => `${(100 * v).toFixed(1)}%`
+const pct = (v: number): string => `${(100 * v).toFixed(1)}%`

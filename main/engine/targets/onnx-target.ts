@@ -38,7 +38,7 @@ export async function loadOnnxTarget(file: string, preprocessing: TargetPreproce
       return { data: Float32Array.from(out.data as Float32Array), dims: out.dims }
     }
     // A fixed batch size is fed in chunks of exactly that size, the last one padded.
-    const runBatched = async (x: tf.Tensor4D, prep: TargetPreprocessing) => {
+    const runBatched = async (x: tf.Tensor4D, prep: TargetPreprocessing): Promise<{ data: Float32Array; dims: readonly number[] }> => {
       if (batch === undefined || x.shape[0] === batch) return run(x, prep)
       const parts: Float32Array[] = []
       let dims: readonly number[] = []

@@ -47,7 +47,7 @@ export async function loadTfjsTarget(file: string, preprocessing: TargetPreproce
         const first = out instanceof tfjs.Tensor ? out : Array.isArray(out) ? out[0] : Object.values(out)[0]
         return tfjs.cast(first, 'float32')
       })
-    const scores = async (x: tf.Tensor4D, prep: TargetPreprocessing) => {
+    const scores = async (x: tf.Tensor4D, prep: TargetPreprocessing): Promise<Float32Array> => {
       const out = run(x, prep)
       const data = (await out.data()) as Float32Array
       out.dispose()

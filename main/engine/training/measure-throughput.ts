@@ -25,17 +25,17 @@ export async function measureThroughput(request: ThroughputRequest): Promise<Thr
   const y = tf.tensor1d(Array.from({ length: request.batchSize }, (_, i) => i % request.numClasses), 'int32')
   try {
     const objective = new BatchObjective(model, x, y, () => new Error('non-finite loss while measuring throughput'))
-    const trainStep = async () => {
+    const trainStep = async (): Promise<void> => {
       const grads = await objective.gradient('update')
       optimizer.step(model.params.trainable, grads, 0.01)
       tf.dispose([...grads.values()])
     }
-    const gradientStep = async () => {
+    const gradientStep = async (): Promise<void> => {
       const { loss, grad } = await objective.inputGradient(x)
       await grad.data()
       tf.dispose([loss, grad])
     }
-    const time = async (step: () => Promise<void>) => {
+    const time = async (step: () => Promise<void>): Promise<number> => {
       await step() // warm-up, not timed
       const t0 = performance.now()
       for (let i = 0; i < iterations; i++) await step()

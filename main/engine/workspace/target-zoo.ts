@@ -74,7 +74,7 @@ export class TargetZoo {
     const parsed = ZooSets.safeParse(raw)
     const stored = parsed.success ? parsed.data : []
     const merged = [...DEFAULT_SETS.filter((d) => !stored.some((s) => s.name === d.name)).map((d) => ({ ...d, targetIds: [] })), ...stored]
-    const order = (s: ZooSet) => (s.name === TEST_SET ? 0 : s.name === VALIDATION_SET ? 1 : 2)
+    const order = (s: ZooSet): number => (s.name === TEST_SET ? 0 : s.name === VALIDATION_SET ? 1 : 2)
     return merged.map((s) => ({ name: s.name, targetIds: s.targetIds.filter((id) => ids.has(id)) })).sort((a, b) => order(a) - order(b))
   }
 

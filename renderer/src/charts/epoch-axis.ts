@@ -2,9 +2,10 @@
  * The x axis every per-epoch chart shares (training curves, transfer and sharpness), so their
  * epochs line up when the charts sit next to each other.
  */
+import type { XAXisComponentOption } from 'echarts'
 import { chartTheme } from './echarts-setup'
 
-export function epochAxis() {
+export function epochAxis(): XAXisComponentOption {
   return {
     type: 'value' as const,
     name: 'epoch',

@@ -39,7 +39,7 @@ export function heatmapAxes(
   surrogateOrder: readonly string[] = [],
   targetOrder: readonly string[] = []
 ): { surrogates: string[]; targets: string[] } {
-  const unique = (names: readonly string[]) => [...new Set(names)]
+  const unique = (names: readonly string[]): string[] => [...new Set(names)]
   const several = hasSeveralStacks(cells)
   const surrogateNames = unique([...surrogateOrder, ...cells.map((c) => c.surrogate)])
   const stacks = unique(cells.map((c) => c.attack ?? ''))

@@ -94,7 +94,7 @@ export const useTimeEstimateStore = defineStore('time-estimate', () => {
     const d = form.draft
     const size = datasetSize.value
     if (!d || !size) return null
-    const ready = (role: 'surrogates' | 'targets', i: number) => {
+    const ready = (role: 'surrogates' | 'targets', i: number): ThroughputEstimate | undefined => {
       const s = stateOf(role, i)
       return s?.status === 'ready' ? s.estimate : undefined
     }

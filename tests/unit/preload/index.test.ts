@@ -3,6 +3,8 @@ import { describe, expect, it, vi } from 'vitest'
 
 const electron = vi.hoisted(() => {
   // A real emitter stands in for ipcRenderer so listener bookkeeping is the genuine article.
+  // vi.hoisted code runs before the imports, so it can only require.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { EventEmitter: Emitter } = require('node:events') as typeof import('node:events')
   const ipcRenderer = Object.assign(new Emitter(), {
     invoke: vi.fn(async (_channel: string, _payload: unknown): Promise<unknown> => ({
