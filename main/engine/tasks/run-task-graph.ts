@@ -84,7 +84,7 @@ export async function runTaskGraph(run: GraphRun): Promise<GraphOutcome> {
     )
   }
 
-  const onAbort = () => executor.cancel()
+  const onAbort = (): void => executor.cancel()
   signal?.addEventListener('abort', onAbort)
   try {
     for (;;) {

@@ -78,7 +78,7 @@ async function attack(task: AuditTask<AttackParams>, ctx: TaskContext): Promise<
   const { label, attack } = queue[task.params.stack]
   const { dataset } = await auditData(spec)
   const { test } = dataset
-  const hashOf = (model: string) => (ctx.job.deps[trainTaskId(model)] as TrainResult).hash
+  const hashOf = (model: string): string => (ctx.job.deps[trainTaskId(model)] as TrainResult).hash
   const surrogate = { name: task.params.surrogate, model: await loadRunModel(ctx, modelFolder(task.params.surrogate), hashOf(task.params.surrogate)) }
   const targets: NamedTarget[] = []
   for (const t of spec.targets) targets.push({ name: t.name, model: await loadRunModel(ctx, modelFolder(t.name), hashOf(t.name)) })

@@ -35,10 +35,10 @@ export interface TrainResult {
   validationAttacked: number
 }
 
-export const trainTaskId = (model: string) => `train-${model}`
+export const trainTaskId = (model: string): string => `train-${model}`
 
 /** The run-relative folder of a trained model. */
-export const modelFolder = (model: string) => `models/${model}`
+export const modelFolder = (model: string): string => `models/${model}`
 
 export function roleModels(spec: AuditSpec): { spec: ModelSpec; role: TrainRole }[] {
   return [
