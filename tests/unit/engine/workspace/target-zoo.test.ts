@@ -2,7 +2,7 @@ import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/pro
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { TargetCheckRequest, ZooAddRequest, type TargetCheckResult, type ZooAddRequestInput } from '../../../../main/contract/target-zoo'
+import { ZooAddRequest, type TargetCheckResult, type ZooAddRequestInput } from '../../../../main/contract/target-zoo'
 import { initBackend } from '../../../../main/engine/backend/select-backend'
 import type { ImageDataset } from '../../../../main/engine/data/dataset'
 import { checkTarget } from '../../../../main/engine/targets/check-target'
@@ -31,7 +31,7 @@ const TFJS: ZooAddRequestInput = { name: 'cnn-tfjs', format: 'tfjs', path: tfjsF
 /** Checks (as the engine query does) then adds, as the service's zoo.add does. */
 async function add(input: ZooAddRequestInput) {
   const request = ZooAddRequest.parse(input)
-  const check: TargetCheckResult = await checkTarget(TargetCheckRequest.parse(request), data)
+  const check: TargetCheckResult = await checkTarget(request, data)
   return zoo.add(request, check)
 }
 
@@ -84,7 +84,7 @@ describe('TargetZoo', () => {
     const copy = join(root, 'copy.onnx')
     await copyFile(onnxFixture('fmnist-cnn'), copy)
     const request = ZooAddRequest.parse({ ...ONNX, name: 'changed', path: copy })
-    const check = await checkTarget(TargetCheckRequest.parse(request), data)
+    const check = await checkTarget(request, data)
     await writeFile(copy, Buffer.concat([await readFile(copy), Buffer.from([0])]))
     await expect(zoo.add(request, check)).rejects.toThrow(/copy\.onnx changed after it was checked/)
     expect(await snapshot()).toEqual(before)
