@@ -6,7 +6,9 @@
  * paper has one; the demo overrides ε to 16/255 because Fashion-MNIST CNNs barely transfer at 4/255.
  */
 import { z } from 'zod'
+import { AdversarialTrainingSpec } from './adversarial-training-spec'
 import { AttackStack } from './attack-stack'
+import { checkHardenSpec, HardenSpec } from './harden-spec'
 import { MinimizerSpec } from './minimizer-spec'
 import { TargetPreprocessing } from './target-preprocessing'
 
@@ -89,6 +91,8 @@ export const TrainingRecipe = z.strictObject({
   lrSchedule: LrSchedule.default({ kind: 'step', every: 50, gamma: 0.1 }),
   /** The minimizer wrapped around the SGD step above; `sgd` keeps older specs valid. */
   minimizer: MinimizerSpec.default({ id: 'sgd' }),
+  /** Train on L∞ PGD examples (adversarial training) with the minimizer above stepping on them; absent: clean batches. */
+  adversarial: AdversarialTrainingSpec.optional(),
   augment: z
     .strictObject({
       cropPadding: z.number().int().min(0).max(16).default(4),
@@ -346,7 +350,9 @@ export const AuditSpec = z
     /** A queue of stacks run against the same targets, examples and seeds (see attack-queue.ts); excludes `attack`. */
     attacks: z.array(QueuedAttackSpec).min(1, 'an attack queue needs at least one stack').max(32, 'at most 32 queued stacks').optional(),
     /** Validation targets and images for early stopping and tracked transfer; never used for reported numbers. */
-    validation: ValidationSpec.optional()
+    validation: ValidationSpec.optional(),
+    /** Stand-ins of one target trained with defensive recipes, attacked and ranked (harden-spec.ts). */
+    harden: HardenSpec.optional()
   })
   .superRefine((spec, ctx) => {
     if (spec.targets.length === 0 && !spec.importedTargets?.length)
@@ -363,6 +369,7 @@ export const AuditSpec = z
     if (dup) ctx.addIssue({ code: 'custom', path: ['targets'], message: `model name "${dup}" is used twice` })
     checkValidation({ ...spec, attack: effectiveAttack(spec) }, ctx)
     checkAttackQueue(spec, ctx)
+    if (spec.harden) checkHardenSpec(spec.harden, { ...spec, attack: effectiveAttack(spec) }, ARCHITECTURES, ctx)
     if (spec.dataset.source !== 'embedded' && !spec.dataset.path)
       ctx.addIssue({ code: 'custom', path: ['dataset', 'path'], message: `a "${spec.dataset.source}" dataset needs a path (the folder to read)` })
   })

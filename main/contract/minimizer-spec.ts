@@ -8,7 +8,7 @@
  */
 import { z } from 'zod'
 
-export const MINIMIZER_IDS = ['sgd', 'sam', 'asam', 'gsam', 'agsam', 'looksam', 'wasam', 'swa', 'sat'] as const
+export const MINIMIZER_IDS = ['sgd', 'sam', 'asam', 'gsam', 'agsam', 'looksam', 'wasam', 'swa', 'sat', 'awp'] as const
 export type MinimizerId = (typeof MINIMIZER_IDS)[number]
 
 const rho = (value: number): z.ZodDefault<z.ZodNumber> => z.number().min(0).max(100).default(value)
@@ -79,9 +79,17 @@ export const SatMinimizer = z.strictObject({
   stepSize: z.number().positive().max(100).optional()
 })
 
+/**
+ * AWP (Wu, Xia & Wang, "Adversarial Weight Perturbation Helps Robust Generalization", NeurIPS 2020):
+ * one ascent step on the weights, each kernel moved by γ·‖w_l‖ along its normalised gradient (biases
+ * and normalisation layers untouched), then the step at the perturbed weights. Meant with the recipe's
+ * `adversarial` PGD examples (AT-AWP); γ 5e-3 (paper).
+ */
+export const AwpMinimizer = z.object({ id: z.literal('awp'), gamma: z.number().min(0).max(1).default(5e-3) })
+
 export const MinimizerSpec = z.discriminatedUnion(
   'id',
-  [SgdMinimizer, SamMinimizer, AsamMinimizer, GsamMinimizer, AgsamMinimizer, LookSamMinimizer, WasamMinimizer, SwaMinimizer, SatMinimizer],
+  [SgdMinimizer, SamMinimizer, AsamMinimizer, GsamMinimizer, AgsamMinimizer, LookSamMinimizer, WasamMinimizer, SwaMinimizer, SatMinimizer, AwpMinimizer],
   { error: (issue) => (issue.code === 'invalid_union' ? `unknown minimizer id: expected one of ${MINIMIZER_IDS.join(', ')}` : undefined) }
 )
 export type MinimizerSpec = z.infer<typeof MinimizerSpec>

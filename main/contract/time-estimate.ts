@@ -34,8 +34,9 @@ export function knownDatasetSize(dataset: Pick<DatasetSpec, 'source' | 'trainLim
 
 /** Training passes (image forward-backwards) of one model's recipe. */
 export function trainingPasses(model: Pick<ModelSpec, 'recipe'>, trainImages: number): number {
-  const { minimizer, epochs, batchSize } = model.recipe
-  return relativeCost(minimizer, epochs, Math.ceil(trainImages / batchSize)) * epochs * trainImages
+  const { minimizer, epochs, batchSize, adversarial } = model.recipe
+  // Adversarial training adds its PGD steps (input-gradient passes) to every iteration.
+  return (relativeCost(minimizer, epochs, Math.ceil(trainImages / batchSize)) + (adversarial?.steps ?? 0)) * epochs * trainImages
 }
 
 /** Techniques that draw random numbers, so their attack runs once per repeat (else once). */

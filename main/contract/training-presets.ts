@@ -96,6 +96,7 @@ export function relativeCost(minimizer: MinimizerSpec, epochs: number, stepsPerE
     case 'gsam':
     case 'agsam':
     case 'wasam':
+    case 'awp':
       return 2
     case 'sat':
       return minimizer.steps + 1
@@ -129,5 +130,7 @@ export function describeMinimizer(m: MinimizerSpec): string {
       return `LookSAM ρ ${m.rho}, k ${m.k}`
     case 'sat':
       return `SAT ε ${m.eps}, ${m.steps} steps`
+    case 'awp':
+      return `AWP γ ${m.gamma}`
   }
 }

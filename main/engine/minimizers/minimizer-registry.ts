@@ -6,6 +6,7 @@ import type { MinimizerId, MinimizerSpec, MinimizerSpecOf } from '../../contract
 import type { SgdMomentum } from '../training/sgd-step'
 import { Agsam } from './agsam'
 import { Asam } from './asam'
+import { Awp } from './awp'
 import { Gsam } from './gsam'
 import { LookSam } from './looksam'
 import type { Minimizer } from './minimizer'
@@ -26,7 +27,8 @@ const FACTORIES: { [Id in MinimizerId]: Factory<Id> } = {
   looksam: (s, base) => new LookSam(base, { rho: s.rho, k: s.k, alpha: s.alpha, warmupEpochs: s.warmupEpochs, projection: s.projection }),
   wasam: (s, base) => new Wasam(base, s.rho, s.averageStart),
   swa: (s, base) => new Swa(base, s.averageStart),
-  sat: (s, base) => new Sat(base, { eps: s.eps, steps: s.steps, stepSize: s.stepSize })
+  sat: (s, base) => new Sat(base, { eps: s.eps, steps: s.steps, stepSize: s.stepSize }),
+  awp: (s, base) => new Awp(base, s.gamma)
 }
 
 export function createMinimizer(spec: MinimizerSpec, base: SgdMomentum): Minimizer {

@@ -21,6 +21,7 @@ import { batchTensors, range, type ImageSplit } from '../data/dataset'
 import { Rng } from '../data/rng'
 import { accuracyOf, predictSplit } from '../evaluation/predict'
 import { NonFiniteLossError, throwIfCancelled, yieldToEventLoop } from '../jobs/job-errors'
+import { withAdversarialTraining } from '../minimizers/adversarial-training'
 import type { Minimizer } from '../minimizers/minimizer'
 import { createMinimizer } from '../minimizers/minimizer-registry'
 import type { Classifier } from '../models/classifier'
@@ -62,7 +63,7 @@ export async function trainClassifier(model: Classifier, options: TrainOptions):
   const augment = { cropPadding: recipe.augment.cropPadding, flip: recipe.augment.flip && options.flipPreservesLabel }
   const optimizer = new SgdMomentum(recipe.momentum, recipe.weightDecay)
   const minimizerSpec = recipe.minimizer ?? { id: 'sgd' }
-  const minimizer = createMinimizer(minimizerSpec, optimizer)
+  const minimizer = withAdversarialTraining(createMinimizer(minimizerSpec, optimizer), recipe.adversarial, rng.fork('adversarial').position)
   const stepsPerEpoch = Math.ceil(train.count / recipe.batchSize)
   const rates = range(recipe.epochs).map((i) => learningRate(recipe.lr, recipe.lrSchedule, i + 1, recipe.epochs))
   const lrRange = { min: Math.min(...rates), max: Math.max(...rates) }

@@ -62,7 +62,8 @@ describe('trainClassifier with each minimizer (tiny real runs)', () => {
       agsam: [2 * N, 2 * N, 2 * N],
       wasam: [2 * N, 2 * N, 2 * N],
       looksam: [2 * N, N + Math.ceil(N / 3), N + Math.ceil(N / 3)],
-      sat: [2 * N, 2 * N, 2 * N]
+      sat: [2 * N, 2 * N, 2 * N],
+      awp: [2 * N, 2 * N, 2 * N]
     }
     expect(perEpoch).toEqual(expected[id])
     expect(passes.count).toBe(perEpoch.reduce((a, b) => a! + b!, 0))
