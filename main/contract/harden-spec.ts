@@ -118,6 +118,12 @@ export const HardenSpec = z
         path: ['target'],
         message: 'give either "target" (a target of this audit to harden) or "arch" (the registry architecture closest to an in-house model), not both or neither'
       })
+    if (h.target !== undefined && (h.width !== undefined || h.seed !== undefined))
+      ctx.addIssue({
+        code: 'custom',
+        path: [h.width !== undefined ? 'width' : 'seed'],
+        message: 'width and seed apply to "arch" stand-ins only: the stand-ins of a target keep its width and seed, so the SGD baseline is the target itself'
+      })
     if (!h.recipes.includes('sgd'))
       ctx.addIssue({ code: 'custom', path: ['recipes'], message: 'recipes must include "sgd": the baseline every other recipe is ranked against' })
     const twice = h.recipes.find((r, i) => h.recipes.indexOf(r) !== i)

@@ -6,7 +6,9 @@
  */
 import { z } from 'zod'
 import { AuditSpec } from './audit-spec'
+import { HardenResults } from './harden-results'
 import { EpochMetrics } from './job-events'
+import { TransferCell } from './transfer-cell'
 
 export const RunStatus = z.enum(['running', 'completed', 'failed', 'cancelled', 'interrupted'])
 export type RunStatus = z.infer<typeof RunStatus>
@@ -32,27 +34,7 @@ export const ModelResult = z.object({
 })
 export type ModelResult = z.infer<typeof ModelResult>
 
-/** Success rate of one surrogate's adversarial examples on one target. */
-export const TransferCell = z.object({
-  /** Label of the queued stack that crafted the examples (attack-queue.ts); absent in older records. */
-  attack: z.string().optional(),
-  surrogate: z.string(),
-  target: z.string(),
-  /** Fraction of attacked examples the target misclassifies. */
-  successRate: z.number(),
-  fooled: z.number().int(),
-  /** Denominator: examples every target (and the surrogate) classified correctly. */
-  attacked: z.number().int(),
-  /**
-   * Over attack repeats with different seeds: mean success rate, its sample standard deviation (shown
-   * as mean ± 2 std) and how many repeats ran (1 for stacks without randomness, which repeat exactly).
-   * `successRate` is that mean and `fooled` the first repeat's count. Absent in older records.
-   */
-  mean: z.number().optional(),
-  std: z.number().optional(),
-  repeats: z.number().int().optional()
-})
-export type TransferCell = z.infer<typeof TransferCell>
+export { TransferCell } from './transfer-cell'
 
 export const AuditResults = z.object({
   models: z.array(ModelResult),
@@ -68,7 +50,9 @@ export const AuditResults = z.object({
    */
   validation: z
     .object({ targets: z.array(z.object({ name: z.string(), arch: z.string(), hash: z.string() })), attacked: z.number().int() })
-    .optional()
+    .optional(),
+  /** The Harden step's stand-ins, measures, ranking and recommendation (harden-results.ts); absent without one. */
+  harden: HardenResults.optional()
 })
 export type AuditResults = z.infer<typeof AuditResults>
 

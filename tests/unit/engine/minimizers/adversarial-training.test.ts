@@ -81,7 +81,7 @@ describe('adversarial training (recipe.adversarial)', () => {
 describe('Awp.perturbation', () => {
   it('moves each kernel by γ·‖w_l‖ and leaves biases and normalisation layers alone', () => {
     const awp = new Awp(new SgdMomentum(0.9, 0), 0.01)
-    const weights = new Map([
+    const weights = new Map<string, tf.Variable>([
       ['conv/kernel', tf.variable(tf.tensor4d([3, 4, 0, 0], [1, 1, 2, 2]))],
       ['conv/bias', tf.variable(tf.tensor1d([1, 1]))]
     ])

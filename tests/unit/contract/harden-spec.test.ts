@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest'
+import { AuditSpec, describeSpecError, type AuditSpecInput } from '../../../main/contract/audit-spec'
+import { hardenWarnings } from '../../../main/contract/harden-spec'
+
+const recipe = { epochs: 1 }
+const base: AuditSpecInput = {
+  surrogates: [{ name: 'sur', arch: 'small-cnn', recipe }],
+  targets: [{ name: 'tcnn', arch: 'small-cnn', width: 8, recipe }],
+  importedTargets: [
+    { name: 'in-house', format: 'onnx', path: 'model.onnx' },
+    { name: 'web', format: 'tfjs', path: 'web/model.json' }
+  ],
+  attack: { eps: 16 / 255 }
+}
+const errorOf = (harden: unknown, extra: Partial<AuditSpecInput> = {}) => {
+  const parsed = AuditSpec.safeParse({ ...base, ...extra, harden })
+  return parsed.success ? '' : describeSpecError(parsed.error)
+}
+
+describe('harden spec', () => {
+  it('takes a trained target with the paper defaults', () => {
+    const h = AuditSpec.parse({ ...base, harden: { target: 'tcnn' } }).harden!
+    expect(h.recipes).toEqual(['sgd', 'sam-0.05', 'sam-0.1', 'pgd-at', 'sam-at'])
+    expect(h.adversarialTraining).toEqual({ eps: 8 / 255, steps: 7, stepSize: 0.007, randomStart: true })
+    expect(h.flatness.average).toEqual({ xi: 0.5, samples: 10 })
+    expect(h.flatness.worst).toEqual({ xi: 0.003, steps: 20, weightStepSize: 0.01, restarts: 10 })
+    expect(h.flatness.examples).toBe(1000)
+    expect(h.whiteBox.steps).toBe(20)
+  })
+
+  it('refuses an imported ONNX target: no training graph, and offers stand-ins of a registry architecture', () => {
+    const message = errorOf({ target: 'in-house' })
+    expect(message).toContain('harden.target: cannot harden "in-house" directly: it is an imported ONNX model (model.onnx) with no training graph')
+    expect(message).toContain('Harden stand-ins instead: replace "target" with "arch"')
+    expect(message).toContain('"small-cnn", the architecture of tcnn')
+    expect(errorOf({ target: 'web' })).toContain('an imported TensorFlow.js model')
+    expect(errorOf({ arch: 'small-cnn' })).toBe('')
+  })
+
+  it('refuses unknown keys, a missing baseline, both or neither of target and arch, and names that are not targets', () => {
+    expect(errorOf({ target: 'tcnn', recipe: ['sgd'] })).toMatch(/harden: Unrecognized key: "recipe"/)
+    expect(errorOf({ target: 'tcnn', adversarialTraining: { epsilon: 0.1 } })).toMatch(/harden.adversarialTraining: Unrecognized key: "epsilon"/)
+    expect(errorOf({ target: 'tcnn', recipes: ['sam-0.05', 'pgd-at'] })).toContain('recipes must include "sgd"')
+    expect(errorOf({ target: 'tcnn', recipes: ['sgd', 'trades'] })).toContain('unknown harden recipe "trades"')
+    expect(errorOf({ target: 'tcnn', arch: 'small-cnn' })).toContain('give either "target"')
+    expect(errorOf({})).toContain('give either "target"')
+    expect(errorOf({ target: 'sur' })).toContain('cannot harden "sur": it is a surrogate')
+    expect(errorOf({ arch: 'alexnet' })).toContain('harden.arch: unknown architecture "alexnet"')
+    expect(errorOf({ target: 'tcnn', width: 4 })).toContain('width and seed apply to "arch" stand-ins only')
+    expect(errorOf({ target: 'tcnn', adversarialTraining: { eps: 2 } })).toContain('harden.adversarialTraining.eps: eps must be in (0, 1]')
+  })
+
+  it('needs an L∞ white-box ε when the audit attacks under L2, and a free name per stand-in', () => {
+    expect(errorOf({ target: 'tcnn' }, { attack: { norm: 'l2', eps: 0.5 } })).toContain('harden.whiteBox.eps: the audit attacks under L2')
+    expect(errorOf({ target: 'tcnn', whiteBox: { eps: 0.03 } }, { attack: { norm: 'l2', eps: 0.5 } })).toBe('')
+    expect(errorOf({ target: 'tcnn' }, { targets: [{ name: 'tcnn', arch: 'small-cnn', recipe }, { name: 'harden-sgd', arch: 'mlp', recipe }] })).toContain(
+      'model name "harden-sgd" is taken'
+    )
+  })
+
+  it('warns (does not refuse) when adversarial training uses a larger ε than the audit', () => {
+    const spec = AuditSpec.parse({ ...base, harden: { target: 'tcnn', adversarialTraining: { eps: 32 / 255 } } })
+    const warnings = hardenWarnings(spec.harden!, spec)
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toContain("harden.adversarialTraining.eps 0.125 (32/255) is larger than the audit's ε 0.0627 (16/255)")
+    const same = AuditSpec.parse({ ...base, harden: { target: 'tcnn', adversarialTraining: { eps: 16 / 255 } } })
+    expect(hardenWarnings(same.harden!, same)).toEqual([])
+    const noAt = AuditSpec.parse({ ...base, harden: { target: 'tcnn', recipes: ['sgd', 'sam-0.1'], adversarialTraining: { eps: 32 / 255 } } })
+    expect(hardenWarnings(noAt.harden!, noAt)).toEqual([])
+  })
+})
