@@ -10,6 +10,7 @@ import { mkdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { readFileSync } from 'node:fs'
 import { hasSeveralStacks } from '../contract/attack-queue'
+import { hardenWarnings } from '../contract/harden-spec'
 import { initBackend, backendDescription } from '../engine/backend/select-backend'
 import { resourcesDir } from '../engine/data/resources-dir'
 import { readGallery } from '../engine/evaluation/example-gallery'
@@ -23,6 +24,7 @@ import { RunStore } from '../engine/workspace/run-store'
 import { defaultWorkspaceRoot, ensureWorkspace } from '../engine/workspace/workspace-root'
 import { htmlToPdf } from '../report/pdf-chromium'
 import { parseCliArgs, UsageError, USAGE } from './cli-args'
+import { hardenTable } from './harden-table'
 import { createProgressPrinter } from './progress-printer'
 import { readSpecFile } from './read-spec'
 import { readRunPointer, writeRunPointer, type RunPointer } from './run-pointer'
@@ -55,6 +57,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`error: ${(error as Error).message}\n`)
     return 2
   }
+  for (const warning of spec.harden ? hardenWarnings(spec.harden, spec) : []) process.stderr.write(`warning: ${warning}\n`)
   await mkdir(outDir, { recursive: true })
   const workspace = await ensureWorkspace(args.workspace ?? resumed?.workspace ?? defaultWorkspaceRoot())
   await initBackend({ threads: args.threads })
@@ -96,6 +99,7 @@ async function main(argv: string[]): Promise<number> {
       `${queued ? `[${cell.attack}] ` : ''}${cell.surrogate} -> ${cell.target}: ${(cell.successRate * 100).toFixed(1)} %${spread} (${cell.fooled}/${cell.attacked}${repeated ? ' on the first seed' : ''})\n`
     )
   }
+  if (record.results?.harden) process.stdout.write('\n' + hardenTable(record.results.harden))
   return 0
 }
 
