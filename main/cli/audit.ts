@@ -1,12 +1,12 @@
 /**
  * Headless audit: `npm run audit -- --spec examples/demo-audit.json --out DIR`.
  *
- * Runs the same engine as the app, in this process, and writes results.json, report.html and
- * report.pdf into DIR; progress goes to stderr. DIR also gets flatline-run.json (the run's id and
+ * Runs the same engine as the app, in this process, and writes results.json, report.html,
+ * report.pdf and per-sample.csv into DIR; progress goes to stderr. DIR also gets flatline-run.json (the run's id and
  * workspace), so `--resume DIR` continues an audit cut short from its last saved epoch. Exit codes: 0 done, 1 the audit failed,
  * 2 bad arguments or spec, 130 cancelled (Ctrl-C).
  */
-import { mkdir } from 'node:fs/promises'
+import { copyFile, mkdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { readFileSync } from 'node:fs'
 import { hasSeveralStacks } from '../contract/attack-queue'
@@ -14,6 +14,7 @@ import { hardenWarnings } from '../contract/harden-spec'
 import { initBackend, backendDescription } from '../engine/backend/select-backend'
 import { resourcesDir } from '../engine/data/resources-dir'
 import { readGallery } from '../engine/evaluation/example-gallery'
+import { PER_SAMPLE_FILE } from '../engine/evaluation/per-sample-results'
 import type { AuditSpec } from '../contract/audit-spec'
 import { checkResumable } from '../engine/jobs/check-resumable'
 import { resumeAudit } from '../engine/jobs/resume-run'
@@ -89,6 +90,8 @@ async function main(argv: string[]): Promise<number> {
   const html = buildReportHtml(record, { appVersion: version, generatedAt: new Date(), gallery })
   await writeFileAtomic(join(outDir, 'report.html'), html)
   if (args.pdf) await htmlToPdf(html, join(outDir, 'report.pdf'))
+  // The report's appendix cites the per-sample results: hand them out next to it.
+  await copyFile(join(new RunStore(workspace.root).runDir(runId), PER_SAMPLE_FILE), join(outDir, PER_SAMPLE_FILE)).catch(() => undefined)
   process.stderr.write(`wrote ${outDir}/results.json, report.html${args.pdf ? ', report.pdf' : ''} (run ${runId} in ${workspace.root})\n`)
   const queued = hasSeveralStacks(record.results?.transfer ?? [])
   for (const cell of record.results?.transfer ?? []) {

@@ -1,0 +1,50 @@
+/**
+ * Per-sample results of a run's attacks, for the hand-over report's appendix: one CSV row per
+ * (stack, surrogate, attacked test image) with the true label, the attack's goal, the surrogate's
+ * prediction and, per target, its prediction and whether it was fooled. First repeat only (the
+ * repeats of randomised stacks change the examples, not the images), written to
+ * `runs/<id>/per-sample.csv` so the report can cite it and the app can hand it out.
+ */
+import { join } from 'node:path'
+import { writeFileAtomic } from '../workspace/atomic-write'
+import type { AdversarialBatch } from './export-adversarial'
+
+export const PER_SAMPLE_FILE = 'per-sample.csv'
+
+export class PerSampleResults {
+  private readonly rows: string[] = []
+
+  constructor(
+    private readonly targets: string[],
+    private readonly classNames: string[],
+    private readonly targeted: (stack: string) => boolean
+  ) {}
+
+  get count(): number {
+    return this.rows.length
+  }
+
+  add(stack: string, surrogate: string, batch: AdversarialBatch): void {
+    const name = (k: number) => this.classNames[k] ?? String(k)
+    batch.indices.forEach((index, i) => {
+      const goal = batch.goals[i]
+      const fooled = (p: number) => (this.targeted(stack) ? p === goal : p !== batch.labels[i])
+      const perTarget = this.targets.flatMap((t) => [name(batch.predictions[t][i]), fooled(batch.predictions[t][i]) ? '1' : '0'])
+      this.rows.push(csvLine([stack, surrogate, String(index), name(batch.labels[i]), name(goal), name(batch.predictions[surrogate][i]), ...perTarget]))
+    })
+  }
+
+  csv(): string {
+    const header = ['stack', 'surrogate', 'test_index', 'label', 'goal', 'surrogate_prediction', ...this.targets.flatMap((t) => [`${t}_prediction`, `${t}_fooled`])]
+    return [csvLine(header), ...this.rows].join('\n') + '\n'
+  }
+
+  async write(runDir: string): Promise<void> {
+    await writeFileAtomic(join(runDir, PER_SAMPLE_FILE), this.csv())
+  }
+}
+
+/** RFC 4180 quoting: a field with a comma, quote or line break is quoted, quotes doubled. */
+function csvLine(fields: string[]): string {
+  return fields.map((f) => (/[",\n\r]/.test(f) ? `"${f.replace(/"/g, '""')}"` : f)).join(',')
+}
