@@ -14,7 +14,7 @@ import { hardenWarnings } from '../contract/harden-spec'
 import { initBackend, backendDescription } from '../engine/backend/select-backend'
 import { resourcesDir } from '../engine/data/resources-dir'
 import { readGallery } from '../engine/evaluation/example-gallery'
-import { PER_SAMPLE_FILE } from '../engine/evaluation/per-sample-results'
+import { PER_SAMPLE_FILE, readPerSamplePreview } from '../engine/evaluation/per-sample-results'
 import type { AuditSpec } from '../contract/audit-spec'
 import { checkResumable } from '../engine/jobs/check-resumable'
 import { resumeAudit } from '../engine/jobs/resume-run'
@@ -87,7 +87,8 @@ async function main(argv: string[]): Promise<number> {
   }
   await writeJsonAtomic(join(outDir, 'results.json'), record)
   const gallery = await readGallery(new RunStore(workspace.root).runDir(runId)).catch(() => null)
-  const html = buildReportHtml(record, { appVersion: version, generatedAt: new Date(), gallery })
+  const perSample = await readPerSamplePreview(new RunStore(workspace.root).runDir(runId))
+  const html = buildReportHtml(record, { appVersion: version, generatedAt: new Date(), gallery, perSample })
   await writeFileAtomic(join(outDir, 'report.html'), html)
   if (args.pdf) await htmlToPdf(html, join(outDir, 'report.pdf'))
   // The report's appendix cites the per-sample results: hand them out next to it.

@@ -19,6 +19,7 @@ import { TargetZoo, ZooError } from '../engine/workspace/target-zoo'
 import { ensureWorkspace } from '../engine/workspace/workspace-root'
 import { buildReportHtml } from '../engine/report/report-html'
 import { readGallery } from '../engine/evaluation/example-gallery'
+import { readPerSamplePreview } from '../engine/evaluation/per-sample-results'
 import { demoSpecPath } from './demo-spec'
 
 export interface ServiceOptions {
@@ -97,7 +98,8 @@ export async function createFlatlineService(options: ServiceOptions): Promise<Fl
     const run = await runStore.get(runId)
     // A broken gallery file costs the report its gallery section, not the report.
     const gallery = await readGallery(runStore.runDir(runId)).catch(() => null)
-    return buildReportHtml(run, { appVersion: options.appVersion, generatedAt: new Date(), gallery })
+    const perSample = await readPerSamplePreview(runStore.runDir(runId))
+    return buildReportHtml(run, { appVersion: options.appVersion, generatedAt: new Date(), gallery, perSample })
   }
 
   const handlers: { [C in CommandChannel]: (payload: never) => Promise<Responses[C]> } = {

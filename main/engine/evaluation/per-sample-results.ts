@@ -5,7 +5,9 @@
  * repeats of randomised stacks change the examples, not the images), written to
  * `runs/<id>/per-sample.csv` so the report can cite it and the app can hand it out.
  */
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { perSamplePreview, type PerSamplePreview } from '../report/handover-sections'
 import { writeFileAtomic } from '../workspace/atomic-write'
 import type { AdversarialBatch } from './export-adversarial'
 
@@ -47,4 +49,10 @@ export class PerSampleResults {
 /** RFC 4180 quoting: a field with a comma, quote or line break is quoted, quotes doubled. */
 function csvLine(fields: string[]): string {
   return fields.map((f) => (/[",\n\r]/.test(f) ? `"${f.replace(/"/g, '""')}"` : f)).join(',')
+}
+
+/** The appendix's preview of a run's per-sample.csv, or null when the run has none. */
+export async function readPerSamplePreview(runDir: string): Promise<PerSamplePreview | null> {
+  const csv = await readFile(join(runDir, PER_SAMPLE_FILE), 'utf8').catch(() => null)
+  return csv === null ? null : perSamplePreview(csv, PER_SAMPLE_FILE)
 }

@@ -78,7 +78,7 @@ describe('htmlToPdf', () => {
       const row = new RegExp(`${c.surrogate}\\s+${c.target}\\s+${rate.replace('.', '\\.')}\\s+${c.fooled}\\s*/\\s*1,000`)
       expect(text).toMatch(row)
     }
-    expect(text).toContain(`Transfer report — ${fixture.name}`)
+    expect(text).toContain(`Audit report — ${fixture.name}`)
     expect(text).toMatch(/page 1 of \d/)
   })
 

@@ -40,8 +40,8 @@ describe('buildReportHtml', () => {
   })
 
   it('has the title, the date and the app version', () => {
-    expect(html).toContain(`<title>Transfer report — ${fixture.name}</title>`)
-    expect(html).toContain(`<h1>Transfer report — ${fixture.name}</h1>`)
+    expect(html).toContain(`<title>Audit report — ${fixture.name}</title>`)
+    expect(html).toContain(`<h1>Audit report — ${fixture.name}</h1>`)
     expect(html).toContain('2025-03-14 10:30 UTC')
     expect(html).toContain('Flatline 9.8.7-test')
   })
@@ -127,7 +127,7 @@ describe('buildReportHtml', () => {
     }
     const out = buildReportHtml(run, { ...meta, appVersion: evil })
     expect(out).not.toMatch(/<script/i)
-    expect(out).toContain('Transfer report — &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;')
+    expect(out).toContain('Audit report — &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;')
     expect(out).toContain(`target-cnn&lt;script&gt;`)
   })
 
