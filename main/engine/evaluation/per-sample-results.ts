@@ -2,11 +2,12 @@
  * Per-sample results of a run's attacks, for the hand-over report's appendix: one CSV row per
  * (stack, surrogate, attacked test image) with the true label, the attack's goal, the surrogate's
  * prediction and, per target, its prediction and whether it was fooled. First repeat only (the
- * repeats of randomised stacks change the examples, not the images), written to
- * `runs/<id>/per-sample.csv` so the report can cite it and the app can hand it out.
+ * repeats of randomised stacks change the examples, not the images). Each attack task writes its
+ * rows to `per-sample/<task>.csv`; the audit joins them into `runs/<id>/per-sample.csv`, which the
+ * report cites and the app hands out.
  */
-import { readFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { mkdir, readFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
 import { perSamplePreview, type PerSamplePreview } from '../report/handover-sections'
 import { writeFileAtomic } from '../workspace/atomic-write'
 import type { AdversarialBatch } from './export-adversarial'
@@ -19,7 +20,7 @@ export class PerSampleResults {
   constructor(
     private readonly targets: string[],
     private readonly classNames: string[],
-    private readonly targeted: (stack: string) => boolean
+    private readonly targeted: boolean
   ) {}
 
   get count(): number {
@@ -30,7 +31,7 @@ export class PerSampleResults {
     const name = (k: number) => this.classNames[k] ?? String(k)
     batch.indices.forEach((index, i) => {
       const goal = batch.goals[i]
-      const fooled = (p: number) => (this.targeted(stack) ? p === goal : p !== batch.labels[i])
+      const fooled = (p: number) => (this.targeted ? p === goal : p !== batch.labels[i])
       const perTarget = this.targets.flatMap((t) => [name(batch.predictions[t][i]), fooled(batch.predictions[t][i]) ? '1' : '0'])
       this.rows.push(csvLine([stack, surrogate, String(index), name(batch.labels[i]), name(goal), name(batch.predictions[surrogate][i]), ...perTarget]))
     })
@@ -41,9 +42,22 @@ export class PerSampleResults {
     return [csvLine(header), ...this.rows].join('\n') + '\n'
   }
 
-  async write(runDir: string): Promise<void> {
-    await writeFileAtomic(join(runDir, PER_SAMPLE_FILE), this.csv())
+  async write(path: string): Promise<void> {
+    await mkdir(dirname(path), { recursive: true })
+    await writeFileAtomic(path, this.csv())
   }
+}
+
+/** Joins the attack tasks' CSV files, in task order, under one header (targets agree: every attack scores every target). */
+export async function joinPerSampleFiles(runDir: string, files: string[]): Promise<void> {
+  let header: string | undefined
+  const rows: string[] = []
+  for (const file of files) {
+    const lines = (await readFile(join(runDir, file), 'utf8')).split('\n').filter((l) => l.length > 0)
+    header ??= lines[0]
+    rows.push(...lines.slice(1))
+  }
+  if (header) await writeFileAtomic(join(runDir, PER_SAMPLE_FILE), [header, ...rows].join('\n') + '\n')
 }
 
 /** RFC 4180 quoting: a field with a comma, quote or line break is quoted, quotes doubled. */

@@ -28,6 +28,42 @@ export interface StandIn {
   sameAs?: string
 }
 
+/**
+ * The base known from the spec alone: everything but a Flatline model file's manifest, for which
+ * the audit's fallback recipe stands in (used only to plan and cost the tasks).
+ */
+export function plannedBase(spec: AuditSpec, harden: HardenSpec): StandInBase {
+  const fallbackRecipe = (spec.targets[0] ?? spec.surrogates[0]).recipe
+  const trained = spec.targets.find((t) => t.name === harden.target)
+  if (trained)
+    return { target: { name: trained.name, arch: trained.arch, width: trained.width, source: 'trained target' }, arch: trained.arch, width: trained.width, seed: trained.seed, recipe: trained.recipe }
+  return {
+    target: harden.arch !== undefined ? { arch: harden.arch, width: harden.width ?? 16, source: 'architecture' } : { name: harden.target, arch: 'small-cnn', width: 16, source: 'flatline file' },
+    arch: (harden.arch ?? 'small-cnn') as ModelSpec['arch'],
+    width: harden.width ?? 16,
+    seed: harden.seed ?? spec.seed,
+    recipe: fallbackRecipe
+  }
+}
+
+/** Where each recipe's stand-in comes from in the run: its own training, or the target it reproduces. */
+export interface HardenModel {
+  recipe: HardenRecipeId
+  label: string
+  /** The train task whose result (hash) names its weights, and the run folder holding them. */
+  trainTask: string
+  folder: string
+  /** The audit target it is identical to (the SGD baseline of a trained target), if any. */
+  reusedTarget?: string
+}
+
+export function hardenModels(spec: AuditSpec, harden: HardenSpec): HardenModel[] {
+  return standIns(plannedBase(spec, harden), harden).map((s) => {
+    const name = s.sameAs ?? s.spec.name
+    return { recipe: s.recipe, label: s.label, trainTask: `train-${name}`, folder: `models/${name}`, ...(s.sameAs ? { reusedTarget: s.sameAs } : {}) }
+  })
+}
+
 export async function standInBase(spec: AuditSpec, harden: HardenSpec): Promise<StandInBase> {
   const fallbackRecipe = (spec.targets[0] ?? spec.surrogates[0]).recipe
   if (harden.arch !== undefined)

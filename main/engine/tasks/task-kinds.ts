@@ -4,13 +4,14 @@
  * audit-task.ts: `plan`, `run`, optionally `collect`) and add it to this list — one import, one
  * entry. Workers (pool and BullMQ) look kinds up here, so they run a new kind with no other change.
  */
+import { HARDEN_TASK_KINDS } from '../harden/harden-task-kinds'
 import type { TaskKindDefinition } from './audit-task'
 import { attackTask } from './kinds/attack-task'
 import { evaluateTask } from './kinds/evaluate-task'
 import { lgvTask } from './kinds/lgv-task'
 import { trainTask } from './kinds/train-task'
 
-export const TASK_KINDS: readonly TaskKindDefinition[] = [trainTask, lgvTask, evaluateTask, attackTask]
+export const TASK_KINDS: readonly TaskKindDefinition[] = [trainTask, lgvTask, evaluateTask, attackTask, ...HARDEN_TASK_KINDS]
 
 export function taskKind(kind: string): TaskKindDefinition {
   const found = TASK_KINDS.find((k) => k.kind === kind)

@@ -11,6 +11,7 @@ import { attackPasses } from '../../../contract/time-estimate'
 import { loadLgvMembers } from '../../attacks/attack-plan'
 import { GalleryCollector, writeGallery } from '../../evaluation/example-gallery'
 import { exportAdversarialExamples, type AdversarialBatch } from '../../evaluation/export-adversarial'
+import { joinPerSampleFiles, PerSampleResults } from '../../evaluation/per-sample-results'
 import { measureTransfer, type NamedTarget } from '../../evaluation/transfer-evaluation'
 import type { Classifier } from '../../models/classifier'
 import { loadImportedTarget } from '../../jobs/load-imported-target'
@@ -37,6 +38,9 @@ export interface AttackResult {
   gallery: GalleryEntry
 }
 
+/** The run-relative CSV of one attack task's per-sample rows (joined into per-sample.csv at the end). */
+const perSampleFile = (taskId: string) => `per-sample/${taskId}.csv`
+
 export const attackTask: TaskKindDefinition<AttackParams, AttackResult> = {
   kind: 'attack',
   shownAs: 'attack',
@@ -56,7 +60,7 @@ export const attackTask: TaskKindDefinition<AttackParams, AttackResult> = {
           deps: [EVALUATE_TASK_ID, trainTaskId(surrogate), ...spec.targets.map((t) => trainTaskId(t.name)), ...(lgvTask ? [lgvTask] : [])],
           seed: attack.seed ?? spec.seed,
           cost: attackPasses(attack, attack.maxExamples),
-          outputs: attack.exportExamples ? [`adversarial/${folder.join('/')}`] : [],
+          outputs: [perSampleFile(id), ...(attack.exportExamples ? [`adversarial/${folder.join('/')}`] : [])],
           params: { stack, surrogate, ...(lgvTask ? { lgvTask } : {}) }
         }
       })
@@ -69,6 +73,7 @@ export const attackTask: TaskKindDefinition<AttackParams, AttackResult> = {
       results.whiteBox.push(result.whiteBox)
     }
     if (GALLERY_DEFAULT_SIZE > 0) await writeGallery(runDir, dataset.test, dataset.classNames, outcomes.map((o) => o.result.gallery))
+    await joinPerSampleFiles(runDir, outcomes.map((o) => perSampleFile(o.task.id)))
   }
 }
 
@@ -100,6 +105,7 @@ async function attack(task: AuditTask<AttackParams>, ctx: TaskContext): Promise<
   const examples: AdversarialBatch[] = []
   const targetNames = targets.map((t) => t.name)
   const collector = new GalleryCollector(test, surrogate.name, targetNames, attack, GALLERY_DEFAULT_SIZE)
+  const perSample = new PerSampleResults(targetNames, dataset.classNames, attack.targeted)
   const result = await measureTransfer(surrogate, targets, test, attacked, attack, {
     signal: ctx.signal,
     seed: task.seed,
@@ -107,13 +113,15 @@ async function attack(task: AuditTask<AttackParams>, ctx: TaskContext): Promise<
     onExamples: (batch) => {
       if (attack.exportExamples) examples.push(batch)
       collector.add(batch)
+      perSample.add(label, surrogate.name, batch)
     },
     onBatch: (done, total) => progress(done / total, `${done}/${total} examples`)
   })
+  await perSample.write(join(ctx.runDir, perSampleFile(task.id)))
   if (attack.exportExamples) {
     const shape: [number, number, number] = [test.height, test.width, test.channels]
     const meta = { surrogate: surrogate.name, stack: label, seed: task.seed, attack }
-    await exportAdversarialExamples(join(ctx.runDir, task.outputs[0]), examples, shape, dataset.classNames, meta)
+    await exportAdversarialExamples(join(ctx.runDir, task.outputs[1]), examples, shape, dataset.classNames, meta)
   }
   return {
     cells: result.cells.map((c) => ({ attack: label, ...c })),

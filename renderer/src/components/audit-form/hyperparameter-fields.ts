@@ -48,7 +48,8 @@ export const MINIMIZER_FIELDS: Record<MinimizerId, readonly HyperField[]> = {
     { key: 'eps', label: 'ε (L2)', kind: 'number' },
     { key: 'steps', label: 'PGD steps', kind: 'int' },
     { key: 'stepSize', label: 'step size', kind: 'number', optional: true, hint: 'empty: ε/5' }
-  ]
+  ],
+  awp: [{ key: 'gamma', label: 'γ', kind: 'number', hint: 'relative weight perturbation' }]
 }
 
 export const TECHNIQUE_FIELDS: Record<EditableTechnique, readonly HyperField[]> = {

@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises'
+import { mkdtemp, readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
@@ -78,7 +78,17 @@ describe('an audit with a Harden step (tiny, real engine)', () => {
     // AT ε 32/255 above the audit's 16/255: warned, still run.
     expect(h.warnings.join(' ')).toMatch(/larger than the audit's ε/)
     const tasks = events.find((e) => e.kind === 'started')
-    expect(tasks?.kind === 'started' && tasks.tasks.map((t) => t.id)).toEqual(expect.arrayContaining(['harden-train-pgd-at', 'harden-attack', 'harden-measure']))
-    for (const id of ['harden-train-sgd', 'harden-attack', 'harden-measure']) expect(events.some((e) => e.kind === 'task-done' && e.taskId === id)).toBe(true)
+    const ids = ['train-harden-sam-0.1', 'train-harden-pgd-at', 'harden-evaluate', 'harden-attack-sur', 'harden-measure-sgd', 'harden-measure-pgd-at', 'harden-rank']
+    expect(tasks?.kind === 'started' && tasks.tasks.map((t) => t.id)).toEqual(expect.arrayContaining(ids))
+    // No task trains the SGD baseline: it is tcnn.
+    expect(tasks?.kind === 'started' && tasks.tasks.some((t) => t.id === 'train-harden-sgd')).toBe(false)
+    for (const id of ids) expect(events.some((e) => e.kind === 'task-done' && e.taskId === id)).toBe(true)
+    // Per-sample rows of the audit's own attack: one per attacked image, each target's call.
+    const csv = await readFile(join(new RunStore(root).runDir(record.id), 'per-sample.csv'), 'utf8')
+    const lines = csv.trim().split('\n')
+    expect(lines[0]).toBe('stack,surrogate,test_index,label,goal,surrogate_prediction,tcnn_prediction,tcnn_fooled')
+    expect(lines).toHaveLength(1 + record.results!.evaluated.attacked)
+    const fooled = lines.slice(1).filter((l) => l.endsWith(',1')).length
+    expect(fooled).toBe(record.results!.transfer[0].fooled)
   }, 300_000)
 })
