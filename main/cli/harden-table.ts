@@ -6,7 +6,7 @@
 import type { HardenResults } from '../contract/harden-results'
 import { describeSpread, rateSpread } from '../contract/rate-spread'
 
-const pct = (v: number) => `${(v * 100).toFixed(1)} %`
+const pct = (v: number): string => `${(v * 100).toFixed(1)} %`
 
 export function hardenTable(h: HardenResults): string {
   const eps = `${Math.round(h.settings.whiteBox.eps * 255 * 100) / 100}/255`

@@ -17,7 +17,7 @@ export function stutzStepSize(eps: number): number {
 }
 
 /** An L∞ radius in [0,1] pixel units, named in its messages. */
-export const LinfRadius = (what: string) =>
+export const LinfRadius = (what: string): z.ZodNumber =>
   z
     .number()
     .gt(0, `${what} must be in (0, 1]: an L∞ radius in [0,1] pixel units, e.g. 0.0314 for 8/255`)

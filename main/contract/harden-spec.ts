@@ -152,7 +152,7 @@ export interface HardenAuditFields {
  * an L∞ budget for the white-box attack, and stand-in names that no model of the audit already uses.
  */
 export function checkHardenSpec(h: HardenSpec, audit: HardenAuditFields, architectures: readonly string[], ctx: z.RefinementCtx): void {
-  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path: ['harden', ...path], message })
+  const issue = (path: (string | number)[], message: string): void => ctx.addIssue({ code: 'custom', path: ['harden', ...path], message })
   if (h.arch !== undefined && !architectures.includes(h.arch))
     issue(['arch'], `unknown architecture ${JSON.stringify(h.arch)}: expected one of ${architectures.join(', ')}`)
   if (h.target !== undefined) {

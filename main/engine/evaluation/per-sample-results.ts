@@ -28,10 +28,10 @@ export class PerSampleResults {
   }
 
   add(stack: string, surrogate: string, batch: AdversarialBatch): void {
-    const name = (k: number) => this.classNames[k] ?? String(k)
+    const name = (k: number): string => this.classNames[k] ?? String(k)
     batch.indices.forEach((index, i) => {
       const goal = batch.goals[i]
-      const fooled = (p: number) => (this.targeted ? p === goal : p !== batch.labels[i])
+      const fooled = (p: number): boolean => (this.targeted ? p === goal : p !== batch.labels[i])
       const perTarget = this.targets.flatMap((t) => [name(batch.predictions[t][i]), fooled(batch.predictions[t][i]) ? '1' : '0'])
       this.rows.push(csvLine([stack, surrogate, String(index), name(batch.labels[i]), name(goal), name(batch.predictions[surrogate][i]), ...perTarget]))
     })

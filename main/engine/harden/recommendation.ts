@@ -8,9 +8,9 @@
  */
 import type { HardenRecipeResult, HardenResults } from '../../contract/harden-results'
 
-const pct = (v: number) => `${(v * 100).toFixed(1)} %`
-const pts = (v: number) => `${(v * 100).toFixed(1)} points`
-const signedPts = (v: number) => `${v >= 0 ? '+' : '−'}${Math.abs(v * 100).toFixed(1)} points`
+const pct = (v: number): string => `${(v * 100).toFixed(1)} %`
+const pts = (v: number): string => `${(v * 100).toFixed(1)} points`
+const signedPts = (v: number): string => `${v >= 0 ? '+' : '−'}${Math.abs(v * 100).toFixed(1)} points`
 
 export function recommend(ranked: HardenRecipeResult[], target: string, accuracyWeight: number, whiteBoxEps: string): HardenResults['recommendation'] {
   const baseline = ranked.find((r) => r.recipe === 'sgd')!

@@ -61,7 +61,7 @@ export async function measureRobustFlatness(
   const original = snapshot(weights)
   const evaluations = 1 + settings.average.samples + settings.worst.restarts
   let done = 0
-  const progress = (what: string) => options.onProgress?.(++done / evaluations, what)
+  const progress = (what: string): void => options.onProgress?.(++done / evaluations, what)
   try {
     const reference = await robustLoss(model, split, indices, settings, rng.fork('reference'), options.signal)
     progress('robust loss')

@@ -43,7 +43,7 @@ export function dataset(run: RunRecord): string {
 
 export function modelsSection(run: RunRecord, models: ModelResult[]): string {
   if (models.length === 0) return '<p class="empty">The run recorded no models.</p>'
-  const seedOf = (name: string) => [...run.spec.surrogates, ...run.spec.targets].find((m) => m.name === name)?.seed
+  const seedOf = (name: string): number | undefined => [...run.spec.surrogates, ...run.spec.targets].find((m) => m.name === name)?.seed
   const rows = models
     .map(
       (m) => `<tr>

@@ -79,7 +79,7 @@ export interface PerSamplePreview {
 /** Reads a preview from the CSV text (simple fields: names are validated, so no quoting occurs in practice). */
 export function perSamplePreview(csv: string, file: string, rows = 8): PerSamplePreview {
   const lines = csv.split('\n').filter((l) => l.length > 0)
-  const split = (l: string) => l.split(',')
+  const split = (l: string): string[] => l.split(',')
   return { file, header: split(lines[0] ?? ''), rows: lines.slice(1, 1 + rows).map(split), total: Math.max(0, lines.length - 1) }
 }
 

@@ -50,7 +50,7 @@ async function measureStandIn(task: AuditTask<HardenMeasureParams>, ctx: TaskCon
   const [standIn] = await loadStandIns(ctx, task.params.recipe)
   const settings = measureSettings(spec, spec.harden!, test.count)
   const rng = new Rng(task.seed)
-  const report = (value: number, detail: string) => ctx.emit({ kind: 'task-progress', taskId: task.id, value, detail })
+  const report = (value: number, detail: string): void => ctx.emit({ kind: 'task-progress', taskId: task.id, value, detail })
   const whiteBox = await whiteBoxRobustness(
     standIn.model,
     test,

@@ -39,7 +39,7 @@ export interface AttackResult {
 }
 
 /** The run-relative CSV of one attack task's per-sample rows (joined into per-sample.csv at the end). */
-const perSampleFile = (taskId: string) => `per-sample/${taskId}.csv`
+const perSampleFile = (taskId: string): string => `per-sample/${taskId}.csv`
 
 export const attackTask: TaskKindDefinition<AttackParams, AttackResult> = {
   kind: 'attack',
