@@ -2,9 +2,15 @@
  * Picks the fastest tensor backend this machine can load, once per process.
  *
  * The ladder, best first: `tfjs-node-gpu` (native TensorFlow with CUDA), `tfjs-node` (native
- * TensorFlow on the CPU), `wasm` (XNNPACK, SIMD when the runtime has it), `cpu` (plain JavaScript).
- * Both tfjs-node packages are optionalDependencies: a missing package or a native library that
- * fails to load falls through to the next rung, reported only through `options.debug`.
+ * TensorFlow on the CPU), `wasm-native` (the wasm backend with our oneDNN kernels in front of its
+ * heavy ones, see native/init-native-kernels.ts), `wasm` (XNNPACK, SIMD when the runtime has it),
+ * `cpu` (plain JavaScript). Both tfjs-node packages are optionalDependencies and the oneDNN addon
+ * is built apart (`npm run build:native`): a missing package or library falls through to the next
+ * rung, reported only through `options.debug`.
+ *
+ * `FLATLINE_KERNELS` (native/kernel-path.ts) picks the kernels on wasm: `wasm` skips the native
+ * rung; `native` asks for it, and when it cannot load the run goes on on the next rung with a
+ * warning naming the cause and the fallback, like an unavailable `FLATLINE_BACKEND`.
  *
  * The `FLATLINE_BACKEND` environment variable (one of the names) asks for a backend. If that one
  * cannot load (its package or native library is not installed), the run goes on with the best
@@ -24,14 +30,16 @@ import * as tf from '@tensorflow/tfjs-core'
 import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
+import { describeNativeKernels, initNativeKernels } from './native/init-native-kernels'
+import { KERNELS_ENV_VAR, requestedKernelPath, type KernelPath } from './native/kernel-path'
 import { registerWasmTrainingKernels } from './register-wasm-training-kernels'
 import { resolveThreads } from './thread-count'
 import { startThreadedWasm } from './wasm-threads'
 
-export type BackendName = 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu'
+export type BackendName = 'tfjs-node-gpu' | 'tfjs-node' | 'wasm-native' | 'wasm' | 'cpu'
 
 /** Every backend name, best first. */
-export const BACKEND_LADDER: readonly BackendName[] = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu']
+export const BACKEND_LADDER: readonly BackendName[] = ['tfjs-node-gpu', 'tfjs-node', 'wasm-native', 'wasm', 'cpu']
 
 /** The environment variable that forces one backend. */
 export const BACKEND_ENV_VAR = 'FLATLINE_BACKEND'
@@ -98,6 +106,7 @@ async function select(options: InitBackendOptions): Promise<BackendName> {
   const debug = options.debug ?? (() => {})
   const warn = options.warn ?? ((message: string) => console.warn(message))
   const threads = resolveThreads(options.threads)
+  const kernelPath = requestedKernelPath()
   const forced = forcedBackend()
   const rest = preferredLadder(options.prefer).filter((name) => name !== forced)
   const ladder = forced !== undefined ? [forced, ...rest] : rest
@@ -105,7 +114,7 @@ async function select(options: InitBackendOptions): Promise<BackendName> {
   let fallbackNote = ''
   for (const name of ladder) {
     try {
-      const loaded = await LOADERS[name](threads, warn)
+      const loaded = await LOADERS[name](threads, warn, kernelPath)
       const description = loaded.description + fallbackNote
       active = { name, description, threads: loaded.threads }
       if (fallbackNote) warn(`tensor backend: ${description}`)
@@ -118,6 +127,12 @@ async function select(options: InitBackendOptions): Promise<BackendName> {
         warn(
           `${BACKEND_ENV_VAR}=${forced} requested, but that backend could not be loaded: ${reason}. ` +
             `Falling back to the best available backend (install what ${forced} needs, or unset ${BACKEND_ENV_VAR}).`
+        )
+      } else if (name === 'wasm-native' && kernelPath === 'native') {
+        fallbackNote = ` [${KERNELS_ENV_VAR}=native requested but not available: ${reason}; fell back]`
+        warn(
+          `${KERNELS_ENV_VAR}=native requested, but the native oneDNN kernels could not be loaded: ${reason} ` +
+            `Falling back to wasm's own kernels (build the addon, or unset ${KERNELS_ENV_VAR}).`
         )
       }
       debug(`tensor backend ${name} unavailable: ${reason}`)
@@ -155,11 +170,12 @@ function preferredLadder(prefer: BackendName[] | undefined): readonly BackendNam
   return prefer
 }
 
-type Loader = (threads: number, warn: (message: string) => void) => Promise<Loaded>
+type Loader = (threads: number, warn: (message: string) => void, kernelPath: KernelPath | undefined) => Promise<Loaded>
 
 const LOADERS: Record<BackendName, Loader> = {
   'tfjs-node-gpu': (threads) => loadTfjsNode('@tensorflow/tfjs-node-gpu', 'tfjs-node-gpu (native TensorFlow, CUDA', threads),
   'tfjs-node': (threads) => loadTfjsNode('@tensorflow/tfjs-node', 'tfjs-node (native TensorFlow, CPU', threads),
+  'wasm-native': loadWasmNative,
   wasm: loadWasm,
   cpu: loadCpu
 }
@@ -206,6 +222,14 @@ async function loadWasm(threads: number, warn: (message: string) => void): Promi
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true
   const actual = wasm.getThreadsCount()
   return { description: `wasm (${simd ? 'SIMD' : 'no SIMD'}, ${plural(actual)})${note}`, threads: actual }
+}
+
+/** The wasm backend (the tensor store) with our oneDNN kernels in front of its heavy ones. */
+async function loadWasmNative(threads: number, warn: (message: string) => void, kernelPath: KernelPath | undefined): Promise<Loaded> {
+  if (kernelPath === 'wasm') throw new Error(`switched off by ${KERNELS_ENV_VAR}=wasm`)
+  const wasm = await loadWasm(threads, warn)
+  const native = initNativeKernels({ threads })
+  return { description: `${wasm.description} + ${describeNativeKernels(native)}`, threads }
 }
 
 /**

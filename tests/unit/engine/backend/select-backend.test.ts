@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { nativeBuilt } from './native/native-test-utils'
 
 type SelectBackend = typeof import('../../../../main/engine/backend/select-backend')
 
@@ -21,15 +22,20 @@ describe('initBackend', () => {
     else process.env.FLATLINE_BACKEND = saved
   })
 
-  it('picks wasm here, where neither tfjs-node package is installed', async () => {
+  it('picks wasm here (with the native kernels when the addon is built), as neither tfjs-node package is installed', async () => {
     const m = await freshModule()
     expect(m.activeBackendName()).toBeUndefined()
     expect(m.backendDescription()).toMatch(/initBackend has not run/)
     const lines: string[] = []
-    expect(await m.initBackend({ debug: (line) => lines.push(line) })).toBe('wasm')
+    const expected = nativeBuilt ? 'wasm-native' : 'wasm'
+    expect(await m.initBackend({ debug: (line) => lines.push(line), threads: 2 })).toBe(expected)
     expect(tf.getBackend()).toBe('wasm')
-    expect(m.activeBackendName()).toBe('wasm')
-    expect(m.backendDescription()).toMatch(/^wasm \((SIMD|no SIMD), \d+ threads?\)$/)
+    expect(m.activeBackendName()).toBe(expected)
+    expect(m.backendDescription()).toMatch(
+      nativeBuilt
+        ? /^wasm \+ native oneDNN kernels \(2 threads; oneDNN \d+\.\d+\.\d+, \w+\)$/
+        : /^wasm \((SIMD|no SIMD), \d+ threads?\)$/
+    )
     // Both native rungs were tried and skipped quietly, through the debug channel only.
     expect(lines.some((l) => l.startsWith('tensor backend tfjs-node-gpu unavailable'))).toBe(true)
     expect(lines.some((l) => l.startsWith('tensor backend tfjs-node unavailable'))).toBe(true)
@@ -74,7 +80,7 @@ describe('initBackend', () => {
     process.env.FLATLINE_BACKEND = 'webgl'
     const m = await freshModule()
     await expect(m.initBackend()).rejects.toThrow(
-      "FLATLINE_BACKEND='webgl' is not a backend name; use one of tfjs-node-gpu, tfjs-node, wasm, cpu"
+      "FLATLINE_BACKEND='webgl' is not a backend name; use one of tfjs-node-gpu, tfjs-node, wasm-native, wasm, cpu"
     )
     expect(m.activeBackendName()).toBeUndefined()
     // The failure is not remembered: fixing the variable and calling again works.

@@ -1,0 +1,83 @@
+/**
+ * Finds and loads the optional native addon (`native/`, N-API over oneDNN), once per process.
+ *
+ * The addon is built by `npm run build:native` into `native/build/Release/flatline_native.node`.
+ * We look for it beside the project (source tree, tests, CLI) or the bundle (`out/main` in the
+ * app), walking up from this module; in a packaged app it lives in app.asar.unpacked, because a
+ * shared library cannot be loaded from inside an asar archive. `FLATLINE_NATIVE_ADDON` names
+ * the file directly (a custom build, or a missing path to try the fallback).
+ */
+import { existsSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+/** What the addon reports about itself at `init`. */
+export interface NativeAddonInfo {
+  onednnVersion: string
+  /** oneDNN's threading runtime, e.g. "OpenMP". */
+  threadingRuntime: string
+  threads: number
+  /** The instruction set oneDNN's kernels use on this CPU, e.g. "avx512_core". */
+  isa: string
+}
+
+/** A kernel entry: reads and writes float32 tensors in place on the wasm heap. */
+export type NativeKernelEntry = (heap: Uint8Array, params: Float64Array) => void
+
+export interface NativeAddon {
+  init(threads: number): NativeAddonInfo
+  convForward: NativeKernelEntry
+  convBackwardData: NativeKernelEntry
+  convBackwardWeights: NativeKernelEntry
+  matmul: NativeKernelEntry
+  poolForward: NativeKernelEntry
+  poolBackward: NativeKernelEntry
+}
+
+export const NATIVE_ADDON_ENV_VAR = 'FLATLINE_NATIVE_ADDON'
+const RELATIVE_PATH = path.join('native', 'build', 'Release', 'flatline_native.node')
+const BUILD_HINT =
+  'Build it with `npm run build:native` (Linux: apt-get install libdnnl-dev first; see docs/native-kernels.md).'
+
+let loaded: NativeAddon | undefined
+
+/** The addon, loaded on first call; throws a message naming what is missing and how to build it. */
+export function loadNativeAddon(): NativeAddon {
+  if (loaded !== undefined) return loaded
+  const file = findAddonFile()
+  let addon: NativeAddon
+  try {
+    addon = createRequire(import.meta.url)(file) as NativeAddon
+  } catch (err) {
+    const reason = err instanceof Error ? err.message.split('\n')[0] : String(err)
+    throw new Error(`the native addon ${file} failed to load (${reason}). ${BUILD_HINT}`)
+  }
+  if (typeof addon.init !== 'function' || typeof addon.convForward !== 'function') {
+    throw new Error(`${file} is not Flatline's native addon (no init/convForward). ${BUILD_HINT}`)
+  }
+  loaded = addon
+  return addon
+}
+
+/** The addon file to load; throws naming the places searched when there is none. */
+export function findAddonFile(): string {
+  const explicit = process.env[NATIVE_ADDON_ENV_VAR]?.trim()
+  if (explicit) {
+    if (!existsSync(explicit)) throw new Error(`${NATIVE_ADDON_ENV_VAR}=${explicit}: no such file. ${BUILD_HINT}`)
+    return explicit
+  }
+  const start = path.dirname(fileURLToPath(import.meta.url))
+  let dir = start
+  for (;;) {
+    const candidate = path.join(dir, RELATIVE_PATH)
+    const unpacked = candidate.replace(/([\\/])app\.asar([\\/])/, '$1app.asar.unpacked$2')
+    for (const file of unpacked === candidate ? [candidate] : [unpacked, candidate]) {
+      if (existsSync(file)) return file
+    }
+    const parent = path.dirname(dir)
+    if (parent === dir) break
+    dir = parent
+  }
+  throw new Error(`the native addon is not built (no ${RELATIVE_PATH} in ${start} or a folder above it). ${BUILD_HINT}`)
+}

@@ -1,0 +1,210 @@
+// Convolution forward, backward-data and backward-weights on oneDNN.
+//
+// Activations stay in tfjs's NHWC layout, read and written in place on the wasm heap. Weights go
+// through a reorder into whatever blocked layout oneDNN's kernel prefers (the "any" format): they
+// are small next to the activations, and the plain layout would rule out the fast kernels.
+#include <string>
+
+#include "kernels.h"
+#include "runtime.h"
+
+namespace flatline {
+
+using dnnl::memory;
+using tag = memory::format_tag;
+using dt = memory::data_type;
+using namespace conv;
+
+namespace {
+
+struct Geometry {
+  memory::desc src, dst, userWeights, anyWeights, bias;
+  memory::dims strides, dilates, padL, padR;
+  int64_t srcElems, dstElems, weightElems, biasElems;
+};
+
+// oneDNN wants padding_r that reproduces the output size exactly; tfjs's own bottom/right padding
+// can be larger (ceil rounding) or leave rows no window reaches. Both read zeros, so the smallest
+// non-negative padding that gives tfjs's output size computes the same thing.
+int64_t padRight(int64_t in, int64_t out, int64_t kernel, int64_t stride, int64_t dilation, int64_t padLeft) {
+  int64_t span = (kernel - 1) * dilation + 1;
+  int64_t needed = (out - 1) * stride + span - in - padLeft;
+  return needed < 0 ? 0 : needed;
+}
+
+Geometry geometry(const CallArgs &a) {
+  int64_t n = a.i(N), h = a.i(H), w = a.i(W), c = a.i(C), oh = a.i(OH), ow = a.i(OW), oc = a.i(OC);
+  int64_t kh = a.i(KH), kw = a.i(KW), g = a.i(GROUPS);
+  if (g != 1 && !(g == c && c > 0 && oc % c == 0)) {
+    throw std::invalid_argument("conv: groups must be 1 or the input channel count (depthwise)");
+  }
+  Geometry geo;
+  geo.src = memory::desc({n, c, h, w}, dt::f32, tag::nhwc);
+  geo.dst = memory::desc({n, oc, oh, ow}, dt::f32, tag::nhwc);
+  if (g == 1) {
+    geo.userWeights = memory::desc({oc, c, kh, kw}, dt::f32, tag::hwio);
+    geo.anyWeights = memory::desc({oc, c, kh, kw}, dt::f32, tag::any);
+  } else {
+    // tfjs's depthwise [KH, KW, C, M] is hwigo with one input channel per group.
+    geo.userWeights = memory::desc({g, oc / g, 1, kh, kw}, dt::f32, tag::hwigo);
+    geo.anyWeights = memory::desc({g, oc / g, 1, kh, kw}, dt::f32, tag::any);
+  }
+  geo.bias = memory::desc({oc}, dt::f32, tag::a);
+  geo.strides = {a.i(SH), a.i(SW)};
+  geo.dilates = {a.i(DH) - 1, a.i(DW) - 1};
+  geo.padL = {a.i(PAD_TOP), a.i(PAD_LEFT)};
+  geo.padR = {padRight(h, oh, kh, a.i(SH), a.i(DH), a.i(PAD_TOP)), padRight(w, ow, kw, a.i(SW), a.i(DW), a.i(PAD_LEFT))};
+  geo.srcElems = n * h * w * c;
+  geo.dstElems = n * oh * ow * oc;
+  geo.weightElems = kh * kw * (c / g) * oc;
+  geo.biasElems = oc;
+  return geo;
+}
+
+std::string cacheKey(const CallArgs &a, char op) { return a.key(op, GEOMETRY_COUNT) + std::to_string(threads()); }
+
+dnnl::convolution_forward::primitive_desc forwardDesc(const Geometry &geo, bool withBias, const dnnl::primitive_attr &attr,
+                                                      dnnl::prop_kind prop) {
+  auto desc = withBias ? dnnl::convolution_forward::desc(prop, dnnl::algorithm::convolution_direct, geo.src,
+                                                         geo.anyWeights, geo.bias, geo.dst, geo.strides, geo.dilates,
+                                                         geo.padL, geo.padR)
+                       : dnnl::convolution_forward::desc(prop, dnnl::algorithm::convolution_direct, geo.src,
+                                                         geo.anyWeights, geo.dst, geo.strides, geo.dilates, geo.padL,
+                                                         geo.padR);
+  return dnnl::convolution_forward::primitive_desc(desc, attr, cpuEngine());
+}
+
+dnnl::primitive_attr userScratchpad() {
+  dnnl::primitive_attr attr;
+  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+  return attr;
+}
+
+// A reorder between the user's weights and the kernel's, or none when the layouts agree.
+struct WeightsReorder {
+  bool needed = false;
+  dnnl::reorder primitive;
+  memory::desc user, kernel;
+
+  WeightsReorder() = default;
+  WeightsReorder(const memory::desc &userDesc, const memory::desc &kernelDesc, bool toKernel)
+      : needed(userDesc != kernelDesc), user(userDesc), kernel(kernelDesc) {
+    if (!needed) return;
+    primitive = toKernel ? dnnl::reorder(dnnl::reorder::primitive_desc(cpuEngine(), user, cpuEngine(), kernel))
+                         : dnnl::reorder(dnnl::reorder::primitive_desc(cpuEngine(), kernel, cpuEngine(), user));
+  }
+};
+
+struct Forward {
+  dnnl::convolution_forward::primitive_desc pd;
+  dnnl::convolution_forward primitive;
+  WeightsReorder weights;
+};
+
+struct BackwardData {
+  dnnl::convolution_backward_data::primitive_desc pd;
+  dnnl::convolution_backward_data primitive;
+  WeightsReorder weights;
+};
+
+struct BackwardWeights {
+  dnnl::convolution_backward_weights::primitive_desc pd;
+  dnnl::convolution_backward_weights primitive;
+  WeightsReorder weights;
+};
+
+memory scratchpadOf(const memory::desc &desc) {
+  return memory(desc, cpuEngine(), temp(kScratchpad, desc.get_size()));
+}
+
+}  // namespace
+
+void convForward(const CallArgs &a) {
+  ensureThreads();
+  static PrimitiveCache<Forward> cache;
+  bool withBias = a.i(HAS_BIAS) != 0;
+  Geometry geo = geometry(a);
+  Forward &e = cache.get(cacheKey(a, 'f'), [&] {
+    auto pd = forwardDesc(geo, withBias, attrWithActivation(static_cast<int>(a.i(ACTIVATION)), a.f(ALPHA)),
+                          dnnl::prop_kind::forward_inference);
+    return Forward{pd, dnnl::convolution_forward(pd), WeightsReorder(geo.userWeights, pd.weights_desc(), true)};
+  });
+  float *x = a.tensor(SRC, geo.srcElems);
+  float *w = a.tensor(WEIGHTS, geo.weightElems);
+  float *y = a.tensor(DST, geo.dstElems);
+  auto &engine = cpuEngine();
+  auto &stream = cpuStream();
+  memory weights(e.pd.weights_desc(), engine, w);
+  if (e.weights.needed) {
+    memory user(e.weights.user, engine, w);
+    weights = memory(e.weights.kernel, engine, temp(kWeights, e.weights.kernel.get_size()));
+    e.weights.primitive.execute(stream, user, weights);
+  }
+  std::unordered_map<int, memory> args{{DNNL_ARG_SRC, memory(geo.src, engine, x)},
+                                       {DNNL_ARG_WEIGHTS, weights},
+                                       {DNNL_ARG_DST, memory(geo.dst, engine, y)},
+                                       {DNNL_ARG_SCRATCHPAD, scratchpadOf(e.pd.scratchpad_desc())}};
+  if (withBias) args.emplace(DNNL_ARG_BIAS, memory(geo.bias, engine, a.tensor(BIAS, geo.biasElems)));
+  e.primitive.execute(stream, args);
+  stream.wait();
+}
+
+void convBackwardData(const CallArgs &a) {
+  ensureThreads();
+  static PrimitiveCache<BackwardData> cache;
+  Geometry geo = geometry(a);
+  BackwardData &e = cache.get(cacheKey(a, 'd'), [&] {
+    auto hint = forwardDesc(geo, false, dnnl::primitive_attr(), dnnl::prop_kind::forward_training);
+    dnnl::convolution_backward_data::desc desc(dnnl::algorithm::convolution_direct, geo.src, geo.anyWeights, geo.dst,
+                                               geo.strides, geo.dilates, geo.padL, geo.padR);
+    dnnl::convolution_backward_data::primitive_desc pd(desc, userScratchpad(), cpuEngine(), hint);
+    return BackwardData{pd, dnnl::convolution_backward_data(pd),
+                        WeightsReorder(geo.userWeights, pd.weights_desc(), true)};
+  });
+  float *dx = a.tensor(SRC, geo.srcElems);
+  float *w = a.tensor(WEIGHTS, geo.weightElems);
+  float *dy = a.tensor(DST, geo.dstElems);
+  auto &engine = cpuEngine();
+  auto &stream = cpuStream();
+  memory weights(e.pd.weights_desc(), engine, w);
+  if (e.weights.needed) {
+    memory user(e.weights.user, engine, w);
+    weights = memory(e.weights.kernel, engine, temp(kWeights, e.weights.kernel.get_size()));
+    e.weights.primitive.execute(stream, user, weights);
+  }
+  e.primitive.execute(stream, {{DNNL_ARG_DIFF_DST, memory(geo.dst, engine, dy)},
+                               {DNNL_ARG_WEIGHTS, weights},
+                               {DNNL_ARG_DIFF_SRC, memory(geo.src, engine, dx)},
+                               {DNNL_ARG_SCRATCHPAD, scratchpadOf(e.pd.scratchpad_desc())}});
+  stream.wait();
+}
+
+void convBackwardWeights(const CallArgs &a) {
+  ensureThreads();
+  static PrimitiveCache<BackwardWeights> cache;
+  Geometry geo = geometry(a);
+  BackwardWeights &e = cache.get(cacheKey(a, 'w'), [&] {
+    auto hint = forwardDesc(geo, false, dnnl::primitive_attr(), dnnl::prop_kind::forward_training);
+    dnnl::convolution_backward_weights::desc desc(dnnl::algorithm::convolution_direct, geo.src, geo.anyWeights,
+                                                  geo.dst, geo.strides, geo.dilates, geo.padL, geo.padR);
+    dnnl::convolution_backward_weights::primitive_desc pd(desc, userScratchpad(), cpuEngine(), hint);
+    return BackwardWeights{pd, dnnl::convolution_backward_weights(pd),
+                           WeightsReorder(geo.userWeights, pd.diff_weights_desc(), false)};
+  });
+  float *x = a.tensor(SRC, geo.srcElems);
+  float *dw = a.tensor(WEIGHTS, geo.weightElems);
+  float *dy = a.tensor(DST, geo.dstElems);
+  auto &engine = cpuEngine();
+  auto &stream = cpuStream();
+  memory user(geo.userWeights, engine, dw);
+  memory kernel = e.weights.needed ? memory(e.weights.kernel, engine, temp(kWeights, e.weights.kernel.get_size()))
+                                   : user;
+  e.primitive.execute(stream, {{DNNL_ARG_SRC, memory(geo.src, engine, x)},
+                               {DNNL_ARG_DIFF_DST, memory(geo.dst, engine, dy)},
+                               {DNNL_ARG_DIFF_WEIGHTS, kernel},
+                               {DNNL_ARG_SCRATCHPAD, scratchpadOf(e.pd.scratchpad_desc())}});
+  if (e.weights.needed) e.weights.primitive.execute(stream, kernel, user);
+  stream.wait();
+}
+
+}  // namespace flatline

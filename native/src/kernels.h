@@ -1,0 +1,47 @@
+// The kernels the addon exports, and the layout of each one's parameter array. The TypeScript
+// side (main/engine/backend/native/native-params.ts) builds the arrays in exactly this order.
+#pragma once
+
+#include "call-args.h"
+
+namespace flatline {
+
+// Convolution, NHWC activations. Weights are tfjs's [KH, KW, C, OC] when groups = 1 and its
+// depthwise [KH, KW, C, multiplier] when groups = C. Dilations are tfjs's (1 = none).
+namespace conv {
+enum Param {
+  N, H, W, C, OH, OW, OC, KH, KW, SH, SW, DH, DW, PAD_TOP, PAD_LEFT, GROUPS, ACTIVATION, ALPHA, HAS_BIAS,
+  GEOMETRY_COUNT,                      // the values above shape the primitive
+  SRC = GEOMETRY_COUNT, WEIGHTS, DST, BIAS,  // heap offsets (x or dx, w or dw, y or dy, bias or -1)
+  COUNT
+};
+}
+void convForward(const CallArgs &args);        // y = act(conv(x, w) + bias)
+void convBackwardData(const CallArgs &args);   // dx from dy and w
+void convBackwardWeights(const CallArgs &args);  // dw from x and dy
+
+// Batched matmul: out[b] = act(op(A[b]) · op(B[b]) + bias), op = optional transpose; a batch of 1
+// broadcasts against the other.
+namespace matmul {
+enum Param {
+  BATCH_A, BATCH_B, M, K, N, TRANSPOSE_A, TRANSPOSE_B, ACTIVATION, ALPHA, HAS_BIAS,
+  GEOMETRY_COUNT,
+  A = GEOMETRY_COUNT, B, OUT, BIAS,
+  COUNT
+};
+}
+void matmulForward(const CallArgs &args);
+
+// 2-D max or average pooling (average excludes padding, as tfjs does), NHWC.
+namespace pool {
+enum Param {
+  N, H, W, C, OH, OW, KH, KW, SH, SW, PAD_TOP, PAD_LEFT, MAX,
+  GEOMETRY_COUNT,
+  X = GEOMETRY_COUNT, Y, DX,  // forward: x → y; backward: x (max only), y holds dy, → dx
+  COUNT
+};
+}
+void poolForward(const CallArgs &args);
+void poolBackward(const CallArgs &args);
+
+}  // namespace flatline

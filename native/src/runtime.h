@@ -1,0 +1,68 @@
+// What every kernel shares: the oneDNN CPU engine and stream, the thread count, reusable
+// temporary buffers, and the per-shape cache of oneDNN primitives.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "oneapi/dnnl/dnnl.hpp"
+
+namespace flatline {
+
+dnnl::engine &cpuEngine();
+dnnl::stream &cpuStream();
+
+// Sets the threads oneDNN's parallel regions use. Called by `init`; kernels call ensureThreads()
+// on entry because OpenMP keeps the count per calling thread.
+void setThreads(int threads);
+int threads();
+void ensureThreads();
+
+// Name of the threading runtime oneDNN was built with ("OpenMP", "TBB", "sequential", ...).
+const char *threadingRuntime();
+
+// A 64-byte aligned buffer that only grows; one per purpose, reused across calls.
+class TempBuffer {
+ public:
+  ~TempBuffer();
+  void *get(size_t bytes);
+
+ private:
+  void *ptr_ = nullptr;
+  size_t size_ = 0;
+};
+
+enum TempSlot { kScratchpad, kWeights, kWeights2, kWorkspace, kDst, kSlotCount };
+void *temp(TempSlot slot, size_t bytes);
+
+// Primitives keyed by everything that shapes them (op, geometry, thread count). oneDNN's own
+// cache only saves primitive creation; ours also skips the descriptor and implementation search,
+// which dominates a small kernel's time. Capped so varying shapes cannot grow it without bound.
+template <class Entry>
+class PrimitiveCache {
+ public:
+  template <class Build>
+  Entry &get(const std::string &key, Build build) {
+    auto found = map_.find(key);
+    if (found != map_.end()) return *found->second;
+    if (map_.size() >= kCapacity) map_.clear();
+    auto entry = std::make_unique<Entry>(build());
+    Entry &ref = *entry;
+    map_.emplace(key, std::move(entry));
+    return ref;
+  }
+  size_t size() const { return map_.size(); }
+
+ private:
+  static constexpr size_t kCapacity = 256;
+  std::unordered_map<std::string, std::unique_ptr<Entry>> map_;
+};
+
+// Activations the fused kernels apply as a oneDNN post-op (codes shared with the TypeScript side).
+enum Activation { kLinear = 0, kRelu = 1, kRelu6 = 2, kElu = 3, kLeakyRelu = 4, kSigmoid = 5 };
+dnnl::primitive_attr attrWithActivation(int activation, float alpha);
+
+}  // namespace flatline
