@@ -42,10 +42,24 @@ const BUILD_HINT =
 
 let loaded: NativeAddon | undefined
 
+/**
+ * GNU OpenMP (Debian's oneDNN runtime) spins about 300,000 iterations at each barrier before it
+ * sleeps. On a busy machine the spinning thread burns the time slice its partner needs: a tiny
+ * audit took 66 s with two threads against 27 s on wasm at load 20 on two cores, and 29 s with
+ * a 10,000-iteration spin. libgomp reads this when it loads (with the addon), so we set it first,
+ * unless the user already chose a wait policy.
+ */
+function limitOpenMpSpinning(): void {
+  if (process.env.OMP_WAIT_POLICY === undefined && process.env.GOMP_SPINCOUNT === undefined) {
+    process.env.GOMP_SPINCOUNT = '10000'
+  }
+}
+
 /** The addon, loaded on first call; throws a message naming what is missing and how to build it. */
 export function loadNativeAddon(): NativeAddon {
   if (loaded !== undefined) return loaded
   const file = findAddonFile()
+  limitOpenMpSpinning()
   let addon: NativeAddon
   try {
     addon = createRequire(import.meta.url)(file) as NativeAddon
