@@ -28,12 +28,12 @@ describe('initBackend', () => {
     expect(m.backendDescription()).toMatch(/initBackend has not run/)
     const lines: string[] = []
     const expected = nativeBuilt ? 'wasm-native' : 'wasm'
-    expect(await m.initBackend({ debug: (line) => lines.push(line), threads: 2 })).toBe(expected)
+    expect(await m.initBackend({ debug: (line) => lines.push(line) })).toBe(expected)
     expect(tf.getBackend()).toBe('wasm')
     expect(m.activeBackendName()).toBe(expected)
     expect(m.backendDescription()).toMatch(
       nativeBuilt
-        ? /^wasm \+ native oneDNN kernels \(2 threads; oneDNN \d+\.\d+\.\d+, \w+\)$/
+        ? /^wasm \((SIMD|no SIMD), \d+ threads?\) \+ native oneDNN kernels \(\d+ threads?; oneDNN \d+\.\d+\.\d+, \w+\)$/
         : /^wasm \((SIMD|no SIMD), \d+ threads?\)$/
     )
     // Both native rungs were tried and skipped quietly, through the debug channel only.
@@ -92,11 +92,12 @@ describe('initBackend', () => {
     process.env.FLATLINE_BACKEND = 'tfjs-node'
     const m = await freshModule()
     const warnings: string[] = []
-    expect(await m.initBackend({ warn: (line) => warnings.push(line), threads: 1 })).toBe('wasm')
+    expect(await m.initBackend({ warn: (line) => warnings.push(line), threads: 1 })).toBe(nativeBuilt ? 'wasm-native' : 'wasm')
     expect(warnings[0]).toMatch(/FLATLINE_BACKEND=tfjs-node requested, but that backend could not be loaded: .*@tensorflow\/tfjs-node.*Falling back/)
-    expect(warnings[1]).toMatch(/^tensor backend: wasm \(SIMD, 1 thread\) \[FLATLINE_BACKEND=tfjs-node requested but not available/)
+    const wasm = nativeBuilt ? 'wasm \\(SIMD, 1 thread\\) \\+ native oneDNN kernels \\(1 thread; [^)]*\\)' : 'wasm \\(SIMD, 1 thread\\)'
+    expect(warnings[1]).toMatch(new RegExp(`^tensor backend: ${wasm} \\[FLATLINE_BACKEND=tfjs-node requested but not available`))
     // Logs and run records carry the description, so the fallback stays explicit there too.
-    expect(m.backendDescription()).toMatch(/^wasm \(SIMD, 1 thread\) \[FLATLINE_BACKEND=tfjs-node requested but not available: .*; fell back\]$/)
+    expect(m.backendDescription()).toMatch(new RegExp(`^${wasm} \\[FLATLINE_BACKEND=tfjs-node requested but not available: .*; fell back\\]$`))
   })
 
   it('states its thread count, and rejects a thread count below 1 or above the cores with a clear message', async () => {

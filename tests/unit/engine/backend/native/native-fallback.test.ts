@@ -37,9 +37,12 @@ describe('native kernel path fallback', () => {
     const m = await freshModule()
     const warnings: string[] = []
     expect(await m.initBackend({ warn: (line) => warnings.push(line) })).toBe('wasm')
-    expect(warnings).toHaveLength(1)
     expect(warnings[0]).toMatch(
-      /^FLATLINE_KERNELS=native, but the native oneDNN kernels are unavailable: FLATLINE_NATIVE_ADDON=\/nonexistent\/flatline_native.node: no such file\. Build it with `npm run build:native`.* Running on wasm \((SIMD|no SIMD), \d+ threads?\) instead\.$/
+      /^FLATLINE_KERNELS=native requested, but the native oneDNN kernels could not be loaded: FLATLINE_NATIVE_ADDON=\/nonexistent\/flatline_native.node: no such file\. Build it with `npm run build:native`.* Falling back to wasm's own kernels/
+    )
+    // The backend line, which logs and run records carry, says so too.
+    expect(m.backendDescription()).toMatch(
+      /^wasm \((SIMD|no SIMD), \d+ threads?\) \[FLATLINE_KERNELS=native requested but not available: FLATLINE_NATIVE_ADDON=\/nonexistent\/flatline_native.node: no such file\..*; fell back\]$/
     )
     // The run goes on, on wasm.
     const y = tf.conv2d(tf.ones([1, 4, 4, 1]) as tf.Tensor4D, tf.ones([3, 3, 1, 1]) as tf.Tensor4D, 1, 'same')
@@ -74,15 +77,4 @@ describe('native kernel path fallback', () => {
       "FLATLINE_KERNELS='onednn' is not a kernel path; use native or wasm, or unset it to choose automatically."
     )
   })
-
-  for (const bad of ['0', '1.5', 'two', '999']) {
-    it(`rejects FLATLINE_THREADS=${bad} before trying any backend`, async () => {
-      process.env.FLATLINE_THREADS = bad
-      const m = await freshModule()
-      await expect(m.initBackend()).rejects.toThrow(
-        new RegExp(`^FLATLINE_THREADS='${bad}' is not a thread count for this machine; use an integer from 1 to \\d+\\.$`)
-      )
-      expect(m.activeBackendName()).toBeUndefined()
-    })
-  }
 })

@@ -32,7 +32,7 @@ export function nativeSuite(title: string): string {
 }
 
 export async function setUpNativeAndCpu(): Promise<void> {
-  const chosen = await initBackend({ prefer: ['wasm-native'], threads: 2 })
+  const chosen = await initBackend({ prefer: ['wasm-native'] })
   if (chosen !== 'wasm-native') throw new Error(`expected wasm-native, got ${chosen}`)
 }
 
