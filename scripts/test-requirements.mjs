@@ -38,7 +38,8 @@ export const REQUIREMENTS = [
   { apt: 'chromium', why: 'end-to-end tests and PDF reports', present: () => executable('/usr/bin/chromium') },
   { apt: 'fonts-dejavu-core', why: 'text in PDF reports', present: () => exists('/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf') },
   { apt: 'poppler-utils', why: 'reading PDF reports back (pdftotext, pdftoppm)', present: () => executable('/usr/bin/pdftotext') },
-  { apt: 'dataset-fashion-mnist', why: 'tests on the full Fashion-MNIST', present: () => exists('/usr/share/datasets/fashion-mnist') }
+  { apt: 'dataset-fashion-mnist', why: 'tests on the full Fashion-MNIST', present: () => exists('/usr/share/datasets/fashion-mnist') },
+  { apt: 'libdnnl-dev', why: 'building and testing the native oneDNN kernels', present: () => exists('/usr/include/oneapi/dnnl/dnnl.hpp') }
 ]
 
 /** The requirements not on this machine; `FLATLINE_TEST_PRETEND_MISSING=a,b` marks apt names as missing (for this script's test). */

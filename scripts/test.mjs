@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { nativeAddonStale } from './native-addon-stale.mjs'
 import { ensureRequirements } from './test-requirements.mjs'
 import { summaryLine } from './test-summary.mjs'
 
@@ -17,11 +18,12 @@ if (problem) {
 
 const dir = mkdtempSync(join(tmpdir(), 'flatline-test-'))
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx'
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
 const steps = []
 
-function run(label, args) {
+function run(label, args, command = npx) {
   process.stdout.write(`\n== ${label} ==\n`)
-  const result = spawnSync(npx, args, { stdio: 'inherit', env: process.env })
+  const result = spawnSync(command, args, { stdio: 'inherit', env: process.env })
   const step = { label, ok: result.status === 0 }
   steps.push(step)
   return step
@@ -50,6 +52,8 @@ run('typecheck', ['tsc', '--noEmit', '-p', 'tsconfig.json'])
 run('typecheck (renderer)', ['vue-tsc', '--noEmit', '-p', 'renderer/tsconfig.json'])
 // Formatting (npm run format:check) is not a step: the tree is reformatted once, by the lead, at the end.
 run('lint', ['eslint', '--cache', '--cache-location', 'node_modules/.cache/eslint/', '.'])
+// The native kernels' tests skip only when the addon is missing, so build it (when its sources changed).
+if (nativeAddonStale()) run('native kernels build (oneDNN)', ['run', 'build:native'], npm)
 vitest('unit tests', undefined, 'unit')
 const e2e = 'end-to-end tests (Chromium, browser mode)'
 if (run('renderer build', ['vite', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn']).ok)
