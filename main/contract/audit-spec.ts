@@ -9,6 +9,7 @@ import { z } from 'zod'
 import { AdversarialTrainingSpec } from './adversarial-training-spec'
 import { AttackStack } from './attack-stack'
 import { checkHardenSpec, HardenSpec } from './harden-spec'
+import { budgetProblems } from './techniques/stack-rules'
 import { MinimizerSpec } from './minimizer-spec'
 import { TargetPreprocessing } from './target-preprocessing'
 
@@ -222,6 +223,7 @@ export const AttackSpec = z
     if (a.norm === 'linf' && a.eps > 1) ctx.addIssue({ code: 'custom', path: ['eps'], message: EPS_LINF_MESSAGE })
     if (a.norm === 'linf' && a.stepSize !== undefined && a.stepSize > 1)
       ctx.addIssue({ code: 'custom', path: ['stepSize'], message: 'stepSize must be ≤ 1 under L∞' })
+    for (const p of budgetProblems(a.stack, a)) ctx.addIssue({ code: 'custom', path: p.path, message: p.message })
   })
   .transform((a) => ({ ...a, stepSize: a.stepSize ?? a.eps / 10 }))
 export type AttackSpec = z.infer<typeof AttackSpec>

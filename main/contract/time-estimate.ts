@@ -8,7 +8,7 @@
  * counts RAP's late start) × the repeats a randomised stack runs, summed over a queue's stacks. Plain data in, numbers out, so the
  * form and the CLI can share it. Left out as small next to these: evaluating the targets, data loading.
  */
-import { attackCost, type AttackStack } from './attack-stack'
+import { attackCost, isRandomisedStack, type AttackStack } from './attack-stack'
 import type { DatasetSpec, ModelSpec } from './audit-spec'
 import { relativeCost } from './training-presets'
 import type { ThroughputEstimate } from './throughput'
@@ -39,16 +39,8 @@ export function trainingPasses(model: Pick<ModelSpec, 'recipe'>, trainImages: nu
   return (relativeCost(minimizer, epochs, Math.ceil(trainImages / batchSize)) + (adversarial?.steps ?? 0)) * epochs * trainImages
 }
 
-/** Techniques that draw random numbers, so their attack runs once per repeat (else once). */
-export function isRandomisedStack(stack: AttackStack): boolean {
-  return Boolean(
-    (stack.di && stack.di.prob > 0) ||
-      (stack.gn && stack.gn.range > 0) ||
-      (stack.vt && stack.vt.samples > 0 && stack.vt.beta > 0) ||
-      (stack.rap && stack.rap.randomInit) ||
-      stack.lgv
-  )
-}
+/** Techniques that draw random numbers, so their attack runs once per repeat (else once): read from the registry. */
+export { isRandomisedStack }
 
 export interface AttackPlanSize {
   steps: number

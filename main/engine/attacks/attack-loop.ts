@@ -1,31 +1,36 @@
 /**
- * The one attack loop (spec §2.2): BIM with hooks for the nine transferability techniques of Gubri et
- * al. 2023 (Table 4), each acting at a fixed place so the order they are enabled in never matters.
+ * The one attack loop (spec attacks.md §2.2, attacks-more.md §1.2): BIM with a fixed place for every
+ * technique of the registry, so the order they are enabled in never matters.
  *
- *   model layer      LGV picks the member of iteration t; GN erodes its skips; SGM scales its
- *                    residual-branch gradients                              (model-related/, ensemble/)
- *   gradient oracle  mean gradient over SI copies, each through a fresh DI draw (input-transformation/)
- *   optimizer        VT correction, MI/NI momentum and look-ahead, RAP from t ≥ K_LS   (gradient/)
+ *   objective        CE, or the objective slot: logit, margin, FIA              (objective/)
+ *   model layer      LGV member(s), an ensemble's fusion, GN ghosts, SGM        (model-layer.ts)
+ *   gradient oracle  mean over the generator's copies (SI, Admix, SIA, BSR), each through a DI draw
+ *   estimator        plain, VT, EMI, PGN or GRA; then TI's filter               (gradient/, input-transformation/)
+ *   optimizer        MI/NI momentum and look-ahead, RAP from t ≥ K_LS, GRA's step scale
  *   step             sign step + box clamp (L∞) or normalised step + projection + clip (L2)
  *
- * With an empty stack it performs exactly BIM's ops, so it equals `bimAttack` bitwise. Every random
- * draw is keyed by (seed, batch, technique, iteration, call, copy) through `AttackRng`.
+ * SVRE and CWA replace everything after the model layer (loop owners); ILA runs the loop as its stage 1
+ * and refines the result. The slots' techniques come from technique-implementations.ts. With an empty
+ * stack the loop performs exactly BIM's ops, so it equals `bimAttack` bitwise. Every random draw is
+ * keyed by (seed, batch, technique, iteration, call, copy) through `AttackRng`.
  */
 import * as tf from '@tensorflow/tfjs-core'
 import type { Classifier } from '../models/classifier'
-import { EVAL, type ForwardContext } from '../models/forward-context'
-import { crossEntropy, crossEntropySum } from '../training/cross-entropy'
 import type { AttackConfig } from './attack-config'
 import { AttackRng } from './attack-rng'
+import { resolveFeatureLayer } from './feature-layers'
 import { gradientOracle, type PassFn } from './gradient-oracle'
-import { lgvMembersAt, lgvOrder } from './ensemble/lgv'
 import { accumulateMomentum, decayOf } from './gradient/momentum'
 import { lookAhead } from './gradient/nesterov'
 import { rapInner } from './gradient/reverse-adversarial'
-import { varianceOf } from './gradient/variance-tuning'
-import { ghostSkip } from './model-related/ghost-network'
-import { skipGradientResidual } from './model-related/skip-gradient'
+import { plainEstimator, type EstimatorContext } from './gradient/estimator'
+import { attackedModels, createModelLayer } from './model-layer'
 import { l2Step, linfStep } from './norm-step'
+import { createObjective } from './objective/attack-objective'
+import { featureImportance } from './objective/feature-importance'
+import { ilaStage2 } from './objective/intermediate-level'
+import { activeHook, type BatchContext } from './technique-implementations'
+import { checkTechniqueRequirements } from './technique-requirements'
 
 export interface AttackHooks {
   /** Index of this batch in the run: part of every random key. */
@@ -49,6 +54,7 @@ export function validateAttack(models: Classifier[], config: AttackConfig): void
   }
   if (config.gn || config.sgm) probePatchHooks(models, config)
   if (config.lgv && config.lgv.members.length === 0) throw new Error('LGV needs at least one member model')
+  checkTechniqueRequirements(models, config)
   if (config.di && (config.di.resizeRate <= 0 || config.di.resizeRate >= 1))
     throw new Error(`DI resizeRate must be in (0, 1) (shrink and pad), got ${config.di.resizeRate}`)
   if (!(config.eps >= 0) || !(config.alpha >= 0) || !Number.isInteger(config.steps) || config.steps < 0)
@@ -84,76 +90,93 @@ function probePatchHooks(models: Classifier[], config: AttackConfig): void {
 }
 
 /**
- * Crafts adversarial examples for `x0` (NHWC in [0,1]) against `model` (ignored when LGV members are
- * given). `labels` are the true classes, or the target classes when `config.targeted`.
+ * Crafts adversarial examples for `x0` (NHWC in [0,1]) against `model` (ignored when LGV or ensemble
+ * members are given). `labels` are the true classes, or the target classes when `config.targeted`.
  * Returns a new tensor; the caller disposes it.
  */
 export function runAttack(model: Classifier, x0: tf.Tensor4D, labels: tf.Tensor1D, config: AttackConfig, hooks: AttackHooks = {}): tf.Tensor4D {
-  const members = config.lgv ? config.lgv.members : [model]
-  validateAttack(members, config)
+  validateAttack(attackedModels(model, config), config)
+  if (config.ila) return runIla(model, x0, labels, config, hooks)
   const rng = new AttackRng(config.seed, hooks.batchId ?? 0)
-  const order = config.lgv ? lgvOrder(members.length, rng.perRun('lgv-order')) : [0]
-  const nGrad = config.lgv ? config.lgv.nGrad : 1
-  const mu = decayOf(config)
-  const sgmResidual = config.sgm ? skipGradientResidual(config.sgm.gamma) : undefined
-  const mean = config.lossReduction === 'mean'
-  const lossOf = (logits: tf.Tensor2D): tf.Scalar => {
-    const ce = mean ? crossEntropy(logits, labels) : crossEntropySum(logits, labels)
-    return config.targeted ? tf.neg(ce) : ce
-  }
-
-  const modelAt = (t: number): PassFn => {
-    const active = lgvMembersAt(order, t, nGrad).map((i) => members[i])
-    const patched = config.gn !== undefined || sgmResidual !== undefined
-    const ctxFor = (passKey: string, j: number): ForwardContext =>
-      patched
-        ? {
-            training: false,
-            transformSkip: config.gn ? ghostSkip(config.gn.range, rng.at('gn', t, passKey, j)) : undefined,
-            transformResidual: sgmResidual
-          }
-        : EVAL
-    return (x, passKey) => {
-      if (active.length === 1) return active[0].forward(x, ctxFor(passKey, 0))
-      const logits = active.map((m, j) => m.forward(x, ctxFor(passKey, j)))
-      return tf.div(tf.addN(logits), active.length) as tf.Tensor2D
-    }
-  }
-
-  const oracle = (f: PassFn, z: tf.Tensor4D, t: number, call: number): tf.Tensor4D => gradientOracle(f, lossOf, z, config, rng, t, call)
+  const tapLayer = config.fia ? resolveFeatureLayer(model, config.fia.layer, 'fia') : undefined
+  const layer = createModelLayer(model, config, rng, tapLayer)
+  const importance =
+    config.fia && tapLayer
+      ? featureImportance((x, n, tap) => model.forward(x, layer.context('fia', `m${n}`, 0, tap)), x0, labels, config.fia, tapLayer, rng)
+      : undefined
+  const lossOf = createObjective(config, labels, importance)
+  const batch: BatchContext = { x0, labels: labels.dataSync() as Int32Array, rng }
+  const generatorHook = activeHook(config, 'generator')
+  const oracleSettings = { di: config.di, generator: generatorHook?.implementation(generatorHook.settings, batch) }
+  const oracle = (f: PassFn, z: tf.Tensor4D, t: number, call: number) => gradientOracle(f, lossOf, z, oracleSettings, rng, t, call)
+  const filterHook = activeHook(config, 'filter')
+  const filter = filterHook?.implementation(filterHook.settings, batch)
 
   const { eps, alpha } = config
   const lo = tf.tidy(() => tf.maximum(tf.sub(x0, eps), 0)) as tf.Tensor4D
   const hi = tf.tidy(() => tf.minimum(tf.add(x0, eps), 1)) as tf.Tensor4D
-  let x = tf.clone(x0)
-  let m = tf.zerosLike(x0)
-  let v = tf.zerosLike(x0)
-  for (let t = 0; t < config.steps; t++) {
-    const [nextX, nextM, nextV] = tf.tidy(() => {
-      const f = modelAt(t)
-      const xHat = config.ni ? lookAhead(x, m, alpha, mu) : x
-      let point = xHat
-      if (config.rap && t >= config.rap.lateStart) {
-        const rapGrad = (z: tf.Tensor4D, step: number): tf.Tensor4D => tf.grad((zv: tf.Tensor) => lossOf(f(zv as tf.Tensor4D, `rap${step}`)))(z) as tf.Tensor4D
-        const onStep = hooks.onRapStep ? (n: tf.Tensor4D) => hooks.onRapStep?.(t, x, n) : undefined
-        const n = rapInner(x, config.rap, config.norm, rng.at('rap', t), rapGrad, onStep)
-        point = tf.add(xHat, n) as tf.Tensor4D
+  try {
+    const owner = activeHook(config, 'loop')
+    if (owner) {
+      const memberCount = layer.models.length
+      return owner.implementation(owner.settings, { layer, memberCount, oracle, rng, x0, lo, hi, eps, alpha, steps: config.steps, filter, onIteration: hooks.onIteration })
+    }
+    const estimatorContext: EstimatorContext = { oracle, rng, eps, alpha, norm: config.norm }
+    const estimatorHook = activeHook(config, 'estimator')
+    const estimator = estimatorHook ? estimatorHook.implementation(estimatorHook.settings, estimatorContext) : plainEstimator(estimatorContext)
+    const mu = decayOf(config)
+    let x = tf.clone(x0)
+    let m = tf.zerosLike(x0)
+    try {
+      for (let t = 0; t < config.steps; t++) {
+        const [nextX, nextM] = tf.tidy(() => {
+          const f = layer.at(t)
+          const xHat = config.ni ? lookAhead(x, m, alpha, mu) : x
+          let point = xHat
+          if (config.rap && t >= config.rap.lateStart) {
+            const rapGrad = (z: tf.Tensor4D, step: number) => tf.grad((zv: tf.Tensor) => lossOf(f(zv as tf.Tensor4D, `rap${step}`)))(z) as tf.Tensor4D
+            const onStep = hooks.onRapStep ? (n: tf.Tensor4D) => hooks.onRapStep?.(t, x, n) : undefined
+            const n = rapInner(x, config.rap, config.norm, rng.at('rap', t), rapGrad, onStep)
+            point = tf.add(xHat, n) as tf.Tensor4D
+          }
+          const estimate = estimator.estimate(f, x, point, t)
+          const gTilde = filter ? filter(estimate) : estimate
+          const momentum = accumulateMomentum(m, gTilde, mu)
+          const scale = estimator.stepScale?.(m, momentum)
+          const stepped =
+            config.norm === 'linf'
+              ? scale
+                ? (tf.minimum(tf.maximum(tf.add(x, tf.mul(tf.mul(tf.sign(momentum), alpha), scale)), lo), hi) as tf.Tensor4D)
+                : linfStep(x, momentum, alpha, lo, hi)
+              : l2Step(x, momentum, alpha, x0, eps)
+          hooks.onIteration?.(t, stepped)
+          return [stepped, momentum]
+        })
+        estimator.commit()
+        tf.dispose([x, m])
+        x = nextX
+        m = nextM
       }
-      const gHat = oracle(f, point, t, 0)
-      const gTilde = config.vt ? (tf.add(gHat, v) as tf.Tensor4D) : gHat
-      const momentum = accumulateMomentum(m, gTilde, mu)
-      const variance = config.vt
-        ? varianceOf(x, gHat, config.vt, eps, config.norm, (i) => rng.at('vt', t, i), (z, call) => oracle(f, z, t, call))
-        : v
-      const stepped = config.norm === 'linf' ? linfStep(x, momentum, alpha, lo, hi) : l2Step(x, momentum, alpha, x0, eps)
-      hooks.onIteration?.(t, stepped)
-      return [stepped, momentum, variance === v ? tf.clone(v) : variance]
-    })
-    tf.dispose([x, m, v])
-    x = nextX
-    m = nextM
-    v = nextV
+    } finally {
+      estimator.dispose()
+      m.dispose()
+    }
+    return x
+  } finally {
+    tf.dispose([lo, hi])
+    importance?.dispose()
   }
-  tf.dispose([lo, hi, m, v])
-  return x
+}
+
+/** ILA: the rest of the stack for T₁ steps (stage 1), then the feature-projection refinement (stage 2). */
+function runIla(model: Classifier, x0: tf.Tensor4D, labels: tf.Tensor1D, config: AttackConfig, hooks: AttackHooks): tf.Tensor4D {
+  const { ila, ...rest } = config
+  if (!ila) throw new Error('runIla needs config.ila')
+  const stage1Steps = Math.min(config.steps, ila.stage1Steps ?? Math.ceil(config.steps / 2))
+  const stage1 = runAttack(model, x0, labels, { ...rest, steps: stage1Steps }, hooks)
+  try {
+    return ilaStage2(model, x0, stage1, config, { onIteration: hooks.onIteration })
+  } finally {
+    stage1.dispose()
+  }
 }

@@ -23,5 +23,10 @@ export interface Classifier {
   readonly params: ModelParams
   /** Names of the residual blocks whose shortcut `ForwardContext.transformSkip` can reach. */
   readonly skipConnections: string[]
+  /**
+   * Intermediate layers `ForwardContext.tapFeature` reaches, in forward order (block or stage outputs);
+   * absent or empty when the model exposes none (ILA and FIA then refuse it). A graph model lists its node names.
+   */
+  readonly featureLayers?: readonly string[]
   forward(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor2D
 }

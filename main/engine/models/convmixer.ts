@@ -13,7 +13,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import type { Rng } from '../data/rng'
 import type { Classifier, ModelConfig } from './classifier'
 import { DepthwiseConv2d } from './depthwise-conv'
-import type { ForwardContext } from './forward-context'
+import { tapFeature, type ForwardContext } from './forward-context'
 import { gelu } from './gelu'
 import { BatchNorm, Conv2d, Dense, globalAveragePool } from './layers'
 import { ModelParams } from './model-params'
@@ -55,9 +55,10 @@ export function buildConvmixer(config: ModelConfig, rng: Rng): Classifier {
     config,
     params,
     skipConnections: layers.map((l) => l.name),
+    featureLayers: layers.map((l) => l.name),
     forward(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor2D {
       let z = embedBn.apply(gelu(embed.apply(normalizeInput(x, config))), ctx)
-      for (const layer of layers) z = layer.apply(z, ctx)
+      for (const layer of layers) z = tapFeature(ctx, layer.name, layer.apply(z, ctx))
       return head.apply(globalAveragePool(z))
     }
   }

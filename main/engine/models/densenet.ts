@@ -21,7 +21,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import type { Rng } from '../data/rng'
 import { BnReluConv } from './bn-relu-conv'
 import type { Classifier, ModelConfig } from './classifier'
-import type { ForwardContext } from './forward-context'
+import { tapFeature, type ForwardContext } from './forward-context'
 import { BatchNorm, Conv2d, Dense, globalAveragePool } from './layers'
 import { ModelParams } from './model-params'
 import { normalizeInput } from './normalize-input'
@@ -73,12 +73,14 @@ export function buildDensenet(blocks: readonly number[], config: ModelConfig, rn
     config,
     params,
     skipConnections,
+    featureLayers: stages.map((_, b) => `denseblock${b + 1}`),
     forward(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor2D {
       let h = stem.apply(normalizeInput(x, config))
-      for (const stage of stages) {
+      stages.forEach((stage, b) => {
         for (const layer of stage.layers) h = layer.apply(h, ctx)
         if (stage.transition) h = tf.avgPool(stage.transition.apply(h, ctx), 2, 2, 'same')
-      }
+        h = tapFeature(ctx, `denseblock${b + 1}`, h)
+      })
       return head.apply(globalAveragePool(tf.relu(finalBn.apply(h, ctx))))
     }
   }

@@ -25,6 +25,16 @@ export interface ForwardContext {
    * `identityShortcut` is false for projection-shortcut blocks, which SGM leaves alone.
    */
   transformResidual?: (blockName: string, residual: tf.Tensor4D, identityShortcut: boolean) => tf.Tensor4D
+  /**
+   * Lets attacks read (ILA, FIA) or differentiate at a named intermediate layer: called with each layer
+   * the model lists in `Classifier.featureLayers`, it returns the tensor the forward pass continues with.
+   */
+  tapFeature?: (layer: string, h: tf.Tensor) => tf.Tensor
+}
+
+/** The tensor a forward pass continues with after layer `name`: `h` itself unless an attack taps it. */
+export function tapFeature<T extends tf.Tensor>(ctx: ForwardContext, name: string, h: T): T {
+  return ctx.tapFeature ? (ctx.tapFeature(name, h) as T) : h
 }
 
 export const EVAL: ForwardContext = { training: false }

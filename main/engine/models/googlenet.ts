@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import type { Rng } from '../data/rng'
 import type { Classifier, ModelConfig } from './classifier'
 import { ConvBn } from './conv-bn'
-import type { ForwardContext } from './forward-context'
+import { tapFeature, type ForwardContext } from './forward-context'
 import { Dense, globalAveragePool } from './layers'
 import { ModelParams } from './model-params'
 import { normalizeInput } from './normalize-input'
@@ -42,7 +42,7 @@ class InceptionBlock {
   private readonly b4: ConvBn
   readonly outChannels: number
 
-  constructor(params: ModelParams, name: string, inChannels: number, [n1, r3, n3, r5, n5, pool]: number[]) {
+  constructor(params: ModelParams, readonly name: string, inChannels: number, [n1, r3, n3, r5, n5, pool]: number[]) {
     this.b1 = new ConvBn(params, `${name}/b1`, inChannels, n1, 1)
     this.b2 = [new ConvBn(params, `${name}/b2a`, inChannels, r3, 1), new ConvBn(params, `${name}/b2b`, r3, n3, 3)]
     this.b3 = [
@@ -77,9 +77,10 @@ export function buildGooglenet(config: ModelConfig, rng: Rng): Classifier {
     config,
     params,
     skipConnections: [],
+    featureLayers: stack.flatMap((l) => (l === 'pool' ? [] : [l.name])),
     forward(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor2D {
       let h = stem.apply(normalizeInput(x, config), ctx)
-      for (const layer of stack) h = layer === 'pool' ? tf.maxPool(h, 3, 2, 'same') : layer.apply(h, ctx)
+      for (const layer of stack) h = layer === 'pool' ? tf.maxPool(h, 3, 2, 'same') : tapFeature(ctx, layer.name, layer.apply(h, ctx))
       return head.apply(globalAveragePool(h))
     }
   }

@@ -14,7 +14,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { Rng } from '../data/rng'
 import type { Classifier, ModelConfig } from './classifier'
-import type { ForwardContext } from './forward-context'
+import { tapFeature, type ForwardContext } from './forward-context'
 import { gelu } from './gelu'
 import { Conv2d, Dense } from './layers'
 import { LayerNorm } from './layer-norm'
@@ -87,10 +87,11 @@ export function buildMlpMixer(config: ModelConfig, rng: Rng): Classifier {
     config,
     params,
     skipConnections: layers.flatMap((l) => [`${l.name}/token`, `${l.name}/channel`]),
+    featureLayers: layers.map((l) => l.name),
     forward(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor2D {
       const patches = embed.apply(normalizeInput(x, config))
       let z = tf.reshape(patches, [x.shape[0], tokens, c]) as tf.Tensor3D
-      for (const layer of layers) z = layer.apply(z, ctx)
+      for (const layer of layers) z = tapFeature(ctx, layer.name, layer.apply(z, ctx))
       return head.apply(tf.mean(norm.apply(z), 1) as tf.Tensor2D)
     }
   }

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { Rng } from '../data/rng'
 import type { Classifier, ModelConfig } from './classifier'
-import type { ForwardContext } from './forward-context'
+import { tapFeature, type ForwardContext } from './forward-context'
 import { Dense } from './layers'
 import { ModelParams } from './model-params'
 import { normalizeInput } from './normalize-input'
@@ -22,9 +22,12 @@ export function buildMlp(config: ModelConfig, rng: Rng): Classifier {
     config,
     params,
     skipConnections: [],
-    forward(x: tf.Tensor4D, _ctx: ForwardContext): tf.Tensor2D {
+    featureLayers: hidden.map((_, i) => `fc${i + 1}`),
+    forward(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor2D {
       let h = tf.reshape(normalizeInput(x, config), [x.shape[0], inputs]) as tf.Tensor2D
-      for (const layer of hidden) h = tf.relu(layer.apply(h))
+      hidden.forEach((layer, i) => {
+        h = tapFeature(ctx, `fc${i + 1}`, tf.relu(layer.apply(h)))
+      })
       return head.apply(h)
     }
   }

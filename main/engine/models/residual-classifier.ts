@@ -4,7 +4,7 @@
  */
 import type * as tf from '@tensorflow/tfjs-core'
 import type { Classifier, ModelConfig } from './classifier'
-import type { ForwardContext } from './forward-context'
+import { tapFeature, type ForwardContext } from './forward-context'
 import { globalAveragePool, type Dense } from './layers'
 import type { ModelParams } from './model-params'
 import { normalizeInput } from './normalize-input'
@@ -24,9 +24,10 @@ export function residualClassifier(
     config,
     params,
     skipConnections: blocks.map((b) => b.name),
+    featureLayers: ['stem', ...blocks.map((b) => b.name)],
     forward(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor2D {
-      let h = stem.apply(normalizeInput(x, config), ctx)
-      for (const block of blocks) h = block.apply(h, ctx)
+      let h = tapFeature(ctx, 'stem', stem.apply(normalizeInput(x, config), ctx))
+      for (const block of blocks) h = tapFeature(ctx, block.name, block.apply(h, ctx))
       return head.apply(globalAveragePool(h))
     }
   }

@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 import type { Classifier, ModelConfig } from './classifier'
-import type { ForwardContext } from './forward-context'
+import { tapFeature, type ForwardContext } from './forward-context'
 import { ConvBnRelu, Dense, globalAveragePool } from './layers'
 import { ModelParams } from './model-params'
 import { normalizeInput } from './normalize-input'
@@ -27,10 +27,11 @@ export function buildSmallCnn(config: ModelConfig, rng: Rng): Classifier {
     config,
     params,
     skipConnections: [],
+    featureLayers: ['stage1', 'stage2', 'stage3'],
     forward(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor2D {
       let h = normalizeInput(x, config)
       stages.forEach((stage, i) => {
-        h = stage.apply(i === 0 ? h : tf.avgPool(h, 2, 2, 'same'), ctx)
+        h = tapFeature(ctx, `stage${i + 1}`, stage.apply(i === 0 ? h : tf.avgPool(h, 2, 2, 'same'), ctx))
       })
       return head.apply(globalAveragePool(h))
     }

@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import type { Rng } from '../data/rng'
 import type { Classifier, ModelConfig } from './classifier'
 import { ConvBn } from './conv-bn'
-import type { ForwardContext } from './forward-context'
+import { tapFeature, type ForwardContext } from './forward-context'
 import { Dense, globalAveragePool } from './layers'
 import { ModelParams } from './model-params'
 import { normalizeInput } from './normalize-input'
@@ -44,9 +44,11 @@ export function buildVgg(layers: readonly VggLayer[], config: ModelConfig, rng: 
     config,
     params,
     skipConnections: [],
+    featureLayers: stack.filter((l) => l === 'M').map((_, k) => `pool${k + 1}`),
     forward(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor2D {
       let h = normalizeInput(x, config)
-      for (const layer of stack) h = layer === 'M' ? tf.maxPool(h, 2, 2, 'same') : layer.apply(h, ctx)
+      let pools = 0
+      for (const layer of stack) h = layer === 'M' ? tapFeature(ctx, `pool${++pools}`, tf.maxPool(h, 2, 2, 'same')) : layer.apply(h, ctx)
       return head.apply(globalAveragePool(h))
     }
   }

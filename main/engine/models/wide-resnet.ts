@@ -14,7 +14,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import type { Rng } from '../data/rng'
 import { BnReluConv } from './bn-relu-conv'
 import type { Classifier, ModelConfig } from './classifier'
-import type { ForwardContext } from './forward-context'
+import { tapFeature, type ForwardContext } from './forward-context'
 import { BatchNorm, Conv2d, Dense, globalAveragePool } from './layers'
 import { ModelParams } from './model-params'
 import { normalizeInput } from './normalize-input'
@@ -66,9 +66,10 @@ export function buildWideResnet(shape: { depth: number; widen: number }, config:
     config,
     params,
     skipConnections: blocks.map((b) => b.name),
+    featureLayers: blocks.map((b) => b.name),
     forward(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor2D {
       let h = stem.apply(normalizeInput(x, config))
-      for (const block of blocks) h = block.apply(h, ctx)
+      for (const block of blocks) h = tapFeature(ctx, block.name, block.apply(h, ctx))
       return head.apply(globalAveragePool(tf.relu(finalBn.apply(h, ctx))))
     }
   }

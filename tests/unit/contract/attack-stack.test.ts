@@ -38,7 +38,8 @@ describe('AttackSpec with stacks', () => {
     expect(errorOf({ norm: 'l1' })).toMatch(/^norm: unknown norm "l1": expected "linf" or "l2"/)
     expect(errorOf({ stack: { di: { resizeRate: 1.1 } } })).toMatch(/^stack\.di\.resizeRate: di\.resizeRate must be < 1/)
     expect(errorOf({ stack: { sgm: { gamma: 2 } } })).toMatch(/^stack\.sgm\.gamma: sgm\.gamma must be ≤ 1/)
-    expect(errorOf({ stack: { pgn: {} } })).toBe('unknown key stack.pgn; did you mean stack.gn?')
+    // pgn became a technique (issue 15): a misspelt id is still rejected, with the id meant.
+    expect(errorOf({ stack: { pgnn: {} } })).toBe('unknown key stack.pgnn; did you mean stack.pgn?')
     expect(errorOf({ repeats: 0 })).toMatch(/^repeats:/)
   })
 

@@ -14,9 +14,12 @@ export function meanAbs(g: tf.Tensor4D): tf.Tensor4D {
   return tf.mean(tf.abs(g), [1, 2, 3], true)
 }
 
-/** The one decay of the loop (spec §2.2): NI's μ, else MI's, else VT's, else 0. */
-export function decayOf(config: { mi?: { mu: number }; ni?: { mu: number }; vt?: { mu: number } }): number {
-  return config.ni ? config.ni.mu : config.mi ? config.mi.mu : config.vt ? config.vt.mu : 0
+type Decays = 'mi' | 'ni' | 'vt' | 'emi' | 'pgn' | 'gra'
+
+/** The one decay of the loop (spec §2.2): NI's μ, else MI's, else the estimator's own (EMI, PGN, GRA, VT), else 0. */
+export function decayOf(config: Partial<Record<Decays, { mu: number }>>): number {
+  const source = config.ni ?? config.mi ?? config.emi ?? config.pgn ?? config.gra ?? config.vt
+  return source ? source.mu : 0
 }
 
 /** m ← μ·m + g / max(meanAbs(g), 1e-12); with μ = 0, m ← g (same sign, same L2 direction). */

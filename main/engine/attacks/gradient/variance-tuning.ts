@@ -10,6 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 import type { Rng } from '../../data/rng'
+import { CarriedTensor, type Estimator, type EstimatorContext } from './estimator'
 
 /** One neighbour offset r_i, drawn from `rng`. */
 export function neighbourNoise(shape: [number, number, number, number], radius: number, norm: 'linf' | 'l2', rng: Rng): tf.Tensor4D {
@@ -45,4 +46,22 @@ export function varianceOf(
     sum = sum ? (tf.add(sum, g) as tf.Tensor4D) : g
   }
   return tf.sub(tf.div(sum as tf.Tensor4D, config.samples), mainGradient)
+}
+
+/**
+ * VT as the estimator of the loop: returns ĝ + v (v from the previous iteration, 0 at first) and sets
+ * the next v = mean_i G(x + r_i) − ĝ from the unfiltered main-call gradient.
+ */
+export function varianceTuningEstimator(config: { samples: number; beta: number }, ctx: EstimatorContext): Estimator {
+  const v = new CarriedTensor()
+  return {
+    estimate(f, x, point, t) {
+      const gHat = ctx.oracle(f, point, t, 0)
+      const tuned = tf.add(gHat, v.get(() => tf.zerosLike(x))) as tf.Tensor4D
+      v.set(varianceOf(x, gHat, config, ctx.eps, ctx.norm, (i) => ctx.rng.at('vt', t, i), (z, call) => ctx.oracle(f, z, t, call)))
+      return tuned
+    },
+    commit: () => v.commit(),
+    dispose: () => v.dispose()
+  }
 }

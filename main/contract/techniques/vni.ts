@@ -1,0 +1,36 @@
+/** VNI: the VT paper's VNI-FGSM, a preset that expands to VT + NI (no code of its own). */
+import { defineTechnique, paramsSchema } from './technique-entry'
+
+const params = [
+  { key: 'samples', label: 'samples N', kind: 'int', default: 20, range: [0, 100], unit: 'count' },
+  { key: 'beta', label: 'β', kind: 'number', default: 1.5, range: [0, 10], unit: 'eps' },
+  { key: 'mu', label: 'μ', kind: 'number', default: 1, range: [0, 10], unit: 'abs' }
+] as const
+
+export const vni = defineTechnique({
+  id: 'vni',
+  short: 'VNI',
+  name: 'Variance-tuned NI (preset)',
+  family: 'gradient',
+  layer: 'estimator',
+  slot: 'estimator',
+  paper: {
+    authors: 'Wang & He',
+    title: 'Enhancing the Transferability of Adversarial Attacks through Variance Tuning',
+    venue: 'CVPR 2021',
+    year: 2021,
+    url: 'https://arxiv.org/abs/2103.15571'
+  },
+  paperSetting: 'N = 20, β = 1.5, μ = 1.0, ε = 16/255, T = 10',
+  params,
+  schema: paramsSchema('vni', params),
+  expand: (p) => ({ vt: { samples: p.samples, beta: p.beta, mu: 0 }, ni: { mu: p.mu } }),
+  cost: { kind: 'calls', value: (p) => 1 + p.samples },
+  requires: {},
+  randomised: (p) => p.samples > 0 && p.beta > 0,
+  conflicts: {
+    ni: 'VNI already sets NI: set vni.mu instead',
+    mi: 'VNI is VT + NI, and NI would override MI’s μ: remove "mi"'
+  },
+  norms: ['linf', 'l2']
+})

@@ -1,0 +1,33 @@
+/** VT: Variance Tuning, the gradient corrected by the neighbourhood variance of the previous step. */
+import { defineTechnique, paramsSchema } from './technique-entry'
+
+const params = [
+  { key: 'samples', label: 'samples N', kind: 'int', default: 20, range: [0, 100], unit: 'count' },
+  { key: 'beta', label: 'β', kind: 'number', default: 1.5, range: [0, 10], unit: 'eps', hint: 'neighbourhood radius β·ε' },
+  { key: 'mu', label: 'μ', kind: 'number', default: 0, range: [0, 10], unit: 'abs', hint: '0: the isolated Table 4 row' }
+] as const
+
+export const vt = defineTechnique({
+  id: 'vt',
+  short: 'VT',
+  name: 'Variance Tuning',
+  family: 'gradient',
+  layer: 'estimator',
+  slot: 'estimator',
+  paper: {
+    authors: 'Wang & He',
+    title: 'Enhancing the Transferability of Adversarial Attacks through Variance Tuning',
+    venue: 'CVPR 2021',
+    year: 2021,
+    url: 'https://arxiv.org/abs/2103.15571'
+  },
+  paperSetting: 'N = 20, β = 1.5 (ε units), on MI/NI with μ = 1.0, ε = 16/255, T = 10',
+  params,
+  schema: paramsSchema('vt', params),
+  cost: { kind: 'calls', value: (p) => 1 + p.samples },
+  requires: {},
+  randomised: (p) => p.samples > 0 && p.beta > 0,
+  conflicts: {},
+  norms: ['linf', 'l2'],
+  paperTable4: true
+})
