@@ -9,6 +9,7 @@ import { z } from 'zod'
 import { AdversarialTrainingSpec } from './adversarial-training-spec'
 import { AttackStack } from './attack-stack'
 import { checkHardenSpec, HardenSpec } from './harden-spec'
+import { checkEnsembleMembers } from './techniques/ensemble-members'
 import { budgetProblems } from './techniques/stack-rules'
 import { MinimizerSpec } from './minimizer-spec'
 import { TargetPreprocessing } from './target-preprocessing'
@@ -372,6 +373,7 @@ export const AuditSpec = z
     checkValidation({ ...spec, attack: effectiveAttack(spec) }, ctx)
     checkAttackQueue(spec, ctx)
     if (spec.harden) checkHardenSpec(spec.harden, { ...spec, attack: effectiveAttack(spec) }, ARCHITECTURES, ctx)
+    checkEnsembleMembers(spec, ctx)
     if (spec.dataset.source !== 'embedded' && !spec.dataset.path)
       ctx.addIssue({ code: 'custom', path: ['dataset', 'path'], message: `a "${spec.dataset.source}" dataset needs a path (the folder to read)` })
   })

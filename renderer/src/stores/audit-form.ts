@@ -24,20 +24,13 @@ import {
   attackCost,
   attackCostPerIteration,
   describeStack,
-  DiConfig,
-  GnConfig,
   LgvConfig,
-  MiConfig,
   NEEDS_SKIPS,
-  NiConfig,
-  RapConfig,
-  SgmConfig,
-  SiConfig,
-  TECHNIQUES,
-  VtConfig,
+  STACK_TECHNIQUE_IDS,
   type AttackStack,
-  type TechniqueId
+  type StackTechniqueId
 } from '@contract/attack-stack'
+import { STACK_TECHNIQUES } from '@contract/techniques/registry'
 import { MinimizerSpec } from '@contract/minimizer-spec'
 import { TRAINING_PRESETS } from '@contract/training-presets'
 import { defineStore } from 'pinia'
@@ -50,20 +43,19 @@ import { useRunsStore } from './runs'
 export type ModelRole = 'surrogates' | 'targets'
 type Attack = AttackSpec
 type StackConfigs = Required<AttackStack>
-export type EditableTechnique = Exclude<TechniqueId, 'lgv'>
+export type EditableTechnique = Exclude<StackTechniqueId, 'lgv'>
 
-/** Every editable technique's config with the paper's defaults (each schema parsed from `{}`). */
+/**
+ * Every editable technique's config with its registry defaults (each schema parsed from `{}`); an
+ * ensemble starts with no members (the form fills in the surrogates when it is ticked).
+ */
 export function defaultTechniqueConfigs(): Omit<StackConfigs, 'lgv'> {
-  return {
-    gn: GnConfig.parse({}),
-    sgm: SgmConfig.parse({}),
-    di: DiConfig.parse({}),
-    si: SiConfig.parse({}),
-    vt: VtConfig.parse({}),
-    mi: MiConfig.parse({}),
-    ni: NiConfig.parse({}),
-    rap: RapConfig.parse({})
+  const configs: Record<string, unknown> = {}
+  for (const id of STACK_TECHNIQUE_IDS) {
+    if (id === 'lgv') continue
+    configs[id] = id === 'ens' ? { members: [], fusion: 'logits' } : STACK_TECHNIQUES[id].schema.parse({})
   }
+  return configs as Omit<StackConfigs, 'lgv'>
 }
 
 export interface AttackDraft extends Omit<Attack, 'stack' | 'stepSize'> {
@@ -79,7 +71,7 @@ export interface FormDraft {
   surrogates: ModelSpec[]
   targets: ModelSpec[]
   attack: AttackDraft
-  enabled: Record<TechniqueId, boolean>
+  enabled: Record<StackTechniqueId, boolean>
   configs: Omit<StackConfigs, 'lgv'>
   /**
    * LGV: member folders (`sources`) come from a loaded spec only (the form cannot pick folders); the form
@@ -118,8 +110,8 @@ export function draftFromSpec(input: AuditSpecInput): FormDraft {
   // A loaded queue comes back as the queue, with its first stack in the editor.
   const { stack, ...attack } = spec.attack
   const configs = defaultTechniqueConfigs()
-  const enabled = Object.fromEntries(TECHNIQUES.map((id) => [id, stack[id] !== undefined])) as Record<TechniqueId, boolean>
-  for (const id of TECHNIQUES) {
+  const enabled = Object.fromEntries(STACK_TECHNIQUE_IDS.map((id) => [id, stack[id] !== undefined])) as Record<StackTechniqueId, boolean>
+  for (const id of STACK_TECHNIQUE_IDS) {
     if (id === 'lgv') continue
     const config = stack[id]
     if (config !== undefined) Object.assign(configs[id], config)
@@ -175,7 +167,7 @@ export function specFromDraft(draft: FormDraft): AuditSpecInput {
 
 function stackOf(draft: FormDraft): AttackStack {
   const stack: AttackStack = {}
-  for (const id of TECHNIQUES) {
+  for (const id of STACK_TECHNIQUE_IDS) {
     if (!draft.enabled[id]) continue
     if (id === 'lgv') {
       if (draft.lgv) stack.lgv = plainCopy(draft.lgv)
@@ -282,6 +274,30 @@ export const useAuditFormStore = defineStore('audit-form', () => {
     return found
   })
   const valid = computed(() => spec.value !== null && Object.keys(errors.value).length === 0)
+
+  /** Whether an ensemble (Ens, SVRE, CWA) can be formed: it needs two surrogates or more. */
+  const ensembleAvailable = computed(() => (draft.value?.surrogates.length ?? 0) >= 2)
+
+  /**
+   * Ticks or unticks a technique. Ticking an ensemble with no members takes every surrogate; ticking
+   * SVRE or CWA ticks the ensemble they run over.
+   */
+  function toggleTechnique(id: StackTechniqueId, on: boolean): void {
+    const d = draft.value
+    if (!d) return
+    d.enabled[id] = on
+    if (!on) return
+    if (id === 'svre' || id === 'cwa') d.enabled.ens = true
+    if (d.enabled.ens && d.configs.ens.members.length === 0) d.configs.ens.members = d.surrogates.map((m) => m.name)
+  }
+
+  /** Ticks or unticks one surrogate as a member of the ensemble. */
+  function setEnsembleMember(name: string, member: boolean): void {
+    const ens = draft.value?.configs.ens
+    if (!ens) return
+    const others = ens.members.filter((n) => n !== name)
+    ens.members = member ? (draft.value?.surrogates.map((m) => m.name).filter((n) => n === name || others.includes(n)) ?? others) : others
+  }
 
   /** The ticked techniques with their settings: what the spec's `attack.stack` holds. */
   const stack = computed<AttackStack>(() => (draft.value ? stackOf(draft.value) : {}))
@@ -510,6 +526,9 @@ export const useAuditFormStore = defineStore('audit-form', () => {
     errors,
     valid,
     skipsAvailable,
+    ensembleAvailable,
+    toggleTechnique,
+    setEnsembleMember,
     stack,
     costPerIteration,
     costAfterLateStart,

@@ -1,14 +1,17 @@
 /**
  * What the form shows for each minimizer's and technique's hyper-parameters: a label in the papers'
- * notation, the input kind, and whether leaving it empty means "use the method's own rule".
+ * notation, the input kind, and whether leaving it empty means "use the method's own rule". Techniques'
+ * fields and groups are read from the technique registry.
  */
 import type { EditableTechnique } from '../../stores/audit-form'
 import type { MinimizerId } from '@contract/minimizer-spec'
+import { STACK_TECHNIQUE_IDS, techniqueEntry, type StackTechniqueId } from '@contract/techniques/registry'
+import { describeRange, type Family, type ParamInfo, type ParamUnit } from '@contract/techniques/technique-entry'
 
 export interface HyperField {
   key: string
   label: string
-  kind: 'number' | 'int' | 'boolean' | 'enum'
+  kind: 'number' | 'int' | 'boolean' | 'enum' | 'text'
   options?: readonly string[]
   /** Empty is allowed and means the default rule named in `hint`. */
   optional?: boolean
@@ -52,37 +55,46 @@ export const MINIMIZER_FIELDS: Record<MinimizerId, readonly HyperField[]> = {
   awp: [{ key: 'gamma', label: 'γ', kind: 'number', hint: 'relative weight perturbation' }]
 }
 
-export const TECHNIQUE_FIELDS: Record<EditableTechnique, readonly HyperField[]> = {
-  gn: [{ key: 'range', label: 'erosion r', kind: 'number', hint: 'λ ~ U[1−r, 1+r]' }],
-  sgm: [{ key: 'gamma', label: 'γ', kind: 'number', hint: 'residual gradient scale' }],
-  di: [
-    { key: 'resizeRate', label: 'resize rate', kind: 'number' },
-    { key: 'prob', label: 'probability', kind: 'number' }
-  ],
-  si: [{ key: 'copies', label: 'copies m', kind: 'int' }],
-  vt: [
-    { key: 'samples', label: 'samples N', kind: 'int' },
-    { key: 'beta', label: 'β', kind: 'number' },
-    { key: 'mu', label: 'μ', kind: 'number' }
-  ],
-  mi: [{ key: 'mu', label: 'μ', kind: 'number' }],
-  ni: [{ key: 'mu', label: 'μ', kind: 'number' }],
-  rap: [
-    { key: 'innerSteps', label: 'inner steps', kind: 'int' },
-    { key: 'epsN', label: 'ε_n', kind: 'number', optional: true, hint: 'empty: 0.75·ε' },
-    { key: 'alphaN', label: 'α_n', kind: 'number', optional: true, hint: 'empty: ε_n/5' },
-    { key: 'lateStart', label: 'late start t', kind: 'int' },
-    { key: 'randomInit', label: 'random inner init', kind: 'boolean' }
-  ]
+const UNITS: Partial<Record<ParamUnit, string>> = { eps: '× ε', alpha: '× α', 'eps/T': '× ε/T', px: 'px', deg: '°' }
+
+/** A registry parameter as a form field: its hint says the rule, the range and the unit. */
+export function fieldOf(p: ParamInfo): HyperField | null {
+  if (p.kind === 'surrogates' || p.kind === 'weights') return null
+  const parts = [p.hint]
+  if (p.kind === 'int' || p.kind === 'number') parts.push(`${describeRange(p)}${p.unit && UNITS[p.unit] ? ` ${UNITS[p.unit]}` : ''}`)
+  if (p.paperValue !== undefined) parts.push(`paper ${p.paperValue}`)
+  const hint = parts.filter(Boolean).join(' · ') || undefined
+  switch (p.kind) {
+    case 'int':
+    case 'number':
+      return { key: p.key, label: p.label, kind: p.kind === 'int' ? 'int' : 'number', optional: p.default === undefined, hint }
+    case 'boolean':
+      return { key: p.key, label: p.label, kind: 'boolean', hint }
+    case 'enum':
+      return { key: p.key, label: p.label, kind: 'enum', options: p.options, hint }
+    case 'layer':
+      return { key: p.key, label: p.label, kind: 'text', hint }
+  }
 }
 
-/** The families the form groups techniques by (Gubri et al. Table 4). */
-export const TECHNIQUE_GROUPS: readonly { title: string; ids: readonly TechniqueIdOrLgv[] }[] = [
-  { title: 'Model augmentation', ids: ['gn', 'sgm', 'lgv'] },
-  { title: 'Data augmentation', ids: ['di', 'si', 'vt'] },
-  { title: 'Optimizers', ids: ['mi', 'ni', 'rap'] }
-]
-type TechniqueIdOrLgv = EditableTechnique | 'lgv'
+/** Each technique's fields, read from the registry. */
+export const TECHNIQUE_FIELDS = Object.fromEntries(
+  STACK_TECHNIQUE_IDS.filter((id) => id !== 'lgv').map((id) => [id, techniqueEntry(id).params.flatMap((p) => fieldOf(p) ?? [])])
+) as unknown as Record<EditableTechnique, readonly HyperField[]>
+
+const FAMILY_TITLES: Record<Family, string> = {
+  base: 'Base',
+  'model-related': 'Model-related',
+  'input-transformation': 'Input transformation',
+  gradient: 'Gradient',
+  objective: 'Objective',
+  ensemble: 'Ensemble'
+}
+
+/** The registry's families, in registry order, each with its techniques. */
+export const TECHNIQUE_GROUPS: readonly { title: string; family: Family; ids: readonly StackTechniqueId[] }[] = (
+  ['model-related', 'input-transformation', 'gradient', 'objective', 'ensemble'] as const
+).map((family) => ({ title: FAMILY_TITLES[family], family, ids: STACK_TECHNIQUE_IDS.filter((id) => techniqueEntry(id).family === family) }))
 
 /** LGV's collection from the trained surrogate (training spec §7; LGV's ImageNet recipe by default). */
 export const LGV_COLLECT_FIELDS: readonly HyperField[] = [
