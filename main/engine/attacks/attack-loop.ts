@@ -108,7 +108,7 @@ export function runAttack(model: Classifier, x0: tf.Tensor4D, labels: tf.Tensor1
   const batch: BatchContext = { x0, labels: labels.dataSync() as Int32Array, rng }
   const generatorHook = activeHook(config, 'generator')
   const oracleSettings = { di: config.di, generator: generatorHook?.implementation(generatorHook.settings, batch) }
-  const oracle = (f: PassFn, z: tf.Tensor4D, t: number, call: number) => gradientOracle(f, lossOf, z, oracleSettings, rng, t, call)
+  const oracle = (f: PassFn, z: tf.Tensor4D, t: number, call: number): tf.Tensor4D => gradientOracle(f, lossOf, z, oracleSettings, rng, t, call)
   const filterHook = activeHook(config, 'filter')
   const filter = filterHook?.implementation(filterHook.settings, batch)
 
@@ -134,7 +134,7 @@ export function runAttack(model: Classifier, x0: tf.Tensor4D, labels: tf.Tensor1
           const xHat = config.ni ? lookAhead(x, m, alpha, mu) : x
           let point = xHat
           if (config.rap && t >= config.rap.lateStart) {
-            const rapGrad = (z: tf.Tensor4D, step: number) => tf.grad((zv: tf.Tensor) => lossOf(f(zv as tf.Tensor4D, `rap${step}`)))(z) as tf.Tensor4D
+            const rapGrad = (z: tf.Tensor4D, step: number): tf.Tensor4D => tf.grad((zv: tf.Tensor) => lossOf(f(zv as tf.Tensor4D, `rap${step}`)))(z) as tf.Tensor4D
             const onStep = hooks.onRapStep ? (n: tf.Tensor4D) => hooks.onRapStep?.(t, x, n) : undefined
             const n = rapInner(x, config.rap, config.norm, rng.at('rap', t), rapGrad, onStep)
             point = tf.add(xHat, n) as tf.Tensor4D

@@ -26,7 +26,7 @@ export interface SvreSettings {
   muInner: number
 }
 
-const normalised = (g: tf.Tensor4D) => tf.div(g, tf.maximum(meanAbs(g), 1e-12)) as tf.Tensor4D
+const normalised = (g: tf.Tensor4D): tf.Tensor4D => tf.div(g, tf.maximum(meanAbs(g), 1e-12)) as tf.Tensor4D
 
 export function svreAttack(settings: SvreSettings, ctx: LoopContext, onMember?: (t: number, k: number) => void): tf.Tensor4D {
   const members = ctx.memberCount

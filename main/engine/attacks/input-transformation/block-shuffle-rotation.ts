@@ -41,7 +41,7 @@ export function bsrSampler(batch: number, height: number, width: number, grid: n
   const colLengths = splitLengths(width, grid, rng)
   const rowOrder = rng.shuffle(rowLengths.map((_, i) => i))
   const colOrder = rng.shuffle(colLengths.map((_, i) => i))
-  const starts = (lengths: number[]) => lengths.map((_, i) => lengths.slice(0, i).reduce((s, v) => s + v, 0))
+  const starts = (lengths: number[]): number[] => lengths.map((_, i) => lengths.slice(0, i).reduce((s, v) => s + v, 0))
   const rowStart = starts(rowLengths)
   const colStart = starts(colLengths)
   const n = batch * height * width

@@ -16,7 +16,7 @@ export function spatialMap(x: tf.Tensor4D, mh: Float32Array, sh: number, mw: Flo
 
 /** The orthonormal DCT-II low-pass L = Cᵀ·diag(keep)·C of size n, keeping the lowest n − ⌊ratio·n⌋ frequencies. */
 export function dctLowPass(n: number, ratio: number): Float32Array {
-  const basis = (k: number, i: number) => (k === 0 ? Math.sqrt(1 / n) : Math.sqrt(2 / n)) * Math.cos((Math.PI * (2 * i + 1) * k) / (2 * n))
+  const basis = (k: number, i: number): number => (k === 0 ? Math.sqrt(1 / n) : Math.sqrt(2 / n)) * Math.cos((Math.PI * (2 * i + 1) * k) / (2 * n))
   const kept = n - Math.floor(ratio * n)
   const out = new Float32Array(n * n)
   for (let r = 0; r < n; r++)

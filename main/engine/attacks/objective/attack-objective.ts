@@ -18,7 +18,7 @@ export type LossFn = (out: ModelOutput) => tf.Scalar
 export function createObjective(config: AttackConfig, labels: tf.Tensor1D, importance?: tf.Tensor): LossFn {
   const mean = config.lossReduction === 'mean'
   const targeted = config.targeted === true
-  const reduce = (perExample: tf.Tensor1D) => (mean ? tf.mean(perExample) : tf.sum(perExample)) as tf.Scalar
+  const reduce = (perExample: tf.Tensor1D): tf.Scalar => (mean ? tf.mean(perExample) : tf.sum(perExample)) as tf.Scalar
   const ofLogits = (logits: tf.Tensor2D): tf.Scalar => {
     if (config.logit) return reduce(logitLoss(logits, labels, targeted))
     if (config.margin) return reduce(marginLoss(logits, labels, targeted, config.margin.kappa ?? Infinity))

@@ -53,8 +53,8 @@ export function featureImportance(
     let captured: tf.Tensor | undefined
     tf.tidy(() => {
       const keep = tf.cast(tf.greaterEqual(tf.randomUniform(x0.shape, 0, 1, 'float32', rng.at('fia', n).seed()), settings.dropProb), 'float32')
-      const tap = (name: string, h: tf.Tensor) => (name === layer ? captureGradient(h, (dy) => (captured = dy)) : h)
-      const trueLogit = (x: tf.Tensor) => {
+      const tap = (name: string, h: tf.Tensor): tf.Tensor => (name === layer ? captureGradient(h, (dy) => (captured = dy)) : h)
+      const trueLogit = (x: tf.Tensor): tf.Scalar => {
         const logits = forward(x as tf.Tensor4D, n, tap)
         return tf.sum(tf.mul(logits, tf.oneHot(labels, logits.shape[1]))) as tf.Scalar
       }

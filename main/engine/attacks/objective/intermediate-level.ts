@@ -49,7 +49,7 @@ export function ilaStage2(model: Classifier, x0: tf.Tensor4D, stage1: tf.Tensor4
       unmoved
     ]
   })
-  const projection = (x: tf.Tensor) => tf.sum(tf.mul(tf.sub(featureAt(model, layer, x as tf.Tensor4D), clean), direction)) as tf.Scalar
+  const projection = (x: tf.Tensor): tf.Scalar => tf.sum(tf.mul(tf.sub(featureAt(model, layer, x as tf.Tensor4D), clean), direction)) as tf.Scalar
   let x = tf.clone(x0)
   for (let t = 0; t < config.steps - stage1Steps; t++) {
     const current = x
