@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 import type { ForwardContext } from './forward-context'
+import { applyConvBn } from './conv-bn-apply'
 import { BatchNorm, Conv2d } from './layers'
 import type { ModelParams } from './model-params'
 
@@ -25,7 +26,6 @@ export class ConvBn {
   }
 
   apply(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
-    const y = this.bn.apply(this.conv.apply(x), ctx)
-    return this.relu ? tf.relu(y) : y
+    return applyConvBn(this.conv, this.bn, x, ctx, this.relu)
   }
 }

@@ -5,6 +5,7 @@
  * shortcuts and every gradient stay under the engine's control; each op exists on wasm and cpu.
  */
 import * as tf from '@tensorflow/tfjs-core'
+import { applyConvBn } from './conv-bn-apply'
 import type { ForwardContext } from './forward-context'
 import { matMul2d } from './matmul-fast-grad'
 import type { ModelParams } from './model-params'
@@ -14,9 +15,9 @@ export const BN_MOMENTUM = 0.1
 export const BN_EPSILON = 1e-5
 
 export class Conv2d {
-  private readonly kernel: tf.Variable
+  readonly kernel: tf.Variable
 
-  constructor(params: ModelParams, name: string, inChannels: number, outChannels: number, size: number, private readonly stride = 1) {
+  constructor(params: ModelParams, name: string, inChannels: number, outChannels: number, size: number, readonly stride = 1) {
     this.kernel = params.heNormal(`${name}/kernel`, [size, size, inChannels, outChannels], size * size * inChannels)
   }
 
@@ -53,6 +54,12 @@ export class BatchNorm {
     return this.normalize(x, mean, variance)
   }
 
+  /** Inference-mode batch norm as y = x · scale + shift per channel (running statistics). */
+  inferenceAffine(): { scale: tf.Tensor1D; shift: tf.Tensor1D } {
+    const scale = tf.mul(this.gamma, tf.rsqrt(tf.add(this.variance, BN_EPSILON))) as tf.Tensor1D
+    return { scale, shift: tf.sub(this.beta, tf.mul(this.mean, scale)) as tf.Tensor1D }
+  }
+
   private normalize(x: tf.Tensor4D, mean: tf.Tensor, variance: tf.Tensor): tf.Tensor4D {
     const scale = tf.mul(this.gamma, tf.rsqrt(tf.add(variance, BN_EPSILON)))
     return tf.add(tf.mul(tf.sub(x, mean), scale), this.beta)
@@ -84,7 +91,7 @@ export class ConvBnRelu {
   }
 
   apply(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
-    return tf.relu(this.bn.apply(this.conv.apply(x), ctx))
+    return applyConvBn(this.conv, this.bn, x, ctx, true)
   }
 }
 

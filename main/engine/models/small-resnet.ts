@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { Classifier, ModelConfig } from './classifier'
 import type { ForwardContext } from './forward-context'
+import { applyConvBn } from './conv-bn-apply'
 import { BatchNorm, Conv2d, ConvBnRelu, Dense } from './layers'
 import { ModelParams } from './model-params'
 import { residualClassifier } from './residual-classifier'
@@ -30,9 +31,9 @@ class BasicBlock {
   }
 
   apply(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
-    let residual = this.bn2.apply(this.conv2.apply(this.conv1.apply(x, ctx)), ctx)
+    let residual = applyConvBn(this.conv2, this.bn2, this.conv1.apply(x, ctx), ctx, false)
     if (ctx.transformResidual) residual = ctx.transformResidual(this.name, residual, !this.projection)
-    let shortcut = this.projection ? this.projection.bn.apply(this.projection.conv.apply(x), ctx) : x
+    let shortcut = this.projection ? applyConvBn(this.projection.conv, this.projection.bn, x, ctx, false) : x
     if (ctx.transformSkip) shortcut = ctx.transformSkip(this.name, shortcut)
     return tf.relu(tf.add(residual, shortcut)) as tf.Tensor4D
   }
