@@ -6,6 +6,9 @@
  * top of this step never see it.
  */
 import * as tf from '@tensorflow/tfjs-core'
+import { registerSgdMomentumKernel, SGD_MOMENTUM_KERNEL } from '../backend/sgd-momentum-kernel'
+
+registerSgdMomentumKernel()
 
 export class SgdMomentum {
   private readonly buffers = new Map<tf.Variable, tf.Variable>()
@@ -17,24 +20,51 @@ export class SgdMomentum {
 
   /** Applies one step to each variable given its loss gradient. */
   step(variables: Map<string, tf.Variable>, grads: Map<string, tf.Tensor>, lr: number): void {
-    for (const [name, w] of variables) {
+    const weights = [...variables.entries()].map(([name, w]) => {
       const g = grads.get(name)
       if (!g) throw new Error(`Error in SgdMomentum.step: no gradient for "${name}"`)
-      let buf = this.buffers.get(w)
-      if (!buf) {
-        const zeros = tf.zerosLike(w)
-        buf = tf.variable(zeros, false) // the variable keeps the data; the initial tensor must still be freed
-        zeros.dispose()
-        this.buffers.set(w, buf)
-      }
-      const b = buf
-      tf.tidy(() => {
-        const d = this.weightDecay > 0 ? tf.add(g, tf.mul(w, this.weightDecay)) : g
-        const next = tf.add(tf.mul(b, this.momentum), d)
-        b.assign(next)
-        w.assign(tf.sub(w, tf.mul(next, lr)))
-      })
+      return { w, g, buf: this.buffer(w) }
+    })
+    if (tf.getKernel(SGD_MOMENTUM_KERNEL, tf.getBackend()) !== undefined) this.fusedStep(weights, lr)
+    else for (const { w, g, buf } of weights) this.opStep(w, g, buf, lr)
+  }
+
+  private buffer(w: tf.Variable): tf.Variable {
+    let buf = this.buffers.get(w)
+    if (!buf) {
+      const zeros = tf.zerosLike(w)
+      buf = tf.variable(zeros, false) // the variable keeps the data; the initial tensor must still be freed
+      zeros.dispose()
+      this.buffers.set(w, buf)
     }
+    return buf
+  }
+
+  /** Every weight in one kernel launch (sgd-momentum-kernel.ts). */
+  private fusedStep(weights: { w: tf.Variable; g: tf.Tensor; buf: tf.Variable }[], lr: number): void {
+    const inputs: tf.NamedTensorMap = {}
+    weights.forEach(({ w, g, buf }, i) => {
+      inputs[`w${i}`] = w
+      inputs[`g${i}`] = g
+      inputs[`b${i}`] = buf
+    })
+    const attrs = { count: weights.length, lr, momentum: this.momentum, weightDecay: this.weightDecay }
+    const out = tf.engine().runKernel(SGD_MOMENTUM_KERNEL, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[]
+    weights.forEach(({ w, buf }, i) => {
+      w.assign(out[i])
+      buf.assign(out[weights.length + i])
+    })
+    tf.dispose(out)
+  }
+
+  /** One weight with tfjs ops, for backends without the fused kernel. */
+  private opStep(w: tf.Variable, g: tf.Tensor, b: tf.Variable, lr: number): void {
+    tf.tidy(() => {
+      const d = this.weightDecay > 0 ? tf.add(g, tf.mul(w, this.weightDecay)) : g
+      const next = tf.add(tf.mul(b, this.momentum), d)
+      b.assign(next)
+      w.assign(tf.sub(w, tf.mul(next, lr)))
+    })
   }
 
   /** The momentum buffers by weight name, for a checkpoint; borrowed (valid until the next step). */
