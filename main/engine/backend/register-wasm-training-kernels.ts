@@ -7,10 +7,14 @@
  * - missing: `Conv2DBackpropFilter` (every conv's weight gradient) and `UnsortedSegmentSum`
  *   (the gradient of gather);
  * - wrong: `OneHot` with dtype 'float32' or non-integer on/off values (see wasm-one-hot.ts);
- * - slow: `Conv2DBackpropInput`, ~10× a forward conv (see wasm-conv2d-backprop-input.ts).
+ * - slow: `Conv2DBackpropInput`, ~10× a forward conv (see wasm-conv2d-backprop-input.ts);
+ *   `AvgPoolGrad`, ~10× the forward pool (wasm-avg-pool-grad.ts); `Sum`/`Mean` over every axis but
+ *   the channels, as batch norm reduces (wasm-channel-reduce.ts). Found with `npm run bench:profile`.
  * Depthwise-conv gradients (`DepthwiseConv2dNativeBackpropFilter`/`…Input`) are missing too; we
  * use no depthwise convs yet, so they are not provided.
  */
+import { registerWasmAvgPoolGrad } from './wasm-avg-pool-grad'
+import { registerWasmChannelReduce } from './wasm-channel-reduce'
 import { registerWasmConv2DBackpropFilter } from './wasm-conv2d-backprop-filter'
 import { registerWasmConv2DBackpropInput } from './wasm-conv2d-backprop-input'
 import { registerWasmOneHotFix } from './wasm-one-hot'
@@ -23,5 +27,7 @@ export function registerWasmTrainingKernels(): string[] {
   if (registerWasmConv2DBackpropInput()) added.push('Conv2DBackpropInput')
   if (registerWasmUnsortedSegmentSum()) added.push('UnsortedSegmentSum')
   if (registerWasmOneHotFix()) added.push('OneHot')
+  if (registerWasmAvgPoolGrad()) added.push('AvgPoolGrad')
+  added.push(...registerWasmChannelReduce())
   return added
 }

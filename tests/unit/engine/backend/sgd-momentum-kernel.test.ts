@@ -19,7 +19,7 @@ describe.each(['wasm', 'cpu'] as const)('FlatlineSgdMomentum kernel (%s)', (back
     const shapes = [[3, 3, 2, 4], [4], [7, 10]]
     const vars = new Map(shapes.map((s, i) => [`v${i}`, tf.variable(pattern(s, i))] as [string, tf.Variable]))
     const sgd = new SgdMomentum(0.9, 5e-4)
-    let expectedBuffers = shapes.map((s) => new Float32Array(tf.util.sizeFromShape(s)))
+    let expectedBuffers: Float32Array[] = shapes.map((s) => new Float32Array(tf.util.sizeFromShape(s)))
     for (let step = 0; step < 3; step++) {
       const grads = new Map([...vars].map(([name, v], i) => [name, tf.tidy(() => tf.mul(pattern(v.shape, 10 + i + step), 0.3))] as [string, tf.Tensor]))
       const expected = [...vars].map(([name, v], i) => opStep(v, grads.get(name)!, tf.tensor(expectedBuffers[i], v.shape), 0.05, 0.9, 5e-4))
