@@ -4,6 +4,7 @@
  * one audit at a time; a `cancel` aborts the running audit within one batch.
  */
 import { initBackend, backendDescription } from '../engine/backend/select-backend'
+import { lowerEnginePriority } from './engine-priority'
 import type { JobEvent } from '../contract/job-events'
 import { resumeAudit } from '../engine/jobs/resume-run'
 import { runAudit } from '../engine/jobs/run-audit'
@@ -68,6 +69,7 @@ async function main(): Promise<void> {
   const receive = (message: ToEngine): number | undefined => (ready ? void handle(message) : queue.push(message))
   if (parentPort) parentPort.on('message', (e) => receive(e.data))
   else process.on('message', (m) => receive(m as ToEngine))
+  lowerEnginePriority()
   await initBackend()
   ready = true
   post({ type: 'ready', backend: backendDescription() })

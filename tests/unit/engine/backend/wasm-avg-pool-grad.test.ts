@@ -15,13 +15,13 @@ describe('wasm AvgPoolGrad (fast)', () => {
     ['2×2 stride 2, even size', [2, 6, 6, 3], 2, 2, 'same'],
     ['3×3 stride 2, valid', [2, 7, 7, 4], 3, 2, 'valid']
   ] as const)('gives avgPool the cpu backend’s gradient: %s', async (_, shape, size, stride, pad) => {
-    const weight = () => pattern(tf.avgPool(tf.zeros(shape as unknown as number[]) as tf.Tensor4D, size, stride, pad).shape, 1)
+    const weight = () => pattern(tf.avgPool(tf.zeros([...shape]) as tf.Tensor4D, size, stride, pad).shape, 1)
     const grad = () => tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.avgPool(x as tf.Tensor4D, size, stride, pad), weight())))(pattern([...shape]))
     expect(relativeError(await valuesOn('cpu', grad), await valuesOn('wasm', grad))).toBeLessThan(1e-6)
   })
 
   // Also where 'same' padding cuts windows, whose forward average is over fewer pixels.
-  it.each([
+  it.each<[[number, number, number, number], number, number]>([
     [[1, 4, 4, 2], 2, 2],
     [[1, 3, 3, 2], 2, 2],
     [[1, 5, 4, 1], 3, 1]
