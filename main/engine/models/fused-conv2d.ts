@@ -10,12 +10,20 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 
-const attrsOf = (stride: number, relu: boolean) => ({
-  strides: [stride, stride] as [number, number],
-  pad: 'same' as const,
-  dataFormat: 'NHWC' as const,
-  dilations: [1, 1] as [number, number],
-  activation: relu ? ('relu' as const) : ('linear' as const)
+interface FusedConvAttrs {
+  strides: [number, number]
+  pad: 'same'
+  dataFormat: 'NHWC'
+  dilations: [number, number]
+  activation: 'relu' | 'linear'
+}
+
+const attrsOf = (stride: number, relu: boolean): FusedConvAttrs => ({
+  strides: [stride, stride],
+  pad: 'same',
+  dataFormat: 'NHWC',
+  dilations: [1, 1],
+  activation: relu ? 'relu' : 'linear'
 })
 
 /** relu(conv2d(x, filter, stride, 'same') + bias) (or without the ReLU) in one launch. */
@@ -38,7 +46,7 @@ export function registerFusedConv2DGradient(): void {
     gradFunc: (dyOut, saved, attrs) => {
       const dy = dyOut as tf.Tensor4D
       const [x, filter, y] = saved as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D]
-      const { strides, pad, activation } = attrs as unknown as ReturnType<typeof attrsOf>
+      const { strides, pad, activation } = attrs as unknown as FusedConvAttrs
       if (activation !== 'relu' && activation !== 'linear') throw new Error(`FusedConv2D gradient: activation '${activation}' is not supported (relu or linear)`)
       const dyActive = (): tf.Tensor4D => (activation === 'relu' ? tf.mul(dy, tf.step(y)) : dy)
       return {
