@@ -15,6 +15,7 @@ import { bimAttack } from '../main/engine/attacks/bim'
 import { backendDescription, initBackend } from '../main/engine/backend/select-backend'
 import { batchTensors, limitSplit, range, type ImageSplit } from '../main/engine/data/dataset'
 import { loadEmbeddedDemo } from '../main/engine/data/embedded-demo'
+import { loadIdxFolder } from '../main/engine/data/load-idx-folder'
 import { Rng } from '../main/engine/data/rng'
 import { buildClassifier } from '../main/engine/models/architecture-registry'
 import type { ModelConfig } from '../main/engine/models/classifier'
@@ -32,6 +33,8 @@ const { values: opts } = parseArgs({
     rho: { type: 'string', default: '0.05' },
     'bim-images': { type: 'string', default: '100' },
     'bim-steps': { type: 'string', default: '50' },
+    /** An idx folder instead of the embedded demo (bench:peer's memory row: the full Fashion-MNIST). */
+    'data-dir': { type: 'string' },
     json: { type: 'boolean', default: false }
   }
 })
@@ -53,7 +56,8 @@ function randomSplit(count: number, seed: number): ImageSplit {
 }
 
 const n = Math.max(trainImages, batch)
-const demo = arch === 'resnet-18' ? undefined : await loadEmbeddedDemo()
+const dataDir = opts['data-dir']
+const demo = arch === 'resnet-18' ? undefined : dataDir ? await loadIdxFolder(dataDir, { flipPreservesLabel: true }) : await loadEmbeddedDemo()
 const train = demo ? limitSplit(demo.train, n) : randomSplit(n, 1)
 const test = demo ? limitSplit(demo.test, Math.max(bimImages, 1)) : randomSplit(Math.max(bimImages, 1), 2)
 const normalization = measureNormalization(train.images, train.channels)
@@ -88,5 +92,6 @@ if (bimImages > 0) {
   tf.dispose([x, y, adv])
 }
 result.peakRssMiB = process.resourceUsage().maxRSS / 1024
+result.tensors = tf.memory().numTensors
 if (opts.json) console.log('RESULT ' + JSON.stringify(result))
 else console.log(result)

@@ -8,7 +8,7 @@
  * we are faster), checks that both sides build the same number of parameters, and ends with the
  * line `peer ratio: training R1, attack R2` (the smallest training and attack ratios).
  *
- *   npm run bench:peer                    every workload, 3 rounds (about 25 minutes alone on 2 cores)
+ *   npm run bench:peer                    every workload, 3 rounds, then peak RSS over the full Fashion-MNIST
  *   npm run bench:peer -- --quick         one round of the small-cnn rows (under 3 minutes)
  *   npm run bench:peer -- --rounds 5      more rounds
  *   npm run bench:peer -- --wasm-only     FLATLINE_KERNELS=wasm for our side (native kernels off)
@@ -112,6 +112,15 @@ for (const threads of threadCounts) {
     rows.push(row)
     console.log(formatPeerTable([row], false))
   }
+}
+if (!opts.quick) {
+  // Memory: one epoch over the full Fashion-MNIST (60,000 images) on every core, once per side.
+  const full = ['--arch', 'small-cnn', '--data-dir', '/usr/share/datasets/fashion-mnist', '--train-images', '60000', '--batch', '128', '--bim-images', '0', '--threads', String(cores)]
+  const [o, p] = [await ours(full), await peer(full)]
+  console.log(
+    `\nfull Fashion-MNIST, one small-cnn epoch (60,000 images, batch 128, ${cores} threads): peak RSS Flatline ${Number(o.peakRssMiB).toFixed(0)} MiB ` +
+      `(${Number(o.trainImagesPerSecond).toFixed(0)} images/s, ${o.tensors} tensors alive at the end), PyTorch ${Number(p.peakRssMiB).toFixed(0)} MiB (${Number(p.trainImagesPerSecond).toFixed(0)} images/s)`
+  )
 }
 console.log(`\n${formatPeerTable(rows, true)}`)
 console.log(`(${((performance.now() - started) / 60000).toFixed(1)} min; our backend per row in the last column)`)

@@ -26,12 +26,13 @@ p.add_argument('--minimizer', default='sgd', choices=['sgd', 'sam'])
 p.add_argument('--rho', type=float, default=0.05)
 p.add_argument('--bim-images', type=int, default=100)
 p.add_argument('--bim-steps', type=int, default=50)
+p.add_argument('--data-dir', help='an idx folder instead of the embedded demo (the full Fashion-MNIST)')
 p.add_argument('--json', action='store_true')
 args = p.parse_args()
 
 torch.set_num_threads(args.threads)
 torch.manual_seed(0)
-root = Path(__file__).resolve().parent.parent / 'resources/demo/fashion-mnist'
+root = Path(args.data_dir) if args.data_dir else Path(__file__).resolve().parent.parent / 'resources/demo/fashion-mnist'
 
 
 def idx(name):
