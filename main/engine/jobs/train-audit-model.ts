@@ -16,6 +16,7 @@ import { saveClassifier, type ManifestFields } from '../models/model-io'
 import type { InputNormalization } from '../models/normalize-input'
 import type { EpochProbes } from '../training/epoch-probes'
 import { restoreCheckpoint } from '../training/restore-checkpoint'
+import { fitBatchSize } from '../training/fit-batch-size'
 import { trainClassifier } from '../training/train-classifier'
 import { describeResumePoint, findResumePoint, saveResumeState, type ResumePoint } from './resume-point'
 import { throttleProgress } from './progress-throttle'
@@ -66,14 +67,18 @@ export async function trainAuditModel(spec: ModelSpec, options: AuditModelOption
           new Rng(spec.seed).fork('init')
         )
   options.keep(model)
-  const manifestFields = (metrics: EpochMetrics[]): ManifestFields => ({ name: spec.name, dataset: dataset.name, recipe: spec.recipe, seed: spec.seed, metrics })
+  // Large architectures train at the largest batch (up to the recipe's) that fits in memory.
+  const fit = point?.kind === 'trained' ? undefined : await fitBatchSize(model, spec.recipe.batchSize)
+  if (fit?.note) emit({ kind: 'task-progress', taskId, value: 0, detail: `${spec.name}: ${fit.note}` })
+  const recipe = fit ? { ...spec.recipe, batchSize: fit.batchSize } : spec.recipe
+  const manifestFields = (metrics: EpochMetrics[]): ManifestFields => ({ name: spec.name, dataset: dataset.name, recipe, seed: spec.seed, metrics })
   const progress = throttleProgress((value: number, detail: string) => emit({ kind: 'task-progress', taskId, value, detail }))
   const epochs =
     point?.kind === 'trained'
       ? point.history
       : await trainClassifier(model, {
           name: spec.name,
-          recipe: spec.recipe,
+          recipe,
           train,
           test,
           flipPreservesLabel: dataset.flipPreservesLabel,
