@@ -80,7 +80,7 @@ export async function fitBatchSize(model: Classifier, requested: number, options
     }
   }
   if (batch === requested) return { batchSize: batch }
-  const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(0)
+  const mib = (bytes: number): string => (bytes / 2 ** 20).toFixed(0)
   return {
     batchSize: batch,
     note:
