@@ -13,6 +13,7 @@
  * writing the wasm heap directly) and cpu (its plain arrays); other backends keep the op form.
  */
 import * as tf from '@tensorflow/tfjs-core'
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 
 export const SGD_MOMENTUM_KERNEL = 'FlatlineSgdMomentum'
 
@@ -55,11 +56,6 @@ function update(params: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap
   return [...outW.map((o) => o.info), ...outB.map((o) => o.info)]
 }
 
-interface WasmBackendLike extends tf.KernelBackend {
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array
-  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo
-}
-
 interface CpuBackendLike extends tf.KernelBackend {
   data: { get(dataId: tf.DataId): { values: Float32Array } }
   makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): tf.TensorInfo
@@ -73,7 +69,7 @@ export function registerSgdMomentumKernel(): string[] {
       kernelName: SGD_MOMENTUM_KERNEL,
       backendName: 'wasm',
       kernelFunc: ({ inputs, attrs, backend }) => {
-        const wasm = backend as WasmBackendLike
+        const wasm = backend as BackendWasm
         return update({ inputs, attrs }, {
           read: (info) => wasm.typedArrayFromHeap(info) as Float32Array,
           alloc: (shape) => {

@@ -14,7 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 import { kernelInput } from './kernel-input-tensor'
-import { heapBackend } from './wasm-heap'
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 
 const NAME = 'wasm AvgPoolGrad'
 const FAST = Symbol.for('flatline.wasm-avg-pool-grad-fast')
@@ -33,10 +33,10 @@ function fastAvgPoolGrad(native: tf.KernelFunc): MarkedKernelFunc {
       tf.util.arraysEqual(dyInfo.shape, [batch, info.outHeight, info.outWidth, channels]),
       () => `Error in ${NAME}: dy has shape [${dyInfo.shape}] but pooling x [${xInfo.shape}] gives [${[batch, info.outHeight, info.outWidth, channels]}].`
     )
-    const backend = heapBackend(params.backend)
+    const backend = params.backend as BackendWasm
     const out = backend.makeOutput(xInfo.shape, 'float32')
-    const dx = backend.typedArrayFromHeap(out)
-    const dy = backend.typedArrayFromHeap(dyInfo)
+    const dx = backend.typedArrayFromHeap(out) as Float32Array
+    const dy = backend.typedArrayFromHeap(dyInfo) as Float32Array
     dx.fill(0)
     const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw } = info
     /** The window's rows (or columns) inside the input: [first, end). */

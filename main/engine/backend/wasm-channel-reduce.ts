@@ -11,7 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 import { kernelInput } from './kernel-input-tensor'
-import { heapBackend } from './wasm-heap'
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 
 const FAST = Symbol.for('flatline.wasm-channel-reduce-fast')
 
@@ -26,13 +26,13 @@ function channelReduce(native: tf.KernelFunc, mean: boolean): MarkedKernelFunc {
     const allButLast = rank >= 2 && axes.length === rank - 1 && axes.every((a, i) => a === i)
     if (!allButLast || x.dtype !== 'float32') return native(params)
     const channels = x.shape[rank - 1]
-    const backend = heapBackend(params.backend)
+    const backend = params.backend as BackendWasm
     const out = backend.makeOutput(keepDims ? [...x.shape.slice(0, -1).map(() => 1), channels] : [channels], 'float32')
-    const values = backend.typedArrayFromHeap(x)
+    const values = backend.typedArrayFromHeap(x) as Float32Array
     const acc = new Float64Array(channels)
     for (let i = 0; i < values.length; i += channels) for (let c = 0; c < channels; c++) acc[c] += values[i + c]
     const rows = channels === 0 ? 0 : values.length / channels
-    const result = backend.typedArrayFromHeap(out)
+    const result = backend.typedArrayFromHeap(out) as Float32Array
     for (let c = 0; c < channels; c++) result[c] = mean ? acc[c] / rows : acc[c]
     return out
   }
