@@ -43,12 +43,12 @@ export function createProgressPrinter(stream: NodeJS.WriteStream = process.stder
         line(`done: ${labels.get(event.taskId)} (${event.seconds.toFixed(1)} s)`)
         break
       case 'workers': {
-        // One line when a worker takes or ends a task, not on every ETA update.
-        const busy = event.workers.map((w) => `${w.name}: ${w.taskId ?? 'idle'}`).join(', ')
-        if (busy === lastWorkers) break
-        lastWorkers = busy
-        const eta = event.etaSeconds === null ? '' : `, about ${formatDuration(event.etaSeconds)} left`
-        line(`  ${(event.done * 100).toFixed(0)} % of the audit done${eta} — ${busy}`)
+        // One line when a worker takes a task, not on every ETA update.
+        const busy = event.workers.flatMap((w) => (w.taskId ? [`${w.name}: ${labels.get(w.taskId) ?? w.taskId}`] : []))
+        if (busy.length === 0 || busy.join() === lastWorkers) break
+        lastWorkers = busy.join()
+        const eta = event.etaSeconds === null ? '' : `, ${formatDuration(event.etaSeconds)} left`
+        line(`  audit ${(event.done * 100).toFixed(0)} % done${eta} | ${busy.join(' | ')}`)
         break
       }
       case 'completed':

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod'
 import { AdversarialTrainingSpec } from './adversarial-training-spec'
+import { WorkerCount } from './execution'
 import { AttackStack } from './attack-stack'
 import { checkHardenSpec, HardenSpec } from './harden-spec'
 import { checkEnsembleMembers } from './techniques/ensemble-members'
@@ -355,7 +356,9 @@ export const AuditSpec = z
     /** Validation targets and images for early stopping and tracked transfer; never used for reported numbers. */
     validation: ValidationSpec.optional(),
     /** Stand-ins of one target trained with defensive recipes, attacked and ranked (harden-spec.ts). */
-    harden: HardenSpec.optional()
+    harden: HardenSpec.optional(),
+    /** Engine worker processes that run the audit's tasks side by side (1: the engine alone); results do not depend on it. */
+    workers: WorkerCount.optional()
   })
   .superRefine((spec, ctx) => {
     if (spec.targets.length === 0 && !spec.importedTargets?.length)

@@ -29,8 +29,8 @@ export const EpochMetrics = z.object({
 })
 export type EpochMetrics = z.infer<typeof EpochMetrics>
 
-/** One worker of an audit: its name ("worker 2", "host:pid") and the task it runs (null: idle). */
-export const WorkerSlot = z.object({ name: z.string(), taskId: z.string().nullable() })
+/** One worker of an audit: its name ("worker 2", "host:pid"), the task it runs (null: idle) and, on this machine, its process id. */
+export const WorkerSlot = z.object({ name: z.string(), taskId: z.string().nullable(), pid: z.number().int().optional() })
 export type WorkerSlot = z.infer<typeof WorkerSlot>
 
 const base = { jobId: z.string() }

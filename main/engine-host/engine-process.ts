@@ -2,12 +2,19 @@
  * Entry of the engine process: an Electron utility process (messages on `process.parentPort`) or
  * a Node child process (messages on `process.send`). It initialises the tensor backend, then runs
  * one audit at a time; a `cancel` aborts the running audit within one batch.
+ *
+ * Started with `--task-worker`, the same file is a pool worker instead (pool/task-worker-main.ts):
+ * the audit's engine forks it once per worker, so a bundled app needs no second entry.
  */
+import { fileURLToPath } from 'node:url'
 import { initBackend, backendDescription } from '../engine/backend/select-backend'
 import { lowerEnginePriority } from './engine-priority'
 import type { JobEvent } from '../contract/job-events'
 import { resumeAudit } from '../engine/jobs/resume-run'
 import { runAudit } from '../engine/jobs/run-audit'
+import { runTaskWorker } from '../engine/pool/task-worker-main'
+import { TASK_WORKER_FLAG } from '../engine/pool/worker-messages'
+import { setTaskWorkerEntry } from '../engine/pool/worker-pool'
 import { answerQuery } from './answer-query'
 import type { FromEngine, ToEngine } from './engine-protocol'
 
@@ -53,7 +60,8 @@ async function handle(message: ToEngine): Promise<void> {
       backend: backendDescription(),
       appVersion: message.appVersion,
       emit,
-      signal: running.controller.signal
+      signal: running.controller.signal,
+      execution: message.execution
     }
     await (message.resume ? resumeAudit(ctx) : runAudit(message.spec, ctx))
   } catch {
@@ -76,4 +84,8 @@ async function main(): Promise<void> {
   for (const message of queue.splice(0)) void handle(message)
 }
 
-void main()
+if (process.argv.includes(TASK_WORKER_FLAG)) void runTaskWorker()
+else {
+  setTaskWorkerEntry(fileURLToPath(import.meta.url))
+  void main()
+}

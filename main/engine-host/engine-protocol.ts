@@ -4,11 +4,12 @@
  */
 import type { AuditSpec } from '../contract/audit-spec'
 import type { JobEvent } from '../contract/job-events'
+import type { ExecutionSettings } from '../contract/execution'
 import type { EngineQuery, EngineQueryKind, EngineQueryOf, EngineQueryResult } from './engine-queries'
 
 export type ToEngine =
   /** `resume`: continue the stored run `runId` from its last saved epoch (its stored spec is `spec`). */
-  | { type: 'start'; jobId: string; runId: string; spec: AuditSpec; workspace: string; appVersion: string; resume?: boolean }
+  | { type: 'start'; jobId: string; runId: string; spec: AuditSpec; workspace: string; appVersion: string; resume?: boolean; execution?: ExecutionSettings }
   | { type: 'cancel'; jobId: string }
   | { type: 'query'; queryId: string; query: EngineQuery }
 

@@ -15,15 +15,17 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 import type { AuditSpec } from '../../contract/audit-spec'
+import type { ExecutionSettings } from '../../contract/execution'
 import type { JobEvent } from '../../contract/job-events'
 import type { AuditResults, RunRecord } from '../../contract/run-record'
 import { attackQueue } from '../../contract/attack-queue'
 import { RunStore } from '../workspace/run-store'
 import { auditData, releaseAuditData } from '../tasks/audit-data'
 import type { AuditTask } from '../tasks/audit-task'
-import { InProcessExecutor } from '../tasks/in-process-executor'
+import { splitBytes } from '../data/dataset-memory'
+import { openExecutor, type ClosableExecutor } from '../tasks/open-executor'
 import { planAudit, taskInfos } from '../tasks/plan-audit'
-import { runTaskGraph, type GraphOutcome, type TaskExecutor } from '../tasks/run-task-graph'
+import { runTaskGraph, type GraphOutcome } from '../tasks/run-task-graph'
 import { TASK_KINDS } from '../tasks/task-kinds'
 import { JobCancelledError } from './job-errors'
 import { loadImportedTarget } from './load-imported-target'
@@ -42,8 +44,8 @@ export interface AuditContext {
    * reused, partly trained ones continued from their last checkpoint, evaluation and attacks redone.
    */
   resume?: RunRecord
-  /** Where the tasks run; this process, one task at a time, when absent. The caller closes it. */
-  executor?: TaskExecutor
+  /** Where the tasks run (open-executor.ts); `workers` defaults to the spec's, else 1: this process. */
+  execution?: ExecutionSettings
 }
 
 export async function runAudit(spec: AuditSpec, ctx: AuditContext): Promise<RunRecord> {
@@ -51,6 +53,7 @@ export async function runAudit(spec: AuditSpec, ctx: AuditContext): Promise<RunR
   const store = new RunStore(ctx.workspaceRoot)
   const started = performance.now()
   let record: RunRecord | undefined
+  let executor: ClosableExecutor | undefined
   try {
     const tasks = planAudit(spec)
     checkAttackQueue(attackQueue(spec), spec.surrogates)
@@ -64,6 +67,11 @@ export async function runAudit(spec: AuditSpec, ctx: AuditContext): Promise<RunR
       importedValidation.push({ name: t.name, arch: t.format, hash: loaded.result.hash })
       await loaded.model.dispose()
     }
+    const images = train.count + test.count + (dataset.validation?.count ?? 0)
+    executor = await openExecutor(
+      { workers: spec.workers, ...ctx.execution },
+      { workspaceRoot: ctx.workspaceRoot, datasetBytes: splitBytes(images, train.height, train.width, train.channels) }
+    )
     record = {
       id: ctx.runId,
       name: spec.name,
@@ -83,7 +91,7 @@ export async function runAudit(spec: AuditSpec, ctx: AuditContext): Promise<RunR
     const outcome = await runTaskGraph({
       tasks,
       job: { spec, runId: ctx.runId, resume: Boolean(ctx.resume) },
-      executor: ctx.executor ?? new InProcessExecutor(ctx.workspaceRoot),
+      executor,
       emit: (event) => emit({ ...event, jobId } as JobEvent),
       signal: ctx.signal
     })
@@ -122,6 +130,7 @@ export async function runAudit(spec: AuditSpec, ctx: AuditContext): Promise<RunR
     emit(cancelled ? { jobId, kind: 'cancelled', runId: ctx.runId } : { jobId, kind: 'failed', runId: ctx.runId, message })
     throw error
   } finally {
+    await executor?.close()
     releaseAuditData()
   }
 }

@@ -13,7 +13,7 @@ const EMIT_EVERY_MS = 1000
 export class EtaTracker {
   private readonly weight = new Map<string, number>()
   private readonly done = new Map<string, number>()
-  private readonly workers = new Map<string, string | null>()
+  private readonly workers = new Map<string, { taskId: string | null; pid?: number }>()
   private readonly started = performance.now()
   private lastEmit = 0
 
@@ -27,8 +27,8 @@ export class EtaTracker {
     for (const t of tasks) this.weight.set(t.id, Math.max(t.cost, floor))
   }
 
-  assign(worker: string, taskId: string): void {
-    this.workers.set(worker, taskId)
+  assign(worker: string, taskId: string, pid?: number): void {
+    this.workers.set(worker, { taskId, ...(pid === undefined ? {} : { pid }) })
     this.send(true)
   }
 
@@ -39,7 +39,7 @@ export class EtaTracker {
 
   finish(taskId: string): void {
     this.done.set(taskId, 1)
-    for (const [worker, task] of this.workers) if (task === taskId) this.workers.set(worker, null)
+    for (const slot of this.workers.values()) if (slot.taskId === taskId) slot.taskId = null
     this.send(true)
   }
 
@@ -66,6 +66,6 @@ export class EtaTracker {
     const elapsed = (t - this.started) / 1000
     // Below 1 % done the rate says little: no ETA yet.
     const etaSeconds = f >= 0.01 && f < 1 ? (elapsed * (1 - f)) / f : f >= 1 ? 0 : null
-    this.emit({ kind: 'workers', workers: [...this.workers].map(([name, taskId]) => ({ name, taskId })), done: f, etaSeconds })
+    this.emit({ kind: 'workers', workers: [...this.workers].map(([name, slot]) => ({ name, ...slot })), done: f, etaSeconds })
   }
 }

@@ -24,8 +24,8 @@ export interface TaskExecutor {
 
 export interface TaskReport {
   event(event: TaskEvent): void
-  /** The task landed on this worker (shown on the run page). */
-  worker(name: string): void
+  /** The task landed on this worker (shown on the run page); `pid` when it is a process on this machine. */
+  worker(name: string, pid?: number): void
 }
 
 type OwnEvent<E> = E extends unknown ? Omit<E, 'jobId'> : never
@@ -66,7 +66,7 @@ export async function runTaskGraph(run: GraphRun): Promise<GraphOutcome> {
         if (event.kind === 'task-progress') eta.progress(task.id, event.value)
         emit(event)
       },
-      worker: (name) => eta.assign(name, task.id)
+      worker: (name, pid) => eta.assign(name, task.id, pid)
     }
     return executor.run(task, { ...run.job, deps }, report).then(
       (result) => {
