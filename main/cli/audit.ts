@@ -1,18 +1,19 @@
 /**
  * Headless audit: `npm run audit -- --spec examples/demo-audit.json --out DIR`.
  *
- * Runs the same engine as the app, in this process, and writes results.json, report.html,
- * report.pdf and per-sample.csv into DIR; progress goes to stderr. DIR also gets flatline-run.json (the run's id and
- * workspace), so `--resume DIR` continues an audit cut short from its last saved epoch. Exit codes: 0 done, 1 the audit failed,
+ * Runs the same engine as the app and writes results.json, report.html, report.pdf and
+ * per-sample.csv into DIR; progress goes to stderr. DIR also gets flatline-run.json (the run's id and
+ * workspace), so `--resume DIR` continues an audit cut short from its last saved epoch. `--workers N`
+ * runs the tasks on N engine worker processes (default one per core), `--queue URL` on BullMQ workers.
+ * Exit codes: 0 done, 1 the audit failed,
  * 2 bad arguments or spec, 130 cancelled (Ctrl-C).
  */
 import { copyFile, mkdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import { readFileSync } from 'node:fs'
 import { hasSeveralStacks } from '../contract/attack-queue'
 import { hardenWarnings } from '../contract/harden-spec'
 import { initBackend, backendDescription } from '../engine/backend/select-backend'
-import { resourcesDir } from '../engine/data/resources-dir'
+import { appVersion } from './app-version'
 import { readGallery } from '../engine/evaluation/example-gallery'
 import { PER_SAMPLE_FILE, readPerSamplePreview } from '../engine/evaluation/per-sample-results'
 import type { AuditSpec } from '../contract/audit-spec'
@@ -24,16 +25,12 @@ import { writeFileAtomic, writeJsonAtomic } from '../engine/workspace/atomic-wri
 import { RunStore } from '../engine/workspace/run-store'
 import { defaultWorkspaceRoot, ensureWorkspace } from '../engine/workspace/workspace-root'
 import { htmlToPdf } from '../report/pdf-chromium'
+import { poolShape } from '../engine/pool/pool-size'
 import { parseCliArgs, UsageError, USAGE } from './cli-args'
 import { hardenTable } from './harden-table'
 import { createProgressPrinter } from './progress-printer'
 import { readSpecFile } from './read-spec'
 import { readRunPointer, writeRunPointer, type RunPointer } from './run-pointer'
-
-function appVersion(): string {
-  const pkg = JSON.parse(readFileSync(join(resourcesDir(), '..', 'package.json'), 'utf8')) as { version: string }
-  return pkg.version
-}
 
 async function main(argv: string[]): Promise<number> {
   let args
@@ -68,6 +65,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write('\ncancelling (finishing the current batch)…\n')
     controller.abort()
   })
+  const execution = args.queue ? { queue: args.queue } : { workers: args.workers ?? spec.workers ?? poolShape({}).workers }
   const runId = resumed?.runId ?? new RunStore(workspace.root).newRunId(spec.name)
   if (!resumed) await writeRunPointer(outDir, { runId, workspace: workspace.root })
   let record
@@ -79,7 +77,8 @@ async function main(argv: string[]): Promise<number> {
       backend: backendDescription(),
       appVersion: version,
       emit: createProgressPrinter(),
-      signal: controller.signal
+      signal: controller.signal,
+      execution
     }
     record = await (resumed ? resumeAudit(ctx) : runAudit(spec, ctx))
   } catch {

@@ -12,17 +12,26 @@ export interface AuditCliArgs {
   pdf: boolean
   /** `--threads N`: cores the engine computes on (default FLATLINE_THREADS, else all). */
   threads?: number
+  /** `--workers N`: engine worker processes (1: this process alone). */
+  workers?: number
+  /** `--queue redis://…`: run the tasks on BullMQ workers through this Redis. */
+  queue?: string
 }
 
-export const USAGE = `Usage: npm run audit -- --spec <audit.json> --out <dir> [--workspace <dir>] [--threads N] [--no-pdf]
-       npm run audit -- --resume <dir> [--workspace <dir>] [--threads N] [--no-pdf]
+export const USAGE = `Usage: npm run audit -- --spec <audit.json> --out <dir> [--workspace <dir>] [--threads N] [--workers <n> | --queue <redis-url>] [--no-pdf]
+       npm run audit -- --resume <dir> [--workspace <dir>] [--threads N] [--workers <n> | --queue <redis-url>] [--no-pdf]
 
   --spec       audit specification (see examples/demo-audit.json)
   --out        folder for results.json, report.html and report.pdf (created if missing)
   --resume     continue the cancelled, failed or interrupted audit an earlier --out <dir> started,
                from its last saved epoch (writes its results into the same folder)
   --workspace  workspace folder (default: FLATLINE_WORKSPACE or the OS user-data folder)
-  --threads    cores to compute on, 1 to this machine's (default: FLATLINE_THREADS, else all)
+  --threads    cores to compute on, 1 to this machine's (default: FLATLINE_THREADS, else all; with
+               several workers, the cores shared out between them)
+  --workers    engine worker processes running the audit's tasks side by side (default: the spec's
+               "workers", else one per core; 1 runs everything in this process); same results either way
+  --queue      redis://[:password@]host:6379: run the tasks on the workers \`npm run worker\` started
+               on your workstations instead (see the README's "Workers on several machines")
   --no-pdf     skip the PDF (no Chromium needed)`
 
 export function parseCliArgs(argv: string[]): AuditCliArgs {
@@ -32,7 +41,7 @@ export function parseCliArgs(argv: string[]): AuditCliArgs {
     const arg = argv[i]
     if (arg === '--no-pdf') pdf = false
     else if (arg === '--help' || arg === '-h') throw new UsageError('')
-    else if (['--spec', '--out', '--workspace', '--resume', '--threads'].includes(arg)) {
+    else if (['--spec', '--out', '--workspace', '--resume', '--threads', '--workers', '--queue'].includes(arg)) {
       const value = argv[++i]
       if (!value || value.startsWith('--')) throw new UsageError(`${arg} needs a value`)
       values[arg.slice(2)] = value
@@ -46,13 +55,23 @@ export function parseCliArgs(argv: string[]): AuditCliArgs {
       throw new UsageError((error as Error).message)
     }
   }
+  const workers = values.workers === undefined ? undefined : parseWorkers(values.workers)
+  const queue = values.queue
+  if (queue !== undefined && !/^rediss?:\/\//.test(queue)) throw new UsageError(`--queue takes a Redis URL such as redis://:password@host:6379, not "${queue}"`)
+  if (queue !== undefined && workers !== undefined) throw new UsageError('--workers and --queue exclude each other: --queue runs the tasks on the queue\'s workers')
   if (values.resume) {
     if (values.spec || values.out) throw new UsageError('--resume takes the run\'s folder and its stored spec: leave out --spec and --out')
-    return { out: values.resume, resume: true, workspace: values.workspace, pdf, threads }
+    return { out: values.resume, resume: true, workspace: values.workspace, pdf, threads, workers, queue }
   }
   if (!values.spec) throw new UsageError('--spec is required')
   if (!values.out) throw new UsageError('--out is required')
-  return { spec: values.spec, out: values.out, resume: false, workspace: values.workspace, pdf, threads }
+  return { spec: values.spec, out: values.out, resume: false, workspace: values.workspace, pdf, threads, workers, queue }
+}
+
+function parseWorkers(value: string): number {
+  const n = Number(value)
+  if (!/^\d+$/.test(value) || n < 1) throw new UsageError(`--workers takes a whole number of at least 1 (1 runs the audit in this process), not "${value}"`)
+  return n
 }
 
 export class UsageError extends Error {}

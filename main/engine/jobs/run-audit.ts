@@ -70,7 +70,7 @@ export async function runAudit(spec: AuditSpec, ctx: AuditContext): Promise<RunR
     const images = train.count + test.count + (dataset.validation?.count ?? 0)
     executor = await openExecutor(
       { workers: spec.workers, ...ctx.execution },
-      { workspaceRoot: ctx.workspaceRoot, datasetBytes: splitBytes(images, train.height, train.width, train.channels) }
+      { workspaceRoot: ctx.workspaceRoot, datasetBytes: splitBytes(images, train.height, train.width, train.channels), appVersion: ctx.appVersion }
     )
     record = {
       id: ctx.runId,

@@ -33,15 +33,17 @@ export interface PoolRunOptions extends ExecutionSettings {
   datasetBytes?: number
   /** Retries of a task whose worker process died (1 by default). */
   retries?: number
+  /** This Flatline's version: BullMQ workers of another version refuse the tasks (needed with `queue`). */
+  appVersion?: string
   signal?: AbortSignal
   onEvent?: (event: GraphEvent) => void
 }
 
-export async function runTasksOnPool(tasks: AuditTask[], job: Omit<TaskJob, 'deps'>, options: PoolRunOptions): Promise<GraphOutcome> {
+export async function runTasksOnPool(tasks: AuditTask[], job: Omit<TaskJob, 'deps' | 'inputs'>, options: PoolRunOptions): Promise<GraphOutcome> {
   checkGraph(tasks)
-  const { workspaceRoot, datasetBytes = 0, retries, signal, onEvent = () => {}, ...settings } = options
+  const { workspaceRoot, datasetBytes = 0, retries, appVersion = '', signal, onEvent = () => {}, ...settings } = options
   const workers = settings.workers ?? poolShape(settings).workers
-  const executor = await openExecutor({ ...settings, workers }, { workspaceRoot, datasetBytes, retries })
+  const executor = await openExecutor({ ...settings, workers }, { workspaceRoot, datasetBytes, retries, appVersion })
   try {
     return await runTaskGraph({ tasks, job, executor, emit: onEvent, signal })
   } finally {

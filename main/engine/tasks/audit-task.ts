@@ -37,6 +37,8 @@ export interface TaskJob {
   resume: boolean
   /** Results of the tasks in `deps`, by task id. */
   deps: Record<string, unknown>
+  /** Run-relative files or folders the dependencies wrote (their `outputs`): what travels to a remote worker. */
+  inputs: string[]
 }
 
 /** Events a task reports while it runs (job events without the job id), and the worker it landed on. */

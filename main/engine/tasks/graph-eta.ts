@@ -28,6 +28,8 @@ export class EtaTracker {
   }
 
   assign(worker: string, taskId: string, pid?: number): void {
+    // A task retried elsewhere (its worker died) leaves the worker it was on.
+    for (const slot of this.workers.values()) if (slot.taskId === taskId) slot.taskId = null
     this.workers.set(worker, { taskId, ...(pid === undefined ? {} : { pid }) })
     this.send(true)
   }

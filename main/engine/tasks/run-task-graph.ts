@@ -33,7 +33,7 @@ export type GraphEvent = OwnEvent<JobEvent>
 
 export interface GraphRun {
   tasks: readonly AuditTask[]
-  job: Omit<TaskJob, 'deps'>
+  job: Omit<TaskJob, 'deps' | 'inputs'>
   executor: TaskExecutor
   emit(event: GraphEvent): void
   signal?: AbortSignal
@@ -55,12 +55,14 @@ export async function runTaskGraph(run: GraphRun): Promise<GraphOutcome> {
   const failures: GraphOutcome['failures'] = []
   const seconds: Record<string, number> = {}
   const pending = [...tasks]
+  const byId = new Map(tasks.map((t) => [t.id, t]))
   const running = new Map<string, Promise<void>>()
   const eta = new EtaTracker(tasks, emit)
 
   const start = (task: AuditTask): Promise<void> => {
     const startedAt = performance.now()
     const deps = Object.fromEntries(task.deps.map((d) => [d, results.get(d)]))
+    const inputs = task.deps.flatMap((d) => byId.get(d)?.outputs ?? [])
     const report: TaskReport = {
       event: (event) => {
         if (event.kind === 'task-progress') eta.progress(task.id, event.value)
@@ -68,7 +70,7 @@ export async function runTaskGraph(run: GraphRun): Promise<GraphOutcome> {
       },
       worker: (name, pid) => eta.assign(name, task.id, pid)
     }
-    return executor.run(task, { ...run.job, deps }, report).then(
+    return executor.run(task, { ...run.job, deps, inputs }, report).then(
       (result) => {
         results.set(task.id, result)
         seconds[task.id] = (performance.now() - startedAt) / 1000

@@ -4,54 +4,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { AuditSpec } from '../../../../main/contract/audit-spec'
-import type { JobEvent, WorkerSlot } from '../../../../main/contract/job-events'
+import type { WorkerSlot } from '../../../../main/contract/job-events'
 import type { RunRecord } from '../../../../main/contract/run-record'
 import { initBackend } from '../../../../main/engine/backend/select-backend'
-import { runAudit, type AuditContext } from '../../../../main/engine/jobs/run-audit'
 import { checkWorkerCount } from '../../../../main/engine/pool/pool-size'
 import { runTasksOnPool } from '../../../../main/engine/pool/run-tasks-on-pool'
 import { planAudit } from '../../../../main/engine/tasks/plan-audit'
 import { RunStore } from '../../../../main/engine/workspace/run-store'
-import { resultsWithoutTimings, runFolderDigest } from '../../helpers/run-digest'
-
-const recipe = { epochs: 2, batchSize: 50, lr: 0.05 }
-// Every task kind crosses processes: trainings, an LGV collection, evaluation, attacks exporting examples.
-const spec = AuditSpec.parse({
-  name: 'pool',
-  seed: 3,
-  dataset: { trainLimit: 300, testLimit: 100 },
-  surrogates: [
-    { name: 's1', arch: 'small-cnn', width: 4, seed: 11, recipe },
-    { name: 's2', arch: 'small-cnn', width: 4, seed: 12, recipe: { ...recipe, minimizer: { id: 'sam', rho: 0.1 } } }
-  ],
-  targets: [{ name: 't', arch: 'small-resnet', width: 4, seed: 22, recipe }],
-  attacks: [
-    { eps: 0.1, steps: 3, maxExamples: 30, exportExamples: true },
-    { eps: 0.1, steps: 3, maxExamples: 30, stack: { lgv: { collect: { epochs: 1, perEpoch: 2, batchSize: 100 } } } }
-  ]
-})
-
-async function audit(workers: number, hooks: { onEvent?: (e: JobEvent) => void; signal?: AbortSignal } = {}) {
-  const root = await mkdtemp(join(tmpdir(), 'flatline-pool-'))
-  const store = new RunStore(root)
-  const runId = store.newRunId(spec.name)
-  const events: JobEvent[] = []
-  const ctx: AuditContext = {
-    jobId: 'j',
-    runId,
-    workspaceRoot: root,
-    backend: 'test',
-    appVersion: '0',
-    signal: hooks.signal,
-    execution: { workers },
-    emit: (e) => {
-      events.push(e)
-      hooks.onEvent?.(e)
-    }
-  }
-  const record = await runAudit(spec, ctx).catch(() => undefined)
-  return { record, events, runDir: store.runDir(runId), root }
-}
+import { resultsWithoutTimings } from '../../helpers/run-digest'
+import { auditSpread, spreadSpec } from '../../helpers/spread-audit'
 
 /** Pids of this process's pool workers. */
 function workerPids(): number[] {
@@ -59,12 +20,14 @@ function workerPids(): number[] {
   return out.split('\n').filter((l) => l.includes('--task-worker')).map((l) => Number(l.trim().split(/\s+/)[0]))
 }
 
+const spec = spreadSpec
+const audit = (workers: number, hooks?: Parameters<typeof auditSpread>[1]) => auditSpread({ workers }, hooks)
 let serial: { record?: RunRecord; digest: Record<string, string> }
 
 beforeAll(async () => {
   await initBackend()
   const run = await audit(1)
-  serial = { record: run.record, digest: await runFolderDigest(run.runDir) }
+  serial = { record: run.record, digest: await run.digest() }
   expect(serial.record?.status).toBe('completed')
 }, 120_000)
 
@@ -73,7 +36,7 @@ describe('an audit on a pool of two worker processes', () => {
     const run = await audit(2)
     expect(run.record?.status).toBe('completed')
     expect(resultsWithoutTimings(run.record!)).toEqual(resultsWithoutTimings(serial.record!))
-    expect(await runFolderDigest(run.runDir)).toEqual(serial.digest)
+    expect(await run.digest()).toEqual(serial.digest)
     const busy = new Set(run.events.flatMap((e) => (e.kind === 'workers' ? e.workers.filter((w) => w.taskId).map((w) => w.name) : [])))
     expect([...busy].sort()).toEqual(['worker 1', 'worker 2'])
     const last = run.events.filter((e) => e.kind === 'workers').at(-1)
@@ -97,7 +60,7 @@ describe('an audit on a pool of two worker processes', () => {
     expect(run.events.some((e) => e.kind === 'task-progress' && /stopped \(SIGKILL\) while running .*; retrying on a fresh worker/.test(e.detail))).toBe(true)
     expect(run.record?.status).toBe('completed')
     expect(resultsWithoutTimings(run.record!)).toEqual(resultsWithoutTimings(serial.record!))
-    expect(await runFolderDigest(run.runDir)).toEqual(serial.digest)
+    expect(await run.digest()).toEqual(serial.digest)
   }, 120_000)
 
   it('cancel stops every worker and ends the run cancelled', async () => {
