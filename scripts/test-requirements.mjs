@@ -39,7 +39,8 @@ export const REQUIREMENTS = [
   { apt: 'fonts-dejavu-core', why: 'text in PDF reports', present: () => exists('/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf') },
   { apt: 'poppler-utils', why: 'reading PDF reports back (pdftotext, pdftoppm)', present: () => executable('/usr/bin/pdftotext') },
   { apt: 'dataset-fashion-mnist', why: 'tests on the full Fashion-MNIST', present: () => exists('/usr/share/datasets/fashion-mnist') },
-  { apt: 'libdnnl-dev', why: 'building and testing the native oneDNN kernels', present: () => exists('/usr/include/oneapi/dnnl/dnnl.hpp') }
+  { apt: 'libdnnl-dev', why: 'building and testing the native oneDNN kernels', present: () => exists('/usr/include/oneapi/dnnl/dnnl.hpp') },
+  { apt: 'redis-server', why: 'audits spread over BullMQ workers (the tests start their own on a free port)', present: () => executable('/usr/bin/redis-server') }
 ]
 
 /** The requirements not on this machine; `FLATLINE_TEST_PRETEND_MISSING=a,b` marks apt names as missing (for this script's test). */

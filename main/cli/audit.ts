@@ -25,6 +25,8 @@ import { writeFileAtomic, writeJsonAtomic } from '../engine/workspace/atomic-wri
 import { RunStore } from '../engine/workspace/run-store'
 import { defaultWorkspaceRoot, ensureWorkspace } from '../engine/workspace/workspace-root'
 import { htmlToPdf } from '../report/pdf-chromium'
+import { THREADS_ENV_VAR } from '../contract/threads'
+import { resolveThreads } from '../engine/backend/thread-count'
 import { poolShape } from '../engine/pool/pool-size'
 import { parseCliArgs, UsageError, USAGE } from './cli-args'
 import { hardenTable } from './harden-table'
@@ -65,7 +67,9 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write('\ncancelling (finishing the current batch)…\n')
     controller.abort()
   })
-  const execution = args.queue ? { queue: args.queue } : { workers: args.workers ?? spec.workers ?? poolShape({}).workers }
+  // Threads count as chosen when given (flag or FLATLINE_THREADS): then workers share the cores by them.
+  const threads = args.threads ?? (process.env[THREADS_ENV_VAR] ? resolveThreads(undefined) : undefined)
+  const execution = args.queue ? { queue: args.queue } : { workers: args.workers ?? spec.workers ?? poolShape({ threads }).workers, threads }
   const runId = resumed?.runId ?? new RunStore(workspace.root).newRunId(spec.name)
   if (!resumed) await writeRunPointer(outDir, { runId, workspace: workspace.root })
   let record

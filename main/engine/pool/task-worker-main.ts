@@ -8,11 +8,11 @@ import { runTaskHere } from '../tasks/run-task'
 import type { FromWorker, ToWorker } from './worker-messages'
 
 export async function runTaskWorker(): Promise<void> {
-  const post = (message: FromWorker) => process.send?.(message)
+  const post = (message: FromWorker): void => void process.send?.(message)
   let controller: AbortController | undefined
   const queue: ToWorker[] = []
   let ready = false
-  const handle = async (message: ToWorker) => {
+  const handle = async (message: ToWorker): Promise<void> => {
     if (message.type === 'cancel') return controller?.abort()
     controller = new AbortController()
     try {

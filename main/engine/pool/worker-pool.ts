@@ -103,14 +103,14 @@ class PoolWorker {
       const child = await this.start()
       report.worker(this.name, child.pid)
       return await new Promise((resolve, reject) => {
-        const onMessage = (m: FromWorker) => {
+        const onMessage = (m: FromWorker): void => {
           if (m.type === 'event') report.event(m.event)
           else if (m.type === 'done') settle(() => resolve(m.result))
           else if (m.type === 'error') settle(() => reject(m.cancelled ? new JobCancelledError() : new Error(m.message)))
         }
-        const onExit = (code: number | null, signal: NodeJS.Signals | null) =>
+        const onExit = (code: number | null, signal: NodeJS.Signals | null): void =>
           settle(() => reject(new WorkerDiedError(`${this.name} stopped (${signal ?? `exit code ${code}`}) while running "${message.task.label}"`)))
-        const settle = (end: () => void) => {
+        const settle = (end: () => void): void => {
           child.off('message', onMessage)
           child.off('exit', onExit)
           end()
@@ -150,7 +150,7 @@ class PoolWorker {
     })
     this.child = child
     this.ready = new Promise((resolve, reject) => {
-      const onMessage = (m: FromWorker) => {
+      const onMessage = (m: FromWorker): void => {
         if (m.type !== 'ready') return
         child.off('message', onMessage)
         resolve()

@@ -41,7 +41,7 @@ export interface RunningQueueWorker {
 export async function startQueueWorker(options: QueueWorkerOptions): Promise<RunningQueueWorker> {
   const { url, appVersion, log = (line) => process.stderr.write(line + '\n') } = options
   const where = maskRedisUrl(url)
-  const mismatch = (theirs: string) =>
+  const mismatch = (theirs: string): VersionMismatchError =>
     new VersionMismatchError(`this worker runs Flatline ${appVersion}, but the queue at ${where} is for Flatline ${theirs}: run the same Flatline version on every workstation`)
   await checkRedis(url)
   const redis = redisConnection(url)
@@ -110,7 +110,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Run
   })
 
   let closing: Promise<void> | undefined
-  const close = () =>
+  const close = (): Promise<void> =>
     (closing ??= (async () => {
       await worker.close(true).catch(() => undefined)
       subscriber.disconnect()
