@@ -13,7 +13,7 @@
  * writing the wasm heap directly) and cpu (its plain arrays); other backends keep the op form.
  */
 import * as tf from '@tensorflow/tfjs-core'
-import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
+import { registerArrayKernel, type KernelArrays } from './kernel-arrays'
 
 export const SGD_MOMENTUM_KERNEL = 'FlatlineSgdMomentum'
 
@@ -24,9 +24,7 @@ export interface SgdMomentumAttrs {
   weightDecay: number
 }
 
-type Arrays = { read(info: tf.TensorInfo): Float32Array; alloc(shape: number[]): { info: tf.TensorInfo; values: () => Float32Array } }
-
-function update(params: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap }, arrays: Arrays): tf.TensorInfo[] {
+function update(arrays: KernelArrays, params: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap }): tf.TensorInfo[] {
   const { count, lr, momentum, weightDecay } = params.attrs as unknown as SgdMomentumAttrs
   const input = (name: string): tf.TensorInfo => {
     const info = params.inputs[name]
@@ -56,47 +54,7 @@ function update(params: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap
   return [...outW.map((o) => o.info), ...outB.map((o) => o.info)]
 }
 
-interface CpuBackendLike extends tf.KernelBackend {
-  data: { get(dataId: tf.DataId): { values: Float32Array } }
-  makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): tf.TensorInfo
-}
-
 /** Registers the kernel for wasm and cpu (once); returns the backends this call registered it for. */
 export function registerSgdMomentumKernel(): string[] {
-  const added: string[] = []
-  if (tf.getKernel(SGD_MOMENTUM_KERNEL, 'wasm') === undefined) {
-    tf.registerKernel({
-      kernelName: SGD_MOMENTUM_KERNEL,
-      backendName: 'wasm',
-      kernelFunc: ({ inputs, attrs, backend }) => {
-        const wasm = backend as BackendWasm
-        return update({ inputs, attrs }, {
-          read: (info) => wasm.typedArrayFromHeap(info) as Float32Array,
-          alloc: (shape) => {
-            const info = wasm.makeOutput(shape, 'float32')
-            return { info, values: () => wasm.typedArrayFromHeap(info) as Float32Array }
-          }
-        })
-      }
-    })
-    added.push('wasm')
-  }
-  if (tf.getKernel(SGD_MOMENTUM_KERNEL, 'cpu') === undefined) {
-    tf.registerKernel({
-      kernelName: SGD_MOMENTUM_KERNEL,
-      backendName: 'cpu',
-      kernelFunc: ({ inputs, attrs, backend }) => {
-        const cpu = backend as CpuBackendLike
-        return update({ inputs, attrs }, {
-          read: (info) => cpu.data.get(info.dataId).values,
-          alloc: (shape) => {
-            const values = new Float32Array(tf.util.sizeFromShape(shape))
-            return { info: cpu.makeTensorInfo(shape, 'float32', values), values: () => values }
-          }
-        })
-      }
-    })
-    added.push('cpu')
-  }
-  return added
+  return registerArrayKernel(SGD_MOMENTUM_KERNEL, update)
 }

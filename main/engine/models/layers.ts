@@ -5,6 +5,7 @@
  * shortcuts and every gradient stay under the engine's control; each op exists on wasm and cpu.
  */
 import * as tf from '@tensorflow/tfjs-core'
+import { batchNormTrain, hasBatchNormKernels } from '../backend/batch-norm-kernels'
 import { applyConvBn } from './conv-bn-apply'
 import type { ForwardContext } from './forward-context'
 import { matMul2d } from './matmul-fast-grad'
@@ -41,7 +42,9 @@ export class BatchNorm {
 
   apply(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
     if (!ctx.training) return this.normalize(x, this.mean, this.variance)
-    const { mean, variance } = tf.moments(x, [0, 1, 2])
+    // One kernel forward and one per gradient where the backend has them (wasm, cpu).
+    const fused = hasBatchNormKernels() ? batchNormTrain(x, this.gamma, this.beta, BN_EPSILON) : undefined
+    const { mean, variance } = fused ? { mean: fused[1], variance: fused[2] } : tf.moments(x, [0, 1, 2])
     if (ctx.statUpdates) {
       const n = x.shape[0] * x.shape[1] * x.shape[2]
       ctx.statUpdates.push({
@@ -51,7 +54,7 @@ export class BatchNorm {
         batchVariance: tf.keep(tf.mul(variance, n / Math.max(n - 1, 1)))
       })
     }
-    return this.normalize(x, mean, variance)
+    return fused ? (fused[0] as tf.Tensor4D) : this.normalize(x, mean, variance)
   }
 
   /** Inference-mode batch norm as y = x · scale + shift per channel (running statistics). */
