@@ -30,11 +30,16 @@ import { resolveThreads } from '../engine/backend/thread-count'
 import { poolShape } from '../engine/pool/pool-size'
 import { parseCliArgs, UsageError, USAGE } from './cli-args'
 import { hardenTable } from './harden-table'
+import { techniqueListing } from './list-techniques'
 import { createProgressPrinter } from './progress-printer'
 import { readSpecFile } from './read-spec'
 import { readRunPointer, writeRunPointer, type RunPointer } from './run-pointer'
 
 async function main(argv: string[]): Promise<number> {
+  if (argv.includes('--list-techniques')) {
+    process.stdout.write(techniqueListing())
+    return 0
+  }
   let args
   try {
     args = parseCliArgs(argv)

@@ -20,6 +20,7 @@ export interface AuditCliArgs {
 
 export const USAGE = `Usage: npm run audit -- --spec <audit.json> --out <dir> [--workspace <dir>] [--threads N] [--workers <n> | --queue <redis-url>] [--no-pdf]
        npm run audit -- --resume <dir> [--workspace <dir>] [--threads N] [--workers <n> | --queue <redis-url>] [--no-pdf]
+       npm run audit -- --list-techniques
 
   --spec       audit specification (see examples/demo-audit.json)
   --out        folder for results.json, report.html and report.pdf (created if missing)
@@ -32,7 +33,8 @@ export const USAGE = `Usage: npm run audit -- --spec <audit.json> --out <dir> [-
                "workers", else one per core; 1 runs everything in this process); same results either way
   --queue      redis://[:password@]host:6379: run the tasks on the workers \`npm run worker\` started
                on your workstations instead (see the README's "Workers on several machines")
-  --no-pdf     skip the PDF (no Chromium needed)`
+  --no-pdf     skip the PDF (no Chromium needed)
+  --list-techniques  print the id of every attack technique (attack.stack keys; bim is the loop), one per line`
 
 export function parseCliArgs(argv: string[]): AuditCliArgs {
   const values: Record<string, string> = {}

@@ -9,6 +9,7 @@ import { loadClassifier } from '../models/model-io'
 import type { ImageSplit } from '../data/dataset'
 import { Rng } from '../data/rng'
 import { collectLgv, LGV_DEFAULTS } from '../training/collect-lgv'
+import { resolveFeatureLayer } from './feature-layers'
 
 /** A new classifier of the same architecture holding a copy of every weight and BN statistic. */
 export function cloneClassifier(model: Classifier): Classifier {
@@ -66,6 +67,7 @@ export function checkAttackPlan(attack: AttackSpec, surrogates: ModelSpec[]): vo
           `which has none: remove "${id}" or use a surrogate with skips (small-resnet, a ResNet, WRN, DenseNet, ConvMixer or MLP-Mixer)`
       )
   }
+  checkFeatureLayers(attack, surrogates)
   const lgv = attack.stack.lgv
   if (lgv && !lgv.collect) {
     const missing = surrogates.find((s) => !lgv.sources.some((src) => src.surrogate === s.name))
@@ -98,4 +100,25 @@ export async function loadLgvMembers(attack: AttackSpec, surrogate: string, expe
     throw error
   }
   return members
+}
+
+/**
+ * ILA's and FIA's named layer (anything but 'auto') must be a layer of every surrogate they attack
+ * from. Layer names depend on the architecture only, so a throwaway build on a 32×32×3 input lists them.
+ */
+function checkFeatureLayers(attack: AttackSpec, surrogates: ModelSpec[]): void {
+  for (const id of ['ila', 'fia'] as const) {
+    const layer = attack.stack[id]?.layer
+    if (!layer || layer === 'auto') continue
+    for (const s of surrogates) {
+      const model = buildClassifier({ arch: s.arch, width: s.width, inputShape: [32, 32, 3], numClasses: 10, normalization: { mean: [0, 0, 0], std: [1, 1, 1] } }, new Rng(0))
+      try {
+        resolveFeatureLayer(model, layer, id)
+      } catch (error) {
+        throw new Error(`attack.stack.${(error as Error).message} (surrogate "${s.name}")`)
+      } finally {
+        model.params.dispose()
+      }
+    }
+  }
 }

@@ -7,8 +7,9 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { AttackSpec } from '../../contract/audit-spec'
 import type { TransferCell } from '../../contract/run-record'
-import { attackConfigFromSpec, isRandomised } from '../attacks/attack-config'
+import { attackConfigFromSpec, isRandomised, type AttackResources } from '../attacks/attack-config'
 import { runAttack } from '../attacks/attack-loop'
+import { admixPool } from '../attacks/input-transformation/admix'
 import { batchTensors, type ImageSplit } from '../data/dataset'
 import { throwIfCancelled, yieldToEventLoop } from '../jobs/job-errors'
 import type { Classifier } from '../models/classifier'
@@ -44,6 +45,8 @@ export interface TransferOptions {
   seed?: number
   /** LGV members of this surrogate, when the stack has LGV. */
   lgvMembers?: Classifier[]
+  /** The ensemble's members, when `surrogate` is an ensemble (`ensembleClassifier`). */
+  ensembleMembers?: Classifier[]
   /** Receives every batch of the first repeat's examples with all predictions (for export). */
   onExamples?: (batch: AdversarialBatch) => void
 }
@@ -67,8 +70,26 @@ export async function measureTransfer(
   attack: AttackSpec,
   options: TransferOptions
 ): Promise<SurrogateTransfer> {
+  // Admix draws its add-ins from the clean attacked images (the evaluation set), kept for the run.
+  const pool = attack.stack.admix ? admixPool(split, indices) : undefined
+  try {
+    return await transferOf(surrogate, targets, split, indices, attack, options, { ensembleMembers: options.ensembleMembers, pool })
+  } finally {
+    pool?.images.dispose()
+  }
+}
+
+async function transferOf(
+  surrogate: NamedModel,
+  targets: NamedTarget[],
+  split: ImageSplit,
+  indices: number[],
+  attack: AttackSpec,
+  options: TransferOptions,
+  resources: AttackResources
+): Promise<SurrogateTransfer> {
   const seed = options.seed ?? attack.seed ?? 0
-  const randomised = isRandomised(attackConfigFromSpec(attack, seed, options.lgvMembers))
+  const randomised = isRandomised(attackConfigFromSpec(attack, seed, options.lgvMembers, resources))
   // A stack without randomness gives the same examples for every seed (oracle E18): run it once.
   const repeats = randomised ? attack.repeats : 1
   const numClasses = surrogate.model.config.numClasses
@@ -76,7 +97,7 @@ export async function measureTransfer(
   const whiteBoxPerRepeat: number[] = []
   const total = indices.length * repeats
   for (let r = 0; r < repeats; r++) {
-    const config = attackConfigFromSpec(attack, seed + r, options.lgvMembers)
+    const config = attackConfigFromSpec(attack, seed + r, options.lgvMembers, resources)
     const fooled = new Array<number>(targets.length).fill(0)
     let whiteBoxFooled = 0
     for (let start = 0, batchId = 0; start < indices.length; start += attack.batchSize, batchId++) {

@@ -8,6 +8,7 @@
 import type { QueuedAttack } from '../../contract/attack-queue'
 import type { ModelSpec } from '../../contract/audit-spec'
 import type { TaskInfo } from '../../contract/job-events'
+import { attackRowId, attackRows } from '../../contract/techniques/ensemble-rows'
 import { checkAttackPlan } from '../attacks/attack-plan'
 
 /** Task id of one (stack, surrogate); the one-stack form is the pre-queue id. */
@@ -15,10 +16,14 @@ export function attackTaskId(queue: readonly QueuedAttack[], index: number, surr
   return queue.length === 1 ? `attack-${surrogate}` : `attack-${index + 1}-${surrogate}`
 }
 
-/** The attack tasks of a queue, in run order. */
+/** The attack tasks of a queue, in run order: each surrogate's row, then an ensemble stack's ensemble row. */
 export function attackTasks(queue: readonly QueuedAttack[]): TaskInfo[] {
   return queue.flatMap((q, i) =>
-    q.surrogates.map((s) => ({ id: attackTaskId(queue, i, s), kind: 'attack' as const, label: `${q.label} from ${s}, transfer to targets` }))
+    attackRows(q.attack, q.surrogates).map((row) => ({
+      id: attackTaskId(queue, i, attackRowId(row)),
+      kind: 'attack' as const,
+      label: `${q.label} from ${row.surrogate}, transfer to targets`
+    }))
   )
 }
 

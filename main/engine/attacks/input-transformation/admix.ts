@@ -10,6 +10,7 @@
  * m₂ = 3 (15 passes per call).
  */
 import * as tf from '@tensorflow/tfjs-core'
+import { batchTensors, type ImageSplit } from '../../data/dataset'
 import type { CleanPool } from '../attack-config'
 import type { AttackRng } from '../attack-rng'
 import type { CopyGenerator } from '../gradient-oracle'
@@ -52,4 +53,12 @@ export function admixGenerator(settings: AdmixSettings, pool: CleanPool, labels:
       return scaleCopy(tf.add(z, tf.mul(addIns, settings.eta)) as tf.Tensor4D, i)
     }
   }
+}
+
+/** The clean images at `indices` of a split with their labels: the evaluation set Admix mixes in. */
+export function admixPool(split: ImageSplit, indices: number[]): CleanPool {
+  const { x, y } = batchTensors(split, indices)
+  const labels = y.dataSync() as Int32Array
+  y.dispose()
+  return { images: x, labels: Int32Array.from(labels) }
 }

@@ -9,6 +9,8 @@ import { GALLERY_DEFAULT_SIZE, type GalleryEntry } from '../../../contract/run-g
 import type { TransferCell } from '../../../contract/run-record'
 import { attackPasses } from '../../../contract/time-estimate'
 import { loadLgvMembers } from '../../attacks/attack-plan'
+import { loadRowSurrogate } from '../../attacks/ensemble/ensemble-surrogate'
+import { attackRowId, attackRows, withoutEnsemble } from '../../../contract/techniques/ensemble-rows'
 import { GalleryCollector, writeGallery } from '../../evaluation/example-gallery'
 import { exportAdversarialExamples, type AdversarialBatch } from '../../evaluation/export-adversarial'
 import { joinPerSampleFiles, PerSampleResults } from '../../evaluation/per-sample-results'
@@ -28,6 +30,8 @@ export interface AttackParams {
   /** Position of the stack in the queue. */
   stack: number
   surrogate: string
+  /** An ensemble row's members ("ensemble(a, b)" is then `surrogate`). */
+  members?: string[]
   /** The LGV collection task whose members this attack uses, if any. */
   lgvTask?: string
 }
@@ -49,19 +53,20 @@ export const attackTask: TaskKindDefinition<AttackParams, AttackResult> = {
     const lgv = lgvCollections(spec)
     const labels = new Map(attackTasks(queue).map((t) => [t.id, t.label]))
     return queue.flatMap(({ attack, surrogates }, stack) =>
-      surrogates.map((surrogate) => {
-        const id = attackTaskId(queue, stack, surrogate)
-        const lgvTask = attack.stack.lgv?.collect ? lgv.get(lgvKey(surrogate, attack.stack.lgv.collect))?.id : undefined
-        const folder = queue.length === 1 ? [surrogate] : [`${stack + 1}`, surrogate]
+      attackRows(attack, surrogates).map(({ surrogate, members }) => {
+        const row = attackRowId({ surrogate, members })
+        const id = attackTaskId(queue, stack, row)
+        const lgvTask = !members && attack.stack.lgv?.collect ? lgv.get(lgvKey(surrogate, attack.stack.lgv.collect))?.id : undefined
+        const folder = queue.length === 1 ? [row] : [`${stack + 1}`, row]
         return {
           id,
           kind: 'attack',
           label: labels.get(id) ?? id,
-          deps: [EVALUATE_TASK_ID, trainTaskId(surrogate), ...spec.targets.map((t) => trainTaskId(t.name)), ...(lgvTask ? [lgvTask] : [])],
+          deps: [EVALUATE_TASK_ID, ...(members ?? [surrogate]).map(trainTaskId), ...spec.targets.map((t) => trainTaskId(t.name)), ...(lgvTask ? [lgvTask] : [])],
           seed: attack.seed ?? spec.seed,
-          cost: attackPasses(attack, attack.maxExamples),
+          cost: attackPasses(members ? attack : withoutEnsemble(attack), attack.maxExamples),
           outputs: [perSampleFile(id), ...(attack.exportExamples ? [`adversarial/${folder.join('/')}`] : [])],
-          params: { stack, surrogate, ...(lgvTask ? { lgvTask } : {}) }
+          params: { stack, surrogate, ...(members ? { members } : {}), ...(lgvTask ? { lgvTask } : {}) }
         }
       })
     )
@@ -80,11 +85,12 @@ export const attackTask: TaskKindDefinition<AttackParams, AttackResult> = {
 async function attack(task: AuditTask<AttackParams>, ctx: TaskContext): Promise<AttackResult> {
   const { spec } = ctx.job
   const queue = attackQueue(spec)
-  const { label, attack } = queue[task.params.stack]
+  const { label, attack: stackAttack } = queue[task.params.stack]
   const { dataset } = await auditData(spec)
   const { test } = dataset
   const hashOf = (model: string): string => (ctx.job.deps[trainTaskId(model)] as TrainResult).hash
-  const surrogate = { name: task.params.surrogate, model: await loadRunModel(ctx, modelFolder(task.params.surrogate), hashOf(task.params.surrogate)) }
+  const load = (name: string): Promise<Classifier> => loadRunModel(ctx, modelFolder(name), hashOf(name))
+  const { surrogate, attack, ensembleMembers } = await loadRowSurrogate(task.params, stackAttack, load)
   const targets: NamedTarget[] = []
   for (const t of spec.targets) targets.push({ name: t.name, model: await loadRunModel(ctx, modelFolder(t.name), hashOf(t.name)) })
   for (const t of spec.importedTargets ?? []) {
@@ -110,6 +116,7 @@ async function attack(task: AuditTask<AttackParams>, ctx: TaskContext): Promise<
     signal: ctx.signal,
     seed: task.seed,
     lgvMembers,
+    ensembleMembers,
     onExamples: (batch) => {
       if (attack.exportExamples) examples.push(batch)
       collector.add(batch)
