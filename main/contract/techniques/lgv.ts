@@ -19,7 +19,7 @@ export const LgvConfig = z.strictObject({
       batchSize: z.number().int().positive().max(4096).default(256)
     })
     .optional(),
-  nGrad: z.number().int().min(1, 'lgv.nGrad must be ≥ 1').max(64, 'lgv.nGrad must be ≤ 64').default(1)
+  nGrad: z.number().int('lgv.nGrad must be a whole number in [1, 64]').min(1, 'lgv.nGrad must be ≥ 1: its range is [1, 64]').max(64, 'lgv.nGrad must be ≤ 64: its range is [1, 64]').default(1)
 })
 
 export const lgv = defineTechnique({

@@ -7,7 +7,7 @@ import { defineTechnique, paramsSchema } from './technique-entry'
 
 const params = [
   { key: 'sigma', label: 'σ (px)', kind: 'number', range: [0.1, 10], unit: 'px', hint: 'empty: 0.5 (images ≤ 64 px), else 7/3', paperValue: '7/3', settled: 'ti-sigma' },
-  { key: 'radius', label: 'radius k', kind: 'int', range: [0, 15], unit: 'px', hint: 'empty: ⌈3σ⌉; 0 turns TI off' },
+  { key: 'radius', label: 'radius k', kind: 'int', range: [0, 15], unit: 'px', hint: 'empty: ⌊3σ⌋; 0 turns TI off' },
   { key: 'kernel', label: 'kernel', kind: 'enum', default: 'gaussian', options: ['gaussian', 'uniform', 'linear'] }
 ] as const
 

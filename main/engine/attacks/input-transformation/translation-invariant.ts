@@ -6,7 +6,7 @@
  * g̃ ← W ⊛ g̃, a depthwise (2k+1)² convolution, zero padding, before the momentum normalisation.
  * Gaussian W_ij ∝ exp(−(i² + j²)/(2σ²)); uniform 1/(2k+1)²; linear ∝ (1 − |i|/(k+1))(1 − |j|/(k+1)).
  * The release's 15×15 kernel sampled at linspace(−3, 3) is σ = k/3 = 7/3 px on 299-px images; on
- * images up to 64 px the app uses σ = 0.5 px, k = ⌈3σ⌉ = 1 (docs/techniques.md says how it was settled).
+ * images up to 64 px the app uses σ = 0.5 px, k = ⌊3σ⌋ = 1 (docs/techniques.md says how it was settled).
  */
 import * as tf from '@tensorflow/tfjs-core'
 
@@ -19,7 +19,8 @@ export interface TiSettings {
 /** σ and k for an S-pixel image: the settings when given, else the app's defaults. */
 export function tiGeometry(settings: TiSettings, side: number): { sigma: number; radius: number } {
   const sigma = settings.sigma ?? (side <= 64 ? 0.5 : 7 / 3)
-  return { sigma, radius: settings.radius ?? Math.max(1, Math.ceil(3 * sigma)) }
+  // ⌊3σ⌋ gives both kernels the spec states (k = 1 at σ = 0.5, k = 7 at σ = 7/3); ⌈3σ⌉ would give k = 2 at 0.5.
+  return { sigma, radius: settings.radius ?? Math.max(1, Math.floor(3 * sigma)) }
 }
 
 /** The (2k+1)² weights, row-major, summing to 1. */
