@@ -1,35 +1,40 @@
 /**
- * `npm run bench:techniques`: the issue-4 demo table, transfer success rate per technique × target,
- * from an SGD and an l-SAM small-resnet surrogate, with ± 2 std over seeds and the denominator.
+ * `npm run bench:techniques`: the technique × target table, transfer success rate of BIM alone and of
+ * BIM + each technique of the registry (issue 15), from an SGD and an l-SAM surrogate, on every target,
+ * with ± 2 std over seeds for randomised techniques, and each technique's time relative to BIM.
  *
  * Data and recipes are those of examples/flatness-audit.json (embedded Fashion-MNIST, 4000 training
  * images, 8 epochs, batch 64, lr 0.05 stepped every 6 epochs), except that both surrogates are
- * small-resnet w=16 (GN and SGM need skip connections). The l-SAM one uses SAM with ρ = 0.3. Attack: BIM
- * L∞ ε = 16/255, 50 steps, α = ε/10, on the first `TABLE_EXAMPLES` test images both targets classify
- * correctly. Each row is BIM alone or BIM + one technique with the spec's defaults (attack-stack.ts), and
- * optionally everything stacked. It uses the audit's own functions: `measureTransfer`,
- * `commonlyCorrect` and `collectLgvMembers`. Randomised rows repeat over `TABLE_REPEATS` seeds.
- * Deterministic rows give the same examples every seed, so they run once and their std is 0.
+ * small-resnet w=16 (GN and SGM need skip connections). The l-SAM one uses SAM with ρ = 0.3. Ensemble
+ * rows (Ens, SVRE, CWA) attack each surrogate together with a small-cnn w=16 partner trained the same
+ * way (SGD, or l-SAM), so the columns stay "from SGD" and "from l-SAM". Attack: L∞ ε = 16/255, 50 steps,
+ * α = ε/10, on the first `TABLE_EXAMPLES` test images both targets classify correctly. Each row is BIM
+ * alone or BIM + one technique at its registry defaults (docs/techniques.md). It uses the audit's own
+ * functions: `measureTransfer`, `commonlyCorrect`, `collectLgvMembers`, `ensembleClassifier`. Randomised
+ * rows repeat over `TABLE_REPEATS` seeds; deterministic rows give the same examples every seed, so they
+ * run once and their std is 0.
  *
  * Trained models, LGV members and finished cells are cached under `TABLE_DIR` (default
  * /tmp/technique-table-models), so a rerun (e.g. with more rows) only computes what is missing.
- * Settings via environment: TABLE_EXAMPLES (200), TABLE_REPEATS (3), TABLE_COSTLY_REPEATS (repeats of
- * the VT and RAP rows; default TABLE_REPEATS), TABLE_STACKED_REPEATS (the "all" row; default
- * TABLE_COSTLY_REPEATS), TABLE_ROWS (comma list of row ids, default all
- * but "all"), TABLE_STACKED_EXAMPLES (examples for the "all" row, default TABLE_EXAMPLES). Two processes
- * can share the work: TABLE_SURROGATES=surrogate-sgd in one, =surrogate-lsam in the other (models and
- * LGV members are locked while one process makes them); a last run without it prints the whole table.
- * TABLE_PRINT_ONLY=1 prints the table from the cached cells without computing missing ones ("—").
- * Figures, not assertions: CI does not run this. Adversarial examples/s include scoring the targets.
+ * Settings via environment: TABLE_EXAMPLES (50, sized for about an hour alone on a 2-core machine; 200 for a tighter table), TABLE_REPEATS (3),
+ * TABLE_COSTLY_REPEATS (repeats of the rows costing ≥ 15 passes per iteration; default TABLE_REPEATS),
+ * TABLE_STACKED_REPEATS (the "all" row; default TABLE_COSTLY_REPEATS), TABLE_ROWS (comma list of row ids,
+ * default every registry id; "all" adds the nine of Table 4 stacked), TABLE_STACKED_EXAMPLES (examples for
+ * the "all" row, default TABLE_EXAMPLES). Two processes can share the work: TABLE_SURROGATES=surrogate-sgd
+ * in one, =surrogate-lsam in the other (models and LGV members are locked while one process makes
+ * them); a last run without it prints the whole table. TABLE_PRINT_ONLY=1 prints the table from the
+ * cached cells without computing missing ones ("—"). Figures, not assertions: CI does not run this.
+ * Adversarial examples/s include scoring the targets.
  */
 import { existsSync } from 'node:fs'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
-import { AttackStack, attackCostPerIteration, type AttackStack as Stack } from '../main/contract/attack-stack'
+import { AttackStack, attackCost, attackCostPerIteration, describeStack, isRandomisedStack, STACK_TECHNIQUE_IDS, type StackTechniqueId } from '../main/contract/attack-stack'
 import { AttackSpec, DatasetSpec, ModelSpec } from '../main/contract/audit-spec'
 import { attackConfigFromSpec, isRandomised } from '../main/engine/attacks/attack-config'
 import { collectLgvMembers } from '../main/engine/attacks/attack-plan'
+import { ensembleClassifier } from '../main/engine/attacks/ensemble/ensemble-classifier'
 import { backendDescription, initBackend } from '../main/engine/backend/select-backend'
 import { range } from '../main/engine/data/dataset'
 import { loadDataset } from '../main/engine/data/load-dataset'
@@ -43,7 +48,7 @@ import { measureNormalization } from '../main/engine/models/normalize-input'
 import { trainClassifier } from '../main/engine/training/train-classifier'
 
 const DIR = process.env.TABLE_DIR ?? '/tmp/technique-table-models'
-const EXAMPLES = Number(process.env.TABLE_EXAMPLES ?? 200)
+const EXAMPLES = Number(process.env.TABLE_EXAMPLES ?? 50)
 const REPEATS = Number(process.env.TABLE_REPEATS ?? 3)
 const COSTLY_REPEATS = Number(process.env.TABLE_COSTLY_REPEATS ?? REPEATS)
 const STACKED_EXAMPLES = Number(process.env.TABLE_STACKED_EXAMPLES ?? EXAMPLES)
@@ -58,6 +63,10 @@ const surrogateSpecs = [
   { label: 'SGD', spec: ModelSpec.parse({ name: 'surrogate-sgd', arch: 'small-resnet', width: 16, seed: 11, recipe }) },
   { label: 'l-SAM', spec: ModelSpec.parse({ name: 'surrogate-lsam', arch: 'small-resnet', width: 16, seed: 11, recipe: { ...recipe, minimizer: { id: 'sam', rho: 0.3 } } }) }
 ]
+/** Each surrogate's ensemble partner: a small CNN trained the same way. */
+const partnerSpecs = new Map(
+  surrogateSpecs.map(({ spec }) => [spec.name, ModelSpec.parse({ name: `${spec.name}-partner`, arch: 'small-cnn', width: 16, seed: 44, recipe: spec.recipe })])
+)
 const targetSpecs = [
   ModelSpec.parse({ name: 'target-cnn', arch: 'small-cnn', width: 24, seed: 22, recipe }),
   ModelSpec.parse({ name: 'target-resnet', arch: 'small-resnet', width: 16, seed: 33, recipe })
@@ -69,24 +78,28 @@ interface Row {
   stack: Record<string, unknown>
   costly?: boolean
 }
+/** The stack of a technique's row; ensemble techniques run over the surrogate and its partner. */
+function rowStack(id: StackTechniqueId): Record<string, unknown> {
+  const members = { ens: { members: ['surrogate', 'partner'] } }
+  if (id === 'lgv') return { lgv: { collect: {} } }
+  if (id === 'ens') return members
+  if (id === 'svre' || id === 'cwa') return { ...members, [id]: {} }
+  return { [id]: {} }
+}
 const ALL_ROWS: Row[] = [
   { id: 'bim', label: 'BIM', stack: {} },
-  { id: 'gn', label: 'BIM + GN', stack: { gn: {} } },
-  { id: 'sgm', label: 'BIM + SGM', stack: { sgm: {} } },
-  { id: 'di', label: 'BIM + DI', stack: { di: {} } },
-  { id: 'mi', label: 'BIM + MI', stack: { mi: {} } },
-  { id: 'ni', label: 'BIM + NI', stack: { ni: {} } },
-  { id: 'si', label: 'BIM + SI', stack: { si: {} } },
-  { id: 'lgv', label: 'BIM + LGV (K = 40)', stack: { lgv: { collect: {} } } },
-  { id: 'rap', label: 'BIM + RAP', stack: { rap: {} }, costly: true },
-  { id: 'vt', label: 'BIM + VT', stack: { vt: {} }, costly: true },
+  ...STACK_TECHNIQUE_IDS.map((id) => {
+    const stack = rowStack(id)
+    const label = `BIM + ${describeStack(stack).replace(/^BIM \+ /, '')}${id === 'lgv' ? ' (K = 40)' : ''}`
+    return { id, label, stack, costly: attackCostPerIteration(AttackStack.parse(stack), 0) >= 15 }
+  }),
   // NI takes precedence over MI (spec §2.2), so MI is left out of "everything".
   { id: 'all', label: 'all stacked (GN+SGM+LGV+DI+SI+VT+NI+RAP)', stack: { gn: {}, sgm: {}, lgv: { collect: {} }, di: {}, si: {}, vt: {}, ni: {}, rap: {} }, costly: true }
 ]
 const wanted = (process.env.TABLE_ROWS ?? ALL_ROWS.filter((r) => r.id !== 'all').map((r) => r.id).join(',')).split(',').map((s) => s.trim())
 const rows = ALL_ROWS.filter((r) => wanted.includes(r.id))
-const rowExamples = (row: Row) => (row.id === 'all' ? STACKED_EXAMPLES : EXAMPLES)
-const rowRepeats = (row: Row) => (row.id === 'all' ? STACKED_REPEATS : row.costly ? COSTLY_REPEATS : REPEATS)
+const rowExamples = (row: Row): number => (row.id === 'all' ? STACKED_EXAMPLES : EXAMPLES)
+const rowRepeats = (row: Row): number => (row.id === 'all' ? STACKED_REPEATS : row.costly ? COSTLY_REPEATS : REPEATS)
 
 await initBackend()
 await mkdir(DIR, { recursive: true })
@@ -181,6 +194,10 @@ for (const { label, spec } of surrogateSpecs.filter((s) => !only || only.include
   surrogates.push({ label, name: spec.name, model: (await trainedModel(spec)).model })
 // TABLE_LGV_FIRST=1 collects the LGV members before the targets, to use the time another process spends training them.
 if (process.env.TABLE_LGV_FIRST) for (const s of surrogates) for (const m of await lgvMembers(s.name, s.model)) m.params.dispose()
+// Ensemble rows attack each surrogate with its small-CNN partner, trained the same way.
+const partners = new Map<string, Classifier>()
+if (rows.some((r) => r.stack.ens))
+  for (const s of surrogates) partners.set(s.name, (await trainedModel(partnerSpecs.get(s.name)!)).model)
 const targetOrder = process.env.TABLE_REVERSE_TARGETS ? [...targetSpecs].reverse() : targetSpecs
 const trainedTargets = new Map<string, Classifier>()
 for (const spec of targetOrder) trainedTargets.set(spec.name, (await trainedModel(spec)).model)
@@ -189,7 +206,8 @@ const targets = targetSpecs.map((spec) => ({ name: spec.name, model: trainedTarg
 const candidates = range(test.count)
 const targetPredictions: Int32Array[] = []
 const accuracies: string[] = []
-for (const [i, m] of [...targets, ...surrogates].entries()) {
+const partnerModels = [...partners].map(([name, model]) => ({ name: `${name}-partner`, model }))
+for (const [i, m] of [...targets, ...surrogates, ...partnerModels].entries()) {
   const pred = await predictSplit(m.model, test, candidates)
   if (i < targets.length) targetPredictions.push(pred)
   accuracies.push(`${m.name} ${(accuracyOf(pred, test, candidates) * 100).toFixed(1)} %`)
@@ -220,6 +238,16 @@ const loadCells = async () => {
 await loadCells()
 const lgvSeconds: Record<string, number> = {}
 
+/** Passes per example of a row over all its steps (ILA, FIA included), from the registry. */
+const rowPasses = (row: Row): number => attackCost(AttackStack.parse(row.stack), STEPS)
+// ETA: the passes still to compute, at the rate measured on the cells computed so far.
+const todo = rows.flatMap((row) => surrogates.map((s) => ({ row, key: `${s.name}|${row.id}|${rowExamples(row)}|${rowRepeats(row)}` })))
+const plannedPasses = (row: Row): number => rowExamples(row) * rowPasses(row) * (isRandomisedStack(AttackStack.parse(row.stack)) ? rowRepeats(row) : 1)
+let remainingPasses = todo.filter((c) => !cache[c.key]).reduce((sum, c) => sum + plannedPasses(c.row), 0)
+let donePasses = 0
+let attackSeconds = 0
+console.log(`to compute: ${todo.filter((c) => !cache[c.key]).length} cells, ${(remainingPasses / 1e6).toFixed(2)} M forward-backward passes`)
+
 for (const row of rows) {
   for (const surrogate of surrogates) {
     const examples = rowExamples(row)
@@ -230,19 +258,27 @@ for (const row of rows) {
     const members = stack.lgv ? await lgvMembers(surrogate.name, surrogate.model) : []
     const attack = AttackSpec.parse({ eps: EPS, steps: STEPS, batchSize: 100, maxExamples: examples, repeats: 1, stack: row.stack })
     const attacked = allCorrect.slice(0, examples)
-    const randomised = isRandomised(attackConfigFromSpec(attack, 0, members))
+    const ensemble = stack.ens ? [surrogate.model, partners.get(surrogate.name)!] : undefined
+    // An ensemble row's white-box column is the fused ensemble; its row keeps the surrogate's column.
+    const attacker = ensemble && stack.ens ? { name: surrogate.name, model: ensembleClassifier(ensemble, { fusion: stack.ens.fusion }) } : surrogate
+    const randomised = isRandomised(attackConfigFromSpec(attack, 0, members, { ensembleMembers: ensemble }))
     const runs = randomised ? repeats : 1
     const fooled: number[][] = []
     const t0 = performance.now()
     // One measureTransfer per seed keeps every repeat's counts (the cell keeps only the first one's).
     for (let r = 0; r < runs; r++) {
-      const result = await measureTransfer(surrogate, targets, test, attacked, attack, { seed: r, lgvMembers: members })
+      const result = await measureTransfer(attacker, targets, test, attacked, attack, { seed: r, lgvMembers: members, ensembleMembers: ensemble })
       fooled.push(result.cells.map((c) => c.fooled))
     }
     const seconds = (performance.now() - t0) / 1000
     cache[key] = { fooled, attacked: attacked.length, seconds, repeats: runs }
     await writeFile(cellPath(key), JSON.stringify(cache[key]))
-    console.log(`${row.label} from ${surrogate.name}: ${JSON.stringify(fooled)} / ${attacked.length} in ${seconds.toFixed(0)} s (${elapsed()})`)
+    const passes = plannedPasses(row)
+    donePasses += passes
+    remainingPasses -= passes
+    attackSeconds += seconds
+    const eta = (remainingPasses * attackSeconds) / donePasses / 60
+    console.log(`${row.label} from ${surrogate.name}: ${JSON.stringify(fooled)} / ${attacked.length} in ${seconds.toFixed(0)} s (${elapsed()}, about ${eta.toFixed(0)} min of attacks left)`)
     for (const m of members) m.params.dispose()
   }
 }
@@ -258,7 +294,8 @@ const lines: string[] = []
 lines.push(
   `Settings: embedded Fashion-MNIST (train ${train.count}), surrogates small-resnet w=16 (SGD; l-SAM ρ = 0.3), 8 epochs, batch 64, lr 0.05 step every 6; ` +
     `BIM L∞ ε = 16/255, ${STEPS} steps, α = ε/10; ${EXAMPLES} examples (${STACKED_EXAMPLES} for "all") that both targets classify correctly (of ${allCorrect.length}); ` +
-    `repeats: ${REPEATS} (${COSTLY_REPEATS} for VT and RAP, ${STACKED_REPEATS} for all); deterministic rows run once (std 0). Natural accuracy: ${accuracies.join(', ')}. Backend ${backendDescription()}.`
+    `repeats: ${REPEATS} (${COSTLY_REPEATS} for rows costing ≥ 15 passes per iteration, ${STACKED_REPEATS} for all); deterministic rows run once (std 0). ` +
+    `Ensemble rows (Ens, SVRE, CWA) attack the surrogate with a small-cnn w=16 partner trained the same way. Natural accuracy: ${accuracies.join(', ')}. Backend ${backendDescription()}.`
 )
 lines.push('')
 lines.push('Success rate in %, mean ± 2 std over repeats (fooled in the first repeat / attacked):')
@@ -285,7 +322,7 @@ for (const row of rows) {
   lines.push(`| ${row.label} | ${cells.join(' | ')} | ${runs || '—'} |`)
 }
 lines.push('')
-lines.push('Cost: adversarial examples/s (attack + scoring 3 models, batch 100, shared 2-core machine), measured time ratio to BIM on the same surrogate, and the spec\'s passes per iteration (§2.5, mean over 50 iterations):')
+lines.push('Cost: adversarial examples/s (attack + scoring the models, batch 100), measured time relative to BIM on the same surrogate, and the registry\'s passes per iteration (mean over the 50 iterations, ILA and FIA included), which is the cost relative to BIM in passes:')
 lines.push('')
 lines.push(`| technique | ${surrogates.map((s) => `${s.label} ex/s`).join(' | ')} | ${surrogates.map((s) => `${s.label} ratio to BIM`).join(' | ')} | spec passes/iteration |`)
 lines.push(`|---|${surrogates.map(() => '---').join('|')}|${surrogates.map(() => '---').join('|')}|---|`)
@@ -300,9 +337,7 @@ for (const row of rows) {
     const cell = cache[`${s.name}|bim|${EXAMPLES}|${REPEATS}`]
     return cell ? (cell.attacked * cell.repeats) / cell.seconds : undefined
   }
-  const stack = AttackStack.parse(row.stack)
-  let passes = 0
-  for (let t = 0; t < STEPS; t++) passes += attackCostPerIteration(stack as Stack, t)
+  const passes = rowPasses(row)
   const rates = surrogates.map((s) => rate(s))
   const ratios = surrogates.map((s) => {
     const r = rate(s)
@@ -322,4 +357,4 @@ if (Object.keys(lgvSeconds).length)
 lines.push('', `Wall time of this run: ${elapsed()} (cached models and cells are not recomputed).`)
 console.log('\n' + lines.join('\n'))
 await writeFile(join(DIR, 'table.md'), lines.join('\n') + '\n')
-for (const m of [...targets, ...surrogates]) m.model.params.dispose()
+for (const m of [...targets, ...surrogates, ...partnerModels]) m.model.params.dispose()

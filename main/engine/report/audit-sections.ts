@@ -7,6 +7,7 @@ import { isFooled, type RunGallery } from '../../contract/run-gallery'
 import type { AuditResults, ModelResult, RunRecord, TransferCell } from '../../contract/run-record'
 import { formatPercent, renderTrainingCurvesSvg, renderTransferHeatmapSvg } from './heatmap-svg'
 import { esc, formatCount, formatDuration, formatEpsilon, formatTimestamp, shortHash } from './report-format'
+import { techniquesRow } from './techniques-row'
 
 export function threatModel(run: RunRecord): string {
   const a = run.spec.attack
@@ -17,6 +18,7 @@ export function threatModel(run: RunRecord): string {
 <p>The attacker trains a surrogate model on the same task, crafts adversarial examples on it with full (white-box) access, and submits them unchanged to the targets, which it never queries (transfer-based black-box attack).</p>
 <table class="kv">
 <tr><th>Attack</th><td>BIM — Basic Iterative Method (Kurakin, Goodfellow &amp; Bengio, “Adversarial examples in the physical world”, ICLR 2017 workshop)</td></tr>
+${techniquesRow(a.stack)}
 <tr><th>Norm</th><td>L∞ (every pixel moves by at most ε, pixels in [0, 1])</td></tr>
 <tr><th>Budget ε</th><td>${esc(formatEpsilon(a.eps))}</td></tr>
 <tr><th>Steps</th><td>${a.steps}</td></tr>
