@@ -30,7 +30,9 @@ import { KernelProfiler, type KernelStat } from './kernel-profiler'
 
 const { values: opts } = parseArgs({ options: { threads: { type: 'string', default: '1' }, steps: { type: 'string', default: '10' } } })
 const steps = Number(opts.steps)
-const backendName = await initBackend({ threads: Number(opts.threads) })
+await initBackend({ threads: Number(opts.threads) })
+// The tfjs backend whose kernels run ('wasm' also for the wasm-native rung).
+const backendName = tf.getBackend()
 const data = await loadEmbeddedDemo()
 const normalization = measureNormalization(data.train.images, 1)
 const recipe = TrainingRecipe.parse({ epochs: 1, batchSize: 64, lr: 0.05 })
