@@ -21,6 +21,7 @@ struct Geometry {
   memory::desc src, dst, userWeights, anyWeights, bias;
   memory::dims strides, dilates, padL, padR;
   int64_t srcElems, dstElems, weightElems, biasElems;
+  double work;  // multiply-adds
 };
 
 // oneDNN wants padding_r that reproduces the output size exactly; tfjs's own bottom/right padding
@@ -58,10 +59,11 @@ Geometry geometry(const CallArgs &a) {
   geo.dstElems = n * oh * ow * oc;
   geo.weightElems = kh * kw * (c / g) * oc;
   geo.biasElems = oc;
+  geo.work = static_cast<double>(geo.dstElems) * kh * kw * (c / g);
   return geo;
 }
 
-std::string cacheKey(const CallArgs &a, char op) { return a.key(op, GEOMETRY_COUNT) + std::to_string(threads()); }
+std::string cacheKey(const CallArgs &a, char op, int threads) { return a.key(op, GEOMETRY_COUNT) + std::to_string(threads); }
 
 dnnl::convolution_forward::primitive_desc forwardDesc(const Geometry &geo, bool withBias, const dnnl::primitive_attr &attr,
                                                       dnnl::prop_kind prop) {
@@ -120,11 +122,10 @@ memory scratchpadOf(const memory::desc &desc) {
 }  // namespace
 
 void convForward(const CallArgs &a) {
-  ensureThreads();
   static PrimitiveCache<Forward> cache;
   bool withBias = a.i(HAS_BIAS) != 0;
   Geometry geo = geometry(a);
-  Forward &e = cache.get(cacheKey(a, 'f'), [&] {
+  Forward &e = cache.get(cacheKey(a, 'f', threadsFor(geo.work)), [&] {
     auto pd = forwardDesc(geo, withBias, attrWithActivation(static_cast<int>(a.i(ACTIVATION)), a.f(ALPHA)),
                           dnnl::prop_kind::forward_inference);
     return Forward{pd, dnnl::convolution_forward(pd), WeightsReorder(geo.userWeights, pd.weights_desc(), true)};
@@ -150,10 +151,9 @@ void convForward(const CallArgs &a) {
 }
 
 void convBackwardData(const CallArgs &a) {
-  ensureThreads();
   static PrimitiveCache<BackwardData> cache;
   Geometry geo = geometry(a);
-  BackwardData &e = cache.get(cacheKey(a, 'd'), [&] {
+  BackwardData &e = cache.get(cacheKey(a, 'd', threadsFor(geo.work)), [&] {
     auto hint = forwardDesc(geo, false, dnnl::primitive_attr(), dnnl::prop_kind::forward_training);
     dnnl::convolution_backward_data::desc desc(dnnl::algorithm::convolution_direct, geo.src, geo.anyWeights, geo.dst,
                                                geo.strides, geo.dilates, geo.padL, geo.padR);
@@ -180,10 +180,9 @@ void convBackwardData(const CallArgs &a) {
 }
 
 void convBackwardWeights(const CallArgs &a) {
-  ensureThreads();
   static PrimitiveCache<BackwardWeights> cache;
   Geometry geo = geometry(a);
-  BackwardWeights &e = cache.get(cacheKey(a, 'w'), [&] {
+  BackwardWeights &e = cache.get(cacheKey(a, 'w', threadsFor(geo.work)), [&] {
     auto hint = forwardDesc(geo, false, dnnl::primitive_attr(), dnnl::prop_kind::forward_training);
     dnnl::convolution_backward_weights::desc desc(dnnl::algorithm::convolution_direct, geo.src, geo.anyWeights,
                                                   geo.dst, geo.strides, geo.dilates, geo.padL, geo.padR);

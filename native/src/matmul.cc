@@ -22,7 +22,6 @@ struct Entry {
 }  // namespace
 
 void matmulForward(const CallArgs &args) {
-  ensureThreads();
   static PrimitiveCache<Entry> cache;
   int64_t batchA = args.i(BATCH_A), batchB = args.i(BATCH_B), m = args.i(M), k = args.i(K), n = args.i(N);
   bool withBias = args.i(HAS_BIAS) != 0;
@@ -30,7 +29,8 @@ void matmulForward(const CallArgs &args) {
     throw std::invalid_argument("matmul: batch sizes must match or one must be 1");
   }
   int64_t batch = batchA > batchB ? batchA : batchB;
-  Entry &e = cache.get(args.key('m', GEOMETRY_COUNT) + std::to_string(threads()), [&] {
+  int used = threadsFor(static_cast<double>(batch) * m * n * k);
+  Entry &e = cache.get(args.key('m', GEOMETRY_COUNT) + std::to_string(used), [&] {
     memory::desc a({batchA, m, k}, dt::f32,
                    args.i(TRANSPOSE_A) ? memory::dims{m * k, 1, m} : memory::dims{m * k, k, 1});
     memory::desc b({batchB, k, n}, dt::f32,

@@ -22,6 +22,7 @@ struct Geometry {
   memory::dims strides, kernel, padL, padR;
   dnnl::algorithm algorithm;
   int64_t srcElems, dstElems;
+  double work;  // window reads
 };
 
 int64_t padRight(int64_t in, int64_t out, int64_t kernel, int64_t stride, int64_t padLeft) {
@@ -41,6 +42,7 @@ Geometry geometry(const CallArgs &a) {
   geo.algorithm = a.i(MAX) ? dnnl::algorithm::pooling_max : dnnl::algorithm::pooling_avg_exclude_padding;
   geo.srcElems = n * h * w * c;
   geo.dstElems = n * oh * ow * c;
+  geo.work = static_cast<double>(geo.dstElems) * a.i(KH) * a.i(KW);
   return geo;
 }
 
@@ -70,10 +72,9 @@ memory scratchpadOf(const memory::desc &desc) {
 }  // namespace
 
 void poolForward(const CallArgs &a) {
-  ensureThreads();
   static PrimitiveCache<Forward> cache;
   Geometry geo = geometry(a);
-  Forward &e = cache.get(a.key('p', GEOMETRY_COUNT) + std::to_string(threads()), [&] {
+  Forward &e = cache.get(a.key('p', GEOMETRY_COUNT) + std::to_string(threadsFor(geo.work)), [&] {
     auto pd = forwardDesc(geo, dnnl::prop_kind::forward_inference);
     return Forward{pd, dnnl::pooling_forward(pd)};
   });
@@ -86,11 +87,10 @@ void poolForward(const CallArgs &a) {
 }
 
 void poolBackward(const CallArgs &a) {
-  ensureThreads();
   static PrimitiveCache<Backward> cache;
   Geometry geo = geometry(a);
   bool max = a.i(MAX) != 0;
-  Backward &e = cache.get(a.key('q', GEOMETRY_COUNT) + std::to_string(threads()), [&] {
+  Backward &e = cache.get(a.key('q', GEOMETRY_COUNT) + std::to_string(threadsFor(geo.work)), [&] {
     auto forwardPd = forwardDesc(geo, dnnl::prop_kind::forward_training);
     dnnl::pooling_backward::desc desc(geo.algorithm, geo.src, geo.dst, geo.strides, geo.kernel, geo.padL, geo.padR);
     dnnl::primitive_attr attr;

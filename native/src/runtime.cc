@@ -23,17 +23,29 @@ dnnl::stream &cpuStream() {
   return stream;
 }
 
+namespace {
+constexpr double kSmallWork = 2.0 * 1024 * 1024;
+
+void useThreads(int n) {
+#if DNNL_CPU_THREADING_RUNTIME == DNNL_RUNTIME_OMP
+  if (omp_get_max_threads() != n) omp_set_num_threads(n);
+#else
+  (void)n;
+#endif
+}
+}  // namespace
+
 void setThreads(int threads) {
   gThreads = threads < 1 ? 1 : threads;
-  ensureThreads();
+  useThreads(gThreads);
 }
 
 int threads() { return gThreads; }
 
-void ensureThreads() {
-#if DNNL_CPU_THREADING_RUNTIME == DNNL_RUNTIME_OMP
-  if (omp_get_max_threads() != gThreads) omp_set_num_threads(gThreads);
-#endif
+int threadsFor(double work) {
+  int n = work < kSmallWork ? 1 : gThreads;
+  useThreads(n);
+  return n;
 }
 
 const char *threadingRuntime() {

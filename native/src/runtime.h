@@ -15,11 +15,14 @@ namespace flatline {
 dnnl::engine &cpuEngine();
 dnnl::stream &cpuStream();
 
-// Sets the threads oneDNN's parallel regions use. Called by `init`; kernels call ensureThreads()
-// on entry because OpenMP keeps the count per calling thread.
+// Sets the threads oneDNN's parallel regions may use (from `init`).
 void setThreads(int threads);
 int threads();
-void ensureThreads();
+
+// Sets, and returns, the threads one kernel call runs on: a single thread below about two million
+// multiply-adds, where waking a second thread costs more than it saves, else all of them. Kernels
+// call it on entry (OpenMP keeps the count per calling thread) and key their primitives by it.
+int threadsFor(double work);
 
 // Name of the threading runtime oneDNN was built with ("OpenMP", "TBB", "sequential", ...).
 const char *threadingRuntime();

@@ -21,7 +21,9 @@ const CASES: Case[] = [
   { a: [5, 7], b: [4, 7, 3], transposeA: false, transposeB: false },
   { a: [2, 3, 5, 7], b: [2, 3, 7, 4], transposeA: false, transposeB: false },
   { a: [64, 256], b: [256, 10], transposeA: false, transposeB: false },
-  { a: [64, 256], b: [64, 10], transposeA: true, transposeB: false }
+  { a: [64, 256], b: [64, 10], transposeA: true, transposeB: false },
+  // Above two million multiply-adds: runs on every thread rather than one.
+  { a: [256, 512], b: [64, 512], transposeA: false, transposeB: true }
 ]
 
 const ACTIVATIONS = ['linear', 'relu', 'relu6', 'elu', 'leakyrelu', 'sigmoid'] as const

@@ -23,7 +23,9 @@ const CASES: Case[] = [
   { x: [1, 5, 6, 2], w: [3, 3, 2, 2], strides: 1, pad: 4 },
   { x: [2, 6, 7, 3], w: [3, 3, 3, 2], strides: 2, pad: [[0, 0], [2, 0], [1, 3], [0, 0]] },
   { x: [2, 5, 5, 4], w: [1, 1, 4, 3], strides: 2, pad: 'valid' },
-  { x: [4, 14, 14, 16], w: [3, 3, 16, 32], strides: 2, pad: 'same' }
+  { x: [4, 14, 14, 16], w: [3, 3, 16, 32], strides: 2, pad: 'same' },
+  // Above two million multiply-adds: runs on every thread rather than one.
+  { x: [8, 14, 14, 16], w: [3, 3, 16, 32], strides: 1, pad: 'same' }
 ]
 
 /** The loss sum(conv(x, w) · Q), whose gradients exercise both backprop kernels with dy = Q. */

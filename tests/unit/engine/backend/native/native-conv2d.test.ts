@@ -23,6 +23,7 @@ const CASES: Case[] = [
   { x: [1, 9, 8, 2], w: [3, 3, 2, 3], strides: 1, pad: 'same', dilations: 2 },
   { x: [2, 6, 7, 3], w: [3, 3, 3, 2], strides: 2, pad: [[0, 0], [2, 0], [1, 3], [0, 0]] },
   { x: [2, 6, 6, 5], w: [1, 1, 5, 7], strides: 2, pad: 'valid' },
+  // Above two million multiply-adds: runs on every thread rather than one.
   { x: [1, 16, 16, 32], w: [3, 3, 32, 64], strides: 1, pad: 'same' }
 ]
 

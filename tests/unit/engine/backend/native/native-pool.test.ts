@@ -17,7 +17,9 @@ const CASES: Case[] = [
   { x: [2, 7, 9, 3], size: 3, strides: 1, pad: 'same' },
   { x: [1, 9, 8, 2], size: [3, 2], strides: [2, 1], pad: 'valid' },
   { x: [1, 6, 6, 2], size: 3, strides: 2, pad: 1 },
-  { x: [4, 28, 28, 16], size: 2, strides: 2, pad: 'same' }
+  { x: [4, 28, 28, 16], size: 2, strides: 2, pad: 'same' },
+  // Above two million window reads: runs on every thread rather than one.
+  { x: [16, 28, 28, 32], size: 3, strides: 1, pad: 'valid' }
 ]
 
 const label = (c: Case): string => `x [${c.x}] size ${JSON.stringify(c.size)} strides ${JSON.stringify(c.strides)} pad ${JSON.stringify(c.pad)}`
