@@ -117,6 +117,10 @@ napi_value moduleInit(napi_env env, napi_value exports) {
       {"poolForward", nullptr, kernelEntry<flatline::poolForward>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"poolBackward", nullptr, kernelEntry<flatline::poolBackward>, nullptr, nullptr, nullptr, napi_enumerable,
        nullptr},
+      {"batchNormForward", nullptr, kernelEntry<flatline::batchNormForward>, nullptr, nullptr, nullptr,
+       napi_enumerable, nullptr},
+      {"batchNormBackward", nullptr, kernelEntry<flatline::batchNormBackward>, nullptr, nullptr, nullptr,
+       napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof(properties) / sizeof(properties[0]), properties);
   return exports;

@@ -1,6 +1,7 @@
 /**
  * `initNativeKernels({ threads })`: loads the oneDNN addon and puts its kernels in front of the
- * wasm backend's for the heavy ops (convolutions and their gradients, matmuls, pooling).
+ * wasm backend's for the heavy ops (convolutions and their gradients, matmuls, pooling), and adds
+ * a batch-norm training kernel that the models' BatchNorm layer uses when it is there.
  *
  * The wasm backend stays the tensor store: every other op, and every case a native kernel does
  * not handle, runs on wasm as before. Call it after the wasm backend is initialised; calling it
@@ -9,6 +10,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { loadNativeAddon, type NativeAddonInfo } from './native-addon'
 import { registerNativeBatchMatMul } from './native-batch-matmul'
+import { registerNativeBatchNorm } from './native-batch-norm'
 import { registerNativeConv2D } from './native-conv2d'
 import { registerNativeConv2DBackpropFilter } from './native-conv2d-backprop-filter'
 import { registerNativeConv2DBackpropInput } from './native-conv2d-backprop-input'
@@ -42,7 +44,8 @@ export function initNativeKernels(options: NativeKernelsOptions): NativeKernelsI
     ...registerNativeConv2DBackpropInput(addon),
     ...registerNativeConv2DBackpropFilter(addon),
     ...registerNativeBatchMatMul(addon),
-    ...registerNativePool(addon)
+    ...registerNativePool(addon),
+    ...registerNativeBatchNorm(addon)
   ]
   return { ...info, kernels: [...registered] }
 }

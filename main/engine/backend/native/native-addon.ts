@@ -33,6 +33,8 @@ export interface NativeAddon {
   matmul: NativeKernelEntry
   poolForward: NativeKernelEntry
   poolBackward: NativeKernelEntry
+  batchNormForward: NativeKernelEntry
+  batchNormBackward: NativeKernelEntry
 }
 
 export const NATIVE_ADDON_ENV_VAR = 'FLATLINE_NATIVE_ADDON'

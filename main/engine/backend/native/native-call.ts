@@ -23,14 +23,30 @@ export function runNative(
   shape: number[],
   params: (output: number, offsetOf: (t: tf.TensorInfo | undefined) => number) => Float64Array
 ): tf.TensorInfo {
+  return runNativeOutputs(entry, backend, [shape], ([output], offsetOf) => params(output, offsetOf))[0]
+}
+
+/** `runNative` for a kernel with several float32 outputs, one per shape. */
+export function runNativeOutputs(
+  entry: NativeKernelEntry,
+  backend: BackendWasm,
+  shapes: number[][],
+  params: (outputs: number[], offsetOf: (t: tf.TensorInfo | undefined) => number) => Float64Array
+): tf.TensorInfo[] {
   // Allocating may grow (and so replace) the wasm memory: the heap is read only after this.
-  const out = backend.makeOutput(shape, 'float32')
+  const outs = shapes.map((shape) => backend.makeOutput(shape, 'float32'))
   const offsetOf = (t: tf.TensorInfo | undefined): number => (t === undefined ? -1 : heapOffset(backend, t))
   try {
-    entry(heapBytes(backend), params(heapOffset(backend, out), offsetOf))
+    entry(
+      heapBytes(backend),
+      params(
+        outs.map((out) => heapOffset(backend, out)),
+        offsetOf
+      )
+    )
   } catch (err) {
-    backend.disposeData(out.dataId)
+    for (const out of outs) backend.disposeData(out.dataId)
     throw err
   }
-  return out
+  return outs
 }

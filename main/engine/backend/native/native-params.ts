@@ -119,3 +119,24 @@ export function poolParams(
     offsets.dx
   )
 }
+
+export function batchNormParams(
+  x: tf.TensorInfo,
+  epsilon: number,
+  offsets: {
+    x: number
+    scale: number
+    shift: number
+    mean: number
+    variance: number
+    /** y going forward, dy going back. */
+    y: number
+    dx: number
+    dscale: number
+    dshift: number
+  }
+): Float64Array {
+  const [n, h, w, c] = x.shape
+  const o = offsets
+  return Float64Array.of(n, h, w, c, epsilon, o.x, o.scale, o.shift, o.mean, o.variance, o.y, o.dx, o.dscale, o.dshift)
+}

@@ -17,8 +17,8 @@ export interface NativeKernelParams {
   backend: BackendWasm
 }
 
-/** A native kernel: its output, or undefined to hand the call to the replaced wasm kernel. */
-export type NativeKernelBody = (params: NativeKernelParams) => tf.TensorInfo | undefined
+/** A native kernel: its output(s), or undefined to hand the call to the replaced wasm kernel. */
+export type NativeKernelBody = (params: NativeKernelParams) => tf.TensorInfo | tf.TensorInfo[] | undefined
 
 const NATIVE = Symbol.for('flatline.native-kernel')
 type MarkedKernelFunc = tf.KernelFunc & { [NATIVE]?: true }

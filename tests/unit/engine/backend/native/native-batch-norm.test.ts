@@ -1,0 +1,115 @@
+import * as tf from '@tensorflow/tfjs-core'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { nativeBatchNormTraining } from '../../../../../main/engine/backend/native/native-batch-norm'
+import { setNativeKernelsEnabled } from '../../../../../main/engine/backend/native/native-switch'
+import { centralDifferences, pattern, relativeError, valuesOn } from '../backend-test-utils'
+import { nativeBuilt, nativeCallsDuring, nativeSuite, setUpNativeAndCpu } from './native-test-utils'
+
+const EPS = 1e-5
+
+/** Batch norm in training as plain ops (what the model computes without the native kernel). */
+function plain(x: tf.Tensor4D, scale: tf.Tensor, offset: tf.Tensor): tf.Tensor[] {
+  const { mean, variance } = tf.moments(x, [0, 1, 2])
+  const y = tf.add(tf.mul(tf.sub(x, mean), tf.mul(scale, tf.rsqrt(tf.add(variance, EPS)))), offset)
+  return [y, mean, variance]
+}
+
+function native(x: tf.Tensor4D, scale: tf.Tensor, offset: tf.Tensor): tf.Tensor[] {
+  const out = nativeBatchNormTraining(x, scale, offset, EPS)
+  if (out === undefined) throw new Error('the native batch norm did not run')
+  return [out.y, out.mean, out.variance]
+}
+
+/** sum(bn(x) · Q): its gradients with respect to x, scale and offset, concatenated. */
+function gradients(shape: [number, number, number, number], bn: typeof plain): () => tf.Tensor {
+  return () => {
+    const q = pattern(shape, 3)
+    const loss = (x: tf.Tensor, scale: tf.Tensor, offset: tf.Tensor): tf.Scalar =>
+      tf.sum(tf.mul(bn(x as tf.Tensor4D, scale, offset)[0], q))
+    const grads = tf.grads(loss)([pattern(shape, 1), tf.add(pattern([shape[3]], 2), 1.5), pattern([shape[3]], 4)])
+    return tf.concat(grads.map((g) => tf.reshape(g, [-1])))
+  }
+}
+
+const SHAPES: [number, number, number, number][] = [
+  [2, 3, 4, 5],
+  [4, 7, 7, 16],
+  // Above the one-thread threshold.
+  [64, 14, 14, 32]
+]
+
+describe.skipIf(!nativeBuilt)(nativeSuite('native batch norm in training (oneDNN)'), () => {
+  beforeAll(setUpNativeAndCpu)
+
+  for (const shape of SHAPES) {
+    it(`y, mean and variance match tf.moments and the affine on the cpu backend: x [${shape}]`, async () => {
+      const inputs = (): [tf.Tensor4D, tf.Tensor, tf.Tensor] => [
+        pattern(shape, 1) as tf.Tensor4D,
+        tf.add(pattern([shape[3]], 2), 1.5),
+        pattern([shape[3]], 4)
+      ]
+      const expected = await valuesOn('cpu', () => tf.concat(plain(...inputs()).map((t) => tf.reshape(t, [-1]))))
+      let actual: Float32Array = new Float32Array()
+      const calls = await nativeCallsDuring('FlatlineBatchNormTraining', async () => {
+        actual = await valuesOn('wasm', () => tf.concat(native(...inputs()).map((t) => tf.reshape(t, [-1]))))
+      })
+      expect(calls).toBe(1)
+      expect(relativeError(expected, actual)).toBeLessThan(1e-5)
+    })
+
+    it(`its gradient (x, scale, offset) matches the plain ops' on the cpu backend: x [${shape}]`, async () => {
+      const expected = await valuesOn('cpu', gradients(shape, plain))
+      let actual: Float32Array = new Float32Array()
+      const calls = await nativeCallsDuring('FlatlineBatchNormTrainingGrad', async () => {
+        actual = await valuesOn('wasm', gradients(shape, native))
+      })
+      expect(calls).toBe(1)
+      expect(relativeError(expected, actual)).toBeLessThan(1e-4)
+    })
+  }
+
+  it('its input gradient matches central finite differences', async () => {
+    await tf.setBackend('wasm')
+    const shape: [number, number, number, number] = [2, 3, 2, 2]
+    const scale = tf.tensor1d([1.3, 0.7])
+    const offset = tf.tensor1d([0.1, -0.2])
+    const q = pattern(shape, 3)
+    const loss = (x: tf.Tensor): tf.Scalar => tf.sum(tf.mul(native(x as tf.Tensor4D, scale, offset)[0], q))
+    const x = pattern(shape, 1)
+    const dx = tf.grad(loss)(x)
+    expect(relativeError(centralDifferences(loss, x), dx.dataSync() as Float32Array)).toBeLessThan(1e-2)
+    tf.dispose([scale, offset, q, x, dx])
+  })
+
+  it('steps aside (undefined) when switched off or on another backend', async () => {
+    await tf.setBackend('wasm')
+    const x = pattern([1, 2, 2, 3]) as tf.Tensor4D
+    const scale = tf.ones([3])
+    const offset = tf.zeros([3])
+    setNativeKernelsEnabled(false)
+    try {
+      expect(nativeBatchNormTraining(x, scale, offset, EPS)).toBeUndefined()
+    } finally {
+      setNativeKernelsEnabled(true)
+    }
+    const out = nativeBatchNormTraining(x, scale, offset, EPS)
+    expect(out?.y.shape).toEqual([1, 2, 2, 3])
+    tf.dispose([x, scale, offset, out?.y, out?.mean, out?.variance].filter((t) => t !== undefined))
+    await tf.setBackend('cpu')
+    const cpuInputs = [tf.ones([1, 2, 2, 3]), tf.ones([3]), tf.zeros([3])]
+    expect(nativeBatchNormTraining(cpuInputs[0] as tf.Tensor4D, cpuInputs[1], cpuInputs[2], EPS)).toBeUndefined()
+    tf.dispose(cpuInputs)
+  })
+
+  it('leaks no tensor through a training-style gradient', async () => {
+    await tf.setBackend('wasm')
+    const scale = tf.variable(tf.ones([4]))
+    const offset = tf.variable(tf.zeros([4]))
+    const x = pattern([2, 3, 3, 4]) as tf.Tensor4D
+    const before = tf.memory().numTensors
+    const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(native(x, scale, offset)[0])), [scale, offset])
+    tf.dispose([value, ...Object.values(grads)])
+    expect(tf.memory().numTensors).toBe(before)
+    tf.dispose([scale, offset, x])
+  })
+})
