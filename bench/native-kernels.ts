@@ -7,8 +7,9 @@
  *    ResNet-18 (32×32×3, batch 16): wasm ms, native ms, and wasm / native (the speed-up).
  * 2. Whole steps: an SGD training step and a BIM step (one input gradient and update, batch 100)
  *    with and without the native kernels.
- * 3. Per-call overhead on tiny shapes, against a tiny `add` (tfjs's own dispatch cost), and the
- *    first call of a new shape (oneDNN builds and JIT-compiles its primitive, then caches it).
+ * 3. Per-call overhead on tiny shapes in CPU time, against a tiny `add` (tfjs's own dispatch
+ *    cost) and the addon called alone, and the first call of a new shape (oneDNN builds and
+ *    JIT-compiles its primitive, then caches it).
  *
  * Medians over the rounds, with [min–max]. The load average is printed: on a busy machine, label
  * the figures (loaded). Figures, not assertions: CI does not run this.
@@ -16,7 +17,11 @@
 import { loadavg } from 'node:os'
 import * as tf from '@tensorflow/tfjs-core'
 import { bimAttack } from '../main/engine/attacks/bim'
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
+import { loadNativeAddon } from '../main/engine/backend/native/native-addon'
+import { convParams, LINEAR } from '../main/engine/backend/native/native-params'
 import { setNativeKernelsEnabled } from '../main/engine/backend/native/native-switch'
+import { heapBytes, heapOffset } from '../main/engine/backend/native/wasm-heap'
 import { backendDescription, initBackend } from '../main/engine/backend/select-backend'
 import { Rng } from '../main/engine/data/rng'
 import { buildClassifier } from '../main/engine/models/architecture-registry'
@@ -42,12 +47,14 @@ interface Workload {
   width: number
   input: [number, number, number]
   batch: number
+  /** Fewer rounds where one wasm step takes seconds. */
+  rounds: number
 }
 
 const WORKLOADS: Workload[] = [
-  { label: 'small-cnn w16 28×28×1 b64', arch: 'small-cnn', width: 16, input: [28, 28, 1], batch: 64 },
-  { label: 'small-resnet w16 28×28×1 b64', arch: 'small-resnet', width: 16, input: [28, 28, 1], batch: 64 },
-  ...(quick ? [] : [{ label: 'ResNet-18 32×32×3 b16', arch: 'resnet-18', width: 64, input: [32, 32, 3], batch: 16 } as Workload])
+  { label: 'small-cnn w16 28×28×1 b64', arch: 'small-cnn', width: 16, input: [28, 28, 1], batch: 64, rounds: ROUNDS },
+  { label: 'small-resnet w16 28×28×1 b64', arch: 'small-resnet', width: 16, input: [28, 28, 1], batch: 64, rounds: ROUNDS },
+  ...(quick ? [] : [{ label: 'ResNet-18 32×32×3 b16', arch: 'resnet-18', width: 64, input: [32, 32, 3], batch: 16, rounds: 3 } as Workload])
 ]
 
 /** Milliseconds per call of `f`, repeated until MIN_MS has passed (at least once). */
@@ -61,15 +68,32 @@ function timePerCall(f: () => void): number {
   return (performance.now() - start) / calls
 }
 
+/** CPU milliseconds per call of `f` (this process's user + system time: less load-dependent than wall time). */
+function cpuPerCall(f: () => void): number {
+  const start = performance.now()
+  const cpu0 = process.cpuUsage()
+  let calls = 0
+  do {
+    f()
+    calls++
+  } while (performance.now() - start < MIN_MS)
+  const cpu = process.cpuUsage(cpu0)
+  return (cpu.user + cpu.system) / 1000 / calls
+}
+
 /** Runs `wasm` and `native` alternately for ROUNDS rounds; their per-round times. */
-function interleaved(run: () => void): { wasm: number[]; native: number[] } {
+function interleaved(
+  run: () => void,
+  measure: (f: () => void) => number = timePerCall,
+  rounds = ROUNDS
+): { wasm: number[]; native: number[] } {
   const wasm: number[] = []
   const native: number[] = []
-  for (let r = 0; r < ROUNDS; r++) {
+  for (let r = 0; r < rounds; r++) {
     for (const on of r % 2 === 0 ? [false, true] : [true, false]) {
       setNativeKernelsEnabled(on)
       run() // warm-up: the first native call of a shape builds its primitive
-      ;(on ? native : wasm).push(timePerCall(run))
+      ;(on ? native : wasm).push(measure(run))
     }
   }
   setNativeKernelsEnabled(true)
@@ -117,9 +141,9 @@ for (const w of WORKLOADS) {
   const calls = recordKernelCalls(trainingStep(model, x, y, optimizer))
   let wasmTotal = 0
   let nativeTotal = 0
-  const perRound = { wasm: Array<number>(ROUNDS).fill(0), native: Array<number>(ROUNDS).fill(0) }
+  const perRound = { wasm: Array<number>(w.rounds).fill(0), native: Array<number>(w.rounds).fill(0) }
   for (const call of calls) {
-    const t = interleaved(() => replay(call))
+    const t = interleaved(() => replay(call), timePerCall, w.rounds)
     wasmTotal += median(t.wasm) * call.count
     nativeTotal += median(t.native) * call.count
     t.wasm.forEach((v, i) => (perRound.wasm[i] += v * call.count))
@@ -153,7 +177,7 @@ for (const w of WORKLOADS) {
   const x = tf.randomUniform([w.batch, ...w.input], 0, 1, 'float32', 1) as tf.Tensor4D
   const y = tf.tensor1d(Array.from({ length: w.batch }, (_, i) => i % 10), 'int32')
   const optimizer = new SgdMomentum(0.9, 5e-4)
-  const train = interleaved(trainingStep(model, x, y, optimizer))
+  const train = interleaved(trainingStep(model, x, y, optimizer), timePerCall, w.rounds)
   console.log(`| ${w.label} | SGD training step | ${ms(median(train.wasm))} | ${ms(median(train.native))} | ${ratio(train.wasm, train.native)} |`)
   if (w.arch !== 'resnet-18') {
     const xb = tf.randomUniform([100, ...w.input], 0, 1, 'float32', 2) as tf.Tensor4D
@@ -172,7 +196,7 @@ for (const w of WORKLOADS) {
 }
 
 // 3. Per-call overhead.
-console.log('\n### Per-call cost on tiny shapes (µs per call)\n')
+console.log('\n### Per-call cost on tiny shapes (CPU µs per call, one thread)\n')
 console.log('| call | wasm µs | native µs | wasm / native |\n|---|---|---|---|')
 const tiny = {
   x: tf.ones([1, 2, 2, 1]) as tf.Tensor4D,
@@ -186,9 +210,22 @@ const tinyCalls: [string, () => void][] = [
   ['avgPool [1,2,2,1] 2×2', () => tf.tidy(() => void tf.avgPool(tiny.x, 2, 2, 'valid'))]
 ]
 for (const [label, f] of tinyCalls) {
-  const t = interleaved(f)
+  const t = interleaved(f, cpuPerCall)
   console.log(`| ${label} | ${(median(t.wasm) * 1000).toFixed(1)} | ${(median(t.native) * 1000).toFixed(1)} | ${ratio(t.wasm, t.native)} |`)
 }
+// The addon alone: no tfjs dispatch, no output allocation, the same tiny conv.
+const backend = tf.backend() as BackendWasm
+const addon = loadNativeAddon()
+const tinyOut = tf.zeros([1, 2, 2, 1])
+const tinyInfo = tf.backend_util.computeConv2DInfo([1, 2, 2, 1], [1, 1, 1, 1], 1, 1, 'same', undefined, false, 'channelsLast')
+const tinyParams = convParams(tinyInfo, 1, LINEAR, 0, {
+  src: heapOffset(backend, tiny.x),
+  weights: heapOffset(backend, tiny.w),
+  dst: heapOffset(backend, tinyOut),
+  bias: -1
+})
+const direct = Array.from({ length: ROUNDS }, () => cpuPerCall(() => addon.convForward(heapBytes(backend), tinyParams)))
+console.log(`| the addon's convForward alone (same tiny conv, no tfjs) | | ${(median(direct) * 1000).toFixed(1)} | |`)
 const firstCalls: number[] = []
 for (let size = 5; size < 5 + ROUNDS; size++) {
   const x = tf.ones([2, size, size, 8]) as tf.Tensor4D
