@@ -15,8 +15,8 @@ import * as tf from '@tensorflow/tfjs-core'
 import { registerArrayKernel, type KernelArrays } from './kernel-arrays'
 
 export const BATCH_NORM_TRAIN = 'FlatlineBatchNormTrain'
-const GRAD_INPUT = 'FlatlineBatchNormGradInput'
-const GRAD_PARAMS = 'FlatlineBatchNormGradParams'
+export const GRAD_INPUT = 'FlatlineBatchNormGradInput'
+export const GRAD_PARAMS = 'FlatlineBatchNormGradParams'
 
 interface Params {
   inputs: tf.NamedTensorInfoMap

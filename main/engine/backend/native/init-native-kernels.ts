@@ -1,7 +1,7 @@
 /**
  * `initNativeKernels({ threads })`: loads the oneDNN addon and puts its kernels in front of the
- * wasm backend's for the heavy ops (convolutions and their gradients, matmuls, pooling), and adds
- * a batch-norm training kernel that the models' BatchNorm layer uses when it is there.
+ * wasm backend's for the heavy ops (convolutions and their gradients, matmuls, pooling, training
+ * batch norm).
  *
  * The wasm backend stays the tensor store: every other op, and every case a native kernel does
  * not handle, runs on wasm as before. Call it after the wasm backend is initialised; calling it

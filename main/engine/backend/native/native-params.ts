@@ -123,6 +123,8 @@ export function poolParams(
 export function batchNormParams(
   x: tf.TensorInfo,
   epsilon: number,
+  /** Backward pass: dscale and dshift only, not dx. */
+  paramsOnly: boolean,
   offsets: {
     x: number
     scale: number
@@ -138,5 +140,5 @@ export function batchNormParams(
 ): Float64Array {
   const [n, h, w, c] = x.shape
   const o = offsets
-  return Float64Array.of(n, h, w, c, epsilon, o.x, o.scale, o.shift, o.mean, o.variance, o.y, o.dx, o.dscale, o.dshift)
+  return Float64Array.of(n, h, w, c, epsilon, paramsOnly ? 1 : 0, o.x, o.scale, o.shift, o.mean, o.variance, o.y, o.dx, o.dscale, o.dshift)
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { nativeBatchNormTraining } from '../../../../../main/engine/backend/native/native-batch-norm'
+import { batchNormTrain } from '../../../../../main/engine/backend/batch-norm-kernels'
 import { setNativeKernelsEnabled } from '../../../../../main/engine/backend/native/native-switch'
 import { centralDifferences, pattern, relativeError, valuesOn } from '../backend-test-utils'
 import { nativeBuilt, nativeCallsDuring, nativeSuite, setUpNativeAndCpu } from './native-test-utils'
@@ -14,10 +14,9 @@ function plain(x: tf.Tensor4D, scale: tf.Tensor, offset: tf.Tensor): tf.Tensor[]
   return [y, mean, variance]
 }
 
+/** Our batch-norm kernels (oneDNN when the native kernels are on, else JavaScript). */
 function native(x: tf.Tensor4D, scale: tf.Tensor, offset: tf.Tensor): tf.Tensor[] {
-  const out = nativeBatchNormTraining(x, scale, offset, EPS)
-  if (out === undefined) throw new Error('the native batch norm did not run')
-  return [out.y, out.mean, out.variance]
+  return batchNormTrain(x, scale, offset, EPS)
 }
 
 /** sum(bn(x) · Q): its gradients with respect to x, scale and offset, concatenated. */
@@ -50,7 +49,7 @@ describe.skipIf(!nativeBuilt)(nativeSuite('native batch norm in training (oneDNN
       ]
       const expected = await valuesOn('cpu', () => tf.concat(plain(...inputs()).map((t) => tf.reshape(t, [-1]))))
       let actual: Float32Array = new Float32Array()
-      const calls = await nativeCallsDuring('FlatlineBatchNormTraining', async () => {
+      const calls = await nativeCallsDuring('FlatlineBatchNormTrain', async () => {
         actual = await valuesOn('wasm', () => tf.concat(native(...inputs()).map((t) => tf.reshape(t, [-1]))))
       })
       expect(calls).toBe(1)
@@ -60,10 +59,13 @@ describe.skipIf(!nativeBuilt)(nativeSuite('native batch norm in training (oneDNN
     it(`its gradient (x, scale, offset) matches the plain ops' on the cpu backend: x [${shape}]`, async () => {
       const expected = await valuesOn('cpu', gradients(shape, plain))
       let actual: Float32Array = new Float32Array()
-      const calls = await nativeCallsDuring('FlatlineBatchNormTrainingGrad', async () => {
-        actual = await valuesOn('wasm', gradients(shape, native))
+      const inputCalls = await nativeCallsDuring('FlatlineBatchNormGradInput', async () => {
+        const paramCalls = await nativeCallsDuring('FlatlineBatchNormGradParams', async () => {
+          actual = await valuesOn('wasm', gradients(shape, native))
+        })
+        expect(paramCalls).toBeGreaterThan(0)
       })
-      expect(calls).toBe(1)
+      expect(inputCalls).toBe(1)
       expect(relativeError(expected, actual)).toBeLessThan(1e-4)
     })
   }
@@ -81,24 +83,20 @@ describe.skipIf(!nativeBuilt)(nativeSuite('native batch norm in training (oneDNN
     tf.dispose([scale, offset, q, x, dx])
   })
 
-  it('steps aside (undefined) when switched off or on another backend', async () => {
-    await tf.setBackend('wasm')
-    const x = pattern([1, 2, 2, 3]) as tf.Tensor4D
-    const scale = tf.ones([3])
-    const offset = tf.zeros([3])
+  it('switched off, hands all three kernels to the JavaScript ones, with the same results', async () => {
+    const shape: [number, number, number, number] = [4, 5, 5, 8]
+    const onNative = await valuesOn('wasm', gradients(shape, native))
     setNativeKernelsEnabled(false)
     try {
-      expect(nativeBatchNormTraining(x, scale, offset, EPS)).toBeUndefined()
+      let onJs: Float32Array = new Float32Array()
+      const calls = await nativeCallsDuring('FlatlineBatchNormGradInput', async () => {
+        onJs = await valuesOn('wasm', gradients(shape, native))
+      })
+      expect(calls).toBe(0)
+      expect(relativeError(onJs, onNative)).toBeLessThan(1e-5)
     } finally {
       setNativeKernelsEnabled(true)
     }
-    const out = nativeBatchNormTraining(x, scale, offset, EPS)
-    expect(out?.y.shape).toEqual([1, 2, 2, 3])
-    tf.dispose([x, scale, offset, out?.y, out?.mean, out?.variance].filter((t) => t !== undefined))
-    await tf.setBackend('cpu')
-    const cpuInputs = [tf.ones([1, 2, 2, 3]), tf.ones([3]), tf.zeros([3])]
-    expect(nativeBatchNormTraining(cpuInputs[0] as tf.Tensor4D, cpuInputs[1], cpuInputs[2], EPS)).toBeUndefined()
-    tf.dispose(cpuInputs)
   })
 
   it('leaks no tensor through a training-style gradient', async () => {
