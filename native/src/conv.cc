@@ -24,15 +24,6 @@ struct Geometry {
   double work;  // multiply-adds
 };
 
-// oneDNN wants padding_r that reproduces the output size exactly; tfjs's own bottom/right padding
-// can be larger (ceil rounding) or leave rows no window reaches. Both read zeros, so the smallest
-// non-negative padding that gives tfjs's output size computes the same thing.
-int64_t padRight(int64_t in, int64_t out, int64_t kernel, int64_t stride, int64_t dilation, int64_t padLeft) {
-  int64_t span = (kernel - 1) * dilation + 1;
-  int64_t needed = (out - 1) * stride + span - in - padLeft;
-  return needed < 0 ? 0 : needed;
-}
-
 Geometry geometry(const CallArgs &a) {
   int64_t n = a.i(N), h = a.i(H), w = a.i(W), c = a.i(C), oh = a.i(OH), ow = a.i(OW), oc = a.i(OC);
   int64_t kh = a.i(KH), kw = a.i(KW), g = a.i(GROUPS);
@@ -54,7 +45,8 @@ Geometry geometry(const CallArgs &a) {
   geo.strides = {a.i(SH), a.i(SW)};
   geo.dilates = {a.i(DH) - 1, a.i(DW) - 1};
   geo.padL = {a.i(PAD_TOP), a.i(PAD_LEFT)};
-  geo.padR = {padRight(h, oh, kh, a.i(SH), a.i(DH), a.i(PAD_TOP)), padRight(w, ow, kw, a.i(SW), a.i(DW), a.i(PAD_LEFT))};
+  geo.padR = {exactPadRight(h, oh, kh, a.i(SH), a.i(DH), a.i(PAD_TOP)),
+              exactPadRight(w, ow, kw, a.i(SW), a.i(DW), a.i(PAD_LEFT))};
   geo.srcElems = n * h * w * c;
   geo.dstElems = n * oh * ow * oc;
   geo.weightElems = kh * kw * (c / g) * oc;
@@ -119,6 +111,16 @@ memory scratchpadOf(const memory::desc &desc) {
   return memory(desc, cpuEngine(), temp(kScratchpad, desc.get_size()));
 }
 
+// The user's weights `w` in the kernel's layout: as they are, or reordered into a temporary.
+memory kernelWeights(const WeightsReorder &reorder, const memory::desc &kernelDesc, float *w) {
+  auto &engine = cpuEngine();
+  if (!reorder.needed) return memory(kernelDesc, engine, w);
+  memory user(reorder.user, engine, w);
+  memory kernel(reorder.kernel, engine, temp(kWeights, reorder.kernel.get_size()));
+  reorder.primitive.execute(cpuStream(), user, kernel);
+  return kernel;
+}
+
 }  // namespace
 
 void convForward(const CallArgs &a) {
@@ -135,12 +137,7 @@ void convForward(const CallArgs &a) {
   float *y = a.tensor(DST, geo.dstElems);
   auto &engine = cpuEngine();
   auto &stream = cpuStream();
-  memory weights(e.pd.weights_desc(), engine, w);
-  if (e.weights.needed) {
-    memory user(e.weights.user, engine, w);
-    weights = memory(e.weights.kernel, engine, temp(kWeights, e.weights.kernel.get_size()));
-    e.weights.primitive.execute(stream, user, weights);
-  }
+  memory weights = kernelWeights(e.weights, e.pd.weights_desc(), w);
   std::unordered_map<int, memory> args{{DNNL_ARG_SRC, memory(geo.src, engine, x)},
                                        {DNNL_ARG_WEIGHTS, weights},
                                        {DNNL_ARG_DST, memory(geo.dst, engine, y)},
@@ -166,12 +163,7 @@ void convBackwardData(const CallArgs &a) {
   float *dy = a.tensor(DST, geo.dstElems);
   auto &engine = cpuEngine();
   auto &stream = cpuStream();
-  memory weights(e.pd.weights_desc(), engine, w);
-  if (e.weights.needed) {
-    memory user(e.weights.user, engine, w);
-    weights = memory(e.weights.kernel, engine, temp(kWeights, e.weights.kernel.get_size()));
-    e.weights.primitive.execute(stream, user, weights);
-  }
+  memory weights = kernelWeights(e.weights, e.pd.weights_desc(), w);
   e.primitive.execute(stream, {{DNNL_ARG_DIFF_DST, memory(geo.dst, engine, dy)},
                                {DNNL_ARG_WEIGHTS, weights},
                                {DNNL_ARG_DIFF_SRC, memory(geo.src, engine, dx)},

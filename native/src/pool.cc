@@ -25,11 +25,6 @@ struct Geometry {
   double work;  // window reads
 };
 
-int64_t padRight(int64_t in, int64_t out, int64_t kernel, int64_t stride, int64_t padLeft) {
-  int64_t needed = (out - 1) * stride + kernel - in - padLeft;
-  return needed < 0 ? 0 : needed;
-}
-
 Geometry geometry(const CallArgs &a) {
   int64_t n = a.i(N), h = a.i(H), w = a.i(W), c = a.i(C), oh = a.i(OH), ow = a.i(OW);
   Geometry geo;
@@ -38,7 +33,7 @@ Geometry geometry(const CallArgs &a) {
   geo.strides = {a.i(SH), a.i(SW)};
   geo.kernel = {a.i(KH), a.i(KW)};
   geo.padL = {a.i(PAD_TOP), a.i(PAD_LEFT)};
-  geo.padR = {padRight(h, oh, a.i(KH), a.i(SH), a.i(PAD_TOP)), padRight(w, ow, a.i(KW), a.i(SW), a.i(PAD_LEFT))};
+  geo.padR = {exactPadRight(h, oh, a.i(KH), a.i(SH), 1, a.i(PAD_TOP)), exactPadRight(w, ow, a.i(KW), a.i(SW), 1, a.i(PAD_LEFT))};
   geo.algorithm = a.i(MAX) ? dnnl::algorithm::pooling_max : dnnl::algorithm::pooling_avg_exclude_padding;
   geo.srcElems = n * h * w * c;
   geo.dstElems = n * oh * ow * c;

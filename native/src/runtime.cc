@@ -80,6 +80,12 @@ void *temp(TempSlot slot, size_t bytes) {
   return buffers[slot].get(bytes == 0 ? 64 : bytes);
 }
 
+int64_t exactPadRight(int64_t in, int64_t out, int64_t kernel, int64_t stride, int64_t dilation, int64_t padLeft) {
+  int64_t span = (kernel - 1) * dilation + 1;
+  int64_t needed = (out - 1) * stride + span - in - padLeft;
+  return needed < 0 ? 0 : needed;
+}
+
 dnnl::primitive_attr attrWithActivation(int activation, float alpha) {
   dnnl::primitive_attr attr;
   attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);

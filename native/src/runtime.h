@@ -64,6 +64,11 @@ class PrimitiveCache {
   std::unordered_map<std::string, std::unique_ptr<Entry>> map_;
 };
 
+// oneDNN wants the right/bottom padding that reproduces the output size exactly; tfjs's own can be
+// larger (ceil rounding) or leave rows no window reaches. Both read padding only, so the smallest
+// non-negative padding giving tfjs's output size computes the same thing.
+int64_t exactPadRight(int64_t in, int64_t out, int64_t kernel, int64_t stride, int64_t dilation, int64_t padLeft);
+
 // Activations the fused kernels apply as a oneDNN post-op (codes shared with the TypeScript side).
 enum Activation { kLinear = 0, kRelu = 1, kRelu6 = 2, kElu = 3, kLeakyRelu = 4, kSigmoid = 5 };
 dnnl::primitive_attr attrWithActivation(int activation, float alpha);

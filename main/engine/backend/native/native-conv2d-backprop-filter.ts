@@ -8,15 +8,11 @@ import { kernelInput } from '../kernel-input-tensor'
 import type { NativeAddon } from './native-addon'
 import { nativeHandles, runNative } from './native-call'
 import { LINEAR, convParams } from './native-params'
+import { assertDyFits, convInfo, type ConvAttrs } from './native-conv-info'
 import { overrideWasmKernel, type NativeKernelBody } from './override-wasm-kernel'
 
-interface BackpropFilterAttrs {
+interface BackpropFilterAttrs extends ConvAttrs {
   filterShape: [number, number, number, number]
-  strides: number | [number, number]
-  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding
-  dataFormat?: 'NHWC' | 'NCHW'
-  dilations?: number | [number, number]
-  dimRoundingMode?: 'floor' | 'round' | 'ceil'
 }
 
 function backpropFilter(addon: NativeAddon, depthwise: boolean, kernelName: string): NativeKernelBody {
@@ -27,22 +23,8 @@ function backpropFilter(addon: NativeAddon, depthwise: boolean, kernelName: stri
     if (!nativeHandles([x, dy], a.dataFormat)) return undefined
     if (x.shape.length !== 4 || dy.shape.length !== 4 || a.filterShape.length !== 4) return undefined
     if (x.shape[3] !== a.filterShape[2]) return undefined
-    const info = tf.backend_util.computeConv2DInfo(
-      x.shape as [number, number, number, number],
-      a.filterShape,
-      a.strides,
-      a.dilations ?? 1,
-      a.pad,
-      a.dimRoundingMode,
-      depthwise,
-      'channelsLast'
-    )
-    tf.util.assert(
-      tf.util.arraysEqual(dy.shape, info.outShape),
-      () =>
-        `Error in native ${kernelName}: dy has shape [${dy.shape}] but a conv of x [${x.shape}] with ` +
-        `filterShape [${a.filterShape}] gives [${info.outShape}].`
-    )
+    const info = convInfo(x.shape, a.filterShape, a, depthwise)
+    assertDyFits(kernelName, dy, info, `x [${x.shape}] with filterShape [${a.filterShape}]`)
     return runNative(addon.convBackwardWeights, backend, [...a.filterShape], (dw, offsetOf) =>
       convParams(info, depthwise ? info.inChannels : 1, LINEAR, 0, {
         src: offsetOf(x),

@@ -8,15 +8,11 @@ import { kernelInput } from '../kernel-input-tensor'
 import type { NativeAddon } from './native-addon'
 import { nativeHandles, runNative } from './native-call'
 import { LINEAR, convParams } from './native-params'
+import { assertDyFits, convInfo, type ConvAttrs } from './native-conv-info'
 import { overrideWasmKernel, type NativeKernelBody } from './override-wasm-kernel'
 
-interface BackpropInputAttrs {
+interface BackpropInputAttrs extends ConvAttrs {
   inputShape: [number, number, number, number]
-  strides: number | [number, number]
-  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding
-  dataFormat?: 'NHWC' | 'NCHW'
-  dilations?: number | [number, number]
-  dimRoundingMode?: 'floor' | 'round' | 'ceil'
 }
 
 function backpropInput(addon: NativeAddon, depthwise: boolean, kernelName: string): NativeKernelBody {
@@ -27,22 +23,8 @@ function backpropInput(addon: NativeAddon, depthwise: boolean, kernelName: strin
     if (!nativeHandles([dy, filter], a.dataFormat)) return undefined
     if (dy.shape.length !== 4 || filter.shape.length !== 4 || a.inputShape.length !== 4) return undefined
     if (a.inputShape[3] !== filter.shape[2]) return undefined
-    const info = tf.backend_util.computeConv2DInfo(
-      a.inputShape,
-      filter.shape as [number, number, number, number],
-      a.strides,
-      a.dilations ?? 1,
-      a.pad,
-      a.dimRoundingMode,
-      depthwise,
-      'channelsLast'
-    )
-    tf.util.assert(
-      tf.util.arraysEqual(dy.shape, info.outShape),
-      () =>
-        `Error in native ${kernelName}: dy has shape [${dy.shape}] but a conv of inputShape [${a.inputShape}] ` +
-        `with filter [${filter.shape}] gives [${info.outShape}].`
-    )
+    const info = convInfo(a.inputShape, filter.shape, a, depthwise)
+    assertDyFits(kernelName, dy, info, `inputShape [${a.inputShape}] with filter [${filter.shape}]`)
     return runNative(addon.convBackwardData, backend, [...a.inputShape], (dx, offsetOf) =>
       convParams(info, depthwise ? info.inChannels : 1, LINEAR, 0, {
         src: dx,

@@ -8,14 +8,10 @@ import { kernelInput } from '../kernel-input-tensor'
 import type { NativeAddon } from './native-addon'
 import { nativeHandles, runNative } from './native-call'
 import { ACTIVATION_CODES, convParams } from './native-params'
+import { convInfo, type ConvAttrs } from './native-conv-info'
 import { overrideWasmKernel, type NativeKernelBody } from './override-wasm-kernel'
 
-interface ForwardAttrs {
-  strides: number | [number, number]
-  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding
-  dataFormat?: 'NHWC' | 'NCHW'
-  dilations?: number | [number, number]
-  dimRoundingMode?: 'floor' | 'round' | 'ceil'
+interface ForwardAttrs extends ConvAttrs {
   activation?: string
   leakyreluAlpha?: number
 }
@@ -33,16 +29,7 @@ function forward(addon: NativeAddon, kernelName: string, depthwise: boolean, fus
     if (activation === undefined || preluActivationWeights != null) return undefined
     if (!nativeHandles([x, filter, bias ?? undefined], a.dataFormat)) return undefined
     if (x.shape.length !== 4 || filter.shape.length !== 4 || x.shape[3] !== filter.shape[2]) return undefined
-    const info = tf.backend_util.computeConv2DInfo(
-      x.shape as [number, number, number, number],
-      filter.shape as [number, number, number, number],
-      a.strides,
-      a.dilations ?? 1,
-      a.pad,
-      a.dimRoundingMode,
-      depthwise,
-      'channelsLast'
-    )
+    const info = convInfo(x.shape, filter.shape, a, depthwise)
     // A bias the kernel can add per output channel; anything else broadcasts differently.
     if (bias != null && (tf.util.sizeFromShape(bias.shape) !== info.outChannels || bias.shape.at(-1) !== info.outChannels)) {
       return undefined

@@ -2,38 +2,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { registerWasmConv2DBackpropFilter } from '../../../../main/engine/backend/wasm-conv2d-backprop-filter'
 import { centralDifferences, pattern, relativeError, setUpWasmAndCpu, valuesOn } from './backend-test-utils'
-
-type Pad =
-  'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]]
-
-interface Case {
-  x: [number, number, number, number]
-  w: [number, number, number, number]
-  strides: number | [number, number]
-  pad: Pad
-}
-
-const CASES: Case[] = [
-  { x: [2, 7, 9, 3], w: [3, 3, 3, 4], strides: 1, pad: 'same' },
-  { x: [2, 7, 9, 3], w: [3, 3, 3, 4], strides: 2, pad: 'same' },
-  { x: [2, 7, 9, 3], w: [3, 2, 3, 4], strides: 1, pad: 'valid' },
-  { x: [2, 7, 9, 3], w: [3, 2, 3, 4], strides: 2, pad: 'valid' },
-  { x: [3, 8, 5, 2], w: [2, 3, 2, 5], strides: 2, pad: 'same' },
-  { x: [1, 9, 9, 2], w: [5, 5, 2, 3], strides: [2, 1], pad: 'same' },
-  { x: [2, 7, 7, 3], w: [3, 3, 3, 2], strides: 2, pad: 1 },
-  {
-    x: [2, 6, 7, 3],
-    w: [3, 3, 3, 2],
-    strides: 1,
-    pad: [
-      [0, 0],
-      [2, 0],
-      [1, 3],
-      [0, 0]
-    ]
-  },
-  { x: [2, 5, 5, 4], w: [1, 1, 4, 3], strides: 2, pad: 'valid' }
-]
+import { CONV_GRADIENT_CASES as CASES, type ConvCase as Case } from './conv-cases'
 
 /** ∂/∂w of sum(conv2d(x, w) · Q): the filter gradient for upstream gradient Q. */
 function filterGradient(c: Case): tf.Tensor {

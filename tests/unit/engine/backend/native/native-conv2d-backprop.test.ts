@@ -1,28 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { centralDifferences, pattern, relativeError, valuesOn } from '../backend-test-utils'
+import { CONV_GRADIENT_CASES, convLabel as label, type ConvCase as Case } from '../conv-cases'
 import { nativeBuilt, nativeSuite, onNative, setUpNativeAndCpu } from './native-test-utils'
 
-type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]]
-
-interface Case {
-  x: [number, number, number, number]
-  w: [number, number, number, number]
-  strides: number | [number, number]
-  pad: Pad
-}
-
 const CASES: Case[] = [
-  { x: [2, 7, 9, 3], w: [3, 3, 3, 4], strides: 1, pad: 'same' },
-  { x: [2, 7, 9, 3], w: [3, 3, 3, 4], strides: 2, pad: 'same' },
-  { x: [2, 8, 8, 3], w: [3, 3, 3, 4], strides: 2, pad: 'same' },
-  { x: [2, 7, 9, 3], w: [3, 2, 3, 4], strides: 2, pad: 'valid' },
-  { x: [3, 8, 5, 2], w: [2, 3, 2, 5], strides: 2, pad: 'same' },
-  { x: [1, 9, 9, 2], w: [5, 5, 2, 3], strides: [2, 1], pad: 'same' },
-  { x: [2, 7, 7, 3], w: [3, 3, 3, 2], strides: 2, pad: 1 },
-  { x: [1, 5, 6, 2], w: [3, 3, 2, 2], strides: 1, pad: 4 },
-  { x: [2, 6, 7, 3], w: [3, 3, 3, 2], strides: 2, pad: [[0, 0], [2, 0], [1, 3], [0, 0]] },
-  { x: [2, 5, 5, 4], w: [1, 1, 4, 3], strides: 2, pad: 'valid' },
+  ...CONV_GRADIENT_CASES,
   { x: [4, 14, 14, 16], w: [3, 3, 16, 32], strides: 2, pad: 'same' },
   // Above two million multiply-adds: runs on every thread rather than one.
   { x: [8, 14, 14, 16], w: [3, 3, 16, 32], strides: 1, pad: 'same' }
@@ -47,8 +30,6 @@ function convLoss(c: Case, depthwise = false): (x: tf.Tensor, w: tf.Tensor) => t
 function gradient(c: Case, which: 0 | 1, depthwise = false): () => tf.Tensor {
   return () => tf.grads(convLoss(c, depthwise))([pattern(c.x, 1), pattern(c.w, 2)])[which]
 }
-
-const label = (c: Case): string => `x [${c.x}] w [${c.w}] strides ${JSON.stringify(c.strides)} pad ${JSON.stringify(c.pad)}`
 
 describe.skipIf(!nativeBuilt)(nativeSuite('native conv gradients (oneDNN backward data and weights)'), () => {
   beforeAll(setUpNativeAndCpu)

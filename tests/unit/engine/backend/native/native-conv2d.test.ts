@@ -1,17 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { pattern, relativeError, valuesOn } from '../backend-test-utils'
+import { convLabel, type ConvCase as Case } from '../conv-cases'
 import { nativeBuilt, nativeCallsDuring, nativeSuite, onNative, setUpNativeAndCpu } from './native-test-utils'
-
-type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]]
-
-interface Case {
-  x: [number, number, number, number]
-  w: [number, number, number, number]
-  strides: number | [number, number]
-  pad: Pad
-  dilations?: number | [number, number]
-}
 
 const CASES: Case[] = [
   { x: [2, 7, 9, 3], w: [3, 3, 3, 4], strides: 1, pad: 'same' },
@@ -33,7 +24,7 @@ describe.skipIf(!nativeBuilt)(nativeSuite('native Conv2D, FusedConv2D and depthw
   beforeAll(setUpNativeAndCpu)
 
   for (const c of CASES) {
-    it(`Conv2D matches the cpu backend: x [${c.x}] w [${c.w}] strides ${JSON.stringify(c.strides)} pad ${JSON.stringify(c.pad)} dilations ${c.dilations ?? 1}`, async () => {
+    it(`Conv2D matches the cpu backend: ${convLabel(c)}`, async () => {
       const conv = (): tf.Tensor =>
         tf.conv2d(pattern(c.x, 1) as tf.Tensor4D, pattern(c.w, 2) as tf.Tensor4D, c.strides, c.pad, 'NHWC', c.dilations ?? 1)
       const expected = await valuesOn('cpu', conv)
