@@ -15,6 +15,7 @@ import {
   type InspectDatasetRequestInput
 } from './dataset-inspection'
 import type { JobEvent } from './job-events'
+import { CompareRequest, type RunComparison } from './run-comparison'
 import type { RunGallery } from './run-gallery'
 import type { RunRecord, RunSummary } from './run-record'
 import {
@@ -47,6 +48,8 @@ export const Channels = {
   DeleteRun: 'runs:delete',
   GetGallery: 'runs:gallery',
   ReportHtml: 'report:html',
+  CompareRuns: 'runs:compare',
+  CompareReportHtml: 'report:compare-html',
   ExportPdf: 'report:export-pdf',
   MeasureThroughput: 'engine:measure-throughput',
   ZooList: 'zoo:list',
@@ -77,6 +80,8 @@ export const RequestSchemas = {
   [Channels.DeleteRun]: z.strictObject({ runId: RunId }),
   [Channels.GetGallery]: z.strictObject({ runId: RunId }),
   [Channels.ReportHtml]: z.strictObject({ runId: RunId }),
+  [Channels.CompareRuns]: CompareRequest,
+  [Channels.CompareReportHtml]: CompareRequest,
   [Channels.ExportPdf]: z.strictObject({ runId: RunId }),
   [Channels.MeasureThroughput]: ThroughputRequest,
   [Channels.ZooList]: z.undefined(),
@@ -119,6 +124,9 @@ export interface Responses {
   /** The run's example gallery, or null when the run has none (older runs, failed before the attack). */
   [Channels.GetGallery]: RunGallery | null
   [Channels.ReportHtml]: { html: string }
+  /** Per shared target, the change in transfer success from `before` to `after` (refused with the reason when the runs do not compare). */
+  [Channels.CompareRuns]: RunComparison
+  [Channels.CompareReportHtml]: { html: string }
   [Channels.ExportPdf]: PdfExport | null
   [Channels.MeasureThroughput]: ThroughputEstimate
   [Channels.ZooList]: ZooListing
@@ -159,10 +167,14 @@ export interface FlatlineApi {
     get(runId: string): Promise<RunRecord>
     remove(runId: string): Promise<{ deleted: boolean }>
     gallery(runId: string): Promise<RunGallery | null>
+    /** Two runs side by side (run-comparison.ts); refused, naming what differs, across datasets or without a shared target. */
+    compare(before: string, after: string): Promise<RunComparison>
   }
   report: {
     html(runId: string): Promise<{ html: string }>
     exportPdf(runId: string): Promise<PdfExport | null>
+    /** The comparison report of two runs as a standalone HTML document. */
+    compareHtml(before: string, after: string): Promise<{ html: string }>
   }
   /** The target zoo (target-zoo.ts): in-house models checked on a dataset sample, and named sets of them. */
   zoo: {
@@ -201,11 +213,13 @@ export function createApi(
       list: () => invoke(Channels.ListRuns, undefined),
       get: (runId) => invoke(Channels.GetRun, { runId }),
       remove: (runId) => invoke(Channels.DeleteRun, { runId }),
-      gallery: (runId) => invoke(Channels.GetGallery, { runId })
+      gallery: (runId) => invoke(Channels.GetGallery, { runId }),
+      compare: (before, after) => invoke(Channels.CompareRuns, { before, after })
     },
     report: {
       html: (runId) => invoke(Channels.ReportHtml, { runId }),
-      exportPdf: (runId) => invoke(Channels.ExportPdf, { runId })
+      exportPdf: (runId) => invoke(Channels.ExportPdf, { runId }),
+      compareHtml: (before, after) => invoke(Channels.CompareReportHtml, { before, after })
     },
     zoo: {
       list: () => invoke(Channels.ZooList, undefined),

@@ -18,6 +18,9 @@ import { RunNotFoundError, RunStore } from '../engine/workspace/run-store'
 import { TargetZoo, ZooError } from '../engine/workspace/target-zoo'
 import { ensureWorkspace } from '../engine/workspace/workspace-root'
 import { buildReportHtml } from '../engine/report/report-html'
+import { buildCompareReportHtml } from '../engine/report/compare-report-html'
+import { CompareRefusedError, compareRuns } from '../engine/compare/compare-runs'
+import type { CompareRequest, RunComparison } from '../contract/run-comparison'
 import { readGallery } from '../engine/evaluation/example-gallery'
 import { readPerSamplePreview } from '../engine/evaluation/per-sample-results'
 import { demoSpecPath } from './demo-spec'
@@ -102,6 +105,16 @@ export async function createFlatlineService(options: ServiceOptions): Promise<Fl
     return buildReportHtml(run, { appVersion: options.appVersion, generatedAt: new Date(), gallery, perSample })
   }
 
+  /** Both runs read, then compared; a refusal (different data, no shared target) reaches the user as it is. */
+  async function comparison({ before, after }: CompareRequest): Promise<RunComparison> {
+    const [a, b] = await Promise.all([runStore.get(before), runStore.get(after)])
+    try {
+      return compareRuns(a, b)
+    } catch (error) {
+      throw error instanceof CompareRefusedError ? new RequestError(`Cannot compare these runs: ${error.message}.`) : error
+    }
+  }
+
   const handlers: { [C in CommandChannel]: (payload: never) => Promise<Responses[C]> } = {
     [Channels.AppInfo]: async () => ({
       version: options.appVersion,
@@ -153,6 +166,10 @@ export async function createFlatlineService(options: ServiceOptions): Promise<Fl
       return readGallery(runStore.runDir(runId))
     },
     [Channels.ReportHtml]: async ({ runId }: { runId: string }) => ({ html: await reportHtml(runId) }),
+    [Channels.CompareRuns]: comparison,
+    [Channels.CompareReportHtml]: async (request: CompareRequest) => ({
+      html: buildCompareReportHtml(await comparison(request), { appVersion: options.appVersion, generatedAt: new Date() })
+    }),
     [Channels.ExportPdf]: async ({ runId }: { runId: string }) => options.exportPdf(runId, await reportHtml(runId)),
     [Channels.PickFolder]: async ({ title }: { title?: string }) => ({ path: options.pickFolder ? await options.pickFolder(title ?? 'Choose a folder') : null }),
     [Channels.DetectDataset]: async ({ path }: DetectDatasetRequest) => options.engine.query({ kind: 'detect-dataset', path }),

@@ -215,7 +215,7 @@ export function renderTrainingCurvesSvg(models: ModelResult[], options: SvgSize 
   return renderSvg(option, width, height)
 }
 
-function renderSvg(option: echarts.EChartsCoreOption, width: number, height: number): string {
+export function renderSvg(option: echarts.EChartsCoreOption, width: number, height: number): string {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height })
   try {
     chart.setOption(option)

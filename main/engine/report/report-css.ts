@@ -102,5 +102,7 @@ table.harden-table tr.chosen td { background: #eef6f0; }
 table.csv-preview { font-size: 7.5pt; }
 table.csv-preview td, table.csv-preview th { padding-right: 5px; }
 .appendix { break-before: page; }
+.better { color: #2b59c3; }
+.worse { color: #a5152a; }
 footer { margin-top: 18px; padding-top: 6px; border-top: 1px solid #d5d9e0; font-size: 7.5pt; color: #5b6474; }
 `

@@ -67,8 +67,8 @@ export function createFakeApi(options: {
         return () => listeners.delete(listener)
       }
     },
-    runs: { list, get, remove: async () => ({ deleted: true }), gallery: async () => null },
-    report: { html: async () => ({ html: '' }), exportPdf },
+    runs: { list, get, remove: async () => ({ deleted: true }), gallery: async () => null, compare: async () => Promise.reject(new Error('no comparison in this test')) },
+    report: { html: async () => ({ html: '' }), exportPdf, compareHtml: async () => ({ html: '' }) },
     // An empty zoo; tests of the Target zoo replace these with their own answers.
     zoo: {
       list: async () => ({ targets: [], sets: [] }),
