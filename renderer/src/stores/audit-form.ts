@@ -31,6 +31,7 @@ import {
   type StackTechniqueId
 } from '@contract/attack-stack'
 import { STACK_TECHNIQUES } from '@contract/techniques/registry'
+import type { HardenSpecInput } from '@contract/harden-spec'
 import { MinimizerSpec } from '@contract/minimizer-spec'
 import { TRAINING_PRESETS } from '@contract/training-presets'
 import { defineStore } from 'pinia'
@@ -87,6 +88,8 @@ export interface FormDraft {
    * Otherwise the spec's `attacks` is this queue, and the editor above only composes the next entry.
    */
   queue: QueuedAttackInput[]
+  /** The Harden step (harden-spec.ts), as typed: absent when the audit hardens nothing. */
+  harden?: HardenSpecInput
 }
 
 /** One queued stack's price: passes per example at the first iteration and over all steps. */
@@ -128,7 +131,8 @@ export function draftFromSpec(input: AuditSpecInput): FormDraft {
     lgv: stack.lgv ?? defaultLgvConfig(),
     ...(spec.validation ? { validation: spec.validation } : {}),
     ...(spec.importedTargets?.length ? { importedTargets: spec.importedTargets } : {}),
-    queue: (input.attacks ?? []).map((entry) => plainCopy(entry))
+    queue: (input.attacks ?? []).map((entry) => plainCopy(entry)),
+    ...(input.harden ? { harden: plainCopy(input.harden) } : {})
   }
 }
 
@@ -161,7 +165,8 @@ export function specFromDraft(draft: FormDraft): AuditSpecInput {
     ...(draft.queue.length
       ? { attacks: plainCopy(draft.queue) }
       : { attack: { ...attack, ...(stepSizeAuto ? {} : { stepSize }), stack: stackOf(draft) } }),
-    ...(draft.validation ? { validation: plainCopy(draft.validation) } : {})
+    ...(draft.validation ? { validation: plainCopy(draft.validation) } : {}),
+    ...(draft.harden ? { harden: plainCopy(draft.harden) } : {})
   }
 }
 
@@ -361,6 +366,14 @@ export const useAuditFormStore = defineStore('audit-form', () => {
     open.value = false
   }
 
+  /** Opens the form on a given spec (a run's, for its Harden step), replacing the draft. */
+  function openWithSpec(input: AuditSpecInput): void {
+    draft.value = draftFromSpec(input)
+    loadError.value = null
+    open.value = true
+    useRunsStore().clearSelection()
+  }
+
   /** Opens the form with `dataset` as its dataset (the Datasets view's "Use in new audit"); other fields keep the draft's values. */
   async function useDataset(dataset: DatasetSpec): Promise<void> {
     await openForm()
@@ -536,6 +549,7 @@ export const useAuditFormStore = defineStore('audit-form', () => {
     epsInput,
     stepSizeInput,
     openForm,
+    openWithSpec,
     reset,
     close,
     useDataset,

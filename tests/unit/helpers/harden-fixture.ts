@@ -1,13 +1,13 @@
 /** The fixture run with a Harden step whose rows are given, ranked and recommended by the real engine functions. */
-import { readFileSync } from 'node:fs'
 import type { HardenRecipeId } from '../../../main/contract/harden-spec'
 import { HARDEN_RECIPES } from '../../../main/contract/harden-spec'
 import type { HardenResults } from '../../../main/contract/harden-results'
 import { RunRecord } from '../../../main/contract/run-record'
+import fixture from '../../fixtures/run-record.json'
 import { rankRecipes, type UnrankedRecipe } from '../../../main/engine/harden/rank-recipes'
 import { recommend } from '../../../main/engine/harden/recommendation'
 
-export const fixtureRun = (): RunRecord => RunRecord.parse(JSON.parse(readFileSync(new URL('../../fixtures/run-record.json', import.meta.url), 'utf8')))
+export const fixtureRun = (): RunRecord => RunRecord.parse(structuredClone(fixture))
 
 /** [recipe, natural accuracy, fooled of 400, white-box robust of 500, worst-case flatness] */
 export type HardenRow = [HardenRecipeId, number, number, number, number]

@@ -1,0 +1,58 @@
+// @vitest-environment jsdom
+import { AuditSpec } from '@contract/audit-spec'
+import { enableAutoUnmount, flushPromises, mount, type VueWrapper } from '@vue/test-utils'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import AuditFormHarden from '../../../../../../renderer/src/components/audit-form/AuditFormHarden.vue'
+import { useAuditFormStore } from '../../../../../../renderer/src/stores/audit-form'
+import { installFakeApiWithDemo, loadDemoSpec, openDemoForm } from '../../../demo-spec-fixture'
+
+beforeEach(() => {
+  installFakeApiWithDemo(loadDemoSpec())
+})
+enableAutoUnmount(afterEach)
+
+async function mountCard(): Promise<VueWrapper> {
+  await openDemoForm()
+  const wrapper = mount(AuditFormHarden)
+  await flushPromises()
+  return wrapper
+}
+
+describe('the Harden card of the New audit form', () => {
+  it('adds a Harden step on the first trained target with the default recipes, and a valid spec', async () => {
+    const wrapper = await mountCard()
+    expect(wrapper.find('[data-testid="harden-target"]').exists()).toBe(false)
+    await wrapper.get('[data-testid="harden-enabled"]').setValue(true)
+    const form = useAuditFormStore()
+    const spec = AuditSpec.parse(form.spec)
+    expect(spec.harden?.target).toBe('target-cnn')
+    expect(spec.harden?.recipes).toEqual(['sgd', 'sam-0.05', 'sam-0.1', 'pgd-at', 'sam-at'])
+    expect(form.valid).toBe(true)
+    expect((wrapper.get('[data-testid="harden-recipe-sgd"]').element as HTMLInputElement).disabled).toBe(true)
+    await wrapper.get('[data-testid="harden-recipe-awp"]').setValue(true)
+    expect(AuditSpec.parse(form.spec).harden?.recipes).toContain('awp')
+  })
+
+  it('warns, without blocking, when adversarial training uses a larger ε than the audit', async () => {
+    const wrapper = await mountCard()
+    await wrapper.get('[data-testid="harden-enabled"]').setValue(true)
+    await wrapper.get('[data-testid="harden-at-eps"]').setValue('32')
+    expect(wrapper.get('[data-testid="harden-warning"]').text()).toContain("is larger than the audit's ε 0.0627 (16/255)")
+    expect(useAuditFormStore().valid).toBe(true)
+  })
+
+  it('refuses an ONNX target (no training graph) and offers stand-ins of an architecture', async () => {
+    const { draft } = await openDemoForm()
+    draft.importedTargets = [{ name: 'in-house', format: 'onnx', path: 'model.onnx' }]
+    const wrapper = mount(AuditFormHarden)
+    await wrapper.get('[data-testid="harden-enabled"]').setValue(true)
+    await wrapper.get('[data-testid="harden-target"]').setValue('in-house')
+    expect(wrapper.get('[data-testid="error-harden.target"]').text()).toContain('cannot harden "in-house" directly: it is an imported ONNX model')
+    expect(useAuditFormStore().valid).toBe(false)
+    await wrapper.get('[data-testid="harden-use-stand-ins"]').trigger('click')
+    const spec = AuditSpec.parse(useAuditFormStore().spec)
+    expect(spec.harden).toMatchObject({ arch: 'small-cnn' })
+    expect(spec.harden?.target).toBeUndefined()
+    expect(wrapper.find('[data-testid="harden-offer-stand-ins"]').exists()).toBe(false)
+  })
+})
