@@ -20,6 +20,12 @@ export interface HardenChoice {
   format?: string
 }
 
+/** The quick measurement preset (see `measurement`). */
+const QUICK = {
+  whiteBox: { examples: 200, steps: 10 },
+  flatness: { examples: 200, pgdSteps: 10, average: { samples: 3 }, worst: { steps: 10, restarts: 3 } }
+}
+
 export const useHardenFormStore = defineStore('harden-form', () => {
   const form = useAuditFormStore()
   const { draft, spec } = storeToRefs(form)
@@ -87,6 +93,24 @@ export const useHardenFormStore = defineStore('harden-form', () => {
     }
   })
 
+  /**
+   * How thoroughly the stand-ins are measured: the paper's settings (1,000 images, 10 random and 10
+   * worst-case perturbations, PGD-20), or a quick look (200 images, 3 and 3, PGD-10) that costs a
+   * fraction and is noisier.
+   */
+  const measurement = computed<'paper' | 'quick'>({
+    get: () => (harden.value?.flatness?.examples === QUICK.flatness.examples ? 'quick' : 'paper'),
+    set: (value) => {
+      const h = draft.value?.harden
+      if (!h) return
+      if (value === 'quick') Object.assign(h, JSON.parse(JSON.stringify(QUICK)))
+      else {
+        delete h.flatness
+        delete h.whiteBox
+      }
+    }
+  })
+
   /** Opens the New audit form on a completed run's spec with a Harden step on `target` (its most exposed target by default). */
   function hardenRun(run: RunRecord, target?: string): void {
     const transfer = run.results?.transfer ?? []
@@ -97,5 +121,5 @@ export const useHardenFormStore = defineStore('harden-form', () => {
     form.openWithSpec(input)
   }
 
-  return { harden, choices, standInArch, needsStandIns, warnings, atEps255, atSteps, setEnabled, setTarget, useStandIns, setRecipe, hardenRun }
+  return { measurement, harden, choices, standInArch, needsStandIns, warnings, atEps255, atSteps, setEnabled, setTarget, useStandIns, setRecipe, hardenRun }
 })

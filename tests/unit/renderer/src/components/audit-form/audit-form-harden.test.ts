@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { AuditSpec } from '@contract/audit-spec'
+import { AuditSpec, ImportedTargetSpec } from '@contract/audit-spec'
 import { enableAutoUnmount, flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import AuditFormHarden from '../../../../../../renderer/src/components/audit-form/AuditFormHarden.vue'
@@ -31,6 +31,10 @@ describe('the Harden card of the New audit form', () => {
     expect((wrapper.get('[data-testid="harden-recipe-sgd"]').element as HTMLInputElement).disabled).toBe(true)
     await wrapper.get('[data-testid="harden-recipe-awp"]').setValue(true)
     expect(AuditSpec.parse(form.spec).harden?.recipes).toContain('awp')
+    await wrapper.get('[data-testid="harden-measurement"]').setValue('quick')
+    expect(AuditSpec.parse(form.spec).harden?.flatness).toMatchObject({ examples: 200, average: { samples: 3 }, worst: { restarts: 3 } })
+    await wrapper.get('[data-testid="harden-measurement"]').setValue('paper')
+    expect(AuditSpec.parse(form.spec).harden?.flatness.examples).toBe(1000)
   })
 
   it('warns, without blocking, when adversarial training uses a larger ε than the audit', async () => {
@@ -43,7 +47,7 @@ describe('the Harden card of the New audit form', () => {
 
   it('refuses an ONNX target (no training graph) and offers stand-ins of an architecture', async () => {
     const { draft } = await openDemoForm()
-    draft.importedTargets = [{ name: 'in-house', format: 'onnx', path: 'model.onnx' }]
+    draft.importedTargets = [ImportedTargetSpec.parse({ name: 'in-house', format: 'onnx', path: 'model.onnx' })]
     const wrapper = mount(AuditFormHarden)
     await wrapper.get('[data-testid="harden-enabled"]').setValue(true)
     await wrapper.get('[data-testid="harden-target"]').setValue('in-house')
