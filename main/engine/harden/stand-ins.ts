@@ -1,82 +1,19 @@
 /**
- * The stand-ins a Harden step trains: one model spec per recipe, all of the same architecture, width
- * and seed and the same base recipe (epochs, batch, LR, schedule, augmentation), so that only the
- * recipe's minimizer and adversarial examples differ. The base is the hardened target's own spec
- * (a trained target, or the manifest of a model Flatline trained, read from its folder), or, for a
- * bare architecture, the audit's first trained target's recipe (else its first surrogate's).
+ * The stand-ins' base as the engine resolves it: the contract's plan (harden-stand-ins.ts), with a
+ * Flatline model file's architecture, width, seed and recipe read from its manifest.
  */
 import { join, resolve } from 'node:path'
-import type { AuditSpec, ModelSpec, TrainingRecipe } from '../../contract/audit-spec'
-import { HARDEN_RECIPES, standInName, type HardenRecipeId, type HardenSpec } from '../../contract/harden-spec'
-import type { HardenResults } from '../../contract/harden-results'
+import type { AuditSpec } from '../../contract/audit-spec'
+import type { HardenSpec } from '../../contract/harden-spec'
+import { plannedBase, type StandInBase } from '../../contract/harden-stand-ins'
 import { ModelManifest } from '../models/model-io'
 import { readJsonFile } from '../workspace/atomic-write'
 
-export interface StandInBase {
-  target: HardenResults['target']
-  arch: ModelSpec['arch']
-  width: number
-  seed: number
-  recipe: TrainingRecipe
-}
-
-export interface StandIn {
-  recipe: HardenRecipeId
-  label: string
-  spec: ModelSpec
-  /** The audit target whose weights this stand-in would reproduce exactly (its SGD baseline), if any. */
-  sameAs?: string
-}
-
-/**
- * The base known from the spec alone: everything but a Flatline model file's manifest, for which
- * the audit's fallback recipe stands in (used only to plan and cost the tasks).
- */
-export function plannedBase(spec: AuditSpec, harden: HardenSpec): StandInBase {
-  const fallbackRecipe = (spec.targets[0] ?? spec.surrogates[0]).recipe
-  const trained = spec.targets.find((t) => t.name === harden.target)
-  if (trained)
-    return { target: { name: trained.name, arch: trained.arch, width: trained.width, source: 'trained target' }, arch: trained.arch, width: trained.width, seed: trained.seed, recipe: trained.recipe }
-  return {
-    target: harden.arch !== undefined ? { arch: harden.arch, width: harden.width ?? 16, source: 'architecture' } : { name: harden.target, arch: 'small-cnn', width: 16, source: 'flatline file' },
-    arch: (harden.arch ?? 'small-cnn') as ModelSpec['arch'],
-    width: harden.width ?? 16,
-    seed: harden.seed ?? spec.seed,
-    recipe: fallbackRecipe
-  }
-}
-
-/** Where each recipe's stand-in comes from in the run: its own training, or the target it reproduces. */
-export interface HardenModel {
-  recipe: HardenRecipeId
-  label: string
-  /** The train task whose result (hash) names its weights, and the run folder holding them. */
-  trainTask: string
-  folder: string
-  /** The audit target it is identical to (the SGD baseline of a trained target), if any. */
-  reusedTarget?: string
-}
-
-export function hardenModels(spec: AuditSpec, harden: HardenSpec): HardenModel[] {
-  return standIns(plannedBase(spec, harden), harden).map((s) => {
-    const name = s.sameAs ?? s.spec.name
-    return { recipe: s.recipe, label: s.label, trainTask: `train-${name}`, folder: `models/${name}`, ...(s.sameAs ? { reusedTarget: s.sameAs } : {}) }
-  })
-}
+export { hardenModels, plannedBase, standIns, type HardenModel, type StandIn, type StandInBase } from '../../contract/harden-stand-ins'
 
 export async function standInBase(spec: AuditSpec, harden: HardenSpec): Promise<StandInBase> {
-  const fallbackRecipe = (spec.targets[0] ?? spec.surrogates[0]).recipe
-  if (harden.arch !== undefined)
-    return {
-      target: { arch: harden.arch, width: harden.width ?? 16, source: 'architecture' },
-      arch: harden.arch as ModelSpec['arch'],
-      width: harden.width ?? 16,
-      seed: harden.seed ?? spec.seed,
-      recipe: fallbackRecipe
-    }
-  const trained = spec.targets.find((t) => t.name === harden.target)
-  if (trained)
-    return { target: { name: trained.name, arch: trained.arch, width: trained.width, source: 'trained target' }, arch: trained.arch, width: trained.width, seed: trained.seed, recipe: trained.recipe }
+  const planned = plannedBase(spec, harden)
+  if (planned.target.source !== 'flatline file') return planned
   const imported = spec.importedTargets?.find((t) => t.name === harden.target && t.format === 'flatline')
   if (!imported) throw new Error(`cannot harden "${harden.target}": it is not a target of this audit`)
   const path = join(resolve(imported.path), 'manifest.json')
@@ -84,32 +21,4 @@ export async function standInBase(spec: AuditSpec, harden: HardenSpec): Promise<
   if (!parsed.success) throw new Error(`cannot harden "${imported.name}": ${path} is not a readable Flatline model manifest, so its architecture and recipe are unknown`)
   const m = parsed.data
   return { target: { name: imported.name, arch: m.config.arch, width: m.config.width, source: 'flatline file' }, arch: m.config.arch, width: m.config.width, seed: m.seed, recipe: m.recipe }
-}
-
-export function standIns(base: StandInBase, harden: HardenSpec): StandIn[] {
-  return harden.recipes.map((id) => {
-    const preset = HARDEN_RECIPES[id]
-    const { adversarial: _none, ...clean } = base.recipe
-    const recipe: TrainingRecipe = { ...clean, minimizer: preset.minimizer, ...(preset.adversarial ? { adversarial: harden.adversarialTraining } : {}) }
-    const spec: ModelSpec = { name: standInName(id), arch: base.arch, width: base.width, seed: base.seed, recipe }
-    const sameAs = base.target.source === 'trained target' && sameTraining(recipe, base.recipe) ? base.target.name : undefined
-    return { recipe: id, label: preset.label, spec, ...(sameAs ? { sameAs } : {}) }
-  })
-}
-
-/** Same weights from the same arch, width and seed: the recipes agree field for field. */
-function sameTraining(a: TrainingRecipe, b: TrainingRecipe): boolean {
-  return JSON.stringify(sorted(a)) === JSON.stringify(sorted(b))
-}
-
-function sorted(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sorted)
-  if (value && typeof value === 'object')
-    return Object.fromEntries(
-      Object.entries(value)
-        .filter(([, v]) => v !== undefined)
-        .sort(([a], [b]) => (a < b ? -1 : 1))
-        .map(([k, v]) => [k, sorted(v)])
-    )
-  return value
 }

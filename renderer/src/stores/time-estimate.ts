@@ -7,6 +7,7 @@
 import { QueuedAttackSpec, type ModelSpec } from '@contract/audit-spec'
 import { ThroughputRequest, type ThroughputEstimate } from '@contract/throughput'
 import { estimateAuditTime, knownDatasetSize, type AuditTimeEstimate, type DatasetSize } from '@contract/time-estimate'
+import { hardenStandInsToTrain } from '@contract/harden-stand-ins'
 import { defineStore } from 'pinia'
 import { computed, ref, watch } from 'vue'
 import { useApi } from '../api/current-api'
@@ -103,9 +104,12 @@ export const useTimeEstimateStore = defineStore('time-estimate', () => {
       const parsed = QueuedAttackSpec.safeParse(entry)
       return parsed.success ? [parsed.data] : []
     })
+    // Harden stand-ins of a trained target train like it (its throughput); their attacks and measures are left out.
+    const standIns = hardenStandInsToTrain(form.spec)
+    const hardened = d.targets.findIndex((t) => t.name === standIns[0]?.of)
     return estimateAuditTime(
-      { dataset: size, surrogates: d.surrogates, targets: d.targets, attack: { ...d.attack, stack: form.stack }, attacks },
-      (role, i) => ready(role === 'surrogate' ? 'surrogates' : 'targets', i)
+      { dataset: size, surrogates: d.surrogates, targets: [...d.targets, ...standIns.map((s) => s.spec)], attack: { ...d.attack, stack: form.stack }, attacks },
+      (role, i) => (role === 'target' && i >= d.targets.length ? ready('targets', hardened) : ready(role === 'surrogate' ? 'surrogates' : 'targets', i))
     )
   })
 
