@@ -47,38 +47,43 @@ function forward(arrays: KernelArrays, params: Params): tf.TensorInfo[] {
   const gamma = arrays.read(input(params, 'gamma', BATCH_NORM_TRAIN))
   const beta = arrays.read(input(params, 'beta', BATCH_NORM_TRAIN))
   const n = x.length / c
-  const mean = new Float64Array(c)
-  for (let i = 0; i < x.length; i += c) for (let k = 0; k < c; k++) mean[k] += x[i + k]
-  for (let k = 0; k < c; k++) mean[k] /= n
-  const sq = new Float64Array(c)
+  // One pass for Σx and Σx² (float64 sums: the cancellation in E[x²] − mean² stays far below float32's precision).
+  const sum = new Float64Array(c)
+  const sumSq = new Float64Array(c)
   for (let i = 0; i < x.length; i += c)
     for (let k = 0; k < c; k++) {
-      const d = x[i + k] - mean[k]
-      sq[k] += d * d
+      const value = x[i + k]
+      sum[k] += value
+      sumSq[k] += value * value
     }
   const m = meanOut.values()
   const v = varOut.values()
+  const mean = new Float64Array(c)
   for (let k = 0; k < c; k++) {
+    mean[k] = sum[k] / n
     m[k] = mean[k]
-    v[k] = sq[k] / n
+    v[k] = Math.max(0, sumSq[k] / n - mean[k] * mean[k])
   }
   const inv = invStd(v, epsilon)
+  // y = x · scale + shift per channel.
   const scale = Float64Array.from(inv, (s, k) => s * gamma[k])
+  const shift = Float64Array.from(scale, (s, k) => beta[k] - mean[k] * s)
   const out = y.values()
-  for (let i = 0; i < x.length; i += c) for (let k = 0; k < c; k++) out[i + k] = (x[i + k] - mean[k]) * scale[k] + beta[k]
+  for (let i = 0; i < x.length; i += c) for (let k = 0; k < c; k++) out[i + k] = x[i + k] * scale[k] + shift[k]
   return [y.info, meanOut.info, varOut.info]
 }
 
-/** Σdy and Σdy·x̂ per channel. */
+/** Σdy and Σdy·x̂ per channel, from one pass for Σdy and Σdy·x (Σdy·x̂ = (Σdy·x − mean·Σdy)/σ). */
 function gradSums(x: Float32Array, dy: Float32Array, mean: Float32Array, inv: Float64Array, c: number): { sumDy: Float64Array; sumDyXhat: Float64Array } {
   const sumDy = new Float64Array(c)
-  const sumDyXhat = new Float64Array(c)
+  const sumDyX = new Float64Array(c)
   for (let i = 0; i < x.length; i += c)
     for (let k = 0; k < c; k++) {
       const g = dy[i + k]
       sumDy[k] += g
-      sumDyXhat[k] += g * (x[i + k] - mean[k]) * inv[k]
+      sumDyX[k] += g * x[i + k]
     }
+  const sumDyXhat = Float64Array.from(sumDyX, (s, k) => (s - mean[k] * sumDy[k]) * inv[k])
   return { sumDy, sumDyXhat }
 }
 
@@ -94,12 +99,12 @@ function gradInput(arrays: KernelArrays, params: Params): tf.TensorInfo {
   const inv = invStd(arrays.read(input(params, 'variance', GRAD_INPUT)), epsilon)
   const n = x.length / c
   const { sumDy, sumDyXhat } = gradSums(x, dy, mean, inv, c)
+  // dx = a·dy + b·x + d per channel: a = γσ⁻¹, b = −γσ⁻²·Σdy·x̂/n, d = −a·Σdy/n − b·mean.
+  const a = Float64Array.from(inv, (s, k) => gamma[k] * s)
+  const b = Float64Array.from(inv, (s, k) => (-gamma[k] * s * s * sumDyXhat[k]) / n)
+  const d = Float64Array.from(a, (ak, k) => (-ak * sumDy[k]) / n - b[k] * mean[k])
   const dx = dxOut.values()
-  for (let i = 0; i < x.length; i += c)
-    for (let k = 0; k < c; k++) {
-      const xhat = (x[i + k] - mean[k]) * inv[k]
-      dx[i + k] = gamma[k] * inv[k] * (dy[i + k] - sumDy[k] / n - (xhat * sumDyXhat[k]) / n)
-    }
+  for (let i = 0; i < x.length; i += c) for (let k = 0; k < c; k++) dx[i + k] = a[k] * dy[i + k] + b[k] * x[i + k] + d[k]
   return dxOut.info
 }
 
@@ -137,7 +142,7 @@ export function registerBatchNormKernels(): void {
       const [x, gamma, mean, variance] = saved
       const dy = Array.isArray(dys) ? dys[0] : dys
       const run = (name: string, inputs: tf.NamedTensorMap): tf.Tensor | tf.Tensor[] => tf.engine().runKernel(name, inputs, attrs as tf.NamedAttrMap)
-      // Each parameter's lazy gradient runs the (one-pass) parameter kernel; only what backprop asks for runs.
+      // Lazy: only what backprop asks for runs (the parameter kernel, one pass, once for γ and once for β).
       const params = (): tf.Tensor[] => run(GRAD_PARAMS, { x, dy, mean, variance }) as tf.Tensor[]
       return {
         x: () => run(GRAD_INPUT, { x, dy, gamma, mean, variance }) as tf.Tensor,
