@@ -205,7 +205,7 @@ async function loadWasm(threads: number, warn: (message: string) => void): Promi
   let started = false
   if (threads > 1) {
     try {
-      started = await startThreadedWasm(wasm, path.join(dir, '..', 'wasm-out'), threads, () => tf.setBackend('wasm'))
+      started = await startThreadedWasm(wasm, wasmScriptDir(), threads, () => tf.setBackend('wasm'))
       if (!started) throw new Error('tfjs logged the cause just before')
     } catch (err) {
       // The single-threaded build still works: say so, and go on with it.
@@ -230,6 +230,15 @@ async function loadWasmNative(threads: number, warn: (message: string) => void, 
   const wasm = await loadWasm(threads, warn)
   const native = initNativeKernels({ threads })
   return { description: `${wasm.description} + ${describeNativeKernels(native)}`, threads }
+}
+
+/**
+ * tfjs-backend-wasm's emscripten scripts (`wasm-out/`), for the threaded build. Read from the
+ * package where it is, also inside app.asar (Electron reads asar in the engine's main thread;
+ * wasm-threads.ts copies them to a real folder for the workers), so they need no asarUnpack entry.
+ */
+function wasmScriptDir(): string {
+  return path.join(path.dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm')), '..', 'wasm-out')
 }
 
 /**
