@@ -21,6 +21,7 @@ export { describeSpecError } from './strict-keys'
 /** Architectures the engine can build. Issue 5 grows this list. */
 export const ARCHITECTURES = [
   'small-cnn',
+  'small-cnn-max',
   'small-resnet',
   'resnet-18',
   'resnet-34',

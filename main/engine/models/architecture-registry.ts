@@ -33,12 +33,16 @@ const firstStage = 'channels of the first stage'
 
 export const architectures: Record<ArchitectureId, ArchitectureEntry> = {
   'small-cnn': { id: 'small-cnn', label: 'Small CNN (BN)', family: 'small', hasSkipConnections: false, defaultWidth: 16, widthMeaning: firstStage, build: buildSmallCnn },
+  'small-cnn-max': {
+    id: 'small-cnn-max', label: 'Small CNN (BN, max pooling)', family: 'small', hasSkipConnections: false, defaultWidth: 16, widthMeaning: firstStage,
+    build: (config, rng) => buildSmallCnn(config, rng, 'max')
+  },
   'small-resnet': { id: 'small-resnet', label: 'Small ResNet', family: 'small', hasSkipConnections: true, defaultWidth: 16, widthMeaning: firstStage, build: buildSmallResnet },
   ...paperFamilies()
 }
 
 /** The paper's families: ResNet, VGG-BN, DenseNet, Wide ResNet, GoogLeNet, ConvMixer, MLP-Mixer, MLP. */
-function paperFamilies(): Record<Exclude<ArchitectureId, 'small-cnn' | 'small-resnet'>, ArchitectureEntry> {
+function paperFamilies(): Record<Exclude<ArchitectureId, 'small-cnn' | 'small-cnn-max' | 'small-resnet'>, ArchitectureEntry> {
   const resnet = (id: keyof typeof RESNET_SHAPES, label: string): ArchitectureEntry => ({
     id, label, family: 'resnet', hasSkipConnections: true, defaultWidth: 64, widthMeaning: firstStage,
     build: (config, rng) => buildResnet(RESNET_SHAPES[id], config, rng)
