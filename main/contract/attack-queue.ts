@@ -17,8 +17,9 @@ export interface QueuedAttack {
 }
 
 /** The normalised queue: one entry for a spec with only `attack`, else one per `attacks` entry. */
-export function attackQueue(spec: Pick<AuditSpec, 'attack' | 'attacks' | 'surrogates'>): QueuedAttack[] {
-  const all = spec.surrogates.map((s) => s.name)
+export function attackQueue(spec: Pick<AuditSpec, 'attack' | 'attacks' | 'surrogates'> & Partial<Pick<AuditSpec, 'derivedSurrogates'>>): QueuedAttack[] {
+  // Derived surrogates (early-stopped, SWA) are attacked after the trained ones.
+  const all = [...spec.surrogates, ...(spec.derivedSurrogates ?? [])].map((s) => s.name)
   if (!spec.attacks) return [{ label: describeStack(spec.attack.stack), attack: spec.attack, surrogates: all }]
   // Given labels are kept as they are (the contract rejects duplicates); default labels yield to them.
   const taken = new Set(spec.attacks.flatMap((e) => (e.label === undefined ? [] : [e.label])))

@@ -12,7 +12,9 @@ import { AttackStack } from './attack-stack'
 import { checkHardenSpec, HardenSpec } from './harden-spec'
 import { checkEnsembleMembers } from './techniques/ensemble-members'
 import { budgetProblems } from './techniques/stack-rules'
+import { DerivedSurrogateSpec, derivedSurrogateIssues } from './derived-surrogate'
 import { MinimizerSpec } from './minimizer-spec'
+import { ModelName } from './model-name'
 import { TargetPreprocessing } from './target-preprocessing'
 
 // Every object below is strict: an unknown key fails the parse, named with a hint (strict-keys.ts).
@@ -121,7 +123,7 @@ export type SharpnessTracking = z.infer<typeof SharpnessTracking>
 
 export const ModelSpec = z.strictObject({
   /** Short name unique within the audit, shown in the heatmap (e.g. "surrogate-cnn"). */
-  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'use letters, digits, "-", "_" or "." (at most 64)'),
+  name: ModelName,
   arch: ArchitectureId,
   /** Width multiplier: channels of the first stage. */
   width: z.number().int().positive().max(512).default(16),
@@ -276,7 +278,7 @@ function canonicalJson(value: unknown): string {
  * names, one `maxExamples` (every stack attacks the same examples) and no label used twice.
  */
 function checkAttackQueue(
-  spec: { attack?: AttackSpec; attacks?: QueuedAttackSpec[]; surrogates: { name: string }[] },
+  spec: { attack?: AttackSpec; attacks?: QueuedAttackSpec[]; surrogates: { name: string }[]; derivedSurrogates?: { name: string }[] },
   ctx: z.RefinementCtx
 ): void {
   const queue = spec.attacks
@@ -288,7 +290,7 @@ function checkAttackQueue(
       path: ['attacks'],
       message: 'give either "attack" (one stack) or "attacks" (a queue of stacks), not both: move the attack into the attacks list'
     })
-  const names = spec.surrogates.map((s) => s.name)
+  const names = [...spec.surrogates, ...(spec.derivedSurrogates ?? [])].map((s) => s.name)
   const labels = new Set<string>()
   queue.forEach((entry, i) => {
     for (const name of entry.surrogates ?? [])
@@ -359,7 +361,9 @@ export const AuditSpec = z
     /** Stand-ins of one target trained with defensive recipes, attacked and ranked (harden-spec.ts). */
     harden: HardenSpec.optional(),
     /** Engine worker processes that run the audit's tasks side by side (1: the engine alone); results do not depend on it. */
-    workers: WorkerCount.optional()
+    workers: WorkerCount.optional(),
+    /** Surrogates read from a trained surrogate's checkpoints (early-stopped, SWA), attacked like the others. */
+    derivedSurrogates: z.array(DerivedSurrogateSpec).optional()
   })
   .superRefine((spec, ctx) => {
     if (spec.targets.length === 0 && !spec.importedTargets?.length)
@@ -367,6 +371,7 @@ export const AuditSpec = z
     const validation = spec.validation
     const names = [
       ...spec.surrogates,
+      ...(spec.derivedSurrogates ?? []),
       ...spec.targets,
       ...(spec.importedTargets ?? []),
       ...(validation?.targets ?? []),
@@ -375,6 +380,7 @@ export const AuditSpec = z
     const dup = names.find((n, i) => names.indexOf(n) !== i)
     if (dup) ctx.addIssue({ code: 'custom', path: ['targets'], message: `model name "${dup}" is used twice` })
     checkValidation({ ...spec, attack: effectiveAttack(spec) }, ctx)
+    for (const issue of derivedSurrogateIssues(spec.derivedSurrogates ?? [], spec.surrogates, Boolean(spec.validation))) ctx.addIssue({ code: 'custom', ...issue })
     checkAttackQueue(spec, ctx)
     if (spec.harden) checkHardenSpec(spec.harden, { ...spec, attack: effectiveAttack(spec) }, ARCHITECTURES, ctx)
     checkEnsembleMembers(spec, ctx)

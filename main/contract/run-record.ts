@@ -30,7 +30,9 @@ export const ModelResult = z.object({
    * Early stopping: the epoch whose checkpoint became this surrogate and why, e.g. "best validation
    * transfer 41.2 % (206/500) of 8 epochs". `accuracy` and `hash` describe that checkpoint.
    */
-  chosenEpoch: z.object({ epoch: z.number().int(), reason: z.string() }).optional()
+  chosenEpoch: z.object({ epoch: z.number().int(), reason: z.string() }).optional(),
+  /** A derived surrogate (derived-surrogate.ts): read from the checkpoints of `from`, not trained; `passes` are its source's. */
+  derived: z.object({ from: z.string(), method: z.enum(['early-stopped', 'swa']) }).optional()
 })
 export type ModelResult = z.infer<typeof ModelResult>
 

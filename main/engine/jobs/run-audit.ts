@@ -29,6 +29,7 @@ import { runTaskGraph, type GraphOutcome } from '../tasks/run-task-graph'
 import { TASK_KINDS } from '../tasks/task-kinds'
 import { JobCancelledError } from './job-errors'
 import { loadImportedTarget } from './load-imported-target'
+import { surrogateSpecsWithDerived } from './derive-surrogate'
 import { checkAttackQueue } from './run-attack-queue'
 
 export interface AuditContext {
@@ -56,7 +57,7 @@ export async function runAudit(spec: AuditSpec, ctx: AuditContext): Promise<RunR
   let executor: ClosableExecutor | undefined
   try {
     const tasks = planAudit(spec)
-    checkAttackQueue(attackQueue(spec), spec.surrogates)
+    checkAttackQueue(attackQueue(spec), surrogateSpecsWithDerived(spec))
     const { dataset } = await auditData(spec)
     const { train, test } = dataset
     // Before the run is written or anything trained: a file that does not fit fails the audit here.

@@ -107,7 +107,7 @@ export async function trainAuditModel(spec: ModelSpec, options: AuditModelOption
   }
 }
 
-function checkpointName(epoch: number): string {
+export function checkpointName(epoch: number): string {
   return `epoch-${String(epoch).padStart(3, '0')}`
 }
 

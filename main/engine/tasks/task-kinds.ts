@@ -7,11 +7,12 @@
 import { HARDEN_TASK_KINDS } from '../harden/harden-task-kinds'
 import type { TaskKindDefinition } from './audit-task'
 import { attackTask } from './kinds/attack-task'
+import { deriveTask } from './kinds/derive-task'
 import { evaluateTask } from './kinds/evaluate-task'
 import { lgvTask } from './kinds/lgv-task'
 import { trainTask } from './kinds/train-task'
 
-export const TASK_KINDS: readonly TaskKindDefinition[] = [trainTask, lgvTask, evaluateTask, attackTask, ...HARDEN_TASK_KINDS]
+export const TASK_KINDS: readonly TaskKindDefinition[] = [trainTask, deriveTask, lgvTask, evaluateTask, attackTask, ...HARDEN_TASK_KINDS]
 
 export function taskKind(kind: string): TaskKindDefinition {
   const found = TASK_KINDS.find((k) => k.kind === kind)

@@ -8,6 +8,7 @@ import type { ModelResult } from '../../../contract/run-record'
 import { range } from '../../data/dataset'
 import { accuracyOf, predictSplit } from '../../evaluation/predict'
 import { commonlyCorrect, type NamedTarget } from '../../evaluation/transfer-evaluation'
+import { surrogateSpecsWithDerived } from '../../jobs/derive-surrogate'
 import { loadImportedTarget } from '../../jobs/load-imported-target'
 import { auditData } from '../audit-data'
 import type { AuditTask, TaskContext, TaskKindDefinition } from '../audit-task'
@@ -31,7 +32,7 @@ export const evaluateTask: TaskKindDefinition<Record<string, never>, EvaluateRes
   kind: 'evaluate',
   shownAs: 'evaluate',
   plan(spec) {
-    const scored = [...spec.surrogates, ...spec.targets]
+    const scored = [...surrogateSpecsWithDerived(spec), ...spec.targets]
     return [
       {
         id: EVALUATE_TASK_ID,
@@ -60,7 +61,7 @@ async function evaluate(task: AuditTask, ctx: TaskContext): Promise<EvaluateResu
   const { dataset } = await auditData(spec)
   const { test } = dataset
   const scored: (NamedTarget & { role: 'surrogate' | 'target'; imported?: ModelResult })[] = []
-  for (const [role, models] of [['surrogate', spec.surrogates], ['target', spec.targets]] as const)
+  for (const [role, models] of [['surrogate', surrogateSpecsWithDerived(spec)], ['target', spec.targets]] as const)
     for (const m of models) {
       const hash = (ctx.job.deps[trainTaskId(m.name)] as TrainResult).hash
       scored.push({ name: m.name, role, model: await loadRunModel(ctx, modelFolder(m.name), hash) })
