@@ -78,11 +78,20 @@ export const LrSchedule = z.discriminatedUnion(
     }),
     /** One decay: the initial LR up to epoch `at`, times `gamma` after (paper §4 LR-decay timing experiment). */
     z.strictObject({ kind: z.literal('single-decay'), at: z.number().int().positive(), gamma: z.number().positive().max(1).default(0.1) }),
+    /** Decays after each listed epoch (PyTorch's MultiStepLR): [12, 18] of 24 is ÷10 at 50 % and 75 % of training. */
+    z.strictObject({
+      kind: z.literal('multi-step'),
+      at: z
+        .array(z.number().int().positive())
+        .min(1, 'list at least one epoch to decay after')
+        .refine((at) => at.every((e, i) => i === 0 || e > at[i - 1]), 'the decay epochs must increase'),
+      gamma: z.number().positive().max(1).default(0.1)
+    }),
     z.strictObject({ kind: z.literal('constant') }),
     /** Cosine from the initial LR at epoch 1 down to `minLr` at the last epoch. */
     z.strictObject({ kind: z.literal('cosine'), minLr: z.number().min(0).default(0) })
   ],
-  { error: (issue) => (issue.code === 'invalid_union' ? 'unknown LR schedule kind: expected one of step, single-decay, constant, cosine' : undefined) }
+  { error: (issue) => (issue.code === 'invalid_union' ? 'unknown LR schedule kind: expected one of step, single-decay, multi-step, constant, cosine' : undefined) }
 )
 export type LrSchedule = z.infer<typeof LrSchedule>
 

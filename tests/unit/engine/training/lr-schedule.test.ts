@@ -17,6 +17,13 @@ describe('learningRate (training spec §1.4, oracle 3)', () => {
     expect([25, 26, 150].map((e) => learningRate(0.1, single, e))).toEqual([0.1, 0.1 * 0.1, 0.1 * 0.1])
   })
 
+  it('decays after each multi-step epoch: [12, 18] of 24 is ÷10 at 50 % and 75 % of training', () => {
+    const multi = LrSchedule.parse({ kind: 'multi-step', at: [12, 18] })
+    expect([1, 12, 13, 18, 19, 24].map((e) => learningRate(0.1, multi, e))).toEqual([0.1, 0.1, 0.1 * 0.1, 0.1 * 0.1, 0.1 * 0.1 * 0.1, 0.1 * 0.1 * 0.1])
+    const unordered = LrSchedule.safeParse({ kind: 'multi-step', at: [18, 12] })
+    expect(unordered.error!.issues[0]).toMatchObject({ path: ['at'], message: 'the decay epochs must increase' })
+  })
+
   it('keeps a constant LR', () => {
     expect([1, 75, 150].map((e) => learningRate(0.1, { kind: 'constant' }, e))).toEqual([0.1, 0.1, 0.1])
   })
