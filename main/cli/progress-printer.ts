@@ -51,6 +51,9 @@ export function createProgressPrinter(stream: NodeJS.WriteStream = process.stder
         line(`  audit ${(event.done * 100).toFixed(0)} % done${eta} | ${busy.join(' | ')}`)
         break
       }
+      case 'study-updated':
+        line(`study: ${event.seedsDone} of ${event.seedsTotal} seeds done`)
+        break
       case 'completed':
         line('audit completed')
         break

@@ -343,7 +343,7 @@ export const ValidationSpec = z.strictObject({
 export type ValidationSpec = z.infer<typeof ValidationSpec>
 
 /** Weights of a trained model are a function of these fields; the name is only a label. */
-function trainedIdentity(m: ModelSpec): string {
+export function trainedIdentity(m: Pick<ModelSpec, 'arch' | 'width' | 'seed' | 'recipe'>): string {
   return JSON.stringify({ arch: m.arch, width: m.width, seed: m.seed, recipe: m.recipe })
 }
 

@@ -41,6 +41,8 @@ export const JobEvent = z.discriminatedUnion('kind', [
   z.object({ ...base, kind: z.literal('task-done'), taskId: z.string(), seconds: z.number() }),
   /** Which task each worker process (or BullMQ worker) runs, the share of the audit's work done and its ETA. */
   z.object({ ...base, kind: z.literal('workers'), workers: z.array(WorkerSlot), done: z.number(), etaSeconds: z.number().nullable() }),
+  /** A study (issue 14) saved its record: a seed's audit completed (or the study started); the UI reloads it. */
+  z.object({ ...base, kind: z.literal('study-updated'), studyId: z.string(), seedsDone: z.number().int(), seedsTotal: z.number().int() }),
   z.object({ ...base, kind: z.literal('completed'), runId: z.string() }),
   z.object({ ...base, kind: z.literal('failed'), runId: z.string().optional(), message: z.string() }),
   z.object({ ...base, kind: z.literal('cancelled'), runId: z.string().optional() })

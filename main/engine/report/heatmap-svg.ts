@@ -10,6 +10,7 @@ import { HeatmapChart, LineChart, type HeatmapSeriesOption, type LineSeriesOptio
 import {
   GridComponent,
   LegendComponent,
+  MarkLineComponent,
   TitleComponent,
   VisualMapComponent,
   type GridComponentOption,
@@ -21,7 +22,7 @@ import { SVGRenderer } from 'echarts/renderers'
 import { hasSeveralStacks, transferRowLabel } from '../../contract/attack-queue'
 import type { ModelResult, TransferCell } from '../../contract/run-record'
 
-echarts.use([HeatmapChart, LineChart, GridComponent, LegendComponent, TitleComponent, VisualMapComponent, SVGRenderer])
+echarts.use([HeatmapChart, LineChart, GridComponent, LegendComponent, MarkLineComponent, TitleComponent, VisualMapComponent, SVGRenderer])
 
 type HeatmapOption = echarts.ComposeOption<HeatmapSeriesOption | GridComponentOption | VisualMapComponentOption>
 type CurvesOption = echarts.ComposeOption<
@@ -215,6 +216,7 @@ export function renderTrainingCurvesSvg(models: ModelResult[], options: SvgSize 
   return renderSvg(option, width, height)
 }
 
+/** Any registered option to a standalone SVG string (server-side rendering; also the study report's figures). */
 export function renderSvg(option: echarts.EChartsCoreOption, width: number, height: number): string {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height })
   try {

@@ -90,6 +90,8 @@ export function reduceJobEvent(state: JobState | null, event: JobEvent): JobStat
       return updateTask(state, event.taskId, (task) => ({ ...task, value: 1, done: true, seconds: event.seconds }))
     case 'workers':
       return { ...state, workers: event.workers, done: clamp01(event.done), etaSeconds: event.etaSeconds }
+    case 'study-updated':
+      return state // the study page reloads the study record (stores/study.ts)
     case 'completed':
       return { ...state, status: 'completed', runId: event.runId, workers: idle(state.workers), etaSeconds: null }
     case 'failed':

@@ -1,0 +1,96 @@
+/**
+ * ECharts options of a study's Figures 4 and 5 (Gubri et al.), shared by the run page and the
+ * report (rendered there to SVG on the server): per epoch, the mean over seeds as a line with a band
+ * of ± 2 std around it, and a dashed vertical line after every epoch where the LR was divided.
+ * Plain data in, a plain option out: no chart library is loaded here, only its option types.
+ */
+import type { LineSeriesOption } from 'echarts/charts'
+import type { GridComponentOption, LegendComponentOption, MarkLineComponentOption, TitleComponentOption, TooltipComponentOption } from 'echarts/components'
+import type { ComposeOption } from 'echarts/core'
+import type { SeedStat, StudyCurve } from './study-record'
+
+export type StudyChartOption = ComposeOption<
+  LineSeriesOption | GridComponentOption | LegendComponentOption | MarkLineComponentOption | TitleComponentOption | TooltipComponentOption
+>
+
+const INK = '#1f2633'
+const MUTED = '#5b6474'
+export const STUDY_COLOURS = { transfer: '#d1495b', maxEigenvalue: '#2b59c3', trace: '#2a9d8f' }
+
+type Metric = 'transfer' | 'maxEigenvalue' | 'trace'
+
+/** Line, band (lower edge + height, stacked) and LR-decay marks of one metric. */
+function bandSeries(curve: StudyCurve, metric: Metric, name: string, yAxisIndex: number, scale: number): LineSeriesOption[] {
+  const points = curve.points.filter((p) => p[metric] !== null)
+  const colour = STUDY_COLOURS[metric]
+  const at = (s: SeedStat, k: number) => (s.mean + k * 2 * s.std) * scale
+  const stack = `band-${metric}`
+  const common = { type: 'line' as const, yAxisIndex, symbol: 'none', silent: true, stack, lineStyle: { opacity: 0 } }
+  return [
+    { ...common, name: `${name} band low`, data: points.map((p) => [p.epoch, at(p[metric]!, -1)]), tooltip: { show: false } },
+    {
+      ...common,
+      name: `${name} band`,
+      data: points.map((p) => [p.epoch, at(p[metric]!, 1) - at(p[metric]!, -1)]),
+      areaStyle: { color: colour, opacity: 0.18 },
+      tooltip: { show: false }
+    },
+    {
+      type: 'line',
+      name,
+      yAxisIndex,
+      color: colour,
+      symbolSize: 4,
+      lineStyle: { width: 2 },
+      data: points.map((p) => [p.epoch, p[metric]!.mean * scale]),
+      markLine: {
+        silent: true,
+        symbol: 'none',
+        label: { formatter: (p: { value?: unknown }) => `LR ÷ after ${Number(p.value) - 0.5}`, color: MUTED, fontSize: 9, position: 'insideEndTop' },
+        lineStyle: { color: MUTED, type: 'dashed', width: 1 },
+        data: curve.decays.map((d) => ({ xAxis: d + 0.5 }))
+      }
+    }
+  ]
+}
+
+function axes(curve: StudyCurve) {
+  const axisStyle = { axisLabel: { color: MUTED, fontSize: 10 }, nameTextStyle: { color: MUTED, fontSize: 10 }, splitLine: { lineStyle: { color: '#eef0f3' } } }
+  const x = { ...axisStyle, type: 'value' as const, name: 'epoch', nameLocation: 'middle' as const, nameGap: 22, min: 1, max: Math.max(1, curve.points.length), minInterval: 1 }
+  return { axisStyle, x }
+}
+
+/** Figure 4: validation transfer of the SGD surrogate per epoch (%), mean ± 2 std over seeds. */
+export function studyTransferOption(curve: StudyCurve): StudyChartOption {
+  const { axisStyle, x } = axes(curve)
+  return {
+    animation: false,
+    textStyle: { color: INK },
+    title: { text: `Validation transfer per epoch — SGD ${curve.surrogate}`, left: 'center', top: 0, textStyle: { fontSize: 12, color: INK } },
+    legend: { top: 22, data: ['transfer (%)'], textStyle: { fontSize: 10, color: INK } },
+    tooltip: { trigger: 'axis' },
+    grid: { left: 48, right: 16, top: 52, bottom: 40 },
+    xAxis: x,
+    yAxis: [{ ...axisStyle, type: 'value', name: '%', scale: true }],
+    series: bandSeries(curve, 'transfer', 'transfer (%)', 0, 100)
+  }
+}
+
+/** Figure 5: λmax (left axis) and trace (right axis) of the training-loss Hessian per epoch, mean ± 2 std. */
+export function studySharpnessOption(curve: StudyCurve): StudyChartOption {
+  const { axisStyle, x } = axes(curve)
+  return {
+    animation: false,
+    textStyle: { color: INK },
+    title: { text: `Hessian sharpness per epoch — SGD ${curve.surrogate}`, left: 'center', top: 0, textStyle: { fontSize: 12, color: INK } },
+    legend: { top: 22, data: ['λmax', 'trace'], textStyle: { fontSize: 10, color: INK } },
+    tooltip: { trigger: 'axis' },
+    grid: { left: 52, right: 56, top: 52, bottom: 40 },
+    xAxis: x,
+    yAxis: [
+      { ...axisStyle, type: 'value', name: 'λmax', scale: true },
+      { ...axisStyle, type: 'value', name: 'trace', scale: true, splitLine: { show: false } }
+    ],
+    series: [...bandSeries(curve, 'maxEigenvalue', 'λmax', 0, 1), ...bandSeries(curve, 'trace', 'trace', 1, 1)]
+  }
+}
