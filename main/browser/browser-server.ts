@@ -9,6 +9,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { WS_PATH, type WsRequest, type WsServerMessage } from '../contract/ws-protocol'
 import type { FlatlineService } from '../service/flatline-service'
@@ -29,9 +30,14 @@ export interface BrowserServer {
   close(): Promise<void>
 }
 
-/** URL path of a run's exported PDF; the service writes the file, the server hands it out. */
-export function pdfDownloadPath(runId: string): string {
-  return `/download/${runId}/report.pdf`
+/** URL path of a run's (or a study's) exported PDF; the service writes the file, the server hands it out. */
+export function pdfDownloadPath(runId: string, kind: 'run' | 'study' = 'run'): string {
+  return `/download/${kind === 'study' ? 'study/' : ''}${runId}/report.pdf`
+}
+
+/** Where the exported PDF of a run or a study lives in the workspace. */
+export function exportedPdfPath(service: Pick<FlatlineService, 'runStore' | 'studyStore'>, id: string, kind: 'run' | 'study'): string {
+  return kind === 'study' ? join(service.studyStore.studyDir(id), 'report.pdf') : service.runStore.artifactPath(id, 'report.pdf')
 }
 
 export async function startBrowserServer(options: BrowserServerOptions): Promise<BrowserServer> {
@@ -47,12 +53,13 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       res.writeHead(req.method !== 'GET' ? 405 : 403).end()
       return
     }
-    const download = /^\/download\/([A-Za-z0-9_-]{1,80})\/report\.pdf$/.exec(url.pathname)
+    const download = /^\/download\/(study\/)?([A-Za-z0-9_-]{1,80})\/report\.pdf$/.exec(url.pathname)
     if (download) {
       if (!tokenOk(url.searchParams.get('token'))) return void res.writeHead(403).end()
+      const [kind, id] = [download[1] ? ('study' as const) : ('run' as const), download[2]]
       try {
-        const body = await readFile(options.service.runStore.artifactPath(download[1], 'report.pdf'))
-        res.writeHead(200, { 'content-type': 'application/pdf', 'content-disposition': `attachment; filename="${download[1]}-transfer-report.pdf"` })
+        const body = await readFile(exportedPdfPath(options.service, id, kind))
+        res.writeHead(200, { 'content-type': 'application/pdf', 'content-disposition': `attachment; filename="${id}-${kind === 'study' ? 'study' : 'transfer'}-report.pdf"` })
         res.end(body)
       } catch {
         res.writeHead(404).end('no exported report for this run')

@@ -10,7 +10,7 @@ import { defaultWorkspaceRoot } from '../engine/workspace/workspace-root'
 import { NodeEngineClient } from '../engine-host/node-engine-client'
 import { htmlToPdf } from '../report/pdf-chromium'
 import { createFlatlineService } from '../service/flatline-service'
-import { pdfDownloadPath, startBrowserServer } from './browser-server'
+import { exportedPdfPath, pdfDownloadPath, startBrowserServer } from './browser-server'
 
 const repoRoot = join(resourcesDir(), '..')
 const version = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version
@@ -21,9 +21,9 @@ const service = await createFlatlineService({
   engine,
   shell: 'browser',
   appVersion: version,
-  exportPdf: async (runId, html) => {
-    await htmlToPdf(html, service.runStore.artifactPath(runId, 'report.pdf'))
-    return { url: `${pdfDownloadPath(runId)}?token=${token}` }
+  exportPdf: async (id, html, kind = 'run') => {
+    await htmlToPdf(html, exportedPdfPath(service, id, kind))
+    return { url: `${pdfDownloadPath(id, kind)}?token=${token}` }
   }
 })
 const server = await startBrowserServer({

@@ -33,6 +33,8 @@ import {
   type ZooTargetEntry
 } from './target-zoo'
 import { ThroughputRequest, type ThroughputEstimate } from './throughput'
+import type { StudyRecord, StudySummary } from './study-record'
+import { StudySpec, type StudySpecInput } from './study-spec'
 
 export const Channels = {
   AppInfo: 'app:info',
@@ -58,6 +60,12 @@ export const Channels = {
   ZooAddTrained: 'zoo:add-trained',
   ZooRemove: 'zoo:remove',
   ZooSaveSets: 'zoo:save-sets',
+  StartStudy: 'study:start',
+  ResumeStudy: 'study:resume',
+  ListStudies: 'studies:list',
+  GetStudy: 'studies:get',
+  StudyReportHtml: 'study-report:html',
+  ExportStudyPdf: 'study-report:export-pdf',
   JobEvent: 'job:event'
 } as const
 export type Channel = (typeof Channels)[keyof typeof Channels]
@@ -89,7 +97,13 @@ export const RequestSchemas = {
   [Channels.ZooAdd]: ZooAddRequest,
   [Channels.ZooAddTrained]: ZooAddTrainedRequest.extend({ runId: RunId }),
   [Channels.ZooRemove]: z.strictObject({ id: ZooTargetName }),
-  [Channels.ZooSaveSets]: z.strictObject({ sets: ZooSets })
+  [Channels.ZooSaveSets]: z.strictObject({ sets: ZooSets }),
+  [Channels.StartStudy]: StudySpec,
+  [Channels.ResumeStudy]: z.strictObject({ studyId: RunId }),
+  [Channels.ListStudies]: z.undefined(),
+  [Channels.GetStudy]: z.strictObject({ studyId: RunId }),
+  [Channels.StudyReportHtml]: z.strictObject({ studyId: RunId }),
+  [Channels.ExportStudyPdf]: z.strictObject({ studyId: RunId })
 } as const
 export type CommandChannel = keyof typeof RequestSchemas
 
@@ -135,6 +149,13 @@ export interface Responses {
   [Channels.ZooAddTrained]: ZooTargetEntry
   [Channels.ZooRemove]: { removed: boolean }
   [Channels.ZooSaveSets]: ZooSet[]
+  [Channels.StartStudy]: { jobId: string; studyId: string }
+  /** The new job continuing the study, under the study's own id. */
+  [Channels.ResumeStudy]: { jobId: string; studyId: string }
+  [Channels.ListStudies]: StudySummary[]
+  [Channels.GetStudy]: StudyRecord
+  [Channels.StudyReportHtml]: { html: string }
+  [Channels.ExportStudyPdf]: PdfExport | null
 }
 
 /** The API as the page sees it: functions, never channel names. */
@@ -188,6 +209,20 @@ export interface FlatlineApi {
     remove(id: string): Promise<{ removed: boolean }>
     saveSets(sets: ZooSet[]): Promise<ZooSet[]>
   }
+  /**
+   * Studies (issue 14): the paper's claims on the user's data, one audit per seed. A study's job
+   * sends the usual job events (its current audit's tasks) plus `study-updated`; cancel it with
+   * `audit.cancel(jobId)`.
+   */
+  study: {
+    start(spec: StudySpecInput): Promise<{ jobId: string; studyId: string }>
+    /** Continues a cancelled, failed or interrupted study from its completed seeds and last saved epoch. */
+    resume(studyId: string): Promise<{ jobId: string; studyId: string }>
+    list(): Promise<StudySummary[]>
+    get(studyId: string): Promise<StudyRecord>
+    reportHtml(studyId: string): Promise<{ html: string }>
+    exportPdf(studyId: string): Promise<PdfExport | null>
+  }
 }
 
 /** Builds a FlatlineApi from one generic `invoke` and one event subscription; shared by every transport. */
@@ -228,6 +263,14 @@ export function createApi(
       addTrained: (request) => invoke(Channels.ZooAddTrained, request),
       remove: (id) => invoke(Channels.ZooRemove, { id }),
       saveSets: (sets) => invoke(Channels.ZooSaveSets, { sets })
+    },
+    study: {
+      start: (spec) => invoke(Channels.StartStudy, spec),
+      resume: (studyId) => invoke(Channels.ResumeStudy, { studyId }),
+      list: () => invoke(Channels.ListStudies, undefined),
+      get: (studyId) => invoke(Channels.GetStudy, { studyId }),
+      reportHtml: (studyId) => invoke(Channels.StudyReportHtml, { studyId }),
+      exportPdf: (studyId) => invoke(Channels.ExportStudyPdf, { studyId })
     }
   }
 }

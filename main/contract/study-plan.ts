@@ -65,7 +65,8 @@ export function studyAuditSpec(spec: StudySpec, seed: number, sources: TargetSou
       examples: spec.validation.examples,
       ...(spec.validation.attack ? { attack: spec.validation.attack } : {})
     },
-    attacks: studyAttackQueue(spec)
+    attacks: studyAttackQueue(spec),
+    ...(spec.workers !== undefined ? { workers: spec.workers } : {})
   }
 }
 

@@ -10,7 +10,7 @@
 import { utilityProcess, type ForkOptions, type UtilityProcess } from 'electron'
 import enginePath from '../engine-host/engine-process?modulePath'
 import { JobEvent, isTerminal } from '../contract/job-events'
-import type { EngineClient, FromEngine, ToEngine } from '../engine-host/engine-protocol'
+import type { EngineClient, FromEngine, ToEngine, StartMessage } from '../engine-host/engine-protocol'
 import type { EngineQueryKind, EngineQueryOf, EngineQueryResult } from '../engine-host/engine-queries'
 import { PendingQueries } from '../engine-host/pending-queries'
 
@@ -83,7 +83,7 @@ export class UtilityEngineClient implements EngineClient {
     }
   }
 
-  start(message: Extract<ToEngine, { type: 'start' }>): void {
+  start(message: StartMessage): void {
     this.ensureProcess()
     this.active.set(message.jobId, message.runId)
     this.send(message)

@@ -15,6 +15,8 @@ import { runAudit } from '../engine/jobs/run-audit'
 import { runTaskWorker } from '../engine/pool/task-worker-main'
 import { TASK_WORKER_FLAG } from '../engine/pool/worker-messages'
 import { setTaskWorkerEntry } from '../engine/pool/worker-pool'
+import { runStudy } from '../engine/studies/run-study'
+import { StudyStore } from '../engine/workspace/study-store'
 import { answerQuery } from './answer-query'
 import type { FromEngine, ToEngine } from './engine-protocol'
 
@@ -63,9 +65,17 @@ async function handle(message: ToEngine): Promise<void> {
       signal: running.controller.signal,
       execution: message.execution
     }
-    await (message.resume ? resumeAudit(ctx) : runAudit(message.spec, ctx))
+    if (message.type === 'start-study') {
+      const resume = message.resume
+        ? await new StudyStore(message.workspace).get(message.runId).catch((error: Error) => {
+            emit({ jobId: message.jobId, kind: 'failed', runId: message.runId, message: `cannot resume study "${message.runId}": ${error.message}` })
+            throw error
+          })
+        : undefined
+      await runStudy(message.spec, { ...ctx, studyId: message.runId, resume })
+    } else await (message.resume ? resumeAudit(ctx) : runAudit(message.spec, ctx))
   } catch {
-    // runAudit has already reported the failure or cancellation as the job's terminal event.
+    // runAudit and runStudy have already reported the failure or cancellation as the job's terminal event.
   } finally {
     running = undefined
   }

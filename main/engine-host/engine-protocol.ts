@@ -5,13 +5,19 @@
 import type { AuditSpec } from '../contract/audit-spec'
 import type { JobEvent } from '../contract/job-events'
 import type { ExecutionSettings } from '../contract/execution'
+import type { StudySpec } from '../contract/study-spec'
 import type { EngineQuery, EngineQueryKind, EngineQueryOf, EngineQueryResult } from './engine-queries'
 
 export type ToEngine =
   /** `resume`: continue the stored run `runId` from its last saved epoch (its stored spec is `spec`). */
   | { type: 'start'; jobId: string; runId: string; spec: AuditSpec; workspace: string; appVersion: string; resume?: boolean; execution?: ExecutionSettings }
+  /** A study (issue 14): `runId` is the study's id; `resume` continues its stored record; `execution` applies to every audit of it. */
+  | { type: 'start-study'; jobId: string; runId: string; spec: StudySpec; workspace: string; appVersion: string; resume?: boolean; execution?: ExecutionSettings }
   | { type: 'cancel'; jobId: string }
   | { type: 'query'; queryId: string; query: EngineQuery }
+
+/** What starts a job: an audit or a study. */
+export type StartMessage = Extract<ToEngine, { type: 'start' | 'start-study' }>
 
 export type FromEngine =
   | { type: 'ready'; backend: string }
@@ -23,7 +29,7 @@ export type FromEngine =
 export interface EngineClient {
   /** Resolves with the tensor backend name once the engine process has initialised it. */
   ready(): Promise<string>
-  start(message: Extract<ToEngine, { type: 'start' }>): void
+  start(message: StartMessage): void
   cancel(jobId: string): void
   onEvent(listener: (event: JobEvent) => void): () => void
   /** Asks the engine one question (engine-queries.ts); rejects with the engine's message if it fails. */

@@ -5,7 +5,7 @@
 import { fork, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import type { JobEvent } from '../contract/job-events'
-import type { EngineClient, FromEngine, ToEngine } from './engine-protocol'
+import type { EngineClient, FromEngine, StartMessage, ToEngine } from './engine-protocol'
 import type { EngineQueryKind, EngineQueryOf, EngineQueryResult } from './engine-queries'
 import { PendingQueries } from './pending-queries'
 
@@ -25,7 +25,7 @@ export class NodeEngineClient implements EngineClient {
     return this.readyPromise!
   }
 
-  start(message: Extract<ToEngine, { type: 'start' }>): void {
+  start(message: StartMessage): void {
     this.spawn()
     this.active.add(message.jobId)
     this.child!.send(message)

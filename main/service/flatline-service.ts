@@ -21,6 +21,9 @@ import { buildReportHtml } from '../engine/report/report-html'
 import { buildCompareReportHtml } from '../engine/report/compare-report-html'
 import { CompareRefusedError, compareRuns } from '../engine/compare/compare-runs'
 import type { CompareRequest, RunComparison } from '../contract/run-comparison'
+import { buildStudyReportHtml } from '../engine/report/study-report-html'
+import type { StudySpec } from '../contract/study-spec'
+import { StudyNotFoundError, StudyStore } from '../engine/workspace/study-store'
 import { readGallery } from '../engine/evaluation/example-gallery'
 import { readPerSamplePreview } from '../engine/evaluation/per-sample-results'
 import { demoSpecPath } from './demo-spec'
@@ -31,7 +34,7 @@ export interface ServiceOptions {
   shell: AppInfo['shell']
   appVersion: string
   /** Turns a report into a PDF the user can reach: a saved path (Electron) or a download URL (browser). */
-  exportPdf: (runId: string, html: string) => Promise<PdfExport | null>
+  exportPdf: (runId: string, html: string, kind?: 'run' | 'study') => Promise<PdfExport | null>
   /** A native folder dialog (Electron); absent in browser mode, where the UI keeps its path field. */
   pickFolder?: (title: string) => Promise<string | null>
 }
@@ -45,6 +48,7 @@ export interface FlatlineService {
   /** The report HTML of a run, as exported. */
   reportHtml(runId: string): Promise<string>
   runStore: RunStore
+  studyStore: StudyStore
 }
 
 /** Run models with these archs were imported into the run (ModelResult.arch is the format), not trained. */
@@ -55,10 +59,16 @@ export async function createFlatlineService(options: ServiceOptions): Promise<Fl
   const runStore = new RunStore(workspace.root)
   const zoo = new TargetZoo(workspace.root)
   const activeRuns = new Map<string, string>() // jobId -> runId
+  const studyStore = new StudyStore(workspace.root)
+  const activeStudies = new Map<string, string>() // jobId -> studyId
+  const busy = () => activeRuns.size + activeStudies.size > 0
   // A measurement costs seconds of engine time and does not change within one engine: ask once.
   const throughputs = new Map<string, Promise<ThroughputEstimate>>()
   options.engine.onEvent((event) => {
-    if (event.kind === 'completed' || event.kind === 'failed' || event.kind === 'cancelled') activeRuns.delete(event.jobId)
+    if (event.kind === 'completed' || event.kind === 'failed' || event.kind === 'cancelled') {
+      activeRuns.delete(event.jobId)
+      activeStudies.delete(event.jobId)
+    }
   })
 
   /** The engine's check of a model file (a relative path is read from the app's working folder). */
@@ -97,6 +107,18 @@ export async function createFlatlineService(options: ServiceOptions): Promise<Fl
     return zoo.add(add, await checkTarget(add), { runId: run.id, model: request.model })
   }
 
+  /** A study's record, with a `running` one no engine owns shown as interrupted (like runs). */
+  async function getStudy(studyId: string) {
+    const study = await studyStore.get(studyId).catch((error: Error) => {
+      throw error instanceof StudyNotFoundError ? new RequestError(error.message) : error
+    })
+    return study.status === 'running' && ![...activeStudies.values()].includes(studyId) ? { ...study, status: 'interrupted' as const } : study
+  }
+
+  async function studyReportHtml(studyId: string): Promise<string> {
+    return buildStudyReportHtml(await getStudy(studyId), { appVersion: options.appVersion, generatedAt: new Date() })
+  }
+
   async function reportHtml(runId: string): Promise<string> {
     const run = await runStore.get(runId)
     // A broken gallery file costs the report its gallery section, not the report.
@@ -124,7 +146,7 @@ export async function createFlatlineService(options: ServiceOptions): Promise<Fl
     }),
     [Channels.DemoSpec]: async () => JSON.parse(await readFile(demoSpecPath(), 'utf8')) as AuditSpecInput,
     [Channels.StartAudit]: async (spec: AuditSpec) => {
-      if (activeRuns.size > 0)
+      if (busy())
         throw new RequestError('An audit is already running. Wait for it to finish or cancel it first.')
       const runId = runStore.newRunId(spec.name)
       const jobId = `job-${runId}`
@@ -134,7 +156,7 @@ export async function createFlatlineService(options: ServiceOptions): Promise<Fl
     },
     [Channels.ResumeRun]: async ({ runId }: { runId: string }) => {
       const active = [...activeRuns.values()].includes(runId)
-      if (activeRuns.size > 0 && !active)
+      if (busy() && !active)
         throw new RequestError('An audit is already running. Wait for it to finish or cancel it first.')
       let record
       try {
@@ -150,7 +172,7 @@ export async function createFlatlineService(options: ServiceOptions): Promise<Fl
       return { jobId, runId }
     },
     [Channels.CancelJob]: async ({ jobId }: { jobId: string }) => {
-      if (!activeRuns.has(jobId)) return { cancelled: false }
+      if (!activeRuns.has(jobId) && !activeStudies.has(jobId)) return { cancelled: false }
       options.engine.cancel(jobId)
       return { cancelled: true }
     },
@@ -193,11 +215,33 @@ export async function createFlatlineService(options: ServiceOptions): Promise<Fl
       }),
     [Channels.ZooAddTrained]: async (request: ZooAddTrainedRequest) => zooCall(() => addTrained(request)),
     [Channels.ZooRemove]: async ({ id }: { id: string }) => zooCall(() => zoo.remove(id)),
-    [Channels.ZooSaveSets]: async ({ sets }: { sets: ZooSet[] }) => zooCall(() => zoo.saveSets(sets))
+    [Channels.ZooSaveSets]: async ({ sets }: { sets: ZooSet[] }) => zooCall(() => zoo.saveSets(sets)),
+    [Channels.StartStudy]: async (spec: StudySpec) => {
+      if (busy()) throw new RequestError('An audit or study is already running. Wait for it to finish or cancel it first.')
+      const studyId = studyStore.newStudyId(spec.name)
+      const jobId = `job-${studyId}`
+      activeStudies.set(jobId, studyId)
+      options.engine.start({ type: 'start-study', jobId, runId: studyId, spec, workspace: workspace.root, appVersion: options.appVersion })
+      return { jobId, studyId }
+    },
+    [Channels.ResumeStudy]: async ({ studyId }: { studyId: string }) => {
+      if (busy()) throw new RequestError('An audit or study is already running. Wait for it to finish or cancel it first.')
+      const study = await getStudy(studyId)
+      if (study.status === 'completed') throw new RequestError(`Study "${studyId}" is completed: there is nothing to resume.`)
+      const jobId = `job-${studyId}-r${(study.resumed?.count ?? 0) + 1}`
+      activeStudies.set(jobId, studyId)
+      options.engine.start({ type: 'start-study', jobId, runId: studyId, spec: study.spec, workspace: workspace.root, appVersion: options.appVersion, resume: true })
+      return { jobId, studyId }
+    },
+    [Channels.ListStudies]: async () => studyStore.list(new Set(activeStudies.values())),
+    [Channels.GetStudy]: async ({ studyId }: { studyId: string }) => getStudy(studyId),
+    [Channels.StudyReportHtml]: async ({ studyId }: { studyId: string }) => ({ html: await studyReportHtml(studyId) }),
+    [Channels.ExportStudyPdf]: async ({ studyId }: { studyId: string }) => options.exportPdf(studyId, await studyReportHtml(studyId), 'study')
   }
 
   return {
     runStore,
+    studyStore,
     reportHtml,
     onEvent: (listener) => options.engine.onEvent(listener),
     async handle(channel, payload) {

@@ -12,6 +12,7 @@ import {
   LegendComponent,
   MarkLineComponent,
   TitleComponent,
+  TooltipComponent,
   VisualMapComponent,
   type GridComponentOption,
   type LegendComponentOption,
@@ -22,7 +23,7 @@ import { SVGRenderer } from 'echarts/renderers'
 import { hasSeveralStacks, transferRowLabel } from '../../contract/attack-queue'
 import type { ModelResult, TransferCell } from '../../contract/run-record'
 
-echarts.use([HeatmapChart, LineChart, GridComponent, LegendComponent, MarkLineComponent, TitleComponent, VisualMapComponent, SVGRenderer])
+echarts.use([HeatmapChart, LineChart, GridComponent, LegendComponent, MarkLineComponent, TitleComponent, TooltipComponent, VisualMapComponent, SVGRenderer])
 
 type HeatmapOption = echarts.ComposeOption<HeatmapSeriesOption | GridComponentOption | VisualMapComponentOption>
 type CurvesOption = echarts.ComposeOption<

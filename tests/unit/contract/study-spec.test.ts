@@ -5,7 +5,7 @@ import { STUDY_PRESETS, studyPreset } from '../../../main/contract/study-presets
 import { CORE_ROWS, STUDY_ROWS } from '../../../main/contract/study-rows'
 import { StudySpec } from '../../../main/contract/study-spec'
 
-const quick = () => studyPreset('quick') as Record<string, unknown> & { validation: Record<string, unknown>; dataset: Record<string, unknown> }
+const quick = () => studyPreset('quick') as Record<string, unknown> & { validation: Record<string, unknown>; dataset: Record<string, unknown>; targets: { name: string }[] }
 const problems = (input: unknown) => {
   const parsed = StudySpec.safeParse(input)
   return parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)
@@ -46,7 +46,7 @@ describe('study spec: bad input names the field', () => {
   })
 
   it('refuses a validation target that is also a test target', () => {
-    const spec = quick() as { targets: { name: string }[]; validation: { targets: unknown[] } }
+    const spec = quick()
     const twin = { ...spec.targets[1], name: 'val-twin' }
     const out = problems({ ...spec, validation: { ...spec.validation, targets: [twin] } })
     expect(out).toEqual([

@@ -3,11 +3,11 @@
  * of request routing and validation only; end-to-end tests run the real engine.
  */
 import type { JobEvent } from '../../../main/contract/job-events'
-import type { EngineClient, ToEngine } from '../../../main/engine-host/engine-protocol'
+import type { EngineClient, StartMessage } from '../../../main/engine-host/engine-protocol'
 import type { EngineQuery, EngineQueryKind, EngineQueryOf, EngineQueryResult } from '../../../main/engine-host/engine-queries'
 
 export class RecordingEngine implements EngineClient {
-  readonly started: Extract<ToEngine, { type: 'start' }>[] = []
+  readonly started: StartMessage[] = []
   readonly cancelled: string[] = []
   readonly queries: EngineQuery[] = []
   /** How the test answers queries; by default every query fails. */
@@ -17,7 +17,7 @@ export class RecordingEngine implements EngineClient {
   ready(): Promise<string> {
     return Promise.resolve('recording')
   }
-  start(message: Extract<ToEngine, { type: 'start' }>): void {
+  start(message: StartMessage): void {
     this.started.push(message)
   }
   cancel(jobId: string): void {
