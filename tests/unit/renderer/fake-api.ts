@@ -77,6 +77,15 @@ export function createFakeApi(options: {
       addTrained: async () => Promise.reject(new Error('no zoo answers in this test')),
       remove: async () => ({ removed: true }),
       saveSets: async (sets) => sets
+    },
+    // No studies; tests of the study views replace these with their own answers.
+    study: {
+      start: async () => Promise.reject(new Error('no study answers in this test')),
+      resume: async () => Promise.reject(new Error('no study answers in this test')),
+      list: async () => [],
+      get: async () => Promise.reject(new Error('no study answers in this test')),
+      reportHtml: async () => ({ html: '' }),
+      exportPdf: async () => null
     }
   }
   return {
