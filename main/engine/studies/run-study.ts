@@ -19,6 +19,7 @@ import { checkTrainLeft, type StudySpec } from '../../contract/study-spec'
 import { loadDataset } from '../data/load-dataset'
 import { JobCancelledError } from '../jobs/job-errors'
 import { runAudit } from '../jobs/run-audit'
+import type { TaskExecutor } from '../tasks/run-task-graph'
 import { RunStore } from '../workspace/run-store'
 import { StudyStore } from '../workspace/study-store'
 import { TargetZoo } from '../workspace/target-zoo'
@@ -37,6 +38,8 @@ export interface StudyContext {
   signal?: AbortSignal
   /** The stored record of a study to continue. */
   resume?: StudyRecord
+  /** Where the audits' tasks run (the worker pool); this process when absent. */
+  executor?: TaskExecutor
 }
 
 export async function runStudy(spec: StudySpec, ctx: StudyContext): Promise<StudyRecord> {
@@ -141,6 +144,7 @@ async function seedRun(spec: StudySpec, entry: StudyRecord['seeds'][number], rec
     appVersion: ctx.appVersion,
     emit,
     signal: ctx.signal,
+    ...(ctx.executor ? { executor: ctx.executor } : {}),
     ...(previous ? { resume: previous } : {})
   })
 }
