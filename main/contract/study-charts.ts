@@ -5,12 +5,12 @@
  * Plain data in, a plain option out: no chart library is loaded here, only its option types.
  */
 import type { LineSeriesOption } from 'echarts/charts'
-import type { GridComponentOption, LegendComponentOption, MarkLineComponentOption, TitleComponentOption, TooltipComponentOption } from 'echarts/components'
+import type { GridComponentOption, LegendComponentOption, MarkLineComponentOption, TooltipComponentOption } from 'echarts/components'
 import type { ComposeOption } from 'echarts/core'
 import type { SeedStat, StudyCurve } from './study-record'
 
 export type StudyChartOption = ComposeOption<
-  LineSeriesOption | GridComponentOption | LegendComponentOption | MarkLineComponentOption | TitleComponentOption | TooltipComponentOption
+  LineSeriesOption | GridComponentOption | LegendComponentOption | MarkLineComponentOption | TooltipComponentOption
 >
 
 const INK = '#1f2633'
@@ -66,10 +66,9 @@ export function studyTransferOption(curve: StudyCurve): StudyChartOption {
   return {
     animation: false,
     textStyle: { color: INK },
-    title: { text: `Validation transfer per epoch — SGD ${curve.surrogate}`, left: 'center', top: 0, textStyle: { fontSize: 12, color: INK } },
-    legend: { top: 22, data: ['transfer (%)'], textStyle: { fontSize: 10, color: INK } },
+    legend: { top: 0, data: ['transfer (%)'], textStyle: { fontSize: 10, color: INK } },
     tooltip: { trigger: 'axis' },
-    grid: { left: 48, right: 16, top: 52, bottom: 40 },
+    grid: { left: 48, right: 16, top: 30, bottom: 40 },
     xAxis: x,
     yAxis: [{ ...axisStyle, type: 'value', name: '%', scale: true }],
     series: bandSeries(curve, 'transfer', 'transfer (%)', 0, 100)
@@ -82,10 +81,9 @@ export function studySharpnessOption(curve: StudyCurve): StudyChartOption {
   return {
     animation: false,
     textStyle: { color: INK },
-    title: { text: `Hessian sharpness per epoch — SGD ${curve.surrogate}`, left: 'center', top: 0, textStyle: { fontSize: 12, color: INK } },
-    legend: { top: 22, data: ['λmax', 'trace'], textStyle: { fontSize: 10, color: INK } },
+    legend: { top: 0, data: ['λmax', 'trace'], textStyle: { fontSize: 10, color: INK } },
     tooltip: { trigger: 'axis' },
-    grid: { left: 52, right: 56, top: 52, bottom: 40 },
+    grid: { left: 52, right: 56, top: 30, bottom: 40 },
     xAxis: x,
     yAxis: [
       { ...axisStyle, type: 'value', name: 'λmax', scale: true },

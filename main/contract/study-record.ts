@@ -7,6 +7,9 @@ import { z } from 'zod'
 import { RunStatus } from './run-record'
 import { StudySpec } from './study-spec'
 
+/** Job ids of studies start with this, so the audit view's job store leaves their events to the study page. */
+export const STUDY_JOB_PREFIX = 'study-'
+
 /** A cell over seeds: the per-seed values, their mean and sample standard deviation (shown as mean ± 2 std). */
 export const SeedStat = z.object({ mean: z.number(), std: z.number(), values: z.array(z.number()) })
 export type SeedStat = z.infer<typeof SeedStat>

@@ -23,6 +23,7 @@ import { CompareRefusedError, compareRuns } from '../engine/compare/compare-runs
 import type { CompareRequest, RunComparison } from '../contract/run-comparison'
 import { buildStudyReportHtml } from '../engine/report/study-report-html'
 import type { StudySpec } from '../contract/study-spec'
+import { STUDY_JOB_PREFIX } from '../contract/study-record'
 import { StudyNotFoundError, StudyStore } from '../engine/workspace/study-store'
 import { readGallery } from '../engine/evaluation/example-gallery'
 import { readPerSamplePreview } from '../engine/evaluation/per-sample-results'
@@ -219,7 +220,7 @@ export async function createFlatlineService(options: ServiceOptions): Promise<Fl
     [Channels.StartStudy]: async (spec: StudySpec) => {
       if (busy()) throw new RequestError('An audit or study is already running. Wait for it to finish or cancel it first.')
       const studyId = studyStore.newStudyId(spec.name)
-      const jobId = `job-${studyId}`
+      const jobId = `${STUDY_JOB_PREFIX}${studyId}`
       activeStudies.set(jobId, studyId)
       options.engine.start({ type: 'start-study', jobId, runId: studyId, spec, workspace: workspace.root, appVersion: options.appVersion })
       return { jobId, studyId }
@@ -228,7 +229,7 @@ export async function createFlatlineService(options: ServiceOptions): Promise<Fl
       if (busy()) throw new RequestError('An audit or study is already running. Wait for it to finish or cancel it first.')
       const study = await getStudy(studyId)
       if (study.status === 'completed') throw new RequestError(`Study "${studyId}" is completed: there is nothing to resume.`)
-      const jobId = `job-${studyId}-r${(study.resumed?.count ?? 0) + 1}`
+      const jobId = `${STUDY_JOB_PREFIX}${studyId}-r${(study.resumed?.count ?? 0) + 1}`
       activeStudies.set(jobId, studyId)
       options.engine.start({ type: 'start-study', jobId, runId: studyId, spec: study.spec, workspace: workspace.root, appVersion: options.appVersion, resume: true })
       return { jobId, studyId }

@@ -4,7 +4,7 @@
  * first, then Table 3 per surrogate architecture, Table 4, Figures 4 and 5 with their seed bands and
  * LR-decay marks, and what was run: data, recipe, targets and each seed's audit.
  */
-import { studySharpnessOption, studyTransferOption } from '../../contract/study-charts'
+import { studySharpnessOption, studyTransferOption, type StudyChartOption } from '../../contract/study-charts'
 import type { SeedStat, StudyClaim, StudyCurve, StudyRecord, Table3, Table4 } from '../../contract/study-record'
 import { REPORT_CSS as CSS } from './report-css'
 import { esc, formatDuration } from './report-format'
@@ -118,8 +118,11 @@ ${rows}
 }
 
 function figures(curve: StudyCurve): string {
-  const charts = [studyTransferOption(curve), ...(curve.points.some((p) => p.maxEigenvalue) ? [studySharpnessOption(curve)] : [])]
-  const svgs = charts.map((o) => `<figure class="chart">${renderSvg(o, 640, 240)}</figure>`).join('\n')
+  const charts: [string, StudyChartOption][] = [
+    [`Figure 4 — validation transfer per epoch (%), SGD ${curve.surrogate}`, studyTransferOption(curve)],
+    ...(curve.points.some((p) => p.maxEigenvalue) ? [[`Figure 5 — Hessian λmax and trace per epoch, SGD ${curve.surrogate}`, studySharpnessOption(curve)] as [string, StudyChartOption]] : [])
+  ]
+  const svgs = charts.map(([caption, o]) => `<figure class="chart"><figcaption class="above">${esc(caption)}</figcaption>${renderSvg(o, 640, 220)}</figure>`).join('\n')
   return `<h2 class="numbered">Figures 4 and 5 — SGD ${esc(curve.surrogate)} per epoch</h2>
 ${svgs}
 <p class="note">Line: mean over seeds; band: ± 2 std; dashed lines: the LR is divided after epoch ${curve.decays.join(', ') || '—'}. Transfer is measured on validation targets and images only.</p>`
@@ -159,4 +162,5 @@ table.verdicts td.evidence { font-size: 8pt; color: #333; }
 .verdict-holds { background: #dff1e6; color: #1c6b3a; }
 .verdict-fails { background: #fbe3e4; color: #8a1c2b; }
 .verdict-open { background: #eef0f3; color: #5b6474; }
+figcaption.above { margin: 0 0 2px; font-weight: 600; color: #1f2633; }
 `

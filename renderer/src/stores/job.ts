@@ -4,6 +4,7 @@
  */
 import type { AuditSpecInput } from '@contract/audit-spec'
 import type { JobEvent } from '@contract/job-events'
+import { STUDY_JOB_PREFIX } from '@contract/study-record'
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import { useApi } from '../api/current-api'
@@ -23,6 +24,7 @@ export const useJobStore = defineStore('job', () => {
 
   /** Applies one job event; on a terminal event refreshes the run list and, on success, opens the run. */
   function apply(event: JobEvent): void {
+    if (event.jobId.startsWith(STUDY_JOB_PREFIX)) return // a study's job: the study page watches it (stores/studies.ts)
     const before = job.value
     if (before !== null && before.status === 'starting' && before.jobId === '' && event.kind !== 'started') {
       early.push(event)
