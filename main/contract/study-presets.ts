@@ -51,7 +51,7 @@ function quick(rows?: StudySpecInput['rows']): StudySpecInput {
   return {
     name: 'quick study',
     seeds: [1, 2],
-    dataset: { source: 'embedded', trainLimit: 2400, testLimit: 500, validationSize: 400 },
+    dataset: { source: 'embedded', trainLimit: 1600, testLimit: 400, validationSize: 400 },
     recipe,
     surrogates: [
       { arch: 'small-cnn', width: 4 },
@@ -67,12 +67,12 @@ function quick(rows?: StudySpecInput['rows']): StudySpecInput {
     ],
     validation: {
       targets: [target('val-cnn', 'small-cnn', 8, 301, recipe), target('val-resnet', 'small-resnet', 4, 302, recipe)],
-      examples: 100
+      examples: 60
     },
-    attack: { eps: 16 / 255, steps: 10, maxExamples: 100 },
+    attack: { eps: 16 / 255, steps: 10, maxExamples: 60 },
     techniques: { surrogates: ['small-resnet'] },
     lgv: { epochs: 1, perEpoch: 4 },
-    track: { sharpness: { examples: 128, iterations: 4, hutchinsonSamples: 2 } }
+    track: { sharpness: { examples: 64, iterations: 3, hutchinsonSamples: 2 } }
   }
 }
 

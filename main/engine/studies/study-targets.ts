@@ -61,7 +61,13 @@ export async function addTrainedTargets(
       continue
     }
     const request = ZooAddRequest.parse({ format: 'flatline', path: join(run.dir, 'models', t.name), dataset, name: zooIdOf(t, dataset) })
-    const entry = await zoo.add(request, await checkTargetOnDataset(request), { runId: run.id, model: t.name })
+    const check = await checkTargetOnDataset(request)
+    if (check.nearChance)
+      throw new Error(
+        `target "${t.name}" (${t.arch}) scores ${(100 * check.accuracy).toFixed(1)} % (${check.correct}/${check.sampled}) on the test images, near chance ` +
+          `(${(100 * check.chance).toFixed(1)} %): transfer to it would measure nothing. Train it longer (more epochs in its recipe) or on more images.`
+      )
+    const entry = await zoo.add(request, check, { runId: run.id, model: t.name })
     added.set(t.name, { zooPath: entry.path })
   }
   return added

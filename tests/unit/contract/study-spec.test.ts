@@ -58,11 +58,11 @@ describe('study spec: bad input names the field', () => {
 
   it('refuses a dataset too small for the validation split', () => {
     const spec = quick()
-    expect(problems({ ...spec, dataset: { ...spec.dataset, validationSize: 2400 } })).toEqual([
-      'dataset.validationSize: the dataset is too small for dataset.validationSize 2400: it has 2400 training images (after trainLimit), which leaves 0 to train on, fewer than one batch of 64: lower validationSize or use more images'
+    expect(problems({ ...spec, dataset: { ...spec.dataset, validationSize: 1600 } })).toEqual([
+      'dataset.validationSize: the dataset is too small for dataset.validationSize 1600: it has 1600 training images (after trainLimit), which leaves 0 to train on, fewer than one batch of 64: lower validationSize or use more images'
     ])
     expect(problems({ ...spec, dataset: { ...spec.dataset, validationSize: 50 } })).toEqual([
-      'dataset.validationSize: dataset.validationSize (50) is smaller than validation.examples (100): raise validationSize or lower validation.examples'
+      'dataset.validationSize: dataset.validationSize (50) is smaller than validation.examples (60): raise validationSize or lower validation.examples'
     ])
     expect(problems({ ...spec, dataset: { ...spec.dataset, validationSize: 0 } })[0]).toMatch(/^dataset\.validationSize: a study chooses the early-stopped epoch on held-out images/)
   })
