@@ -1,7 +1,7 @@
 /** The plain-text summary `npm run study` prints: Table 3, Table 4 and the verdicts, mean ± 2 std. */
 import type { SeedStat, StudyRecord } from '../contract/study-record'
 
-const pct = (s: SeedStat | null) => (s ? `${(100 * s.mean).toFixed(1)} ± ${(200 * s.std).toFixed(1)}` : '—')
+const pct = (s: SeedStat | null): string => (s ? `${(100 * s.mean).toFixed(1)} ± ${(200 * s.std).toFixed(1)}` : '—')
 
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)))

@@ -37,7 +37,7 @@ type Issue = { path: (string | number)[]; message: string }
 export function derivedSurrogateIssues(derived: readonly DerivedSurrogateSpec[], surrogates: readonly SourceFields[], hasValidation: boolean): Issue[] {
   const issues: Issue[] = []
   derived.forEach((d, i) => {
-    const at = (field: string, message: string) => issues.push({ path: ['derivedSurrogates', i, field], message })
+    const at = (field: string, message: string): number => issues.push({ path: ['derivedSurrogates', i, field], message })
     const source = surrogates.find((s) => s.name === d.from)
     if (!source) return at('from', `unknown surrogate "${d.from}": expected one of ${surrogates.map((s) => s.name).join(', ')}`)
     if (source.earlyStopping)

@@ -23,7 +23,7 @@ type Metric = 'transfer' | 'maxEigenvalue' | 'trace'
 function bandSeries(curve: StudyCurve, metric: Metric, name: string, yAxisIndex: number, scale: number): LineSeriesOption[] {
   const points = curve.points.filter((p) => p[metric] !== null)
   const colour = STUDY_COLOURS[metric]
-  const at = (s: SeedStat, k: number) => (s.mean + k * 2 * s.std) * scale
+  const at = (s: SeedStat, k: number): number => (s.mean + k * 2 * s.std) * scale
   const stack = `band-${metric}`
   const common = { type: 'line' as const, yAxisIndex, symbol: 'none', silent: true, stack, lineStyle: { opacity: 0 } }
   return [
@@ -54,7 +54,7 @@ function bandSeries(curve: StudyCurve, metric: Metric, name: string, yAxisIndex:
   ]
 }
 
-function axes(curve: StudyCurve) {
+function axes(curve: StudyCurve): { axisStyle: Record<string, unknown>; x: Record<string, unknown> } {
   const axisStyle = { axisLabel: { color: MUTED, fontSize: 10 }, nameTextStyle: { color: MUTED, fontSize: 10 }, splitLine: { lineStyle: { color: '#eef0f3' } } }
   const x = { ...axisStyle, type: 'value' as const, name: 'epoch', nameLocation: 'middle' as const, nameGap: 22, min: 1, max: Math.max(1, curve.points.length), minInterval: 1 }
   return { axisStyle, x }

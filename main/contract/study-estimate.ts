@@ -52,8 +52,8 @@ export interface StudyTimeEstimate {
 }
 
 export function estimateStudyTime(spec: StudySpec, size: DatasetSize, throughputOf: (arch: string, width: number, batchSize: number) => Throughput | undefined): StudyTimeEstimate {
-  const over = (passes: number, perSecond: number | undefined) => (perSecond && perSecond > 0 ? passes / perSecond : null)
-  const evalPasses = (epochs: number) => (epochs * size.test) / 3
+  const over = (passes: number, perSecond: number | undefined): number | null => (perSecond && perSecond > 0 ? passes / perSecond : null)
+  const evalPasses = (epochs: number): number => (epochs * size.test) / 3
   const targets = [...spec.targets, ...spec.validation.targets].map((t) => {
     const passes = trainingPasses(t, size.train) + evalPasses(t.recipe.epochs)
     return { label: `train target ${t.name} (${t.arch})`, passes, seconds: over(passes, throughputOf(t.arch, t.width, t.recipe.batchSize)?.trainImagesPerSecond) }
@@ -63,8 +63,8 @@ export function estimateStudyTime(spec: StudySpec, size: DatasetSize, throughput
   const examples = Math.min(spec.attack.maxExamples, size.test)
   for (const { arch, width } of spec.surrogates) {
     const speed = throughputOf(arch, width, spec.recipe.batchSize)
-    const train = (passes: number) => over(passes, speed?.trainImagesPerSecond)
-    const grads = (passes: number) => over(passes, speed?.gradientsPerSecond)
+    const train = (passes: number): number | null => over(passes, speed?.trainImagesPerSecond)
+    const grads = (passes: number): number | null => over(passes, speed?.gradientsPerSecond)
     for (const row of spec.rows) {
       const source = STUDY_ROW_INFO[row].source
       if (source.kind !== 'trained') continue
@@ -92,7 +92,7 @@ export function estimateStudyTime(spec: StudySpec, size: DatasetSize, throughput
     const passes = attackedHere.reduce((a, b) => a + b, 0)
     perSeed.push({ label: `attacks from ${arch} surrogates (${attackedHere.length} stacks × surrogates)`, passes, seconds: grads(passes) })
   }
-  const sum = (parts: StudyEstimatePart[]) => (parts.every((p) => p.seconds !== null) ? parts.reduce((a, p) => a + (p.seconds ?? 0), 0) : null)
+  const sum = (parts: StudyEstimatePart[]): number | null => (parts.every((p) => p.seconds !== null) ? parts.reduce((a, p) => a + (p.seconds ?? 0), 0) : null)
   const t = sum(targets)
   const one = sum(perSeed)
   return { targets, perSeed, seeds: spec.seeds.length, totalSeconds: t === null || one === null ? null : t + spec.seeds.length * one }

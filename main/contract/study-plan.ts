@@ -45,8 +45,8 @@ export function studyAuditSpec(spec: StudySpec, seed: number, sources: TargetSou
         })
       } else if (source.kind === 'derived') derived.push({ name, from: studySurrogateName('sgd', arch), method: source.method })
     }
-  const trained = (m: ModelSpec) => sources.get(m.name) === 'train'
-  const imported = (m: ModelSpec) => {
+  const trained = (m: ModelSpec): boolean => sources.get(m.name) === 'train'
+  const imported = (m: ModelSpec): { name: string; format: 'flatline'; path: string }[] => {
     const s = sources.get(m.name)
     if (!s) throw new Error(`Error in studyAuditSpec: no source for target "${m.name}"`)
     return s === 'train' ? [] : [{ name: m.name, format: 'flatline' as const, path: s.zooPath }]
@@ -75,7 +75,7 @@ export function studyAttackQueue(spec: StudySpec): QueuedAttackInput[] {
   const bim = { ...spec.attack, repeats: 1 }
   const queue: QueuedAttackInput[] = [{ ...bim, label: BIM_LABEL }]
   const tableFour = spec.techniques?.surrogates ?? []
-  const pair = (arch: string) => [studySurrogateName('sgd', arch), studySurrogateName('l-sam', arch)]
+  const pair = (arch: string): string[] => [studySurrogateName('sgd', arch), studySurrogateName('l-sam', arch)]
   const lgvFrom = [
     ...(spec.rows.includes('lgv') ? spec.surrogates.map((s) => studySurrogateName('sgd', s.arch)) : []),
     ...(spec.techniques?.list.includes('lgv') ? tableFour.flatMap(pair) : [])

@@ -31,7 +31,7 @@ export const PRESET_INFO: Record<StudyPresetName, { label: string; note: string 
 export const FASHION_MNIST_PATH = '/usr/share/datasets/fashion-mnist'
 
 type Recipe = NonNullable<z.input<typeof ModelSpec>['recipe']>
-const target = (name: string, arch: ModelSpec['arch'], width: number, seed: number, recipe: Recipe) => ({ name, arch, width, seed, recipe })
+const target = (name: string, arch: ModelSpec['arch'], width: number, seed: number, recipe: Recipe): z.input<typeof ModelSpec> => ({ name, arch, width, seed, recipe })
 
 export function studyPreset(name: StudyPresetName, options: StudyPresetOptions = {}): StudySpecInput {
   const rows = options.full ? [...STUDY_ROWS] : undefined
@@ -116,7 +116,7 @@ function cifar10(path: string, paperWidths: boolean, rows?: StudySpecInput['rows
   const recipe = paperWidths
     ? { epochs: 150, batchSize: 128, lr: 0.1, lrSchedule: { kind: 'multi-step' as const, at: [50, 100] } }
     : { epochs: 30, batchSize: 128, lr: 0.1, lrSchedule: { kind: 'multi-step' as const, at: [10, 20] } }
-  const w = (paper: number, tiny: number) => (paperWidths ? paper : tiny)
+  const w = (paper: number, tiny: number): number => (paperWidths ? paper : tiny)
   return {
     name: 'cifar10 study',
     seeds: [1, 2, 3],

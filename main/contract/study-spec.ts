@@ -71,7 +71,7 @@ export const StudySpec = z
     workers: z.number().int().min(1).max(64).optional()
   })
   .superRefine((spec, ctx) => {
-    const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message })
+    const issue = (path: (string | number)[], message: string): void => ctx.addIssue({ code: 'custom', path, message })
     if (spec.seeds.length < 2)
       issue(['seeds'], 'a verdict compares mean ± 2 std over seeds, which needs at least 2 seeds (the paper uses 3): add a seed')
     const twice = spec.seeds.find((s, i) => spec.seeds.indexOf(s) !== i)

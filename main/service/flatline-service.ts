@@ -23,7 +23,7 @@ import { CompareRefusedError, compareRuns } from '../engine/compare/compare-runs
 import type { CompareRequest, RunComparison } from '../contract/run-comparison'
 import { buildStudyReportHtml } from '../engine/report/study-report-html'
 import type { StudySpec } from '../contract/study-spec'
-import { STUDY_JOB_PREFIX } from '../contract/study-record'
+import { STUDY_JOB_PREFIX, type StudyRecord } from '../contract/study-record'
 import { StudyNotFoundError, StudyStore } from '../engine/workspace/study-store'
 import { readGallery } from '../engine/evaluation/example-gallery'
 import { readPerSamplePreview } from '../engine/evaluation/per-sample-results'
@@ -62,7 +62,7 @@ export async function createFlatlineService(options: ServiceOptions): Promise<Fl
   const activeRuns = new Map<string, string>() // jobId -> runId
   const studyStore = new StudyStore(workspace.root)
   const activeStudies = new Map<string, string>() // jobId -> studyId
-  const busy = () => activeRuns.size + activeStudies.size > 0
+  const busy = (): boolean => activeRuns.size + activeStudies.size > 0
   // A measurement costs seconds of engine time and does not change within one engine: ask once.
   const throughputs = new Map<string, Promise<ThroughputEstimate>>()
   options.engine.onEvent((event) => {
@@ -109,7 +109,7 @@ export async function createFlatlineService(options: ServiceOptions): Promise<Fl
   }
 
   /** A study's record, with a `running` one no engine owns shown as interrupted (like runs). */
-  async function getStudy(studyId: string) {
+  async function getStudy(studyId: string): Promise<StudyRecord> {
     const study = await studyStore.get(studyId).catch((error: Error) => {
       throw error instanceof StudyNotFoundError ? new RequestError(error.message) : error
     })

@@ -40,7 +40,7 @@ export interface DerivedSurrogate {
 
 export async function deriveSurrogate(spec: DerivedSurrogateSpec, ctx: DeriveContext): Promise<DerivedSurrogate> {
   const { source } = ctx
-  const checkpoint = (epoch: number) => join(ctx.modelsDir, source.spec.name, 'checkpoints', checkpointName(epoch))
+  const checkpoint = (epoch: number): string => join(ctx.modelsDir, source.spec.name, 'checkpoints', checkpointName(epoch))
   const derived = { from: source.spec.name, method: spec.method }
   let model: Classifier
   let result: DerivedSurrogate['result']

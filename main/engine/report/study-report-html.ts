@@ -66,7 +66,7 @@ function notice(study: StudyRecord): string {
   return `<section class="notice"><p>This study is <strong>${esc(study.status)}</strong>: the tables hold the ${study.results.seeds.length} seed(s) done so far.</p>${error}</section>`
 }
 
-const VERDICT = (holds: boolean | null) => (holds === true ? ['holds', 'verdict-holds'] : holds === false ? ['does not hold', 'verdict-fails'] : ['not shown', 'verdict-open'])
+const VERDICT = (holds: boolean | null): [string, string] => (holds === true ? ['holds', 'verdict-holds'] : holds === false ? ['does not hold', 'verdict-fails'] : ['not shown', 'verdict-open'])
 
 function verdicts(claims: StudyClaim[]): string {
   if (claims.length === 0) return '<h2 class="numbered">Verdicts</h2><p class="empty">No verdict yet: the first seed has not completed.</p>'

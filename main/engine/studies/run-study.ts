@@ -50,7 +50,7 @@ export async function runStudy(spec: StudySpec, ctx: StudyContext): Promise<Stud
   const earlier = ctx.resume?.timings.total ?? 0
   const dataset = studyDataset(spec)
   let record: StudyRecord | undefined
-  const save = async (r: StudyRecord) => {
+  const save = async (r: StudyRecord): Promise<void> => {
     r.timings.total = earlier + (performance.now() - started) / 1000
     await store.save(r)
     ctx.emit({ jobId: ctx.jobId, kind: 'study-updated', studyId: r.id, seedsDone: r.results.seeds.length, seedsTotal: spec.seeds.length })
@@ -133,7 +133,7 @@ async function seedRun(spec: StudySpec, entry: StudyRecord['seeds'][number], rec
   await o.save(record)
   const { ctx } = o
   // The audit's own terminal events would end the study's job: the study reports its own.
-  const emit = (event: JobEvent) => {
+  const emit = (event: JobEvent): void => {
     if (event.kind !== 'completed' && event.kind !== 'failed' && event.kind !== 'cancelled') ctx.emit({ ...event, jobId: ctx.jobId })
   }
   return runAudit(auditSpec, {

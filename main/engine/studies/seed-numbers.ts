@@ -4,7 +4,7 @@
  * each Table 4 technique's transfer from the SGD and l-SAM surrogates; and the SGD surrogate's
  * per-epoch validation transfer and sharpness (Figures 4 and 5).
  */
-import type { RunRecord } from '../../contract/run-record'
+import type { ModelResult, RunRecord } from '../../contract/run-record'
 import { BIM_LABEL, techniqueLabel } from '../../contract/study-plan'
 import { STUDY_ROW_INFO, studySurrogateName, type StudyRowId } from '../../contract/study-rows'
 import type { StudySpec } from '../../contract/study-spec'
@@ -42,7 +42,7 @@ export interface SeedNumbers {
 export function seedNumbers(spec: StudySpec, seed: number, record: RunRecord): SeedNumbers {
   const results = record.results
   if (!results) throw new Error(`run ${record.id} (seed ${seed}) has no results`)
-  const model = (name: string) => {
+  const model = (name: string): ModelResult => {
     const m = results.models.find((x) => x.name === name)
     if (!m) throw new Error(`run ${record.id} (seed ${seed}) has no model "${name}"`)
     return m

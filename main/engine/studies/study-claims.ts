@@ -15,7 +15,7 @@ export function studyClaims(spec: StudySpec, results: StudyResults): StudyClaim[
   const seedsDone = results.seeds.length
   const waiting = seedsDone < 2 ? `${seedsDone} of ${spec.seeds.length} seeds done: a verdict needs the spread of at least 2` : undefined
   for (const table of results.table3) {
-    const row = (id: string) => table.rows.find((r) => r.row === id)
+    const row = (id: string): Table3Row | undefined => table.rows.find((r) => r.row === id)
     const pairs: [string, string, string][] = [
       ['l-sam', 'sgd-early-stopped', 'lsam-over-early-stopped'],
       ['sgd-early-stopped', 'sgd', 'early-stopped-over-sgd']
@@ -71,7 +71,7 @@ function peakAfterDecay(curve: StudyCurve): StudyClaim {
     return { id, claim, holds: null, evidence: `${NOT_SHOWN}: ${decays.length === 0 ? 'the recipe has no LR decay' : 'no per-epoch transfer was recorded'}` }
   const w = afterDecayWindow(curve)
   const peak = points.reduce((best, p) => (p.transfer.mean > best.transfer.mean ? p : best))
-  const at = (epoch: number) => points.find((p) => p.epoch === epoch)
+  const at = (epoch: number): (typeof points)[number] | undefined => points.find((p) => p.epoch === epoch)
   const decay = decays.filter((d) => peak.epoch > d && peak.epoch <= d + w).pop()
   const perSeedPeaks = peak.transfer.values.map((_, s) => points.reduce((best, p) => (p.transfer.values[s] > best.transfer.values[s] ? p : best)).epoch)
   const last = points[points.length - 1]
@@ -106,7 +106,7 @@ function peakAfterDecay(curve: StudyCurve): StudyClaim {
 function sharpnessFallsWhereTransferRises(curve: StudyCurve): StudyClaim {
   const claim = `Sharpness falls where transfer rises (${curve.surrogate} SGD surrogate, at each LR decay)`
   const id = `sharpness-vs-transfer.${curve.surrogate}`
-  const at = (epoch: number) => curve.points.find((p) => p.epoch === epoch)
+  const at = (epoch: number): StudyCurve['points'][number] | undefined => curve.points.find((p) => p.epoch === epoch)
   const findings = curve.decays.flatMap((d) => {
     const [before, after] = [at(d), at(d + 1)]
     if (!before?.maxEigenvalue || !after?.maxEigenvalue || !before.trace || !after.trace || !before.transfer || !after.transfer) return []
@@ -138,7 +138,7 @@ function sharpnessFallsWhereTransferRises(curve: StudyCurve): StudyClaim {
 function changeCorrelation(curve: StudyCurve): number | null {
   const pts = curve.points.filter((p) => p.maxEigenvalue && p.transfer)
   if (pts.length < 3) return null
-  const d = (f: (p: (typeof pts)[number]) => number) => pts.slice(1).map((p, i) => f(p) - f(pts[i]))
+  const d = (f: (p: (typeof pts)[number]) => number): number[] => pts.slice(1).map((p, i) => f(p) - f(pts[i]))
   const x = d((p) => p.maxEigenvalue!.mean)
   const y = d((p) => p.transfer!.mean)
   const [mx, my] = [seedStat(x).mean, seedStat(y).mean]
@@ -150,12 +150,12 @@ function changeCorrelation(curve: StudyCurve): number | null {
 /** Table 4: every technique transfers better from the l-SAM surrogate than from the SGD one. */
 function everyTechniqueStronger(table: Table4): StudyClaim {
   const per = table.rows.map((r) => ({ r, o: compareStats(r.lsam.average, r.sgd.average), diff: r.lsam.average.mean - r.sgd.average.mean }))
-  const list = (o: Order) =>
+  const list = (o: Order): string =>
     per
       .filter((p) => p.o === o)
       .map((p) => `${p.r.technique.toUpperCase()} ${formatPoints(p.diff)}`)
       .join(', ')
-  const count = (o: Order) => per.filter((p) => p.o === o).length
+  const count = (o: Order): number => per.filter((p) => p.o === o).length
   const holds = count('below') > 0 ? false : count('above') === per.length ? true : null
   const mean = per.reduce((s, p) => s + p.diff, 0) / per.length
   const evidence =

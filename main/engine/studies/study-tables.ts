@@ -3,7 +3,7 @@
  * 2 std over seeds; the average over targets is taken per seed first, so its spread is the spread of
  * the seeds' averages.
  */
-import type { StudyCurve, StudyResults, Table3, Table4 } from '../../contract/study-record'
+import type { SeedStat, StudyCurve, StudyResults, Table3, Table4 } from '../../contract/study-record'
 import { STUDY_ROW_INFO } from '../../contract/study-rows'
 import type { StudySpec } from '../../contract/study-spec'
 import { TECHNIQUE_INFO } from '../../contract/attack-stack'
@@ -13,8 +13,8 @@ import { seedStat } from './seed-stat'
 
 export function studyTables(spec: StudySpec, seeds: readonly SeedNumbers[]): StudyResults {
   const targets = spec.targets.map((t) => t.name)
-  const average = (p: PerTarget) => targets.reduce((s, t) => s + p[t], 0) / targets.length
-  const perTarget = (list: PerTarget[]) => Object.fromEntries(targets.map((t) => [t, seedStat(list.map((p) => p[t]))]))
+  const average = (p: PerTarget): number => targets.reduce((s, t) => s + p[t], 0) / targets.length
+  const perTarget = (list: PerTarget[]): Record<string, SeedStat> => Object.fromEntries(targets.map((t) => [t, seedStat(list.map((p) => p[t]))]))
   const table3: Table3[] = []
   const table4: Table4[] = []
   const curves: StudyCurve[] = []
@@ -44,7 +44,7 @@ export function studyTables(spec: StudySpec, seeds: readonly SeedNumbers[]): Stu
         surrogate: arch,
         targets,
         rows: spec.techniques.list.map((id) => {
-          const side = (key: 'sgd' | 'lsam') => {
+          const side = (key: 'sgd' | 'lsam'): Table4['rows'][number]['sgd'] => {
             const list = archs.map((a) => a.techniques[id][key])
             return { transfer: perTarget(list), average: seedStat(list.map(average)) }
           }
@@ -65,7 +65,7 @@ export function decayEpochs(spec: StudySpec): number[] {
 
 function curveOf(spec: StudySpec, arch: string, perSeed: SeedNumbers['archs'][string]['curve'][]): StudyCurve {
   const epochs = Math.min(...perSeed.map((c) => c.length))
-  const stat = (values: (number | undefined)[]) => (values.every((v): v is number => v !== undefined) ? seedStat(values) : null)
+  const stat = (values: (number | undefined)[]): SeedStat | null => (values.every((v): v is number => v !== undefined) ? seedStat(values) : null)
   return {
     surrogate: arch,
     decays: decayEpochs(spec),

@@ -72,8 +72,8 @@ export const useStudiesStore = defineStore('studies', () => {
     }
   }
 
-  const start = (spec: StudySpecInput) => launch(() => useApi().study.start(spec))
-  const resume = (id: string) => launch(() => useApi().study.resume(id))
+  const start = (spec: StudySpecInput): Promise<void> => launch(() => useApi().study.start(spec))
+  const resume = (id: string): Promise<void> => launch(() => useApi().study.resume(id))
 
   async function cancel(): Promise<void> {
     if (!live.value) return

@@ -34,7 +34,7 @@ export function parseStudyText(text: string): ParsedStudy {
   return parsed.success ? { spec: parsed.data, errors: [] } : { spec: null, errors: describeSpecError(parsed.error).split('\n') }
 }
 
-const key = (arch: string, width: number, batch: number) => JSON.stringify([arch, width, batch])
+const key = (arch: string, width: number, batch: number): string => JSON.stringify([arch, width, batch])
 
 export const useStudyFormStore = defineStore('study-form', () => {
   const preset = ref<PresetChoice>('quick')
