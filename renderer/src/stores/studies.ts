@@ -62,7 +62,8 @@ export const useStudiesStore = defineStore('studies', () => {
     error.value = null
     try {
       const { jobId, studyId } = await begin()
-      live.value = { ...startingJob(jobId), studyId }
+      // Its first events may have come before this answer: keep what they built.
+      live.value = live.value?.jobId === jobId ? { ...live.value, studyId } : { ...startingJob(jobId), studyId }
       await refresh()
       await open(studyId)
     } catch (e) {
