@@ -23,7 +23,9 @@ type Metric = 'transfer' | 'maxEigenvalue' | 'trace'
 function bandSeries(curve: StudyCurve, metric: Metric, name: string, yAxisIndex: number, scale: number): LineSeriesOption[] {
   const points = curve.points.filter((p) => p[metric] !== null)
   const colour = STUDY_COLOURS[metric]
-  const at = (s: SeedStat, k: number): number => (s.mean + k * 2 * s.std) * scale
+  // A success rate stays within [0, 100] %, whatever its spread says.
+  const clamp = (v: number): number => (metric === 'transfer' ? Math.min(scale, Math.max(0, v)) : v)
+  const at = (s: SeedStat, k: number): number => clamp((s.mean + k * 2 * s.std) * scale)
   const stack = `band-${metric}`
   const common = { type: 'line' as const, yAxisIndex, symbol: 'none', silent: true, stack, lineStyle: { opacity: 0 } }
   return [

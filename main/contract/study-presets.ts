@@ -47,7 +47,7 @@ export function studyPreset(name: StudyPresetName, options: StudyPresetOptions =
 }
 
 function quick(rows?: StudySpecInput['rows']): StudySpecInput {
-  const recipe = { epochs: 4, batchSize: 64, lr: 0.05, lrSchedule: { kind: 'multi-step' as const, at: [2, 3] } }
+  const recipe = { epochs: 4, batchSize: 64, lr: 0.1, lrSchedule: { kind: 'multi-step' as const, at: [2, 3] } }
   return {
     name: 'quick study',
     seeds: [1, 2],
@@ -94,10 +94,10 @@ function fashionMnist(path: string, rows?: StudySpecInput['rows']): StudySpecInp
     ...(rows ? { rows } : {}),
     targets: [
       target('max-cnn', 'small-cnn-max', 8, 201, recipe),
-      target('avg-cnn', 'small-cnn', 12, 202, recipe),
-      target('resnet', 'small-resnet', 12, 203, recipe),
+      target('avg-cnn', 'small-cnn', 10, 202, recipe),
+      target('resnet', 'small-resnet', 10, 203, recipe),
       target('mlp', 'mlp', 256, 204, recipe),
-      target('vgg', 'vgg-11', 8, 205, recipe)
+      target('vgg', 'vgg-11', 6, 205, recipe)
     ],
     validation: {
       targets: [target('val-cnn', 'small-cnn', 6, 301, recipe), target('val-resnet', 'small-resnet', 6, 302, recipe), target('val-mlp', 'mlp', 128, 303, recipe)],
