@@ -70,7 +70,7 @@ export function parseCliArgs(argv: string[]): AuditCliArgs {
   return { spec: values.spec, out: values.out, resume: false, workspace: values.workspace, pdf, threads, workers, queue }
 }
 
-function parseWorkers(value: string): number {
+export function parseWorkers(value: string): number {
   const n = Number(value)
   if (!/^\d+$/.test(value) || n < 1) throw new UsageError(`--workers takes a whole number of at least 1 (1 runs the audit in this process), not "${value}"`)
   return n

@@ -1,6 +1,8 @@
 /** Command-line options of `npm run study`, parsed without a dependency. */
 import { STUDY_PRESETS, type StudyPresetName } from '../contract/study-presets'
-import { UsageError } from './cli-args'
+import { checkThreads } from '../contract/threads'
+import { machineCores } from '../engine/backend/thread-count'
+import { parseWorkers, UsageError } from './cli-args'
 
 export interface StudyCliArgs {
   /** One of the presets, or a spec file (exactly one of the two; neither with --resume). */
@@ -12,11 +14,12 @@ export interface StudyCliArgs {
   data?: string
   paperWidths: boolean
   workers?: number
+  threads?: number
   workspace?: string
   pdf: boolean
 }
 
-export const STUDY_USAGE = `Usage: npm run study -- --preset <${STUDY_PRESETS.join('|')}> --out <dir> [--workers N] [--full] [--data <dir>] [--paper-widths]
+export const STUDY_USAGE = `Usage: npm run study -- --preset <${STUDY_PRESETS.join('|')}> --out <dir> [--workers N] [--threads N] [--full] [--data <dir>] [--paper-widths]
        npm run study -- --spec <study.json> --out <dir> [--workers N]
        npm run study -- --resume <dir>
   --preset        a ready-made study: quick (minutes, embedded data), fashion-mnist (within 2 hours on
@@ -25,7 +28,9 @@ export const STUDY_USAGE = `Usage: npm run study -- --preset <${STUDY_PRESETS.jo
   --out           folder for study.json, report.html and report.pdf (created if missing); running the
                   same command again on the same folder continues the study where it stopped
   --resume        continue the study an earlier --out <dir> started, with its stored spec
-  --workers       engine workers for the audits (default: one per core)
+  --workers       engine worker processes running each audit's tasks side by side (default: the
+                  spec's "workers", else one per core; 1 runs everything in this process)
+  --threads       cores to compute on (default: FLATLINE_THREADS, else all; shared out between workers)
   --full          every Table 3 row (adds l-SAM ρ 0.4, ASAM, GSAM, LookSAM and SAT)
   --data          the dataset folder of the preset
   --paper-widths  cifar10: the paper's widths (for a GPU) instead of tiny ones
@@ -41,18 +46,22 @@ export function parseStudyArgs(argv: string[]): StudyCliArgs {
     else if (arg === '--full') flags.full = true
     else if (arg === '--paper-widths') flags.paperWidths = true
     else if (arg === '--no-pdf') flags.pdf = false
-    else if (['--preset', '--spec', '--out', '--resume', '--workers', '--data', '--workspace'].includes(arg)) {
+    else if (['--preset', '--spec', '--out', '--resume', '--workers', '--threads', '--data', '--workspace'].includes(arg)) {
       const value = argv[++i]
       if (!value || value.startsWith('--')) throw new UsageError(`${arg} needs a value`)
       values[arg.slice(2)] = value
     } else throw new UsageError(`unknown option "${arg}"`)
   }
-  let workers: number | undefined
-  if (values.workers !== undefined) {
-    workers = Number(values.workers)
-    if (!Number.isInteger(workers) || workers < 1) throw new UsageError(`--workers must be a whole number ≥ 1 (got "${values.workers}")`)
+  const workers = values.workers === undefined ? undefined : parseWorkers(values.workers)
+  let threads: number | undefined
+  if (values.threads !== undefined) {
+    try {
+      threads = checkThreads(values.threads, machineCores(), '--threads')
+    } catch (error) {
+      throw new UsageError((error as Error).message)
+    }
   }
-  const common = { ...flags, workers, workspace: values.workspace, data: values.data }
+  const common = { ...flags, workers, threads, workspace: values.workspace, data: values.data }
   if (values.resume) {
     if (values.preset || values.spec || values.out) throw new UsageError("--resume takes the study's folder and its stored spec: leave out --preset, --spec and --out")
     return { ...common, out: values.resume, resume: true }

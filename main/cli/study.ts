@@ -8,29 +8,27 @@
  * or spec, 130 cancelled (Ctrl-C).
  */
 import { mkdir, readFile } from 'node:fs/promises'
-import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { describeSpecError } from '../contract/audit-spec'
 import { studyPreset } from '../contract/study-presets'
 import type { StudyRecord } from '../contract/study-record'
 import { StudySpec } from '../contract/study-spec'
 import { backendDescription, initBackend } from '../engine/backend/select-backend'
-import { resourcesDir } from '../engine/data/resources-dir'
+import { THREADS_ENV_VAR } from '../contract/threads'
+import { resolveThreads } from '../engine/backend/thread-count'
+import { poolShape } from '../engine/pool/pool-size'
 import { buildStudyReportHtml } from '../engine/report/study-report-html'
 import { runStudy } from '../engine/studies/run-study'
 import { writeFileAtomic, writeJsonAtomic } from '../engine/workspace/atomic-write'
 import { StudyStore } from '../engine/workspace/study-store'
 import { defaultWorkspaceRoot, ensureWorkspace } from '../engine/workspace/workspace-root'
 import { htmlToPdf } from '../report/pdf-chromium'
+import { appVersion } from './app-version'
 import { UsageError } from './cli-args'
 import { createProgressPrinter } from './progress-printer'
 import { parseStudyArgs, STUDY_USAGE, type StudyCliArgs } from './study-args'
 import { readStudyPointer, writeStudyPointer } from './study-pointer'
 import { studySummaryText } from './study-summary'
-
-function appVersion(): string {
-  return (JSON.parse(readFileSync(join(resourcesDir(), '..', 'package.json'), 'utf8')) as { version: string }).version
-}
 
 /** The spec the arguments ask for: a preset or a file, with --workers applied. */
 async function requestedSpec(args: StudyCliArgs): Promise<StudySpec> {
@@ -94,7 +92,10 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`study ${stored.id} is already complete: writing its outputs again\n`)
     record = stored
   } else {
-    await initBackend()
+    await initBackend({ threads: args.threads })
+    // As `npm run audit`: threads count as chosen when given, and the workers share the cores by them.
+    const threads = args.threads ?? (process.env[THREADS_ENV_VAR] ? resolveThreads(undefined) : undefined)
+    const execution = { workers: args.workers ?? spec.workers ?? poolShape({ threads }).workers, threads }
     const controller = new AbortController()
     process.once('SIGINT', () => {
       process.stderr.write('\ncancelling (finishing the current batch)…\n')
@@ -112,7 +113,8 @@ async function main(argv: string[]): Promise<number> {
         appVersion: appVersion(),
         emit: createProgressPrinter(),
         signal: controller.signal,
-        resume: stored
+        resume: stored,
+        execution
       })
     } catch (error) {
       process.stderr.write(`study ${controller.signal.aborted ? 'cancelled' : `failed: ${(error as Error).message}`}; run the same command again to continue it\n`)

@@ -19,7 +19,7 @@ import { checkTrainLeft, type StudySpec } from '../../contract/study-spec'
 import { loadDataset } from '../data/load-dataset'
 import { JobCancelledError } from '../jobs/job-errors'
 import { runAudit } from '../jobs/run-audit'
-import type { TaskExecutor } from '../tasks/run-task-graph'
+import type { ExecutionSettings } from '../../contract/execution'
 import { RunStore } from '../workspace/run-store'
 import { StudyStore } from '../workspace/study-store'
 import { TargetZoo } from '../workspace/target-zoo'
@@ -38,8 +38,8 @@ export interface StudyContext {
   signal?: AbortSignal
   /** The stored record of a study to continue. */
   resume?: StudyRecord
-  /** Where the audits' tasks run (the worker pool); this process when absent. */
-  executor?: TaskExecutor
+  /** Where the audits' tasks run (a worker pool, Redis); the spec's workers, else this process, when absent. */
+  execution?: ExecutionSettings
 }
 
 export async function runStudy(spec: StudySpec, ctx: StudyContext): Promise<StudyRecord> {
@@ -144,7 +144,7 @@ async function seedRun(spec: StudySpec, entry: StudyRecord['seeds'][number], rec
     appVersion: ctx.appVersion,
     emit,
     signal: ctx.signal,
-    ...(ctx.executor ? { executor: ctx.executor } : {}),
+    ...(ctx.execution ? { execution: ctx.execution } : {}),
     ...(previous ? { resume: previous } : {})
   })
 }
