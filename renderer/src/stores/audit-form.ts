@@ -529,6 +529,11 @@ export const useAuditFormStore = defineStore('audit-form', () => {
   function errorAt(path: string): string | undefined {
     return errors.value[path]
   }
+  /** The first problem at `path` or below it (e.g. an ensemble's member list and its entries). */
+  function errorUnder(path: string): string | undefined {
+    const key = Object.keys(errors.value).find((k) => k === path || k.startsWith(`${path}.`))
+    return key === undefined ? undefined : errors.value[key]
+  }
 
   return {
     open,
@@ -568,6 +573,7 @@ export const useAuditFormStore = defineStore('audit-form', () => {
     setQueueLabel,
     setQueueSurrogate,
     start,
-    errorAt
+    errorAt,
+    errorUnder
   }
 })
