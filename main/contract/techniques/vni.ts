@@ -1,11 +1,6 @@
 /** VNI: the VT paper's VNI-FGSM, a preset that expands to VT + NI (no code of its own). */
 import { defineTechnique, paramsSchema } from './technique-entry'
-
-const params = [
-  { key: 'samples', label: 'samples N', kind: 'int', default: 20, range: [0, 100], unit: 'count' },
-  { key: 'beta', label: 'β', kind: 'number', default: 1.5, range: [0, 10], unit: 'eps' },
-  { key: 'mu', label: 'μ', kind: 'number', default: 1, range: [0, 10], unit: 'abs' }
-] as const
+import { VT_PAPER, VT_PRESET_PARAMS as params } from './vt'
 
 export const vni = defineTechnique({
   id: 'vni',
@@ -14,13 +9,7 @@ export const vni = defineTechnique({
   family: 'gradient',
   layer: 'estimator',
   slot: 'estimator',
-  paper: {
-    authors: 'Wang & He',
-    title: 'Enhancing the Transferability of Adversarial Attacks through Variance Tuning',
-    venue: 'CVPR 2021',
-    year: 2021,
-    url: 'https://arxiv.org/abs/2103.15571'
-  },
+  paper: VT_PAPER,
   paperSetting: 'N = 20, β = 1.5, μ = 1.0, ε = 16/255, T = 10',
   params,
   schema: paramsSchema('vni', params),
