@@ -110,7 +110,8 @@ function checkFeatureLayers(attack: AttackSpec, surrogates: ModelSpec[]): void {
   for (const id of ['ila', 'fia'] as const) {
     const layer = attack.stack[id]?.layer
     if (!layer || layer === 'auto') continue
-    for (const s of surrogates) {
+    // Built-in architectures only: a surrogate from elsewhere (a graph) is checked when it is loaded (validateAttack).
+    for (const s of surrogates.filter((m) => architectures[m.arch])) {
       const model = buildClassifier({ arch: s.arch, width: s.width, inputShape: [32, 32, 3], numClasses: 10, normalization: { mean: [0, 0, 0], std: [1, 1, 1] } }, new Rng(0))
       try {
         resolveFeatureLayer(model, layer, id)
