@@ -5,7 +5,7 @@
  *
  * Data and recipes are those of examples/flatness-audit.json (embedded Fashion-MNIST, 4000 training
  * images, 8 epochs, batch 64, lr 0.05 stepped every 6 epochs), except that both surrogates are
- * small-resnet w=16 (GN and SGM need skip connections). The l-SAM one uses SAM with ρ = 0.3. Ensemble
+ * small-resnet w=16 (GN and SGM need skip connections). The l-SAM one uses SAM with ρ = 0.3. Targets: small-cnn w=24, small-resnet w=16 and an MLP w=256. Ensemble
  * rows (Ens, SVRE, CWA) attack each surrogate together with a small-cnn w=16 partner trained the same
  * way (SGD, or l-SAM), so the columns stay "from SGD" and "from l-SAM". Attack: L∞ ε = 16/255, 50 steps,
  * α = ε/10, on the first `TABLE_EXAMPLES` test images both targets classify correctly. Each row is BIM
@@ -71,7 +71,9 @@ const partnerSpecs = new Map(
 )
 const targetSpecs = [
   ModelSpec.parse({ name: 'target-cnn', arch: 'small-cnn', width: 24, seed: 22, recipe }),
-  ModelSpec.parse({ name: 'target-resnet', arch: 'small-resnet', width: 16, seed: 33, recipe })
+  ModelSpec.parse({ name: 'target-resnet', arch: 'small-resnet', width: 16, seed: 33, recipe }),
+  // A third family: transfer to an MLP is typically far lower than to CNNs (DEVELOPERS.md, Budgets).
+  ModelSpec.parse({ name: 'target-mlp', arch: 'mlp', width: 256, seed: 55, recipe })
 ]
 
 interface Row {
@@ -236,7 +238,8 @@ interface Cell {
   repeats: number
 }
 // One file per finished cell, so two processes never overwrite each other's results.
-const cellDir = join(DIR, 'cells')
+// Cells of a run with other targets (another attacked set) live apart.
+const cellDir = join(DIR, `cells-${targetSpecs.map((t) => t.name.replace('target-', '')).join('-')}`)
 await mkdir(cellDir, { recursive: true })
 const cellPath = (key: string) => join(cellDir, `${key.replaceAll('|', '_')}.json`)
 const cache: Record<string, Cell> = {}
