@@ -39,6 +39,8 @@ export interface AttackHooks {
   onIteration?: (t: number, x: tf.Tensor4D) => void
   /** Called with x_t + n after every RAP inner step (oracle A1). */
   onRapStep?: (t: number, x: tf.Tensor4D, n: tf.Tensor4D) => void
+  /** The true classes when `labels` are targets: Admix never mixes in an image of the example's own class. */
+  trueLabels?: tf.Tensor1D
 }
 
 /** Throws a message naming the technique and the architecture when GN or SGM meets a net without skips. */
@@ -105,7 +107,7 @@ export function runAttack(model: Classifier, x0: tf.Tensor4D, labels: tf.Tensor1
       ? featureImportance((x, n, tap) => model.forward(x, layer.context('fia', `m${n}`, 0, tap)), x0, labels, config.fia, tapLayer, rng)
       : undefined
   const lossOf = createObjective(config, labels, importance)
-  const batch: BatchContext = { x0, labels: labels.dataSync() as Int32Array, rng }
+  const batch: BatchContext = { x0, labels: (hooks.trueLabels ?? labels).dataSync() as Int32Array, rng }
   const generatorHook = activeHook(config, 'generator')
   const oracleSettings = { di: config.di, generator: generatorHook?.implementation(generatorHook.settings, batch) }
   const oracle = (f: PassFn, z: tf.Tensor4D, t: number, call: number): tf.Tensor4D => gradientOracle(f, lossOf, z, oracleSettings, rng, t, call)

@@ -28,7 +28,7 @@ import type { LoopContext } from './loop-context'
 /** What a hook may read about the batch being attacked. */
 export interface BatchContext {
   x0: tf.Tensor4D
-  /** The attack labels (targets in targeted mode). */
+  /** The examples' true classes (the attack labels unless the attack is targeted). */
   labels: Int32Array
   rng: AttackRng
 }

@@ -104,7 +104,7 @@ async function transferOf(
       throwIfCancelled(options.signal)
       const { x, y } = batchTensors(split, indices.slice(start, start + attack.batchSize))
       const goal = attack.targeted ? tf.tidy(() => tf.cast(tf.mod(tf.add(y, tf.scalar(1, 'int32')), tf.scalar(numClasses, 'int32')), 'int32') as tf.Tensor1D) : y
-      const adversarial = runAttack(surrogate.model, x, goal, config, { batchId })
+      const adversarial = runAttack(surrogate.model, x, goal, config, { batchId, trueLabels: y })
       const labels = await goal.data()
       const countFooled = (pred: Int32Array): number =>
         pred.reduce((n, p, i) => n + ((attack.targeted ? p === labels[i] : p !== labels[i]) ? 1 : 0), 0)
