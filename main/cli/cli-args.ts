@@ -49,14 +49,7 @@ export function parseCliArgs(argv: string[]): AuditCliArgs {
       values[arg.slice(2)] = value
     } else throw new UsageError(`unknown option "${arg}"`)
   }
-  let threads: number | undefined
-  if (values.threads !== undefined) {
-    try {
-      threads = checkThreads(values.threads, machineCores(), '--threads')
-    } catch (error) {
-      throw new UsageError((error as Error).message)
-    }
-  }
+  const threads = values.threads === undefined ? undefined : parseThreads(values.threads)
   const workers = values.workers === undefined ? undefined : parseWorkers(values.workers)
   const queue = values.queue
   if (queue !== undefined && !/^rediss?:\/\//.test(queue)) throw new UsageError(`--queue takes a Redis URL such as redis://:password@host:6379, not "${queue}"`)
@@ -68,6 +61,15 @@ export function parseCliArgs(argv: string[]): AuditCliArgs {
   if (!values.spec) throw new UsageError('--spec is required')
   if (!values.out) throw new UsageError('--out is required')
   return { spec: values.spec, out: values.out, resume: false, workspace: values.workspace, pdf, threads, workers, queue }
+}
+
+/** `--threads N`: checked against this machine's cores. */
+export function parseThreads(value: string): number {
+  try {
+    return checkThreads(value, machineCores(), '--threads')
+  } catch (error) {
+    throw new UsageError((error as Error).message)
+  }
 }
 
 export function parseWorkers(value: string): number {

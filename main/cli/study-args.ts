@@ -1,8 +1,6 @@
 /** Command-line options of `npm run study`, parsed without a dependency. */
 import { STUDY_PRESETS, type StudyPresetName } from '../contract/study-presets'
-import { checkThreads } from '../contract/threads'
-import { machineCores } from '../engine/backend/thread-count'
-import { parseWorkers, UsageError } from './cli-args'
+import { parseThreads, parseWorkers, UsageError } from './cli-args'
 
 export interface StudyCliArgs {
   /** One of the presets, or a spec file (exactly one of the two; neither with --resume). */
@@ -53,14 +51,7 @@ export function parseStudyArgs(argv: string[]): StudyCliArgs {
     } else throw new UsageError(`unknown option "${arg}"`)
   }
   const workers = values.workers === undefined ? undefined : parseWorkers(values.workers)
-  let threads: number | undefined
-  if (values.threads !== undefined) {
-    try {
-      threads = checkThreads(values.threads, machineCores(), '--threads')
-    } catch (error) {
-      throw new UsageError((error as Error).message)
-    }
-  }
+  const threads = values.threads === undefined ? undefined : parseThreads(values.threads)
   const common = { ...flags, workers, threads, workspace: values.workspace, data: values.data }
   if (values.resume) {
     if (values.preset || values.spec || values.out) throw new UsageError("--resume takes the study's folder and its stored spec: leave out --preset, --spec and --out")

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod'
 import { TECHNIQUES } from './attack-stack'
+import { LgvConfig } from './techniques/lgv'
 import { ARCHITECTURES_WITH_SKIPS, ArchitectureId, DatasetSpec, ModelSpec, SharpnessTracking, TrainingRecipe, trainedIdentity, ValidationSpec } from './audit-spec'
 import { knownDatasetSize } from './time-estimate'
 import { CORE_ROWS, ROWS_FROM_SGD, STUDY_ROWS, studySurrogateName } from './study-rows'
@@ -57,14 +58,7 @@ export const StudySpec = z
       })
       .optional(),
     /** LGV's collection (the LGV row and Table 4's LGV): paper recipe, 4 members per epoch for 10 epochs. */
-    lgv: z
-      .strictObject({
-        epochs: z.number().int().min(1).max(100).default(10),
-        perEpoch: z.number().int().min(1).max(64).default(4),
-        lr: z.number().positive().max(10).default(0.05),
-        batchSize: z.number().int().positive().max(4096).default(256)
-      })
-      .prefault({}),
+    lgv: LgvConfig.shape.collect.unwrap().prefault({}),
     /** Figure 5: the Hessian's λmax and trace of the SGD surrogates at every epoch (left out: no sharpness curves). */
     track: z.strictObject({ sharpness: SharpnessTracking.strict().optional() }).prefault({}),
     /** Engine workers for the audits (the worker pool); left out, one per core. */

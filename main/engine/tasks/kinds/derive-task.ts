@@ -10,13 +10,13 @@ import type { ModelResult } from '../../../contract/run-record'
 import { deriveSurrogate } from '../../jobs/derive-surrogate'
 import { auditData } from '../audit-data'
 import type { AuditTask, TaskContext, TaskKindDefinition } from '../audit-task'
-import { modelFolder, trainTaskId, type TrainResult } from './train-task'
+import { modelFolder, modelResultOf, trainTaskId, type TrainResult } from './train-task'
 
 export interface DeriveParams {
   name: string
 }
 
-export type DeriveResult = TrainResult & Pick<ModelResult, 'derived' | 'passes'>
+export type DeriveResult = TrainResult & Pick<ModelResult, 'derived'>
 
 export const deriveTask: TaskKindDefinition<DeriveParams, DeriveResult> = {
   kind: 'derive',
@@ -37,23 +37,7 @@ export const deriveTask: TaskKindDefinition<DeriveParams, DeriveResult> = {
   // After the trained surrogates, before the targets: the order tables list them in.
   collect(outcomes, { results }) {
     const at = results.models.filter((m) => m.role === 'surrogate').length
-    results.models.splice(
-      at,
-      0,
-      ...outcomes.map(({ result: r }) => ({
-        name: r.name,
-        role: 'surrogate' as const,
-        arch: r.arch,
-        params: r.params,
-        accuracy: 0,
-        hash: r.hash,
-        epochs: r.epochs,
-        trainSeconds: r.seconds,
-        ...(r.passes !== undefined ? { passes: r.passes } : {}),
-        ...(r.chosenEpoch ? { chosenEpoch: r.chosenEpoch } : {}),
-        ...(r.derived ? { derived: r.derived } : {})
-      }))
-    )
+    results.models.splice(at, 0, ...outcomes.map(({ result: r }) => ({ ...modelResultOf(r), ...(r.derived ? { derived: r.derived } : {}) })))
   }
 }
 
@@ -83,7 +67,6 @@ async function derive(task: AuditTask<DeriveParams>, ctx: TaskContext): Promise<
     seconds: (performance.now() - started) / 1000,
     validationAttacked: 0,
     ...(result.chosenEpoch ? { chosenEpoch: result.chosenEpoch } : {}),
-    derived: result.derived,
-    passes: result.passes
+    derived: result.derived
   }
 }

@@ -128,7 +128,7 @@ function scoresValidation(m: ModelSpec): boolean {
   return Boolean(m.earlyStopping || m.track?.transfer)
 }
 
-function modelResultOf(r: TrainResult): ModelResult {
+export function modelResultOf(r: TrainResult): ModelResult {
   const passes = r.epochs.reduce((sum, e) => sum + (e.passes ?? 0), 0)
   return {
     name: r.name,
