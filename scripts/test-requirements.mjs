@@ -26,6 +26,11 @@ function exists(path) {
   }
 }
 
+/** Whether Debian's python3 has the package `module` (where its python3-<module> package installs it). */
+function pythonHas(module) {
+  return executable('/usr/bin/python3') && exists(`/usr/lib/python3/dist-packages/${module}/__init__.py`)
+}
+
 /**
  * Everything the tests need from Debian, one entry per apt package.
  *
@@ -40,7 +45,9 @@ export const REQUIREMENTS = [
   { apt: 'poppler-utils', why: 'reading PDF reports back (pdftotext, pdftoppm)', present: () => executable('/usr/bin/pdftotext') },
   { apt: 'dataset-fashion-mnist', why: 'tests on the full Fashion-MNIST', present: () => exists('/usr/share/datasets/fashion-mnist') },
   { apt: 'libdnnl-dev', why: 'building and testing the native oneDNN kernels', present: () => exists('/usr/include/oneapi/dnnl/dnnl.hpp') },
-  { apt: 'redis-server', why: 'audits spread over BullMQ workers (the tests start their own on a free port)', present: () => executable('/usr/bin/redis-server') }
+  { apt: 'redis-server', why: 'audits spread over BullMQ workers (the tests start their own on a free port)', present: () => executable('/usr/bin/redis-server') },
+  { apt: 'python3-torch', why: 'ONNX models exported from PyTorch in the import-check tests', present: () => pythonHas('torch') },
+  { apt: 'python3-onnx', why: 'ONNX models with external weights in the import-check tests', present: () => pythonHas('onnx') }
 ]
 
 /** The requirements not on this machine; `FLATLINE_TEST_PRETEND_MISSING=a,b` marks apt names as missing (for this script's test). */

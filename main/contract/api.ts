@@ -202,7 +202,7 @@ export interface FlatlineApi {
     list(): Promise<ZooListing>
     /** Checks a model file (engine query); stores nothing. */
     check(request: TargetCheckRequestInput): Promise<TargetCheckResult>
-    /** Checks, then copies the model into the zoo; refuses a used name, and near chance unless `acceptNearChance`. */
+    /** Checks, then copies the model into the zoo; refuses a used name, and a check that warned unless `acceptCheck`. */
     add(request: ZooAddRequestInput): Promise<ZooTargetEntry>
     /** Adds a model trained in a completed run (checked on the run's dataset, then copied); same refusals as `add`. */
     addTrained(request: ZooAddTrainedRequestInput): Promise<ZooTargetEntry>

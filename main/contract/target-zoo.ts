@@ -37,6 +37,18 @@ export type TargetCheckRequestInput = z.input<typeof TargetCheckRequest>
 export const LIKELY_CAUSES = ['layout', 'range', 'normalisation', 'class-order', 'unknown'] as const
 export type LikelyCause = (typeof LIKELY_CAUSES)[number]
 
+/** One preprocessing the check tried instead of the declared one, with its score on the same images. */
+export const CheckCandidate = z.object({
+  /** What differs from the declared preprocessing, in words ("the dataset's mean [0.286] / std [0.353]"). */
+  change: z.string(),
+  likelyCause: z.enum(LIKELY_CAUSES),
+  /** The preprocessing fields it changes; with `range` it also sets mean/std, so absent ones mean none. */
+  fix: PartialPreprocessing,
+  accuracy: z.number(),
+  correct: z.number().int()
+})
+export type CheckCandidate = z.infer<typeof CheckCandidate>
+
 export const TargetCheckResult = z.object({
   detected: z.object({
     modelFormat: z.enum(['onnx', 'tfjs-layers', 'tfjs-graph', 'flatline']),
@@ -55,17 +67,24 @@ export const TargetCheckResult = z.object({
   /** The denominator: test images scored. */
   sampled: z.number().int(),
   chance: z.number(),
-  /** Accuracy below 2 × chance: the zoo accepts such a model only when told to. */
+  /** Accuracy below 2 × chance. */
   nearChance: z.boolean(),
+  /**
+   * Near chance, or another usual preprocessing clearly better than the declared one (≥ 5 points and
+   * outside the sample's binomial ± 2σ): the zoo and audits accept such a model only when told to.
+   */
   warning: z
     .object({
       likelyCause: z.enum(LIKELY_CAUSES),
       message: z.string(),
-      /** The preprocessing change that fixes it, when one was found, and the accuracy it gives. */
+      /** The best-scoring preprocessing change (a simpler one when within the noise), and what it gives. */
       fix: PartialPreprocessing.optional(),
-      fixedAccuracy: z.number().optional()
+      fixedAccuracy: z.number().optional(),
+      fixedCorrect: z.number().int().optional()
     })
     .optional(),
+  /** Every preprocessing tried besides the declared one, on the same images (none for a Flatline model). */
+  candidates: z.array(CheckCandidate).default([]),
   /** Other remarks (e.g. probability rows that do not sum to 1). */
   notes: z.array(z.string()).default([]),
   /** sha256 of the model's bytes (model.json then its shards for tfjs), as audits record it. */
@@ -81,8 +100,8 @@ export const ZooTargetName = ModelSpec.shape.name
 export const ZooAddRequest = TargetCheckRequest.extend({
   /** The target's name in the zoo and in audits (unique in the zoo). */
   name: ZooTargetName,
-  /** Store a model whose accuracy is near chance anyway (after the user saw the warning). */
-  acceptNearChance: z.boolean().default(false)
+  /** Store a model whose check warned (near chance, or a better preprocessing) anyway, after the user saw it. */
+  acceptCheck: z.boolean().default(false)
 })
 export type ZooAddRequest = z.infer<typeof ZooAddRequest>
 export type ZooAddRequestInput = z.input<typeof ZooAddRequest>
@@ -95,7 +114,7 @@ export const ZooAddTrainedRequest = z.strictObject({
   runId: z.string().min(1, 'give the run the model was trained in'),
   model: ZooTargetName,
   name: ZooTargetName,
-  acceptNearChance: z.boolean().default(false),
+  acceptCheck: z.boolean().default(false),
   sampleSize: z.number().int().min(10, 'check on at least 10 images').max(10000).default(500)
 })
 export type ZooAddTrainedRequest = z.infer<typeof ZooAddTrainedRequest>

@@ -104,7 +104,7 @@ export async function createFlatlineService(options: ServiceOptions): Promise<Fl
     await access(join(path, 'manifest.json')).catch(() => {
       throw new ZooError(`run "${run.id}" lists "${request.model}" but its saved model is missing (${path}): it cannot be added`)
     })
-    const add = ZooAddRequest.parse({ format: 'flatline', path, dataset: run.spec.dataset, sampleSize: request.sampleSize, name: request.name, acceptNearChance: request.acceptNearChance })
+    const add = ZooAddRequest.parse({ format: 'flatline', path, dataset: run.spec.dataset, sampleSize: request.sampleSize, name: request.name, acceptCheck: request.acceptCheck })
     return zoo.add(add, await checkTarget(add), { runId: run.id, model: request.model })
   }
 

@@ -1,9 +1,11 @@
 /**
- * The zoo wizard's check of an in-house model (engine query `check-target`): loads it with the
- * preprocessing the user stated (detecting the layout when left out), checks it fits the dataset,
- * scores it on a seeded sample of the test split, and near chance names the likely mistake
- * (diagnose-preprocessing.ts); a model trained in Flatline has no preprocessing to get wrong, so near
- * chance it is called under-trained instead. Nothing is stored.
+ * The check of an in-house model (engine query `check-target`, the zoo wizard, `npm run
+ * check-target`, and audits before anything trains): loads it with the preprocessing the user
+ * stated (detecting the layout when left out), checks it fits the dataset, scores it on a seeded
+ * sample of the test split, then always tries the usual preprocessing mistakes on the same images
+ * and warns when one is clearly better, or when the model is near chance
+ * (diagnose-preprocessing.ts). A model trained in Flatline has no preprocessing to get wrong, so
+ * near chance it is called under-trained instead. Nothing is stored.
  *
  * A stated layout the model's input shape cannot be read with fails like any bad file, but the
  * message also says whether the other layout loads and what it scores, so the fix is named.
@@ -12,7 +14,7 @@ import { batchTensors, range, type ImageDataset, type ImageSplit } from '../data
 import type { TargetCheckRequest, TargetCheckResult } from '../../contract/target-zoo'
 import { Rng } from '../data/rng'
 import { checkTargetFits } from './check-target-fits'
-import { accuracyOf, diagnosePreprocessing, pct, predictSplit } from './diagnose-preprocessing'
+import { accuracyOf, judgePreprocessing, pct, predictSplit, tryPreprocessingCandidates } from './diagnose-preprocessing'
 import { loadFlatlineTarget } from './flatline-target'
 import { hashModel, modelFiles } from './model-files'
 import { loadOnnxTarget } from './onnx-target'
@@ -104,6 +106,7 @@ export async function checkTarget(request: TargetCheckRequest, dataset: ImageDat
             'the model probably outputs logits (the accuracy is the same).'
         )
     }
+    const correct = Math.round(accuracy * sample.count)
     const result: TargetCheckResult = {
       detected: {
         modelFormat: model.format,
@@ -114,11 +117,12 @@ export async function checkTarget(request: TargetCheckRequest, dataset: ImageDat
       },
       preprocessing: model.preprocessing,
       accuracy,
-      correct: Math.round(accuracy * sample.count),
+      correct,
       sampled: sample.count,
       chance,
       nearChance,
       notes,
+      candidates: [],
       sha256,
       datasetName: dataset.name,
       seconds: 0
@@ -131,16 +135,17 @@ export async function checkTarget(request: TargetCheckRequest, dataset: ImageDat
           `accuracy ${pct(accuracy)} on ${sample.count} test images is near chance (${pct(chance)}); a model trained in Flatline ` +
           'takes its input as it was trained, so it is under-trained (too few epochs or images): train it longer.'
       }
-    } else if (nearChance) {
+    } else if (request.format !== 'flatline') {
       const layout = model.layout
-      result.warning = await diagnosePreprocessing({
+      const candidates = await tryPreprocessingCandidates({
         target: model,
         sample,
         predictions,
-        accuracy,
         classes,
         loadOtherLayout: () => loadFitting(request, { ...model.preprocessing, layout: other(layout) }, dataset)
       })
+      result.candidates = candidates.map(({ change, likelyCause, fix, accuracy, correct }) => ({ change, likelyCause, fix, accuracy, correct }))
+      result.warning = judgePreprocessing({ accuracy, correct, total: sample.count, chance, candidates, predictions })
     }
     result.seconds = (performance.now() - started) / 1000
     return result

@@ -1,7 +1,7 @@
 /**
  * The files one imported model is made of, and their content hash, without loading any tensor
- * library: an ONNX file alone, or a TensorFlow.js model.json followed by the weight shards its
- * manifest lists. The service uses it to copy a model into the zoo; the engine to hash what it checks.
+ * library: an ONNX file followed by the external data files it names (onnx-external-data.ts), or a
+ * TensorFlow.js model.json followed by the weight shards its manifest lists. The service uses it to copy a model into the zoo; the engine to hash what it checks.
  *
  * The hash is the sha256 of the files' bytes in that order, the same one an audit records for an
  * imported target (load-imported-target.ts), so a zoo entry and a run's target can be matched.
@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto'
 import { access, readFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
+import { checkedExternalData } from './onnx-external-data'
 import { TargetImportError } from './target-model'
 
 /** The model's files, entry first; a missing weight shard is named. */
@@ -18,7 +19,7 @@ export async function modelFiles(format: 'onnx' | 'tfjs' | 'flatline', path: str
   await access(path).catch(() => {
     throw new TargetImportError(path, 'the file does not exist or cannot be read; check the path.')
   })
-  if (format === 'onnx') return [path]
+  if (format === 'onnx') return onnxModelFiles(path)
   if (format === 'flatline') return flatlineModelFiles(path)
   let json: { modelTopology?: unknown; weightsManifest?: { paths?: unknown }[] }
   try {
@@ -40,6 +41,20 @@ export async function modelFiles(format: 'onnx' | 'tfjs' | 'flatline', path: str
         `copy every file the model.json lists in weightsManifest next to it.`
     )
   return [path, ...shards]
+}
+
+/** An ONNX file, then its external data files (named relative to its folder); a missing one is named. */
+async function onnxModelFiles(path: string): Promise<string[]> {
+  const data = checkedExternalData(await readFile(path), path).map((location) => join(dirname(path), location))
+  const missing: string[] = []
+  for (const file of data) await access(file).catch(() => missing.push(file))
+  if (missing.length > 0)
+    throw new TargetImportError(
+      path,
+      `its external data file${missing.length > 1 ? 's' : ''} ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} missing; ` +
+        'copy the data files the model was exported with next to it.'
+    )
+  return [path, ...data]
 }
 
 /** A Flatline model folder: manifest.json then the weights file it names (no tensor library needed). */

@@ -96,11 +96,11 @@ export class TargetZoo {
   add(request: ZooAddRequest, check: TargetCheckResult, trainedIn?: { runId: string; model: string }): Promise<ZooTargetEntry> {
     return this.serial(async () => {
       await this.assertNameFree(request.name)
-      if (check.nearChance && !request.acceptNearChance)
+      if (check.warning && !request.acceptCheck)
         throw new ZooError(
-          `"${request.name}" scores ${(100 * check.accuracy).toFixed(1)} % (${check.correct}/${check.sampled}), ` +
-            `near chance (${(100 * check.chance).toFixed(1)} %): ` +
-            `${check.warning?.message ?? 'check its preprocessing'} Fix the preprocessing, or add it with "accept anyway".`
+          `"${request.name}" scores ${(100 * check.accuracy).toFixed(1)} % (${check.correct}/${check.sampled})` +
+            `${check.nearChance ? `, near chance (${(100 * check.chance).toFixed(1)} %)` : ' as declared'}: ` +
+            `${check.warning.message} Fix the preprocessing, or add it with "accept anyway".`
         )
       const files = await modelFiles(request.format, request.path)
       const id = request.name

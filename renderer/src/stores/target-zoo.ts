@@ -171,7 +171,7 @@ export const useTargetZooStore = defineStore('target-zoo', () => {
   const result = shallowRef<TargetCheckResult | null>(null)
   /** The request `result` answered, as JSON: a different current request makes the result stale. */
   const checkedKey = ref<string | null>(null)
-  const acceptNearChance = ref(false)
+  const acceptCheck = ref(false)
   const adding = ref(false)
   const addError = ref<string | null>(null)
   const lastAdded = ref<string | null>(null)
@@ -194,7 +194,7 @@ export const useTargetZooStore = defineStore('target-zoo', () => {
   const canCheck = computed(() => Object.keys(fieldErrors.value).length === 0 && !checking.value)
   const canAdd = computed(() => {
     const r = freshResult.value
-    return r !== null && nameError.value === null && !adding.value && (!r.nearChance || acceptNearChance.value)
+    return r !== null && nameError.value === null && !adding.value && (!r.warning || acceptCheck.value)
   })
   const conflicts = computed(() => setConflicts(setsDraft.value))
   const setsDirty = computed(() => JSON.stringify(setsDraft.value) !== JSON.stringify(listing.value?.sets ?? []))
@@ -226,7 +226,7 @@ export const useTargetZooStore = defineStore('target-zoo', () => {
     const request = parsed.value.request
     checking.value = true
     checkError.value = null
-    acceptNearChance.value = false
+    acceptCheck.value = false
     try {
       result.value = await useApi().zoo.check(request)
       checkedKey.value = JSON.stringify(request)
@@ -243,7 +243,7 @@ export const useTargetZooStore = defineStore('target-zoo', () => {
     adding.value = true
     addError.value = null
     try {
-      const added = await useApi().zoo.add({ ...parsed.value.request, name: fields.name.trim(), acceptNearChance: acceptNearChance.value })
+      const added = await useApi().zoo.add({ ...parsed.value.request, name: fields.name.trim(), acceptCheck: acceptCheck.value })
       lastAdded.value = added.name
       Object.assign(fields, defaultFields())
       result.value = null
@@ -328,7 +328,7 @@ export const useTargetZooStore = defineStore('target-zoo', () => {
     result,
     freshResult,
     stale,
-    acceptNearChance,
+    acceptCheck,
     adding,
     addError,
     lastAdded,

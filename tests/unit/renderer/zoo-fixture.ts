@@ -17,6 +17,7 @@ export function checkResult(over: Partial<TargetCheckResult> = {}): TargetCheckR
     chance: 0.1,
     nearChance: false,
     notes: [],
+    candidates: [],
     sha256: 'ab'.repeat(32),
     datasetName: 'fashion-mnist (embedded subset)',
     seconds: 0.4,
@@ -53,20 +54,20 @@ export function installFakeZoo(fake: FakeApi, answer: (request: TargetCheckReque
     ]
   }
   const check = vi.fn(async (request: TargetCheckRequestInput) => answer(request))
-  const add = vi.fn(async (request: TargetCheckRequestInput & { name: string; acceptNearChance?: boolean }) => {
+  const add = vi.fn(async (request: TargetCheckRequestInput & { name: string; acceptCheck?: boolean }) => {
     const result = answer(request)
-    if (result.nearChance && !request.acceptNearChance) throw new Error('near chance: accept anyway')
+    if (result.warning && !request.acceptCheck) throw new Error('the check warned: accept anyway')
     const entry = zooEntry(request.name, { check: result })
     state.targets.push(entry)
     return entry
   })
-  /** Like the service: a used name and near chance (unless accepted) are refused; the entry names its run. */
+  /** Like the service: a used name and a warned check (unless accepted) are refused; the entry names its run. */
   const addTrained = vi.fn(async (request: ZooAddTrainedRequestInput) => {
     if (state.targets.some((t) => t.name.toLowerCase() === request.name.toLowerCase()))
       throw new Error(`the zoo already has a target named "${request.name}": choose another name, or remove that one first`)
     const path = `/ws/runs/${request.runId}/models/${request.model}`
     const result = answer({ format: 'flatline', path })
-    if (result.nearChance && !request.acceptNearChance) throw new Error(`"${request.name}" scores 9.0 %, near chance (10.0 %): add it with "accept anyway".`)
+    if (result.warning && !request.acceptCheck) throw new Error(`"${request.name}" scores 9.0 %, near chance (10.0 %): add it with "accept anyway".`)
     const entry = zooEntry(request.name, { check: result, format: 'flatline', entry: '.', path, source: path, trainedIn: { runId: request.runId, model: request.model } })
     state.targets.push(entry)
     return entry

@@ -51,7 +51,7 @@ async function zooFiles(root: string): Promise<string[]> {
   return (await readdir(join(root, 'zoo'), { recursive: true }).catch(() => [] as string[])).sort()
 }
 
-const ADD = { runId: DONE, model: 'target-cnn', name: 'our-cnn', sampleSize: 20, acceptNearChance: true }
+const ADD = { runId: DONE, model: 'target-cnn', name: 'our-cnn', sampleSize: 20, acceptCheck: true }
 
 describe('zoo.addTrained', () => {
   it('checks the run model on the run dataset, copies its folder with the manifest hash and records the run', async () => {
@@ -91,7 +91,7 @@ describe('zoo.addTrained', () => {
     await expect(service.handle(Channels.ZooAddTrained, { ...ADD, name: 'OUR-cnn' })).rejects.toThrow(/already has a target named "our-cnn"/)
     expect(engine.queries).toHaveLength(1)
     // An untrained model scores near chance: refused unless the user accepts it.
-    await expect(service.handle(Channels.ZooAddTrained, { ...ADD, name: 'other', acceptNearChance: false })).rejects.toThrow(
+    await expect(service.handle(Channels.ZooAddTrained, { ...ADD, name: 'other', acceptCheck: false })).rejects.toThrow(
       /near chance .*a model trained in Flatline takes its input as it was trained, so it is under-trained/
     )
     expect(await zooFiles(root)).toEqual(before)

@@ -64,11 +64,11 @@ describe('zoo channels', () => {
     expect(((await service.handle(Channels.ZooList, undefined)) as ZooListing).targets).toEqual([])
   })
 
-  it('refuses a near-chance model unless acceptNearChance is given', async () => {
+  it('refuses a near-chance model unless acceptCheck is given', async () => {
     const { service } = await makeService()
     const wrong = { ...REQUEST, name: 'wrong', preprocessing: { ...FMNIST_ONNX_PREP, classMap: [9, 8, 7, 6, 5, 4, 3, 2, 1, 0] } }
     await expect(service.handle(Channels.ZooAdd, wrong)).rejects.toThrow(/near chance .*accept anyway/)
-    await expect(service.handle(Channels.ZooAdd, { ...wrong, acceptNearChance: true })).resolves.toMatchObject({ id: 'wrong' })
+    await expect(service.handle(Channels.ZooAdd, { ...wrong, acceptCheck: true })).resolves.toMatchObject({ id: 'wrong' })
   })
 
   it.each<[string, string, unknown, RegExp]>([

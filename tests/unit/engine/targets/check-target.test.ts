@@ -53,7 +53,7 @@ describe('checkTarget', () => {
     expect(result.warning?.fix).toMatchObject({ range: [0, 1] })
     expect(result.warning?.fixedAccuracy).toBeGreaterThan(0.3)
     expect(result.warning?.message).toMatch(
-      /^accuracy \d+\.\d % on 200 test images is near chance \(10\.0 %\); with range \[0, 1\] .* it is \d+\.\d %: the model probably expects values in \[0, 1\]\.$/
+      /^accuracy (\d+\.\d %) \((\d+)\/200\) is near chance \(10\.0 %\); with range \[0, 1\] it is \d+\.\d % \(\d+\/200\) against \1 \(\2\/200\) as declared: the model probably expects values in \[0, 1\]\.$/
     )
   })
 

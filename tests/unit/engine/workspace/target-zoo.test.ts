@@ -73,7 +73,7 @@ describe('TargetZoo', () => {
     const wrong = { ...ONNX, name: 'wrong-order', preprocessing: { ...FMNIST_ONNX_PREP, classMap: [9, 8, 7, 6, 5, 4, 3, 2, 1, 0] } }
     await expect(add(wrong)).rejects.toThrow(/"wrong-order" scores \d+\.\d % \(\d+\/100\), near chance \(10\.0 %\): .*orders its classes in reverse\. .*accept anyway/)
     expect(await snapshot()).toEqual([])
-    const accepted = await add({ ...wrong, acceptNearChance: true })
+    const accepted = await add({ ...wrong, acceptCheck: true })
     expect(accepted.check.warning?.likelyCause).toBe('class-order')
     expect(accepted.preprocessing.classMap).toEqual([9, 8, 7, 6, 5, 4, 3, 2, 1, 0])
   })

@@ -93,7 +93,7 @@ describe('useTargetZooStore', () => {
     expect(store.canAdd).toBe(false)
     await store.check()
     await store.add()
-    expect(zoo.add).toHaveBeenCalledWith(expect.objectContaining({ name: 'cnn', path: '/m.onnx', acceptNearChance: false }))
+    expect(zoo.add).toHaveBeenCalledWith(expect.objectContaining({ name: 'cnn', path: '/m.onnx', acceptCheck: false }))
     expect(store.listing?.targets.map((t) => t.name)).toEqual(['cnn'])
     expect(store.lastAdded).toBe('cnn')
     expect(store.fields.path).toBe('')
@@ -109,7 +109,7 @@ describe('useTargetZooStore', () => {
     expect(store.nameError).toBe('the zoo already has a target named "taken"')
     store.fields.name = 'fresh'
     expect(store.canAdd).toBe(false)
-    store.acceptNearChance = true
+    store.acceptCheck = true
     expect(store.canAdd).toBe(true)
     store.applyFix()
     expect(store.fields.range).toBe('0-1')

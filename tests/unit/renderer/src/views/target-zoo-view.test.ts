@@ -75,6 +75,42 @@ describe('TargetZooView', () => {
     expect(wrapper.find('[data-testid="zoo-target-in-house"]').exists()).toBe(true)
   })
 
+  it('warns above chance when another preprocessing is clearly better, lists what was tried, and asks for "accept anyway"', async () => {
+    const missingNorm = checkResult({
+      accuracy: 0.37,
+      correct: 185,
+      warning: {
+        likelyCause: 'normalisation',
+        message: "with the dataset's mean [0.286] / std [0.353] it is 90.8 % (454/500) against 37.0 % (185/500) as declared: the model probably expects inputs normalised with the dataset's mean [0.286] / std [0.353].",
+        fix: { range: [0, 1], mean: [0.286], std: [0.353] },
+        fixedAccuracy: 0.908,
+        fixedCorrect: 454
+      },
+      candidates: [
+        { change: "the dataset's mean [0.286] / std [0.353]", likelyCause: 'normalisation', fix: { range: [0, 1], mean: [0.286], std: [0.353] }, accuracy: 0.908, correct: 454 },
+        { change: 'range [-1, 1]', likelyCause: 'range', fix: { range: [-1, 1] }, accuracy: 0.64, correct: 320 }
+      ]
+    })
+    const zoo = installFakeZoo(fake, (request) => (request.preprocessing?.mean ? checkResult() : missingNorm))
+    const wrapper = await mountView()
+    await wrapper.get('[data-testid="zoo-path"]').setValue('/models/m.onnx')
+    await wrapper.get('[data-testid="zoo-name"]').setValue('cnn')
+    await wrapper.get('[data-testid="zoo-check"]').trigger('click')
+    await flushPromises()
+    expect(wrapper.get('[data-testid="zoo-warning"]').text()).toContain('90.8 % (454/500) against 37.0 % (185/500) as declared')
+    expect(wrapper.get('[data-testid="zoo-candidates"]').text()).toContain('with range [-1, 1]: 64.0 % (320/500)')
+    const addButton = () => wrapper.get('[data-testid="zoo-add"]').element as HTMLButtonElement
+    expect(addButton().disabled).toBe(true)
+    expect(wrapper.get('label:has([data-testid="zoo-accept"])').text()).toContain('although another one scores better')
+    await wrapper.get('[data-testid="zoo-apply-fix"]').trigger('click')
+    await wrapper.get('[data-testid="zoo-check"]').trigger('click')
+    await flushPromises()
+    expect(wrapper.find('[data-testid="zoo-warning"]').exists()).toBe(false)
+    await wrapper.get('[data-testid="zoo-add"]').trigger('click')
+    await flushPromises()
+    expect(zoo.add).toHaveBeenCalledWith(expect.objectContaining({ name: 'cnn', acceptCheck: false, preprocessing: expect.objectContaining({ mean: [0.286], std: [0.353] }) }))
+  })
+
   it('shows the engine message of a bad file', async () => {
     installFakeZoo(fake, () => {
       throw new Error('/models/m.onnx: the model outputs 7 class scores but the dataset has 10 classes')

@@ -48,7 +48,7 @@ describe('RunModelsTable: Add to zoo', () => {
     await wrapper.get('[data-testid="zoo-name-tgt"]').setValue('resnet-ours')
     await wrapper.get('[data-testid="zoo-confirm-tgt"]').trigger('submit')
     await flushPromises()
-    expect(addTrained).toHaveBeenCalledWith({ runId: RUN, model: 'tgt', name: 'resnet-ours', acceptNearChance: false })
+    expect(addTrained).toHaveBeenCalledWith({ runId: RUN, model: 'tgt', name: 'resnet-ours', acceptCheck: false })
     expect(wrapper.get('[data-testid="zoo-added-tgt"]').text()).toContain('added to the zoo as "resnet-ours": 52.4 % (262/500)')
 
     useTargetZooStore().openView()
@@ -61,7 +61,8 @@ describe('RunModelsTable: Add to zoo', () => {
   })
 
   it('shows a refusal, and near chance offers "Add anyway"', async () => {
-    const { addTrained } = installFakeZoo(fake, () => checkResult({ accuracy: 0.09, correct: 45, nearChance: true }))
+    const warning = { likelyCause: 'unknown' as const, message: 'near chance: a model trained in Flatline is under-trained.' }
+    const { addTrained } = installFakeZoo(fake, () => checkResult({ accuracy: 0.09, correct: 45, nearChance: true, warning }))
     const wrapper = mount(RunModelsTable, { props: { models: MODELS, runId: RUN } })
     await wrapper.get('[data-testid="zoo-add-sur"]').trigger('click')
     await wrapper.get('[data-testid="zoo-confirm-sur"]').trigger('submit')
@@ -69,7 +70,7 @@ describe('RunModelsTable: Add to zoo', () => {
     expect(wrapper.get('[data-testid="zoo-error-sur"]').text()).toMatch(/near chance/)
     await wrapper.get('[data-testid="zoo-accept-sur"]').trigger('click')
     await flushPromises()
-    expect(addTrained).toHaveBeenLastCalledWith({ runId: RUN, model: 'sur', name: 'sur', acceptNearChance: true })
+    expect(addTrained).toHaveBeenLastCalledWith({ runId: RUN, model: 'sur', name: 'sur', acceptCheck: true })
     expect(wrapper.get('[data-testid="zoo-added-sur"]').text()).toContain('9.0 % (45/500)')
     expect(wrapper.find('[data-testid="zoo-error-sur"]').exists()).toBe(false)
     // The name is now taken: a second add of another model under it is refused with the service's message.
