@@ -6,7 +6,9 @@
  * workspace), so `--resume DIR` continues an audit cut short from its last saved epoch. `--workers N`
  * runs the tasks on N engine worker processes (default one per core), `--queue URL` on BullMQ workers.
  * Exit codes: 0 done, 1 the audit failed,
- * 2 bad arguments or spec, 130 cancelled (Ctrl-C).
+ * 2 bad arguments or spec (an imported target whose import check warns, without `acceptCheck`, is one),
+ * 130 cancelled (Ctrl-C). Warnings (accepted checks, models near chance or stopped on a NaN loss)
+ * print on stdout before the transfer rates.
  */
 import { copyFile, mkdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
@@ -17,6 +19,7 @@ import { appVersion } from './app-version'
 import { readGallery } from '../engine/evaluation/example-gallery'
 import { PER_SAMPLE_FILE, readPerSamplePreview } from '../engine/evaluation/per-sample-results'
 import type { AuditSpec } from '../contract/audit-spec'
+import { TargetCheckRefusedError } from '../engine/jobs/check-imported-targets'
 import { checkResumable } from '../engine/jobs/check-resumable'
 import { resumeAudit } from '../engine/jobs/resume-run'
 import { runAudit } from '../engine/jobs/run-audit'
@@ -90,7 +93,9 @@ async function main(argv: string[]): Promise<number> {
       execution
     }
     record = await (resumed ? resumeAudit(ctx) : runAudit(spec, ctx))
-  } catch {
+  } catch (error) {
+    // A spec problem found by looking at the files (the progress printer has said which): nothing was trained.
+    if (error instanceof TargetCheckRefusedError) return 2
     return controller.signal.aborted ? 130 : 1
   }
   await writeJsonAtomic(join(outDir, 'results.json'), record)
@@ -102,6 +107,7 @@ async function main(argv: string[]): Promise<number> {
   // The report's appendix cites the per-sample results: hand them out next to it.
   await copyFile(join(new RunStore(workspace.root).runDir(runId), PER_SAMPLE_FILE), join(outDir, PER_SAMPLE_FILE)).catch(() => undefined)
   process.stderr.write(`wrote ${outDir}/results.json, report.html${args.pdf ? ', report.pdf' : ''} (run ${runId} in ${workspace.root})\n`)
+  for (const warning of record.warnings ?? []) process.stdout.write(`warning: ${warning.message}\n`)
   const queued = hasSeveralStacks(record.results?.transfer ?? [])
   for (const cell of record.results?.transfer ?? []) {
     // Randomised attack stacks run over several seeds: mean ± 2 std, and the count of the first seed.

@@ -168,7 +168,13 @@ export const ImportedTargetSpec = z.strictObject({
     error: (issue) => `unknown format ${JSON.stringify(issue.input)}: expected "onnx", "tfjs" or "flatline"`
   }),
   path: z.string().min(1, 'give the model file: a .onnx file or a TensorFlow.js model.json'),
-  preprocessing: TargetPreprocessing.prefault({})
+  preprocessing: TargetPreprocessing.prefault({}),
+  /**
+   * Audit it even when the import check warns (near chance, or another usual preprocessing clearly
+   * better): the warning then goes into the run page, the CLI output and the report. Without it, such a
+   * target stops the audit before anything trains.
+   */
+  acceptCheck: z.boolean().optional()
 })
 export type ImportedTargetSpec = z.infer<typeof ImportedTargetSpec>
 

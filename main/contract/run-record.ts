@@ -32,9 +32,23 @@ export const ModelResult = z.object({
    */
   chosenEpoch: z.object({ epoch: z.number().int(), reason: z.string() }).optional(),
   /** A derived surrogate (derived-surrogate.ts): read from the checkpoints of `from`, not trained; `passes` are its source's. */
-  derived: z.object({ from: z.string(), method: z.enum(['early-stopped', 'swa']) }).optional()
+  derived: z.object({ from: z.string(), method: z.enum(['early-stopped', 'swa']) }).optional(),
+  /** Why training stopped early (the loss became NaN or infinite); the model kept is its last good state. */
+  stopped: z.string().optional()
 })
 export type ModelResult = z.infer<typeof ModelResult>
+
+/**
+ * Something that makes part of a run's numbers mean less, shown on the run page, in the CLI's
+ * output and in the report: an imported target whose check warned but was accepted (`acceptCheck`),
+ * a model near chance, a model whose training stopped on a NaN or infinite loss.
+ */
+export const RunWarning = z.object({
+  model: z.string(),
+  kind: z.enum(['target-check', 'near-chance', 'non-finite-loss']),
+  message: z.string()
+})
+export type RunWarning = z.infer<typeof RunWarning>
 
 export { TransferCell } from './transfer-cell'
 
@@ -71,6 +85,8 @@ export const RunRecord = z.object({
   dataset: z.object({ name: z.string(), train: z.number().int(), test: z.number().int(), shape: z.array(z.number().int()) }),
   timings: z.record(z.string(), z.number()),
   results: AuditResults.optional(),
+  /** What makes some of the results mean less (see RunWarning); absent when nothing did. */
+  warnings: z.array(RunWarning).optional(),
   error: z.string().optional(),
   /** How many times the run was resumed after a cancel, crash or failure, and when (issue 3); absent if never. */
   resumed: z.object({ count: z.number().int().positive(), at: z.array(z.string()) }).optional()

@@ -4,6 +4,8 @@
  * `JobCancelledError` is how cancellation unwinds the stack (checked once per batch);
  * `NonFiniteLossError` stops training when the loss turns NaN or infinite.
  */
+import type { EpochMetrics } from '../../contract/job-events'
+
 export class JobCancelledError extends Error {
   constructor() {
     super('cancelled by the user')
@@ -15,7 +17,9 @@ export class NonFiniteLossError extends Error {
     readonly model: string,
     readonly epoch: number,
     readonly step: number,
-    readonly lastGoodEpoch: number
+    readonly lastGoodEpoch: number,
+    /** The metrics of the epochs that completed before it (so the caller can keep them). */
+    readonly history: EpochMetrics[] = []
   ) {
     super(
       `Training of "${model}" stopped: the loss became NaN/infinite at epoch ${epoch}, step ${step}. ` +

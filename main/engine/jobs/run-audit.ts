@@ -5,8 +5,10 @@
  * this process by default, or a pool of worker processes, or BullMQ workers — and give the same
  * results wherever they run: each has its own seed and reads only its dependencies' outputs.
  *
- * Before the run is written, the spec's attack plan, dataset and imported targets are checked, so
- * a bad file fails the audit with nothing trained. The run record is written `running` first and
+ * Before the run is written, the spec's attack plan, dataset and imported targets are checked (an
+ * imported target whose import check warns stops the audit unless it says `acceptCheck`), so a bad
+ * file fails the audit with nothing trained. Warnings (accepted checks, models near chance or
+ * stopped on a NaN loss) go into the record. The run record is written `running` first and
  * rewritten at the end, so a killed engine leaves a readable run that the run list shows as
  * interrupted. A failed task fails only the tasks that depend on it; the audit then ends `failed`
  * with every model that did train saved, ready for a resume.
@@ -28,8 +30,10 @@ import { planAudit, taskInfos } from '../tasks/plan-audit'
 import { runTaskGraph, type GraphOutcome } from '../tasks/run-task-graph'
 import { TASK_KINDS } from '../tasks/task-kinds'
 import { JobCancelledError } from './job-errors'
+import { checkImportedTargets, importedNames } from './check-imported-targets'
 import { loadImportedTarget } from './load-imported-target'
 import { surrogateSpecsWithDerived } from './derive-surrogate'
+import { modelWarnings } from './model-warnings'
 import { checkAttackQueue } from './run-attack-queue'
 
 export interface AuditContext {
@@ -68,6 +72,7 @@ export async function runAudit(spec: AuditSpec, ctx: AuditContext): Promise<RunR
       importedValidation.push({ name: t.name, arch: t.format, hash: loaded.result.hash })
       await loaded.model.dispose()
     }
+    const acceptedChecks = await checkImportedTargets(spec, dataset)
     const images = train.count + test.count + (dataset.validation?.count ?? 0)
     executor = await openExecutor(
       { workers: spec.workers, ...ctx.execution },
@@ -113,6 +118,8 @@ export async function runAudit(spec: AuditSpec, ctx: AuditContext): Promise<RunR
     }
     record.timings.total = (performance.now() - started) / 1000
     record.results = results
+    const warnings = [...acceptedChecks, ...modelWarnings(results.models, dataset.classNames.length, importedNames(spec))]
+    if (warnings.length > 0) record.warnings = warnings
     record.status = 'completed'
     record.finishedAt = new Date().toISOString()
     await store.update(record)

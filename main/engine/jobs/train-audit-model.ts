@@ -15,6 +15,7 @@ import type { Classifier } from '../models/classifier'
 import { saveClassifier, type ManifestFields } from '../models/model-io'
 import type { InputNormalization } from '../models/normalize-input'
 import type { EpochProbes } from '../training/epoch-probes'
+import { NonFiniteLossError } from './job-errors'
 import { restoreCheckpoint } from '../training/restore-checkpoint'
 import { fitBatchSize } from '../training/fit-batch-size'
 import { trainClassifier } from '../training/train-classifier'
@@ -45,6 +46,8 @@ export interface TrainedAuditModel {
   /** Training time, including the epochs an interrupted run had already done. */
   seconds: number
   chosenEpoch?: { epoch: number; reason: string }
+  /** Set when the loss became NaN or infinite: training stopped, the model is its last good epoch. */
+  stopped?: string
 }
 
 export async function trainAuditModel(spec: ModelSpec, options: AuditModelOptions): Promise<TrainedAuditModel> {
@@ -73,6 +76,7 @@ export async function trainAuditModel(spec: ModelSpec, options: AuditModelOption
   const recipe = fit ? { ...spec.recipe, batchSize: fit.batchSize } : spec.recipe
   const manifestFields = (metrics: EpochMetrics[]): ManifestFields => ({ name: spec.name, dataset: dataset.name, recipe, seed: spec.seed, metrics })
   const progress = throttleProgress((value: number, detail: string) => emit({ kind: 'task-progress', taskId, value, detail }))
+  let stopped: NonFiniteLossError | undefined
   const epochs =
     point?.kind === 'trained'
       ? point.history
@@ -92,6 +96,13 @@ export async function trainAuditModel(spec: ModelSpec, options: AuditModelOption
             emit({ kind: 'epoch', taskId, model: spec.name, metrics })
             await saveClassifier(model, join(modelDir, 'checkpoints', checkpointName(metrics.epoch)), manifestFields([metrics]))
           }
+        }).catch(async (error: unknown) => {
+          // A NaN or infinite loss stops this model only: keep its last good epoch, flag it, let the audit go on.
+          if (!(error instanceof NonFiniteLossError)) throw error
+          stopped = error
+          if (error.lastGoodEpoch > 0) await restoreCheckpoint(model, join(modelDir, 'checkpoints', checkpointName(error.lastGoodEpoch)))
+          emit({ kind: 'task-progress', taskId, value: 1, detail: `stopped: loss not finite at epoch ${error.epoch}` })
+          return error.history
         })
   // Early stopping: the chosen epoch's checkpoint becomes the surrogate (and the saved model).
   const chosen = options.role === 'surrogate' && spec.earlyStopping ? probes.choose(spec.name, epochs.length) : undefined
@@ -103,7 +114,8 @@ export async function trainAuditModel(spec: ModelSpec, options: AuditModelOption
     epochs,
     hash: manifest.sha256,
     seconds: (performance.now() - started) / 1000 + earlier,
-    ...(chosen ? { chosenEpoch: { epoch: chosen.epoch, reason: chosen.reason } } : {})
+    ...(chosen ? { chosenEpoch: { epoch: chosen.epoch, reason: chosen.reason } } : {}),
+    ...(stopped ? { stopped: stopped.message } : {})
   }
 }
 

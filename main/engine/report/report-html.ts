@@ -41,6 +41,7 @@ export function buildReportHtml(run: RunRecord, meta: ReportMeta): string {
   const body = [
     header(run, meta),
     statusNotice(run),
+    warningsNotice(run),
     results ? executiveSummary(run, results) : '',
     threatModel(run),
     methodology(run, results),
@@ -122,5 +123,17 @@ ${error}
 ${error}
 </section>`
   return error ? `<section class="notice">${error}</section>` : ''
+}
+
+/** What makes some numbers below mean less (a model near chance, an accepted import check), before the numbers. */
+function warningsNotice(run: RunRecord): string {
+  if (!run.warnings?.length) return ''
+  const items = run.warnings.map((w) => `<li>${esc(w.message)}</li>`).join('\n')
+  return `<section class="notice" data-section="warnings">
+<h2>Warnings</h2>
+<ul>
+${items}
+</ul>
+</section>`
 }
 

@@ -85,7 +85,7 @@ export async function trainClassifier(model: Classifier, options: TrainOptions):
           const batch = batchTensors(train, indices)
           return { x: augmentBatch(batch.x, augment, augmentRng), y: batch.y }
         })
-        const objective = new BatchObjective(model, x, y, () => new NonFiniteLossError(options.name, epoch, step + 1, history.length))
+        const objective = new BatchObjective(model, x, y, () => new NonFiniteLossError(options.name, epoch, step + 1, history.length, [...history]))
         try {
           await minimizer.iterate(objective, { epoch, index: step, epochs: recipe.epochs, lr, lrRange })
         } finally {

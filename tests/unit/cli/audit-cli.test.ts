@@ -58,16 +58,37 @@ describe('npm run audit (CLI)', () => {
     expect(stderr).toContain(`The spec file ${path} is not valid JSON`)
   })
 
-  it('audits an imported ONNX target from the spec (no trained target)', async () => {
+  /** The imported-target fixture spec with its target declared without the mean/std it was trained on. */
+  async function withoutNorm(acceptCheck?: boolean) {
+    const spec = JSON.parse(await readFile(IMPORTED, 'utf8'))
+    spec.importedTargets[0] = { ...spec.importedTargets[0], preprocessing: { layout: 'NCHW' }, ...(acceptCheck ? { acceptCheck } : {}) }
+    return specFile(JSON.stringify(spec))
+  }
+
+  it('exits 2 before training when an imported target checks better with another preprocessing, naming both accuracies and the fix', async () => {
     const out = await mkdtemp(join(tmpdir(), 'flatline-out-'))
-    const { code, stderr } = await runCli(['--spec', IMPORTED, '--out', out, '--no-pdf'])
+    const { code, stderr } = await runCli(['--spec', await withoutNorm(), '--out', out, '--no-pdf'])
+    expect(code).toBe(2)
+    expect(stderr).toMatch(/imported target "in-house-onnx" \(importedTargets\): .*it is \d+\.\d % \(\d+\/60\) against \d+\.\d % \(\d+\/60\) as declared/)
+    expect(stderr).toMatch(/Set "range": \[0,1\], "mean": \[0\.\d+\], "std": \[0\.\d+\] in its preprocessing, or add "acceptCheck": true/)
+    expect(stderr).not.toMatch(/epoch 1: loss/)
+    expect(existsSync(join(out, 'results.json'))).toBe(false)
+  })
+
+  it('audits an imported ONNX target from the spec (no trained target), carrying its accepted check warning', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'flatline-out-'))
+    const { code, stderr, stdout } = await runCli(['--spec', await withoutNorm(true), '--out', out, '--no-pdf'])
     expect(code, stderr).toBe(0)
     const record = RunRecord.parse(JSON.parse(await readFile(join(out, 'results.json'), 'utf8')))
     expect(record.status).toBe('completed')
     expect(record.results!.transfer.map((c) => `${c.surrogate}->${c.target}`)).toEqual(['surrogate-cnn->in-house-onnx'])
     const inhouse = record.results!.models.find((m) => m.name === 'in-house-onnx')
     expect(inhouse).toMatchObject({ role: 'target', arch: 'onnx', params: 0 })
-    expect(inhouse!.accuracy).toBeGreaterThan(0.3)
+    const warning = record.warnings?.find((w) => w.model === 'in-house-onnx')
+    expect(warning?.message).toMatch(/^imported target "in-house-onnx" \(importedTargets\), accepted with acceptCheck: .*with the dataset's mean/)
+    expect(stdout).toContain(`warning: ${warning?.message}\n`)
+    expect(stdout.indexOf('warning: ')).toBeLessThan(stdout.indexOf('surrogate-cnn -> in-house-onnx'))
+    expect(await readFile(join(out, 'report.html'), 'utf8')).toContain('accepted with acceptCheck')
   })
 
   it('runs a tiny audit end to end: results.json, report.html and a PDF whose text holds the success-rate table', async () => {

@@ -31,6 +31,8 @@ export interface TrainResult {
   epochs: EpochMetrics[]
   seconds: number
   chosenEpoch?: { epoch: number; reason: string }
+  /** Why training stopped early (a NaN or infinite loss), when it did. */
+  stopped?: string
   /** Validation images each epoch was attacked on (0 when the model is not probed). */
   validationAttacked: number
 }
@@ -119,6 +121,7 @@ async function trainModel(task: AuditTask<TrainParams>, ctx: TaskContext): Promi
     epochs: trained.epochs,
     seconds: trained.seconds,
     ...(trained.chosenEpoch ? { chosenEpoch: trained.chosenEpoch } : {}),
+    ...(trained.stopped ? { stopped: trained.stopped } : {}),
     validationAttacked: probes.validationAttacked
   }
 }
@@ -140,6 +143,7 @@ export function modelResultOf(r: TrainResult): ModelResult {
     epochs: r.epochs,
     trainSeconds: r.seconds,
     passes,
-    ...(r.chosenEpoch ? { chosenEpoch: r.chosenEpoch } : {})
+    ...(r.chosenEpoch ? { chosenEpoch: r.chosenEpoch } : {}),
+    ...(r.stopped ? { stopped: r.stopped } : {})
   }
 }
