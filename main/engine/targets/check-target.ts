@@ -132,7 +132,7 @@ export async function checkTarget(request: TargetCheckRequest, dataset: ImageDat
       result.warning = {
         likelyCause: 'unknown',
         message:
-          `accuracy ${pct(accuracy)} on ${sample.count} test images is near chance (${pct(chance)}); a model trained in Flatline ` +
+          `accuracy ${pct(accuracy)} (${correct}/${sample.count}) is near chance (${pct(chance)}); a model trained in Flatline ` +
           'takes its input as it was trained, so it is under-trained (too few epochs or images): train it longer.'
       }
     } else if (request.format !== 'flatline') {

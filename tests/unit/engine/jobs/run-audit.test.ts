@@ -129,7 +129,7 @@ describe('runAudit (real engine, tiny models)', () => {
     expect(existsSync(join(root, 'runs')) ? await readdir(join(root, 'runs')) : []).toEqual([])
   })
 
-  it('stops at a NaN loss, says where, marks the run failed and keeps the last good checkpoint', async () => {
+  it('stops training at a NaN loss, says where, keeps the last good checkpoint as the model, and audits on', async () => {
     const root = await mkdtemp(join(tmpdir(), 'flatline-ws-'))
     const spec = tinySpec({ surrogates: [{ name: 'sur', arch: 'small-cnn', width: 4, recipe: { ...tinyRecipe, epochs: 10 } }] })
     // The largest LR and weight decay the schema allows, no momentum: each step maps w to −9w − 10g,
@@ -137,20 +137,24 @@ describe('runAudit (real engine, tiny models)', () => {
     const recipe = spec.surrogates[0].recipe
     Object.assign(recipe, { lr: 10, weightDecay: 1, momentum: 0, lrSchedule: { kind: 'step', every: 100, gamma: 1 } })
     const { events, runId } = await run(spec, root)
-    const last = events.at(-1)!
-    expect(last.kind).toBe('failed')
-    const message = last.kind === 'failed' ? last.message : ''
-    const [, epoch] = /"sur".*NaN\/infinite at epoch (\d+), step \d+/.exec(message) ?? []
-    expect(Number(epoch)).toBeGreaterThan(1)
-    expect(message).toContain(`last good checkpoint (epoch ${Number(epoch) - 1}) is kept`)
+    expect(events.at(-1)!.kind).toBe('completed')
     const record = await new RunStore(root).get(runId)
-    expect(record.status).toBe('failed')
-    expect(record.error).toBe(message)
-    const checkpoints = join(new RunStore(root).runDir(runId), 'models', 'sur', 'checkpoints')
-    const kept = await readdir(checkpoints)
+    expect(record.status).toBe('completed')
+    const sur = record.results!.models.find((m) => m.name === 'sur')!
+    const [, epoch] = /"sur".*NaN\/infinite at epoch (\d+), step \d+/.exec(sur.stopped ?? '') ?? []
+    expect(Number(epoch)).toBeGreaterThan(1)
+    expect(sur.stopped).toContain(`last good checkpoint (epoch ${Number(epoch) - 1}) is kept`)
+    expect(sur.epochs).toHaveLength(Number(epoch) - 1)
+    expect(record.warnings?.find((w) => w.model === 'sur' && w.kind === 'non-finite-loss')?.message).toBe(`surrogate sur: ${sur.stopped}`)
+    expect(record.results!.transfer.map((c) => c.surrogate)).toEqual(['sur', 'sur'])
+    const modelDir = join(new RunStore(root).runDir(runId), 'models', 'sur')
+    const kept = await readdir(join(modelDir, 'checkpoints'))
     expect(kept).toHaveLength(Number(epoch) - 1)
-    const { model } = await loadClassifier(join(checkpoints, kept.at(-1)!))
-    model.params.dispose()
+    const last = await loadClassifier(join(modelDir, 'checkpoints', kept.at(-1)!))
+    const saved = await loadClassifier(modelDir)
+    expect(saved.manifest.sha256).toBe(last.manifest.sha256)
+    last.model.params.dispose()
+    saved.model.params.dispose()
   })
 
   it('scores imported ONNX and tfjs targets next to a trained one, with their real accuracy and the shared denominator', async () => {

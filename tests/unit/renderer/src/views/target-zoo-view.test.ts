@@ -28,7 +28,7 @@ const nearChance = checkResult({
   nearChance: true,
   warning: {
     likelyCause: 'layout',
-    message: 'accuracy 9.8 % on 500 test images is near chance (10.0 %); with layout NCHW it is 91.2 %: the model probably expects NCHW.',
+    message: 'accuracy 9.8 % (49/500) is near chance (10.0 %); with layout NCHW it is 91.2 % (456/500) against 9.8 % (49/500) as declared: the model probably expects NCHW.',
     fix: { layout: 'NCHW' }
   }
 })
