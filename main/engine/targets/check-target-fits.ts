@@ -3,6 +3,7 @@
  * preprocessing allows resizing), class count or class map, and mean/std lengths.
  */
 import type { ImageSplit } from '../data/dataset'
+import { checkChannelValues } from './check-channel-values'
 import { TargetImportError, type TargetModel } from './target-model'
 
 export function checkTargetFits(file: string, target: TargetModel, images: Pick<ImageSplit, 'height' | 'width' | 'channels'>, classNames: string[]): void {
@@ -14,11 +15,7 @@ export function checkTargetFits(file: string, target: TargetModel, images: Pick<
       `the model expects ${h}×${w}×${c} images (${target.layout}) but the dataset's are ${images.height}×${images.width}×${images.channels}; ` +
         `pick a dataset of that size, or set preprocessing.resize to true to resize (bilinear) and convert channels.`
     )
-  for (const key of ['mean', 'std'] as const) {
-    const values = prep[key]
-    if (values && values.length !== 1 && values.length !== c)
-      throw new TargetImportError(file, `preprocessing.${key} has ${values.length} values but the model takes ${c} channel${c > 1 ? 's' : ''}; give 1 or ${c}.`)
-  }
+  checkChannelValues(file, prep, c)
   const classes = classNames.length
   if (prep.classMap) {
     if (prep.classMap.length !== target.outputClasses)

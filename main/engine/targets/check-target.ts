@@ -73,7 +73,8 @@ export async function checkTarget(request: TargetCheckRequest, dataset: ImageDat
   try {
     model = await loadFitting(request, { ...parsed.data, layout: first }, dataset)
   } catch (err) {
-    if (!(err instanceof TargetImportError) || !/layout|channels|expects \d+×\d+×\d+ images/.test(err.message)) throw err
+    const layoutProblem = err instanceof TargetImportError && /layout|channels|expects \d+×\d+×\d+ images/.test(err.message)
+    if (!layoutProblem || /preprocessing\.(mean|std) has/.test(err.message)) throw err
     // The input shape cannot be read with this layout: is it the other one?
     const alt = await loadFitting(request, { ...parsed.data, layout: other(first) }, dataset).catch(() => undefined)
     if (!alt) throw err

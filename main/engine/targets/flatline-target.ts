@@ -10,6 +10,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { loadClassifier } from '../models/model-io'
 import { EVAL } from '../models/forward-context'
+import { checkChannelValues } from './check-channel-values'
 import { TargetImportError, type TargetModel } from './target-model'
 import { argmaxRows, preprocessBatch, type TargetPreprocessing } from './target-preprocessing'
 
@@ -25,6 +26,12 @@ export async function loadFlatlineTarget(dir: string, preprocessing: TargetPrepr
   }
   const { model, manifest } = loaded
   const shape = model.config.inputShape
+  try {
+    checkChannelValues(dir, preprocessing, shape[2])
+  } catch (err) {
+    model.params.dispose()
+    throw err
+  }
   const outputClasses = model.config.numClasses
   const scores = async (x: tf.Tensor4D, prep: TargetPreprocessing): Promise<Float32Array> => {
     // Logits whatever `output` says: a stated "probabilities" is reported by the check's row-sum note.

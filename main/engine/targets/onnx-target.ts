@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 import * as ort from 'onnxruntime-node'
+import { checkChannelValues } from './check-channel-values'
 import { resolveInputShape } from './input-shape'
 import { TargetImportError, type TargetModel } from './target-model'
 import { argmaxRows, preprocessBatch, type TargetPreprocessing } from './target-preprocessing'
@@ -25,6 +26,7 @@ export async function loadOnnxTarget(file: string, preprocessing: TargetPreproce
       throw new TargetImportError(file, `the model's input "${meta.name}" is ${meta.isTensor ? meta.type : 'not a tensor'}; expected float32 images.`)
     const layout = preprocessing.layout ?? 'NCHW'
     const { shape, batch } = resolveInputShape(file, meta.shape, layout)
+    checkChannelValues(file, preprocessing, shape[2])
     const inputName = session.inputNames[0]
     const outputName = session.outputNames[0]
     const s = session

@@ -7,6 +7,7 @@
 import * as tfjs from '@tensorflow/tfjs'
 import type * as tf from '@tensorflow/tfjs-core'
 import { fileHandler, readModelJson } from './tfjs-file-handler'
+import { checkChannelValues } from './check-channel-values'
 import { resolveInputShape } from './input-shape'
 import { probeOutput } from './probe-output'
 import { TargetImportError, type TargetModel } from './target-model'
@@ -41,6 +42,7 @@ export async function loadTfjsTarget(file: string, preprocessing: TargetPreproce
   try {
     const layout = preprocessing.layout ?? 'NHWC'
     const { shape } = resolveInputShape(file, inputDims, layout)
+    checkChannelValues(file, preprocessing, shape[2])
     const run = (x: tf.Tensor4D, prep: TargetPreprocessing = preprocessing): tf.Tensor =>
       tfjs.tidy(() => {
         const out = model.predict(preprocessBatch(x, prep, layout, shape))
