@@ -43,6 +43,10 @@ describe('New audit form time estimates', () => {
     // 500 examples × 50 steps ÷ 1500 gradients/s.
     expect(wrapper.get('[data-testid="attack-time"]').text()).toBe('≈ 17 s to attack up to 500 examples')
     expect(wrapper.get('[data-testid="audit-time"]').text()).toMatch(/on fake backend: ≈ 2.9 min \(training ≈ 2.7 min, attack ≈ 17 s;/)
+    // The total sits on the Start button's line, not at the end of the form above it.
+    const startLine = wrapper.get('[data-testid="start-line"]')
+    expect(startLine.find('[data-testid="start-audit"]').exists()).toBe(true)
+    expect(startLine.get('[data-testid="audit-time"]').text()).toMatch(/≈ 2.9 min/)
   })
 
   it('ticks LGV with collection from the trained surrogate, its hyper-parameters and its one-off cost in epochs', async () => {
