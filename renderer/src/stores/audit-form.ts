@@ -38,6 +38,7 @@ import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import { useApi } from '../api/current-api'
 import { messageOf } from './app'
+import { inFormUnits } from './form-units'
 import { useJobStore } from './job'
 import { useRunsStore } from './runs'
 
@@ -260,7 +261,7 @@ export const useAuditFormStore = defineStore('audit-form', () => {
       for (const issue of parsed.error.issues) {
         const path = issue.path.length ? issue.path.join('.') : '(spec)'
         // A cleared number field holds NaN; zod's "expected number, received NaN" says less than this.
-        found[path] ??= /received NaN/.test(issue.message) ? 'enter a number' : issue.message
+        found[path] ??= inFormUnits(path, /received NaN/.test(issue.message) ? 'enter a number' : issue.message, current.attack?.norm ?? 'linf')
       }
     }
     if (!skipsAvailable.value) {

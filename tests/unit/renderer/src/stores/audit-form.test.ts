@@ -69,12 +69,48 @@ describe('useAuditFormStore', () => {
   it('names the field of an invalid value and blocks start', async () => {
     const { form, draft } = await openForm()
     form.epsInput = 0
-    expect(form.errorAt('attack.eps')).toMatch(/eps must be in \(0, 1\]/)
+    expect(form.errorAt('attack.eps')).toBe('ε must be more than 0 and at most 255, in /255 (16 means 16/255)')
     draft.surrogates[0].name = ''
     expect(form.errorAt('surrogates.0.name')).toBeDefined()
     expect(form.valid).toBe(false)
     await form.start()
     expect(fake.calls.start).not.toHaveBeenCalled()
+  })
+
+  // The contract speaks fractions of the pixel range ("eps must be in (0, 1]"); the form's fields take /255 under L∞.
+  it.each<[string, (form: ReturnType<typeof useAuditFormStore>, draft: Awaited<ReturnType<typeof openForm>>['draft']) => void, string, string]>([
+    ['ε above 255/255', (form) => (form.epsInput = 300), 'attack.eps', 'ε must be more than 0 and at most 255, in /255 (16 means 16/255)'],
+    ['ε of 0', (form) => (form.epsInput = 0), 'attack.eps', 'ε must be more than 0 and at most 255, in /255 (16 means 16/255)'],
+    [
+      'a step size above 255/255',
+      (form, draft) => {
+        draft.attack.stepSizeAuto = false
+        form.stepSizeInput = 300
+      },
+      'attack.stepSize',
+      'step size must be more than 0 and at most 255, in /255 like ε (1.6 means 1.6/255)'
+    ],
+    [
+      'an L2 ε of 0 (typed as is, in [0,1] pixel units)',
+      (form) => {
+        form.setNorm('l2')
+        form.epsInput = 0
+      },
+      'attack.eps',
+      'ε must be more than 0: an L2 radius in [0,1] pixel units, e.g. 0.5'
+    ],
+    [
+      "an adversarial-training ε above 255/255 (the Harden step's /255 field)",
+      (_, draft) => (draft.harden = { target: 'target-cnn', adversarialTraining: { eps: 300 / 255 } }),
+      'harden.adversarialTraining.eps',
+      'ε must be more than 0 and at most 255, in /255 (8 means 8/255)'
+    ],
+    ['a cleared ε', (form) => (form.epsInput = NaN), 'attack.eps', 'enter a number']
+  ])('speaks the units the field is typed in: %s', async (_, edit, path, message) => {
+    const { form, draft } = await openForm()
+    edit(form, draft)
+    expect(form.errorAt(path)).toBe(message)
+    expect(form.valid).toBe(false)
   })
 
   it('flags GN ticked while every surrogate lacks skip connections, and accepts it on a ResNet surrogate', async () => {

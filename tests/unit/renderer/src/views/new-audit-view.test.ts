@@ -41,7 +41,7 @@ describe('NewAuditView', () => {
   it('shows the error next to ε when it is 0 and disables Start', async () => {
     const wrapper = await mountForm()
     await wrapper.get('[data-testid="field-attack.eps"]').setValue('0')
-    expect(wrapper.get('[data-testid="error-attack.eps"]').text()).toMatch(/eps must be in \(0, 1\]/)
+    expect(wrapper.get('[data-testid="error-attack.eps"]').text()).toBe('ε must be more than 0 and at most 255, in /255 (16 means 16/255)')
     expect(startButton(wrapper).disabled).toBe(true)
     expect(wrapper.get('[data-testid="form-problems"]').text()).toContain('attack.eps')
     await wrapper.get('[data-testid="field-attack.eps"]').setValue('4')
