@@ -36,7 +36,7 @@ export function createProgressPrinter(stream: NodeJS.WriteStream = process.stder
         const probes =
           (v ? `, validation transfer ${(v.rate * 100).toFixed(1)} % (${v.fooled}/${v.attacked})` : '') +
           (m.sharpness ? `, λmax ${m.sharpness.maxEigenvalue.toPrecision(4)}, trace ${m.sharpness.trace.toPrecision(4)}` : '')
-        line(`  ${event.model} epoch ${m.epoch}: loss ${m.loss.toFixed(4)}, train ${(m.trainAccuracy * 100).toFixed(1)} %, test ${(m.testAccuracy * 100).toFixed(1)} %, lr ${m.lr}, ${m.seconds.toFixed(1)} s${probes}`)
+        line(`  ${event.model} epoch ${m.epoch}: loss ${m.loss.toFixed(4)}, train ${(m.trainAccuracy * 100).toFixed(1)} %, test ${(m.testAccuracy * 100).toFixed(1)} %, lr ${Number(m.lr.toPrecision(4))}, ${m.seconds.toFixed(1)} s${probes}`)
         break
       }
       case 'task-done':

@@ -15,4 +15,13 @@ describe('createProgressPrinter (not a terminal)', () => {
       '[....................]   0 % Train b: no usable checkpoint: training from scratch\n'
     ])
   })
+
+  it("prints an epoch's learning rate without float noise (0.1 × 0.1 is 0.01, not 0.010000000000000002)", () => {
+    const written: string[] = []
+    const stream = { isTTY: false, write: (text: string) => written.push(text) } as unknown as NodeJS.WriteStream
+    const print = createProgressPrinter(stream)
+    const metrics = { epoch: 3, loss: 1.5, trainAccuracy: 0.4, testAccuracy: 0.4, lr: 0.1 * 0.1, seconds: 5 }
+    print({ jobId: 'j', kind: 'epoch', taskId: 'train-s', model: 's', metrics })
+    expect(written.join('')).toContain('s epoch 3: loss 1.5000, train 40.0 %, test 40.0 %, lr 0.01, 5.0 s')
+  })
 })
