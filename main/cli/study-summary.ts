@@ -33,5 +33,21 @@ export function studySummaryText(study: StudyRecord): string {
   }
   out.push('', 'Verdicts')
   for (const c of study.claims) out.push(`- [${c.holds === true ? 'holds' : c.holds === false ? 'does not hold' : 'not shown'}] ${c.claim}: ${c.evidence}`)
+  out.push(...timeText(study))
   return out.join('\n')
+}
+
+/** Where the time went: each seed's wall time, and task time by part summed over the seeds. */
+function timeText(study: StudyRecord): string[] {
+  const timed = study.seeds.filter((s) => s.time)
+  if (!timed.length) return []
+  const parts = new Map<string, number>()
+  for (const s of timed) for (const [part, seconds] of Object.entries(s.time!)) parts.set(part, (parts.get(part) ?? 0) + seconds)
+  const total = [...parts.values()].reduce((a, b) => a + b, 0)
+  const min = (seconds: number): string => (seconds / 60).toFixed(1)
+  return [
+    '',
+    `Where the time went: seeds' wall time ${timed.map((s) => `seed ${s.seed} ${min(s.seconds ?? 0)} min`).join(', ')}; task time by part over those seeds (tasks on parallel workers overlap)`,
+    table([['part', 'minutes', 'share'], ...[...parts].sort((a, b) => b[1] - a[1]).map(([part, seconds]) => [part, min(seconds), `${((100 * seconds) / total).toFixed(0)} %`])])
+  ]
 }

@@ -83,6 +83,19 @@ export type StudyResults = z.infer<typeof StudyResults>
 
 export const StudySeedStatus = z.enum(['pending', 'running', 'completed', 'failed', 'cancelled'])
 
+/** The parts of a seed's task time, as in the time estimate; tasks on several workers overlap. */
+export const SeedTimePart = z.enum([
+  'target training',
+  'surrogate training',
+  'per-epoch probes and checkpoints',
+  'derived surrogates',
+  'evaluation',
+  'LGV collection',
+  'attacks',
+  'other'
+])
+export type SeedTimePart = z.infer<typeof SeedTimePart>
+
 export const StudyRecord = z.object({
   id: z.string(),
   name: z.string(),
@@ -104,8 +117,16 @@ export const StudyRecord = z.object({
       trainedIn: z.string().optional()
     })
   ),
-  /** One audit run per seed. */
-  seeds: z.array(z.object({ seed: z.number().int(), runId: z.string().optional(), status: StudySeedStatus, seconds: z.number().optional() })),
+  /** One audit run per seed; `time`: where its audit spent it (engine/studies/seed-time.ts). */
+  seeds: z.array(
+    z.object({
+      seed: z.number().int(),
+      runId: z.string().optional(),
+      status: StudySeedStatus,
+      seconds: z.number().optional(),
+      time: z.partialRecord(SeedTimePart, z.number()).optional()
+    })
+  ),
   results: StudyResults,
   claims: z.array(StudyClaim),
   timings: z.record(z.string(), z.number()),

@@ -24,6 +24,7 @@ import { RunStore } from '../workspace/run-store'
 import { StudyStore } from '../workspace/study-store'
 import { TargetZoo } from '../workspace/target-zoo'
 import { seedNumbers, type SeedNumbers } from './seed-numbers'
+import { seedTimeParts } from './seed-time'
 import { studyClaims } from './study-claims'
 import { studyTables } from './study-tables'
 import { addTrainedTargets, zooIdOf, zooSources } from './study-targets'
@@ -91,6 +92,7 @@ export async function runStudy(spec: StudySpec, ctx: StudyContext): Promise<Stud
       }
       entry.status = 'completed'
       entry.seconds = run.timings.total
+      entry.time = seedTimeParts(run)
       numbers.push(seedNumbers(spec, entry.seed, run))
       record.results = studyTables(spec, numbers)
       record.claims = studyClaims(spec, record.results)

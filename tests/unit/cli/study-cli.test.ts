@@ -109,5 +109,9 @@ describe('npm run study (CLI): a tiny study end to end', () => {
     expect(html).toContain('<svg')
     expect((await readFile(join(out, 'report.pdf'))).subarray(0, 5).toString()).toBe('%PDF-')
     expect(again.stdout).toMatch(/Verdicts\n- \[(holds|does not hold|not shown)\]/)
+    // Where the time went: every seed's parts, the first seed's with its target trainings.
+    expect(study.seeds[0].time?.['target training']).toBeGreaterThan(0)
+    expect(study.seeds.every((s) => (s.time?.['surrogate training'] ?? 0) > 0 && (s.time?.attacks ?? 0) > 0)).toBe(true)
+    expect(again.stdout).toMatch(/Where the time went: seeds' wall time seed 1 [\d.]+ min, seed 2 [\d.]+ min/)
   }, 900_000)
 })
