@@ -14,7 +14,10 @@ import { probeOutput } from './probe-output'
 export async function loadOnnxTarget(file: string, preprocessing: TargetPreprocessing): Promise<TargetModel> {
   let session: ort.InferenceSession
   try {
-    session = await ort.InferenceSession.create(file)
+    // Only onnxruntime's errors reach the user (and those as a TargetImportError). Its warnings, such as a
+    // batch size fixed in a model's intermediate shapes that it runs with anyway, came twice per batch.
+    ort.env.logLevel = 'error'
+    session = await ort.InferenceSession.create(file, { logSeverityLevel: 3 })
   } catch (err) {
     throw new TargetImportError(file, `not a readable ONNX model (${err instanceof Error ? err.message : String(err)}).`)
   }
