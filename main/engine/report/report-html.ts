@@ -15,7 +15,7 @@ import { curvesSection, dataset, environment, gallerySection, modelsSection, thr
 import { executiveSummary } from './executive-summary'
 import { limitations, methodology, perSampleAppendix, type PerSamplePreview } from './handover-sections'
 import { recommendationsSection } from './harden-section'
-import { REPORT_CSS } from './report-css'
+import { reportDocument } from './report-document'
 import { esc, formatDate, formatTimestamp } from './report-format'
 
 export { escapeHtml, formatDuration, formatEpsilon, formatGreyLevels } from './report-format'
@@ -66,25 +66,7 @@ ${curvesSection(results.models)}
       'Success rates are empirical and specific to this attack, budget and dataset: a low rate does not ' +
       'prove robustness against stronger or adaptive attacks.</footer>'
   ].join('\n')
-  return [
-    '<!doctype html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    // No script, no remote resource: the report must render offline and run nothing.
-    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
-    `<title>${esc(title)}</title>`,
-    `<style>${REPORT_CSS}</style>`,
-    '</head>',
-    '<body>',
-    '<main>',
-    body,
-    '</main>',
-    '</body>',
-    '</html>',
-    ''
-  ].join('\n')
+  return reportDocument(title, body)
 }
 
 function header(run: RunRecord, meta: ReportMeta): string {
