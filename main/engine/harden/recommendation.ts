@@ -31,14 +31,14 @@ export function recommend(ranked: HardenRecipeResult[], target: string, accuracy
     `Train ${target} with ${best.label}. Against the strongest transfer attack on it (${strongest.attack ? `${strongest.attack} from ` : 'from '}${strongest.surrogate}), ` +
       `transfer success falls from ${pct(baseline.transfer.strongest.successRate)} with SGD to ${pct(strongest.successRate)} (${strongest.fooled} of ${strongest.attacked} images), ` +
       `a reduction of ${pts(best.ranking.transferReduction)}, beyond the ± 2 std spread of ${pts(best.ranking.spread)}, ` +
-      `for an accuracy cost of ${signedPts(best.ranking.accuracyCost)} (${pct(baseline.naturalAccuracy)} → ${pct(best.naturalAccuracy)}).`,
+      `${accuracyClause(best.ranking.accuracyCost)} (${pct(baseline.naturalAccuracy)} → ${pct(best.naturalAccuracy)}).`,
     `Its white-box PGD robust accuracy at ε ${whiteBoxEps} is ${pct(best.whiteBox.robustAccuracy)} against ${pct(baseline.whiteBox.robustAccuracy)} for SGD, ` +
       `and its robust loss is ${flatnessWord(best, baseline)} than SGD's (worst-case flatness ${best.flatness.worstCase.toFixed(3)} vs ${baseline.flatness.worstCase.toFixed(3)}, ` +
       `average-case ${best.flatness.averageCase.toFixed(3)} vs ${baseline.flatness.averageCase.toFixed(3)}; lower is flatter).`
   ]
   if (biggest !== best && biggest.ranking.transferReduction > best.ranking.transferReduction)
     parts.push(
-      `${biggest.label} cuts transfer more (${pts(biggest.ranking.transferReduction)}) but costs ${signedPts(biggest.ranking.accuracyCost)} of accuracy, ` +
+      `${biggest.label} cuts transfer more (${pts(biggest.ranking.transferReduction)}) but reaches a natural accuracy of ${pct(biggest.naturalAccuracy)} against ${pct(best.naturalAccuracy)}, ` +
         `so it ranks ${ordinal(biggest.ranking.rank)} when one point of accuracy weighs ${accuracyWeight} point${accuracyWeight === 1 ? '' : 's'} of transfer; choose it if robustness matters more than that.`
     )
   const cheaper = candidates.find((r) => r !== best && r.ranking.significant && r.ranking.accuracyCost <= 0.005 && best.ranking.accuracyCost > 0.005)
@@ -47,6 +47,13 @@ export function recommend(ranked: HardenRecipeResult[], target: string, accuracy
       `${cheaper.label} keeps accuracy (${signedPts(cheaper.ranking.accuracyCost)}) and still lowers transfer by ${pts(cheaper.ranking.transferReduction)}, the option when accuracy cannot move.`
     )
   return { recipe: best.recipe, text: parts.join(' '), evidence }
+}
+
+/** "for an accuracy cost of 2.0 points", or what happened to accuracy when it did not fall. */
+function accuracyClause(cost: number): string {
+  if (cost > 0.0005) return `for an accuracy cost of ${pts(cost)}`
+  if (cost < -0.0005) return `while natural accuracy rises by ${pts(-cost)}`
+  return 'with natural accuracy unchanged'
 }
 
 function transferEvidence(r: HardenRecipeResult, baseline?: HardenRecipeResult): string {
