@@ -195,18 +195,29 @@ function noTrainingGraphMessage(imported: { name: string; format: string; path: 
 /**
  * Settings that are allowed but probably not meant, as sentences for the CLI, the form and the
  * report: an adversarial-training ε above the audit's ε trains against a stronger threat than the
- * one measured, and pays for it in natural accuracy.
+ * one measured, and pays for it in natural accuracy. Given the block as written (`written`), an
+ * adversarial-training budget set while no chosen recipe trains adversarially is reported too: it
+ * changes nothing, which a user who just typed it would not guess.
  */
-export function hardenWarnings(h: HardenSpec, audit: Pick<HardenAuditFields, 'attack'>): string[] {
+export function hardenWarnings(h: HardenSpec, audit: Pick<HardenAuditFields, 'attack'>, written?: Pick<HardenSpecInput, 'adversarialTraining'>): string[] {
   const warnings: string[] = []
   const trainsAdversarially = h.recipes.some((r) => HARDEN_RECIPES[r].adversarial)
   const at = h.adversarialTraining
-  if (trainsAdversarially && audit.attack.norm === 'linf' && at.eps > audit.attack.eps + 1e-12)
+  const above = audit.attack.norm === 'linf' && at.eps > audit.attack.eps + 1e-12
+  const auditEps = `the audit's ε ${greyLevels(audit.attack.eps)}`
+  if (trainsAdversarially && above)
     warnings.push(
-      `harden.adversarialTraining.eps ${greyLevels(at.eps)} is larger than the audit's ε ${greyLevels(audit.attack.eps)}: ` +
+      `harden.adversarialTraining.eps ${greyLevels(at.eps)} is larger than ${auditEps}: ` +
         'the stand-ins train against perturbations stronger than the attack the audit measures, which usually costs natural accuracy the threat does not call for. ' +
         `Set it to ${greyLevels(audit.attack.eps)} or less unless that is intended.`
     )
+  if (!trainsAdversarially && written?.adversarialTraining !== undefined) {
+    const adversarial = HARDEN_RECIPE_IDS.filter((r) => HARDEN_RECIPES[r].adversarial)
+    warnings.push(
+      `harden.adversarialTraining is set (ε ${greyLevels(at.eps)}${above ? `, larger than ${auditEps}` : ''}) but no chosen recipe trains adversarially: ` +
+        `it changes nothing unless you add ${adversarial.join(', ').replace(/, ([^,]*)$/, ' or $1')}.`
+    )
+  }
   return warnings
 }
 

@@ -249,19 +249,20 @@ export const useAuditFormStore = defineStore('audit-form', () => {
   const draft = ref<FormDraft | null>(null)
 
   const spec = computed<AuditSpecInput | null>(() => (draft.value ? specFromDraft(draft.value) : null))
+  /** The contract's check of `spec`, computed once for every reader (errors, the Harden card's warnings). */
+  const parsed = computed(() => (spec.value ? AuditSpec.safeParse(spec.value) : null))
   const skipsAvailable = computed(() => (draft.value ? surrogatesHaveSkips(draft.value.surrogates) : false))
 
   /** Every problem, keyed by its dotted path as `describeSpecError` prints it (`attack.eps`, `surrogates.0.name`). */
   const errors = computed<Record<string, string>>(() => {
-    const current = spec.value
-    if (!current) return {}
+    const checked = parsed.value
+    if (!checked) return {}
     const found: Record<string, string> = {}
-    const parsed = AuditSpec.safeParse(current)
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
+    if (!checked.success) {
+      for (const issue of checked.error.issues) {
         const path = issue.path.length ? issue.path.join('.') : '(spec)'
         // A cleared number field holds NaN; zod's "expected number, received NaN" says less than this.
-        found[path] ??= inFormUnits(path, /received NaN/.test(issue.message) ? 'enter a number' : issue.message, current.attack?.norm ?? 'linf')
+        found[path] ??= inFormUnits(path, /received NaN/.test(issue.message) ? 'enter a number' : issue.message, spec.value?.attack?.norm ?? 'linf')
       }
     }
     if (!skipsAvailable.value) {
@@ -542,6 +543,7 @@ export const useAuditFormStore = defineStore('audit-form', () => {
     loadError,
     draft,
     spec,
+    parsed,
     errors,
     valid,
     skipsAvailable,

@@ -5,7 +5,7 @@
  * training graph), the recipes, the adversarial-training budget, the contract's warnings; and
  * opening the form from a completed run to harden one of its targets.
  */
-import { AuditSpec, type AuditSpecInput } from '@contract/audit-spec'
+import type { AuditSpecInput } from '@contract/audit-spec'
 import { DEFAULT_HARDEN_RECIPES, hardenWarnings, type HardenRecipeId } from '@contract/harden-spec'
 import type { RunRecord } from '@contract/run-record'
 import { defineStore, storeToRefs } from 'pinia'
@@ -20,6 +20,9 @@ export interface HardenChoice {
   format?: string
 }
 
+/** Paths of the harden block that the card shows beside their own field. */
+const CARD_FIELDS = ['harden.target', 'harden.arch', 'harden.adversarialTraining.eps', 'harden.adversarialTraining.steps', 'harden.recipes']
+
 /** The quick measurement preset (see `measurement`). */
 const QUICK = {
   whiteBox: { examples: 200, steps: 10 },
@@ -28,7 +31,7 @@ const QUICK = {
 
 export const useHardenFormStore = defineStore('harden-form', () => {
   const form = useAuditFormStore()
-  const { draft, spec } = storeToRefs(form)
+  const { draft, parsed, errors } = storeToRefs(form)
 
   const harden = computed(() => draft.value?.harden)
   const choices = computed<HardenChoice[]>(() => [
@@ -39,10 +42,25 @@ export const useHardenFormStore = defineStore('harden-form', () => {
   const standInArch = computed(() => draft.value?.targets[0]?.arch ?? 'small-cnn')
   /** The chosen target is a file without a training graph: the form offers stand-ins instead. */
   const needsStandIns = computed(() => choices.value.find((c) => c.name === harden.value?.target)?.kind === 'file')
-  /** The contract's warnings on a spec that parses (an adversarial-training ε above the audit's, …). */
+  /** The contract's warnings on a spec that parses (an adversarial-training ε above the audit's, one no recipe uses, …). */
   const warnings = computed<string[]>(() => {
-    const parsed = spec.value ? AuditSpec.safeParse(spec.value) : undefined
-    return parsed?.success && parsed.data.harden ? hardenWarnings(parsed.data.harden, parsed.data) : []
+    const checked = parsed.value
+    return checked?.success && checked.data.harden ? hardenWarnings(checked.data.harden, checked.data, draft.value?.harden) : []
+  })
+  /** Problems of the harden block that no field of the card shows (a loaded spec's harden.width, harden.flatness…), as "path: message". */
+  const problems = computed<string[]>(() =>
+    Object.entries(errors.value)
+      .filter(([path]) => (path === 'harden' || path.startsWith('harden.')) && !CARD_FIELDS.includes(path))
+      .map(([path, message]) => `${path}: ${message}`)
+  )
+  /**
+   * Why `warnings` is empty without meaning "nothing to warn about": the spec does not parse, so the
+   * warnings cannot be checked yet. Holds the first problem to fix, else null.
+   */
+  const uncheckedBecause = computed<string | null>(() => {
+    if (!harden.value || parsed.value?.success !== false) return null
+    const [path, message] = Object.entries(errors.value)[0] ?? ['(spec)', 'the spec does not parse']
+    return `${path}: ${message}`
   })
 
   function setEnabled(on: boolean): void {
@@ -121,5 +139,5 @@ export const useHardenFormStore = defineStore('harden-form', () => {
     form.openWithSpec(input)
   }
 
-  return { measurement, harden, choices, standInArch, needsStandIns, warnings, atEps255, atSteps, setEnabled, setTarget, useStandIns, setRecipe, hardenRun }
+  return { measurement, harden, choices, standInArch, needsStandIns, warnings, problems, uncheckedBecause, atEps255, atSteps, setEnabled, setTarget, useStandIns, setRecipe, hardenRun }
 })

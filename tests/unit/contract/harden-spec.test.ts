@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { AuditSpec, describeSpecError, type AuditSpecInput } from '../../../main/contract/audit-spec'
-import { hardenWarnings } from '../../../main/contract/harden-spec'
+import { hardenWarnings, type HardenSpecInput } from '../../../main/contract/harden-spec'
 
 const recipe = { epochs: 1 }
 const base: AuditSpecInput = {
@@ -67,5 +67,21 @@ describe('harden spec', () => {
     expect(hardenWarnings(same.harden!, same)).toEqual([])
     const noAt = AuditSpec.parse({ ...base, harden: { target: 'tcnn', recipes: ['sgd', 'sam-0.1'], adversarialTraining: { eps: 32 / 255 } } })
     expect(hardenWarnings(noAt.harden!, noAt)).toEqual([])
+  })
+
+  it('warns that an adversarial-training budget written without an adversarial recipe changes nothing', () => {
+    const written: HardenSpecInput = { target: 'tcnn', recipes: ['sgd', 'sam-0.1'], adversarialTraining: { eps: 32 / 255 } }
+    const spec = AuditSpec.parse({ ...base, harden: written })
+    const warnings = hardenWarnings(spec.harden!, spec, written)
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toContain("harden.adversarialTraining is set (ε 0.125 (32/255), larger than the audit's ε 0.0627 (16/255)) but no chosen recipe trains adversarially")
+    expect(warnings[0]).toContain('unless you add pgd-at, sam-at or awp')
+    const within: HardenSpecInput = { ...written, adversarialTraining: { eps: 8 / 255 } }
+    const withinSpec = AuditSpec.parse({ ...base, harden: within })
+    expect(hardenWarnings(withinSpec.harden!, withinSpec, within)).toEqual([expect.stringContaining('is set (ε 0.0314 (8/255)) but no chosen recipe')])
+    // Not written: the defaults of an unused block are no one's mistake.
+    const unset: HardenSpecInput = { target: 'tcnn', recipes: ['sgd', 'sam-0.1'] }
+    const unsetSpec = AuditSpec.parse({ ...base, harden: unset })
+    expect(hardenWarnings(unsetSpec.harden!, unsetSpec, unset)).toEqual([])
   })
 })
