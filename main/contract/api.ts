@@ -7,6 +7,7 @@
  */
 import { z } from 'zod'
 import { AuditSpec, type AuditSpecInput } from './audit-spec'
+import { AppSettings } from './execution'
 import {
   DetectDatasetRequest,
   InspectDatasetRequest,
@@ -66,6 +67,8 @@ export const Channels = {
   GetStudy: 'studies:get',
   StudyReportHtml: 'study-report:html',
   ExportStudyPdf: 'study-report:export-pdf',
+  GetSettings: 'settings:get',
+  SaveSettings: 'settings:save',
   JobEvent: 'job:event'
 } as const
 export type Channel = (typeof Channels)[keyof typeof Channels]
@@ -103,7 +106,9 @@ export const RequestSchemas = {
   [Channels.ListStudies]: z.undefined(),
   [Channels.GetStudy]: z.strictObject({ studyId: RunId }),
   [Channels.StudyReportHtml]: z.strictObject({ studyId: RunId }),
-  [Channels.ExportStudyPdf]: z.strictObject({ studyId: RunId })
+  [Channels.ExportStudyPdf]: z.strictObject({ studyId: RunId }),
+  [Channels.GetSettings]: z.undefined(),
+  [Channels.SaveSettings]: AppSettings
 } as const
 export type CommandChannel = keyof typeof RequestSchemas
 
@@ -113,6 +118,8 @@ export interface AppInfo {
   workspace: string
   /** 'electron' or 'browser': which shell serves the UI. */
   shell: 'electron' | 'browser'
+  /** Cores of the engine's machine: the default number of workers (one per core). */
+  cores: number
 }
 
 /** Where the exported PDF went: a path (Electron, CLI) or a download URL (browser mode). */
@@ -156,6 +163,8 @@ export interface Responses {
   [Channels.GetStudy]: StudyRecord
   [Channels.StudyReportHtml]: { html: string }
   [Channels.ExportStudyPdf]: PdfExport | null
+  [Channels.GetSettings]: AppSettings
+  [Channels.SaveSettings]: AppSettings
 }
 
 /** The API as the page sees it: functions, never channel names. */
@@ -223,6 +232,11 @@ export interface FlatlineApi {
     reportHtml(studyId: string): Promise<{ html: string }>
     exportPdf(studyId: string): Promise<PdfExport | null>
   }
+  /** The app's own settings (execution.ts): where audits run when a Redis queue is set. */
+  settings: {
+    get(): Promise<AppSettings>
+    save(settings: AppSettings): Promise<AppSettings>
+  }
 }
 
 /** Builds a FlatlineApi from one generic `invoke` and one event subscription; shared by every transport. */
@@ -271,6 +285,10 @@ export function createApi(
       get: (studyId) => invoke(Channels.GetStudy, { studyId }),
       reportHtml: (studyId) => invoke(Channels.StudyReportHtml, { studyId }),
       exportPdf: (studyId) => invoke(Channels.ExportStudyPdf, { studyId })
+    },
+    settings: {
+      get: () => invoke(Channels.GetSettings, undefined),
+      save: (settings) => invoke(Channels.SaveSettings, settings)
     }
   }
 }

@@ -18,3 +18,7 @@ export const ExecutionSettings = z.strictObject({
   queue: z.string().regex(/^rediss?:\/\//, 'the queue is a Redis URL: redis://[:password@]host:6379').optional()
 })
 export type ExecutionSettings = z.infer<typeof ExecutionSettings>
+
+/** The app's settings (stored in the workspace's settings.json): a Redis queue makes every audit run on its workers. */
+export const AppSettings = z.strictObject({ queue: ExecutionSettings.shape.queue })
+export type AppSettings = z.infer<typeof AppSettings>

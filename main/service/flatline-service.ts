@@ -28,6 +28,10 @@ import { StudyNotFoundError, StudyStore } from '../engine/workspace/study-store'
 import { readGallery } from '../engine/evaluation/example-gallery'
 import { readPerSamplePreview } from '../engine/evaluation/per-sample-results'
 import { demoSpecPath } from './demo-spec'
+import { readAppSettings, saveAppSettings } from './app-settings'
+import type { AppSettings, ExecutionSettings } from '../contract/execution'
+import { machineCores } from '../engine/backend/thread-count'
+import { poolShape } from '../engine/pool/pool-size'
 
 export interface ServiceOptions {
   workspaceRoot: string
@@ -138,12 +142,19 @@ export async function createFlatlineService(options: ServiceOptions): Promise<Fl
     }
   }
 
+  /** The settings' Redis queue when one is set, else the spec's workers, else one per core (pool-size.ts). */
+  async function executionFor(spec: AuditSpec): Promise<ExecutionSettings> {
+    const { queue } = await readAppSettings(workspace.root)
+    return queue ? { queue } : { workers: spec.workers ?? poolShape({}).workers }
+  }
+
   const handlers: { [C in CommandChannel]: (payload: never) => Promise<Responses[C]> } = {
     [Channels.AppInfo]: async () => ({
       version: options.appVersion,
       backend: await options.engine.ready(),
       workspace: workspace.root,
-      shell: options.shell
+      shell: options.shell,
+      cores: machineCores()
     }),
     [Channels.DemoSpec]: async () => JSON.parse(await readFile(demoSpecPath(), 'utf8')) as AuditSpecInput,
     [Channels.StartAudit]: async (spec: AuditSpec) => {
@@ -151,8 +162,9 @@ export async function createFlatlineService(options: ServiceOptions): Promise<Fl
         throw new RequestError('An audit is already running. Wait for it to finish or cancel it first.')
       const runId = runStore.newRunId(spec.name)
       const jobId = `job-${runId}`
+      const execution = await executionFor(spec)
       activeRuns.set(jobId, runId)
-      options.engine.start({ type: 'start', jobId, runId, spec, workspace: workspace.root, appVersion: options.appVersion })
+      options.engine.start({ type: 'start', jobId, runId, spec, workspace: workspace.root, appVersion: options.appVersion, execution })
       return { jobId, runId }
     },
     [Channels.ResumeRun]: async ({ runId }: { runId: string }) => {
@@ -168,8 +180,9 @@ export async function createFlatlineService(options: ServiceOptions): Promise<Fl
       }
       // A job id of its own: the run's earlier job (finished) must not be confused with this one.
       const jobId = `job-${runId}-r${(record.resumed?.count ?? 0) + 1}`
+      const execution = await executionFor(record.spec)
       activeRuns.set(jobId, runId)
-      options.engine.start({ type: 'start', jobId, runId, spec: record.spec, workspace: workspace.root, appVersion: options.appVersion, resume: true })
+      options.engine.start({ type: 'start', jobId, runId, spec: record.spec, workspace: workspace.root, appVersion: options.appVersion, resume: true, execution })
       return { jobId, runId }
     },
     [Channels.CancelJob]: async ({ jobId }: { jobId: string }) => {
@@ -237,7 +250,9 @@ export async function createFlatlineService(options: ServiceOptions): Promise<Fl
     [Channels.ListStudies]: async () => studyStore.list(new Set(activeStudies.values())),
     [Channels.GetStudy]: async ({ studyId }: { studyId: string }) => getStudy(studyId),
     [Channels.StudyReportHtml]: async ({ studyId }: { studyId: string }) => ({ html: await studyReportHtml(studyId) }),
-    [Channels.ExportStudyPdf]: async ({ studyId }: { studyId: string }) => options.exportPdf(studyId, await studyReportHtml(studyId), 'study')
+    [Channels.ExportStudyPdf]: async ({ studyId }: { studyId: string }) => options.exportPdf(studyId, await studyReportHtml(studyId), 'study'),
+    [Channels.GetSettings]: async () => readAppSettings(workspace.root),
+    [Channels.SaveSettings]: async (settings: AppSettings) => saveAppSettings(workspace.root, settings)
   }
 
   return {

@@ -66,6 +66,11 @@ describe('demo audit in the UI', () => {
     await expect.poll(() => app.backendName.textContent(), { timeout: 60_000 }).toMatch(/wasm|cpu|tfjs-node/)
     await app.runDemoButton.click()
     await app.taskBar('train-surrogate-cnn').waitFor({ timeout: 60_000 })
+    // One worker process per core by default: the run page shows each one's task and the audit's ETA.
+    const workers = page.getByTestId('job-workers')
+    await workers.waitFor({ timeout: 60_000 })
+    await expect.poll(() => workers.textContent(), { timeout: 60_000 }).toMatch(/worker 1.*Train .*left/s)
+    await page.locator('section[aria-labelledby="job-heading"]').screenshot({ path: shot('workers.png') })
     await app.heatmap.waitFor({ timeout: 240_000 })
     const spec = JSON.parse(await readFile(TINY_SPEC, 'utf8')) as { targets: { name: string }[] }
     for (const target of spec.targets) {
@@ -143,6 +148,9 @@ describe('demo audit in the UI', () => {
     await app.formField('attack.eps').fill('8')
     await app.formField('dataset.trainLimit').fill('600')
     await app.technique('mi').check()
+    await app.formField('workers').fill('0')
+    await expect.poll(() => page.getByTestId('error-workers').textContent()).toMatch(/workers must be at least 1/)
+    await app.formField('workers').fill('1')
     await expect.poll(() => app.startAuditButton.isEnabled()).toBe(true)
     // the estimated time: measured on this machine's backend once the models are known (~5 s here)
     await expect.poll(() => app.timeEstimate.textContent(), { timeout: 30_000 }).toMatch(/measuring|Estimated time on/)

@@ -91,6 +91,8 @@ export interface FormDraft {
   queue: QueuedAttackInput[]
   /** The Harden step (harden-spec.ts), as typed: absent when the audit hardens nothing. */
   harden?: HardenSpecInput
+  /** Engine worker processes; undefined or NaN (cleared): one per core. */
+  workers?: number
 }
 
 /** One queued stack's price: passes per example at the first iteration and over all steps. */
@@ -133,7 +135,8 @@ export function draftFromSpec(input: AuditSpecInput): FormDraft {
     ...(spec.validation ? { validation: spec.validation } : {}),
     ...(spec.importedTargets?.length ? { importedTargets: spec.importedTargets } : {}),
     queue: (input.attacks ?? []).map((entry) => plainCopy(entry)),
-    ...(input.harden ? { harden: plainCopy(input.harden) } : {})
+    ...(input.harden ? { harden: plainCopy(input.harden) } : {}),
+    ...(spec.workers !== undefined ? { workers: spec.workers } : {})
   }
 }
 
@@ -167,7 +170,8 @@ export function specFromDraft(draft: FormDraft): AuditSpecInput {
       ? { attacks: plainCopy(draft.queue) }
       : { attack: { ...attack, ...(stepSizeAuto ? {} : { stepSize }), stack: stackOf(draft) } }),
     ...(draft.validation ? { validation: plainCopy(draft.validation) } : {}),
-    ...(draft.harden ? { harden: plainCopy(draft.harden) } : {})
+    ...(draft.harden ? { harden: plainCopy(draft.harden) } : {}),
+    ...(draft.workers !== undefined && !Number.isNaN(draft.workers) ? { workers: draft.workers } : {})
   }
 }
 

@@ -46,9 +46,10 @@ export function createFakeApi(options: {
     return record
   })
   const exportPdf = vi.fn(async () => ({ path: '/tmp/report.pdf' }))
+  let settings = {}
   const api: FlatlineApi = {
     app: {
-      info: async () => ({ version: '0.1.0', backend: 'cpu', workspace: '/tmp/ws', shell: 'browser' }),
+      info: async () => ({ version: '0.1.0', backend: 'cpu', workspace: '/tmp/ws', shell: 'browser', cores: 2 }),
       pickFolder: async () => ({ path: null })
     },
     // Tests of the Datasets view replace these with their own answers.
@@ -86,6 +87,10 @@ export function createFakeApi(options: {
       get: async () => Promise.reject(new Error('no study answers in this test')),
       reportHtml: async () => ({ html: '' }),
       exportPdf: async () => null
+    },
+    settings: {
+      get: async () => settings,
+      save: async (next) => (settings = next)
     }
   }
   return {
