@@ -1,5 +1,5 @@
 import { mkdtemp } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { Channels } from '../../../main/contract/api'
@@ -56,7 +56,7 @@ describe('createFlatlineService', () => {
 
   it('reports the engine backend in app info', async () => {
     const { service, root } = await makeService()
-    expect(await service.handle(Channels.AppInfo, undefined)).toEqual({ version: '1.2.3', backend: 'recording', workspace: root, shell: 'browser' })
+    expect(await service.handle(Channels.AppInfo, undefined)).toEqual({ version: '1.2.3', backend: 'recording', workspace: root, shell: 'browser', cores: availableParallelism() })
   })
 
   it('measures throughput through the engine once per request, validates it, and retries after a failure', async () => {

@@ -1,5 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 
@@ -148,7 +148,7 @@ describe('registerIpcHandlers', () => {
   it('passes a valid request through to the service and back to the page', async () => {
     await setUp()
     const info = await api.app.info()
-    expect(info).toEqual({ version: '9.9.9-test', backend: 'cpu (fake)', workspace, shell: 'electron' })
+    expect(info).toEqual({ version: '9.9.9-test', backend: 'cpu (fake)', workspace, shell: 'electron', cores: availableParallelism() })
     expect(await api.runs.list()).toEqual([])
   })
 
