@@ -1,7 +1,8 @@
 /**
  * What must be identical between two runs of one spec wherever their tasks ran: the results without
- * timings, and every file of the run folder (weights, gallery, exported examples) by sha256 —
- * except run.json (timings, dates), manifests (their save date) and per-epoch checkpoints.
+ * timings, and every file of the run folder (weights, gallery, exported examples) by sha256 (JSON
+ * files by their content) — except run.json (timings, dates), manifests (their save date) and
+ * per-epoch checkpoints.
  */
 import { createHash } from 'node:crypto'
 import { readdir, readFile } from 'node:fs/promises'
@@ -25,7 +26,19 @@ export async function runFolderDigest(runDir: string): Promise<Record<string, st
     if (!entry.isFile()) continue
     const path = relative(runDir, join(entry.parentPath, entry.name))
     if (/(^|\/)(run\.json|manifest\.json)$|(^|\/)checkpoints\//.test(path)) continue
-    out[path] = createHash('sha256').update(await readFile(join(runDir, path))).digest('hex')
+    const bytes = await readFile(join(runDir, path))
+    // JSON by content: a resumed run re-reads its stored spec, whose keys may come back in another order.
+    out[path] = createHash('sha256').update(path.endsWith('.json') ? canonicalJson(JSON.parse(bytes.toString('utf8'))) : bytes).digest('hex')
   }
   return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)))
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
+  if (value && typeof value === 'object')
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`
+  return JSON.stringify(value)
 }

@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { AuditSpec } from '../../../../main/contract/audit-spec'
-import type { WorkerSlot } from '../../../../main/contract/job-events'
+import type { JobEvent, WorkerSlot } from '../../../../main/contract/job-events'
 import type { RunRecord } from '../../../../main/contract/run-record'
 import { initBackend } from '../../../../main/engine/backend/select-backend'
+import { resumeAudit } from '../../../../main/engine/jobs/resume-run'
 import { checkWorkerCount } from '../../../../main/engine/pool/pool-size'
 import { runTasksOnPool } from '../../../../main/engine/pool/run-tasks-on-pool'
 import { planAudit } from '../../../../main/engine/tasks/plan-audit'
@@ -61,6 +62,20 @@ describe('an audit on a pool of two worker processes', () => {
     expect(run.record?.status).toBe('completed')
     expect(resultsWithoutTimings(run.record!)).toEqual(resultsWithoutTimings(serial.record!))
     expect(await run.digest()).toEqual(serial.digest)
+  }, 120_000)
+
+  it('resumes a cancelled pool run on the pool, reusing its trained models, to the serial results', async () => {
+    const controller = new AbortController()
+    const cut = await audit(2, { signal: controller.signal, onEvent: (e) => e.kind === 'task-done' && controller.abort() })
+    expect(cut.events.at(-1)?.kind).toBe('cancelled')
+    const events: JobEvent[] = []
+    const runId = (cut.events.find((e) => e.kind === 'started') as { runId: string }).runId
+    const record = await resumeAudit({ jobId: 'j2', runId, workspaceRoot: cut.root, backend: 'test', appVersion: '0.1.0', execution: { workers: 2 }, emit: (e) => events.push(e) })
+    expect(events.some((e) => e.kind === 'task-progress' && /already trained: reusing the saved model/.test(e.detail))).toBe(true)
+    expect(record.resumed?.count).toBe(1)
+    expect(resultsWithoutTimings(record)).toEqual(resultsWithoutTimings(serial.record!))
+    const digest = await cut.digest()
+    expect(Object.keys(digest).filter((k) => digest[k] !== serial.digest[k])).toEqual([])
   }, 120_000)
 
   it('cancel stops every worker and ends the run cancelled', async () => {
