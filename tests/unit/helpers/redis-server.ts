@@ -1,6 +1,6 @@
 /**
- * Debian's redis-server for tests: on 127.0.0.1, a free port, a password, no persistence; and
- * `npm run worker` processes attached to it. Both are stopped by the returned functions.
+ * Debian's redis-server for tests and bench/workers.ts: on 127.0.0.1, a free port, a password, no
+ * persistence; and `npm run worker` processes attached to it. Both are stopped by the returned functions.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
@@ -42,9 +42,10 @@ export interface TestWorker {
 }
 
 /** Starts `npm run worker` (as node --import tsx) and waits for its "ready" line. */
-export async function startWorker(url: string, workspace: string, lockSeconds = 3): Promise<TestWorker> {
+export async function startWorker(url: string, workspace: string, lockSeconds = 3, env: NodeJS.ProcessEnv = {}): Promise<TestWorker> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli/worker.ts', '--redis', url, '--workspace', workspace, '--lock-seconds', String(lockSeconds)], {
     cwd: ROOT,
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'pipe']
   })
   let text = ''
