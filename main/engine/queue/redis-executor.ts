@@ -31,6 +31,7 @@ export class RedisExecutor implements TaskExecutor {
   private readonly runIds = new Set<string>()
   private readonly nonce = Date.now().toString(36)
   private cancelled = false
+  private cancelling: Promise<unknown> = Promise.resolve()
   private rejectAll: (error: Error) => void = () => {}
   private readonly cancelledPromise = new Promise<never>((_, reject) => (this.rejectAll = reject))
   private order = 0
@@ -96,11 +97,14 @@ export class RedisExecutor implements TaskExecutor {
     if (this.cancelled) return
     this.cancelled = true
     this.rejectAll(new JobCancelledError())
-    for (const runId of this.runIds) void this.redis.publish(CANCEL_CHANNEL, runId).catch(() => undefined)
-    for (const id of this.jobIds) void this.queue.remove(id).catch(() => undefined)
+    this.cancelling = Promise.allSettled([
+      ...[...this.runIds].map((runId) => this.redis.publish(CANCEL_CHANNEL, runId)),
+      ...[...this.jobIds].map((id) => this.queue.remove(id))
+    ])
   }
 
   async close(): Promise<void> {
+    await this.cancelling
     await Promise.allSettled([this.events.close(), this.queue.close()])
     this.redis.disconnect()
   }

@@ -54,6 +54,12 @@ export async function startWorker(url: string, workspace: string, lockSeconds = 
   return { child, output: () => text, stop: () => stopProcess(child) }
 }
 
+/** Resolves with the exit code once the process ends on its own. */
+export function exitCode(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return Promise.resolve(child.exitCode)
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code)))
+}
+
 function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
     let text = ''

@@ -12,11 +12,12 @@ import { AuditSpec } from '../../../../main/contract/audit-spec'
 import type { WorkerSlot } from '../../../../main/contract/job-events'
 import type { RunRecord } from '../../../../main/contract/run-record'
 import { initBackend } from '../../../../main/engine/backend/select-backend'
+import { JobCancelledError } from '../../../../main/engine/jobs/job-errors'
 import { runTasksOnPool } from '../../../../main/engine/pool/run-tasks-on-pool'
 import { QUEUE_VERSION_KEY } from '../../../../main/engine/queue/queue-keys'
 import { planAudit } from '../../../../main/engine/tasks/plan-audit'
 import { RunStore } from '../../../../main/engine/workspace/run-store'
-import { freePort, startRedis, startWorker, type TestRedis, type TestWorker } from '../../helpers/redis-server'
+import { exitCode, freePort, startRedis, startWorker, type TestRedis, type TestWorker } from '../../helpers/redis-server'
 import { resultsWithoutTimings } from '../../helpers/run-digest'
 import { auditSpread, spreadSpec } from '../../helpers/spread-audit'
 
@@ -123,5 +124,20 @@ describe('bad queue settings', () => {
       await client.set(QUEUE_VERSION_KEY, '0.1.0')
       client.disconnect()
     }
+  }, 60_000)
+
+  // Last: both workers stop here.
+  it('running workers put back a task enqueued by another Flatline version and stop, naming both versions', async () => {
+    const root = await workspace()
+    const controller = new AbortController()
+    const tasks = planAudit(spreadSpec).filter((t) => t.id === 'train-s1')
+    const run = runTasksOnPool(tasks, { spec: spreadSpec, runId: 'newer', resume: false }, { workspaceRoot: root, queue: redis.url, appVersion: '9.9.9', signal: controller.signal })
+    expect(await Promise.all(workers.map((w) => exitCode(w.child)))).toEqual([1, 1])
+    const refusals = workers.map((w) => w.output()).join('\n')
+    expect(refusals).toMatch(/this worker runs Flatline 0\.1\.0, but the queue at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+ is for Flatline 9\.9\.9/)
+    // A refused task is never started: the worker logs a task only after the version check.
+    expect(refusals).not.toContain('(run newer)')
+    controller.abort()
+    await expect(run).rejects.toBeInstanceOf(JobCancelledError)
   }, 60_000)
 })
