@@ -29,6 +29,8 @@ export class RedisExecutor implements TaskExecutor {
   private readonly reports = new Map<string, TaskReport>()
   private readonly jobIds = new Set<string>()
   private readonly runIds = new Set<string>()
+  /** Hashes of the files already stored in Redis by this audit. */
+  private readonly sent = new Set<string>()
   private readonly nonce = Date.now().toString(36)
   private cancelled = false
   private cancelling: Promise<unknown> = Promise.resolve()
@@ -71,7 +73,7 @@ export class RedisExecutor implements TaskExecutor {
     // Inputs: what the dependencies wrote, and on a resume what this task wrote before.
     this.runIds.add(job.runId)
     const paths = await listRunFiles(runDir, [...job.inputs, ...(job.resume ? task.outputs : [])])
-    const inputs = await uploadRunFiles(this.redis, runDir, paths)
+    const inputs = await uploadRunFiles(this.redis, runDir, paths, this.sent)
     if (this.cancelled) throw new JobCancelledError()
     const jobId = `${job.runId}__${task.id}__${this.nonce}`
     this.jobIds.add(jobId)

@@ -34,13 +34,19 @@ export async function listRunFiles(runDir: string, paths: readonly string[]): Pr
   return files.sort()
 }
 
-/** Stores each file as a blob (once per content) and returns their references. */
-export async function uploadRunFiles(redis: Redis, runDir: string, paths: readonly string[]): Promise<FileRef[]> {
+/**
+ * Stores each file as a blob and returns their references. `sent` holds the hashes this process has
+ * already stored (a surrogate read by several attack tasks goes up once); their expiry is only renewed.
+ */
+export async function uploadRunFiles(redis: Redis, runDir: string, paths: readonly string[], sent = new Set<string>()): Promise<FileRef[]> {
   const refs: FileRef[] = []
   for (const path of paths) {
     const bytes = await readFile(join(runDir, path))
     const hash = sha256(bytes)
-    await redis.set(BLOB_PREFIX + hash, Buffer.from(bytes), 'EX', BLOB_TTL_SECONDS)
+    if (!sent.has(hash) || (await redis.expire(BLOB_PREFIX + hash, BLOB_TTL_SECONDS)) === 0) {
+      await redis.set(BLOB_PREFIX + hash, Buffer.from(bytes), 'EX', BLOB_TTL_SECONDS)
+      sent.add(hash)
+    }
     refs.push({ path, sha256: hash })
   }
   return refs
