@@ -8,6 +8,7 @@
  * a worker that does not stop within `CANCEL_GRACE_MS` is killed. `close` stops every process.
  */
 import { fork, type ChildProcess } from 'node:child_process'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { JobCancelledError } from '../jobs/job-errors'
 import type { AuditTask, TaskJob } from '../tasks/audit-task'
@@ -16,7 +17,8 @@ import { TASK_WORKER_FLAG, type FromWorker, type ToWorker } from './worker-messa
 
 const CANCEL_GRACE_MS = 10_000
 
-let workerEntry = fileURLToPath(new URL('../../engine-host/engine-process.ts', import.meta.url))
+// A path join, not `new URL(…, import.meta.url)`: bundlers would take that for an asset to emit.
+let workerEntry = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'engine-host', 'engine-process.ts')
 
 /** The bundled app's engine process names its own file here (the .ts path above only exists in a checkout). */
 export function setTaskWorkerEntry(path: string): void {
