@@ -69,7 +69,7 @@ describe('demo audit in the UI', () => {
     // One worker process per core by default: the run page shows each one's task and the audit's ETA.
     const workers = page.getByTestId('job-workers')
     await workers.waitFor({ timeout: 60_000 })
-    await expect.poll(() => workers.textContent(), { timeout: 60_000 }).toMatch(/worker 1.*Train .*left/s)
+    await expect.poll(() => workers.textContent(), { timeout: 60_000 }).toMatch(/≈ .* left.*worker 1.*Train .*%.*worker 2.*Train .*%/s)
     await page.locator('section[aria-labelledby="job-heading"]').screenshot({ path: shot('workers.png') })
     await app.heatmap.waitFor({ timeout: 240_000 })
     const spec = JSON.parse(await readFile(TINY_SPEC, 'utf8')) as { targets: { name: string }[] }
