@@ -47,7 +47,11 @@ export const REQUIREMENTS = [
   { apt: 'libdnnl-dev', why: 'building and testing the native oneDNN kernels', present: () => exists('/usr/include/oneapi/dnnl/dnnl.hpp') },
   { apt: 'redis-server', why: 'audits spread over BullMQ workers (the tests start their own on a free port)', present: () => executable('/usr/bin/redis-server') },
   { apt: 'python3-torch', why: 'ONNX models exported from PyTorch in the import-check tests', present: () => pythonHas('torch') },
-  { apt: 'python3-onnx', why: 'ONNX models with external weights in the import-check tests', present: () => pythonHas('onnx') }
+  {
+    apt: 'python3-onnx',
+    why: "ONNX models with external weights in the import-check tests, and ONNX's backend node tests (the ONNX importer's conformance run)",
+    present: () => pythonHas('onnx') && exists('/usr/lib/python3/dist-packages/onnx/backend/test')
+  }
 ]
 
 /** The requirements not on this machine; `FLATLINE_TEST_PRETEND_MISSING=a,b` marks apt names as missing (for this script's test). */

@@ -27,6 +27,11 @@ export class ModelParams {
     return this.add(name, tf.fill(shape, value), trainable)
   }
 
+  /** Takes `initial` as a new variable (weights read from a file); the tensor is disposed. */
+  adopt(name: string, initial: tf.Tensor, trainable: boolean): tf.Variable {
+    return this.add(name, initial, trainable)
+  }
+
   /** Every tensor by name, trainable first; the order is the save order. */
   all(): Map<string, tf.Variable> {
     return new Map([...this.trainable, ...this.buffers])
