@@ -8,24 +8,7 @@
  * flipped kernel; the kernel gradient sums kh·kw products of strided input windows.
  */
 import * as tf from '@tensorflow/tfjs-core'
-import { windowTap } from './window-ops'
-
-/** Inserts s − 1 zeros between rows (axis 1) and columns (axis 2) of an NHWC tensor. */
-function zeroStride(x: tf.Tensor4D, strides: number[]): tf.Tensor4D {
-  let y = x
-  const [sh, sw] = strides
-  if (sh > 1) {
-    const [n, h, w, c] = y.shape
-    y = tf.pad(y.reshape([n, h, 1, w * c]), [[0, 0], [0, 0], [0, sh - 1], [0, 0]]).reshape([n, h * sh, w, c])
-    y = tf.slice(y, [0, 0, 0, 0], [n, (h - 1) * sh + 1, w, c])
-  }
-  if (sw > 1) {
-    const [n, h, w, c] = y.shape
-    y = tf.pad(y.reshape([n * h, w, 1, c]), [[0, 0], [0, 0], [0, sw - 1], [0, 0]]).reshape([n, h, w * sw, c])
-    y = tf.slice(y, [0, 0, 0, 0], [n, h, (w - 1) * sw + 1, c])
-  }
-  return y
-}
+import { windowTap, zeroStride } from './window-ops'
 
 function inputGradient(dy: tf.Tensor4D, kernel: tf.Tensor4D, inputShape: number[], strides: number[]): tf.Tensor4D {
   const [kh, kw, c, mult] = kernel.shape

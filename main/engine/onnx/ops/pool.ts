@@ -6,7 +6,11 @@ import * as tf from '@tensorflow/tfjs-core'
 import { GraphValue } from '../graph-value'
 import { required, type OpNode, type OpTable } from '../op-types'
 import { hasPadding, windowAttributes, type WindowAttributes } from './spatial-padding'
+import { maxPoolValid } from './max-pool'
 import { padSpatial, windowTap } from './window-ops'
+
+/** Padding for max pools: the lowest float32 (wasm's MaxPoolGrad mishandles −∞ padding). */
+const LOWEST = -3.4028234663852886e38
 
 function outSize(win: WindowAttributes, spatial: number[]): [number, number] {
   const out = spatial.map((s, i) => Math.floor((s + win.pads[i][0] + win.pads[i][1] - ((win.kernel[i] - 1) * win.dilations[i] + 1)) / win.strides[i]) + 1)
@@ -15,17 +19,8 @@ function outSize(win: WindowAttributes, spatial: number[]): [number, number] {
 
 function maxPool2d(x: tf.Tensor4D, win: WindowAttributes): tf.Tensor4D {
   const floatX = x.dtype === 'float32' ? x : tf.cast(x, 'float32')
-  const padded = hasPadding(win.pads) ? padSpatial(floatX, win.pads, -Infinity) : floatX
-  const dilated = win.dilations.some((d) => d !== 1)
-  let y: tf.Tensor4D
-  if (!dilated) {
-    y = tf.maxPool(padded, [win.kernel[0], win.kernel[1]], [win.strides[0], win.strides[1]], 'valid')
-  } else {
-    const out = outSize(win, [x.shape[1], x.shape[2]])
-    y = windowTap(padded, 0, 0, out, win.strides, win.dilations)
-    for (let i = 0; i < win.kernel[0]; i++)
-      for (let j = 0; j < win.kernel[1]; j++) if (i || j) y = tf.maximum(y, windowTap(padded, i, j, out, win.strides, win.dilations))
-  }
+  const padded = hasPadding(win.pads) ? padSpatial(floatX, win.pads, LOWEST) : floatX
+  const y = maxPoolValid(padded, win)
   return x.dtype === 'float32' ? y : (tf.cast(y, x.dtype) as tf.Tensor4D)
 }
 
@@ -77,7 +72,7 @@ function maxIndices(x: GraphValue, node: OpNode): GraphValue {
   const win = windowAttributes(node, [h, w], node.attrs.ints('kernel_shape') ?? [], node.attrs.int('ceil_mode', 0) === 1)
   const columnMajor = node.attrs.int('storage_order', 0) === 1
   const out = outSize(win, [h, w])
-  const padded = padSpatial(x.nhwcTensor(), win.pads, -Infinity)
+  const padded = padSpatial(x.nhwcTensor(), win.pads, LOWEST)
   const positions = new Int32Array((h + win.pads[0][0] + win.pads[0][1]) * (w + win.pads[1][0] + win.pads[1][1]))
   const pw = w + win.pads[1][0] + win.pads[1][1]
   for (let i = 0; i < positions.length; i++) {

@@ -60,3 +60,20 @@ export function strided(x: tf.Tensor4D, axis: 1 | 2, start: number, count: numbe
 export function windowTap(x: tf.Tensor4D, i: number, j: number, out: [number, number], strides: number[], dilations: number[]): tf.Tensor4D {
   return strided(strided(x, 1, i * dilations[0], out[0], strides[0]), 2, j * dilations[1], out[1], strides[1])
 }
+
+/** Inserts s − 1 zeros between rows (axis 1) and columns (axis 2) of an NHWC tensor. */
+export function zeroStride(x: tf.Tensor4D, strides: number[]): tf.Tensor4D {
+  let y = x
+  const [sh, sw] = strides
+  if (sh > 1) {
+    const [n, h, w, c] = y.shape
+    y = tf.pad(y.reshape([n, h, 1, w * c]), [[0, 0], [0, 0], [0, sh - 1], [0, 0]]).reshape([n, h * sh, w, c])
+    y = tf.slice(y, [0, 0, 0, 0], [n, (h - 1) * sh + 1, w, c])
+  }
+  if (sw > 1) {
+    const [n, h, w, c] = y.shape
+    y = tf.pad(y.reshape([n * h, w, 1, c]), [[0, 0], [0, 0], [0, sw - 1], [0, 0]]).reshape([n, h, w * sw, c])
+    y = tf.slice(y, [0, 0, 0, 0], [n, h, (w - 1) * sw + 1, c])
+  }
+  return y
+}
