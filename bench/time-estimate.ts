@@ -4,6 +4,7 @@
  * part by part so it can be set against a real run's epoch and attack times. Embedded dataset only
  * (the form knows no other dataset's size before loading it).
  */
+import { isImportedSurrogate } from '../main/contract/onnx-surrogate'
 import { readFile } from 'node:fs/promises'
 import { AuditSpec } from '../main/contract/audit-spec'
 import { estimateAuditTime, formatDuration, knownDatasetSize } from '../main/contract/time-estimate'
@@ -21,6 +22,10 @@ await initBackend()
 console.log(`backend: ${backendDescription()}; ${size.train} training images, ${size.test} test images`)
 const measured = new Map<string, ThroughputEstimate>()
 for (const m of [...spec.surrogates, ...spec.targets]) {
+  if (isImportedSurrogate(m)) {
+    console.log(`${m.name} (imported ONNX): throughput not measured, its time is left out`)
+    continue
+  }
   const t = await measureThroughput({ arch: m.arch, width: m.width, inputShape: size.inputShape, numClasses: size.numClasses, batchSize: m.recipe.batchSize })
   measured.set(m.name, t)
   console.log(`${m.name} (${m.arch}, width ${m.width}, batch ${m.recipe.batchSize}): ${t.trainImagesPerSecond.toFixed(0)} train images/s, ${t.gradientsPerSecond.toFixed(0)} gradients/s (measured in ${t.seconds.toFixed(1)} s)`)

@@ -15,6 +15,7 @@ import { budgetProblems } from './techniques/stack-rules'
 import { DerivedSurrogateSpec, derivedSurrogateIssues } from './derived-surrogate'
 import { MinimizerSpec } from './minimizer-spec'
 import { ModelName } from './model-name'
+import { ImportedSurrogateSpec, isImportedSurrogate } from './onnx-surrogate'
 import { TargetPreprocessing } from './target-preprocessing'
 
 // Every object below is strict: an unknown key fails the parse, named with a hint (strict-keys.ts).
@@ -177,6 +178,19 @@ export const ImportedTargetSpec = z.strictObject({
   acceptCheck: z.boolean().optional()
 })
 export type ImportedTargetSpec = z.infer<typeof ImportedTargetSpec>
+
+/**
+ * An entry of `surrogates`: an architecture trained by the audit (ModelSpec) or, with `format`, an
+ * imported ONNX model (onnx-surrogate.ts). Dispatched on `format` so errors name the right fields.
+ */
+export const SurrogateSpec = z.unknown().transform((value, ctx): ModelSpec | ImportedSurrogateSpec => {
+  const schema = value && typeof value === 'object' && 'format' in value ? ImportedSurrogateSpec : ModelSpec
+  const parsed = schema.safeParse(value)
+  if (parsed.success) return parsed.data
+  for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path as PropertyKey[] })
+  return z.NEVER
+})
+export type SurrogateSpec = ModelSpec | ImportedSurrogateSpec
 
 export const DatasetSpec = z.strictObject({
   /**
@@ -362,7 +376,7 @@ export const AuditSpec = z
     name: z.string().min(1).max(120).default('audit'),
     seed: z.number().int().min(0).default(0),
     dataset: DatasetSpec.default(DatasetSpec.parse({})),
-    surrogates: z.array(ModelSpec).min(1, 'an audit needs at least one surrogate'),
+    surrogates: z.array(SurrogateSpec).min(1, 'an audit needs at least one surrogate'),
     /** Targets trained by the audit; may be empty when `importedTargets` has one. */
     targets: z.array(ModelSpec).default([]),
     /** In-house targets loaded from files, attacked and scored next to the trained ones. */
@@ -409,7 +423,7 @@ export type AuditSpecInput = z.input<typeof AuditSpec>
 
 /** The parsed fields validation is checked against (spelled out: `AuditSpec` itself is inferred from this check's schema). */
 interface ParsedAuditFields {
-  surrogates: ModelSpec[]
+  surrogates: SurrogateSpec[]
   targets: ModelSpec[]
   importedTargets?: ImportedTargetSpec[]
   dataset: DatasetSpec
@@ -421,6 +435,7 @@ interface ParsedAuditFields {
 function checkValidation(spec: ParsedAuditFields, ctx: z.RefinementCtx): void {
   const validation = spec.validation
   spec.surrogates.forEach((s, i) => {
+    if (isImportedSurrogate(s)) return
     if ((s.earlyStopping || s.track?.transfer) && !validation)
       ctx.addIssue({
         code: 'custom',

@@ -13,6 +13,20 @@ import { TransferCell } from './transfer-cell'
 export const RunStatus = z.enum(['running', 'completed', 'failed', 'cancelled', 'interrupted'])
 export type RunStatus = z.infer<typeof RunStatus>
 
+/** An imported ONNX surrogate's forward pass against onnxruntime's on the import check's images. */
+export const OnnxAgreement = z.object({
+  images: z.number().int(),
+  /** Largest |engine − onnxruntime| over every raw output of every image. */
+  maxLogitDifference: z.number(),
+  /** Fraction of images whose top-1 output agrees. */
+  top1Agreement: z.number(),
+  /** Largest |output| of onnxruntime (the scale of the tolerance). */
+  scale: z.number().optional(),
+  /** The largest difference allowed. */
+  tolerance: z.number()
+})
+export type OnnxAgreement = z.infer<typeof OnnxAgreement>
+
 export const ModelResult = z.object({
   name: z.string(),
   role: z.enum(['surrogate', 'target']),
@@ -34,7 +48,9 @@ export const ModelResult = z.object({
   /** A derived surrogate (derived-surrogate.ts): read from the checkpoints of `from`, not trained; `passes` are its source's. */
   derived: z.object({ from: z.string(), method: z.enum(['early-stopped', 'swa']) }).optional(),
   /** Why training stopped early (the loss became NaN or infinite); the model kept is its last good state. */
-  stopped: z.string().optional()
+  stopped: z.string().optional(),
+  /** Imported ONNX surrogates: the file it came from and its import check against onnxruntime. */
+  onnx: z.object({ path: z.string(), fileHash: z.string(), agreement: OnnxAgreement, fineTune: z.string().optional() }).optional()
 })
 export type ModelResult = z.infer<typeof ModelResult>
 

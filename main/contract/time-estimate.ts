@@ -8,6 +8,7 @@
  * counts RAP's late start) × the repeats a randomised stack runs, summed over a queue's stacks. Plain data in, numbers out, so the
  * form and the CLI can share it. Left out as small next to these: evaluating the targets, data loading.
  */
+import { surrogateRecipe, type ImportedSurrogateSpec } from './onnx-surrogate'
 import { attackCost, isRandomisedStack, type AttackStack } from './attack-stack'
 import type { DatasetSpec, ModelSpec } from './audit-spec'
 import { relativeCost } from './training-presets'
@@ -81,7 +82,8 @@ export interface AuditTimeEstimate {
 
 export interface AuditPlan {
   dataset: DatasetSize
-  surrogates: Pick<ModelSpec, 'name' | 'recipe'>[]
+  /** Trained surrogates, and imported ones (which train only when fine-tuned). */
+  surrogates: (Pick<ModelSpec, 'name' | 'recipe'> | ImportedSurrogateSpec)[]
   targets: Pick<ModelSpec, 'name' | 'recipe'>[]
   attack: AttackPlanSize
   /** An attack queue, which replaces `attack` when present and not empty. */
@@ -105,7 +107,8 @@ export function estimateAuditTime(
   const models: ModelTimeEstimate[] = []
   plan.surrogates.forEach((m, i) => {
     const t = throughputOf('surrogate', i)
-    const trainPasses = trainingPasses(m, dataset.train)
+    const recipe = surrogateRecipe(m)
+    const trainPasses = recipe ? trainingPasses({ recipe }, dataset.train) : 0
     const mine = stacks.filter((a) => !a.surrogates || a.surrogates.includes(m.name))
     const passes = mine.reduce((sum, a) => sum + attackPasses(a, examples), 0)
     // The engine collects once per surrogate and distinct collect settings, and not where member folders are given.

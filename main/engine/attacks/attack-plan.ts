@@ -2,7 +2,8 @@
  * Pre-flight checks and model loading for an audit's attack stack, so a stack that cannot run fails
  * before any training starts, with a message naming the field and what to do.
  */
-import type { AttackSpec, ModelSpec } from '../../contract/audit-spec'
+import type { AttackSpec, ModelSpec, SurrogateSpec } from '../../contract/audit-spec'
+import { isImportedSurrogate } from '../../contract/onnx-surrogate'
 import { architectures, buildClassifier } from '../models/architecture-registry'
 import type { Classifier, ModelConfig } from '../models/classifier'
 import { loadClassifier } from '../models/model-io'
@@ -13,6 +14,7 @@ import { resolveFeatureLayer } from './feature-layers'
 
 /** A new classifier of the same architecture holding a copy of every weight and BN statistic. */
 export function cloneClassifier(model: Classifier): Classifier {
+  if (model.copy) return model.copy()
   const copy = buildClassifier(model.config, new Rng(0))
   const source = model.params.all()
   for (const [name, v] of copy.params.all()) {
@@ -57,10 +59,11 @@ export async function collectLgvMembers(
 }
 
 /** Throws when GN/SGM meet a surrogate without skips or LGV lacks members for a surrogate. */
-export function checkAttackPlan(attack: AttackSpec, surrogates: ModelSpec[]): void {
+export function checkAttackPlan(attack: AttackSpec, surrogates: SurrogateSpec[]): void {
   for (const [id, label] of [['gn', 'GN (ghost networks)'], ['sgm', 'SGM (skip gradient method)']] as const) {
     if (!attack.stack[id]) continue
-    const plain = surrogates.find((s) => !architectures[s.arch]?.hasSkipConnections)
+    // An imported graph's residual Add nodes are found when it is imported (jobs/onnx-surrogates.ts).
+    const plain = surrogates.filter((s): s is ModelSpec => !isImportedSurrogate(s)).find((s) => !architectures[s.arch]?.hasSkipConnections)
     if (plain)
       throw new Error(
         `attack.stack.${id}: ${label} needs residual skip connections, but surrogate "${plain.name}" is a ${plain.arch}, ` +

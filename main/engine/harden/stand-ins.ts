@@ -20,5 +20,7 @@ export async function standInBase(spec: AuditSpec, harden: HardenSpec): Promise<
   const parsed = ModelManifest.safeParse(await readJsonFile(path).catch((error: Error) => ({ error: error.message })))
   if (!parsed.success) throw new Error(`cannot harden "${imported.name}": ${path} is not a readable Flatline model manifest, so its architecture and recipe are unknown`)
   const m = parsed.data
-  return { target: { name: imported.name, arch: m.config.arch, width: m.config.width, source: 'flatline file' }, arch: m.config.arch, width: m.config.width, seed: m.seed, recipe: m.recipe }
+  if (m.config.arch === 'onnx') throw new Error(`cannot harden "${imported.name}": it is an imported ONNX graph, which has no architecture in the registry to train stand-ins of`)
+  const arch = m.config.arch
+  return { target: { name: imported.name, arch, width: m.config.width, source: 'flatline file' }, arch, width: m.config.width, seed: m.seed, recipe: m.recipe }
 }

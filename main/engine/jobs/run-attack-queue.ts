@@ -6,7 +6,7 @@
  * task) and shared by every stack that asks for the same collection.
  */
 import type { QueuedAttack } from '../../contract/attack-queue'
-import type { ModelSpec } from '../../contract/audit-spec'
+import type { SurrogateSpec } from '../../contract/audit-spec'
 import type { TaskInfo } from '../../contract/job-events'
 import { attackRowId, attackRows } from '../../contract/techniques/ensemble-rows'
 import { checkAttackPlan } from '../attacks/attack-plan'
@@ -28,7 +28,7 @@ export function attackTasks(queue: readonly QueuedAttack[]): TaskInfo[] {
 }
 
 /** Runs `checkAttackPlan` on every entry with its own surrogates; a queue entry's error names the entry. */
-export function checkAttackQueue(queue: readonly QueuedAttack[], surrogates: ModelSpec[]): void {
+export function checkAttackQueue(queue: readonly QueuedAttack[], surrogates: SurrogateSpec[]): void {
   queue.forEach((q, i) => {
     try {
       checkAttackPlan(

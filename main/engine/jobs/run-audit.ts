@@ -35,6 +35,7 @@ import { loadImportedTarget } from './load-imported-target'
 import { surrogateSpecsWithDerived } from './derive-surrogate'
 import { modelWarnings } from './model-warnings'
 import { checkAttackQueue } from './run-attack-queue'
+import { importAuditSurrogates } from './onnx-surrogates'
 
 export interface AuditContext {
   jobId: string
@@ -66,6 +67,7 @@ export async function runAudit(spec: AuditSpec, ctx: AuditContext): Promise<RunR
     const { train, test } = dataset
     // Before the run is written or anything trained: a file that does not fit fails the audit here.
     for (const t of spec.importedTargets ?? []) await (await loadImportedTarget(t, dataset)).model.dispose()
+    for (const s of await importAuditSurrogates(spec.surrogates, dataset, attackQueue(spec))) s.model.params.dispose()
     const importedValidation: { name: string; arch: string; hash: string }[] = []
     for (const t of spec.validation?.importedTargets ?? []) {
       const loaded = await loadImportedTarget(t, dataset)

@@ -4,7 +4,7 @@
  */
 import type { ArchitectureId } from '../../contract/audit-spec'
 import type { Rng } from '../data/rng'
-import type { Classifier, ModelConfig } from './classifier'
+import { ONNX_ARCH, type Classifier, type ModelConfig } from './classifier'
 import { buildConvmixer } from './convmixer'
 import { buildDensenet, DENSENET_BLOCKS } from './densenet'
 import { buildGooglenet } from './googlenet'
@@ -90,6 +90,7 @@ function paperFamilies(): Record<Exclude<ArchitectureId, 'small-cnn' | 'small-cn
 }
 
 export function buildClassifier(config: ModelConfig, rng: Rng): Classifier {
+  if (config.arch === ONNX_ARCH) throw new Error('an imported ONNX model is loaded from its graph file (loadClassifier), not built from the registry')
   const entry = architectures[config.arch]
   if (!entry) throw new Error(`Unknown architecture "${config.arch}": expected one of ${Object.keys(architectures).join(', ')}`)
   return entry.build(config, rng)

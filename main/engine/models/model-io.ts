@@ -13,7 +13,9 @@ import { EpochMetrics } from '../../contract/job-events'
 import { Rng } from '../data/rng'
 import { readJsonFile, writeFileAtomic, writeJsonAtomic } from '../workspace/atomic-write'
 import { buildClassifier } from './architecture-registry'
-import type { Classifier } from './classifier'
+import { ONNX_ARCH, type Classifier } from './classifier'
+import { TargetPreprocessing } from '../../contract/target-preprocessing'
+import { loadSavedOnnxClassifier } from '../onnx/load-onnx-classifier'
 
 export const MANIFEST_FORMAT = 'flatline-model/1'
 
@@ -21,11 +23,21 @@ export const ModelManifest = z.object({
   format: z.literal(MANIFEST_FORMAT),
   name: z.string(),
   config: z.object({
-    arch: ArchitectureId,
+    arch: z.union([ArchitectureId, z.literal(ONNX_ARCH)]),
     width: z.number().int().positive(),
     inputShape: z.tuple([z.number().int(), z.number().int(), z.number().int()]),
     numClasses: z.number().int().positive(),
-    normalization: z.object({ mean: z.array(z.number()), std: z.array(z.number()) })
+    normalization: z.object({ mean: z.array(z.number()), std: z.array(z.number()) }),
+    /** An imported ONNX surrogate (fine-tuned or not): its graph file beside the weights and how it is fed. */
+    onnx: z
+      .object({
+        graphFile: z.string(),
+        preprocessing: TargetPreprocessing,
+        layout: z.enum(['NCHW', 'NHWC']),
+        graphInputShape: z.tuple([z.number().int(), z.number().int(), z.number().int()]),
+        batchNorm: z.enum(['update', 'freeze'])
+      })
+      .optional()
   }),
   dataset: z.string(),
   recipe: TrainingRecipe,
@@ -58,6 +70,7 @@ export async function saveClassifier(model: Classifier, dir: string, fields: Man
     sha256: createHash('sha256').update(bytes).digest('hex'),
     savedAt: new Date().toISOString()
   }
+  for (const file of model.structureFiles?.() ?? []) await writeFileAtomic(join(dir, file.name), file.bytes)
   await writeFileAtomic(join(dir, manifest.weightsFile), bytes)
   await writeJsonAtomic(join(dir, 'manifest.json'), manifest)
   return manifest
@@ -74,7 +87,7 @@ export async function loadClassifier(dir: string): Promise<{ model: Classifier; 
   const hash = createHash('sha256').update(bytes).digest('hex')
   if (hash !== manifest.sha256)
     throw new Error(`${join(dir, manifest.weightsFile)} does not match its manifest's hash: the file was changed or is incomplete. Retrain or restore the model.`)
-  const model = buildClassifier(manifest.config, new Rng(manifest.seed))
+  const model = manifest.config.onnx ? await loadSavedOnnxClassifier(dir, manifest.config) : buildClassifier(manifest.config, new Rng(manifest.seed))
   const weights = tf.io.decodeWeights(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), manifest.weightSpecs as tf.io.WeightsManifestEntry[])
   for (const [name, v] of model.params.all()) {
     const w = weights[name]

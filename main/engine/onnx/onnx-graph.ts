@@ -60,6 +60,8 @@ interface GraphStructure {
   outputs: string[]
   /** Initializer (or Constant output) → its param name and whether it is trainable. */
   params: Map<string, { param: string; trainable: boolean; shape: number[] }>
+  /** Identity outputs of an initializer, made weights of their own (output → initializer). */
+  untied: Map<string, string>
   residualAdds: Map<OpNode, ResidualAdd>
 }
 
@@ -94,12 +96,18 @@ export class OnnxGraph {
   static load(file: string, model: ModelMessage, baseDir: string, options: LoadOptions = {}): OnnxGraph {
     const opset = checkOpset(file, model, options.opsets ?? OPSET_RANGE)
     const graph = model.graph as GraphMessage
-    const nodes = checkNodes(file, graph, opset)
+    let nodes = checkNodes(file, graph, opset)
     if ((graph.sparse_initializer ?? []).length) throw new OnnxImportError(file, 'the model has sparse initializers, which the importer does not read.')
     const params = new ModelParams(new Rng(0))
     try {
       const initializers = new Map<string, HostTensor>()
       for (const t of graph.initializer ?? []) initializers.set(t.name ?? '', readInitializer(file, t, baseDir))
+      // PyTorch's exporter stores equal parameters once and re-creates the others with Identity nodes
+      // (e.g. two BN biases that feed one Add and so never differ); each becomes its own weight again,
+      // so fine-tuning updates them as PyTorch would.
+      const untied = nodes.filter((n) => n.opType === 'Identity' && initializers.has(n.inputs[0]) && !isGraphInput(graph, n.inputs[0]))
+      for (const n of untied) initializers.set(n.outputs[0], initializers.get(n.inputs[0]) as HostTensor)
+      nodes = nodes.filter((n) => !untied.includes(n))
       const uses = usesOf(nodes)
       const paramInfo: GraphStructure['params'] = new Map()
       for (const [name, host] of initializers) {
@@ -125,6 +133,7 @@ export class OnnxGraph {
       const structure: GraphStructure = {
         file,
         opset,
+        untied: new Map(untied.map((n) => [n.outputs[0], n.inputs[0]])),
         nodes: running,
         inputs,
         outputs: (graph.output ?? []).map((o) => o.name ?? ''),
@@ -299,6 +308,10 @@ function usesOf(nodes: GraphNode[]): Map<string, Set<Use>> {
       uses.set(name, set)
     })
   return uses
+}
+
+function isGraphInput(graph: GraphMessage, name: string): boolean {
+  return (graph.input ?? []).some((i) => i.name === name) && !(graph.initializer ?? []).some((t) => t.name === name)
 }
 
 function readInitializer(file: string, t: TensorMessage, baseDir: string): HostTensor {

@@ -6,6 +6,8 @@ import { attackQueue, hasSeveralStacks, transferRowLabel } from '../../contract/
 import { isFooled, type RunGallery } from '../../contract/run-gallery'
 import type { AuditResults, ModelResult, RunRecord, TransferCell } from '../../contract/run-record'
 import { formatPercent, renderTrainingCurvesSvg, renderTransferHeatmapSvg } from './heatmap-svg'
+import { isImportedSurrogate } from '../../contract/onnx-surrogate'
+import type { ModelSpec } from '../../contract/audit-spec'
 import { esc, formatCount, formatDuration, formatEpsilon, formatTimestamp, shortHash } from './report-format'
 import { techniquesRow } from './techniques-row'
 
@@ -45,7 +47,7 @@ export function dataset(run: RunRecord): string {
 
 export function modelsSection(run: RunRecord, models: ModelResult[]): string {
   if (models.length === 0) return '<p class="empty">The run recorded no models.</p>'
-  const seedOf = (name: string): number | undefined => [...run.spec.surrogates, ...run.spec.targets].find((m) => m.name === name)?.seed
+  const seedOf = (name: string): number | undefined => [...run.spec.surrogates, ...run.spec.targets].filter((m): m is ModelSpec => !isImportedSurrogate(m)).find((m) => m.name === name)?.seed
   const rows = models
     .map(
       (m) => `<tr>

@@ -7,14 +7,17 @@ import { attackQueue } from '../../contract/attack-queue'
 import { describeStack } from '../../contract/attack-stack'
 import { describeMinimizer } from '../../contract/training-presets'
 import type { AuditResults, RunRecord } from '../../contract/run-record'
+import { FINE_TUNE_PRESETS, isImportedSurrogate } from '../../contract/onnx-surrogate'
+import type { ModelSpec } from '../../contract/audit-spec'
 import { esc, formatCount, formatEpsilon, formatGreyLevels } from './report-format'
 
 export function methodology(run: RunRecord, results: AuditResults | undefined): string {
   const spec = run.spec
-  const models = [...spec.surrogates.map((m) => ({ m, role: 'Surrogate' })), ...spec.targets.map((m) => ({ m, role: 'Target' }))]
+  const models = [...spec.surrogates.filter((m): m is ModelSpec => !isImportedSurrogate(m)).map((m) => ({ m, role: 'Surrogate' })), ...spec.targets.map((m) => ({ m, role: 'Target' }))]
   const trained = models
     .map(({ m, role }) => `<li>${role} <strong>${esc(m.name)}</strong>: ${esc(m.arch)} (width ${m.width}), ${esc(describeMinimizer(m.recipe.minimizer))}${m.recipe.adversarial ? ' + adversarial training' : ''}, ${m.recipe.epochs} epochs, batch ${m.recipe.batchSize}, LR ${m.recipe.lr}, seed ${m.seed}${m.earlyStopping ? ', early-stopped on validation targets' : ''}.</li>`)
     .join('\n')
+  const importedSurrogates = spec.surrogates.filter(isImportedSurrogate).map((s) => `<li>Surrogate <strong>${esc(s.name)}</strong>: imported ONNX file${s.fineTune ? `, fine-tuned (${esc(FINE_TUNE_PRESETS[s.fineTune.preset].label)})` : ''}, forward pass checked against onnxruntime.</li>`)
   const imported = (spec.importedTargets ?? []).map((t) => `<li>Target <strong>${esc(t.name)}</strong>: imported ${esc(t.format)} file, scored as a black box (predicted labels only).</li>`).join('\n')
   const queue = attackQueue(spec)
   const repeats = Math.max(...queue.map((q) => q.attack.repeats))
@@ -25,6 +28,7 @@ export function methodology(run: RunRecord, results: AuditResults | undefined): 
 <li><strong>Models.</strong> Every model is trained from its seed on the ${formatCount(run.dataset.train)} training images of ${esc(run.dataset.name)} (the attacker's data and the defender's are the same here):
 <ul>
 ${trained}
+${importedSurrogates.join('\n')}
 ${imported}
 </ul></li>
 <li><strong>Images attacked.</strong> ${e ? `Of ${formatCount(e.candidates)} test images, ${formatCount(e.allCorrect)} are classified correctly by every target; the first ${formatCount(e.attacked)} are attacked` : 'The test images every target classifies correctly are attacked'} (at most ${formatCount(spec.attack.maxExamples)}), so a success is a change the attack caused, not a natural error.</li>

@@ -10,9 +10,10 @@ import { attackTask } from './kinds/attack-task'
 import { deriveTask } from './kinds/derive-task'
 import { evaluateTask } from './kinds/evaluate-task'
 import { lgvTask } from './kinds/lgv-task'
+import { onnxSurrogateTask } from './kinds/onnx-surrogate-task'
 import { trainTask } from './kinds/train-task'
 
-export const TASK_KINDS: readonly TaskKindDefinition[] = [trainTask, deriveTask, lgvTask, evaluateTask, attackTask, ...HARDEN_TASK_KINDS]
+export const TASK_KINDS: readonly TaskKindDefinition[] = [trainTask, onnxSurrogateTask, deriveTask, lgvTask, evaluateTask, attackTask, ...HARDEN_TASK_KINDS]
 
 export function taskKind(kind: string): TaskKindDefinition {
   const found = TASK_KINDS.find((k) => k.kind === kind)

@@ -33,6 +33,7 @@ import {
 import { STACK_TECHNIQUES } from '@contract/techniques/registry'
 import type { HardenSpecInput } from '@contract/harden-spec'
 import { MinimizerSpec } from '@contract/minimizer-spec'
+import { isImportedSurrogate, type ImportedSurrogateSpec } from '@contract/onnx-surrogate'
 import { TRAINING_PRESETS } from '@contract/training-presets'
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
@@ -84,6 +85,8 @@ export interface FormDraft {
   validation?: ValidationSpec
   /** In-house test targets, picked from the Target zoo (stores/zoo-pick.ts) or loaded with the spec. */
   importedTargets?: ImportedTargetSpec[]
+  /** Imported ONNX surrogates (the zoo's "use as surrogate" models, or loaded with the spec), after the trained ones. */
+  importedSurrogates?: ImportedSurrogateSpec[]
   /**
    * Stacks added with "Add stack to queue". Empty: the spec has one `attack` (the stack being edited).
    * Otherwise the spec's `attacks` is this queue, and the editor above only composes the next entry.
@@ -126,7 +129,7 @@ export function draftFromSpec(input: AuditSpecInput): FormDraft {
     name: spec.name,
     seed: spec.seed,
     dataset: spec.dataset,
-    surrogates: spec.surrogates,
+    surrogates: spec.surrogates.filter((s): s is ModelSpec => !isImportedSurrogate(s)),
     targets: spec.targets,
     attack: { ...attack, stepSizeAuto: input.attack?.stepSize === undefined },
     enabled,
@@ -134,6 +137,7 @@ export function draftFromSpec(input: AuditSpecInput): FormDraft {
     lgv: stack.lgv ?? defaultLgvConfig(),
     ...(spec.validation ? { validation: spec.validation } : {}),
     ...(spec.importedTargets?.length ? { importedTargets: spec.importedTargets } : {}),
+    ...(spec.surrogates.some(isImportedSurrogate) ? { importedSurrogates: spec.surrogates.filter(isImportedSurrogate) } : {}),
     queue: (input.attacks ?? []).map((entry) => plainCopy(entry)),
     ...(input.harden ? { harden: plainCopy(input.harden) } : {}),
     ...(spec.workers !== undefined ? { workers: spec.workers } : {})
@@ -163,7 +167,7 @@ export function specFromDraft(draft: FormDraft): AuditSpecInput {
     name: draft.name,
     seed: draft.seed,
     dataset: plainCopy(draft.dataset),
-    surrogates: plainCopy(draft.surrogates),
+    surrogates: [...plainCopy(draft.surrogates), ...plainCopy(draft.importedSurrogates ?? [])],
     targets: plainCopy(draft.targets),
     ...(draft.importedTargets?.length ? { importedTargets: plainCopy(draft.importedTargets) } : {}),
     ...(draft.queue.length
@@ -513,7 +517,7 @@ export const useAuditFormStore = defineStore('audit-form', () => {
     const d = draft.value
     const entry = d?.queue[index]
     if (!d || !entry) return
-    const all = d.surrogates.map((m) => m.name)
+    const all = [...d.surrogates, ...(d.importedSurrogates ?? [])].map((m) => m.name)
     const current = new Set(entry.surrogates ?? all)
     if (on) current.add(name)
     else current.delete(name)

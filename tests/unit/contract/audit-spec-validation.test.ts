@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { AuditSpec, describeSpecError } from '../../../main/contract/audit-spec'
+import { AuditSpec, describeSpecError, type ModelSpec } from '../../../main/contract/audit-spec'
 
 const errorOf = (input: unknown): string => {
   const parsed = AuditSpec.safeParse(input)
@@ -28,7 +28,7 @@ describe('AuditSpec validation (early stopping without leakage)', () => {
 
   it('fills the sharpness tracking defaults', () => {
     const spec = AuditSpec.parse({ ...valid, surrogates: [{ ...surrogate, track: { sharpness: {} } }] })
-    expect(spec.surrogates[0].track?.sharpness).toEqual({ examples: 1000, iterations: 20, hutchinsonSamples: 10 })
+    expect((spec.surrogates[0] as ModelSpec).track?.sharpness).toEqual({ examples: 1000, iterations: 20, hutchinsonSamples: 10 })
   })
 
   it('refuses early stopping or tracked transfer without a validation block, naming the surrogate', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { AuditSpec, describeSpecError, TrainingRecipe } from '../../../main/contract/audit-spec'
+import { AuditSpec, describeSpecError, TrainingRecipe, type ModelSpec } from '../../../main/contract/audit-spec'
 import { MINIMIZER_IDS, MinimizerSpec } from '../../../main/contract/minimizer-spec'
 import { describeMinimizer, relativeCost, TRAINING_PRESETS } from '../../../main/contract/training-presets'
 
@@ -22,8 +22,8 @@ describe('MinimizerSpec', () => {
       surrogates: [{ name: 's', arch: 'small-cnn', recipe: { minimizer: { id: 'sam', rho: 0.3 } } }],
       targets: [{ name: 't', arch: 'small-cnn' }]
     })
-    expect(spec.surrogates[0].recipe.minimizer).toEqual({ id: 'sam', rho: 0.3 })
-    expect(spec.surrogates[0].recipe.epochs).toBe(150)
+    expect((spec.surrogates[0] as ModelSpec).recipe.minimizer).toEqual({ id: 'sam', rho: 0.3 })
+    expect((spec.surrogates[0] as ModelSpec).recipe.epochs).toBe(150)
   })
 
   it('names the field and the choices for a bad minimizer', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { AttackStack } from '../../../main/contract/attack-stack'
-import { AuditSpec } from '../../../main/contract/audit-spec'
+import { AuditSpec, type ModelSpec } from '../../../main/contract/audit-spec'
 import {
   attackPasses,
   EMBEDDED_DATASET,
@@ -97,7 +97,7 @@ describe('estimateAuditTime', () => {
     expect(est.totalSeconds).toBeNull()
     const look = spec({ surrogates: [{ name: 'l', arch: 'small-cnn', recipe: { epochs: 4, batchSize: 1000, minimizer: { id: 'looksam', k: 5, warmupEpochs: 1 } } }] })
     // 4 steps per epoch: warm-up epoch 2·4 passes, then 4 + ceil(4/5) = 5 per epoch → (8 + 15) / 16 of SGD.
-    expect(trainingPasses(look.surrogates[0], 4000)).toBeCloseTo(((8 + 3 * 5) / 16) * 4 * 4000, 6)
+    expect(trainingPasses(look.surrogates[0] as ModelSpec, 4000)).toBeCloseTo(((8 + 3 * 5) / 16) * 4 * 4000, 6)
   })
 })
 

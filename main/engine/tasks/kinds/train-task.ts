@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path'
 import type { AuditSpec, ModelSpec } from '../../../contract/audit-spec'
+import { isImportedSurrogate } from '../../../contract/onnx-surrogate'
 import type { EpochMetrics } from '../../../contract/job-events'
 import type { ModelResult } from '../../../contract/run-record'
 import { knownDatasetSize, trainingPasses } from '../../../contract/time-estimate'
@@ -45,7 +46,8 @@ export const modelFolder = (model: string): string => `models/${model}`
 export function roleModels(spec: AuditSpec): { spec: ModelSpec; role: TrainRole }[] {
   return [
     ...(spec.validation?.targets ?? []).map((m) => ({ spec: m, role: 'validation target' as const })),
-    ...spec.surrogates.map((m) => ({ spec: m, role: 'surrogate' as const })),
+    // Imported ONNX surrogates have their own task (onnx-surrogate-task.ts).
+    ...spec.surrogates.filter((m): m is ModelSpec => !isImportedSurrogate(m)).map((m) => ({ spec: m, role: 'surrogate' as const })),
     ...spec.targets.map((m) => ({ spec: m, role: 'target' as const }))
   ]
 }

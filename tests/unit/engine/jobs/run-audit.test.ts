@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { AuditSpec, type AuditSpecInput } from '../../../../main/contract/audit-spec'
+import { AuditSpec, type AuditSpecInput, type ModelSpec } from '../../../../main/contract/audit-spec'
 import type { JobEvent } from '../../../../main/contract/job-events'
 import { initBackend } from '../../../../main/engine/backend/select-backend'
 import { range } from '../../../../main/engine/data/dataset'
@@ -134,7 +134,7 @@ describe('runAudit (real engine, tiny models)', () => {
     const spec = tinySpec({ surrogates: [{ name: 'sur', arch: 'small-cnn', width: 4, recipe: { ...tinyRecipe, epochs: 10 } }] })
     // The largest LR and weight decay the schema allows, no momentum: each step maps w to −9w − 10g,
     // so the head's logits grow ~81× per step and overflow float32 after about 20 steps (epoch 4).
-    const recipe = spec.surrogates[0].recipe
+    const recipe = (spec.surrogates[0] as ModelSpec).recipe
     Object.assign(recipe, { lr: 10, weightDecay: 1, momentum: 0, lrSchedule: { kind: 'step', every: 100, gamma: 1 } })
     const { events, runId } = await run(spec, root)
     expect(events.at(-1)!.kind).toBe('completed')

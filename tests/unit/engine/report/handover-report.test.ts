@@ -1,3 +1,4 @@
+import type { ModelSpec } from '../../../../main/contract/audit-spec'
 import { describe, expect, it } from 'vitest'
 import { buildReportHtml } from '../../../../main/engine/report/report-html'
 import { riskLevel, riskWords, targetRisks } from '../../../../main/engine/report/executive-summary'
@@ -47,7 +48,7 @@ describe('the hand-over report', () => {
     const run = fixtureRun()
     const html = buildReportHtml(run, meta)
     for (const m of run.results!.models) {
-      const seed = [...run.spec.surrogates, ...run.spec.targets].find((s) => s.name === m.name)!.seed
+      const seed = ([...run.spec.surrogates, ...run.spec.targets].find((s) => s.name === m.name) as ModelSpec).seed
       expect(html).toMatch(new RegExp(`${m.name}</td>.*?<td class="num">${seed}</td>`, 's'))
     }
     expect(html).toContain(`<tr><th>Backend</th><td>${run.backend}</td></tr>`)
