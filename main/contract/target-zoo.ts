@@ -6,6 +6,7 @@
  * sample of the dataset's test split, and, near chance, which usual preprocessing mistake explains it.
  * Adding copies the files into the zoo only after such a check; nothing here does tensor work.
  */
+import { OnnxAgreement } from './run-record'
 import { z } from 'zod'
 import { DatasetSpec, ModelSpec } from './audit-spec'
 import { TargetPreprocessing } from './target-preprocessing'
@@ -29,9 +30,24 @@ export const TargetCheckRequest = z.strictObject({
   dataset: DatasetSpec.prefault({}),
   /** Test images scored, drawn with `seed` (fewer when the split is smaller). */
   sampleSize: z.number().int().min(10, 'check on at least 10 images').max(10000).default(500),
-  seed: z.number().int().min(0).default(0)
+  seed: z.number().int().min(0).default(0),
+  /** ONNX only: also import it as a surrogate (attacks and fine-tuning from it) and check the engine's forward pass against onnxruntime. */
+  surrogate: z.boolean().default(false)
 })
 export type TargetCheckRequest = z.infer<typeof TargetCheckRequest>
+
+/** Whether a checked ONNX model can be an audit's surrogate: the engine's own build of it, checked against onnxruntime. */
+export const SurrogateUse = z.object({
+  usable: z.boolean(),
+  /** Why not (an unsupported op and its node, a quantized model, a disagreement with both numbers…). */
+  reason: z.string().optional(),
+  agreement: OnnxAgreement.optional(),
+  /** Residual Add nodes GN and SGM can act on (0: the stack cannot use them). */
+  residualAdds: z.number().int().optional(),
+  /** Float weights fine-tuning reaches. */
+  weights: z.number().int().optional()
+})
+export type SurrogateUse = z.infer<typeof SurrogateUse>
 export type TargetCheckRequestInput = z.input<typeof TargetCheckRequest>
 
 export const LIKELY_CAUSES = ['layout', 'range', 'normalisation', 'class-order', 'unknown'] as const
@@ -87,6 +103,8 @@ export const TargetCheckResult = z.object({
   candidates: z.array(CheckCandidate).default([]),
   /** Other remarks (e.g. probability rows that do not sum to 1). */
   notes: z.array(z.string()).default([]),
+  /** Asked with `surrogate`: whether it can also be a surrogate. */
+  surrogate: SurrogateUse.optional(),
   /** sha256 of the model's bytes (model.json then its shards for tfjs), as audits record it. */
   sha256: z.string(),
   /** Name of the dataset checked on. */

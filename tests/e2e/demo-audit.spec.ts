@@ -183,8 +183,13 @@ describe('demo audit in the UI', () => {
     await page.getByTestId('zoo-path').fill(join(ROOT, 'tests/fixtures/onnx/fmnist-cnn.onnx'))
     await page.getByTestId('zoo-mean').fill('0.286')
     await page.getByTestId('zoo-std').fill('0.353')
+    await page.getByTestId('zoo-use-as-surrogate').check()
     await page.getByTestId('zoo-check').click()
     await expect.poll(() => page.getByTestId('zoo-check-accuracy').textContent(), { timeout: 60_000 }).toMatch(/^\d+\.\d %$/)
+    // "use as surrogate": the engine's own build of the graph, checked against onnxruntime
+    expect(await page.getByTestId('zoo-surrogate-check').textContent()).toMatch(/Usable as surrogate: engine vs onnxruntime on 100 images.*top-1 agreement\s+100\.0 %/s)
+    await page.getByTestId('zoo-surrogate-check').scrollIntoViewIfNeeded()
+    await page.screenshot({ path: join(ROOT, 'docs/screenshots/zoo-use-as-surrogate.png'), fullPage: false })
     expect(await page.getByTestId('zoo-detected').textContent()).toContain('28×28×1 NCHW')
     await page.getByTestId('zoo-name').fill('in-house-onnx')
     await page.getByTestId('zoo-add').click()

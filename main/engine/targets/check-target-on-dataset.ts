@@ -7,6 +7,7 @@ import type { TargetCheckRequest, TargetCheckResult } from '../../contract/targe
 import type { ImageDataset } from '../data/dataset'
 import { loadDataset } from '../data/load-dataset'
 import { checkTarget } from './check-target'
+import { checkSurrogateUse } from '../onnx/surrogate-use'
 
 let cached: { key: string; dataset: Promise<ImageDataset> } | undefined
 
@@ -23,5 +24,8 @@ function datasetFor(spec: DatasetSpec): Promise<ImageDataset> {
 }
 
 export async function checkTargetOnDataset(request: TargetCheckRequest): Promise<TargetCheckResult> {
-  return checkTarget(request, await datasetFor(request.dataset))
+  const dataset = await datasetFor(request.dataset)
+  const result = await checkTarget(request, dataset)
+  if (request.surrogate) result.surrogate = await checkSurrogateUse(request, result.preprocessing, dataset)
+  return result
 }

@@ -49,6 +49,8 @@ export interface WizardFields {
   datasetSource: DatasetSpec['source']
   datasetPath: string
   sampleSize: number
+  /** ONNX: also import it as a surrogate (attacks and fine-tuning from it), checked against onnxruntime. */
+  surrogate: boolean
 }
 
 export function defaultFields(): WizardFields {
@@ -68,7 +70,8 @@ export function defaultFields(): WizardFields {
     classMap: '',
     datasetSource: 'embedded',
     datasetPath: '',
-    sampleSize: 500
+    sampleSize: 500,
+    surrogate: false
   }
 }
 
@@ -103,7 +106,8 @@ export function requestFromFields(fields: WizardFields, classes = 10): { request
   if (fields.datasetSource !== 'embedded' && !fields.datasetPath.trim()) errors.datasetPath = 'give the dataset folder'
   const dataset: Partial<DatasetSpec> = { source: fields.datasetSource }
   if (fields.datasetSource !== 'embedded') dataset.path = fields.datasetPath.trim()
-  return { request: { format: fields.format, path: fields.path.trim(), preprocessing, dataset, sampleSize: fields.sampleSize }, errors }
+  const surrogate = fields.format === 'onnx' && fields.surrogate
+  return { request: { format: fields.format, path: fields.path.trim(), preprocessing, dataset, sampleSize: fields.sampleSize, ...(surrogate ? { surrogate } : {}) }, errors }
 }
 
 /** Wizard fields that reproduce a check's suggested fix (the fields it does not name stay). */

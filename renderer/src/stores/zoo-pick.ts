@@ -8,22 +8,30 @@
  * and says why, instead of letting the spec check fail later on a duplicate name.
  */
 import type { ImportedTargetSpec } from '@contract/audit-spec'
+import type { ImportedSurrogateSpec } from '@contract/onnx-surrogate'
 import type { ZooSet, ZooTargetEntry } from '@contract/target-zoo'
 import type { FormDraft } from './audit-form'
 import { importedTargetOf } from './target-zoo'
 
-export type ZooRole = 'test' | 'validation'
+/** 'surrogate': an ONNX zoo model whose check found it usable as a surrogate (the draft's `importedSurrogates`). */
+export type ZooRole = 'test' | 'validation' | 'surrogate'
 
-function listOf(draft: FormDraft, role: ZooRole): ImportedTargetSpec[] {
+type ZooEntrySpec = ImportedTargetSpec | ImportedSurrogateSpec
+
+function listOf(draft: FormDraft, role: ZooRole): ZooEntrySpec[] {
+  if (role === 'surrogate') return draft.importedSurrogates ?? []
   return (role === 'test' ? draft.importedTargets : draft.validation?.importedTargets) ?? []
 }
 
-function setList(draft: FormDraft, role: ZooRole, list: ImportedTargetSpec[]): void {
-  if (role === 'test') {
-    if (list.length) draft.importedTargets = list
+function setList(draft: FormDraft, role: ZooRole, list: ZooEntrySpec[]): void {
+  if (role === 'surrogate') {
+    if (list.length) draft.importedSurrogates = list as ImportedSurrogateSpec[]
+    else delete draft.importedSurrogates
+  } else if (role === 'test') {
+    if (list.length) draft.importedTargets = list as ImportedTargetSpec[]
     else delete draft.importedTargets
   } else if (draft.validation) {
-    if (list.length) draft.validation.importedTargets = list
+    if (list.length) draft.validation.importedTargets = list as ImportedTargetSpec[]
     else delete draft.validation.importedTargets
   }
 }
@@ -35,8 +43,16 @@ export function isPicked(draft: FormDraft, role: ZooRole, target: ZooTargetEntry
 
 /** Why `target` cannot go in `role`, or null: it is in the other role, or its name is taken by a trained model. */
 export function pickRefusal(draft: FormDraft, role: ZooRole, target: ZooTargetEntry): string | null {
+  if (role === 'surrogate') {
+    if (!target.check.surrogate?.usable)
+      return `"${target.name}" was not checked as a surrogate${target.check.surrogate?.reason ? `: ${target.check.surrogate.reason}` : ': import it again with "use as surrogate" ticked'}.`
+    if (isPicked(draft, 'test', target) || isPicked(draft, 'validation', target))
+      return `"${target.name}" is already a target of this audit: a model attacked from itself measures nothing about transfer.`
+  }
   const other: ZooRole = role === 'test' ? 'validation' : 'test'
-  if (isPicked(draft, other, target))
+  if (role !== 'surrogate' && isPicked(draft, 'surrogate', target))
+    return `"${target.name}" is already a surrogate of this audit: a model attacked from itself measures nothing about transfer.`
+  if (role !== 'surrogate' && isPicked(draft, other, target))
     return `"${target.name}" is already a ${other} target of this audit: one model cannot be both a test and a validation target.`
   if (role === 'validation' && !draft.validation) return 'this audit has no validation block: turn on early stopping on a surrogate first.'
   const trained = [...draft.surrogates, ...draft.targets, ...(draft.validation?.targets ?? [])].find((m) => m.name === target.name)
@@ -53,7 +69,8 @@ export function pickTarget(draft: FormDraft, role: ZooRole, target: ZooTargetEnt
   }
   const refusal = pickRefusal(draft, role, target)
   if (refusal) return refusal
-  setList(draft, role, [...rest, importedTargetOf(target)])
+  const entry: ZooEntrySpec = role === 'surrogate' ? { name: target.name, format: 'onnx', path: target.path, preprocessing: structuredClone(target.preprocessing) } : importedTargetOf(target)
+  setList(draft, role, [...rest, entry])
   return null
 }
 

@@ -53,3 +53,21 @@ describe('zoo pick', () => {
     expect(pickTarget(draft, 'test', clash, true)).toBe(`the audit already has a model named "${draft.targets[0].name}": rename that model first.`)
   })
 })
+
+describe('zoo pick as surrogate', () => {
+  const usable = { ...zooEntry('pretrained'), check: { ...zooEntry('pretrained').check, surrogate: { usable: true, residualAdds: 6, weights: 1000 } } }
+
+  it('turns an ONNX model checked with "use as surrogate" into a surrogates entry of a valid spec, kept by a round trip', () => {
+    expect(pickTarget(draft, 'surrogate', usable, true)).toBeNull()
+    const spec = specFromDraft(draft)
+    expect(spec.surrogates.at(-1)).toEqual({ name: 'pretrained', format: 'onnx', path: usable.path, preprocessing: usable.preprocessing })
+    expect(AuditSpec.safeParse(spec).success).toBe(true)
+    expect(draftFromSpec(spec).importedSurrogates?.map((s) => s.name)).toEqual(['pretrained'])
+  })
+
+  it('refuses a model not checked as a surrogate, and one model as both surrogate and target', () => {
+    expect(pickTarget(draft, 'surrogate', a, true)).toMatch(/"in-house-a" was not checked as a surrogate: import it again with "use as surrogate" ticked/)
+    pickTarget(draft, 'surrogate', usable, true)
+    expect(pickTarget(draft, 'test', usable, true)).toMatch(/already a surrogate of this audit/)
+  })
+})
