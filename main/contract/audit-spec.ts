@@ -187,7 +187,8 @@ export const SurrogateSpec = z.unknown().transform((value, ctx): ModelSpec | Imp
   const schema = value && typeof value === 'object' && 'format' in value ? ImportedSurrogateSpec : ModelSpec
   const parsed = schema.safeParse(value)
   if (parsed.success) return parsed.data
-  for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path as PropertyKey[] })
+  // Forwarded whole, so an unknown key keeps its code (describeSpecError's "did you mean").
+  for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: issue.path as PropertyKey[] } as Parameters<typeof ctx.addIssue>[0])
   return z.NEVER
 })
 export type SurrogateSpec = ModelSpec | ImportedSurrogateSpec

@@ -14,6 +14,8 @@ import type { ImageDataset } from '../../../../main/engine/data/dataset'
 import { checkForwardAgreement } from '../../../../main/engine/onnx/forward-agreement'
 import { importOnnxSurrogate } from '../../../../main/engine/onnx/import-onnx-surrogate'
 import { loadOnnxTarget } from '../../../../main/engine/targets/onnx-target'
+import { buildOnnxClassifier } from '../../../../main/engine/onnx/load-onnx-classifier'
+import { readOnnxFile } from '../../../../main/engine/onnx/read-onnx-file'
 import { tinyDataset } from '../../helpers/tiny-data'
 
 const BAD = 'tests/fixtures/onnx-surrogates/bad'
@@ -88,5 +90,24 @@ describe('an imported ONNX surrogate is refused before anything runs', () => {
       /resnet\.onnx: the engine's forward pass disagrees with onnxruntime on 16 check images: largest output difference [\d.e+-]+ \(allowed [\d.e+-]+\), top-1 agreement [\d.]+ %/
     )
     imported.model.params.dispose()
+  })
+})
+
+describe('residual Add nodes for GN and SGM', () => {
+  it.each([
+    ['resnet', 6, 4],
+    ['mobilenetv2', 3, 3],
+    ['densenet', 0, 0],
+    ['vgg-bn', 0, 0]
+  ])('%s: %i residual additions, %i with an identity shortcut', async (name, blocks, identity) => {
+    const { model: message, baseDir } = await readOnnxFile(`${FIXTURES}/${name}.onnx`)
+    const model = buildOnnxClassifier(`${FIXTURES}/${name}.onnx`, message, baseDir, { preprocessing: { resize: false, range: [0, 1], output: 'logits', ...NORMALISED }, batchNorm: 'update', inputShape: [28, 28, 1], numClasses: 10 })
+    expect(model.graph.residualBlocks).toHaveLength(blocks)
+    expect(model.graph.residualBlocks.filter((b) => b.identity)).toHaveLength(identity)
+    // The hooks are reached in a forward pass, with NHWC shortcuts of the right channels.
+    const seen: number[] = []
+    tf.tidy(() => model.forward(tf.zeros([1, 28, 28, 1]) as tf.Tensor4D, { training: false, transformSkip: (_b, s) => (seen.push(s.shape[3]), s) }))
+    expect(seen).toHaveLength(blocks)
+    model.params.dispose()
   })
 })
