@@ -81,8 +81,8 @@ describe.each(FIXTURES.map((f) => [f]))('%s fixture against PyTorch and onnxrunt
       expect(logitDiff).toBeLessThan(1e-4)
       expect(gradDiff).toBeLessThan(1e-3)
       expect(lossDiff).toBeLessThan(1e-4)
-      // Train-mode batch norm differentiated by autodiff vs PyTorch's fused kernel: ~1e-6 to 4e-4 here; a tied or missed weight shows as ~5e-3.
-      expect(stepDiff).toBeLessThan(1e-3)
+      // Train-mode batch norm by autodiff vs PyTorch's fused kernel: 1e-6 to 9e-4 here (MobileNetV2 the most); a tied weight showed as 5e-3.
+      expect(stepDiff).toBeLessThan(2e-3)
     } finally {
       model.params.dispose()
     }
