@@ -17,14 +17,32 @@ import type { TrainingRecipe } from './audit-spec'
 export const FINE_TUNE_PRESETS = {
   sgd: { label: 'SGD fine-tuning', epochs: 3, lr: 0.01, minimizer: { id: 'sgd' } },
   lgv: { label: 'High constant LR (LGV schedule)', epochs: 10, lr: 0.05, minimizer: { id: 'sgd' } },
-  sam: { label: 'SAM ρ 0.05 fine-tuning', epochs: 3, lr: 0.01, minimizer: { id: 'sam', rho: 0.05 } },
-  'l-sam': { label: 'l-SAM ρ 0.3 fine-tuning', epochs: 3, lr: 0.01, minimizer: { id: 'sam', rho: 0.3 } }
-} as const satisfies Record<string, { label: string; epochs: number; lr: number; minimizer: MinimizerSpec }>
+  sam: {
+    label: 'SAM ρ 0.05 fine-tuning',
+    epochs: 3,
+    lr: 0.01,
+    minimizer: { id: 'sam', rho: 0.05 }
+  },
+  'l-sam': {
+    label: 'l-SAM ρ 0.3 fine-tuning',
+    epochs: 3,
+    lr: 0.01,
+    minimizer: { id: 'sam', rho: 0.3 }
+  }
+} as const satisfies Record<
+  string,
+  { label: string; epochs: number; lr: number; minimizer: MinimizerSpec }
+>
 export type FineTunePreset = keyof typeof FINE_TUNE_PRESETS
 const PRESET_IDS = Object.keys(FINE_TUNE_PRESETS) as [FineTunePreset, ...FineTunePreset[]]
 
 export const FineTuneSpec = z.strictObject({
-  preset: z.enum(PRESET_IDS, { error: (issue) => `unknown fine-tuning preset ${JSON.stringify(issue.input)}: expected one of ${PRESET_IDS.join(', ')}` }).default('sgd'),
+  preset: z
+    .enum(PRESET_IDS, {
+      error: (issue) =>
+        `unknown fine-tuning preset ${JSON.stringify(issue.input)}: expected one of ${PRESET_IDS.join(', ')}`
+    })
+    .default('sgd'),
   /** Overrides of the preset. */
   epochs: z.number().int().positive().max(1000).optional(),
   lr: z.number().positive().max(10).optional(),
@@ -33,14 +51,32 @@ export const FineTuneSpec = z.strictObject({
   momentum: z.number().min(0).max(1).default(0.9),
   weightDecay: z.number().min(0).max(1).default(1e-4),
   /** Batch-norm statistics during fine-tuning: batch statistics with running updates, or the imported ones frozen. */
-  batchNorm: z.enum(['update', 'freeze'], { error: (issue) => `unknown batchNorm ${JSON.stringify(issue.input)}: expected "update" or "freeze"` }).default('update'),
-  augment: z.strictObject({ cropPadding: z.number().int().min(0).max(16).default(4), flip: z.boolean().default(true) }).prefault({})
+  batchNorm: z
+    .enum(['update', 'freeze'], {
+      error: (issue) =>
+        `unknown batchNorm ${JSON.stringify(issue.input)}: expected "update" or "freeze"`
+    })
+    .default('update'),
+  augment: z
+    .strictObject({
+      cropPadding: z.number().int().min(0).max(16).default(4),
+      flip: z.boolean().default(true)
+    })
+    .prefault({})
 })
 export type FineTuneSpec = z.infer<typeof FineTuneSpec>
 
 export const ImportedSurrogateSpec = z.strictObject({
-  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'use letters, digits, "-", "_" or "." (at most 64)'),
-  format: z.literal('onnx', { error: (issue) => `unknown surrogate format ${JSON.stringify(issue.input)}: an imported surrogate is "onnx"` }),
+  name: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/,
+      'use letters, digits, "-", "_" or "." (at most 64)'
+    ),
+  format: z.literal('onnx', {
+    error: (issue) =>
+      `unknown surrogate format ${JSON.stringify(issue.input)}: an imported surrogate is "onnx"`
+  }),
   path: z.string().min(1, 'give the .onnx file of the surrogate'),
   preprocessing: TargetPreprocessing.prefault({}),
   fineTune: FineTuneSpec.optional()
@@ -70,11 +106,15 @@ export function fineTuneRecipe(fineTune: FineTuneSpec): TrainingRecipe {
 
 /** The task label of an imported surrogate in the run's task list. */
 export function importedSurrogateLabel(spec: ImportedSurrogateSpec): string {
-  return spec.fineTune ? `Import and fine-tune surrogate ${spec.name} (onnx, ${FINE_TUNE_PRESETS[spec.fineTune.preset].label})` : `Import surrogate ${spec.name} (onnx)`
+  return spec.fineTune
+    ? `Import and fine-tune surrogate ${spec.name} (onnx, ${FINE_TUNE_PRESETS[spec.fineTune.preset].label})`
+    : `Import surrogate ${spec.name} (onnx)`
 }
 
 /** What a surrogate entry trains: its recipe, an imported one's fine-tuning, or nothing. */
-export function surrogateRecipe(spec: { name: string; recipe: TrainingRecipe } | ImportedSurrogateSpec): TrainingRecipe | undefined {
+export function surrogateRecipe(
+  spec: { name: string; recipe: TrainingRecipe } | ImportedSurrogateSpec
+): TrainingRecipe | undefined {
   if (!isImportedSurrogate(spec)) return spec.recipe
   return spec.fineTune ? fineTuneRecipe(spec.fineTune) : undefined
 }

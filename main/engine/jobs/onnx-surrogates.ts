@@ -7,7 +7,12 @@
 import type { QueuedAttack } from '../../contract/attack-queue'
 import type { SurrogateSpec } from '../../contract/audit-spec'
 import type { EpochMetrics } from '../../contract/job-events'
-import { fineTuneRecipe, FineTuneSpec, isImportedSurrogate, type ImportedSurrogateSpec } from '../../contract/onnx-surrogate'
+import {
+  fineTuneRecipe,
+  FineTuneSpec,
+  isImportedSurrogate,
+  type ImportedSurrogateSpec
+} from '../../contract/onnx-surrogate'
 import type { ImageDataset } from '../data/dataset'
 import { Rng } from '../data/rng'
 import { saveClassifier } from '../models/model-io'
@@ -22,7 +27,11 @@ export interface AuditSurrogateImport extends ImportedSurrogate {
 }
 
 /** Imports every ONNX surrogate of the spec; on failure frees the ones already imported. */
-export async function importAuditSurrogates(surrogates: SurrogateSpec[], dataset: ImageDataset, queue: readonly QueuedAttack[]): Promise<AuditSurrogateImport[]> {
+export async function importAuditSurrogates(
+  surrogates: SurrogateSpec[],
+  dataset: ImageDataset,
+  queue: readonly QueuedAttack[]
+): Promise<AuditSurrogateImport[]> {
   const imported: AuditSurrogateImport[] = []
   try {
     for (const spec of surrogates.filter(isImportedSurrogate)) {
@@ -38,11 +47,18 @@ export async function importAuditSurrogates(surrogates: SurrogateSpec[], dataset
 }
 
 /** GN and SGM act on residual additions: a graph without one is refused for them, with the file named. */
-function checkSkipTechniques(spec: ImportedSurrogateSpec, imported: ImportedSurrogate, queue: readonly QueuedAttack[]): void {
+function checkSkipTechniques(
+  spec: ImportedSurrogateSpec,
+  imported: ImportedSurrogate,
+  queue: readonly QueuedAttack[]
+): void {
   const blocks = imported.model.graph.residualBlocks
   for (const q of queue) {
     if (!q.surrogates.includes(spec.name)) continue
-    for (const [id, label] of [['gn', 'GN (ghost networks)'], ['sgm', 'SGM (skip gradient method)']] as const) {
+    for (const [id, label] of [
+      ['gn', 'GN (ghost networks)'],
+      ['sgm', 'SGM (skip gradient method)']
+    ] as const) {
       if (!q.attack.stack[id]) continue
       const usable = id === 'sgm' ? blocks.filter((b) => b.identity) : blocks
       if (usable.length === 0)
@@ -75,7 +91,10 @@ export interface FinishedSurrogate {
  * Fine-tunes (when the spec asks) and saves an imported surrogate in the run, as any trained model:
  * manifest, weights and the graph, so every later task loads it with loadClassifier.
  */
-export async function finishImportedSurrogate(imported: AuditSurrogateImport, options: FinishOptions): Promise<FinishedSurrogate> {
+export async function finishImportedSurrogate(
+  imported: AuditSurrogateImport,
+  options: FinishOptions
+): Promise<FinishedSurrogate> {
   const { spec, model } = imported
   const { dataset, emit } = options
   const taskId = `train-${spec.name}`
@@ -83,7 +102,9 @@ export async function finishImportedSurrogate(imported: AuditSurrogateImport, op
   const recipe = spec.fineTune ? fineTuneRecipe(spec.fineTune) : undefined
   let epochs: EpochMetrics[] = []
   if (recipe) {
-    const progress = throttleProgress((value: number, detail: string) => emit({ kind: 'task-progress', taskId, value, detail }))
+    const progress = throttleProgress((value: number, detail: string) =>
+      emit({ kind: 'task-progress', taskId, value, detail })
+    )
     epochs = await trainClassifier(model, {
       name: spec.name,
       recipe,

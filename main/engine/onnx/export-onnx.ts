@@ -3,23 +3,29 @@
  * (after fine-tuning), every initializer inline (external data is folded in), so the file can be
  * used elsewhere (onnxruntime, PyTorch's onnx2torch, …) or reloaded by the app.
  */
-import type { ModelMessage } from './onnx-proto'
+import type { ModelMessage, TensorMessage } from './onnx-proto'
 import { floatTensorMessage } from './onnx-tensor'
 import type { OnnxGraph } from './onnx-graph'
 
 export function exportOnnxModel(source: ModelMessage, graph: OnnxGraph): ModelMessage {
-  const current = (name: string) => {
+  const current = (name: string): TensorMessage | undefined => {
     const variable = graph.variableOf(name)
-    return variable && variable.dtype === 'float32' ? floatTensorMessage(name, variable.shape, variable.dataSync() as Float32Array) : undefined
+    return variable && variable.dtype === 'float32'
+      ? floatTensorMessage(name, variable.shape, variable.dataSync() as Float32Array)
+      : undefined
   }
-  const initializers = (source.graph?.initializer ?? []).map((t) => current(t.name ?? '') ?? { ...t, data_location: undefined, external_data: undefined })
+  const initializers = (source.graph?.initializer ?? []).map(
+    (t) => current(t.name ?? '') ?? { ...t, data_location: undefined, external_data: undefined }
+  )
   // Weights the import untied from an Identity node are written as initializers of their own.
   const untied = graph.structure.untied
   for (const output of untied.keys()) {
     const message = current(output)
     if (message) initializers.push(message)
   }
-  const nodes = (source.graph?.node ?? []).filter((n) => !(n.op_type === 'Identity' && untied.has(n.output?.[0] ?? '')))
+  const nodes = (source.graph?.node ?? []).filter(
+    (n) => !(n.op_type === 'Identity' && untied.has(n.output?.[0] ?? ''))
+  )
   return {
     ...source,
     producer_name: 'Flatline',

@@ -21,12 +21,17 @@ export const AGREEMENT_TOP1 = 0.99
 
 function argmax(scores: Float32Array, classes: number, row: number): number {
   let best = 0
-  for (let k = 1; k < classes; k++) if (scores[row * classes + k] > scores[row * classes + best]) best = k
+  for (let k = 1; k < classes; k++)
+    if (scores[row * classes + k] > scores[row * classes + best]) best = k
   return best
 }
 
 /** Compares two [n, classes] score matrices. */
-export function compareScores(ours: Float32Array, reference: Float32Array, classes: number): Omit<OnnxAgreement, 'tolerance'> {
+export function compareScores(
+  ours: Float32Array,
+  reference: Float32Array,
+  classes: number
+): Omit<OnnxAgreement, 'tolerance'> {
   let maxDiff = 0
   let scale = 0
   for (let i = 0; i < reference.length; i++) {
@@ -35,15 +40,23 @@ export function compareScores(ours: Float32Array, reference: Float32Array, class
   }
   const n = reference.length / classes
   let agree = 0
-  for (let r = 0; r < n; r++) if (argmax(ours, classes, r) === argmax(reference, classes, r)) agree++
+  for (let r = 0; r < n; r++)
+    if (argmax(ours, classes, r) === argmax(reference, classes, r)) agree++
   return { images: n, maxLogitDifference: maxDiff, top1Agreement: agree / n, scale }
 }
 
 /** The engine's raw outputs for `indices` of a split, in batches. */
-export async function engineScores(model: OnnxClassifier, split: ImageSplit, indices: number[], batch = 25): Promise<Float32Array> {
+export async function engineScores(
+  model: OnnxClassifier,
+  split: ImageSplit,
+  indices: number[],
+  batch = 25
+): Promise<Float32Array> {
   const parts: Float32Array[] = []
   for (let start = 0; start < indices.length; start += batch) {
-    const out = tf.tidy(() => model.rawScores(batchTensors(split, indices.slice(start, start + batch)).x, EVAL))
+    const out = tf.tidy(() =>
+      model.rawScores(batchTensors(split, indices.slice(start, start + batch)).x, EVAL)
+    )
     parts.push((await out.data()) as Float32Array)
     out.dispose()
   }
@@ -53,7 +66,12 @@ export async function engineScores(model: OnnxClassifier, split: ImageSplit, ind
 }
 
 /** Runs the check on a seeded sample of `split`; throws OnnxImportError with both numbers when they disagree. */
-export async function checkForwardAgreement(model: OnnxClassifier, file: string, split: ImageSplit, images = AGREEMENT_IMAGES): Promise<OnnxAgreement> {
+export async function checkForwardAgreement(
+  model: OnnxClassifier,
+  file: string,
+  split: ImageSplit,
+  images = AGREEMENT_IMAGES
+): Promise<OnnxAgreement> {
   const indices = new Rng(0).shuffle(range(split.count)).slice(0, Math.min(images, split.count))
   const reference = await loadOnnxTarget(file, model.config.onnx.preprocessing)
   let refScores: Float32Array

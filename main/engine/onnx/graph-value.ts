@@ -31,7 +31,7 @@ export class GraphValue {
   /** The value's ONNX shape. */
   get shape(): number[] {
     const s = this.tensor.shape
-    return this.nhwc ? [s[0], s[3], s[1], s[2]] as number[] : s
+    return this.nhwc ? ([s[0], s[3], s[1], s[2]] as number[]) : s
   }
 
   /** The tensor in ONNX axis order. */
@@ -43,7 +43,8 @@ export class GraphValue {
   /** A rank-4 value in NHWC order. */
   nhwcTensor(): tf.Tensor4D {
     if (this.nhwc) return this.tensor as tf.Tensor4D
-    if (this.rank !== 4) throw new Error(`expected a rank-4 tensor, got shape [${this.tensor.shape.join(', ')}]`)
+    if (this.rank !== 4)
+      throw new Error(`expected a rank-4 tensor, got shape [${this.tensor.shape.join(', ')}]`)
     return (this.converted ??= tf.transpose(this.tensor, [0, 2, 3, 1])) as tf.Tensor4D
   }
 
@@ -67,7 +68,8 @@ export function broadcastNhwc(other: GraphValue): tf.Tensor {
   if (other.nhwc) return other.tensor
   const t = other.tensor
   if (t.rank === 0) return t
-  if (t.rank > 4) throw new Error(`cannot broadcast shape [${t.shape.join(', ')}] against a rank-4 tensor`)
+  if (t.rank > 4)
+    throw new Error(`cannot broadcast shape [${t.shape.join(', ')}] against a rank-4 tensor`)
   const shape4 = [...new Array(4 - t.rank).fill(1), ...t.shape]
   if (shape4[1] === 1 && shape4[2] === 1 && shape4[3] === 1) return t.reshape([shape4[0], 1, 1, 1])
   return tf.transpose(t.reshape(shape4), [0, 2, 3, 1])

@@ -24,7 +24,11 @@ export interface ImportedSurrogate {
   agreement: OnnxAgreement
 }
 
-export async function importOnnxSurrogate(spec: ImportedSurrogateSpec, dataset: ImageDataset, checkImages?: number): Promise<ImportedSurrogate> {
+export async function importOnnxSurrogate(
+  spec: ImportedSurrogateSpec,
+  dataset: ImageDataset,
+  checkImages?: number
+): Promise<ImportedSurrogate> {
   const file = spec.path
   const { model: message, baseDir, bytes } = await readOnnxFile(file)
   const { train } = dataset
@@ -36,12 +40,22 @@ export async function importOnnxSurrogate(spec: ImportedSurrogateSpec, dataset: 
   })
   try {
     const setup = model.config.onnx
-    const asTarget = { inputShape: setup.graphInputShape, layout: setup.layout, preprocessing: setup.preprocessing, outputClasses: model.graphOutputs } as TargetModel
+    const asTarget = {
+      inputShape: setup.graphInputShape,
+      layout: setup.layout,
+      preprocessing: setup.preprocessing,
+      outputClasses: model.graphOutputs
+    } as TargetModel
     checkTargetFits(file, asTarget, dataset.test, dataset.classNames)
     const classMap = setup.preprocessing.classMap
-    const unreachable = classMap ? dataset.classNames.findIndex((_, c) => !classMap.includes(c)) : -1
+    const unreachable = classMap
+      ? dataset.classNames.findIndex((_, c) => !classMap.includes(c))
+      : -1
     if (unreachable >= 0)
-      throw new OnnxImportError(file, `preprocessing.classMap maps no output to dataset class ${unreachable} (${dataset.classNames[unreachable]}); a surrogate needs a logit for every class.`)
+      throw new OnnxImportError(
+        file,
+        `preprocessing.classMap maps no output to dataset class ${unreachable} (${dataset.classNames[unreachable]}); a surrogate needs a logit for every class.`
+      )
     const agreement = await checkForwardAgreement(model, file, dataset.test, checkImages)
     return { model, hash: createHash('sha256').update(bytes).digest('hex'), agreement }
   } catch (err) {

@@ -28,7 +28,12 @@ export interface OnnxClassifierOptions {
   numClasses: number
 }
 
-export function buildOnnxClassifier(file: string, model: ModelMessage, baseDir: string, options: OnnxClassifierOptions): OnnxClassifier {
+export function buildOnnxClassifier(
+  file: string,
+  model: ModelMessage,
+  baseDir: string,
+  options: OnnxClassifierOptions
+): OnnxClassifier {
   const graph = OnnxGraph.load(file, model, baseDir)
   try {
     if (graph.params.trainable.size === 0)
@@ -38,15 +43,20 @@ export function buildOnnxClassifier(file: string, model: ModelMessage, baseDir: 
           'export it with its weights as float initializers (e.g. torch.onnx.export with export_params=True).'
       )
     if (graph.inputs.length !== 1)
-      throw new OnnxImportError(file, `the model has ${graph.inputs.length} inputs (${graph.inputs.map((i) => i.name).join(', ')}); a classifier takes one image batch.`)
+      throw new OnnxImportError(
+        file,
+        `the model has ${graph.inputs.length} inputs (${graph.inputs.map((i) => i.name).join(', ')}); a classifier takes one image batch.`
+      )
     const input = graph.inputs[0]
-    if (input.elemType !== DataType.FLOAT) throw new OnnxImportError(file, `the model's input "${input.name}" is not float32 images.`)
+    if (input.elemType !== DataType.FLOAT)
+      throw new OnnxImportError(file, `the model's input "${input.name}" is not float32 images.`)
     const layout = options.preprocessing.layout ?? 'NCHW'
     let shape: [number, number, number]
     try {
       shape = resolveInputShape(file, input.dims, layout).shape
     } catch (err) {
-      if (err instanceof TargetImportError) throw new OnnxImportError(file, err.message.slice(file.length + 2))
+      if (err instanceof TargetImportError)
+        throw new OnnxImportError(file, err.message.slice(file.length + 2))
       throw err
     }
     const setup: OnnxModelSetup = {
@@ -78,19 +88,31 @@ function probeOutputs(file: string, classifier: OnnxClassifier): number {
     const setup = classifier.config.onnx
     const input = tf.zeros([1, ...setup.graphInputShape]) as tf.Tensor4D
     const value = classifier.graph.run(
-      { [classifier.graph.inputs[0].name]: setup.layout === 'NCHW' ? tf.transpose(input, [0, 3, 1, 2]) : input },
+      {
+        [classifier.graph.inputs[0].name]:
+          setup.layout === 'NCHW' ? tf.transpose(input, [0, 3, 1, 2]) : input
+      },
       { forward: EVAL, batchNorm: 'freeze' }
     )[0]
     const dims = value.shape
     const perImage = dims.slice(1)
-    if (!(perImage.length === 1 || (perImage.length === 3 && perImage[1] === 1 && perImage[2] === 1)))
-      throw new OnnxImportError(file, `the model outputs shape [${dims.join(', ')}] per batch; a classifier outputs [batch, classes].`)
+    if (!(
+      perImage.length === 1 ||
+      (perImage.length === 3 && perImage[1] === 1 && perImage[2] === 1)
+    ))
+      throw new OnnxImportError(
+        file,
+        `the model outputs shape [${dims.join(', ')}] per batch; a classifier outputs [batch, classes].`
+      )
     return perImage[0]
   })
 }
 
 /** Reloads a saved ONNX classifier from its model folder; its weights are then assigned by loadClassifier. */
-export async function loadSavedOnnxClassifier(dir: string, config: ModelConfig): Promise<OnnxClassifier> {
+export async function loadSavedOnnxClassifier(
+  dir: string,
+  config: ModelConfig
+): Promise<OnnxClassifier> {
   const setup = config.onnx
   if (!setup) throw new Error(`${dir}: the manifest says arch "onnx" but holds no onnx setup`)
   const file = join(dir, setup.graphFile)

@@ -12,6 +12,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import { preprocessBatch } from '../targets/target-preprocessing'
 import type { Classifier, ModelConfig, OnnxModelSetup } from '../models/classifier'
 import type { ForwardContext } from '../models/forward-context'
+import type { ModelParams } from '../models/model-params'
 import { GraphValue } from './graph-value'
 import type { OnnxGraph } from './onnx-graph'
 import { encodeModel, type ModelMessage } from './onnx-proto'
@@ -31,7 +32,7 @@ export class OnnxClassifier implements Classifier {
     this.skipConnections = graph.residualBlocks.map((b) => b.block)
   }
 
-  get params() {
+  get params(): ModelParams {
     return this.graph.params
   }
 
@@ -40,9 +41,14 @@ export class OnnxClassifier implements Classifier {
     const setup = this.config.onnx
     const input = preprocessBatch(x, setup.preprocessing, 'NHWC', setup.graphInputShape)
     const value = setup.layout === 'NCHW' ? new GraphValue(input, true) : new GraphValue(input)
-    const [out] = this.graph.run({ [this.graph.inputs[0].name]: value }, { forward: ctx, batchNorm: setup.batchNorm })
+    const [out] = this.graph.run(
+      { [this.graph.inputs[0].name]: value },
+      { forward: ctx, batchNorm: setup.batchNorm }
+    )
     const scores = out.onnx()
-    return (scores.rank === 2 ? scores : tf.reshape(scores, [scores.shape[0] as number, -1])) as tf.Tensor2D
+    return (
+      scores.rank === 2 ? scores : tf.reshape(scores, [scores.shape[0] as number, -1])
+    ) as tf.Tensor2D
   }
 
   forward(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor2D {
@@ -51,9 +57,19 @@ export class OnnxClassifier implements Classifier {
     if (prep.output === 'probabilities') logits = tf.log(tf.add(logits, 1e-12)) as tf.Tensor2D
     const classMap = prep.classMap
     if (!classMap) return logits
-    const columns = Array.from({ length: this.config.numClasses }, (_, c) => classMap.flatMap((k, i) => (k === c ? [i] : [])))
-    if (columns.every((cols) => cols.length === 1)) return tf.gather(logits, columns.map((cols) => cols[0]), 1) as tf.Tensor2D
-    return tf.stack(columns.map((cols) => tf.logSumExp(tf.gather(logits, cols, 1), 1)), 1) as tf.Tensor2D
+    const columns = Array.from({ length: this.config.numClasses }, (_, c) =>
+      classMap.flatMap((k, i) => (k === c ? [i] : []))
+    )
+    if (columns.every((cols) => cols.length === 1))
+      return tf.gather(
+        logits,
+        columns.map((cols) => cols[0]),
+        1
+      ) as tf.Tensor2D
+    return tf.stack(
+      columns.map((cols) => tf.logSumExp(tf.gather(logits, cols, 1), 1)),
+      1
+    ) as tf.Tensor2D
   }
 
   /** Number of scores the graph outputs per image. */

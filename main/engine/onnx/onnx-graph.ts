@@ -93,27 +93,51 @@ export class OnnxGraph {
   }
 
   /** Checks and builds a graph; throws OnnxImportError naming the file and node on any problem. */
-  static load(file: string, model: ModelMessage, baseDir: string, options: LoadOptions = {}): OnnxGraph {
+  static load(
+    file: string,
+    model: ModelMessage,
+    baseDir: string,
+    options: LoadOptions = {}
+  ): OnnxGraph {
     const opset = checkOpset(file, model, options.opsets ?? OPSET_RANGE)
     const graph = model.graph as GraphMessage
     let nodes = checkNodes(file, graph, opset)
-    if ((graph.sparse_initializer ?? []).length) throw new OnnxImportError(file, 'the model has sparse initializers, which the importer does not read.')
+    if ((graph.sparse_initializer ?? []).length)
+      throw new OnnxImportError(
+        file,
+        'the model has sparse initializers, which the importer does not read.'
+      )
     const params = new ModelParams(new Rng(0))
     try {
       const initializers = new Map<string, HostTensor>()
-      for (const t of graph.initializer ?? []) initializers.set(t.name ?? '', readInitializer(file, t, baseDir))
+      for (const t of graph.initializer ?? [])
+        initializers.set(t.name ?? '', readInitializer(file, t, baseDir))
       // PyTorch's exporter stores equal parameters once and re-creates the others with Identity nodes
       // (e.g. two BN biases that feed one Add and so never differ); each becomes its own weight again,
       // so fine-tuning updates them as PyTorch would.
-      const untied = nodes.filter((n) => n.opType === 'Identity' && initializers.has(n.inputs[0]) && !isGraphInput(graph, n.inputs[0]))
-      for (const n of untied) initializers.set(n.outputs[0], initializers.get(n.inputs[0]) as HostTensor)
+      const untied = nodes.filter(
+        (n) =>
+          n.opType === 'Identity' &&
+          initializers.has(n.inputs[0]) &&
+          !isGraphInput(graph, n.inputs[0])
+      )
+      for (const n of untied)
+        initializers.set(n.outputs[0], initializers.get(n.inputs[0]) as HostTensor)
       nodes = nodes.filter((n) => !untied.includes(n))
       const uses = usesOf(nodes)
       const paramInfo: GraphStructure['params'] = new Map()
       for (const [name, host] of initializers) {
         const use = uses.get(name) ?? new Set<Use>()
-        const trainable = host.dtype === 'float32' && host.values.length > 1 && use.size > 0 && [...use].every((u) => u === 'data')
-        const param = use.has('mean') ? `${name}/moving_mean` : use.has('variance') ? `${name}/moving_variance` : name
+        const trainable =
+          host.dtype === 'float32' &&
+          host.values.length > 1 &&
+          use.size > 0 &&
+          [...use].every((u) => u === 'data')
+        const param = use.has('mean')
+          ? `${name}/moving_mean`
+          : use.has('variance')
+            ? `${name}/moving_variance`
+            : name
         params.adopt(param, tf.tensor(host.values, host.shape, host.dtype), trainable)
         paramInfo.set(name, { param, trainable, shape: host.shape })
       }
@@ -126,7 +150,11 @@ export class OnnxGraph {
         }
         const value = withNode(file, node, () => constantValue(node.attrs, baseDir))
         params.adopt(node.outputs[0], value.tensor, false)
-        paramInfo.set(node.outputs[0], { param: node.outputs[0], trainable: false, shape: value.shape })
+        paramInfo.set(node.outputs[0], {
+          param: node.outputs[0],
+          trainable: false,
+          shape: value.shape
+        })
       }
       const inputs = (graph.input ?? []).filter((i) => !initializers.has(i.name ?? '')).map(inputOf)
       const constant = new Set(paramInfo.keys())
@@ -165,19 +193,28 @@ export class OnnxGraph {
   /** Runs every node on `feeds` (input name → tensor in ONNX layout); returns the graph outputs. */
   run(feeds: Record<string, tf.Tensor | GraphValue>, options: RunOptions): GraphValue[] {
     const values = new Map<string, GraphValue>()
-    for (const name of this.structure.params.keys()) values.set(name, new GraphValue(this.variableOf(name) as tf.Tensor))
-    for (const [name, t] of Object.entries(feeds)) values.set(name, t instanceof GraphValue ? t : new GraphValue(t))
+    for (const name of this.structure.params.keys())
+      values.set(name, new GraphValue(this.variableOf(name) as tf.Tensor))
+    for (const [name, t] of Object.entries(feeds))
+      values.set(name, t instanceof GraphValue ? t : new GraphValue(t))
     const { forward } = options
     for (const node of this.structure.nodes) {
       const inputs = node.inputs.map((name) => {
         if (!name) return undefined
         const v = values.get(name)
-        if (!v) throw new OnnxImportError(this.file, `${node.opType} node "${node.name}" reads "${name}", which no node or input provides.`)
+        if (!v)
+          throw new OnnxImportError(
+            this.file,
+            `${node.opType} node "${node.name}" reads "${name}", which no node or input provides.`
+          )
         return v
       })
       const residual = this.structure.residualAdds.get(node)
-      if (residual && (forward.transformSkip || forward.transformResidual)) applyResidualHooks(inputs as GraphValue[], residual, forward)
-      const outputs = withNode(this.file, node, () => node.impl.run(inputs, { node, forward, batchNorm: options.batchNorm }))
+      if (residual && (forward.transformSkip || forward.transformResidual))
+        applyResidualHooks(inputs as GraphValue[], residual, forward)
+      const outputs = withNode(this.file, node, () =>
+        node.impl.run(inputs, { node, forward, batchNorm: options.batchNorm })
+      )
       node.outputs.forEach((name, i) => {
         if (name && outputs[i]) values.set(name, outputs[i])
       })
@@ -199,7 +236,11 @@ function asHookTensor(v: GraphValue): { t: tf.Tensor4D; back: (t: tf.Tensor4D) =
   return { t, back: (out) => new GraphValue(out.reshape(shape)) }
 }
 
-function applyResidualHooks(inputs: GraphValue[], residual: ResidualAdd, forward: ForwardContext): void {
+function applyResidualHooks(
+  inputs: GraphValue[],
+  residual: ResidualAdd,
+  forward: ForwardContext
+): void {
   const s = residual.shortcut
   const r = (1 - s) as 0 | 1
   if (forward.transformSkip) {
@@ -217,16 +258,27 @@ function withNode<T>(file: string, node: OpNode, f: () => T): T {
     return f()
   } catch (err) {
     if (err instanceof OnnxImportError) throw err
-    throw new OnnxImportError(file, `${node.opType} node "${node.name}" failed: ${err instanceof Error ? err.message : String(err)}`)
+    throw new OnnxImportError(
+      file,
+      `${node.opType} node "${node.name}" failed: ${err instanceof Error ? err.message : String(err)}`
+    )
   }
 }
 
-function checkOpset(file: string, model: ModelMessage, range: { min: number; max: number }): number {
+function checkOpset(
+  file: string,
+  model: ModelMessage,
+  range: { min: number; max: number }
+): number {
   const entry = (model.opset_import ?? []).find((o) => !o.domain || o.domain === 'ai.onnx')
-  if (!entry) throw new OnnxImportError(file, 'the model declares no opset of the default ONNX domain.')
+  if (!entry)
+    throw new OnnxImportError(file, 'the model declares no opset of the default ONNX domain.')
   const opset = int64(entry.version)
   if (opset < range.min || opset > range.max)
-    throw new OnnxImportError(file, `the model uses opset ${opset}; the importer reads opsets ${range.min}–${range.max}. Re-export it with an opset in that range.`)
+    throw new OnnxImportError(
+      file,
+      `the model uses opset ${opset}; the importer reads opsets ${range.min}–${range.max}. Re-export it with an opset in that range.`
+    )
   return opset
 }
 
@@ -265,14 +317,22 @@ function checkNodes(file: string, graph: GraphMessage, opset: number): GraphNode
   }
   for (const node of nodes) {
     const problem = node.impl.check?.(node)
-    if (problem) throw new OnnxImportError(file, `op ${node.opType} (node "${node.name}") uses ${problem}, which the importer does not support.`)
+    if (problem)
+      throw new OnnxImportError(
+        file,
+        `op ${node.opType} (node "${node.name}") uses ${problem}, which the importer does not support.`
+      )
   }
   return topologicalOrder(file, nodes, graph)
 }
 
 /** ONNX requires sorted nodes; some exporters do not comply, so sort when needed. */
 function topologicalOrder(file: string, nodes: GraphNode[], graph: GraphMessage): GraphNode[] {
-  const known = new Set<string>([...(graph.input ?? []).map((i) => i.name ?? ''), ...(graph.initializer ?? []).map((t) => t.name ?? ''), ''])
+  const known = new Set<string>([
+    ...(graph.input ?? []).map((i) => i.name ?? ''),
+    ...(graph.initializer ?? []).map((t) => t.name ?? ''),
+    ''
+  ])
   const ordered: GraphNode[] = []
   let pending = nodes
   while (pending.length) {
@@ -280,7 +340,10 @@ function topologicalOrder(file: string, nodes: GraphNode[], graph: GraphMessage)
     if (!ready.length) {
       const stuck = pending[0]
       const missing = stuck.inputs.find((i) => !known.has(i))
-      throw new OnnxImportError(file, `${stuck.opType} node "${stuck.name}" reads "${missing}", which no node, input or initializer provides (or the graph has a cycle).`)
+      throw new OnnxImportError(
+        file,
+        `${stuck.opType} node "${stuck.name}" reads "${missing}", which no node, input or initializer provides (or the graph has a cycle).`
+      )
     }
     for (const n of ready) {
       ordered.push(n)
@@ -311,23 +374,37 @@ function usesOf(nodes: GraphNode[]): Map<string, Set<Use>> {
 }
 
 function isGraphInput(graph: GraphMessage, name: string): boolean {
-  return (graph.input ?? []).some((i) => i.name === name) && !(graph.initializer ?? []).some((t) => t.name === name)
+  return (
+    (graph.input ?? []).some((i) => i.name === name) &&
+    !(graph.initializer ?? []).some((t) => t.name === name)
+  )
 }
 
 function readInitializer(file: string, t: TensorMessage, baseDir: string): HostTensor {
   try {
     return readTensor(t, baseDir)
   } catch (err) {
-    if (err instanceof TensorReadError) throw new OnnxImportError(file, `initializer ${err.message}.`)
+    if (err instanceof TensorReadError)
+      throw new OnnxImportError(file, `initializer ${err.message}.`)
     throw err
   }
 }
 
-function inputOf(info: { name?: string; type?: { tensor_type?: { elem_type?: number; shape?: { dim?: { dim_value?: unknown; dim_param?: string }[] } } } }): GraphInput {
+function inputOf(info: {
+  name?: string
+  type?: {
+    tensor_type?: {
+      elem_type?: number
+      shape?: { dim?: { dim_value?: unknown; dim_param?: string }[] }
+    }
+  }
+}): GraphInput {
   const tensorType = info.type?.tensor_type
   return {
     name: info.name ?? '',
     elemType: tensorType?.elem_type ?? 0,
-    dims: (tensorType?.shape?.dim ?? []).map((d) => (d.dim_value !== undefined ? int64(d.dim_value as number) : d.dim_param || undefined))
+    dims: (tensorType?.shape?.dim ?? []).map((d) =>
+      d.dim_value !== undefined ? int64(d.dim_value as number) : d.dim_param || undefined
+    )
   }
 }

@@ -124,14 +124,39 @@ const TensorType = root.lookupType('onnx.TensorProto')
 
 /** TensorProto.DataType values. */
 export const DataType = {
-  FLOAT: 1, UINT8: 2, INT8: 3, UINT16: 4, INT16: 5, INT32: 6, INT64: 7, STRING: 8, BOOL: 9,
-  FLOAT16: 10, DOUBLE: 11, UINT32: 12, UINT64: 13, BFLOAT16: 16
+  FLOAT: 1,
+  UINT8: 2,
+  INT8: 3,
+  UINT16: 4,
+  INT16: 5,
+  INT32: 6,
+  INT64: 7,
+  STRING: 8,
+  BOOL: 9,
+  FLOAT16: 10,
+  DOUBLE: 11,
+  UINT32: 12,
+  UINT64: 13,
+  BFLOAT16: 16
 } as const
 
-export const DATA_TYPE_NAMES: Record<number, string> = Object.fromEntries(Object.entries(DataType).map(([k, v]) => [v, k.toLowerCase()]))
+export const DATA_TYPE_NAMES: Record<number, string> = Object.fromEntries(
+  Object.entries(DataType).map(([k, v]) => [v, k.toLowerCase()])
+)
 
 /** AttributeProto.AttributeType values. */
-export const AttributeType = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, GRAPH: 5, FLOATS: 6, INTS: 7, STRINGS: 8, TENSORS: 9, GRAPHS: 10 } as const
+export const AttributeType = {
+  FLOAT: 1,
+  INT: 2,
+  STRING: 3,
+  TENSOR: 4,
+  GRAPH: 5,
+  FLOATS: 6,
+  INTS: 7,
+  STRINGS: 8,
+  TENSORS: 9,
+  GRAPHS: 10
+} as const
 
 type Int64 = number | { low: number; high: number; unsigned?: boolean; toNumber?: () => number }
 
@@ -214,7 +239,11 @@ export function int64(value: Int64 | undefined): number {
 }
 
 export function decodeModel(bytes: Uint8Array): ModelMessage {
-  return ModelType.toObject(ModelType.decode(bytes), { longs: Number, defaults: false, arrays: true }) as ModelMessage
+  return ModelType.toObject(ModelType.decode(bytes), {
+    longs: Number,
+    defaults: false,
+    arrays: true
+  }) as ModelMessage
 }
 
 export function encodeModel(model: ModelMessage): Uint8Array {
@@ -222,7 +251,11 @@ export function encodeModel(model: ModelMessage): Uint8Array {
 }
 
 export function decodeTensor(bytes: Uint8Array): TensorMessage {
-  return TensorType.toObject(TensorType.decode(bytes), { longs: Number, defaults: false, arrays: true }) as TensorMessage
+  return TensorType.toObject(TensorType.decode(bytes), {
+    longs: Number,
+    defaults: false,
+    arrays: true
+  }) as TensorMessage
 }
 
 export function encodeTensor(tensor: TensorMessage): Uint8Array {

@@ -20,8 +20,22 @@ export interface HostTensor {
   onnxType: number
 }
 
-const FLOAT_TYPES = new Set<number>([DataType.FLOAT, DataType.DOUBLE, DataType.FLOAT16, DataType.BFLOAT16])
-const INT_TYPES = new Set<number>([DataType.INT8, DataType.UINT8, DataType.INT16, DataType.UINT16, DataType.INT32, DataType.INT64, DataType.UINT32, DataType.UINT64])
+const FLOAT_TYPES = new Set<number>([
+  DataType.FLOAT,
+  DataType.DOUBLE,
+  DataType.FLOAT16,
+  DataType.BFLOAT16
+])
+const INT_TYPES = new Set<number>([
+  DataType.INT8,
+  DataType.UINT8,
+  DataType.INT16,
+  DataType.UINT16,
+  DataType.INT32,
+  DataType.INT64,
+  DataType.UINT32,
+  DataType.UINT64
+])
 
 export function isFloatType(type: number): boolean {
   return FLOAT_TYPES.has(type)
@@ -41,56 +55,94 @@ export class TensorReadError extends Error {}
 export function readTensor(message: TensorMessage, baseDir?: string): HostTensor {
   const type = message.data_type ?? 0
   const dtype = hostDtypeOf(type)
-  if (!dtype) throw new TensorReadError(`tensor "${message.name ?? ''}" has element type ${DATA_TYPE_NAMES[type] ?? type}, which tfjs cannot hold`)
+  if (!dtype)
+    throw new TensorReadError(
+      `tensor "${message.name ?? ''}" has element type ${DATA_TYPE_NAMES[type] ?? type}, which tfjs cannot hold`
+    )
   const shape = (message.dims ?? []).map((d) => int64(d))
   const size = shape.reduce((a, b) => a * b, 1)
-  const raw = message.data_location === 1 ? readExternal(message, baseDir) : message.raw_data && message.raw_data.length > 0 ? message.raw_data : undefined
+  const raw =
+    message.data_location === 1
+      ? readExternal(message, baseDir)
+      : message.raw_data && message.raw_data.length > 0
+        ? message.raw_data
+        : undefined
   const values = raw ? fromRaw(raw, type, size) : fromFields(message, type)
   if (values.length !== size)
-    throw new TensorReadError(`tensor "${message.name ?? ''}" holds ${values.length} values but its shape [${shape.join(', ')}] needs ${size}`)
+    throw new TensorReadError(
+      `tensor "${message.name ?? ''}" holds ${values.length} values but its shape [${shape.join(', ')}] needs ${size}`
+    )
   return { dtype, shape, values, onnxType: type }
 }
 
 function readExternal(message: TensorMessage, baseDir?: string): Uint8Array {
   const entries = new Map((message.external_data ?? []).map((e) => [e.key ?? '', e.value ?? '']))
   const location = entries.get('location')
-  if (!location) throw new TensorReadError(`tensor "${message.name ?? ''}" is stored externally but names no location`)
+  if (!location)
+    throw new TensorReadError(
+      `tensor "${message.name ?? ''}" is stored externally but names no location`
+    )
   if (isAbsolute(location) || normalize(location).startsWith('..'))
-    throw new TensorReadError(`tensor "${message.name ?? ''}" points outside the model's folder (${location}); external data must sit beside the model`)
+    throw new TensorReadError(
+      `tensor "${message.name ?? ''}" points outside the model's folder (${location}); external data must sit beside the model`
+    )
   const file = join(baseDir ?? '.', location)
   let bytes: Buffer
   try {
     bytes = readFileSync(file)
   } catch {
-    throw new TensorReadError(`tensor "${message.name ?? ''}" is stored in ${file}, which cannot be read: put the .onnx.data file beside the model`)
+    throw new TensorReadError(
+      `tensor "${message.name ?? ''}" is stored in ${file}, which cannot be read: put the .onnx.data file beside the model`
+    )
   }
   const offset = Number(entries.get('offset') ?? 0)
   const length = entries.has('length') ? Number(entries.get('length')) : bytes.length - offset
   if (offset + length > bytes.length)
-    throw new TensorReadError(`tensor "${message.name ?? ''}" needs bytes ${offset}–${offset + length} of ${file}, which has ${bytes.length}: the data file is truncated`)
+    throw new TensorReadError(
+      `tensor "${message.name ?? ''}" needs bytes ${offset}–${offset + length} of ${file}, which has ${bytes.length}: the data file is truncated`
+    )
   return new Uint8Array(bytes.buffer, bytes.byteOffset + offset, length)
 }
 
-function fromRaw(raw: Uint8Array, type: number, size: number): Float32Array | Int32Array | Uint8Array {
+function fromRaw(
+  raw: Uint8Array,
+  type: number,
+  size: number
+): Float32Array | Int32Array | Uint8Array {
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength)
   const width = byteWidth(type)
   if (raw.byteLength !== size * width)
-    throw new TensorReadError(`raw data of ${raw.byteLength} bytes does not hold ${size} ${DATA_TYPE_NAMES[type]} values`)
+    throw new TensorReadError(
+      `raw data of ${raw.byteLength} bytes does not hold ${size} ${DATA_TYPE_NAMES[type]} values`
+    )
   const read = (i: number): number => {
     const at = i * width
     switch (type) {
-      case DataType.FLOAT: return view.getFloat32(at, true)
-      case DataType.DOUBLE: return view.getFloat64(at, true)
-      case DataType.FLOAT16: return halfToFloat(view.getUint16(at, true))
-      case DataType.BFLOAT16: return bfloatToFloat(view.getUint16(at, true))
-      case DataType.INT8: return view.getInt8(at)
-      case DataType.UINT8: case DataType.BOOL: return view.getUint8(at)
-      case DataType.INT16: return view.getInt16(at, true)
-      case DataType.UINT16: return view.getUint16(at, true)
-      case DataType.INT32: return view.getInt32(at, true)
-      case DataType.UINT32: return clampInt(view.getUint32(at, true))
-      case DataType.INT64: return clampInt(Number(view.getBigInt64(at, true)))
-      case DataType.UINT64: return clampInt(Number(view.getBigUint64(at, true)))
+      case DataType.FLOAT:
+        return view.getFloat32(at, true)
+      case DataType.DOUBLE:
+        return view.getFloat64(at, true)
+      case DataType.FLOAT16:
+        return halfToFloat(view.getUint16(at, true))
+      case DataType.BFLOAT16:
+        return bfloatToFloat(view.getUint16(at, true))
+      case DataType.INT8:
+        return view.getInt8(at)
+      case DataType.UINT8:
+      case DataType.BOOL:
+        return view.getUint8(at)
+      case DataType.INT16:
+        return view.getInt16(at, true)
+      case DataType.UINT16:
+        return view.getUint16(at, true)
+      case DataType.INT32:
+        return view.getInt32(at, true)
+      case DataType.UINT32:
+        return clampInt(view.getUint32(at, true))
+      case DataType.INT64:
+        return clampInt(Number(view.getBigInt64(at, true)))
+      case DataType.UINT64:
+        return clampInt(Number(view.getBigUint64(at, true)))
     }
     return 0
   }
@@ -101,14 +153,23 @@ function fromRaw(raw: Uint8Array, type: number, size: number): Float32Array | In
 
 function fromFields(message: TensorMessage, type: number): Float32Array | Int32Array | Uint8Array {
   switch (type) {
-    case DataType.FLOAT: return Float32Array.from(message.float_data ?? [])
-    case DataType.DOUBLE: return Float32Array.from(message.double_data ?? [])
-    case DataType.FLOAT16: return Float32Array.from(message.int32_data ?? [], halfToFloat)
-    case DataType.BFLOAT16: return Float32Array.from(message.int32_data ?? [], bfloatToFloat)
-    case DataType.INT64: return Int32Array.from(message.int64_data ?? [], (v) => clampInt(int64(v)))
-    case DataType.UINT32: case DataType.UINT64: return Int32Array.from(message.uint64_data ?? [], (v) => clampInt(int64(v)))
-    case DataType.BOOL: return Uint8Array.from(message.int32_data ?? [])
-    default: return Int32Array.from(message.int32_data ?? [])
+    case DataType.FLOAT:
+      return Float32Array.from(message.float_data ?? [])
+    case DataType.DOUBLE:
+      return Float32Array.from(message.double_data ?? [])
+    case DataType.FLOAT16:
+      return Float32Array.from(message.int32_data ?? [], halfToFloat)
+    case DataType.BFLOAT16:
+      return Float32Array.from(message.int32_data ?? [], bfloatToFloat)
+    case DataType.INT64:
+      return Int32Array.from(message.int64_data ?? [], (v) => clampInt(int64(v)))
+    case DataType.UINT32:
+    case DataType.UINT64:
+      return Int32Array.from(message.uint64_data ?? [], (v) => clampInt(int64(v)))
+    case DataType.BOOL:
+      return Uint8Array.from(message.int32_data ?? [])
+    default:
+      return Int32Array.from(message.int32_data ?? [])
   }
 }
 
@@ -119,10 +180,21 @@ function allocate(type: number, size: number): Float32Array | Int32Array | Uint8
 
 function byteWidth(type: number): number {
   switch (type) {
-    case DataType.DOUBLE: case DataType.INT64: case DataType.UINT64: return 8
-    case DataType.FLOAT: case DataType.INT32: case DataType.UINT32: return 4
-    case DataType.FLOAT16: case DataType.BFLOAT16: case DataType.INT16: case DataType.UINT16: return 2
-    default: return 1
+    case DataType.DOUBLE:
+    case DataType.INT64:
+    case DataType.UINT64:
+      return 8
+    case DataType.FLOAT:
+    case DataType.INT32:
+    case DataType.UINT32:
+      return 4
+    case DataType.FLOAT16:
+    case DataType.BFLOAT16:
+    case DataType.INT16:
+    case DataType.UINT16:
+      return 2
+    default:
+      return 1
   }
 }
 
@@ -148,7 +220,11 @@ function bfloatToFloat(b: number): number {
 }
 
 /** A float32 tensor as a TensorProto with raw little-endian data (for export). */
-export function floatTensorMessage(name: string, shape: number[], values: Float32Array): TensorMessage {
+export function floatTensorMessage(
+  name: string,
+  shape: number[],
+  values: Float32Array
+): TensorMessage {
   const raw = new Uint8Array(values.length * 4)
   const view = new DataView(raw.buffer)
   values.forEach((v, i) => view.setFloat32(i * 4, v, true))

@@ -38,7 +38,11 @@ export interface OpImplementation {
 export type OpTable = Record<string, OpImplementation>
 
 /** The input at `index`, or an error naming the node when a required input is missing. */
-export function required(inputs: (GraphValue | undefined)[], index: number, node: OpNode): GraphValue {
+export function required(
+  inputs: (GraphValue | undefined)[],
+  index: number,
+  node: OpNode
+): GraphValue {
   const v = inputs[index]
   if (!v) throw new Error(`${node.opType} node "${node.name}" needs input ${index}`)
   return v

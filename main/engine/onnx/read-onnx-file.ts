@@ -20,7 +20,10 @@ export async function readOnnxFile(file: string): Promise<OnnxFile> {
   try {
     bytes = new Uint8Array(await readFile(file))
   } catch (err) {
-    throw new OnnxImportError(file, `cannot read the file (${(err as NodeJS.ErrnoException).code ?? String(err)}); check the path.`)
+    throw new OnnxImportError(
+      file,
+      `cannot read the file (${(err as NodeJS.ErrnoException).code ?? String(err)}); check the path.`
+    )
   }
   return { file, baseDir: dirname(file), model: decodeOnnx(file, bytes), bytes }
 }
@@ -30,9 +33,15 @@ export function decodeOnnx(file: string, bytes: Uint8Array): ModelMessage {
   try {
     model = decodeModel(bytes)
   } catch (err) {
-    throw new OnnxImportError(file, `not a readable ONNX model (${err instanceof Error ? err.message : String(err)}).`)
+    throw new OnnxImportError(
+      file,
+      `not a readable ONNX model (${err instanceof Error ? err.message : String(err)}).`
+    )
   }
   if (!model.graph || !(model.graph.node ?? []).length)
-    throw new OnnxImportError(file, 'not an ONNX model: it holds no graph nodes (is it an .onnx.data file or another format?).')
+    throw new OnnxImportError(
+      file,
+      'not an ONNX model: it holds no graph nodes (is it an .onnx.data file or another format?).'
+    )
   return model
 }

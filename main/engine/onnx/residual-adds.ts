@@ -16,7 +16,10 @@ export interface ResidualAdd {
 }
 
 /** `nodes` in topological order; `variable` tells whether a value depends on the graph input. */
-export function findResidualAdds(nodes: OpNode[], variable: (value: string) => boolean): Map<OpNode, ResidualAdd> {
+export function findResidualAdds(
+  nodes: OpNode[],
+  variable: (value: string) => boolean
+): Map<OpNode, ResidualAdd> {
   const producer = new Map<string, OpNode>()
   for (const n of nodes) for (const o of n.outputs) producer.set(o, n)
   // Distance (in nodes) from each variable value back to each of its ancestors, memoised per value.
@@ -53,7 +56,8 @@ export function findResidualAdds(nodes: OpNode[], variable: (value: string) => b
         const tb = db.get(ancestor)
         if (tb !== undefined && (!best || ta + tb < best.ta + best.tb)) best = { ta, tb }
       }
-      if (best && best.ta !== best.tb) found.set(node, { block, shortcut: best.ta < best.tb ? 0 : 1, identity: false })
+      if (best && best.ta !== best.tb)
+        found.set(node, { block, shortcut: best.ta < best.tb ? 0 : 1, identity: false })
     }
   }
   return found

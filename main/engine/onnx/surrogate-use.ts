@@ -9,12 +9,30 @@ import { ImportedSurrogateSpec } from '../../contract/onnx-surrogate'
 import type { ImageDataset } from '../data/dataset'
 import { importOnnxSurrogate } from './import-onnx-surrogate'
 
-export async function checkSurrogateUse(request: TargetCheckRequest, preprocessing: TargetPreprocessing, dataset: ImageDataset): Promise<SurrogateUse> {
-  if (request.format !== 'onnx') return { usable: false, reason: 'only ONNX models can be surrogates: the engine builds their graph to get gradients' }
+export async function checkSurrogateUse(
+  request: TargetCheckRequest,
+  preprocessing: TargetPreprocessing,
+  dataset: ImageDataset
+): Promise<SurrogateUse> {
+  if (request.format !== 'onnx')
+    return {
+      usable: false,
+      reason: 'only ONNX models can be surrogates: the engine builds their graph to get gradients'
+    }
   try {
-    const spec = ImportedSurrogateSpec.parse({ name: 'zoo-check', format: 'onnx', path: request.path, preprocessing })
+    const spec = ImportedSurrogateSpec.parse({
+      name: 'zoo-check',
+      format: 'onnx',
+      path: request.path,
+      preprocessing
+    })
     const { model, agreement } = await importOnnxSurrogate(spec, dataset)
-    const use: SurrogateUse = { usable: true, agreement, residualAdds: model.skipConnections.length, weights: model.params.countTrainable() }
+    const use: SurrogateUse = {
+      usable: true,
+      agreement,
+      residualAdds: model.skipConnections.length,
+      weights: model.params.countTrainable()
+    }
     model.params.dispose()
     return use
   } catch (err) {

@@ -16,7 +16,12 @@ function kernelShapeOf(node: OpNode, weight: GraphValue): number[] {
 }
 
 /** Conv of an NHWC input with an ONNX [M, C/g, kh, kw] weight. */
-function conv2d(x: tf.Tensor4D, weight: tf.Tensor, group: number, win: WindowAttributes): tf.Tensor4D {
+function conv2d(
+  x: tf.Tensor4D,
+  weight: tf.Tensor,
+  group: number,
+  win: WindowAttributes
+): tf.Tensor4D {
   const padded = hasPadding(win.pads) ? padSpatial(x, win.pads) : x
   const strides: [number, number] = [win.strides[0], win.strides[1]]
   const channels = x.shape[3]
@@ -26,12 +31,25 @@ function conv2d(x: tf.Tensor4D, weight: tf.Tensor, group: number, win: WindowAtt
     return tf.conv2d(padded, kernel, strides, 'valid') as tf.Tensor4D
   }
   if (perGroup === 1 && group === channels) {
-    const kernel = dilateKernel(tf.transpose(weight.reshape([channels, m / channels, kh, kw]), [2, 3, 0, 1]), win.dilations) as tf.Tensor4D
+    const kernel = dilateKernel(
+      tf.transpose(weight.reshape([channels, m / channels, kh, kw]), [2, 3, 0, 1]),
+      win.dilations
+    ) as tf.Tensor4D
     return depthwiseConvValid(padded, kernel, strides)
   }
   const inputs = tf.split(padded, group, 3)
-  const kernels = tf.split(dilateKernel(tf.transpose(weight, [2, 3, 1, 0]), win.dilations), group, 3)
-  return tf.concat(inputs.map((xi, g) => tf.conv2d(xi as tf.Tensor4D, kernels[g] as tf.Tensor4D, strides, 'valid') as tf.Tensor4D), 3)
+  const kernels = tf.split(
+    dilateKernel(tf.transpose(weight, [2, 3, 1, 0]), win.dilations),
+    group,
+    3
+  )
+  return tf.concat(
+    inputs.map(
+      (xi, g) =>
+        tf.conv2d(xi as tf.Tensor4D, kernels[g] as tf.Tensor4D, strides, 'valid') as tf.Tensor4D
+    ),
+    3
+  )
 }
 
 /** Cuts or zero-extends the spatial axes of an NHWC tensor to [begin, begin + size). */
@@ -49,7 +67,11 @@ interface TransposeGeometry {
 }
 
 /** ONNX's ConvTranspose output geometry: where the output window sits in the full transposed conv. */
-function transposeGeometry(node: OpNode, spatial: number[], kernel: number[]): TransposeGeometry & { strides: number[]; dilations: number[] } {
+function transposeGeometry(
+  node: OpNode,
+  spatial: number[],
+  kernel: number[]
+): TransposeGeometry & { strides: number[]; dilations: number[] } {
   const n = spatial.length
   const strides = node.attrs.ints('strides') ?? new Array(n).fill(1)
   const dilations = node.attrs.ints('dilations') ?? new Array(n).fill(1)
@@ -60,8 +82,13 @@ function transposeGeometry(node: OpNode, spatial: number[], kernel: number[]): T
   const begin: number[] = []
   const size: number[] = []
   for (let i = 0; i < n; i++) {
-    const full = strides[i] * (spatial[i] - 1) + outputPadding[i] + (kernel[i] - 1) * dilations[i] + 1
-    const wanted = outputShape ? outputShape[outputShape.length - n + i] : autoPad === 'SAME_UPPER' || autoPad === 'SAME_LOWER' ? spatial[i] * strides[i] : undefined
+    const full =
+      strides[i] * (spatial[i] - 1) + outputPadding[i] + (kernel[i] - 1) * dilations[i] + 1
+    const wanted = outputShape
+      ? outputShape[outputShape.length - n + i]
+      : autoPad === 'SAME_UPPER' || autoPad === 'SAME_LOWER'
+        ? spatial[i] * strides[i]
+        : undefined
     if (wanted !== undefined) {
       const total = full - wanted
       const half = Math.floor(total / 2)
@@ -76,17 +103,28 @@ function transposeGeometry(node: OpNode, spatial: number[], kernel: number[]): T
 }
 
 /** ConvTranspose of an NHWC input with an ONNX [C, M/g, kh, kw] weight. */
-function convTranspose2d(x: tf.Tensor4D, weight: tf.Tensor, group: number, geo: ReturnType<typeof transposeGeometry>): tf.Tensor4D {
+function convTranspose2d(
+  x: tf.Tensor4D,
+  weight: tf.Tensor,
+  group: number,
+  geo: ReturnType<typeof transposeGeometry>
+): tf.Tensor4D {
   const [batch, h, w] = x.shape
   const kernel = dilateKernel(tf.transpose(weight, [2, 3, 1, 0]), geo.dilations) as tf.Tensor4D // [kh, kw, M/g, C]
   const [kh, kw, outPerGroup] = kernel.shape
   const full = [(h - 1) * geo.strides[0] + kh, (w - 1) * geo.strides[1] + kw]
   const strides: [number, number] = [geo.strides[0], geo.strides[1]]
-  const run = (xi: tf.Tensor4D, ki: tf.Tensor4D) => tf.conv2dTranspose(xi, ki, [batch, full[0], full[1], outPerGroup], strides, 'valid')
+  const run = (xi: tf.Tensor4D, ki: tf.Tensor4D): tf.Tensor4D =>
+    tf.conv2dTranspose(xi, ki, [batch, full[0], full[1], outPerGroup], strides, 'valid')
   const y =
     group === 1
       ? run(x, kernel)
-      : tf.concat(tf.split(x, group, 3).map((xi, g) => run(xi as tf.Tensor4D, tf.split(kernel, group, 3)[g] as tf.Tensor4D)), 3)
+      : tf.concat(
+          tf
+            .split(x, group, 3)
+            .map((xi, g) => run(xi as tf.Tensor4D, tf.split(kernel, group, 3)[g] as tf.Tensor4D)),
+          3
+        )
   return window2d(y, geo.begin, geo.size)
 }
 
@@ -101,7 +139,13 @@ function spatial2d(x: GraphValue, f: (x4: tf.Tensor4D) => tf.Tensor4D): GraphVal
 /** 2-D attributes for a 1-D node: a unit height axis first. */
 function as2d(win: WindowAttributes): WindowAttributes {
   if (win.kernel.length === 2) return win
-  return { kernel: [1, win.kernel[0]], strides: [1, win.strides[0]], dilations: [1, win.dilations[0]], pads: [[0, 0], win.pads[0]], ceilExtra: [0, win.ceilExtra[0]] }
+  return {
+    kernel: [1, win.kernel[0]],
+    strides: [1, win.strides[0]],
+    dilations: [1, win.dilations[0]],
+    pads: [[0, 0], win.pads[0]],
+    ceilExtra: [0, win.ceilExtra[0]]
+  }
 }
 
 function weight2d(weight: tf.Tensor): tf.Tensor {
@@ -132,7 +176,14 @@ function conv3d(x: tf.Tensor, weight: tf.Tensor, node: OpNode, transpose: boolea
   if (!transpose) {
     const win = windowAttributes(node, spatial, kernel)
     const padded = tf.pad(input, [[0, 0], ...win.pads, [0, 0]]) as tf.Tensor5D
-    const y = tf.conv3d(padded, filter, win.strides as [number, number, number], 'valid', 'NDHWC', win.dilations as [number, number, number])
+    const y = tf.conv3d(
+      padded,
+      filter,
+      win.strides as [number, number, number],
+      'valid',
+      'NDHWC',
+      win.dilations as [number, number, number]
+    )
     return tf.transpose(y, [0, 4, 1, 2, 3])
   }
   const geo = transposeGeometry(node, spatial, kernel)
@@ -144,7 +195,11 @@ function conv3d(x: tf.Tensor, weight: tf.Tensor, node: OpNode, transpose: boolea
   spread = tf.pad(spread, [[0, 0], ...kernel.map((k): [number, number] => [k - 1, k - 1]), [0, 0]])
   const flipped = tf.reverse(tf.transpose(weight, [2, 3, 4, 0, 1]), [0, 1, 2]) as tf.Tensor5D
   let y: tf.Tensor = tf.conv3d(spread as tf.Tensor5D, flipped, 1, 'valid')
-  y = tf.pad(y, [[0, 0], ...full.map((f, i): [number, number] => [0, Math.max(0, geo.begin[i] + geo.size[i] - f)]), [0, 0]])
+  y = tf.pad(y, [
+    [0, 0],
+    ...full.map((f, i): [number, number] => [0, Math.max(0, geo.begin[i] + geo.size[i] - f)]),
+    [0, 0]
+  ])
   y = tf.slice(y, [0, ...geo.begin, 0], [-1, ...geo.size, -1])
   return tf.transpose(y, [0, 4, 1, 2, 3])
 }
@@ -155,8 +210,17 @@ function zeroStrideAxis(t: tf.Tensor, axis: number, s: number): tf.Tensor {
   const len = t.shape[axis]
   const pre = t.shape.slice(0, axis).reduce((a, b) => a * b, 1)
   const post = t.shape.slice(axis + 1).reduce((a, b) => a * b, 1)
-  const spread = tf.pad(tf.reshape(t, [pre, len, 1, post]), [[0, 0], [0, 0], [0, s - 1], [0, 0]])
-  const cut = tf.slice(tf.reshape(spread, [pre, len * s, post]), [0, 0, 0], [pre, (len - 1) * s + 1, post])
+  const spread = tf.pad(tf.reshape(t, [pre, len, 1, post]), [
+    [0, 0],
+    [0, 0],
+    [0, s - 1],
+    [0, 0]
+  ])
+  const cut = tf.slice(
+    tf.reshape(spread, [pre, len * s, post]),
+    [0, 0, 0],
+    [pre, (len - 1) * s + 1, post]
+  )
   const shape = [...t.shape]
   shape[axis] = (len - 1) * s + 1
   return tf.reshape(cut, shape)
@@ -170,9 +234,15 @@ export const CONV_OPS: OpTable = {
       const weight = required(inputs, 1, node)
       const group = node.attrs.int('group', 1)
       const kernel = kernelShapeOf(node, weight)
-      if (kernel.length === 3) return [addBias(new GraphValue(conv3d(x.onnx(), weight.onnx(), node, false)), inputs[2])]
+      if (kernel.length === 3)
+        return [addBias(new GraphValue(conv3d(x.onnx(), weight.onnx(), node, false)), inputs[2])]
       const win = as2d(windowAttributes(node, x.shape.slice(2), kernel))
-      return [addBias(spatial2d(x, (x4) => conv2d(x4, weight2d(weight.onnx()), group, win)), inputs[2])]
+      return [
+        addBias(
+          spatial2d(x, (x4) => conv2d(x4, weight2d(weight.onnx()), group, win)),
+          inputs[2]
+        )
+      ]
     }
   },
   ConvTranspose: {
@@ -182,11 +252,24 @@ export const CONV_OPS: OpTable = {
       const weight = required(inputs, 1, node)
       const group = node.attrs.int('group', 1)
       const kernel = kernelShapeOf(node, weight)
-      if (kernel.length === 3) return [addBias(new GraphValue(conv3d(x.onnx(), weight.onnx(), node, true)), inputs[2])]
+      if (kernel.length === 3)
+        return [addBias(new GraphValue(conv3d(x.onnx(), weight.onnx(), node, true)), inputs[2])]
       const geo = transposeGeometry(node, x.shape.slice(2), kernel)
       const geo2 =
-        kernel.length === 2 ? geo : { begin: [0, geo.begin[0]], size: [1, geo.size[0]], strides: [1, geo.strides[0]], dilations: [1, geo.dilations[0]] }
-      return [addBias(spatial2d(x, (x4) => convTranspose2d(x4, weight2d(weight.onnx()), group, geo2)), inputs[2])]
+        kernel.length === 2
+          ? geo
+          : {
+              begin: [0, geo.begin[0]],
+              size: [1, geo.size[0]],
+              strides: [1, geo.strides[0]],
+              dilations: [1, geo.dilations[0]]
+            }
+      return [
+        addBias(
+          spatial2d(x, (x4) => convTranspose2d(x4, weight2d(weight.onnx()), group, geo2)),
+          inputs[2]
+        )
+      ]
     }
   }
 }

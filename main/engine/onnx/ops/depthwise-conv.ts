@@ -10,19 +10,39 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { windowTap, zeroStride } from './window-ops'
 
-function inputGradient(dy: tf.Tensor4D, kernel: tf.Tensor4D, inputShape: number[], strides: number[]): tf.Tensor4D {
+function inputGradient(
+  dy: tf.Tensor4D,
+  kernel: tf.Tensor4D,
+  inputShape: number[],
+  strides: number[]
+): tf.Tensor4D {
   const [kh, kw, c, mult] = kernel.shape
   const spread = zeroStride(dy, strides)
-  const padded = tf.pad(spread, [[0, 0], [kh - 1, kh - 1], [kw - 1, kw - 1], [0, 0]])
+  const padded = tf.pad(spread, [
+    [0, 0],
+    [kh - 1, kh - 1],
+    [kw - 1, kw - 1],
+    [0, 0]
+  ])
   const flipped = tf.reverse(kernel, [0, 1]).reshape([kh, kw, c * mult, 1]) as tf.Tensor4D
   let dx = tf.depthwiseConv2d(padded, flipped, 1, 'valid')
   if (mult > 1) dx = tf.sum(dx.reshape([...dx.shape.slice(0, 3), c, mult]), 4) as tf.Tensor4D
   // Rows and columns past the last window receive no gradient.
   const [, h, w] = dx.shape
-  return tf.pad(dx, [[0, 0], [0, inputShape[1] - h], [0, inputShape[2] - w], [0, 0]])
+  return tf.pad(dx, [
+    [0, 0],
+    [0, inputShape[1] - h],
+    [0, inputShape[2] - w],
+    [0, 0]
+  ])
 }
 
-function kernelGradient(dy: tf.Tensor4D, x: tf.Tensor4D, kernelShape: number[], strides: number[]): tf.Tensor4D {
+function kernelGradient(
+  dy: tf.Tensor4D,
+  x: tf.Tensor4D,
+  kernelShape: number[],
+  strides: number[]
+): tf.Tensor4D {
   const [kh, kw, c, mult] = kernelShape
   const [n, ho, wo] = dy.shape
   const dyByChannel = dy.reshape([n, ho, wo, c, mult])
@@ -36,7 +56,11 @@ function kernelGradient(dy: tf.Tensor4D, x: tf.Tensor4D, kernelShape: number[], 
 }
 
 /** Depthwise conv of a padded NHWC input with a [kh, kw, C, multiplier] kernel. */
-export function depthwiseConvValid(x: tf.Tensor4D, kernel: tf.Tensor4D, strides: [number, number]): tf.Tensor4D {
+export function depthwiseConvValid(
+  x: tf.Tensor4D,
+  kernel: tf.Tensor4D,
+  strides: [number, number]
+): tf.Tensor4D {
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [xi, ki, save] = args as [tf.Tensor4D, tf.Tensor4D, tf.GradSaveFunc]
     save([xi, ki])
@@ -44,7 +68,10 @@ export function depthwiseConvValid(x: tf.Tensor4D, kernel: tf.Tensor4D, strides:
       value: tf.depthwiseConv2d(xi, ki, strides, 'valid'),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [xs, ks] = saved as [tf.Tensor4D, tf.Tensor4D]
-        return [inputGradient(dy as tf.Tensor4D, ks, xs.shape, strides), kernelGradient(dy as tf.Tensor4D, xs, ks.shape, strides)]
+        return [
+          inputGradient(dy as tf.Tensor4D, ks, xs.shape, strides),
+          kernelGradient(dy as tf.Tensor4D, xs, ks.shape, strides)
+        ]
       }
     }
   })

@@ -38,7 +38,9 @@ export const LINEAR_OPS: OpTable = {
   },
   MatMul: {
     run(inputs, { node }) {
-      return [new GraphValue(matMul(required(inputs, 0, node).onnx(), required(inputs, 1, node).onnx()))]
+      return [
+        new GraphValue(matMul(required(inputs, 0, node).onnx(), required(inputs, 1, node).onnx()))
+      ]
     }
   }
 }

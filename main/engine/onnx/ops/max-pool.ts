@@ -16,16 +16,19 @@ export interface MaxPoolWindow {
 }
 
 function outSize(x: tf.Tensor4D, w: MaxPoolWindow): [number, number] {
-  const size = (len: number, i: number) => Math.floor((len - ((w.kernel[i] - 1) * w.dilations[i] + 1)) / w.strides[i]) + 1
+  const size = (len: number, i: number): number =>
+    Math.floor((len - ((w.kernel[i] - 1) * w.dilations[i] + 1)) / w.strides[i]) + 1
   return [size(x.shape[1], 0), size(x.shape[2], 1)]
 }
 
 function forward(x: tf.Tensor4D, w: MaxPoolWindow): tf.Tensor4D {
-  if (w.dilations.every((d) => d === 1)) return tf.maxPool(x, [w.kernel[0], w.kernel[1]], [w.strides[0], w.strides[1]], 'valid')
+  if (w.dilations.every((d) => d === 1))
+    return tf.maxPool(x, [w.kernel[0], w.kernel[1]], [w.strides[0], w.strides[1]], 'valid')
   const out = outSize(x, w)
   let y = windowTap(x, 0, 0, out, w.strides, w.dilations)
   for (let i = 0; i < w.kernel[0]; i++)
-    for (let j = 0; j < w.kernel[1]; j++) if (i || j) y = tf.maximum(y, windowTap(x, i, j, out, w.strides, w.dilations))
+    for (let j = 0; j < w.kernel[1]; j++)
+      if (i || j) y = tf.maximum(y, windowTap(x, i, j, out, w.strides, w.dilations))
   return y
 }
 
@@ -35,12 +38,23 @@ function backward(dy: tf.Tensor4D, x: tf.Tensor4D, y: tf.Tensor4D, w: MaxPoolWin
   let dx: tf.Tensor4D = tf.zerosLike(x)
   for (let i = 0; i < w.kernel[0]; i++)
     for (let j = 0; j < w.kernel[1]; j++) {
-      const wins = tf.mul(tf.cast(tf.equal(windowTap(x, i, j, out, w.strides, w.dilations), y), 'float32'), unclaimed)
+      const wins = tf.mul(
+        tf.cast(tf.equal(windowTap(x, i, j, out, w.strides, w.dilations), y), 'float32'),
+        unclaimed
+      )
       unclaimed = tf.sub(unclaimed, wins)
       const spread = zeroStride(tf.mul(dy, wins) as tf.Tensor4D, w.strides)
       const top = i * w.dilations[0]
       const left = j * w.dilations[1]
-      dx = tf.add(dx, tf.pad(spread, [[0, 0], [top, x.shape[1] - top - spread.shape[1]], [left, x.shape[2] - left - spread.shape[2]], [0, 0]]))
+      dx = tf.add(
+        dx,
+        tf.pad(spread, [
+          [0, 0],
+          [top, x.shape[1] - top - spread.shape[1]],
+          [left, x.shape[2] - left - spread.shape[2]],
+          [0, 0]
+        ])
+      )
     }
   return dx
 }
@@ -50,7 +64,11 @@ export function maxPoolValid(x: tf.Tensor4D, w: MaxPoolWindow): tf.Tensor4D {
     const [xi, save] = args as [tf.Tensor4D, tf.GradSaveFunc]
     const y = forward(xi, w)
     save([xi, y])
-    return { value: y, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => backward(dy as tf.Tensor4D, saved[0] as tf.Tensor4D, saved[1] as tf.Tensor4D, w) }
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        backward(dy as tf.Tensor4D, saved[0] as tf.Tensor4D, saved[1] as tf.Tensor4D, w)
+    }
   })
   return op(x) as tf.Tensor4D
 }

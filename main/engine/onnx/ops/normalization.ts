@@ -21,10 +21,13 @@ function perChannel(v: tf.Tensor, x: GraphValue): tf.Tensor {
 export const NORMALIZATION_OPS: OpTable = {
   BatchNormalization: {
     statInputs: [3, 4],
-    check: (node) => (node.opset < 9 && node.attrs.int('spatial', 1) !== 1 ? 'spatial = 0' : undefined),
+    check: (node) =>
+      node.opset < 9 && node.attrs.int('spatial', 1) !== 1 ? 'spatial = 0' : undefined,
     run(inputs, { node, forward, batchNorm }) {
       const x = required(inputs, 0, node)
-      const [scale, bias, mean, variance] = [1, 2, 3, 4].map((i) => required(inputs, i, node).tensor) as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor]
+      const [scale, bias, mean, variance] = [1, 2, 3, 4].map(
+        (i) => required(inputs, i, node).tensor
+      ) as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor]
       const epsilon = node.attrs.float('epsilon', 1e-5)
       const exportedTraining = node.opset >= 14 && node.attrs.int('training_mode', 0) === 1
       const batchStats = exportedTraining || (forward.training && batchNorm === 'update')
@@ -39,13 +42,30 @@ export const NORMALIZATION_OPS: OpTable = {
       const moments = tf.moments(t, axes)
       const n = t.size / (t.shape[channelAxis] as number)
       const unbiased = tf.mul(moments.variance, n / Math.max(n - 1, 1))
-      if (forward.training && forward.statUpdates && mean instanceof tf.Variable && variance instanceof tf.Variable)
-        forward.statUpdates.push({ mean, variance, batchMean: tf.keep(moments.mean), batchVariance: tf.keep(unbiased) })
+      if (
+        forward.training &&
+        forward.statUpdates &&
+        mean instanceof tf.Variable &&
+        variance instanceof tf.Variable
+      )
+        forward.statUpdates.push({
+          mean,
+          variance,
+          batchMean: tf.keep(moments.mean),
+          batchVariance: tf.keep(unbiased)
+        })
       const a = tf.mul(scale, tf.rsqrt(tf.add(moments.variance, epsilon)))
-      const y = new GraphValue(tf.add(tf.mul(tf.sub(t, perChannel(moments.mean, x)), perChannel(a, x)), perChannel(bias, x)), x.nhwc)
+      const y = new GraphValue(
+        tf.add(
+          tf.mul(tf.sub(t, perChannel(moments.mean, x)), perChannel(a, x)),
+          perChannel(bias, x)
+        ),
+        x.nhwc
+      )
       if (!exportedTraining) return [y]
       const momentum = node.attrs.float('momentum', 0.9)
-      const running = (old: tf.Tensor, batch: tf.Tensor) => new GraphValue(tf.add(tf.mul(old, momentum), tf.mul(batch, 1 - momentum)))
+      const running = (old: tf.Tensor, batch: tf.Tensor): GraphValue =>
+        new GraphValue(tf.add(tf.mul(old, momentum), tf.mul(batch, 1 - momentum)))
       return [y, running(mean, moments.mean), running(variance, moments.variance)]
     }
   },

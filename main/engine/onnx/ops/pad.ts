@@ -17,7 +17,14 @@ function sourceIndex(i: number, dim: number, mode: string): number {
   return m < dim ? m : period - m
 }
 
-function padAxis(t: tf.Tensor, axis: number, before: number, after: number, mode: string, value: number): tf.Tensor {
+function padAxis(
+  t: tf.Tensor,
+  axis: number,
+  before: number,
+  after: number,
+  mode: string,
+  value: number
+): tf.Tensor {
   if (before === 0 && after === 0) return t
   const dim = t.shape[axis]
   if (mode === 'constant' && before >= 0 && after >= 0) {
@@ -30,9 +37,18 @@ function padAxis(t: tf.Tensor, axis: number, before: number, after: number, mode
     const size = [...t.shape]
     begin[axis] = Math.max(0, -before)
     size[axis] = dim - Math.max(0, -before) - Math.max(0, -after)
-    return padAxis(tf.slice(t, begin, size), axis, Math.max(0, before), Math.max(0, after), mode, value)
+    return padAxis(
+      tf.slice(t, begin, size),
+      axis,
+      Math.max(0, before),
+      Math.max(0, after),
+      mode,
+      value
+    )
   }
-  const indices = Array.from({ length: dim + before + after }, (_, k) => sourceIndex(k - before, dim, mode))
+  const indices = Array.from({ length: dim + before + after }, (_, k) =>
+    sourceIndex(k - before, dim, mode)
+  )
   return tf.gather(t, tf.tensor1d(indices, 'int32'), axis)
 }
 
@@ -48,9 +64,15 @@ export const PAD_OPS: OpTable = {
       const mode = node.attrs.string('mode', 'constant')
       const old = node.opset < 11
       const pads = old ? (node.attrs.ints('pads') ?? []) : required(inputs, 1, node).numbers()
-      const value = old ? node.attrs.float('value', 0) : inputs[2] ? (inputs[2].numbers()[0] ?? 0) : 0
+      const value = old
+        ? node.attrs.float('value', 0)
+        : inputs[2]
+          ? (inputs[2].numbers()[0] ?? 0)
+          : 0
       const rank = x.rank
-      const axes = (inputs[3] ? inputs[3].numbers() : Array.from({ length: rank }, (_, i) => i)).map((a) => (a < 0 ? a + rank : a))
+      const axes = (
+        inputs[3] ? inputs[3].numbers() : Array.from({ length: rank }, (_, i) => i)
+      ).map((a) => (a < 0 ? a + rank : a))
       const n = axes.length
       let t = x.nhwc ? x.tensor : x.onnx()
       axes.forEach((axis, k) => {

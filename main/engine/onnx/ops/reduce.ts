@@ -14,11 +14,18 @@ export const REDUCE_OPS: OpTable = {
       const rank = x.rank
       const keep = node.attrs.int('keepdims', 1) === 1
       const given = node.opset < 18 ? node.attrs.ints('axes') : inputs[1]?.numbers()
-      if ((!given || given.length === 0) && node.attrs.int('noop_with_empty_axes', 0) === 1) return [x]
-      const axes = (given && given.length ? given : Array.from({ length: rank }, (_, i) => i)).map((a) => (a < 0 ? a + rank : a))
+      if ((!given || given.length === 0) && node.attrs.int('noop_with_empty_axes', 0) === 1)
+        return [x]
+      const axes = (given && given.length ? given : Array.from({ length: rank }, (_, i) => i)).map(
+        (a) => (a < 0 ? a + rank : a)
+      )
       const spatialOnly = axes.includes(2) && axes.includes(3) && !axes.includes(1)
       if (x.nhwc && (keep || spatialOnly)) {
-        const y = tf.mean(x.tensor, axes.map((a) => nhwcAxis(a)), keep)
+        const y = tf.mean(
+          x.tensor,
+          axes.map((a) => nhwcAxis(a)),
+          keep
+        )
         // Without kept axes the NHWC result has ONNX's order already (the survivors are N and C).
         return [new GraphValue(y, keep)]
       }

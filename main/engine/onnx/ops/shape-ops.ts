@@ -10,17 +10,23 @@ import { required, type OpNode, type OpTable } from '../op-types'
 import { DataType } from '../onnx-proto'
 import { readTensor } from '../onnx-tensor'
 
-const positive = (axis: number, rank: number) => (axis < 0 ? axis + rank : axis)
+const positive = (axis: number, rank: number): number => (axis < 0 ? axis + rank : axis)
 
 /** An attribute (before `inputSince`) or a static input (from it on). */
-function listArgument(inputs: (GraphValue | undefined)[], index: number, node: OpNode, attr: string, inputSince: number): number[] | undefined {
+function listArgument(
+  inputs: (GraphValue | undefined)[],
+  index: number,
+  node: OpNode,
+  attr: string,
+  inputSince: number
+): number[] | undefined {
   if (node.opset < inputSince) return node.attrs.ints(attr)
   return inputs[index] ? inputs[index].numbers() : undefined
 }
 
 /** Indices start, start+step, … of a numpy slice over an axis of length `dim`. */
 export function sliceIndices(dim: number, start: number, end: number, step: number): number[] {
-  const clamp = (v: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, v))
+  const clamp = (v: number, lo: number, hi: number): number => Math.max(lo, Math.min(hi, v))
   let s = start < 0 ? start + dim : start
   let e = end < 0 ? end + dim : end
   if (step > 0) {
@@ -35,7 +41,13 @@ export function sliceIndices(dim: number, start: number, end: number, step: numb
   return out
 }
 
-function slice(x: tf.Tensor, starts: number[], ends: number[], axes: number[], steps: number[]): tf.Tensor {
+function slice(
+  x: tf.Tensor,
+  starts: number[],
+  ends: number[],
+  axes: number[],
+  steps: number[]
+): tf.Tensor {
   let y = x
   axes.forEach((rawAxis, k) => {
     const axis = positive(rawAxis, x.rank)
@@ -63,10 +75,14 @@ export function constantValue(attrs: NodeAttributes, baseDir?: string): GraphVal
     return v
   }
   if (attrs.has('value_float')) return new GraphValue(tf.scalar(attrs.float('value_float', 0)))
-  if (attrs.has('value_floats')) return new GraphValue(tf.tensor1d(attrs.floats('value_floats') ?? []))
+  if (attrs.has('value_floats'))
+    return new GraphValue(tf.tensor1d(attrs.floats('value_floats') ?? []))
   if (attrs.has('value_int')) return new GraphValue(tf.scalar(attrs.int('value_int', 0), 'int32'))
-  if (attrs.has('value_ints')) return new GraphValue(tf.tensor1d(attrs.ints('value_ints') ?? [], 'int32'))
-  throw new Error(`Constant has none of the attributes value, value_float(s), value_int(s) (found ${attrs.names().join(', ') || 'none'})`)
+  if (attrs.has('value_ints'))
+    return new GraphValue(tf.tensor1d(attrs.ints('value_ints') ?? [], 'int32'))
+  throw new Error(
+    `Constant has none of the attributes value, value_float(s), value_int(s) (found ${attrs.names().join(', ') || 'none'})`
+  )
 }
 
 export { readTensor }
@@ -76,7 +92,7 @@ export const SHAPE_OPS: OpTable = {
     run(inputs, { node }) {
       const shape = required(inputs, 0, node).shape
       const rank = shape.length
-      const clampAxis = (a: number) => Math.max(0, Math.min(rank, positive(a, rank)))
+      const clampAxis = (a: number): number => Math.max(0, Math.min(rank, positive(a, rank)))
       const start = clampAxis(node.attrs.int('start', 0))
       const end = clampAxis(node.attrs.int('end', rank))
       const v = new GraphValue(tf.tensor1d(shape.slice(start, end), 'int32'))
@@ -107,7 +123,15 @@ export const SHAPE_OPS: OpTable = {
       const x = required(inputs, 0, node)
       const perm = node.attrs.ints('perm') ?? x.shape.map((_, i) => x.rank - 1 - i)
       // An NHWC value is its ONNX tensor transposed by [0, 2, 3, 1]: compose the two permutations.
-      if (x.nhwc) return [new GraphValue(tf.transpose(x.tensor, perm.map((p) => nhwcAxis(p))))]
+      if (x.nhwc)
+        return [
+          new GraphValue(
+            tf.transpose(
+              x.tensor,
+              perm.map((p) => nhwcAxis(p))
+            )
+          )
+        ]
       return [new GraphValue(tf.transpose(x.tensor, perm))]
     }
   },
@@ -116,8 +140,21 @@ export const SHAPE_OPS: OpTable = {
       const values = inputs.filter((v): v is GraphValue => v !== undefined)
       const axis = node.attrs.int('axis', 1)
       if (values.every((v) => v.rank === 4) && values.some((v) => v.nhwc))
-        return [new GraphValue(tf.concat(values.map((v) => v.nhwcTensor()), nhwcAxis(axis)), true)]
-      const out = new GraphValue(tf.concat(values.map((v) => v.onnx()), positive(axis, values[0].rank)))
+        return [
+          new GraphValue(
+            tf.concat(
+              values.map((v) => v.nhwcTensor()),
+              nhwcAxis(axis)
+            ),
+            true
+          )
+        ]
+      const out = new GraphValue(
+        tf.concat(
+          values.map((v) => v.onnx()),
+          positive(axis, values[0].rank)
+        )
+      )
       out.onnxType = values[0].onnxType
       return [out]
     }
@@ -154,7 +191,8 @@ export const SHAPE_OPS: OpTable = {
       const starts = listArgument(inputs, 1, node, 'starts', 10) ?? []
       const ends = listArgument(inputs, 2, node, 'ends', 10) ?? []
       const axes = listArgument(inputs, 3, node, 'axes', 10) ?? starts.map((_, i) => i)
-      const steps = (node.opset >= 10 && inputs[4] ? inputs[4].numbers() : undefined) ?? starts.map(() => 1)
+      const steps =
+        (node.opset >= 10 && inputs[4] ? inputs[4].numbers() : undefined) ?? starts.map(() => 1)
       const out = new GraphValue(slice(t, starts, ends, axes, steps))
       out.onnxType = x.onnxType
       return [out]
@@ -183,7 +221,12 @@ export const SHAPE_OPS: OpTable = {
       const x = required(inputs, 0, node)
       const t = x.onnx()
       const axes = listArgument(inputs, 1, node, 'axes', 13)?.map((a) => positive(a, t.rank))
-      const out = new GraphValue(tf.reshape(t, t.shape.filter((d, i) => (axes ? !axes.includes(i) : d !== 1))))
+      const out = new GraphValue(
+        tf.reshape(
+          t,
+          t.shape.filter((d, i) => (axes ? !axes.includes(i) : d !== 1))
+        )
+      )
       out.onnxType = x.onnxType
       return [out]
     }

@@ -16,7 +16,12 @@ export interface WindowAttributes {
 }
 
 /** The window attributes of a conv or pool node over `spatial` input sizes. */
-export function windowAttributes(node: OpNode, spatial: number[], kernel: number[], ceilMode = false): WindowAttributes {
+export function windowAttributes(
+  node: OpNode,
+  spatial: number[],
+  kernel: number[],
+  ceilMode = false
+): WindowAttributes {
   const n = spatial.length
   const strides = node.attrs.ints('strides') ?? new Array(n).fill(1)
   const dilations = node.attrs.ints('dilations') ?? new Array(n).fill(1)

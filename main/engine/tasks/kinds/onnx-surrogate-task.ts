@@ -4,7 +4,12 @@
  * train task's (`train-<name>`) and its result a TrainResult, so evaluation, LGV and attack tasks
  * load it exactly as they load a trained surrogate.
  */
-import { fineTuneRecipe, FINE_TUNE_PRESETS, importedSurrogateLabel, isImportedSurrogate } from '../../../contract/onnx-surrogate'
+import {
+  fineTuneRecipe,
+  FINE_TUNE_PRESETS,
+  importedSurrogateLabel,
+  isImportedSurrogate
+} from '../../../contract/onnx-surrogate'
 import type { OnnxAgreement } from '../../../contract/run-record'
 import { trainingPasses } from '../../../contract/time-estimate'
 import { finishImportedSurrogate } from '../../jobs/onnx-surrogates'
@@ -36,7 +41,9 @@ export const onnxSurrogateTask: TaskKindDefinition<OnnxSurrogateParams, OnnxSurr
       label: importedSurrogateLabel(s),
       deps: [],
       seed: spec.seed,
-      cost: s.fineTune ? trainingPasses({ recipe: fineTuneRecipe(s.fineTune) }, trainImagesOf(spec)) : 0,
+      cost: s.fineTune
+        ? trainingPasses({ recipe: fineTuneRecipe(s.fineTune) }, trainImagesOf(spec))
+        : 0,
       outputs: [modelFolder(s.name)],
       params: { model: s.name }
     }))
@@ -54,21 +61,37 @@ export const onnxSurrogateTask: TaskKindDefinition<OnnxSurrogateParams, OnnxSurr
         epochs: r.epochs,
         trainSeconds: r.seconds,
         passes: r.epochs.reduce((sum, e) => sum + (e.passes ?? 0), 0),
-        onnx: { path: r.path, fileHash: r.fileHash, agreement: r.agreement, ...(r.fineTune ? { fineTune: r.fineTune } : {}) }
+        onnx: {
+          path: r.path,
+          fileHash: r.fileHash,
+          agreement: r.agreement,
+          ...(r.fineTune ? { fineTune: r.fineTune } : {})
+        }
       })
   }
 }
 
-async function importSurrogate(task: AuditTask<OnnxSurrogateParams>, ctx: TaskContext): Promise<OnnxSurrogateResult> {
+async function importSurrogate(
+  task: AuditTask<OnnxSurrogateParams>,
+  ctx: TaskContext
+): Promise<OnnxSurrogateResult> {
   const { spec } = ctx.job
-  const surrogate = spec.surrogates.filter(isImportedSurrogate).find((s) => s.name === task.params.model)
+  const surrogate = spec.surrogates
+    .filter(isImportedSurrogate)
+    .find((s) => s.name === task.params.model)
   if (!surrogate) throw new Error(`the spec has no imported surrogate "${task.params.model}"`)
   const { dataset } = await auditData(spec)
   const imported = await importOnnxSurrogate(surrogate, dataset)
   ctx.defer(() => imported.model.params.dispose())
   const finished = await finishImportedSurrogate(
     { ...imported, spec: surrogate },
-    { dataset, modelDir: join(ctx.runDir, modelFolder(surrogate.name)), seed: task.seed, signal: ctx.signal, emit: ctx.emit }
+    {
+      dataset,
+      modelDir: join(ctx.runDir, modelFolder(surrogate.name)),
+      seed: task.seed,
+      signal: ctx.signal,
+      emit: ctx.emit
+    }
   )
   return {
     name: surrogate.name,

@@ -31,22 +31,39 @@ const spec = (attack: object) =>
     dataset: { trainLimit: 200, testLimit: 60 },
     surrogates: [
       { name: 'resnet-onnx', format: 'onnx', path: RESNET, preprocessing: PREP },
-      { name: 'resnet-onnx-lsam', format: 'onnx', path: RESNET, preprocessing: PREP, fineTune: { preset: 'l-sam', epochs: 1, batchSize: 50 } }
+      {
+        name: 'resnet-onnx-lsam',
+        format: 'onnx',
+        path: RESNET,
+        preprocessing: PREP,
+        fineTune: { preset: 'l-sam', epochs: 1, batchSize: 50 }
+      }
     ],
-    targets: [{ name: 'target', arch: 'small-cnn', width: 4, recipe: { epochs: 1, batchSize: 50 } }],
+    targets: [
+      { name: 'target', arch: 'small-cnn', width: 4, recipe: { epochs: 1, batchSize: 50 } }
+    ],
     attack
   })
 
 async function run(s: AuditSpec) {
   const root = await mkdtemp(join(tmpdir(), 'flatline-onnx-'))
   const runId = new RunStore(root).newRunId(s.name)
-  const record = await runAudit(s, { jobId: 'j', runId, workspaceRoot: root, backend: 'test', appVersion: 'test', emit: () => undefined })
+  const record = await runAudit(s, {
+    jobId: 'j',
+    runId,
+    workspaceRoot: root,
+    backend: 'test',
+    appVersion: 'test',
+    emit: () => undefined
+  })
   return { record, runDir: new RunStore(root).runDir(runId) }
 }
 
 describe('an audit with ONNX surrogates', () => {
   it('imports, fine-tunes with l-SAM, saves, attacks with GN and SGM and reports both surrogates', async () => {
-    const { record, runDir } = await run(spec({ eps: 32 / 255, steps: 3, maxExamples: 10, repeats: 1, stack: { gn: {}, sgm: {} } }))
+    const { record, runDir } = await run(
+      spec({ eps: 32 / 255, steps: 3, maxExamples: 10, repeats: 1, stack: { gn: {}, sgm: {} } })
+    )
     expect(record.status).toBe('completed')
     const models = record.results!.models
     const imported = models.find((m) => m.name === 'resnet-onnx')!
@@ -57,7 +74,9 @@ describe('an audit with ONNX surrogates', () => {
     expect(tuned.passes).toBe(2 * 4) // SAM: two passes per batch, 4 batches of 50
     expect(tuned.onnx?.fineTune).toMatch(/l-SAM/)
     expect(tuned.hash).not.toBe(imported.hash)
-    expect(new Set(record.results!.transfer.map((c) => c.surrogate))).toEqual(new Set(['resnet-onnx', 'resnet-onnx-lsam']))
+    expect(new Set(record.results!.transfer.map((c) => c.surrogate))).toEqual(
+      new Set(['resnet-onnx', 'resnet-onnx-lsam'])
+    )
 
     // Saved like any trained model: reloads to the same logits, and exports to an ONNX file onnxruntime runs alike.
     const { model } = await loadClassifier(join(runDir, 'models', 'resnet-onnx-lsam'))
@@ -65,7 +84,13 @@ describe('an audit with ONNX surrogates', () => {
     const ours = tf.tidy(() => (model as OnnxClassifier).rawScores(x, EVAL)).dataSync()
     const exported = join(runDir, 'exported.onnx')
     await writeFile(exported, (model as OnnxClassifier).exportOnnx())
-    const ort = await loadOnnxTarget(exported, { layout: 'NCHW', resize: false, range: [0, 1], output: 'logits', ...PREP })
+    const ort = await loadOnnxTarget(exported, {
+      layout: 'NCHW',
+      resize: false,
+      range: [0, 1],
+      output: 'logits',
+      ...PREP
+    })
     const theirs = await ort.scores(x)
     await ort.dispose()
     expect(Math.max(...Array.from(ours, (v, i) => Math.abs(v - theirs[i])))).toBeLessThan(1e-4)
@@ -76,8 +101,17 @@ describe('an audit with ONNX surrogates', () => {
   it('refuses GN on a graph without residual Add nodes, naming the file', async () => {
     const s = AuditSpec.parse({
       ...spec({ eps: 32 / 255, steps: 1, maxExamples: 5, repeats: 1, stack: { gn: {} } }),
-      surrogates: [{ name: 'vgg', format: 'onnx', path: 'tests/fixtures/onnx-surrogates/vgg-bn.onnx', preprocessing: PREP }]
+      surrogates: [
+        {
+          name: 'vgg',
+          format: 'onnx',
+          path: 'tests/fixtures/onnx-surrogates/vgg-bn.onnx',
+          preprocessing: PREP
+        }
+      ]
     })
-    await expect(run(s)).rejects.toThrow(/vgg-bn\.onnx: attack\.stack\.gn: GN \(ghost networks\) needs residual Add nodes, and surrogate "vgg"'s graph has none/)
+    await expect(run(s)).rejects.toThrow(
+      /vgg-bn\.onnx: attack\.stack\.gn: GN \(ghost networks\) needs residual Add nodes, and surrogate "vgg"'s graph has none/
+    )
   })
 })

@@ -20,8 +20,16 @@ describe('depthwise conv gradient', () => {
     await tf.setBackend('cpu')
     const x = tf.randomNormal([2, size, size, 3], 0, 1, 'float32', 1) as tf.Tensor4D
     const k = tf.randomNormal([3, 3, 3, mult], 0, 1, 'float32', 2) as tf.Tensor4D
-    const r = tf.randomNormal([2, Math.floor((size - 3) / stride) + 1, Math.floor((size - 3) / stride) + 1, 3 * mult], 0, 1, 'float32', 3)
-    const loss = (f: (a: tf.Tensor4D, b: tf.Tensor4D) => tf.Tensor) => (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(f(a as tf.Tensor4D, b as tf.Tensor4D), r))
+    const r = tf.randomNormal(
+      [2, Math.floor((size - 3) / stride) + 1, Math.floor((size - 3) / stride) + 1, 3 * mult],
+      0,
+      1,
+      'float32',
+      3
+    )
+    const loss =
+      (f: (a: tf.Tensor4D, b: tf.Tensor4D) => tf.Tensor) => (a: tf.Tensor, b: tf.Tensor) =>
+        tf.sum(tf.mul(f(a as tf.Tensor4D, b as tf.Tensor4D), r))
     const ours = tf.grads(loss((a, b) => depthwiseConvValid(a, b, [stride, stride])))([x, k])
     const theirs = tf.grads(loss((a, b) => tf.depthwiseConv2d(a, b, stride, 'valid')))([x, k])
     expect(maxDiff(ours[0], theirs[0])).toBeLessThan(1e-4)

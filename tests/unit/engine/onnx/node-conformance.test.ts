@@ -8,7 +8,14 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { initBackend } from '../../../../main/engine/backend/select-backend'
 import { SUPPORTED_OPS } from '../../../../main/engine/onnx/op-registry'
-import { conformanceTable, generateNodeTests, runNodeTest, testsOfOp, type NodeTest, type NodeTestResult } from './node-conformance'
+import {
+  conformanceTable,
+  generateNodeTests,
+  runNodeTest,
+  testsOfOp,
+  type NodeTest,
+  type NodeTestResult
+} from './node-conformance'
 
 const dir = mkdtempSync(join(tmpdir(), 'onnx-node-tests-'))
 let tests: NodeTest[] = []
@@ -31,8 +38,13 @@ describe('ONNX node tests of every claimed op', () => {
 
   it('the README shows the per-op counts of this run', () => {
     const table = conformanceTable(results, SUPPORTED_OPS)
-    console.log(`ONNX node tests (${results.filter((r) => r.outcome === 'passed').length} passed):\n${table}`)
+    console.log(
+      `ONNX node tests (${results.filter((r) => r.outcome === 'passed').length} passed):\n${table}`
+    )
     const readme = readFileSync(new URL('../../../../README.md', import.meta.url), 'utf8')
-    expect(readme.includes(table), 'README.md must hold the table printed above (ONNX surrogates section)').toBe(true)
+    expect(
+      readme.includes(table),
+      'README.md must hold the table printed above (ONNX surrogates section)'
+    ).toBe(true)
   })
 })

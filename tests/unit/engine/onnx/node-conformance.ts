@@ -47,7 +47,11 @@ export function conformanceTable(results: NodeTestResult[], ops: readonly string
 
 /** Generates every node test into `out` (a few seconds) and lists them with their op types. */
 export function generateNodeTests(out: string): NodeTest[] {
-  const listing = execFileSync('/usr/bin/python3', [fileURLToPath(new URL('../../../../scripts/onnx-node-tests.py', import.meta.url)), out], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+  const listing = execFileSync(
+    '/usr/bin/python3',
+    [fileURLToPath(new URL('../../../../scripts/onnx-node-tests.py', import.meta.url)), out],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }
+  )
   return listing
     .trim()
     .split('\n')
@@ -63,13 +67,15 @@ function readPb(file: string): HostTensor {
 
 function compare(actual: tf.Tensor, expected: HostTensor, name: string): string | undefined {
   const shape = actual.shape
-  if (shape.join(',') !== expected.shape.join(',')) return `${name}: shape [${shape}] ≠ expected [${expected.shape}]`
+  if (shape.join(',') !== expected.shape.join(','))
+    return `${name}: shape [${shape}] ≠ expected [${expected.shape}]`
   const got = actual.dataSync()
   for (let i = 0; i < got.length; i++) {
     const e = Number(expected.values[i])
     const a = Number(got[i])
     if (Number.isNaN(e) && Number.isNaN(a)) continue
-    if (!(Math.abs(a - e) <= 1e-5 + 1e-3 * Math.abs(e))) return `${name}[${i}]: ${a} ≠ expected ${e}`
+    if (!(Math.abs(a - e) <= 1e-5 + 1e-3 * Math.abs(e)))
+      return `${name}[${i}]: ${a} ≠ expected ${e}`
   }
   return undefined
 }
@@ -80,9 +86,19 @@ export function runNodeTest(test: NodeTest): NodeTestResult {
   const dataDir = join(test.dir, 'test_data_set_0')
   try {
     const model = decodeModel(new Uint8Array(readFileSync(join(test.dir, 'model.onnx'))))
-    const nonTensor = [...(model.graph?.input ?? []), ...(model.graph?.output ?? [])].find((v) => !v.type?.tensor_type)
-    if (nonTensor) return { test: test.name, op, outcome: 'not-applicable', message: `"${nonTensor.name}" is not a tensor` }
-    const graph = OnnxGraph.load(join(test.dir, 'model.onnx'), model, test.dir, { opsets: { min: 1, max: OPSET_RANGE.max } })
+    const nonTensor = [...(model.graph?.input ?? []), ...(model.graph?.output ?? [])].find(
+      (v) => !v.type?.tensor_type
+    )
+    if (nonTensor)
+      return {
+        test: test.name,
+        op,
+        outcome: 'not-applicable',
+        message: `"${nonTensor.name}" is not a tensor`
+      }
+    const graph = OnnxGraph.load(join(test.dir, 'model.onnx'), model, test.dir, {
+      opsets: { min: 1, max: OPSET_RANGE.max }
+    })
     try {
       const files = readdirSync(dataDir)
       const inputNames = (model.graph?.input ?? []).map((i) => i.name ?? '')
@@ -96,7 +112,11 @@ export function runNodeTest(test: NodeTest): NodeTestResult {
         const outputs = graph.run(feeds, { forward: EVAL, batchNorm: 'freeze' })
         for (let i = 0; i < outputs.length; i++) {
           if (!files.includes(`output_${i}.pb`)) continue
-          const problem = compare(outputs[i].onnx(), readPb(join(dataDir, `output_${i}.pb`)), `output ${i}`)
+          const problem = compare(
+            outputs[i].onnx(),
+            readPb(join(dataDir, `output_${i}.pb`)),
+            `output ${i}`
+          )
           if (problem) return problem
         }
         return undefined
@@ -106,6 +126,11 @@ export function runNodeTest(test: NodeTest): NodeTestResult {
       graph.params.dispose()
     }
   } catch (err) {
-    return { test: test.name, op, outcome: 'failed', message: err instanceof Error ? err.message : String(err) }
+    return {
+      test: test.name,
+      op,
+      outcome: 'failed',
+      message: err instanceof Error ? err.message : String(err)
+    }
   }
 }

@@ -28,28 +28,41 @@ beforeAll(async () => {
   dataset = await tinyDataset(64, 64)
 })
 
-const surrogate = (path: string, preprocessing: object = {}) => ImportedSurrogateSpec.parse({ name: 's', format: 'onnx', path, preprocessing })
+const surrogate = (path: string, preprocessing: object = {}) =>
+  ImportedSurrogateSpec.parse({ name: 's', format: 'onnx', path, preprocessing })
 
 describe('an imported ONNX surrogate is refused before anything runs', () => {
   it('names the unsupported op, its node and the file', async () => {
-    await expect(importOnnxSurrogate(surrogate(`${BAD}/unsupported-op.onnx`), dataset)).rejects.toThrow(
+    await expect(
+      importOnnxSurrogate(surrogate(`${BAD}/unsupported-op.onnx`), dataset)
+    ).rejects.toThrow(
       /unsupported-op\.onnx: unsupported op Celu \(node "act\/celu"\)\. The importer runs .*Conv/
     )
   })
 
   it('refuses a dynamic image size it cannot resolve', async () => {
-    await expect(importOnnxSurrogate(surrogate(`${BAD}/dynamic-shape.onnx`), dataset)).rejects.toThrow(/dynamic-shape\.onnx: .*dynamic image dimensions/)
+    await expect(
+      importOnnxSurrogate(surrogate(`${BAD}/dynamic-shape.onnx`), dataset)
+    ).rejects.toThrow(/dynamic-shape\.onnx: .*dynamic image dimensions/)
   })
 
   it('refuses a model without float weights', async () => {
-    await expect(importOnnxSurrogate(surrogate(`${BAD}/no-float-weights.onnx`), dataset)).rejects.toThrow(/no-float-weights\.onnx: the model has no float weights/)
+    await expect(
+      importOnnxSurrogate(surrogate(`${BAD}/no-float-weights.onnx`), dataset)
+    ).rejects.toThrow(/no-float-weights\.onnx: the model has no float weights/)
   })
 
   it('refuses a quantized (int8) model as a surrogate, with the reason, and still runs it as a target', async () => {
-    await expect(importOnnxSurrogate(surrogate(`${BAD}/quantized-int8.onnx`), dataset)).rejects.toThrow(
+    await expect(
+      importOnnxSurrogate(surrogate(`${BAD}/quantized-int8.onnx`), dataset)
+    ).rejects.toThrow(
       /quantized-int8\.onnx: the model is quantized \(op QuantizeLinear, node "quantize"\).*can still be an imported target/
     )
-    const target = await loadOnnxTarget(`${BAD}/quantized-int8.onnx`, { resize: false, range: [0, 1], output: 'logits' })
+    const target = await loadOnnxTarget(`${BAD}/quantized-int8.onnx`, {
+      resize: false,
+      range: [0, 1],
+      output: 'logits'
+    })
     const x = tf.zeros([2, 28, 28, 1]) as tf.Tensor4D
     expect((await target.predict(x)).length).toBe(2)
     x.dispose()
@@ -57,14 +70,20 @@ describe('an imported ONNX surrogate is refused before anything runs', () => {
   })
 
   it('refuses an input size that does not fit the dataset and offers the resize fix', async () => {
-    await expect(importOnnxSurrogate(surrogate('tests/fixtures/onnx/rgb-32.onnx'), dataset)).rejects.toThrow(/rgb-32\.onnx: the model expects 32×32×3 .*set preprocessing\.resize to true/)
+    await expect(
+      importOnnxSurrogate(surrogate('tests/fixtures/onnx/rgb-32.onnx'), dataset)
+    ).rejects.toThrow(/rgb-32\.onnx: the model expects 32×32×3 .*set preprocessing\.resize to true/)
   })
 
   it('refuses a file that is not ONNX, and a missing file, naming it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'onnx-bad-'))
     writeFileSync(join(dir, 'junk.onnx'), 'not a protobuf at all')
-    await expect(importOnnxSurrogate(surrogate(join(dir, 'junk.onnx')), dataset)).rejects.toThrow(/junk\.onnx: not (a readable ONNX model|an ONNX model)/)
-    await expect(importOnnxSurrogate(surrogate(join(dir, 'missing.onnx')), dataset)).rejects.toThrow(/missing\.onnx: cannot read the file/)
+    await expect(importOnnxSurrogate(surrogate(join(dir, 'junk.onnx')), dataset)).rejects.toThrow(
+      /junk\.onnx: not (a readable ONNX model|an ONNX model)/
+    )
+    await expect(
+      importOnnxSurrogate(surrogate(join(dir, 'missing.onnx')), dataset)
+    ).rejects.toThrow(/missing\.onnx: cannot read the file/)
     rmSync(dir, { recursive: true, force: true })
   })
 
@@ -74,8 +93,15 @@ describe('an imported ONNX surrogate is refused before anything runs', () => {
     expect(imported.agreement.top1Agreement).toBe(1)
     imported.model.params.dispose()
     const dir = mkdtempSync(join(tmpdir(), 'onnx-ext-'))
-    writeFileSync(join(dir, 'm.onnx'), new Uint8Array(await import('node:fs/promises').then((fs) => fs.readFile(`${BAD}/external-data.onnx`))))
-    await expect(importOnnxSurrogate(surrogate(join(dir, 'm.onnx')), dataset)).rejects.toThrow(/external-data\.onnx\.data, which cannot be read: put the \.onnx\.data file beside the model/)
+    writeFileSync(
+      join(dir, 'm.onnx'),
+      new Uint8Array(
+        await import('node:fs/promises').then((fs) => fs.readFile(`${BAD}/external-data.onnx`))
+      )
+    )
+    await expect(importOnnxSurrogate(surrogate(join(dir, 'm.onnx')), dataset)).rejects.toThrow(
+      /external-data\.onnx\.data, which cannot be read: put the \.onnx\.data file beside the model/
+    )
     rmSync(dir, { recursive: true, force: true })
   })
 
@@ -101,12 +127,22 @@ describe('residual Add nodes for GN and SGM', () => {
     ['vgg-bn', 0, 0]
   ])('%s: %i residual additions, %i with an identity shortcut', async (name, blocks, identity) => {
     const { model: message, baseDir } = await readOnnxFile(`${FIXTURES}/${name}.onnx`)
-    const model = buildOnnxClassifier(`${FIXTURES}/${name}.onnx`, message, baseDir, { preprocessing: { resize: false, range: [0, 1], output: 'logits', ...NORMALISED }, batchNorm: 'update', inputShape: [28, 28, 1], numClasses: 10 })
+    const model = buildOnnxClassifier(`${FIXTURES}/${name}.onnx`, message, baseDir, {
+      preprocessing: { resize: false, range: [0, 1], output: 'logits', ...NORMALISED },
+      batchNorm: 'update',
+      inputShape: [28, 28, 1],
+      numClasses: 10
+    })
     expect(model.graph.residualBlocks).toHaveLength(blocks)
     expect(model.graph.residualBlocks.filter((b) => b.identity)).toHaveLength(identity)
     // The hooks are reached in a forward pass, with NHWC shortcuts of the right channels.
     const seen: number[] = []
-    tf.tidy(() => model.forward(tf.zeros([1, 28, 28, 1]) as tf.Tensor4D, { training: false, transformSkip: (_b, s) => (seen.push(s.shape[3]), s) }))
+    tf.tidy(() =>
+      model.forward(tf.zeros([1, 28, 28, 1]) as tf.Tensor4D, {
+        training: false,
+        transformSkip: (_b, s) => (seen.push(s.shape[3]), s)
+      })
+    )
     expect(seen).toHaveLength(blocks)
     model.params.dispose()
   })

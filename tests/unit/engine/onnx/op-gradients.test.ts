@@ -12,7 +12,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { initBackend } from '../../../../main/engine/backend/select-backend'
 import { EVAL } from '../../../../main/engine/models/forward-context'
 import { OnnxGraph } from '../../../../main/engine/onnx/onnx-graph'
-import { decodeModel, decodeTensor, type ModelMessage } from '../../../../main/engine/onnx/onnx-proto'
+import {
+  decodeModel,
+  decodeTensor,
+  type ModelMessage
+} from '../../../../main/engine/onnx/onnx-proto'
 import { readTensor } from '../../../../main/engine/onnx/onnx-tensor'
 import { OPS, SUPPORTED_OPS } from '../../../../main/engine/onnx/op-registry'
 import { generateNodeTests, testsOfOp, type NodeTest } from './node-conformance'
@@ -40,12 +44,24 @@ function noise(n: number, seed: number): Float32Array {
 }
 
 /** Largest |analytic − numeric| directional derivative error, relative to max(1, |numeric|); undefined when nothing is differentiable. */
-function gradientError(model: ModelMessage, file: string, feeds: Record<string, tf.Tensor>, opType: string): number | undefined {
+function gradientError(
+  model: ModelMessage,
+  file: string,
+  feeds: Record<string, tf.Tensor>,
+  opType: string
+): number | undefined {
   const graph = OnnxGraph.load(file, model, dir, { opsets: { min: 1, max: 20 } })
   try {
     const node = graph.nodes[0]
     const impl = OPS[opType]
-    const variable = node.inputs.filter((name, i) => name && feeds[name]?.dtype === 'float32' && feeds[name].size > 0 && !impl.staticInputs?.includes(i) && !impl.statInputs?.includes(i))
+    const variable = node.inputs.filter(
+      (name, i) =>
+        name &&
+        feeds[name]?.dtype === 'float32' &&
+        feeds[name].size > 0 &&
+        !impl.staticInputs?.includes(i) &&
+        !impl.statInputs?.includes(i)
+    )
     if (!variable.length) return undefined
     return tf.tidy(() => {
       const loss = (...xs: tf.Tensor[]): tf.Scalar => {
@@ -55,15 +71,32 @@ function gradientError(model: ModelMessage, file: string, feeds: Record<string, 
         return tf.sum(tf.mul(out, tf.tensor(noise(out.size, 7), out.shape)))
       }
       // A small jitter moves inputs off kinks (ReLU's 0, ties in a max window), where differences are not derivatives.
-      const xs = variable.map((name, i) => tf.add(feeds[name], tf.mul(tf.tensor(noise(feeds[name].size, 31 + i), feeds[name].shape), 1e-3)))
+      const xs = variable.map((name, i) =>
+        tf.add(
+          feeds[name],
+          tf.mul(tf.tensor(noise(feeds[name].size, 31 + i), feeds[name].shape), 1e-3)
+        )
+      )
       const grads = tf.grads(loss)(xs)
       // A sparse direction (8 coordinates per input): a max-type op rarely switches its winner along it.
-      const directions = xs.map((x, i) => tf.tensor(noise(x.size, 11 + i).map((v, k) => ((k * 7919 + i) % Math.max(1, Math.floor(x.size / 8)) === 0 ? v : 0)), x.shape))
+      const directions = xs.map((x, i) =>
+        tf.tensor(
+          noise(x.size, 11 + i).map((v, k) =>
+            (k * 7919 + i) % Math.max(1, Math.floor(x.size / 8)) === 0 ? v : 0
+          ),
+          x.shape
+        )
+      )
       const eps = 1e-3
       const plus = xs.map((x, i) => tf.add(x, tf.mul(directions[i], eps)))
       const minus = xs.map((x, i) => tf.sub(x, tf.mul(directions[i], eps)))
       // The step actually taken in float32 (at 10⁴, softmax_large_number's scale, eps is one ulp).
-      const analytic = grads.reduce((s, g, i) => s + tf.sum(tf.mul(g, tf.sub(plus[i], minus[i]))).dataSync()[0], 0) / (2 * eps)
+      const analytic =
+        grads.reduce(
+          (s, g, i) => s + tf.sum(tf.mul(g, tf.sub(plus[i], minus[i]))).dataSync()[0],
+          0
+        ) /
+        (2 * eps)
       const numeric = (loss(...plus).dataSync()[0] - loss(...minus).dataSync()[0]) / (2 * eps)
       return Math.abs(analytic - numeric) / Math.max(1, Math.abs(numeric))
     })
@@ -85,7 +118,11 @@ function feedsOf(test: NodeTest, model: ModelMessage): Record<string, tf.Tensor>
 }
 
 describe('gradient of every claimed op matches finite differences', () => {
-  it.each(SUPPORTED_OPS.filter((op) => op !== 'Gelu' && !NOT_DIFFERENTIABLE.includes(op)).map((op) => [op]))('%s', (op) => {
+  it.each(
+    SUPPORTED_OPS.filter((op) => op !== 'Gelu' && !NOT_DIFFERENTIABLE.includes(op)).map((op) => [
+      op
+    ])
+  )('%s', (op) => {
     let checked = 0
     const wrong: string[] = []
     for (const test of testsOfOp(tests, op)) {
@@ -109,12 +146,23 @@ describe('gradient of every claimed op matches finite differences', () => {
       ir_version: 9,
       opset_import: [{ domain: '', version: 20 }],
       graph: {
-        node: [{ op_type: 'Gelu', input: ['x'], output: ['y'], name: 'gelu', attribute: [{ name: 'approximate', type: 3, s: new TextEncoder().encode(approximate) }] }],
+        node: [
+          {
+            op_type: 'Gelu',
+            input: ['x'],
+            output: ['y'],
+            name: 'gelu',
+            attribute: [{ name: 'approximate', type: 3, s: new TextEncoder().encode(approximate) }]
+          }
+        ],
         input: [{ name: 'x', type: { tensor_type: { elem_type: 1 } } }],
         output: [{ name: 'y', type: { tensor_type: { elem_type: 1 } } }]
       }
     }
-    const x = tf.tensor(noise(24, 3).map((v) => v * 3), [2, 3, 4])
+    const x = tf.tensor(
+      noise(24, 3).map((v) => v * 3),
+      [2, 3, 4]
+    )
     const error = gradientError(model, 'gelu.onnx', { x }, 'Gelu')
     x.dispose()
     expect(error).toBeLessThan(2e-2)

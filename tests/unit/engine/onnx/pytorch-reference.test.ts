@@ -30,7 +30,13 @@ interface Reference {
   std: number[]
   logits: number[]
   inputGradient: number[]
-  sgdStep: { lr: number; weightDecay: number; momentum: number; loss: number; logitsAfter: number[] }
+  sgdStep: {
+    lr: number
+    weightDecay: number
+    momentum: number
+    loss: number
+    logitsAfter: number[]
+  }
 }
 
 /** Largest |a − b| relative to the largest |b|. */
@@ -54,20 +60,40 @@ beforeAll(async () => {
 describe.each(FIXTURES.map((f) => [f]))('%s fixture against PyTorch and onnxruntime', (name) => {
   it('matches logits, input gradient and one SGD step', async () => {
     const ref = JSON.parse(readFileSync(`${DIR}/${name}.reference.json`, 'utf8')) as Reference
-    const spec = ImportedSurrogateSpec.parse({ name, format: 'onnx', path: `${DIR}/${name}.onnx`, preprocessing: { mean: ref.mean, std: ref.std } })
+    const spec = ImportedSurrogateSpec.parse({
+      name,
+      format: 'onnx',
+      path: `${DIR}/${name}.onnx`,
+      preprocessing: { mean: ref.mean, std: ref.std }
+    })
     const { model, agreement } = await importOnnxSurrogate(spec, dataset)
     try {
       const [n, c, h, w] = ref.shape
-      const x = tf.tidy(() => tf.transpose(tf.div(tf.tensor4d(ref.pixels, [n, c, h, w]), 255), [0, 2, 3, 1])) as tf.Tensor4D
+      const x = tf.tidy(() =>
+        tf.transpose(tf.div(tf.tensor4d(ref.pixels, [n, c, h, w]), 255), [0, 2, 3, 1])
+      ) as tf.Tensor4D
       const y = tf.tensor1d(ref.labels, 'int32')
       const logits = tf.tidy(() => model.forward(x, EVAL))
       const logitDiff = relativeMaxDiff(logits.dataSync(), ref.logits)
-      const grad = tf.tidy(() => tf.transpose(tf.grad((input: tf.Tensor) => crossEntropy(model.forward(input as tf.Tensor4D, EVAL), y))(x), [0, 3, 1, 2]))
+      const grad = tf.tidy(() =>
+        tf.transpose(
+          tf.grad((input: tf.Tensor) => crossEntropy(model.forward(input as tf.Tensor4D, EVAL), y))(
+            x
+          ),
+          [0, 3, 1, 2]
+        )
+      )
       const gradDiff = relativeMaxDiff(grad.dataSync(), ref.inputGradient)
       const { lr, weightDecay, momentum } = ref.sgdStep
       const minimizer = createMinimizer({ id: 'sgd' }, new SgdMomentum(momentum, weightDecay))
       const objective = new BatchObjective(model, x, y, () => new Error('non-finite loss'))
-      await minimizer.iterate(objective, { epoch: 1, index: 0, epochs: 1, lr, lrRange: { min: lr, max: lr } })
+      await minimizer.iterate(objective, {
+        epoch: 1,
+        index: 0,
+        epochs: 1,
+        lr,
+        lrRange: { min: lr, max: lr }
+      })
       const after = tf.tidy(() => model.forward(x, EVAL))
       const stepDiff = relativeMaxDiff(after.dataSync(), ref.sgdStep.logitsAfter)
       const lossDiff = Math.abs(objective.loss - ref.sgdStep.loss)
