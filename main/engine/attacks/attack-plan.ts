@@ -70,7 +70,8 @@ export function checkAttackPlan(attack: AttackSpec, surrogates: SurrogateSpec[])
           `which has none: remove "${id}" or use a surrogate with skips (small-resnet, a ResNet, WRN, DenseNet, ConvMixer or MLP-Mixer)`
       )
   }
-  checkFeatureLayers(attack, surrogates)
+  // An imported graph's layers are known once it is imported: resolveFeatureLayer checks them then.
+  checkFeatureLayers(attack, surrogates.filter((s): s is ModelSpec => !isImportedSurrogate(s)))
   const lgv = attack.stack.lgv
   if (lgv && !lgv.collect) {
     const missing = surrogates.find((s) => !lgv.sources.some((src) => src.surrogate === s.name))

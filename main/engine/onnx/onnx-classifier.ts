@@ -20,6 +20,7 @@ import { exportOnnxModel } from './export-onnx'
 
 export class OnnxClassifier implements Classifier {
   readonly skipConnections: string[]
+  readonly featureLayers: readonly string[]
 
   constructor(
     readonly config: ModelConfig & { onnx: OnnxModelSetup },
@@ -30,6 +31,7 @@ export class OnnxClassifier implements Classifier {
     private readonly outputClasses: number
   ) {
     this.skipConnections = graph.residualBlocks.map((b) => b.block)
+    this.featureLayers = graph.featureLayers
   }
 
   get params(): ModelParams {

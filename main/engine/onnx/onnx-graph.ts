@@ -92,6 +92,16 @@ export class OnnxGraph {
     return [...this.structure.residualAdds.values()]
   }
 
+  /**
+   * Intermediate layers ILA and FIA can tap, in graph order: the outputs of the residual Add nodes
+   * (block outputs) and of the pools (stage outputs of plain CNNs), by node name.
+   */
+  get featureLayers(): string[] {
+    return this.structure.nodes
+      .filter((n) => this.structure.residualAdds.has(n) || FEATURE_OPS.has(n.opType))
+      .map((n) => n.name)
+  }
+
   /** Checks and builds a graph; throws OnnxImportError naming the file and node on any problem. */
   static load(
     file: string,
@@ -215,6 +225,12 @@ export class OnnxGraph {
       const outputs = withNode(this.file, node, () =>
         node.impl.run(inputs, { node, forward, batchNorm: options.batchNorm })
       )
+      if (
+        forward.tapFeature &&
+        outputs[0] &&
+        (this.structure.residualAdds.has(node) || FEATURE_OPS.has(node.opType))
+      )
+        outputs[0] = tapped(outputs[0], node.name, forward.tapFeature)
       node.outputs.forEach((name, i) => {
         if (name && outputs[i]) values.set(name, outputs[i])
       })
@@ -225,6 +241,19 @@ export class OnnxGraph {
       return v
     })
   }
+}
+
+/** Pools whose outputs are feature layers. */
+const FEATURE_OPS = new Set(['MaxPool', 'AveragePool'])
+
+/** A layer's value after an attack's tap (NHWC for image tensors, as built-in nets give it). */
+function tapped(
+  value: GraphValue,
+  layer: string,
+  tap: NonNullable<ForwardContext['tapFeature']>
+): GraphValue {
+  if (value.rank === 4) return new GraphValue(tap(layer, value.nhwcTensor()), true)
+  return new GraphValue(tap(layer, value.onnx()))
 }
 
 /** A rank-2/3 value seen as [N, 1, T, C] (channels last), so the attack hooks see channels on axis 3. */

@@ -147,3 +147,34 @@ describe('residual Add nodes for GN and SGM', () => {
     model.params.dispose()
   })
 })
+
+describe('feature layers for ILA and FIA', () => {
+  it('lists residual block and pool outputs in graph order, and a tap changes the forward pass', async () => {
+    const { model: message, baseDir } = await readOnnxFile(`${FIXTURES}/vgg-bn.onnx`)
+    const model = buildOnnxClassifier(`${FIXTURES}/vgg-bn.onnx`, message, baseDir, {
+      preprocessing: { resize: false, range: [0, 1], output: 'logits', ...NORMALISED },
+      batchNorm: 'update',
+      inputShape: [28, 28, 1],
+      numClasses: 10
+    })
+    expect(model.featureLayers).toHaveLength(3) // VGG-BN's three max pools
+    const x = tf.randomUniform([2, 28, 28, 1], 0, 1, 'float32', 3) as tf.Tensor4D
+    const shapes: number[][] = []
+    const plain = tf.tidy(() => model.forward(x, { training: false }).dataSync())
+    const zeroed = tf.tidy(() =>
+      model
+        .forward(x, {
+          training: false,
+          tapFeature: (layer, h) => (
+            shapes.push(h.shape),
+            layer === model.featureLayers[2] ? tf.zerosLike(h) : h
+          )
+        })
+        .dataSync()
+    )
+    expect(shapes.map((s) => s[3])).toEqual([8, 16, 32]) // NHWC, channels last
+    expect(Array.from(zeroed)).not.toEqual(Array.from(plain))
+    x.dispose()
+    model.params.dispose()
+  })
+})
