@@ -15,7 +15,7 @@ import { budgetProblems } from './techniques/stack-rules'
 import { DerivedSurrogateSpec, derivedSurrogateIssues } from './derived-surrogate'
 import { MinimizerSpec } from './minimizer-spec'
 import { ModelName } from './model-name'
-import { ImportedSurrogateSpec, isImportedSurrogate } from './onnx-surrogate'
+import { ImportedSurrogateSpec, isImportedSurrogate, trainedSurrogates } from './onnx-surrogate'
 import { TargetPreprocessing } from './target-preprocessing'
 
 // Every object below is strict: an unknown key fails the parse, named with a hint (strict-keys.ts).
@@ -410,7 +410,7 @@ export const AuditSpec = z
     const dup = names.find((n, i) => names.indexOf(n) !== i)
     if (dup) ctx.addIssue({ code: 'custom', path: ['targets'], message: `model name "${dup}" is used twice` })
     checkValidation({ ...spec, attack: effectiveAttack(spec) }, ctx)
-    for (const issue of derivedSurrogateIssues(spec.derivedSurrogates ?? [], spec.surrogates, Boolean(spec.validation))) ctx.addIssue({ code: 'custom', ...issue })
+    for (const issue of derivedSurrogateIssues(spec.derivedSurrogates ?? [], trainedSurrogates(spec.surrogates), Boolean(spec.validation))) ctx.addIssue({ code: 'custom', ...issue })
     checkAttackQueue(spec, ctx)
     if (spec.harden) checkHardenSpec(spec.harden, { ...spec, attack: effectiveAttack(spec) }, ARCHITECTURES, ctx)
     checkEnsembleMembers(spec, ctx)

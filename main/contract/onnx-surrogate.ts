@@ -118,3 +118,8 @@ export function surrogateRecipe(
   if (!isImportedSurrogate(spec)) return spec.recipe
   return spec.fineTune ? fineTuneRecipe(spec.fineTune) : undefined
 }
+
+/** The surrogates an audit trains: the entries of `surrogates` that are not imported files. */
+export function trainedSurrogates<T extends object>(surrogates: readonly (T | ImportedSurrogateSpec)[]): T[] {
+  return surrogates.filter((s): s is T => !isImportedSurrogate(s))
+}

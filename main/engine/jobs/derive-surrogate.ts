@@ -8,9 +8,10 @@
  *   training with that seed (the SGD trajectory is the same; SWA only reads it).
  * The derived model is saved to `models/<name>/` like a trained one, so it can join the zoo.
  */
+import { trainedSurrogates } from '../../contract/onnx-surrogate'
 import { join } from 'node:path'
 import type { DerivedSurrogateSpec } from '../../contract/derived-surrogate'
-import type { AuditSpec, ModelSpec } from '../../contract/audit-spec'
+import type { AuditSpec, ModelSpec, SurrogateSpec } from '../../contract/audit-spec'
 import type { EpochMetrics } from '../../contract/job-events'
 import type { ModelResult } from '../../contract/run-record'
 import type { ImageDataset } from '../data/dataset'
@@ -111,9 +112,9 @@ function sumPasses(epochs: EpochMetrics[]): number {
 }
 
 /** The audit's surrogate specs followed by one per derived surrogate (its source's spec under its own name). */
-export function surrogateSpecsWithDerived(spec: Pick<AuditSpec, 'surrogates' | 'derivedSurrogates'>): ModelSpec[] {
+export function surrogateSpecsWithDerived(spec: Pick<AuditSpec, 'surrogates' | 'derivedSurrogates'>): SurrogateSpec[] {
   return [
     ...spec.surrogates,
-    ...(spec.derivedSurrogates ?? []).flatMap((d) => spec.surrogates.filter((s) => s.name === d.from).map((s) => ({ ...s, name: d.name })))
+    ...(spec.derivedSurrogates ?? []).flatMap((d) => trainedSurrogates(spec.surrogates).filter((s) => s.name === d.from).map((s) => ({ ...s, name: d.name })))
   ]
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { AuditSpec } from '../../../main/contract/audit-spec'
+import { AuditSpec, type ModelSpec } from '../../../main/contract/audit-spec'
 import { studyAuditSpec, studyAttackQueue } from '../../../main/contract/study-plan'
 import { STUDY_PRESETS, studyPreset } from '../../../main/contract/study-presets'
 import { CORE_ROWS, STUDY_ROWS } from '../../../main/contract/study-rows'
@@ -92,8 +92,8 @@ describe('study plan', () => {
     const train = new Map([...spec.targets, ...spec.validation.targets].map((t) => [t.name, 'train' as const]))
     const first = AuditSpec.parse(studyAuditSpec(spec, 1, train))
     expect(first.surrogates.map((s) => s.name)).toEqual(['sgd.small-cnn', 'sam.small-cnn', 'l-sam.small-cnn', 'sgd.small-resnet', 'sam.small-resnet', 'l-sam.small-resnet'])
-    expect(first.surrogates.every((s) => s.seed === 1)).toBe(true)
-    expect(first.surrogates.filter((s) => s.track?.transfer).map((s) => s.name)).toEqual(['sgd.small-cnn', 'sgd.small-resnet'])
+    expect(first.surrogates.every((s) => (s as ModelSpec).seed === 1)).toBe(true)
+    expect(first.surrogates.filter((s) => (s as ModelSpec).track?.transfer).map((s) => s.name)).toEqual(['sgd.small-cnn', 'sgd.small-resnet'])
     expect(first.derivedSurrogates?.map((d) => `${d.name}<${d.from}`)).toEqual([
       'sgd-early-stopped.small-cnn<sgd.small-cnn',
       'swa.small-cnn<sgd.small-cnn',

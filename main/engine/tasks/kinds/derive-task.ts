@@ -4,6 +4,7 @@
  * (`train-<name>`) and returns a training's result, so the evaluate and attack tasks use it like any
  * trained surrogate; it costs no training.
  */
+import { trainedSurrogates } from '../../../contract/onnx-surrogate'
 import { join } from 'node:path'
 import type { AuditSpec } from '../../../contract/audit-spec'
 import type { ModelResult } from '../../../contract/run-record'
@@ -27,7 +28,7 @@ export const deriveTask: TaskKindDefinition<DeriveParams, DeriveResult> = {
       kind: 'derive',
       label: `${d.method === 'swa' ? 'SWA' : 'Early-stopped'} surrogate ${d.name} from the checkpoints of ${d.from}`,
       deps: [trainTaskId(d.from)],
-      seed: spec.surrogates.find((s) => s.name === d.from)?.seed ?? spec.seed,
+      seed: trainedSurrogates(spec.surrogates).find((s) => s.name === d.from)?.seed ?? spec.seed,
       cost: 0,
       outputs: [modelFolder(d.name)],
       params: { name: d.name }
@@ -45,7 +46,7 @@ async function derive(task: AuditTask<DeriveParams>, ctx: TaskContext): Promise<
   const started = performance.now()
   const { spec } = ctx.job
   const d = spec.derivedSurrogates?.find((x) => x.name === task.params.name)
-  const sourceSpec = spec.surrogates.find((s) => s.name === d?.from)
+  const sourceSpec = trainedSurrogates(spec.surrogates).find((s) => s.name === d?.from)
   if (!d || !sourceSpec) throw new Error(`the spec has no derived surrogate "${task.params.name}" with a trained source`)
   const source = ctx.job.deps[trainTaskId(d.from)] as TrainResult
   const { dataset } = await auditData(spec)
