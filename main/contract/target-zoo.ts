@@ -32,7 +32,7 @@ export const TargetCheckRequest = z.strictObject({
   sampleSize: z.number().int().min(10, 'check on at least 10 images').max(10000).default(500),
   seed: z.number().int().min(0).default(0),
   /** ONNX only: also import it as a surrogate (attacks and fine-tuning from it) and check the engine's forward pass against onnxruntime. */
-  surrogate: z.boolean().default(false)
+  surrogate: z.boolean().optional()
 })
 export type TargetCheckRequest = z.infer<typeof TargetCheckRequest>
 
