@@ -4,6 +4,7 @@
  * distinct call on random inputs of the same shapes.
  */
 import * as tf from '@tensorflow/tfjs-core'
+import { BATCH_NORM_TRAIN, GRAD_INPUT, GRAD_PARAMS } from '../../main/engine/backend/batch-norm-kernels'
 
 export const HEAVY_KERNELS = [
   tf.Conv2D,
@@ -19,7 +20,11 @@ export const HEAVY_KERNELS = [
   tf.MaxPool,
   tf.AvgPool,
   tf.MaxPoolGrad,
-  tf.AvgPoolGrad
+  tf.AvgPoolGrad,
+  // Our training batch norm: oneDNN against its JavaScript kernels.
+  BATCH_NORM_TRAIN,
+  GRAD_INPUT,
+  GRAD_PARAMS
 ]
 
 export interface RecordedCall {

@@ -52,7 +52,8 @@ void batchNormForward(const CallArgs &a) {
   static PrimitiveCache<Forward> cache;
   memory::desc data = dataDesc(a);
   int64_t count = elements(a), c = a.i(C);
-  int used = threadsFor(static_cast<double>(count) * 4);
+  // Memory-bound: one pass per element, so the element count is the work.
+  int used = threadsFor(static_cast<double>(count));
   Forward &e = cache.get(a.key('b', GEOMETRY_COUNT) + std::to_string(used), [&] {
     auto pd = forwardDesc(data, a.f(EPSILON));
     return Forward{pd, dnnl::batch_normalization_forward(pd)};
@@ -76,7 +77,7 @@ void batchNormBackward(const CallArgs &a) {
   memory::desc data = dataDesc(a);
   int64_t count = elements(a), c = a.i(C);
   bool paramsOnly = a.i(PARAMS_ONLY) != 0;
-  int used = threadsFor(static_cast<double>(count) * 6);
+  int used = threadsFor(static_cast<double>(count));
   Backward &e = cache.get(a.key('c', GEOMETRY_COUNT) + std::to_string(used), [&] {
     auto hint = forwardDesc(data, a.f(EPSILON));
     // Always the full backward pass: oneDNN's backward_data takes no scale (it would give dx for

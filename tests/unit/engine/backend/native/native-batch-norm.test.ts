@@ -33,8 +33,9 @@ function gradients(shape: [number, number, number, number], bn: typeof plain): (
 const SHAPES: [number, number, number, number][] = [
   [2, 3, 4, 5],
   [4, 7, 7, 16],
-  // Above the one-thread threshold.
-  [64, 14, 14, 32]
+  [64, 14, 14, 32],
+  // Above two million elements: runs on every thread rather than one.
+  [64, 32, 32, 32]
 ]
 
 describe.skipIf(!nativeBuilt)(nativeSuite('native batch norm in training (oneDNN)'), () => {
