@@ -114,7 +114,7 @@ async function select(options: InitBackendOptions): Promise<BackendName> {
   let fallbackNote = ''
   for (const name of ladder) {
     try {
-      const loaded = await LOADERS[name](threads, warn, kernelPath)
+      const loaded = await LOADERS[name](threads, warn, kernelPath, debug)
       const description = loaded.description + fallbackNote
       active = { name, description, threads: loaded.threads }
       if (fallbackNote) warn(`tensor backend: ${description}`)
@@ -170,7 +170,12 @@ function preferredLadder(prefer: BackendName[] | undefined): readonly BackendNam
   return prefer
 }
 
-type Loader = (threads: number, warn: (message: string) => void, kernelPath: KernelPath | undefined) => Promise<Loaded>
+type Loader = (
+  threads: number,
+  warn: (message: string) => void,
+  kernelPath: KernelPath | undefined,
+  debug: (message: string) => void
+) => Promise<Loaded>
 
 const LOADERS: Record<BackendName, Loader> = {
   'tfjs-node-gpu': (threads) => loadTfjsNode('@tensorflow/tfjs-node-gpu', 'tfjs-node-gpu (native TensorFlow, CUDA', threads),
@@ -225,10 +230,11 @@ async function loadWasm(threads: number, warn: (message: string) => void): Promi
 }
 
 /** The wasm backend (the tensor store) with our oneDNN kernels in front of its heavy ones. */
-async function loadWasmNative(threads: number, warn: (message: string) => void, kernelPath: KernelPath | undefined): Promise<Loaded> {
+async function loadWasmNative(threads: number, warn: (message: string) => void, kernelPath: KernelPath | undefined, debug: (message: string) => void): Promise<Loaded> {
   if (kernelPath === 'wasm') throw new Error(`switched off by ${KERNELS_ENV_VAR}=wasm`)
   const wasm = await loadWasm(threads, warn)
   const native = initNativeKernels({ threads })
+  debug(`native kernels: oneDNN ${native.onednnVersion}, ${native.threadingRuntime}, ${native.isa}; ${native.kernels.join(', ')}`)
   return { description: `${wasm.description} + ${describeNativeKernels(native)}`, threads }
 }
 

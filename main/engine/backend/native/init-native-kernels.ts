@@ -50,8 +50,7 @@ export function initNativeKernels(options: NativeKernelsOptions): NativeKernelsI
   return { ...info, kernels: [...registered] }
 }
 
-/** The native part of the backend line, e.g. "native oneDNN kernels (2 threads; oneDNN 2.6.3, avx512_core)". */
+/** The native part of the backend line, short enough for the app header: "native oneDNN 2.6.3 (2 threads)". */
 export function describeNativeKernels(info: NativeAddonInfo): string {
-  const threads = `${info.threads} thread${info.threads === 1 ? '' : 's'}`
-  return `native oneDNN kernels (${threads}; oneDNN ${info.onednnVersion}, ${info.isa})`
+  return `native oneDNN ${info.onednnVersion} (${info.threads} thread${info.threads === 1 ? '' : 's'})`
 }

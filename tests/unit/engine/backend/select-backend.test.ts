@@ -33,9 +33,11 @@ describe('initBackend', () => {
     expect(m.activeBackendName()).toBe(expected)
     expect(m.backendDescription()).toMatch(
       nativeBuilt
-        ? /^wasm \((SIMD|no SIMD), \d+ threads?\) \+ native oneDNN kernels \(\d+ threads?; oneDNN \d+\.\d+\.\d+, \w+\)$/
+        ? /^wasm \((SIMD|no SIMD), \d+ threads?\) \+ native oneDNN \d+\.\d+\.\d+ \(\d+ threads?\)$/
         : /^wasm \((SIMD|no SIMD), \d+ threads?\)$/
     )
+    // The debug channel names what the native path runs on and which kernels it replaced.
+    expect(lines.some((l) => /^native kernels: oneDNN \d+\.\d+\.\d+, \w+, \w+; Conv2D, FusedConv2D, /.test(l))).toBe(nativeBuilt)
     // Both native rungs were tried and skipped quietly, through the debug channel only.
     expect(lines.some((l) => l.startsWith('tensor backend tfjs-node-gpu unavailable'))).toBe(true)
     expect(lines.some((l) => l.startsWith('tensor backend tfjs-node unavailable'))).toBe(true)
@@ -94,7 +96,7 @@ describe('initBackend', () => {
     const warnings: string[] = []
     expect(await m.initBackend({ warn: (line) => warnings.push(line), threads: 1 })).toBe(nativeBuilt ? 'wasm-native' : 'wasm')
     expect(warnings[0]).toMatch(/FLATLINE_BACKEND=tfjs-node requested, but that backend could not be loaded: .*@tensorflow\/tfjs-node.*Falling back/)
-    const wasm = nativeBuilt ? 'wasm \\(SIMD, 1 thread\\) \\+ native oneDNN kernels \\(1 thread; [^)]*\\)' : 'wasm \\(SIMD, 1 thread\\)'
+    const wasm = nativeBuilt ? 'wasm \\(SIMD, 1 thread\\) \\+ native oneDNN [\\d.]+ \\(1 thread\\)' : 'wasm \\(SIMD, 1 thread\\)'
     expect(warnings[1]).toMatch(new RegExp(`^tensor backend: ${wasm} \\[FLATLINE_BACKEND=tfjs-node requested but not available`))
     // Logs and run records carry the description, so the fallback stays explicit there too.
     expect(m.backendDescription()).toMatch(new RegExp(`^${wasm} \\[FLATLINE_BACKEND=tfjs-node requested but not available: .*; fell back\\]$`))
