@@ -25,6 +25,16 @@ export interface ConvOffsets {
   bias: number
 }
 
+/** N, H, W, C, OH, OW: how conv and pool parameters start (kernels.h). */
+function nhwcInOut(info: tf.backend_util.Conv2DInfo): number[] {
+  return [info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth]
+}
+
+/** KH, KW, SH, SW: the window and its strides. */
+function windowOf(info: tf.backend_util.Conv2DInfo): number[] {
+  return [info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth]
+}
+
 /** Conv parameters from tfjs's own conv info (depthwise: groups = input channels). */
 export function convParams(
   info: tf.backend_util.Conv2DInfo,
@@ -34,17 +44,9 @@ export function convParams(
   offsets: ConvOffsets
 ): Float64Array {
   return Float64Array.of(
-    info.batchSize,
-    info.inHeight,
-    info.inWidth,
-    info.inChannels,
-    info.outHeight,
-    info.outWidth,
+    ...nhwcInOut(info),
     info.outChannels,
-    info.filterHeight,
-    info.filterWidth,
-    info.strideHeight,
-    info.strideWidth,
+    ...windowOf(info),
     info.dilationHeight,
     info.dilationWidth,
     info.padInfo.top,
@@ -101,16 +103,8 @@ export function poolParams(
   offsets: { x: number; y: number; dx: number }
 ): Float64Array {
   return Float64Array.of(
-    info.batchSize,
-    info.inHeight,
-    info.inWidth,
-    info.inChannels,
-    info.outHeight,
-    info.outWidth,
-    info.filterHeight,
-    info.filterWidth,
-    info.strideHeight,
-    info.strideWidth,
+    ...nhwcInOut(info),
+    ...windowOf(info),
     info.padInfo.top,
     info.padInfo.left,
     max ? 1 : 0,
