@@ -82,7 +82,8 @@ export function comparisonHeatmapOption(comparison: RunComparison, font = 'Helve
             }
           }
         }),
-        label: { show: true, fontSize: 12, fontWeight: 'bold' }
+        // lineHeight: the two lines (change, spread) otherwise overlap in ECharts' SVG renderer.
+        label: { show: true, fontSize: 12, lineHeight: 16, fontWeight: 'bold' }
       }
     ]
   }

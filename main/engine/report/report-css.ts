@@ -77,6 +77,7 @@ table.exec-table th:nth-child(2) { width: 31%; }
 table.exec-table th:nth-child(3) { width: 20%; }
 table.exec-table th:nth-child(4) { width: 15%; }
 table.exec-table td.name { overflow-wrap: normal; word-break: normal; }
+table.exec-table thead th { white-space: normal; }
 .lead { font-size: 10pt; margin: 6px 0 8px; }
 .risk { display: inline-block; min-width: 58px; padding: 0 5px; border-radius: 3px; font-size: 8pt; font-weight: 700; text-transform: uppercase; letter-spacing: .04em; text-align: center; }
 .risk-high { background: #8a1c2b; color: #fff; }
