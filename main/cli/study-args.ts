@@ -20,8 +20,8 @@ export interface StudyCliArgs {
 export const STUDY_USAGE = `Usage: npm run study -- --preset <${STUDY_PRESETS.join('|')}> --out <dir> [--workers N] [--threads N] [--full] [--data <dir>] [--paper-widths]
        npm run study -- --spec <study.json> --out <dir> [--workers N]
        npm run study -- --resume <dir>
-  --preset        a ready-made study: quick (minutes, embedded data), fashion-mnist (within 2 hours on
-                  2 cores; Debian's dataset-fashion-mnist), cifar10 (CIFAR-10 binaries, --data required)
+  --preset        a ready-made study: quick (minutes, embedded data), fashion-mnist (hours on 2 cores:
+                  npm run bench:study-estimate; Debian's dataset-fashion-mnist), cifar10 (CIFAR-10 binaries, --data required)
   --spec          a study specification file (see docs/studies.md)
   --out           folder for study.json, report.html and report.pdf (created if missing); running the
                   same command again on the same folder continues the study where it stopped
