@@ -86,7 +86,12 @@ describe('the quick study in the UI', () => {
       await study.figure(5, arch).waitFor()
     }
     expect(await study.table4('small-resnet').locator('tbody tr').count()).toBe(9)
-    await study.view.screenshot({ path: shot('study.png') })
+    // Tall enough for the whole page (it scrolls inside <main>): an element shot alone leaves the rest blank.
+    const overflow = await page.locator('main').evaluate((main) => main.scrollHeight - main.clientHeight)
+    await page.setViewportSize({ width: 1400, height: 1000 + Math.max(0, overflow) + 24 })
+    await page.waitForTimeout(300)
+    await page.screenshot({ path: shot('study.png'), fullPage: false })
+    await page.setViewportSize({ width: 1400, height: 1000 })
 
     await study.exportPdfButton.click()
     const studyId = (await page.locator('[data-testid^="study-item-"]').first().getAttribute('data-testid'))!.replace('study-item-', '')
