@@ -8,7 +8,8 @@ import { runTaskHere } from '../tasks/run-task'
 import type { FromWorker, ToWorker } from './worker-messages'
 
 export async function runTaskWorker(): Promise<void> {
-  const post = (message: FromWorker): void => void process.send?.(message)
+  // With a callback, a send after the pool died (EPIPE) is not thrown: 'disconnect' below ends this process.
+  const post = (message: FromWorker): void => void process.send?.(message, undefined, undefined, () => {})
   let controller: AbortController | undefined
   const queue: ToWorker[] = []
   let ready = false

@@ -23,6 +23,7 @@ function waitFor(service: { onEvent(l: (e: JobEvent) => void): () => void }, mat
 }
 
 describe('NodeEngineClient (real engine in a child process)', () => {
+  // Two engine processes, each running the audit on one worker process per core (the service's default): longer than 2 min on a loaded machine.
   it('runs an audit off the calling process and a SIGKILL mid-run leaves a readable, interrupted run that resumes to completion', async () => {
     engine = new NodeEngineClient()
     const root = await mkdtemp(join(tmpdir(), 'flatline-kill-'))
@@ -44,7 +45,7 @@ describe('NodeEngineClient (real engine in a child process)', () => {
     expect(await service.handle(Channels.ResumeRun, { runId })).toMatchObject({ runId })
     expect(await done).toMatchObject({ kind: 'completed', runId })
     expect(await service.handle(Channels.GetRun, { runId })).toMatchObject({ status: 'completed', resumed: { count: 1 } })
-  })
+  }, 240_000)
 
   it('answers a query from the real engine, and a failing query with its message', async () => {
     engine = new NodeEngineClient()
