@@ -199,6 +199,30 @@ describe('demo audit in the UI', () => {
     await page.close()
   })
 
+  it('runs an audit from the form with the zoo ONNX model as a surrogate beside its l-SAM fine-tuned copy: both rows in the heatmap', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } })
+    const app = new AuditPage(page)
+    await page.goto(server.url)
+    await app.newAuditButton.click()
+    await app.formField('name').fill('e2e onnx surrogate')
+    await app.formField('dataset.trainLimit').fill('600')
+    // the model imported above with "use as surrogate": a surrogate tick and a fine-tuning choice
+    await page.getByTestId('pick-surrogate-in-house-onnx').check()
+    await page.getByTestId('fine-tune-in-house-onnx').selectOption('l-sam')
+    await expect.poll(() => app.startAuditButton.isEnabled()).toBe(true)
+    await page.getByTestId('form-zoo-targets').scrollIntoViewIfNeeded()
+    await page.getByTestId('form-zoo-targets').screenshot({ path: shot('form-onnx-surrogate.png') })
+    await app.startAuditButton.click()
+    await app.heatmap.waitFor({ timeout: 420_000 })
+    const spec = JSON.parse(await readFile(TINY_SPEC, 'utf8')) as { targets: { name: string }[] }
+    for (const surrogate of ['in-house-onnx', 'in-house-onnx-l-sam'])
+      for (const target of spec.targets)
+        await expect.poll(() => app.rate(surrogate, target.name).textContent(), { timeout: 10_000 }).toMatch(/\d+\.\d %/)
+    await page.waitForTimeout(500) // let the chart finish its layout before the picture
+    await app.heatmap.screenshot({ path: shot('heatmap-onnx-surrogate.png') })
+    await page.close()
+  }, 600_000)
+
   it('inspects the embedded dataset in the Datasets view: 10 classes counted in the chart, sample images loaded', async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1200 } })
     await page.goto(server.url)

@@ -8,7 +8,7 @@
  * and says why, instead of letting the spec check fail later on a duplicate name.
  */
 import type { ImportedTargetSpec } from '@contract/audit-spec'
-import type { ImportedSurrogateSpec } from '@contract/onnx-surrogate'
+import { FINE_TUNE_PRESETS, FineTuneSpec, type FineTunePreset, type ImportedSurrogateSpec } from '@contract/onnx-surrogate'
 import type { ZooSet, ZooTargetEntry } from '@contract/target-zoo'
 import type { FormDraft } from './audit-form'
 import { importedTargetOf } from './target-zoo'
@@ -36,9 +36,12 @@ function setList(draft: FormDraft, role: ZooRole, list: ZooEntrySpec[]): void {
   }
 }
 
-/** Whether a zoo target is picked in `role` (matched by its stored path). */
+/** A fine-tuned copy of an imported surrogate (same file, with `fineTune`), not the model as imported. */
+const isFineTuned = (entry: ZooEntrySpec): boolean => 'fineTune' in entry && entry.fineTune !== undefined
+
+/** Whether a zoo target is picked in `role` (matched by its stored path; as a surrogate, the model as imported). */
 export function isPicked(draft: FormDraft, role: ZooRole, target: ZooTargetEntry): boolean {
-  return listOf(draft, role).some((t) => t.path === target.path)
+  return listOf(draft, role).some((t) => t.path === target.path && !isFineTuned(t))
 }
 
 /** Why `target` cannot go in `role`, or null: it is in the other role, or its name is taken by a trained model. */
@@ -87,3 +90,40 @@ export function pickSet(draft: FormDraft, role: ZooRole, set: ZooSet, targets: r
   setList(draft, role, [...kept, ...members.map(importedTargetOf)])
   return null
 }
+
+/** The preset of the fine-tuned copy of a zoo surrogate in the draft, or '' when it has none. */
+export function fineTunePresetOf(draft: FormDraft, target: ZooTargetEntry): FineTunePreset | '' {
+  const copy = (draft.importedSurrogates ?? []).find((s) => s.path === target.path && s.fineTune)
+  return copy?.fineTune?.preset ?? ''
+}
+
+/**
+ * Puts a fine-tuned copy of a picked zoo surrogate beside it (`<name>-<preset>`, e.g. the paper's
+ * l-SAM from the pretrained weights), replaces its preset, or with '' removes it. Unticking the
+ * surrogate removes its copy too. Returns why it cannot, or null.
+ */
+export function setFineTunedCopy(draft: FormDraft, target: ZooTargetEntry, preset: FineTunePreset | ''): string | null {
+  const list = draft.importedSurrogates ?? []
+  const rest = list.filter((s) => !(s.path === target.path && s.fineTune))
+  if (!preset) {
+    setList(draft, 'surrogate', rest)
+    return null
+  }
+  if (!isPicked(draft, 'surrogate', target)) return `tick "${target.name}" as a surrogate first: the fine-tuned copy starts from its weights.`
+  const name = `${target.name}-${preset}`
+  const taken = [...draft.surrogates, ...draft.targets, ...(draft.validation?.targets ?? []), ...rest, ...(draft.importedTargets ?? [])].find((m) => m.name === name)
+  if (taken) return `the audit already has a model named "${name}": rename that model first.`
+  const copy: ImportedSurrogateSpec = {
+    name,
+    format: 'onnx',
+    path: target.path,
+    preprocessing: structuredClone(target.preprocessing),
+    // The preset's epochs, learning rate and minimizer; the contract's defaults for the rest.
+    fineTune: FineTuneSpec.parse({ preset })
+  }
+  setList(draft, 'surrogate', [...rest, copy])
+  return null
+}
+
+/** The fine-tuning presets offered for a zoo surrogate's copy, with their labels. */
+export const FINE_TUNE_CHOICES = (Object.keys(FINE_TUNE_PRESETS) as FineTunePreset[]).map((id) => ({ id, label: FINE_TUNE_PRESETS[id].label }))

@@ -2,7 +2,7 @@
 import { AuditSpec } from '@contract/audit-spec'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { addDefaultValidation, draftFromSpec, specFromDraft, type FormDraft } from '../../../../../renderer/src/stores/audit-form'
-import { isPicked, pickSet, pickTarget } from '../../../../../renderer/src/stores/zoo-pick'
+import { fineTunePresetOf, isPicked, pickSet, pickTarget, setFineTunedCopy } from '../../../../../renderer/src/stores/zoo-pick'
 import { loadDemoSpec } from '../../demo-spec-fixture'
 import { zooEntry } from '../../zoo-fixture'
 
@@ -69,5 +69,36 @@ describe('zoo pick as surrogate', () => {
     expect(pickTarget(draft, 'surrogate', a, true)).toMatch(/"in-house-a" was not checked as a surrogate: import it again with "use as surrogate" ticked/)
     pickTarget(draft, 'surrogate', usable, true)
     expect(pickTarget(draft, 'test', usable, true)).toMatch(/already a surrogate of this audit/)
+  })
+
+  it('puts an l-SAM fine-tuned copy beside the imported surrogate, in a valid spec that keeps both', () => {
+    expect(setFineTunedCopy(draft, usable, 'l-sam')).toBe('tick "pretrained" as a surrogate first: the fine-tuned copy starts from its weights.')
+    pickTarget(draft, 'surrogate', usable, true)
+    expect(setFineTunedCopy(draft, usable, 'l-sam')).toBeNull()
+    expect(fineTunePresetOf(draft, usable)).toBe('l-sam')
+    expect(isPicked(draft, 'surrogate', usable)).toBe(true)
+    const spec = specFromDraft(draft)
+    const parsed = AuditSpec.parse(spec)
+    expect(parsed.surrogates.slice(-2).map((s) => [s.name, 'fineTune' in s ? s.fineTune?.preset : undefined])).toEqual([
+      ['pretrained', undefined],
+      ['pretrained-l-sam', 'l-sam']
+    ])
+    expect(parsed.surrogates.at(-1)).toMatchObject({ path: usable.path, fineTune: { preset: 'l-sam', batchNorm: 'update' } })
+    expect(draftFromSpec(spec).importedSurrogates?.map((s) => s.name)).toEqual(['pretrained', 'pretrained-l-sam'])
+    // Another preset replaces the copy; none removes it; unticking the surrogate removes both.
+    setFineTunedCopy(draft, usable, 'sam')
+    expect(draft.importedSurrogates?.map((s) => s.name)).toEqual(['pretrained', 'pretrained-sam'])
+    setFineTunedCopy(draft, usable, '')
+    expect(draft.importedSurrogates?.map((s) => s.name)).toEqual(['pretrained'])
+    setFineTunedCopy(draft, usable, 'l-sam')
+    pickTarget(draft, 'surrogate', usable, false)
+    expect(draft.importedSurrogates).toBeUndefined()
+  })
+
+  it('refuses a fine-tuned copy whose name a model of the audit already has', () => {
+    draft.targets[0].name = 'pretrained-sgd'
+    pickTarget(draft, 'surrogate', usable, true)
+    expect(setFineTunedCopy(draft, usable, 'sgd')).toBe('the audit already has a model named "pretrained-sgd": rename that model first.')
+    expect(fineTunePresetOf(draft, usable)).toBe('')
   })
 })

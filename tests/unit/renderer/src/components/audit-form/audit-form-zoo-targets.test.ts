@@ -47,4 +47,24 @@ describe('AuditFormZooTargets', () => {
     expect(form.spec?.validation?.importedTargets?.map((t) => t.name)).toEqual(['in-house-b'])
     expect(form.spec?.importedTargets?.map((t) => t.name)).toEqual(['in-house-a'])
   })
+
+  it('picks a model checked as a surrogate, and its l-SAM fine-tuned copy beside it', async () => {
+    const pretrained = zooEntry('pretrained')
+    pretrained.check = { ...pretrained.check, surrogate: { usable: true, residualAdds: 4, weights: 1000 } }
+    installFakeZoo(fake, () => checkResult(), [zooEntry('in-house-a'), pretrained])
+    const wrapper = mount(AuditFormZooTargets)
+    await flushPromises()
+    // Only the model checked as a surrogate gets the surrogate tick and the fine-tuning choice.
+    expect(wrapper.find('[data-testid="pick-surrogate-in-house-a"]').exists()).toBe(false)
+    const select = wrapper.get('[data-testid="fine-tune-pretrained"]')
+    expect((select.element as HTMLSelectElement).disabled).toBe(true)
+    await wrapper.get('[data-testid="pick-surrogate-pretrained"]').setValue(true)
+    expect((select.element as HTMLSelectElement).disabled).toBe(false)
+    await select.setValue('l-sam')
+    const form = useAuditFormStore()
+    expect(form.spec?.surrogates.slice(-2).map((s) => (s as { name: string }).name)).toEqual(['pretrained', 'pretrained-l-sam'])
+    expect(AuditSpec.safeParse(form.spec).success).toBe(true)
+    await wrapper.get('[data-testid="pick-surrogate-pretrained"]').setValue(false)
+    expect(form.spec?.surrogates.some((s) => (s as { name: string }).name.startsWith('pretrained'))).toBe(false)
+  })
 })
