@@ -33,6 +33,8 @@ export const spreadSpec = AuditSpec.parse({
 
 export interface SpreadRun {
   record?: RunRecord
+  /** Why the audit threw, so a failed run's assertion names the cause instead of `undefined`. */
+  error?: string
   events: JobEvent[]
   runDir: string
   root: string
@@ -47,6 +49,7 @@ export async function auditSpread(
   const store = new RunStore(root)
   const runId = store.newRunId(spreadSpec.name)
   const events: JobEvent[] = []
+  let error: string | undefined
   const record = await runAudit(spreadSpec, {
     jobId: 'j',
     runId,
@@ -59,7 +62,10 @@ export async function auditSpread(
       events.push(e)
       hooks.onEvent?.(e)
     }
-  }).catch(() => undefined)
+  }).catch((e: unknown) => {
+    error = e instanceof Error ? `${e.name}: ${e.message}` : String(e)
+    return undefined
+  })
   const runDir = store.runDir(runId)
-  return { record, events, runDir, root, digest: () => runFolderDigest(runDir) }
+  return { record, error, events, runDir, root, digest: () => runFolderDigest(runDir) }
 }
