@@ -22,7 +22,7 @@ export function recommend(ranked: HardenRecipeResult[], target: string, accuracy
   if (!best) {
     const text =
       `No recipe lowers transfer to ${target} beyond the ± 2 std spread at an acceptable accuracy cost, so the measurements do not justify changing its training: ` +
-      `the largest reduction, by ${biggest.label}, is ${pts(biggest.ranking.transferReduction)} (spread ${pts(biggest.ranking.spread)}) at an accuracy cost of ${signedPts(biggest.ranking.accuracyCost)}. ` +
+      `the largest reduction, by ${biggest.label}, is ${pts(biggest.ranking.transferReduction)} (spread ${pts(biggest.ranking.spread)}) ${accuracyClause(biggest.ranking.accuracyCost)}. ` +
       `Keep SGD, and re-run with more attacked images or repeats if a smaller effect matters.`
     return { text, evidence }
   }

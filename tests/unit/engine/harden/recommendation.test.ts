@@ -53,5 +53,8 @@ describe('recommend', () => {
     expect(r.recipe).toBeUndefined()
     expect(r.text).toMatch(/^No recipe lowers transfer to m beyond the ± 2 std spread/)
     expect(r.text).toContain('1.0 points')
+    expect(r.text).toContain('(spread 7.1 points) with natural accuracy unchanged.')
+    const risen = recommend(rankRecipes([row('sgd', 'SGD', 0.9, 200), row('sam-0.05', 'SAM ρ 0.05', 0.95, 196)], 1), 'm', 1, '8/255')
+    expect(risen.text).toContain('while natural accuracy rises by 5.0 points.')
   })
 })
