@@ -29,26 +29,37 @@ const MIN_SECONDS = 5
 
 const requested = process.argv.slice(2)
 const unknown = requested.filter((id) => !(ARCHITECTURES as readonly string[]).includes(id))
-if (unknown.length) throw new Error(`unknown architecture(s) ${unknown.join(', ')}: expected some of ${ARCHITECTURES.join(', ')}`)
+if (unknown.length)
+  throw new Error(
+    `unknown architecture(s) ${unknown.join(', ')}: expected some of ${ARCHITECTURES.join(', ')}`
+  )
 if (requested.length === 0) {
   const self = fileURLToPath(import.meta.url)
   const started = performance.now()
   let headerDone = false
   for (const id of ARCHITECTURES) {
     for (const batch of [8, 2]) {
-      const child = spawnSync(process.execPath, ['--import', 'tsx', self, id], { env: { ...process.env, BENCH_BATCH: String(batch) }, encoding: 'utf8' })
+      const child = spawnSync(process.execPath, ['--import', 'tsx', self, id], {
+        env: { ...process.env, BENCH_BATCH: String(batch) },
+        encoding: 'utf8'
+      })
       const lines = child.stdout.split('\n')
       const line = lines.find((l) => l.startsWith(`| ${id} `))
       if (child.status === 0 && line) {
         if (!headerDone) {
           console.log(lines.find((l) => l.startsWith('backend:')) ?? '')
-          console.log('\n| architecture (default width) | parameters | forward FLOPs / 32×32×3 image | training images/s |\n|---|---|---|---|')
+          console.log(
+            '\n| architecture (default width) | parameters | forward FLOPs / 32×32×3 image | training images/s |\n|---|---|---|---|'
+          )
           headerDone = true
         }
         console.log(line)
         break
       }
-      if (batch === 2) console.log(`| ${id} | failed: ${(child.stderr.match(/\w*Error: .*/) ?? ['exit ' + child.status])[0]} | | |`)
+      if (batch === 2)
+        console.log(
+          `| ${id} | failed: ${(child.stderr.match(/\w*Error: .*/) ?? ['exit ' + child.status])[0]} | | |`
+        )
     }
   }
   console.log(
@@ -61,28 +72,51 @@ if (requested.length === 0) {
 const ids = requested as ArchitectureId[]
 
 await initBackend()
-console.log(`backend: ${backendDescription()}, tfjs ${tf.version_core}; batch ${BATCH}, at least ${TIMED_STEPS} timed steps and ${MIN_SECONDS} s after 1 warm-up`)
+console.log(
+  `backend: ${backendDescription()}, tfjs ${tf.version_core}; batch ${BATCH}, at least ${TIMED_STEPS} timed steps and ${MIN_SECONDS} s after 1 warm-up`
+)
 
-const fmt = (n: number) => (n >= 1e9 ? `${(n / 1e9).toFixed(2)} G` : n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : `${(n / 1e3).toFixed(1)} k`)
+const fmt = (n: number) =>
+  n >= 1e9
+    ? `${(n / 1e9).toFixed(2)} G`
+    : n >= 1e6
+      ? `${(n / 1e6).toFixed(2)} M`
+      : `${(n / 1e3).toFixed(1)} k`
 
 for (const id of ids) {
   const entry = architectures[id]
   const model = buildClassifier(
-    { arch: id, width: entry.defaultWidth, inputShape: [32, 32, 3], numClasses: 10, normalization: { mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] } },
+    {
+      arch: id,
+      width: entry.defaultWidth,
+      inputShape: [32, 32, 3],
+      numClasses: 10,
+      normalization: { mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] }
+    },
     new Rng(1)
   )
   const flops = await countForwardFlops(model)
   const optimizer = new SgdMomentum(0.9, 5e-4)
   const x = tf.randomUniform([BATCH, 32, 32, 3], 0, 1, 'float32', 1) as tf.Tensor4D
-  const y = tf.tensor1d(Array.from({ length: BATCH }, (_, i) => i % 10), 'int32')
+  const y = tf.tensor1d(
+    Array.from({ length: BATCH }, (_, i) => i % 10),
+    'int32'
+  )
   const step = async () => {
     const statUpdates: StatUpdate[] = []
-    const { value, grads } = tf.variableGrads(() => crossEntropy(model.forward(x, { training: true, statUpdates }), y), [...model.params.trainable.values()])
+    const { value, grads } = tf.variableGrads(
+      () => crossEntropy(model.forward(x, { training: true, statUpdates }), y),
+      [...model.params.trainable.values()]
+    )
     await value.data()
     const byName = new Map<string, tf.Tensor>()
     for (const [name, v] of model.params.trainable) byName.set(name, grads[v.name])
     optimizer.step(model.params.trainable, byName, 0.01)
-    tf.dispose([value, ...Object.values(grads), ...statUpdates.flatMap((u) => [u.batchMean, u.batchVariance])])
+    tf.dispose([
+      value,
+      ...Object.values(grads),
+      ...statUpdates.flatMap((u) => [u.batchMean, u.batchVariance])
+    ])
     await model.params.trainable.values().next().value?.data()
   }
   await step()

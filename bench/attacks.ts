@@ -29,26 +29,43 @@ const normalization = measureNormalization(data.train.images, 1)
 const steps = Number(process.env.BENCH_STEPS ?? 50)
 const batch = 50
 const repeats = Number(process.env.BENCH_REPEATS ?? 2)
-console.log(`backend: ${backendDescription()}, tfjs ${tf.version_core}; T = ${steps}, batch ${batch}, ε = 16/255, best of ${repeats}`)
+console.log(
+  `backend: ${backendDescription()}, tfjs ${tf.version_core}; T = ${steps}, batch ${batch}, ε = 16/255, best of ${repeats}`
+)
 
 const build = (arch: ModelConfig['arch'], seed: number): Classifier =>
-  buildClassifier({ arch, width: 16, inputShape: [28, 28, 1], numClasses: 10, normalization }, new Rng(seed))
+  buildClassifier(
+    { arch, width: 16, inputShape: [28, 28, 1], numClasses: 10, normalization },
+    new Rng(seed)
+  )
 
 async function demoSurrogate(arch: ModelConfig['arch']): Promise<Classifier> {
   const model = build(arch, 1)
   const recipe = TrainingRecipe.parse({ epochs: 1, batchSize: 64, lr: 0.05 })
-  await trainClassifier(model, { name: arch, recipe, train: limitSplit(data.train, 1280), test: limitSplit(data.test, 10), flipPreservesLabel: true, rng: new Rng(2) })
+  await trainClassifier(model, {
+    name: arch,
+    recipe,
+    train: limitSplit(data.train, 1280),
+    test: limitSplit(data.test, 10),
+    flipPreservesLabel: true,
+    rng: new Rng(2)
+  })
   return model
 }
 
 const { x, y } = batchTensors(data.test, range(batch))
 const runs: { arch: ModelConfig['arch']; stacks: Record<string, unknown>[] }[] = [
   { arch: 'small-resnet', stacks: [{ gn: {} }, { sgm: {} }] },
-  { arch: 'small-cnn', stacks: [{ lgv: {} }, { di: {} }, { si: {} }, { vt: {} }, { mi: {} }, { ni: {} }, { rap: {} }] }
+  {
+    arch: 'small-cnn',
+    stacks: [{ lgv: {} }, { di: {} }, { si: {} }, { vt: {} }, { mi: {} }, { ni: {} }, { rap: {} }]
+  }
 ]
 // `BENCH_ONLY=gn,sgm` times only the listed techniques.
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim())
-for (const run of runs) if (only) run.stacks = run.stacks.filter((stack) => Object.keys(stack).some((id) => only.includes(id)))
+for (const run of runs)
+  if (only)
+    run.stacks = run.stacks.filter((stack) => Object.keys(stack).some((id) => only.includes(id)))
 for (const { arch, stacks } of runs) {
   if (stacks.length === 0) continue
   const model = await demoSurrogate(arch)
@@ -68,7 +85,10 @@ for (const { arch, stacks } of runs) {
   for (const stackInput of stacks) {
     const spec = AttackSpec.parse({ eps: 16 / 255, steps, repeats: 1, stack: stackInput })
     const config = attackConfigFromSpec(spec, 0, lgvMembers)
-    const bimConfig = attackConfigFromSpec(AttackSpec.parse({ eps: 16 / 255, steps, repeats: 1 }), 0)
+    const bimConfig = attackConfigFromSpec(
+      AttackSpec.parse({ eps: 16 / 255, steps, repeats: 1 }),
+      0
+    )
     const warm = runAttack(model, x, y, { ...config, steps: 1 })
     warm.dispose()
     // BIM is timed right before each technique, so a machine whose load drifts skews the ratio less.

@@ -13,7 +13,10 @@ const option = (name: string) => {
   return i >= 0 ? Number(args[i + 1]) : undefined
 }
 const folder = args.find((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'))
-if (!folder) throw new Error('give the dataset folder: npm run bench:dataset -- /usr/share/datasets/fashion-mnist')
+if (!folder)
+  throw new Error(
+    'give the dataset folder: npm run bench:dataset -- /usr/share/datasets/fashion-mnist'
+  )
 const mb = (bytes: number) => `${(bytes / (1024 * 1024)).toFixed(1)} MB`
 
 let t = performance.now()
@@ -32,7 +35,15 @@ const dataset = DatasetSpec.parse({
 t = performance.now()
 const r = await inspectDataset({ dataset })
 const wall = (performance.now() - t) / 1000
-console.log(`inspect: ${r.name}, ${r.format}, ${r.classNames.length} classes, ${r.imageShape.join('×')}`)
-console.log(`  train ${r.train.count}${r.validation ? `, validation ${r.validation.count}` : ''}, test ${r.test.count}; ${r.samples.reduce((n, s) => n + s.images.length, 0)} sample PNGs`)
-console.log(`  memory estimate ${mb(r.memoryBytes)} (budget ${mb(r.memoryBudgetBytes)}); peak RSS ${mb(process.resourceUsage().maxRSS * 1024)}`)
-console.log(`  inspect wall time ${wall.toFixed(2)} s${r.problems.length ? `; problems: ${r.problems.join(' | ')}` : ''}`)
+console.log(
+  `inspect: ${r.name}, ${r.format}, ${r.classNames.length} classes, ${r.imageShape.join('×')}`
+)
+console.log(
+  `  train ${r.train.count}${r.validation ? `, validation ${r.validation.count}` : ''}, test ${r.test.count}; ${r.samples.reduce((n, s) => n + s.images.length, 0)} sample PNGs`
+)
+console.log(
+  `  memory estimate ${mb(r.memoryBytes)} (budget ${mb(r.memoryBudgetBytes)}); peak RSS ${mb(process.resourceUsage().maxRSS * 1024)}`
+)
+console.log(
+  `  inspect wall time ${wall.toFixed(2)} s${r.problems.length ? `; problems: ${r.problems.join(' | ')}` : ''}`
+)

@@ -23,7 +23,8 @@ import { measureNormalization } from '../main/engine/models/normalize-input'
 import { trainClassifier } from '../main/engine/training/train-classifier'
 
 const runDir = process.argv[2]
-if (!runDir) throw new Error('give the run folder of examples/recipes-audit.json (runs/<id>) as the argument')
+if (!runDir)
+  throw new Error('give the run folder of examples/recipes-audit.json (runs/<id>) as the argument')
 const started = performance.now()
 await initBackend()
 const data = await loadEmbeddedDemo()
@@ -38,32 +39,93 @@ const validation: ImageSplit = {
 const attack = AttackSpec.parse({ eps: 16 / 255, steps: 50, maxExamples: 500, repeats: 1 })
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`
 
-const recipe = TrainingRecipe.parse({ epochs: 8, batchSize: 64, lr: 0.05, lrSchedule: { kind: 'step', every: 6, gamma: 0.1 } })
+const recipe = TrainingRecipe.parse({
+  epochs: 8,
+  batchSize: 64,
+  lr: 0.05,
+  lrSchedule: { kind: 'step', every: 6, gamma: 0.1 }
+})
 const validationTarget = buildClassifier(
-  { arch: 'small-cnn', width: 16, inputShape: [28, 28, 1], numClasses: 10, normalization: measureNormalization(train.images, 1) },
+  {
+    arch: 'small-cnn',
+    width: 16,
+    inputShape: [28, 28, 1],
+    numClasses: 10,
+    normalization: measureNormalization(train.images, 1)
+  },
   new Rng(44).fork('init')
 )
-await trainClassifier(validationTarget, { name: 'val-cnn', recipe, train, test: data.test, flipPreservesLabel: true, rng: new Rng(44).fork('train') })
-const validationCorrect = commonlyCorrect(validation, range(validation.count), [await predictSplit(validationTarget, validation, range(validation.count))])
+await trainClassifier(validationTarget, {
+  name: 'val-cnn',
+  recipe,
+  train,
+  test: data.test,
+  flipPreservesLabel: true,
+  rng: new Rng(44).fork('train')
+})
+const validationCorrect = commonlyCorrect(validation, range(validation.count), [
+  await predictSplit(validationTarget, validation, range(validation.count))
+])
 const validationExamples = validationCorrect.slice(0, attack.maxExamples)
-console.log(`backend ${backendDescription()}; validation target trained; ${validationCorrect.length} of ${validation.count} validation images correct, ${validationExamples.length} attacked`)
+console.log(
+  `backend ${backendDescription()}; validation target trained; ${validationCorrect.length} of ${validation.count} validation images correct, ${validationExamples.length} attacked`
+)
 
 let best = { epoch: 0, rate: -1 }
 for (let epoch = 1; epoch <= 8; epoch++) {
-  const { model } = await loadClassifier(join(runDir, 'models', 's-sgd', 'checkpoints', `epoch-${String(epoch).padStart(3, '0')}`))
-  const { cells } = await measureTransfer({ name: 's-sgd', model }, [{ name: 'val-cnn', model: validationTarget }], validation, validationExamples, attack, {})
-  console.log(`epoch ${epoch}: validation transfer ${pct(cells[0].successRate)} (${cells[0].fooled}/${cells[0].attacked})`)
+  const { model } = await loadClassifier(
+    join(runDir, 'models', 's-sgd', 'checkpoints', `epoch-${String(epoch).padStart(3, '0')}`)
+  )
+  const { cells } = await measureTransfer(
+    { name: 's-sgd', model },
+    [{ name: 'val-cnn', model: validationTarget }],
+    validation,
+    validationExamples,
+    attack,
+    {}
+  )
+  console.log(
+    `epoch ${epoch}: validation transfer ${pct(cells[0].successRate)} (${cells[0].fooled}/${cells[0].attacked})`
+  )
   if (cells[0].successRate > best.rate) best = { epoch, rate: cells[0].successRate } // ties keep the earliest
   model.params.dispose()
 }
 
-const chosen = await loadClassifier(join(runDir, 'models', 's-sgd', 'checkpoints', `epoch-${String(best.epoch).padStart(3, '0')}`))
-const targets = await Promise.all(['target-cnn', 'target-resnet'].map(async (name) => ({ name, model: (await loadClassifier(join(runDir, 'models', name))).model })))
+const chosen = await loadClassifier(
+  join(runDir, 'models', 's-sgd', 'checkpoints', `epoch-${String(best.epoch).padStart(3, '0')}`)
+)
+const targets = await Promise.all(
+  ['target-cnn', 'target-resnet'].map(async (name) => ({
+    name,
+    model: (await loadClassifier(join(runDir, 'models', name))).model
+  }))
+)
 const candidates = range(data.test.count)
-const targetPredictions = await Promise.all(targets.map((t) => predictSplit(t.model, data.test, candidates)))
-const attacked = commonlyCorrect(data.test, candidates, targetPredictions).slice(0, attack.maxExamples)
-const accuracy = accuracyOf(await predictSplit(chosen.model, data.test, candidates), data.test, candidates)
-const { cells } = await measureTransfer({ name: 's-sgd-es', model: chosen.model }, targets, data.test, attacked, attack, {})
-console.log(`chosen epoch ${best.epoch} (validation ${pct(best.rate)}); natural accuracy ${pct(accuracy)}`)
-for (const c of cells) console.log(`s-sgd-es -> ${c.target}: ${pct(c.successRate)} (${c.fooled}/${c.attacked})`)
-console.log(`passes: ${best.epoch}/8 of SGD's; wall time ${((performance.now() - started) / 1000).toFixed(0)} s`)
+const targetPredictions = await Promise.all(
+  targets.map((t) => predictSplit(t.model, data.test, candidates))
+)
+const attacked = commonlyCorrect(data.test, candidates, targetPredictions).slice(
+  0,
+  attack.maxExamples
+)
+const accuracy = accuracyOf(
+  await predictSplit(chosen.model, data.test, candidates),
+  data.test,
+  candidates
+)
+const { cells } = await measureTransfer(
+  { name: 's-sgd-es', model: chosen.model },
+  targets,
+  data.test,
+  attacked,
+  attack,
+  {}
+)
+console.log(
+  `chosen epoch ${best.epoch} (validation ${pct(best.rate)}); natural accuracy ${pct(accuracy)}`
+)
+for (const c of cells)
+  console.log(`s-sgd-es -> ${c.target}: ${pct(c.successRate)} (${c.fooled}/${c.attacked})`)
+console.log(
+  `passes: ${best.epoch}/8 of SGD's; wall time ${((performance.now() - started) / 1000).toFixed(0)} s`
+)

@@ -31,7 +31,10 @@ const service = await createFlatlineService({
   appVersion: 'bench',
   exportPdf: async () => null
 })
-const server = await startBrowserServer({ service, rendererDir: path.join(resourcesDir(), '..', 'out', 'renderer') })
+const server = await startBrowserServer({
+  service,
+  rendererDir: path.join(resourcesDir(), '..', 'out', 'renderer')
+})
 
 const events: JobEvent[] = []
 service.onEvent((e) => events.push(e))
@@ -39,7 +42,8 @@ const spec = AuditSpec.parse(await service.handle(Channels.DemoSpec, undefined))
 const { jobId } = (await service.handle(Channels.StartAudit, spec)) as { jobId: string }
 // Measure once training runs (the engine has started and sent its first progress).
 while (!events.some((e) => e.kind === 'task-progress' || e.kind === 'epoch')) {
-  if (events.some((e) => e.kind === 'failed')) throw new Error(`the audit failed: ${JSON.stringify(events.at(-1))}`)
+  if (events.some((e) => e.kind === 'failed'))
+    throw new Error(`the audit failed: ${JSON.stringify(events.at(-1))}`)
   await new Promise((r) => setTimeout(r, 100))
 }
 const backend = events.find((e) => e.kind === 'started')
@@ -50,13 +54,16 @@ const url = new URL(server.url)
 const ping = () =>
   new Promise<void>((resolve) => {
     const started = performance.now()
-    request({ host: url.hostname, port: url.port, path: '/no-such-page', headers: { host: url.host } }, (res) => {
-      res.resume()
-      res.on('end', () => {
-        roundTrips.push(performance.now() - started)
-        resolve()
-      })
-    })
+    request(
+      { host: url.hostname, port: url.port, path: '/no-such-page', headers: { host: url.host } },
+      (res) => {
+        res.resume()
+        res.on('end', () => {
+          roundTrips.push(performance.now() - started)
+          resolve()
+        })
+      }
+    )
       .on('error', () => resolve())
       .end()
   })
@@ -72,8 +79,15 @@ await server.close()
 
 const ms = (ns: number) => (ns / 1e6).toFixed(1)
 const sorted = [...roundTrips].sort((a, b) => a - b)
-const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))].toFixed(1)
-console.log(`bench:responsive — browser-mode server while the demo audit trains for ${seconds} s (engine: ${backend && 'backend' in backend ? backend.backend : '?'})`)
-console.log(`event-loop lag: p50 ${ms(delay.percentile(50))} ms, p99 ${ms(delay.percentile(99))} ms, max ${ms(delay.max)} ms (goal: p99 < 50 ms)`)
-console.log(`HTTP round trip (${sorted.length} requests): p50 ${pct(50)} ms, p99 ${pct(99)} ms, max ${sorted.at(-1)?.toFixed(1)} ms`)
+const pct = (p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))].toFixed(1)
+console.log(
+  `bench:responsive — browser-mode server while the demo audit trains for ${seconds} s (engine: ${backend && 'backend' in backend ? backend.backend : '?'})`
+)
+console.log(
+  `event-loop lag: p50 ${ms(delay.percentile(50))} ms, p99 ${ms(delay.percentile(99))} ms, max ${ms(delay.max)} ms (goal: p99 < 50 ms)`
+)
+console.log(
+  `HTTP round trip (${sorted.length} requests): p50 ${pct(50)} ms, p99 ${pct(99)} ms, max ${sorted.at(-1)?.toFixed(1)} ms`
+)
 process.exit(0)

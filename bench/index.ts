@@ -22,15 +22,39 @@ const data = await loadEmbeddedDemo()
 const normalization = measureNormalization(data.train.images, 1)
 console.log(`backend: ${backendDescription()}, tfjs ${tf.version_core}`)
 
-for (const [arch, width] of [['small-cnn', 16], ['small-resnet', 16], ['small-cnn', 24]] as const) {
-  const config: ModelConfig = { arch, width, inputShape: [28, 28, 1], numClasses: 10, normalization }
+for (const [arch, width] of [
+  ['small-cnn', 16],
+  ['small-resnet', 16],
+  ['small-cnn', 24]
+] as const) {
+  const config: ModelConfig = {
+    arch,
+    width,
+    inputShape: [28, 28, 1],
+    numClasses: 10,
+    normalization
+  }
   const model = buildClassifier(config, new Rng(1))
   const train = limitSplit(data.train, 1920)
   const recipe = TrainingRecipe.parse({ epochs: 1, batchSize: 64, lr: 0.05 })
   // One warm-up epoch on a few batches so kernel setup is not timed.
-  await trainClassifier(model, { name: 'warmup', recipe, train: limitSplit(train, 128), test: limitSplit(data.test, 10), flipPreservesLabel: true, rng: new Rng(2) })
+  await trainClassifier(model, {
+    name: 'warmup',
+    recipe,
+    train: limitSplit(train, 128),
+    test: limitSplit(data.test, 10),
+    flipPreservesLabel: true,
+    rng: new Rng(2)
+  })
   const t0 = performance.now()
-  const history = await trainClassifier(model, { name: 'bench', recipe, train, test: limitSplit(data.test, 10), flipPreservesLabel: true, rng: new Rng(3) })
+  const history = await trainClassifier(model, {
+    name: 'bench',
+    recipe,
+    train,
+    test: limitSplit(data.test, 10),
+    flipPreservesLabel: true,
+    rng: new Rng(3)
+  })
   const trainSeconds = history[0].seconds
   const { x, y } = batchTensors(data.test, range(100))
   const eps = 16 / 255

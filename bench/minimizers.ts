@@ -38,24 +38,45 @@ const normalization = measureNormalization(data.train.images, 1)
 const train = limitSplit(data.train, Number(values.train))
 const test = limitSplit(data.test, 10)
 const config: ModelConfig = { arch, width, inputShape: [28, 28, 1], numClasses: 10, normalization }
-console.log(`backend: ${backendDescription()}, tfjs ${tf.version_core}; ${arch} w=${width}, ${train.count} images, batch 64, ${epochs} timed epoch(s) each`)
+console.log(
+  `backend: ${backendDescription()}, tfjs ${tf.version_core}; ${arch} w=${width}, ${train.count} images, batch 64, ${epochs} timed epoch(s) each`
+)
 
 const runs: [string, MinimizerSpec][] = [
   ['SGD', { id: 'sgd' }],
   ['SAM ρ 0.05', { id: 'sam', rho: 0.05 }],
-  ['LookSAM k 5 (after warm-up)', { id: 'looksam', rho: 0.05, k: 5, alpha: 0.7, warmupEpochs: 0, projection: 'global' }]
+  [
+    'LookSAM k 5 (after warm-up)',
+    { id: 'looksam', rho: 0.05, k: 5, alpha: 0.7, warmupEpochs: 0, projection: 'global' }
+  ]
 ]
 const perEpoch: number[] = []
 for (const [label, minimizer] of runs) {
   const model = buildClassifier(config, new Rng(1))
   const recipe = TrainingRecipe.parse({ epochs, batchSize: 64, lr: 0.05, minimizer })
   // A short warm-up run so kernel setup is not timed.
-  await trainClassifier(model, { name: 'warmup', recipe: { ...recipe, epochs: 1 }, train: limitSplit(train, 128), test, flipPreservesLabel: true, rng: new Rng(2) })
-  const history = await trainClassifier(model, { name: 'bench', recipe, train, test, flipPreservesLabel: true, rng: new Rng(3) })
+  await trainClassifier(model, {
+    name: 'warmup',
+    recipe: { ...recipe, epochs: 1 },
+    train: limitSplit(train, 128),
+    test,
+    flipPreservesLabel: true,
+    rng: new Rng(2)
+  })
+  const history = await trainClassifier(model, {
+    name: 'bench',
+    recipe,
+    train,
+    test,
+    flipPreservesLabel: true,
+    rng: new Rng(3)
+  })
   const seconds = history.reduce((s, m) => s + m.seconds, 0) / history.length
   const passes = history.reduce((s, m) => s + (m.passes ?? 0), 0) / history.length
   perEpoch.push(seconds)
-  console.log(`${label.padEnd(30)} ${seconds.toFixed(2)} s/epoch, ${passes} forward-backward passes/epoch, loss ${history.at(-1)!.loss.toFixed(3)}`)
+  console.log(
+    `${label.padEnd(30)} ${seconds.toFixed(2)} s/epoch, ${passes} forward-backward passes/epoch, loss ${history.at(-1)!.loss.toFixed(3)}`
+  )
   model.params.dispose()
 }
 const steps = Math.ceil(train.count / 64)

@@ -26,14 +26,18 @@ export function ratio(row: PeerRow): number {
   return row.lowerIsBetter ? p / o : o / p
 }
 
-const fmt = (v: number): string => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toPrecision(3))
+const fmt = (v: number): string =>
+  v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toPrecision(3)
 const cell = (values: number[]): string =>
-  values.length === 1 ? fmt(values[0]) : `${fmt(median(values))} (${fmt(Math.min(...values))}–${fmt(Math.max(...values))})`
+  values.length === 1
+    ? fmt(values[0])
+    : `${fmt(median(values))} (${fmt(Math.min(...values))}–${fmt(Math.max(...values))})`
 
 /** A Markdown table (with its header when `header`), one line per row. */
 export function formatPeerTable(rows: PeerRow[], header: boolean): string {
   const lines = rows.map(
-    (r) => `| ${r.name} | ${r.threads} | ${r.unit} | ${cell(r.ours)} | ${cell(r.peer)} | **${ratio(r).toFixed(2)}** | ${r.backend} |`
+    (r) =>
+      `| ${r.name} | ${r.threads} | ${r.unit} | ${cell(r.ours)} | ${cell(r.peer)} | **${ratio(r).toFixed(2)}** | ${r.backend} |`
   )
   if (!header) return lines.join('\n')
   return [

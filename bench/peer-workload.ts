@@ -57,11 +57,24 @@ function randomSplit(count: number, seed: number): ImageSplit {
 
 const n = Math.max(trainImages, batch)
 const dataDir = opts['data-dir']
-const demo = arch === 'resnet-18' ? undefined : dataDir ? await loadIdxFolder(dataDir, { flipPreservesLabel: true }) : await loadEmbeddedDemo()
+const demo =
+  arch === 'resnet-18'
+    ? undefined
+    : dataDir
+      ? await loadIdxFolder(dataDir, { flipPreservesLabel: true })
+      : await loadEmbeddedDemo()
 const train = demo ? limitSplit(demo.train, n) : randomSplit(n, 1)
-const test = demo ? limitSplit(demo.test, Math.max(bimImages, 1)) : randomSplit(Math.max(bimImages, 1), 2)
+const test = demo
+  ? limitSplit(demo.test, Math.max(bimImages, 1))
+  : randomSplit(Math.max(bimImages, 1), 2)
 const normalization = measureNormalization(train.images, train.channels)
-const config: ModelConfig = { arch, width, inputShape: [train.height, train.width, train.channels], numClasses: 10, normalization }
+const config: ModelConfig = {
+  arch,
+  width,
+  inputShape: [train.height, train.width, train.channels],
+  numClasses: 10,
+  normalization
+}
 const model = buildClassifier(config, new Rng(1))
 const recipe = TrainingRecipe.parse({
   epochs: 1,
@@ -69,14 +82,27 @@ const recipe = TrainingRecipe.parse({
   lr: 0.05,
   ...(opts.minimizer === 'sam' ? { minimizer: { id: 'sam', rho: Number(opts.rho) } } : {})
 })
-const result: Record<string, number | string> = { params: model.params.countTrainable(), backend: backendDescription() }
+const result: Record<string, number | string> = {
+  params: model.params.countTrainable(),
+  backend: backendDescription()
+}
 const oneImage = limitSplit(test, 1)
 
 if (trainImages > 0) {
   const base = { recipe, test: oneImage, flipPreservesLabel: true }
-  await trainClassifier(model, { ...base, name: 'warm-up', train: limitSplit(train, 2 * batch), rng: new Rng(2) })
+  await trainClassifier(model, {
+    ...base,
+    name: 'warm-up',
+    train: limitSplit(train, 2 * batch),
+    rng: new Rng(2)
+  })
   const started = performance.now()
-  await trainClassifier(model, { ...base, name: 'bench', train: limitSplit(train, trainImages), rng: new Rng(3) })
+  await trainClassifier(model, {
+    ...base,
+    name: 'bench',
+    train: limitSplit(train, trainImages),
+    rng: new Rng(3)
+  })
   const seconds = (performance.now() - started) / 1000
   result.trainImagesPerSecond = trainImages / seconds
   result.stepSeconds = seconds / Math.ceil(trainImages / batch)

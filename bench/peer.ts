@@ -44,19 +44,84 @@ interface Workload {
   quick: boolean
 }
 
-const train = (arch: string, extra: string[] = []) => ['--arch', arch, '--train-images', '1920', '--batch', '64', '--bim-images', '0', ...extra]
-const attack = (arch: string) => ['--arch', arch, '--train-images', '0', '--bim-images', '100', '--bim-steps', '50']
+const train = (arch: string, extra: string[] = []) => [
+  '--arch',
+  arch,
+  '--train-images',
+  '1920',
+  '--batch',
+  '64',
+  '--bim-images',
+  '0',
+  ...extra
+]
+const attack = (arch: string) => [
+  '--arch',
+  arch,
+  '--train-images',
+  '0',
+  '--bim-images',
+  '100',
+  '--bim-steps',
+  '50'
+]
 const WORKLOADS: Workload[] = [
-  { name: 'small-cnn training', kind: 'training', unit: 'images/s', args: train('small-cnn'), field: 'trainImagesPerSecond', quick: true },
-  { name: 'small-cnn BIM-50', kind: 'attack', unit: 'examples/s', args: attack('small-cnn'), field: 'bimExamplesPerSecond', quick: true },
-  { name: 'small-resnet training', kind: 'training', unit: 'images/s', args: train('small-resnet'), field: 'trainImagesPerSecond', quick: false },
-  { name: 'small-resnet BIM-50', kind: 'attack', unit: 'examples/s', args: attack('small-resnet'), field: 'bimExamplesPerSecond', quick: false },
-  { name: 'small-cnn SAM training', kind: 'training', unit: 'images/s', args: train('small-cnn', ['--minimizer', 'sam']), field: 'trainImagesPerSecond', quick: false },
+  {
+    name: 'small-cnn training',
+    kind: 'training',
+    unit: 'images/s',
+    args: train('small-cnn'),
+    field: 'trainImagesPerSecond',
+    quick: true
+  },
+  {
+    name: 'small-cnn BIM-50',
+    kind: 'attack',
+    unit: 'examples/s',
+    args: attack('small-cnn'),
+    field: 'bimExamplesPerSecond',
+    quick: true
+  },
+  {
+    name: 'small-resnet training',
+    kind: 'training',
+    unit: 'images/s',
+    args: train('small-resnet'),
+    field: 'trainImagesPerSecond',
+    quick: false
+  },
+  {
+    name: 'small-resnet BIM-50',
+    kind: 'attack',
+    unit: 'examples/s',
+    args: attack('small-resnet'),
+    field: 'bimExamplesPerSecond',
+    quick: false
+  },
+  {
+    name: 'small-cnn SAM training',
+    kind: 'training',
+    unit: 'images/s',
+    args: train('small-cnn', ['--minimizer', 'sam']),
+    field: 'trainImagesPerSecond',
+    quick: false
+  },
   {
     name: 'ResNet-18 32×32 step (batch 32)',
     kind: 'training',
     unit: 's/step',
-    args: ['--arch', 'resnet-18', '--width', '64', '--train-images', '64', '--batch', '32', '--bim-images', '0'],
+    args: [
+      '--arch',
+      'resnet-18',
+      '--width',
+      '64',
+      '--train-images',
+      '64',
+      '--batch',
+      '32',
+      '--bim-images',
+      '0'
+    ],
     field: 'stepSeconds',
     quick: false
   }
@@ -74,14 +139,21 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<R
     child.on('close', (code) => {
       const line = out.split('\n').find((l) => l.startsWith('RESULT '))
       if (code === 0 && line) resolve(JSON.parse(line.slice(7)) as Result)
-      else reject(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${(err || out).slice(-2000)}`))
+      else
+        reject(
+          new Error(
+            `${command} ${args.join(' ')} exited with ${code}:\n${(err || out).slice(-2000)}`
+          )
+        )
     })
   })
 }
 
 const ourEnv = { ...process.env, ...(opts['wasm-only'] ? { FLATLINE_KERNELS: 'wasm' } : {}) }
-const ours = (args: string[]) => run(process.execPath, ['--import', 'tsx', 'bench/peer-workload.ts', ...args, '--json'], ourEnv)
-const peer = (args: string[]) => run('/usr/bin/python3', ['bench/torch_reference.py', ...args, '--json'], process.env)
+const ours = (args: string[]) =>
+  run(process.execPath, ['--import', 'tsx', 'bench/peer-workload.ts', ...args, '--json'], ourEnv)
+const peer = (args: string[]) =>
+  run('/usr/bin/python3', ['bench/torch_reference.py', ...args, '--json'], process.env)
 
 const selected = WORKLOADS.filter((w) => !opts.quick || w.quick)
 const threadCounts = cores >= 2 ? [1, 2] : [1]
@@ -103,19 +175,44 @@ for (const threads of threadCounts) {
       const a = await first(args)
       const b = await second(args)
       const [o, p] = r % 2 === 0 ? [a, b] : [b, a]
-      if (o.params !== p.params) throw new Error(`${w.name}: Flatline builds ${o.params} parameters, the PyTorch peer ${p.params}; the peer is not the same model`)
+      if (o.params !== p.params)
+        throw new Error(
+          `${w.name}: Flatline builds ${o.params} parameters, the PyTorch peer ${p.params}; the peer is not the same model`
+        )
       our.push(Number(o[w.field]))
       their.push(Number(p[w.field]))
       backend = String(o.backend)
     }
-    const row: PeerRow = { name: w.name, kind: w.kind, unit: w.unit, threads, ours: our, peer: their, lowerIsBetter: w.field === 'stepSeconds', backend }
+    const row: PeerRow = {
+      name: w.name,
+      kind: w.kind,
+      unit: w.unit,
+      threads,
+      ours: our,
+      peer: their,
+      lowerIsBetter: w.field === 'stepSeconds',
+      backend
+    }
     rows.push(row)
     console.log(formatPeerTable([row], false))
   }
 }
 if (!opts.quick) {
   // Memory: one epoch over the full Fashion-MNIST (60,000 images) on every core, once per side.
-  const full = ['--arch', 'small-cnn', '--data-dir', '/usr/share/datasets/fashion-mnist', '--train-images', '60000', '--batch', '128', '--bim-images', '0', '--threads', String(cores)]
+  const full = [
+    '--arch',
+    'small-cnn',
+    '--data-dir',
+    '/usr/share/datasets/fashion-mnist',
+    '--train-images',
+    '60000',
+    '--batch',
+    '128',
+    '--bim-images',
+    '0',
+    '--threads',
+    String(cores)
+  ]
   const [o, p] = [await ours(full), await peer(full)]
   console.log(
     `\nfull Fashion-MNIST, one small-cnn epoch (60,000 images, batch 128, ${cores} threads): peak RSS Flatline ${Number(o.peakRssMiB).toFixed(0)} MiB ` +
@@ -123,5 +220,7 @@ if (!opts.quick) {
   )
 }
 console.log(`\n${formatPeerTable(rows, true)}`)
-console.log(`(${((performance.now() - started) / 60000).toFixed(1)} min; our backend per row in the last column)`)
+console.log(
+  `(${((performance.now() - started) / 60000).toFixed(1)} min; our backend per row in the last column)`
+)
 console.log(peerRatioLine(rows))

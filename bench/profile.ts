@@ -28,7 +28,9 @@ import { BatchObjective } from '../main/engine/training/batch-objective'
 import { SgdMomentum } from '../main/engine/training/sgd-step'
 import { KernelProfiler, type KernelStat } from './kernel-profiler'
 
-const { values: opts } = parseArgs({ options: { threads: { type: 'string', default: '1' }, steps: { type: 'string', default: '10' } } })
+const { values: opts } = parseArgs({
+  options: { threads: { type: 'string', default: '1' }, steps: { type: 'string', default: '10' } }
+})
 const steps = Number(opts.steps)
 await initBackend({ threads: Number(opts.threads) })
 // The tfjs backend whose kernels run ('wasm' also for the wasm-native rung).
@@ -36,7 +38,9 @@ const backendName = tf.getBackend()
 const data = await loadEmbeddedDemo()
 const normalization = measureNormalization(data.train.images, 1)
 const recipe = TrainingRecipe.parse({ epochs: 1, batchSize: 64, lr: 0.05 })
-console.log(`bench:profile — ${backendDescription()}, tfjs ${tf.version_core}; ${steps} steps per figure (loaded machine: compare shares, not absolutes)`)
+console.log(
+  `bench:profile — ${backendDescription()}, tfjs ${tf.version_core}; ${steps} steps per figure (loaded machine: compare shares, not absolutes)`
+)
 
 /** What one engine launch costs with nothing to compute: many 1-element adds, µs each. */
 function emptyLaunchMicros(): number {
@@ -63,7 +67,13 @@ function trainingStep(model: Classifier, rng: Rng): () => Promise<void> {
     })
     const objective = new BatchObjective(model, x, y, () => new Error('non-finite loss'))
     try {
-      await minimizer.iterate(objective, { epoch: 1, index, epochs: 1, lr: 0.05, lrRange: { min: 0.05, max: 0.05 } })
+      await minimizer.iterate(objective, {
+        epoch: 1,
+        index,
+        epochs: 1,
+        lr: 0.05,
+        lrRange: { min: 0.05, max: 0.05 }
+      })
     } finally {
       tf.dispose([x, y])
     }
@@ -101,7 +111,9 @@ async function profile(label: string, step: () => Promise<void>): Promise<void> 
   const launches = top.reduce((s, k) => s + k.launches, 0) / steps
   const nestedLaunches = profiler.nestedStats().reduce((s, k) => s + k.launches, 0) / steps
   const outside = profiledMs - kernelMs
-  console.log(`\n## ${label}: ${plainMs.toFixed(1)} ms/step (${profiledMs.toFixed(1)} ms with the timers)`)
+  console.log(
+    `\n## ${label}: ${plainMs.toFixed(1)} ms/step (${profiledMs.toFixed(1)} ms with the timers)`
+  )
   console.log(`| kernel | launches/step | ms/step | share | µs/launch |`)
   console.log(`|---|---|---|---|---|`)
   const row = (k: KernelStat, prefix = '') =>
@@ -111,7 +123,11 @@ async function profile(label: string, step: () => Promise<void>): Promise<void> 
   for (const k of top.slice(0, 14)) row(k)
   const rest = top.slice(14)
   if (rest.length > 0)
-    row({ name: `${rest.length} other kernels`, launches: rest.reduce((s, k) => s + k.launches, 0), ms: rest.reduce((s, k) => s + k.ms, 0) })
+    row({
+      name: `${rest.length} other kernels`,
+      launches: rest.reduce((s, k) => s + k.launches, 0),
+      ms: rest.reduce((s, k) => s + k.ms, 0)
+    })
   for (const k of profiler.nestedStats().slice(0, 6)) row(k, '↳ inside: ')
   console.log(
     `kernels: ${kernelMs.toFixed(1)} ms/step (${((100 * kernelMs) / profiledMs).toFixed(0)} %) in ${launches.toFixed(0)} top-level launches ` +
@@ -125,7 +141,13 @@ async function profile(label: string, step: () => Promise<void>): Promise<void> 
 
 console.log(`empty launch (1-element add): ${emptyLaunchMicros().toFixed(1)} µs`)
 for (const arch of ['small-cnn', 'small-resnet'] as const) {
-  const config: ModelConfig = { arch, width: 16, inputShape: [28, 28, 1], numClasses: 10, normalization }
+  const config: ModelConfig = {
+    arch,
+    width: 16,
+    inputShape: [28, 28, 1],
+    numClasses: 10,
+    normalization
+  }
   const model = buildClassifier(config, new Rng(1))
   await profile(`${arch} w=16 training step (SGD, batch 64)`, trainingStep(model, new Rng(2)))
   await profile(`${arch} w=16 BIM step (batch 100)`, bimStep(model))

@@ -32,7 +32,15 @@ import { existsSync } from 'node:fs'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
-import { AttackStack, attackCost, attackCostPerIteration, describeStack, isRandomisedStack, STACK_TECHNIQUE_IDS, type StackTechniqueId } from '../main/contract/attack-stack'
+import {
+  AttackStack,
+  attackCost,
+  attackCostPerIteration,
+  describeStack,
+  isRandomisedStack,
+  STACK_TECHNIQUE_IDS,
+  type StackTechniqueId
+} from '../main/contract/attack-stack'
 import { AttackSpec, DatasetSpec, ModelSpec } from '../main/contract/audit-spec'
 import { attackConfigFromSpec, isRandomised } from '../main/engine/attacks/attack-config'
 import { collectLgvMembers } from '../main/engine/attacks/attack-plan'
@@ -42,7 +50,11 @@ import { range } from '../main/engine/data/dataset'
 import { loadDataset } from '../main/engine/data/load-dataset'
 import { Rng } from '../main/engine/data/rng'
 import { accuracyOf, predictSplit } from '../main/engine/evaluation/predict'
-import { commonlyCorrect, meanAndStd, measureTransfer } from '../main/engine/evaluation/transfer-evaluation'
+import {
+  commonlyCorrect,
+  meanAndStd,
+  measureTransfer
+} from '../main/engine/evaluation/transfer-evaluation'
 import { buildClassifier } from '../main/engine/models/architecture-registry'
 import type { Classifier } from '../main/engine/models/classifier'
 import { loadClassifier, saveClassifier } from '../main/engine/models/model-io'
@@ -60,14 +72,46 @@ const EPS = 16 / 255
 const started = performance.now()
 const elapsed = () => `${((performance.now() - started) / 60000).toFixed(1)} min`
 
-const recipe = { epochs: 8, batchSize: 64, lr: 0.05, lrSchedule: { kind: 'step', every: 6, gamma: 0.1 } }
+const recipe = {
+  epochs: 8,
+  batchSize: 64,
+  lr: 0.05,
+  lrSchedule: { kind: 'step', every: 6, gamma: 0.1 }
+}
 const surrogateSpecs = [
-  { label: 'SGD', spec: ModelSpec.parse({ name: 'surrogate-sgd', arch: 'small-resnet', width: 16, seed: 11, recipe }) },
-  { label: 'l-SAM', spec: ModelSpec.parse({ name: 'surrogate-lsam', arch: 'small-resnet', width: 16, seed: 11, recipe: { ...recipe, minimizer: { id: 'sam', rho: 0.3 } } }) }
+  {
+    label: 'SGD',
+    spec: ModelSpec.parse({
+      name: 'surrogate-sgd',
+      arch: 'small-resnet',
+      width: 16,
+      seed: 11,
+      recipe
+    })
+  },
+  {
+    label: 'l-SAM',
+    spec: ModelSpec.parse({
+      name: 'surrogate-lsam',
+      arch: 'small-resnet',
+      width: 16,
+      seed: 11,
+      recipe: { ...recipe, minimizer: { id: 'sam', rho: 0.3 } }
+    })
+  }
 ]
 /** Each surrogate's ensemble partner: a small CNN trained the same way. */
 const partnerSpecs = new Map(
-  surrogateSpecs.map(({ spec }) => [spec.name, ModelSpec.parse({ name: `${spec.name}-partner`, arch: 'small-cnn', width: 16, seed: 44, recipe: spec.recipe })])
+  surrogateSpecs.map(({ spec }) => [
+    spec.name,
+    ModelSpec.parse({
+      name: `${spec.name}-partner`,
+      arch: 'small-cnn',
+      width: 16,
+      seed: 44,
+      recipe: spec.recipe
+    })
+  ])
 )
 const targetSpecs = [
   ModelSpec.parse({ name: 'target-cnn', arch: 'small-cnn', width: 24, seed: 22, recipe }),
@@ -102,27 +146,49 @@ const ALL_ROWS: Row[] = [
   // Optional rows (TABLE_ROWS): the settings docs/techniques.md leaves to measurement on 28×28 images,
   // and targeted attacks (success = the target predicts the goal class (y + 1) mod 10).
   { id: 'ti-sigma1', label: 'BIM + TI (σ = 1 px, k = 3)', stack: { ti: { sigma: 1 } } },
-  { id: 'ti-release', label: 'BIM + TI (σ = 7/3 px, k = 7, release)', stack: { ti: { sigma: 7 / 3 } } },
+  {
+    id: 'ti-release',
+    label: 'BIM + TI (σ = 7/3 px, k = 7, release)',
+    stack: { ti: { sigma: 7 / 3 } }
+  },
   { id: 'sia-grid3', label: 'BIM + SIA (3×3 grid)', stack: { sia: { grid: 3 } }, costly: true },
   { id: 'bsr-grid3', label: 'BIM + BSR (3×3 blocks)', stack: { bsr: { grid: 3 } }, costly: true },
   { id: 'ce-targeted', label: 'BIM targeted (CE)', stack: {}, attack: { targeted: true } },
-  { id: 'logit-targeted', label: 'BIM + Logit targeted', stack: { logit: {} }, attack: { targeted: true } },
-  { id: 'margin-targeted', label: 'BIM + Margin targeted', stack: { margin: {} }, attack: { targeted: true } },
+  {
+    id: 'logit-targeted',
+    label: 'BIM + Logit targeted',
+    stack: { logit: {} },
+    attack: { targeted: true }
+  },
+  {
+    id: 'margin-targeted',
+    label: 'BIM + Margin targeted',
+    stack: { margin: {} },
+    attack: { targeted: true }
+  },
   // NI takes precedence over MI (spec §2.2), so MI is left out of "everything".
-  { id: 'all', label: 'all stacked (GN+SGM+LGV+DI+SI+VT+NI+RAP)', stack: { gn: {}, sgm: {}, lgv: { collect: {} }, di: {}, si: {}, vt: {}, ni: {}, rap: {} }, costly: true }
+  {
+    id: 'all',
+    label: 'all stacked (GN+SGM+LGV+DI+SI+VT+NI+RAP)',
+    stack: { gn: {}, sgm: {}, lgv: { collect: {} }, di: {}, si: {}, vt: {}, ni: {}, rap: {} },
+    costly: true
+  }
 ]
 const DEFAULT_ROWS = ['bim', ...STACK_TECHNIQUE_IDS]
 const wanted = (process.env.TABLE_ROWS ?? DEFAULT_ROWS.join(',')).split(',').map((s) => s.trim())
 const rows = ALL_ROWS.filter((r) => wanted.includes(r.id))
 const rowExamples = (row: Row): number => (row.id === 'all' ? STACKED_EXAMPLES : EXAMPLES)
-const rowRepeats = (row: Row): number => (row.id === 'all' ? STACKED_REPEATS : row.costly ? COSTLY_REPEATS : REPEATS)
+const rowRepeats = (row: Row): number =>
+  row.id === 'all' ? STACKED_REPEATS : row.costly ? COSTLY_REPEATS : REPEATS
 
 await initBackend()
 await mkdir(DIR, { recursive: true })
 const dataset = await loadDataset(DatasetSpec.parse({ source: 'embedded', trainLimit: 4000 }))
 const { train, test } = dataset
 const normalization = measureNormalization(train.images, train.channels)
-console.log(`backend: ${backendDescription()}, tfjs ${tf.version_core}; train ${train.count}, test ${test.count}`)
+console.log(
+  `backend: ${backendDescription()}, tfjs ${tf.version_core}; train ${train.count}, test ${test.count}`
+)
 
 /**
  * Runs `work` unless `done` already exists; when another bench process holds `lock` (two processes can
@@ -160,7 +226,13 @@ async function trainedModel(spec: ModelSpec): Promise<{ model: Classifier }> {
 
 async function trainAndSave(spec: ModelSpec, dir: string): Promise<void> {
   const model = buildClassifier(
-    { arch: spec.arch, width: spec.width, inputShape: [train.height, train.width, train.channels], numClasses: dataset.classNames.length, normalization },
+    {
+      arch: spec.arch,
+      width: spec.width,
+      inputShape: [train.height, train.width, train.channels],
+      numClasses: dataset.classNames.length,
+      normalization
+    },
     new Rng(spec.seed).fork('init')
   )
   const t0 = performance.now()
@@ -174,7 +246,13 @@ async function trainAndSave(spec: ModelSpec, dir: string): Promise<void> {
     onEpoch: (m) => console.log(`  ${spec.name} epoch ${m.epoch}: ${JSON.stringify(m)}`)
   })
   const seconds = (performance.now() - t0) / 1000
-  await saveClassifier(model, dir, { name: spec.name, dataset: dataset.name, recipe: spec.recipe, seed: spec.seed, metrics: epochs })
+  await saveClassifier(model, dir, {
+    name: spec.name,
+    dataset: dataset.name,
+    recipe: spec.recipe,
+    seed: spec.seed,
+    metrics: epochs
+  })
   console.log(`trained ${spec.name} in ${seconds.toFixed(0)} s (${elapsed()})`)
   model.params.dispose()
 }
@@ -185,20 +263,32 @@ async function lgvMembers(name: string, surrogate: Classifier): Promise<Classifi
   await once(`${dir}.lock`, join(dir, 'done'), () => collectAndSave(name, surrogate, dir))
   const count = Number(await readFile(join(dir, 'done'), 'utf8'))
   const members: Classifier[] = []
-  for (let i = 0; i < count; i++) members.push((await loadClassifier(join(dir, `member-${String(i).padStart(2, '0')}`))).model)
+  for (let i = 0; i < count; i++)
+    members.push((await loadClassifier(join(dir, `member-${String(i).padStart(2, '0')}`))).model)
   return members
 }
 
 async function collectAndSave(name: string, surrogate: Classifier, dir: string): Promise<void> {
   const t0 = performance.now()
   const collect = AttackStack.parse({ lgv: { collect: {} } }).lgv!.collect!
-  const members = await collectLgvMembers(surrogate, train, collect, { seed: 1, flipPreservesLabel: dataset.flipPreservesLabel })
+  const members = await collectLgvMembers(surrogate, train, collect, {
+    seed: 1,
+    flipPreservesLabel: dataset.flipPreservesLabel
+  })
   const seconds = (performance.now() - t0) / 1000
   for (const [i, m] of members.entries())
-    await saveClassifier(m, join(dir, `member-${String(i).padStart(2, '0')}`), { name: `${name}-lgv-${i}`, dataset: dataset.name, recipe: surrogateSpecs[0].spec.recipe, seed: 1, metrics: [] })
+    await saveClassifier(m, join(dir, `member-${String(i).padStart(2, '0')}`), {
+      name: `${name}-lgv-${i}`,
+      dataset: dataset.name,
+      recipe: surrogateSpecs[0].spec.recipe,
+      seed: 1,
+      metrics: []
+    })
   await writeFile(join(dir, 'done'), String(members.length))
   await writeFile(join(dir, 'seconds'), String(seconds))
-  console.log(`collected ${members.length} LGV members from ${name} in ${seconds.toFixed(0)} s (${elapsed()})`)
+  console.log(
+    `collected ${members.length} LGV members from ${name} in ${seconds.toFixed(0)} s (${elapsed()})`
+  )
   for (const m of members) m.params.dispose()
 }
 
@@ -209,15 +299,20 @@ const surrogates: { label: string; name: string; model: Classifier }[] = []
 for (const { label, spec } of surrogateSpecs.filter((s) => !only || only.includes(s.spec.name)))
   surrogates.push({ label, name: spec.name, model: (await trainedModel(spec)).model })
 // TABLE_LGV_FIRST=1 collects the LGV members before the targets, to use the time another process spends training them.
-if (process.env.TABLE_LGV_FIRST) for (const s of surrogates) for (const m of await lgvMembers(s.name, s.model)) m.params.dispose()
+if (process.env.TABLE_LGV_FIRST)
+  for (const s of surrogates) for (const m of await lgvMembers(s.name, s.model)) m.params.dispose()
 // Ensemble rows attack each surrogate with its small-CNN partner, trained the same way.
 const partners = new Map<string, Classifier>()
 if (rows.some((r) => r.stack.ens))
-  for (const s of surrogates) partners.set(s.name, (await trainedModel(partnerSpecs.get(s.name)!)).model)
+  for (const s of surrogates)
+    partners.set(s.name, (await trainedModel(partnerSpecs.get(s.name)!)).model)
 const targetOrder = process.env.TABLE_REVERSE_TARGETS ? [...targetSpecs].reverse() : targetSpecs
 const trainedTargets = new Map<string, Classifier>()
 for (const spec of targetOrder) trainedTargets.set(spec.name, (await trainedModel(spec)).model)
-const targets = targetSpecs.map((spec) => ({ name: spec.name, model: trainedTargets.get(spec.name)! }))
+const targets = targetSpecs.map((spec) => ({
+  name: spec.name,
+  model: trainedTargets.get(spec.name)!
+}))
 
 const candidates = range(test.count)
 const targetPredictions: Int32Array[] = []
@@ -229,7 +324,9 @@ for (const [i, m] of [...targets, ...surrogates, ...partnerModels].entries()) {
   accuracies.push(`${m.name} ${(accuracyOf(pred, test, candidates) * 100).toFixed(1)} %`)
 }
 const allCorrect = commonlyCorrect(test, candidates, targetPredictions)
-console.log(`natural accuracy on ${test.count} test images: ${accuracies.join(', ')}; both targets correct on ${allCorrect.length}`)
+console.log(
+  `natural accuracy on ${test.count} test images: ${accuracies.join(', ')}; both targets correct on ${allCorrect.length}`
+)
 
 interface Cell {
   fooled: number[][] // per repeat, per target
@@ -239,7 +336,10 @@ interface Cell {
 }
 // One file per finished cell, so two processes never overwrite each other's results.
 // Cells of a run with other targets (another attacked set) live apart.
-const cellDir = join(DIR, `cells-${targetSpecs.map((t) => t.name.replace('target-', '')).join('-')}`)
+const cellDir = join(
+  DIR,
+  `cells-${targetSpecs.map((t) => t.name.replace('target-', '')).join('-')}`
+)
 await mkdir(cellDir, { recursive: true })
 const cellPath = (key: string) => join(cellDir, `${key.replaceAll('|', '_')}.json`)
 const cache: Record<string, Cell> = {}
@@ -249,7 +349,8 @@ const loadCells = async () => {
       for (const n of new Set([EXAMPLES, STACKED_EXAMPLES]))
         for (const r of new Set([REPEATS, COSTLY_REPEATS, STACKED_REPEATS])) {
           const key = `${s.spec.name}|${row.id}|${n}|${r}`
-          if (existsSync(cellPath(key))) cache[key] = JSON.parse(await readFile(cellPath(key), 'utf8'))
+          if (existsSync(cellPath(key)))
+            cache[key] = JSON.parse(await readFile(cellPath(key), 'utf8'))
         }
 }
 await loadCells()
@@ -258,12 +359,24 @@ const lgvSeconds: Record<string, number> = {}
 /** Passes per example of a row over all its steps (ILA, FIA included), from the registry. */
 const rowPasses = (row: Row): number => attackCost(AttackStack.parse(row.stack), STEPS)
 // ETA: the passes still to compute, at the rate measured on the cells computed so far.
-const todo = rows.flatMap((row) => surrogates.map((s) => ({ row, key: `${s.name}|${row.id}|${rowExamples(row)}|${rowRepeats(row)}` })))
-const plannedPasses = (row: Row): number => rowExamples(row) * rowPasses(row) * (isRandomisedStack(AttackStack.parse(row.stack)) ? rowRepeats(row) : 1)
-let remainingPasses = todo.filter((c) => !cache[c.key]).reduce((sum, c) => sum + plannedPasses(c.row), 0)
+const todo = rows.flatMap((row) =>
+  surrogates.map((s) => ({
+    row,
+    key: `${s.name}|${row.id}|${rowExamples(row)}|${rowRepeats(row)}`
+  }))
+)
+const plannedPasses = (row: Row): number =>
+  rowExamples(row) *
+  rowPasses(row) *
+  (isRandomisedStack(AttackStack.parse(row.stack)) ? rowRepeats(row) : 1)
+let remainingPasses = todo
+  .filter((c) => !cache[c.key])
+  .reduce((sum, c) => sum + plannedPasses(c.row), 0)
 let donePasses = 0
 let attackSeconds = 0
-console.log(`to compute: ${todo.filter((c) => !cache[c.key]).length} cells, ${(remainingPasses / 1e6).toFixed(2)} M forward-backward passes`)
+console.log(
+  `to compute: ${todo.filter((c) => !cache[c.key]).length} cells, ${(remainingPasses / 1e6).toFixed(2)} M forward-backward passes`
+)
 
 for (const row of rows) {
   for (const surrogate of surrogates) {
@@ -273,18 +386,38 @@ for (const row of rows) {
     if (cache[key] || process.env.TABLE_PRINT_ONLY) continue
     const stack = AttackStack.parse(row.stack)
     const members = stack.lgv ? await lgvMembers(surrogate.name, surrogate.model) : []
-    const attack = AttackSpec.parse({ eps: EPS, steps: STEPS, batchSize: 100, maxExamples: examples, repeats: 1, ...row.attack, stack: row.stack })
+    const attack = AttackSpec.parse({
+      eps: EPS,
+      steps: STEPS,
+      batchSize: 100,
+      maxExamples: examples,
+      repeats: 1,
+      ...row.attack,
+      stack: row.stack
+    })
     const attacked = allCorrect.slice(0, examples)
     const ensemble = stack.ens ? [surrogate.model, partners.get(surrogate.name)!] : undefined
     // An ensemble row's white-box column is the fused ensemble; its row keeps the surrogate's column.
-    const attacker = ensemble && stack.ens ? { name: surrogate.name, model: ensembleClassifier(ensemble, { fusion: stack.ens.fusion }) } : surrogate
-    const randomised = isRandomised(attackConfigFromSpec(attack, 0, members, { ensembleMembers: ensemble }))
+    const attacker =
+      ensemble && stack.ens
+        ? {
+            name: surrogate.name,
+            model: ensembleClassifier(ensemble, { fusion: stack.ens.fusion })
+          }
+        : surrogate
+    const randomised = isRandomised(
+      attackConfigFromSpec(attack, 0, members, { ensembleMembers: ensemble })
+    )
     const runs = randomised ? repeats : 1
     const fooled: number[][] = []
     const t0 = performance.now()
     // One measureTransfer per seed keeps every repeat's counts (the cell keeps only the first one's).
     for (let r = 0; r < runs; r++) {
-      const result = await measureTransfer(attacker, targets, test, attacked, attack, { seed: r, lgvMembers: members, ensembleMembers: ensemble })
+      const result = await measureTransfer(attacker, targets, test, attacked, attack, {
+        seed: r,
+        lgvMembers: members,
+        ensembleMembers: ensemble
+      })
       fooled.push(result.cells.map((c) => c.fooled))
     }
     const seconds = (performance.now() - t0) / 1000
@@ -295,7 +428,9 @@ for (const row of rows) {
     remainingPasses -= passes
     attackSeconds += seconds
     const eta = (remainingPasses * attackSeconds) / donePasses / 60
-    console.log(`${row.label} from ${surrogate.name}: ${JSON.stringify(fooled)} / ${attacked.length} in ${seconds.toFixed(0)} s (${elapsed()}, about ${eta.toFixed(0)} min of attacks left)`)
+    console.log(
+      `${row.label} from ${surrogate.name}: ${JSON.stringify(fooled)} / ${attacked.length} in ${seconds.toFixed(0)} s (${elapsed()}, about ${eta.toFixed(0)} min of attacks left)`
+    )
     for (const m of members) m.params.dispose()
   }
 }
@@ -317,7 +452,11 @@ lines.push(
 lines.push('')
 lines.push('Success rate in %, mean ± 2 std over repeats (fooled in the first repeat / attacked):')
 lines.push('')
-const header = ['technique', ...surrogates.flatMap((s) => targets.map((t) => `${s.label} → ${t.name}`)), 'repeats']
+const header = [
+  'technique',
+  ...surrogates.flatMap((s) => targets.map((t) => `${s.label} → ${t.name}`)),
+  'repeats'
+]
 lines.push(`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`)
 for (const row of rows) {
   const examples = rowExamples(row)
@@ -339,10 +478,16 @@ for (const row of rows) {
   lines.push(`| ${row.label} | ${cells.join(' | ')} | ${runs || '—'} |`)
 }
 lines.push('')
-lines.push('Cost: adversarial examples/s (attack + scoring the models, batch 100), measured time relative to BIM on the same surrogate, and the registry\'s passes per iteration (mean over the 50 iterations, ILA and FIA included), which is the cost relative to BIM in passes:')
+lines.push(
+  "Cost: adversarial examples/s (attack + scoring the models, batch 100), measured time relative to BIM on the same surrogate, and the registry's passes per iteration (mean over the 50 iterations, ILA and FIA included), which is the cost relative to BIM in passes:"
+)
 lines.push('')
-lines.push(`| technique | ${surrogates.map((s) => `${s.label} ex/s`).join(' | ')} | ${surrogates.map((s) => `${s.label} ratio to BIM`).join(' | ')} | spec passes/iteration |`)
-lines.push(`|---|${surrogates.map(() => '---').join('|')}|${surrogates.map(() => '---').join('|')}|---|`)
+lines.push(
+  `| technique | ${surrogates.map((s) => `${s.label} ex/s`).join(' | ')} | ${surrogates.map((s) => `${s.label} ratio to BIM`).join(' | ')} | spec passes/iteration |`
+)
+lines.push(
+  `|---|${surrogates.map(() => '---').join('|')}|${surrogates.map(() => '---').join('|')}|---|`
+)
 for (const row of rows) {
   const examples = rowExamples(row)
   const repeats = rowRepeats(row)
@@ -361,7 +506,9 @@ for (const row of rows) {
     const b = bimRate(s)
     return r && b ? (b / r).toFixed(2) : '—'
   })
-  lines.push(`| ${row.label} | ${rates.map((r) => (r ? r.toFixed(r < 1 ? 3 : 1) : '—')).join(' | ')} | ${ratios.join(' | ')} | ${(passes / STEPS).toFixed(2)} |`)
+  lines.push(
+    `| ${row.label} | ${rates.map((r) => (r ? r.toFixed(r < 1 ? 3 : 1) : '—')).join(' | ')} | ${ratios.join(' | ')} | ${(passes / STEPS).toFixed(2)} |`
+  )
 }
 if (Object.keys(lgvSeconds).length)
   lines.push(

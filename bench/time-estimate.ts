@@ -13,28 +13,49 @@ import { backendDescription, initBackend } from '../main/engine/backend/select-b
 import { measureThroughput } from '../main/engine/training/measure-throughput'
 
 const specPath = process.argv[process.argv.indexOf('--spec') + 1]
-if (!process.argv.includes('--spec') || !specPath) throw new Error('give the spec: npm run bench:estimate -- --spec examples/demo-audit.json')
+if (!process.argv.includes('--spec') || !specPath)
+  throw new Error('give the spec: npm run bench:estimate -- --spec examples/demo-audit.json')
 const spec = AuditSpec.parse(JSON.parse(await readFile(specPath, 'utf8')))
 const size = knownDatasetSize(spec.dataset)
-if (!size) throw new Error(`dataset.source "${spec.dataset.source}": only the embedded dataset's size is known without loading it`)
+if (!size)
+  throw new Error(
+    `dataset.source "${spec.dataset.source}": only the embedded dataset's size is known without loading it`
+  )
 
 await initBackend()
-console.log(`backend: ${backendDescription()}; ${size.train} training images, ${size.test} test images`)
+console.log(
+  `backend: ${backendDescription()}; ${size.train} training images, ${size.test} test images`
+)
 const measured = new Map<string, ThroughputEstimate>()
 for (const m of [...spec.surrogates, ...spec.targets]) {
   if (isImportedSurrogate(m)) {
     console.log(`${m.name} (imported ONNX): throughput not measured, its time is left out`)
     continue
   }
-  const t = await measureThroughput({ arch: m.arch, width: m.width, inputShape: size.inputShape, numClasses: size.numClasses, batchSize: m.recipe.batchSize })
+  const t = await measureThroughput({
+    arch: m.arch,
+    width: m.width,
+    inputShape: size.inputShape,
+    numClasses: size.numClasses,
+    batchSize: m.recipe.batchSize
+  })
   measured.set(m.name, t)
-  console.log(`${m.name} (${m.arch}, width ${m.width}, batch ${m.recipe.batchSize}): ${t.trainImagesPerSecond.toFixed(0)} train images/s, ${t.gradientsPerSecond.toFixed(0)} gradients/s (measured in ${t.seconds.toFixed(1)} s)`)
+  console.log(
+    `${m.name} (${m.arch}, width ${m.width}, batch ${m.recipe.batchSize}): ${t.trainImagesPerSecond.toFixed(0)} train images/s, ${t.gradientsPerSecond.toFixed(0)} gradients/s (measured in ${t.seconds.toFixed(1)} s)`
+  )
 }
-const estimate = estimateAuditTime({ ...spec, dataset: size, attacks: spec.attacks }, (role, i) => measured.get((role === 'surrogate' ? spec.surrogates : spec.targets)[i].name))
+const estimate = estimateAuditTime({ ...spec, dataset: size, attacks: spec.attacks }, (role, i) =>
+  measured.get((role === 'surrogate' ? spec.surrogates : spec.targets)[i].name)
+)
 for (const m of estimate.models) {
   const parts = [`train ${m.trainSeconds?.toFixed(1)} s (${m.trainPasses} passes)`]
   if (m.lgvPasses !== undefined) parts.push(`LGV collection ${m.lgvSeconds?.toFixed(1)} s`)
-  if (m.attackPasses !== undefined) parts.push(`attack ${m.attackSeconds?.toFixed(1)} s (${m.attackPasses} passes, up to ${estimate.examples} examples)`)
+  if (m.attackPasses !== undefined)
+    parts.push(
+      `attack ${m.attackSeconds?.toFixed(1)} s (${m.attackPasses} passes, up to ${estimate.examples} examples)`
+    )
   console.log(`  ${m.role} ${m.name}: ${parts.join(', ')}`)
 }
-console.log(`total: ${estimate.totalSeconds?.toFixed(1)} s (${formatDuration(estimate.totalSeconds ?? NaN)})`)
+console.log(
+  `total: ${estimate.totalSeconds?.toFixed(1)} s (${formatDuration(estimate.totalSeconds ?? NaN)})`
+)

@@ -24,24 +24,39 @@ import { startRedis, startWorker } from '../tests/unit/helpers/redis-server'
 import { appVersion } from '../main/cli/app-version'
 
 const args = new Map<string, string>()
-for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i].replace(/^--/, ''), process.argv[i + 1])
+for (let i = 2; i < process.argv.length; i += 2)
+  args.set(process.argv[i].replace(/^--/, ''), process.argv[i + 1])
 const mode = args.get('mode') ?? 'all'
 const specPath = args.get('spec') ?? 'examples/recipes-audit.json'
 const workers = Number(args.get('workers') ?? poolShape({}).workers)
-if (!['serial', 'pool', 'redis', 'all'].includes(mode)) throw new Error(`--mode is serial, pool, redis or all, not "${mode}"`)
+if (!['serial', 'pool', 'redis', 'all'].includes(mode))
+  throw new Error(`--mode is serial, pool, redis or all, not "${mode}"`)
 
 const spec = await readSpecFile(specPath)
 await initBackend()
 const rows: string[] = []
-process.stderr.write(`${specPath} on ${backendDescription()}, ${availableParallelism()} cores, Flatline ${appVersion()}\n`)
+process.stderr.write(
+  `${specPath} on ${backendDescription()}, ${availableParallelism()} cores, Flatline ${appVersion()}\n`
+)
 
 for (const m of mode === 'all' ? ['serial', 'pool', 'redis'] : [mode]) {
   if (m === 'serial') rows.push(await timed('serial (1 process)', { workers: 1 }))
-  if (m === 'pool') rows.push(await timed(`pool (${workers} workers × ${poolShape({ workers }).threads} thread)`, { workers }))
+  if (m === 'pool')
+    rows.push(
+      await timed(`pool (${workers} workers × ${poolShape({ workers }).threads} thread)`, {
+        workers
+      })
+    )
   if (m === 'redis') {
     const redis = await startRedis(randomBytes(12).toString('hex'))
-    const threads = { FLATLINE_THREADS: String(Math.max(1, Math.floor(availableParallelism() / 2))) }
-    const started = await Promise.all([1, 2].map(async () => startWorker(redis.url, await mkdtemp(join(tmpdir(), 'bench-worker-')), 30, threads)))
+    const threads = {
+      FLATLINE_THREADS: String(Math.max(1, Math.floor(availableParallelism() / 2)))
+    }
+    const started = await Promise.all(
+      [1, 2].map(async () =>
+        startWorker(redis.url, await mkdtemp(join(tmpdir(), 'bench-worker-')), 30, threads)
+      )
+    )
     try {
       rows.push(await timed('redis (2 BullMQ workers)', { queue: redis.url }))
     } finally {
@@ -64,7 +79,8 @@ async function timed(label: string, execution: ExecutionSettings): Promise<strin
     appVersion: appVersion(),
     execution,
     emit: (e) => {
-      if (e.kind === 'task-done') process.stderr.write(`  [${label}] ${e.taskId} ${e.seconds.toFixed(1)} s\n`)
+      if (e.kind === 'task-done')
+        process.stderr.write(`  [${label}] ${e.taskId} ${e.seconds.toFixed(1)} s\n`)
       if (e.kind === 'failed') process.stderr.write(`  [${label}] failed: ${e.message}\n`)
     }
   })
@@ -74,6 +90,17 @@ async function timed(label: string, execution: ExecutionSettings): Promise<strin
 
 function digest(record: RunRecord): string {
   const strip = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(strip) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).filter(([k]) => !/seconds$/i.test(k)).map(([k, x]) => [k, strip(x)])) : v
-  return createHash('sha256').update(JSON.stringify(strip(record.results))).digest('hex').slice(0, 16)
+    Array.isArray(v)
+      ? v.map(strip)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.entries(v)
+              .filter(([k]) => !/seconds$/i.test(k))
+              .map(([k, x]) => [k, strip(x)])
+          )
+        : v
+  return createHash('sha256')
+    .update(JSON.stringify(strip(record.results)))
+    .digest('hex')
+    .slice(0, 16)
 }

@@ -36,7 +36,9 @@ async function start(): Promise<void> {
   const location = rendererLocation(app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL)
   registerAppProtocol(rendererDir)
   denyAllPermissions(session.defaultSession)
-  app.on('web-contents-created', (_event, contents) => guardWebContents(contents, location.isTrusted))
+  app.on('web-contents-created', (_event, contents) =>
+    guardWebContents(contents, location.isTrusted)
+  )
 
   let mainWindow: BrowserWindow | null = null
   const engine = new UtilityEngineClient({ env: { ...process.env } })

@@ -25,9 +25,14 @@ export const COMMAND_CHANNELS: ReadonlySet<string> = new Set(Object.keys(Request
  *
  * A channel outside the contract is refused here, before anything reaches main.
  */
-export async function invoke<C extends CommandChannel>(channel: C, payload: unknown): Promise<Responses[C]> {
+export async function invoke<C extends CommandChannel>(
+  channel: C,
+  payload: unknown
+): Promise<Responses[C]> {
   if (typeof channel !== 'string' || !COMMAND_CHANNELS.has(channel))
-    throw new Error(`Blocked request on channel ${JSON.stringify(channel)}: it is not a Flatline command.`)
+    throw new Error(
+      `Blocked request on channel ${JSON.stringify(channel)}: it is not a Flatline command.`
+    )
   const result = (await ipcRenderer.invoke(channel, payload)) as IpcResult
   if (!result.ok) throw new Error(result.error)
   return result.value as Responses[C]

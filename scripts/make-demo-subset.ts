@@ -37,7 +37,12 @@ function encodeIdx(dims: number[], data: Uint8Array): Uint8Array {
 }
 
 /** Indices of `perClass` examples of each class, drawn without replacement, then shuffled together. */
-function balancedIndices(split: ImageSplit, classCount: number, perClass: number, rng: Rng): number[] {
+function balancedIndices(
+  split: ImageSplit,
+  classCount: number,
+  perClass: number,
+  rng: Rng
+): number[] {
   const byClass: number[][] = Array.from({ length: classCount }, () => [])
   for (let i = 0; i < split.count; i++) byClass[split.labels[i]].push(i)
   const picked: number[] = []
@@ -88,7 +93,10 @@ async function main(): Promise<void> {
     // Level 9 and Node's fixed gzip header (mtime 0) keep the output byte-for-byte reproducible.
     const imageFile = encodeIdx([indices.length, height, width], images)
     write(`${prefix}-images-idx3-ubyte.gz`, gzipSync(imageFile, { level: 9 }))
-    write(`${prefix}-labels-idx1-ubyte.gz`, gzipSync(encodeIdx([indices.length], labels), { level: 9 }))
+    write(
+      `${prefix}-labels-idx1-ubyte.gz`,
+      gzipSync(encodeIdx([indices.length], labels), { level: 9 })
+    )
   }
   write('classes.txt', Buffer.from(FASHION_MNIST_CLASSES.join('\n') + '\n'))
 

@@ -67,14 +67,20 @@ export function locateElectron(env = process.env, platform = process.platform) {
   const distDir = env.ELECTRON_OVERRIDE_DIST_PATH || join(dir, 'dist')
   const binary = join(distDir, relative || platformExecutable(platform))
   if (existsSync(binary)) return { found: true, packageDir: dir, path: binary }
-  return { found: false, packageDir: dir, reason: `the Electron binary is not installed (no ${binary})` }
+  return {
+    found: false,
+    packageDir: dir,
+    reason: `the Electron binary is not installed (no ${binary})`
+  }
 }
 
 /** Runs electron/install.js with a time limit; resolves null on success or the reason it failed. */
 function downloadElectron(packageDir, env) {
   const seconds = Number(env.FLATLINE_ELECTRON_DOWNLOAD_TIMEOUT) || DEFAULT_DOWNLOAD_TIMEOUT_S
   const version = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')).version
-  console.error(`Electron ${version}'s binary is not installed; downloading it once (about 100 MB)…`)
+  console.error(
+    `Electron ${version}'s binary is not installed; downloading it once (about 100 MB)…`
+  )
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [join(packageDir, 'install.js')], {
       env,
@@ -116,7 +122,8 @@ export async function chooseShell(env = process.env, platform = process.platform
     throw new Error(
       `FLATLINE_SHELL=${JSON.stringify(env.FLATLINE_SHELL)} is not a shell: use "electron" or "browser" (or leave it unset).`
     )
-  if (requested === 'browser') return { shell: 'browser', reason: 'FLATLINE_SHELL=browser', explain: false }
+  if (requested === 'browser')
+    return { shell: 'browser', reason: 'FLATLINE_SHELL=browser', explain: false }
   if (platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY)
     return {
       shell: 'browser',

@@ -28,7 +28,9 @@ function exists(path) {
 
 /** Whether Debian's python3 has the package `module` (where its python3-<module> package installs it). */
 function pythonHas(module) {
-  return executable('/usr/bin/python3') && exists(`/usr/lib/python3/dist-packages/${module}/__init__.py`)
+  return (
+    executable('/usr/bin/python3') && exists(`/usr/lib/python3/dist-packages/${module}/__init__.py`)
+  )
 }
 
 /**
@@ -40,13 +42,41 @@ function pythonHas(module) {
  * `.ci/run` needs no change: it runs `npm test`, which installs this list.
  */
 export const REQUIREMENTS = [
-  { apt: 'chromium', why: 'end-to-end tests and PDF reports', present: () => executable('/usr/bin/chromium') },
-  { apt: 'fonts-dejavu-core', why: 'text in PDF reports', present: () => exists('/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf') },
-  { apt: 'poppler-utils', why: 'reading PDF reports back (pdftotext, pdftoppm)', present: () => executable('/usr/bin/pdftotext') },
-  { apt: 'dataset-fashion-mnist', why: 'tests on the full Fashion-MNIST', present: () => exists('/usr/share/datasets/fashion-mnist') },
-  { apt: 'libdnnl-dev', why: 'building and testing the native oneDNN kernels', present: () => exists('/usr/include/oneapi/dnnl/dnnl.hpp') },
-  { apt: 'redis-server', why: 'audits spread over BullMQ workers (the tests start their own on a free port)', present: () => executable('/usr/bin/redis-server') },
-  { apt: 'python3-torch', why: 'ONNX models exported from PyTorch in the import-check tests', present: () => pythonHas('torch') },
+  {
+    apt: 'chromium',
+    why: 'end-to-end tests and PDF reports',
+    present: () => executable('/usr/bin/chromium')
+  },
+  {
+    apt: 'fonts-dejavu-core',
+    why: 'text in PDF reports',
+    present: () => exists('/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf')
+  },
+  {
+    apt: 'poppler-utils',
+    why: 'reading PDF reports back (pdftotext, pdftoppm)',
+    present: () => executable('/usr/bin/pdftotext')
+  },
+  {
+    apt: 'dataset-fashion-mnist',
+    why: 'tests on the full Fashion-MNIST',
+    present: () => exists('/usr/share/datasets/fashion-mnist')
+  },
+  {
+    apt: 'libdnnl-dev',
+    why: 'building and testing the native oneDNN kernels',
+    present: () => exists('/usr/include/oneapi/dnnl/dnnl.hpp')
+  },
+  {
+    apt: 'redis-server',
+    why: 'audits spread over BullMQ workers (the tests start their own on a free port)',
+    present: () => executable('/usr/bin/redis-server')
+  },
+  {
+    apt: 'python3-torch',
+    why: 'ONNX models exported from PyTorch in the import-check tests',
+    present: () => pythonHas('torch')
+  },
   {
     apt: 'python3-onnx',
     why: "ONNX models with external weights in the import-check tests, and ONNX's backend node tests (the ONNX importer's conformance run)",
@@ -72,7 +102,12 @@ export function installCommand(missing, isRoot) {
  *
  * Returns null when the tests can run, or the message to print before stopping.
  */
-export function ensureRequirements({ requirements = REQUIREMENTS, env = process.env, isRoot = process.getuid?.() === 0, log = console.log } = {}) {
+export function ensureRequirements({
+  requirements = REQUIREMENTS,
+  env = process.env,
+  isRoot = process.getuid?.() === 0,
+  log = console.log
+} = {}) {
   let missing = missingRequirements(requirements, env)
   if (missing.length === 0) return null
   const list = missing.map((r) => `  ${r.apt} (${r.why})`).join('\n')
@@ -83,7 +118,11 @@ export function ensureRequirements({ requirements = REQUIREMENTS, env = process.
   const update = spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env: aptEnv })
   const install =
     update.status === 0 &&
-    spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing.map((r) => r.apt)], { stdio: 'inherit', env: aptEnv })
+    spawnSync(
+      'apt-get',
+      ['install', '-y', '-qq', '--no-install-recommends', ...missing.map((r) => r.apt)],
+      { stdio: 'inherit', env: aptEnv }
+    )
   missing = missingRequirements(requirements, env)
   if (install && install.status === 0 && missing.length === 0) return null
   return `apt-get could not install what the tests need:\n${missing.map((r) => `  ${r.apt} (${r.why})`).join('\n')}\nFix the apt sources, then run:\n  ${installCommand(missing, true)}`

@@ -4,7 +4,11 @@
  * distinct call on random inputs of the same shapes.
  */
 import * as tf from '@tensorflow/tfjs-core'
-import { BATCH_NORM_TRAIN, GRAD_INPUT, GRAD_PARAMS } from '../../main/engine/backend/batch-norm-kernels'
+import {
+  BATCH_NORM_TRAIN,
+  GRAD_INPUT,
+  GRAD_PARAMS
+} from '../../main/engine/backend/batch-norm-kernels'
 
 export const HEAVY_KERNELS = [
   tf.Conv2D,
@@ -42,14 +46,18 @@ export interface RecordedCall {
 function describeCall(inputs: RecordedCall['inputs'], attrs: tf.NamedAttrMap): string {
   const shapes = Object.entries(inputs).map(([name, { shape }]) => `${name} [${shape}]`)
   const keep = ['strides', 'pad', 'filterSize', 'transposeA', 'transposeB', 'activation']
-  const shown = keep.filter((k) => attrs[k] !== undefined && attrs[k] !== false).map((k) => `${k} ${JSON.stringify(attrs[k])}`)
+  const shown = keep
+    .filter((k) => attrs[k] !== undefined && attrs[k] !== false)
+    .map((k) => `${k} ${JSON.stringify(attrs[k])}`)
   return [...shapes, ...shown].join(' ')
 }
 
 /** Runs `f` once with every heavy wasm kernel wrapped to record its calls; returns them grouped. */
 export function recordKernelCalls(f: () => void): RecordedCall[] {
   const byKey = new Map<string, RecordedCall>()
-  const originals = HEAVY_KERNELS.map((name) => tf.getKernel(name, 'wasm')).filter((k) => k !== undefined)
+  const originals = HEAVY_KERNELS.map((name) => tf.getKernel(name, 'wasm')).filter(
+    (k) => k !== undefined
+  )
   for (const original of originals) {
     tf.unregisterKernel(original.kernelName, 'wasm')
     tf.registerKernel({
@@ -58,13 +66,24 @@ export function recordKernelCalls(f: () => void): RecordedCall[] {
         const inputs = Object.fromEntries(
           Object.entries(params.inputs)
             .filter(([, t]) => t != null)
-            .map(([name, t]) => [name, { shape: [...(t as tf.TensorInfo).shape], dtype: (t as tf.TensorInfo).dtype }])
+            .map(([name, t]) => [
+              name,
+              { shape: [...(t as tf.TensorInfo).shape], dtype: (t as tf.TensorInfo).dtype }
+            ])
         )
         const attrs = params.attrs ?? {}
         const key = JSON.stringify([original.kernelName, inputs, attrs])
         const seen = byKey.get(key)
         if (seen) seen.count++
-        else byKey.set(key, { kernel: original.kernelName, inputs, attrs, count: 1, describe: describeCall(inputs, attrs), tensors: {} })
+        else
+          byKey.set(key, {
+            kernel: original.kernelName,
+            inputs,
+            attrs,
+            count: 1,
+            describe: describeCall(inputs, attrs),
+            tensors: {}
+          })
         return original.kernelFunc(params)
       }
     })
@@ -80,7 +99,9 @@ export function recordKernelCalls(f: () => void): RecordedCall[] {
   const calls = [...byKey.values()]
   for (const call of calls) {
     for (const [name, { shape, dtype }] of Object.entries(call.inputs)) {
-      call.tensors[name] = tf.keep(dtype === 'float32' ? tf.randomUniform(shape, -1, 1, 'float32', 7) : tf.zeros(shape, dtype))
+      call.tensors[name] = tf.keep(
+        dtype === 'float32' ? tf.randomUniform(shape, -1, 1, 'float32', 7) : tf.zeros(shape, dtype)
+      )
     }
   }
   return calls

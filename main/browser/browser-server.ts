@@ -36,15 +36,23 @@ export function pdfDownloadPath(runId: string, kind: 'run' | 'study' = 'run'): s
 }
 
 /** Where the exported PDF of a run or a study lives in the workspace. */
-export function exportedPdfPath(service: Pick<FlatlineService, 'runStore' | 'studyStore'>, id: string, kind: 'run' | 'study'): string {
-  return kind === 'study' ? join(service.studyStore.studyDir(id), 'report.pdf') : service.runStore.artifactPath(id, 'report.pdf')
+export function exportedPdfPath(
+  service: Pick<FlatlineService, 'runStore' | 'studyStore'>,
+  id: string,
+  kind: 'run' | 'study'
+): string {
+  return kind === 'study'
+    ? join(service.studyStore.studyDir(id), 'report.pdf')
+    : service.runStore.artifactPath(id, 'report.pdf')
 }
 
 export async function startBrowserServer(options: BrowserServerOptions): Promise<BrowserServer> {
   const token = options.token ?? randomBytes(24).toString('hex')
   let origin = ''
   const tokenOk = (candidate: string | null): boolean =>
-    candidate !== null && candidate.length === token.length && timingSafeEqual(Buffer.from(candidate), Buffer.from(token))
+    candidate !== null &&
+    candidate.length === token.length &&
+    timingSafeEqual(Buffer.from(candidate), Buffer.from(token))
   const hostOk = (req: IncomingMessage): boolean => req.headers.host === new URL(origin).host
 
   const server = createServer(async (req, res) => {
@@ -59,7 +67,10 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       const [kind, id] = [download[1] ? ('study' as const) : ('run' as const), download[2]]
       try {
         const body = await readFile(exportedPdfPath(options.service, id, kind))
-        res.writeHead(200, { 'content-type': 'application/pdf', 'content-disposition': `attachment; filename="${id}-${kind === 'study' ? 'study' : 'transfer'}-report.pdf"` })
+        res.writeHead(200, {
+          'content-type': 'application/pdf',
+          'content-disposition': `attachment; filename="${id}-${kind === 'study' ? 'study' : 'transfer'}-report.pdf"`
+        })
         res.end(body)
       } catch {
         res.writeHead(404).end('no exported report for this run')
@@ -68,14 +79,23 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     }
     const file = await readStaticFile(options.rendererDir, url.pathname)
     if (!file) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('not found')
-    res.writeHead(200, { 'content-type': file.type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' })
+    res.writeHead(200, {
+      'content-type': file.type,
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff'
+    })
     res.end(file.body)
   })
 
   const sockets = new WebSocketServer({ noServer: true })
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', origin)
-    if (url.pathname !== WS_PATH || !hostOk(req) || req.headers.origin !== origin || !tokenOk(url.searchParams.get('token'))) {
+    if (
+      url.pathname !== WS_PATH ||
+      !hostOk(req) ||
+      req.headers.origin !== origin ||
+      !tokenOk(url.searchParams.get('token'))
+    ) {
       socket.write('HTTP/1.1 403 Forbidden\r\n\r\n')
       socket.destroy()
       return
@@ -113,14 +133,23 @@ function serveSocket(ws: WebSocket, service: FlatlineService): void {
     let request: WsRequest
     try {
       request = JSON.parse(String(data)) as WsRequest
-      if (typeof request.id !== 'number' || typeof request.channel !== 'string') throw new Error('bad frame')
+      if (typeof request.id !== 'number' || typeof request.channel !== 'string')
+        throw new Error('bad frame')
     } catch {
       return void ws.close(1003, 'malformed request')
     }
     try {
-      send({ id: request.id, ok: true, result: await service.handle(request.channel, request.payload) })
+      send({
+        id: request.id,
+        ok: true,
+        result: await service.handle(request.channel, request.payload)
+      })
     } catch (error) {
-      send({ id: request.id, ok: false, error: error instanceof Error ? error.message : String(error) })
+      send({
+        id: request.id,
+        ok: false,
+        error: error instanceof Error ? error.message : String(error)
+      })
     }
   })
 }

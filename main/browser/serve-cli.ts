@@ -13,7 +13,9 @@ import { createFlatlineService } from '../service/flatline-service'
 import { exportedPdfPath, pdfDownloadPath, startBrowserServer } from './browser-server'
 
 const repoRoot = join(resourcesDir(), '..')
-const version = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version
+const version = (
+  JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }
+).version
 const engine = new NodeEngineClient()
 let token = ''
 const service = await createFlatlineService({
@@ -32,7 +34,9 @@ const server = await startBrowserServer({
   port: process.env.FLATLINE_PORT ? Number(process.env.FLATLINE_PORT) : undefined
 })
 token = server.token
-process.stdout.write(`Flatline is running in browser mode. Open:\n\n  ${server.url}\n\n(loopback only; Ctrl-C stops it)\n`)
+process.stdout.write(
+  `Flatline is running in browser mode. Open:\n\n  ${server.url}\n\n(loopback only; Ctrl-C stops it)\n`
+)
 const stop = async (): Promise<never> => {
   engine.dispose()
   await server.close()

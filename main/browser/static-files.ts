@@ -14,7 +14,10 @@ const TYPES: Record<string, string> = {
 }
 
 /** The file for a URL path, or undefined when it is missing or outside `root`. */
-export async function readStaticFile(root: string, urlPath: string): Promise<{ body: Buffer; type: string } | undefined> {
+export async function readStaticFile(
+  root: string,
+  urlPath: string
+): Promise<{ body: Buffer; type: string } | undefined> {
   let decoded: string
   try {
     decoded = decodeURIComponent(urlPath)

@@ -4,6 +4,8 @@ import { join } from 'node:path'
 import { resourcesDir } from '../engine/data/resources-dir'
 
 export function appVersion(): string {
-  const pkg = JSON.parse(readFileSync(join(resourcesDir(), '..', 'package.json'), 'utf8')) as { version: string }
+  const pkg = JSON.parse(readFileSync(join(resourcesDir(), '..', 'package.json'), 'utf8')) as {
+    version: string
+  }
   return pkg.version
 }

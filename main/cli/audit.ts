@@ -67,9 +67,12 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`error: ${(error as Error).message}\n`)
     return 2
   }
-  for (const warning of spec.harden ? hardenWarnings(spec.harden, spec, written?.harden) : []) process.stderr.write(`warning: ${warning}\n`)
+  for (const warning of spec.harden ? hardenWarnings(spec.harden, spec, written?.harden) : [])
+    process.stderr.write(`warning: ${warning}\n`)
   await mkdir(outDir, { recursive: true })
-  const workspace = await ensureWorkspace(args.workspace ?? resumed?.workspace ?? defaultWorkspaceRoot())
+  const workspace = await ensureWorkspace(
+    args.workspace ?? resumed?.workspace ?? defaultWorkspaceRoot()
+  )
   await initBackend({ threads: args.threads })
   const version = appVersion()
   const controller = new AbortController()
@@ -78,8 +81,11 @@ async function main(argv: string[]): Promise<number> {
     controller.abort()
   })
   // Threads count as chosen when given (flag or FLATLINE_THREADS): then workers share the cores by them.
-  const threads = args.threads ?? (process.env[THREADS_ENV_VAR] ? resolveThreads(undefined) : undefined)
-  const execution = args.queue ? { queue: args.queue } : { workers: args.workers ?? spec.workers ?? poolShape({ threads }).workers, threads }
+  const threads =
+    args.threads ?? (process.env[THREADS_ENV_VAR] ? resolveThreads(undefined) : undefined)
+  const execution = args.queue
+    ? { queue: args.queue }
+    : { workers: args.workers ?? spec.workers ?? poolShape({ threads }).workers, threads }
   const runId = resumed?.runId ?? new RunStore(workspace.root).newRunId(spec.name)
   if (!resumed) await writeRunPointer(outDir, { runId, workspace: workspace.root })
   let record
@@ -103,18 +109,30 @@ async function main(argv: string[]): Promise<number> {
   await writeJsonAtomic(join(outDir, 'results.json'), record)
   const gallery = await readGallery(new RunStore(workspace.root).runDir(runId)).catch(() => null)
   const perSample = await readPerSamplePreview(new RunStore(workspace.root).runDir(runId))
-  const html = buildReportHtml(record, { appVersion: version, generatedAt: new Date(), gallery, perSample })
+  const html = buildReportHtml(record, {
+    appVersion: version,
+    generatedAt: new Date(),
+    gallery,
+    perSample
+  })
   await writeFileAtomic(join(outDir, 'report.html'), html)
   if (args.pdf) await htmlToPdf(html, join(outDir, 'report.pdf'))
   // The report's appendix cites the per-sample results: hand them out next to it.
-  await copyFile(join(new RunStore(workspace.root).runDir(runId), PER_SAMPLE_FILE), join(outDir, PER_SAMPLE_FILE)).catch(() => undefined)
-  process.stderr.write(`wrote ${outDir}/results.json, report.html${args.pdf ? ', report.pdf' : ''} (run ${runId} in ${workspace.root})\n`)
+  await copyFile(
+    join(new RunStore(workspace.root).runDir(runId), PER_SAMPLE_FILE),
+    join(outDir, PER_SAMPLE_FILE)
+  ).catch(() => undefined)
+  process.stderr.write(
+    `wrote ${outDir}/results.json, report.html${args.pdf ? ', report.pdf' : ''} (run ${runId} in ${workspace.root})\n`
+  )
   for (const warning of record.warnings ?? []) process.stdout.write(`warning: ${warning.message}\n`)
   const queued = hasSeveralStacks(record.results?.transfer ?? [])
   for (const cell of record.results?.transfer ?? []) {
     // Randomised attack stacks run over several seeds: mean ± 2 std, and the count of the first seed.
     const repeated = (cell.repeats ?? 1) > 1
-    const spread = repeated ? ` ± ${((cell.std ?? 0) * 200).toFixed(1)} (2 std over ${cell.repeats} seeds)` : ''
+    const spread = repeated
+      ? ` ± ${((cell.std ?? 0) * 200).toFixed(1)} (2 std over ${cell.repeats} seeds)`
+      : ''
     process.stdout.write(
       `${queued ? `[${cell.attack}] ` : ''}${cell.surrogate} -> ${cell.target}: ${(cell.successRate * 100).toFixed(1)} %${spread} (${cell.fooled}/${cell.attacked}${repeated ? ' on the first seed' : ''})\n`
     )

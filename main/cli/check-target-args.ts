@@ -29,19 +29,36 @@ export interface CheckTargetArgs {
   dataset: string
 }
 
-const VALUED = ['--file', '--format', '--dataset', '--layout', '--range', '--mean', '--std', '--output', '--sample', '--seed'] as const
-const RANGES: Record<string, [number, number]> = { '0,1': [0, 1], '0,255': [0, 255], '-1,1': [-1, 1] }
+const VALUED = [
+  '--file',
+  '--format',
+  '--dataset',
+  '--layout',
+  '--range',
+  '--mean',
+  '--std',
+  '--output',
+  '--sample',
+  '--seed'
+] as const
+const RANGES: Record<string, [number, number]> = {
+  '0,1': [0, 1],
+  '0,255': [0, 255],
+  '-1,1': [-1, 1]
+}
 
 function numbers(flag: string, raw: string): number[] {
   const values = raw.split(',').map((v) => Number(v.trim()))
-  if (values.some((v) => !Number.isFinite(v) || raw.trim() === '')) throw new CheckTargetUsageError(`${flag} takes numbers separated by commas (got "${raw}")`)
+  if (values.some((v) => !Number.isFinite(v) || raw.trim() === ''))
+    throw new CheckTargetUsageError(`${flag} takes numbers separated by commas (got "${raw}")`)
   return values
 }
 
 function count(flag: string, raw: string | undefined, fallback: number, min: number): number {
   if (raw === undefined) return fallback
   const n = Number(raw)
-  if (!Number.isInteger(n) || n < min) throw new CheckTargetUsageError(`${flag} must be an integer ≥ ${min} (got "${raw}")`)
+  if (!Number.isInteger(n) || n < min)
+    throw new CheckTargetUsageError(`${flag} must be an integer ≥ ${min} (got "${raw}")`)
   return n
 }
 
@@ -50,21 +67,27 @@ export function parseCheckTargetArgs(argv: string[]): CheckTargetArgs {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]
     if (arg === '--help' || arg === '-h') throw new CheckTargetUsageError('')
-    if (!(VALUED as readonly string[]).includes(arg)) throw new CheckTargetUsageError(`unknown option "${arg}"`)
+    if (!(VALUED as readonly string[]).includes(arg))
+      throw new CheckTargetUsageError(`unknown option "${arg}"`)
     const value = argv[++i]
-    if (value === undefined || (value.startsWith('--') && value !== '-1,1')) throw new CheckTargetUsageError(`${arg} needs a value`)
+    if (value === undefined || (value.startsWith('--') && value !== '-1,1'))
+      throw new CheckTargetUsageError(`${arg} needs a value`)
     values[arg as (typeof VALUED)[number]] = value
   }
   for (const required of ['--file', '--format', '--dataset'] as const)
     if (!values[required]) throw new CheckTargetUsageError(`${required} is required`)
   const format = values['--format']!
-  if (format !== 'onnx' && format !== 'tfjs' && format !== 'flatline') throw new CheckTargetUsageError(`--format must be onnx, tfjs or flatline (got "${format}")`)
+  if (format !== 'onnx' && format !== 'tfjs' && format !== 'flatline')
+    throw new CheckTargetUsageError(`--format must be onnx, tfjs or flatline (got "${format}")`)
   const layout = values['--layout']
-  if (layout !== undefined && layout !== 'NCHW' && layout !== 'NHWC') throw new CheckTargetUsageError(`--layout must be NCHW or NHWC (got "${layout}")`)
+  if (layout !== undefined && layout !== 'NCHW' && layout !== 'NHWC')
+    throw new CheckTargetUsageError(`--layout must be NCHW or NHWC (got "${layout}")`)
   const rangeRaw = values['--range']
-  if (rangeRaw !== undefined && !RANGES[rangeRaw.replace(/\s/g, '')]) throw new CheckTargetUsageError(`--range must be 0,1, 0,255 or -1,1 (got "${rangeRaw}")`)
+  if (rangeRaw !== undefined && !RANGES[rangeRaw.replace(/\s/g, '')])
+    throw new CheckTargetUsageError(`--range must be 0,1, 0,255 or -1,1 (got "${rangeRaw}")`)
   const output = values['--output']
-  if (output !== undefined && output !== 'logits' && output !== 'probabilities') throw new CheckTargetUsageError(`--output must be logits or probabilities (got "${output}")`)
+  if (output !== undefined && output !== 'logits' && output !== 'probabilities')
+    throw new CheckTargetUsageError(`--output must be logits or probabilities (got "${output}")`)
   const preprocessing: PartialPreprocessing = {}
   if (layout === 'NCHW' || layout === 'NHWC') preprocessing.layout = layout
   if (rangeRaw) preprocessing.range = RANGES[rangeRaw.replace(/\s/g, '')]

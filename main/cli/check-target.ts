@@ -17,18 +17,31 @@ import { detectDataset } from '../engine/data/detect-dataset'
 import { loadDataset } from '../engine/data/load-dataset'
 import { checkTarget } from '../engine/targets/check-target'
 import { TargetImportError } from '../engine/targets/target-model'
-import { CHECK_TARGET_USAGE, CheckTargetUsageError, parseCheckTargetArgs } from './check-target-args'
+import {
+  CHECK_TARGET_USAGE,
+  CheckTargetUsageError,
+  parseCheckTargetArgs
+} from './check-target-args'
 
 /** A problem with what the user gave (exit 2), as opposed to a failure of the check itself. */
 class BadInputError extends Error {}
 
 async function datasetSpec(dataset: string): Promise<DatasetSpec> {
-  if (dataset === 'demo') return { source: 'embedded', trainLimit: 0, testLimit: 0, validationSize: 0 }
+  if (dataset === 'demo')
+    return { source: 'embedded', trainLimit: 0, testLimit: 0, validationSize: 0 }
   const detected = await detectDataset(resolve(dataset)).catch((error: unknown) => {
-    throw new BadInputError(`--dataset ${dataset}: ${error instanceof Error ? error.message : String(error)}`)
+    throw new BadInputError(
+      `--dataset ${dataset}: ${error instanceof Error ? error.message : String(error)}`
+    )
   })
   if (!detected.source) throw new BadInputError(`--dataset ${dataset}: ${detected.message}`)
-  return { source: detected.source, path: detected.path, trainLimit: 0, testLimit: 0, validationSize: 0 }
+  return {
+    source: detected.source,
+    path: detected.path,
+    trainLimit: 0,
+    testLimit: 0,
+    validationSize: 0
+  }
 }
 
 /** The JSON printed: what a script needs to decide, and what was tried. */
@@ -41,9 +54,19 @@ export function checkTargetOutput(result: TargetCheckResult): Record<string, unk
     layout: result.detected.layout,
     warning: result.warning?.message ?? null,
     bestFix: fix
-      ? { ...result.preprocessing, ...fix, accuracy: result.warning?.fixedAccuracy ?? null, correct: result.warning?.fixedCorrect ?? null }
+      ? {
+          ...result.preprocessing,
+          ...fix,
+          accuracy: result.warning?.fixedAccuracy ?? null,
+          correct: result.warning?.fixedCorrect ?? null
+        }
       : null,
-    candidates: result.candidates.map((c) => ({ change: c.change, ...c.fix, accuracy: c.accuracy, correct: c.correct })),
+    candidates: result.candidates.map((c) => ({
+      change: c.change,
+      ...c.fix,
+      accuracy: c.accuracy,
+      correct: c.correct
+    })),
     preprocessing: result.preprocessing,
     nearChance: result.nearChance,
     chance: result.chance,
@@ -59,12 +82,18 @@ async function main(argv: string[]): Promise<number> {
     args = parseCheckTargetArgs(argv)
   } catch (error) {
     if (!(error instanceof CheckTargetUsageError)) throw error
-    process.stderr.write((error.message ? `error: ${error.message}\n\n` : '') + CHECK_TARGET_USAGE + '\n')
+    process.stderr.write(
+      (error.message ? `error: ${error.message}\n\n` : '') + CHECK_TARGET_USAGE + '\n'
+    )
     return error.message ? 2 : 0
   }
   try {
     const dataset = await datasetSpec(args.dataset)
-    const parsed = TargetCheckRequest.safeParse({ ...args.request, path: resolve(args.request.path), dataset })
+    const parsed = TargetCheckRequest.safeParse({
+      ...args.request,
+      path: resolve(args.request.path),
+      dataset
+    })
     if (!parsed.success) throw new BadInputError(describeSpecError(parsed.error))
     await initBackend()
     const result = await checkTarget(parsed.data, await loadDataset(parsed.data.dataset))

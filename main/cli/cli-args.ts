@@ -43,7 +43,11 @@ export function parseCliArgs(argv: string[]): AuditCliArgs {
     const arg = argv[i]
     if (arg === '--no-pdf') pdf = false
     else if (arg === '--help' || arg === '-h') throw new UsageError('')
-    else if (['--spec', '--out', '--workspace', '--resume', '--threads', '--workers', '--queue'].includes(arg)) {
+    else if (
+      ['--spec', '--out', '--workspace', '--resume', '--threads', '--workers', '--queue'].includes(
+        arg
+      )
+    ) {
       const value = argv[++i]
       if (!value || value.startsWith('--')) throw new UsageError(`${arg} needs a value`)
       values[arg.slice(2)] = value
@@ -52,15 +56,41 @@ export function parseCliArgs(argv: string[]): AuditCliArgs {
   const threads = values.threads === undefined ? undefined : parseThreads(values.threads)
   const workers = values.workers === undefined ? undefined : parseWorkers(values.workers)
   const queue = values.queue
-  if (queue !== undefined && !/^rediss?:\/\//.test(queue)) throw new UsageError(`--queue takes a Redis URL such as redis://:password@host:6379, not "${queue}"`)
-  if (queue !== undefined && workers !== undefined) throw new UsageError('--workers and --queue exclude each other: --queue runs the tasks on the queue\'s workers')
+  if (queue !== undefined && !/^rediss?:\/\//.test(queue))
+    throw new UsageError(
+      `--queue takes a Redis URL such as redis://:password@host:6379, not "${queue}"`
+    )
+  if (queue !== undefined && workers !== undefined)
+    throw new UsageError(
+      "--workers and --queue exclude each other: --queue runs the tasks on the queue's workers"
+    )
   if (values.resume) {
-    if (values.spec || values.out) throw new UsageError('--resume takes the run\'s folder and its stored spec: leave out --spec and --out')
-    return { out: values.resume, resume: true, workspace: values.workspace, pdf, threads, workers, queue }
+    if (values.spec || values.out)
+      throw new UsageError(
+        "--resume takes the run's folder and its stored spec: leave out --spec and --out"
+      )
+    return {
+      out: values.resume,
+      resume: true,
+      workspace: values.workspace,
+      pdf,
+      threads,
+      workers,
+      queue
+    }
   }
   if (!values.spec) throw new UsageError('--spec is required')
   if (!values.out) throw new UsageError('--out is required')
-  return { spec: values.spec, out: values.out, resume: false, workspace: values.workspace, pdf, threads, workers, queue }
+  return {
+    spec: values.spec,
+    out: values.out,
+    resume: false,
+    workspace: values.workspace,
+    pdf,
+    threads,
+    workers,
+    queue
+  }
 }
 
 /** `--threads N`: checked against this machine's cores. */
@@ -74,7 +104,10 @@ export function parseThreads(value: string): number {
 
 export function parseWorkers(value: string): number {
   const n = Number(value)
-  if (!/^\d+$/.test(value) || n < 1) throw new UsageError(`--workers takes a whole number of at least 1 (1 runs the audit in this process), not "${value}"`)
+  if (!/^\d+$/.test(value) || n < 1)
+    throw new UsageError(
+      `--workers takes a whole number of at least 1 (1 runs the audit in this process), not "${value}"`
+    )
   return n
 }
 

@@ -25,7 +25,13 @@ const USAGE = `Usage: npm run compare -- --before <run> --after <run> [--out <di
 
 class UsageError extends Error {}
 
-function parse(argv: string[]): { before: string; after: string; out?: string; workspace?: string; pdf: boolean } {
+function parse(argv: string[]): {
+  before: string
+  after: string
+  out?: string
+  workspace?: string
+  pdf: boolean
+} {
   const values: Record<string, string> = {}
   let pdf = true
   for (let i = 0; i < argv.length; i++) {
@@ -39,7 +45,13 @@ function parse(argv: string[]): { before: string; after: string; out?: string; w
     } else throw new UsageError(`unknown option "${arg}"`)
   }
   if (!values.before || !values.after) throw new UsageError('give both --before and --after')
-  return { before: values.before, after: values.after, out: values.out, workspace: values.workspace, pdf }
+  return {
+    before: values.before,
+    after: values.after,
+    out: values.out,
+    workspace: values.workspace,
+    pdf
+  }
 }
 
 /** A run from a results.json, an audit --out folder, or the workspace by id. */
@@ -49,11 +61,14 @@ async function readRun(ref: string, workspace: string): Promise<RunRecord> {
   if (info) {
     const file = info.isDirectory() ? join(path, 'results.json') : path
     const parsed = RunRecord.safeParse(JSON.parse(await readFile(file, 'utf8').catch(() => 'null')))
-    if (!parsed.success) throw new Error(`${file} is not a Flatline run record (results.json of npm run audit)`)
+    if (!parsed.success)
+      throw new Error(`${file} is not a Flatline run record (results.json of npm run audit)`)
     return parsed.data
   }
   return new RunStore(workspace).get(ref).catch(() => {
-    throw new Error(`"${ref}" is neither a file, a folder nor a run id in the workspace ${workspace}`)
+    throw new Error(
+      `"${ref}" is neither a file, a folder nor a run id in the workspace ${workspace}`
+    )
   })
 }
 
@@ -69,23 +84,40 @@ async function main(argv: string[]): Promise<number> {
   const workspace = args.workspace ?? defaultWorkspaceRoot()
   let comparison
   try {
-    comparison = compareRuns(await readRun(args.before, workspace), await readRun(args.after, workspace))
+    comparison = compareRuns(
+      await readRun(args.before, workspace),
+      await readRun(args.after, workspace)
+    )
   } catch (error) {
-    process.stderr.write(`error: ${error instanceof CompareRefusedError ? 'cannot compare these runs: ' : ''}${(error as Error).message}\n`)
+    process.stderr.write(
+      `error: ${error instanceof CompareRefusedError ? 'cannot compare these runs: ' : ''}${(error as Error).message}\n`
+    )
     return 2
   }
   for (const t of comparison.targets) process.stdout.write(sentence(t) + '\n')
-  for (const [side, names] of [['before', comparison.onlyBefore], ['after', comparison.onlyAfter]] as const)
+  for (const [side, names] of [
+    ['before', comparison.onlyBefore],
+    ['after', comparison.onlyAfter]
+  ] as const)
     if (names.length) process.stdout.write(`not compared (only ${side}): ${names.join(', ')}\n`)
   if (args.out) {
     const out = resolve(args.out)
     await mkdir(out, { recursive: true })
-    const version = (JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version
-    const html = buildCompareReportHtml(comparison, { appVersion: version, generatedAt: new Date() })
+    const version = (
+      JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as {
+        version: string
+      }
+    ).version
+    const html = buildCompareReportHtml(comparison, {
+      appVersion: version,
+      generatedAt: new Date()
+    })
     await writeJsonAtomic(join(out, 'compare.json'), comparison)
     await writeFileAtomic(join(out, 'compare.html'), html)
     if (args.pdf) await htmlToPdf(html, join(out, 'compare.pdf'))
-    process.stderr.write(`wrote ${out}/compare.json, compare.html${args.pdf ? ', compare.pdf' : ''}\n`)
+    process.stderr.write(
+      `wrote ${out}/compare.json, compare.html${args.pdf ? ', compare.pdf' : ''}\n`
+    )
   }
   return 0
 }

@@ -24,7 +24,11 @@ export function hardenTable(h: HardenResults): string {
     )
   }
   const first = h.recipes[0]?.transfer.strongest
-  if (first) lines.push('', `Spread: ${describeSpread(first)}. Score = transfer reduction − ${h.settings.accuracyWeight} × accuracy cost, in points against SGD.`)
+  if (first)
+    lines.push(
+      '',
+      `Spread: ${describeSpread(first)}. Score = transfer reduction − ${h.settings.accuracyWeight} × accuracy cost, in points against SGD.`
+    )
   lines.push('', `Recommendation: ${h.recommendation.text}`)
   for (const w of h.warnings) lines.push(`Warning: ${w}`)
   return lines.join('\n') + '\n'

@@ -2,7 +2,9 @@
 import { assertNever, type JobEvent, type TaskInfo } from '../contract/job-events'
 import { formatDuration } from '../contract/time-estimate'
 
-export function createProgressPrinter(stream: NodeJS.WriteStream = process.stderr): (event: JobEvent) => void {
+export function createProgressPrinter(
+  stream: NodeJS.WriteStream = process.stderr
+): (event: JobEvent) => void {
   const labels = new Map<string, string>()
   const live = stream.isTTY === true
   let lastLine = 0
@@ -34,9 +36,15 @@ export function createProgressPrinter(stream: NodeJS.WriteStream = process.stder
         const m = event.metrics
         const v = m.validationTransfer
         const probes =
-          (v ? `, validation transfer ${(v.rate * 100).toFixed(1)} % (${v.fooled}/${v.attacked})` : '') +
-          (m.sharpness ? `, λmax ${m.sharpness.maxEigenvalue.toPrecision(4)}, trace ${m.sharpness.trace.toPrecision(4)}` : '')
-        line(`  ${event.model} epoch ${m.epoch}: loss ${m.loss.toFixed(4)}, train ${(m.trainAccuracy * 100).toFixed(1)} %, test ${(m.testAccuracy * 100).toFixed(1)} %, lr ${Number(m.lr.toPrecision(4))}, ${m.seconds.toFixed(1)} s${probes}`)
+          (v
+            ? `, validation transfer ${(v.rate * 100).toFixed(1)} % (${v.fooled}/${v.attacked})`
+            : '') +
+          (m.sharpness
+            ? `, λmax ${m.sharpness.maxEigenvalue.toPrecision(4)}, trace ${m.sharpness.trace.toPrecision(4)}`
+            : '')
+        line(
+          `  ${event.model} epoch ${m.epoch}: loss ${m.loss.toFixed(4)}, train ${(m.trainAccuracy * 100).toFixed(1)} %, test ${(m.testAccuracy * 100).toFixed(1)} %, lr ${Number(m.lr.toPrecision(4))}, ${m.seconds.toFixed(1)} s${probes}`
+        )
         break
       }
       case 'task-done':
@@ -44,7 +52,9 @@ export function createProgressPrinter(stream: NodeJS.WriteStream = process.stder
         break
       case 'workers': {
         // One line when a worker takes a task, not on every ETA update.
-        const busy = event.workers.flatMap((w) => (w.taskId ? [`${w.name}: ${labels.get(w.taskId) ?? w.taskId}`] : []))
+        const busy = event.workers.flatMap((w) =>
+          w.taskId ? [`${w.name}: ${labels.get(w.taskId) ?? w.taskId}`] : []
+        )
         if (busy.length === 0 || busy.join() === lastWorkers) break
         lastWorkers = busy.join()
         const eta = event.etaSeconds === null ? '' : `, ${formatDuration(event.etaSeconds)} left`

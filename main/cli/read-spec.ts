@@ -7,7 +7,9 @@ export async function readSpecFile(path: string): Promise<AuditSpec> {
 }
 
 /** The spec and the file's own JSON: some warnings are about what the user set, not what defaults fill. */
-export async function readSpecFileAsWritten(path: string): Promise<{ spec: AuditSpec; written: AuditSpecInput }> {
+export async function readSpecFileAsWritten(
+  path: string
+): Promise<{ spec: AuditSpec; written: AuditSpecInput }> {
   let text: string
   try {
     text = await readFile(path, 'utf8')
@@ -21,6 +23,7 @@ export async function readSpecFileAsWritten(path: string): Promise<{ spec: Audit
     throw new Error(`The spec file ${path} is not valid JSON: ${(error as Error).message}`)
   }
   const parsed = AuditSpec.safeParse(json)
-  if (!parsed.success) throw new Error(`The spec file ${path} is invalid:\n${describeSpecError(parsed.error)}`)
+  if (!parsed.success)
+    throw new Error(`The spec file ${path} is invalid:\n${describeSpecError(parsed.error)}`)
   return { spec: parsed.data, written: json as AuditSpecInput }
 }

@@ -8,7 +8,10 @@ import { readJsonFile, writeJsonAtomic } from '../engine/workspace/atomic-write'
 
 export const RUN_POINTER_FILE = 'flatline-run.json'
 
-const RunPointer = z.object({ runId: z.string().regex(/^[A-Za-z0-9_-]{1,80}$/), workspace: z.string().min(1) })
+const RunPointer = z.object({
+  runId: z.string().regex(/^[A-Za-z0-9_-]{1,80}$/),
+  workspace: z.string().min(1)
+})
 export type RunPointer = z.infer<typeof RunPointer>
 
 export async function writeRunPointer(outDir: string, pointer: RunPointer): Promise<void> {
@@ -28,6 +31,9 @@ export async function readRunPointer(outDir: string): Promise<RunPointer> {
     )
   }
   const parsed = RunPointer.safeParse(raw)
-  if (!parsed.success) throw new Error(`cannot resume from ${outDir}: ${path} does not name a run (${parsed.error.issues[0].message}).`)
+  if (!parsed.success)
+    throw new Error(
+      `cannot resume from ${outDir}: ${path} does not name a run (${parsed.error.issues[0].message}).`
+    )
   return parsed.data
 }

@@ -42,18 +42,34 @@ export function parseSharpnessArgs(argv: string[]): SharpnessCliArgs {
       values[arg] = value
     } else throw new SharpnessUsageError(`unknown option "${arg}"`)
   }
-  if (!values['--model']) throw new SharpnessUsageError('--model is required (a saved model folder)')
-  const number = (name: (typeof NUMBERS)[number], fallback: number | undefined, integer: boolean): number | undefined => {
+  if (!values['--model'])
+    throw new SharpnessUsageError('--model is required (a saved model folder)')
+  const number = (
+    name: (typeof NUMBERS)[number],
+    fallback: number | undefined,
+    integer: boolean
+  ): number | undefined => {
     const raw = values[name]
     if (raw === undefined) return fallback
     const n = Number(raw)
     if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n)))
-      throw new SharpnessUsageError(`${name} must be a positive ${integer ? 'integer' : 'number'} (got "${raw}")`)
+      throw new SharpnessUsageError(
+        `${name} must be a positive ${integer ? 'integer' : 'number'} (got "${raw}")`
+      )
     return n
   }
-  const dataset = DatasetSpec.safeParse({ source: values['--dataset'] ?? 'embedded', path: values['--path'] })
-  if (!dataset.success) throw new SharpnessUsageError(`--dataset must be one of embedded, idx-folder, cifar-binary, image-folder (got "${values['--dataset']}")`)
-  if (dataset.data.source !== 'embedded' && !dataset.data.path) throw new SharpnessUsageError(`--dataset ${dataset.data.source} needs --path (the folder to read)`)
+  const dataset = DatasetSpec.safeParse({
+    source: values['--dataset'] ?? 'embedded',
+    path: values['--path']
+  })
+  if (!dataset.success)
+    throw new SharpnessUsageError(
+      `--dataset must be one of embedded, idx-folder, cifar-binary, image-folder (got "${values['--dataset']}")`
+    )
+  if (dataset.data.source !== 'embedded' && !dataset.data.path)
+    throw new SharpnessUsageError(
+      `--dataset ${dataset.data.source} needs --path (the folder to read)`
+    )
   return {
     model: values['--model'],
     dataset: dataset.data,

@@ -22,7 +22,9 @@ async function main(argv: string[]): Promise<number> {
     args = parseSharpnessArgs(argv)
   } catch (error) {
     if (!(error instanceof SharpnessUsageError)) throw error
-    process.stderr.write((error.message ? `error: ${error.message}\n\n` : '') + SHARPNESS_USAGE + '\n')
+    process.stderr.write(
+      (error.message ? `error: ${error.message}\n\n` : '') + SHARPNESS_USAGE + '\n'
+    )
     return error.message ? 2 : 0
   }
   await initBackend()
@@ -31,9 +33,14 @@ async function main(argv: string[]): Promise<number> {
     const { train } = await loadDataset(args.dataset)
     const [h, w, c] = model.config.inputShape
     if (train.height !== h || train.width !== w || train.channels !== c)
-      throw new Error(`the model takes ${h}×${w}×${c} images but the dataset has ${train.height}×${train.width}×${train.channels}: pick its dataset with --dataset/--path`)
+      throw new Error(
+        `the model takes ${h}×${w}×${c} images but the dataset has ${train.height}×${train.width}×${train.channels}: pick its dataset with --dataset/--path`
+      )
     const step = args.step ?? TRACKED_SHARPNESS_STEP
-    const indices = new Rng(args.seed).fork('sharpness-sample').shuffle(range(train.count)).slice(0, args.examples)
+    const indices = new Rng(args.seed)
+      .fork('sharpness-sample')
+      .shuffle(range(train.count))
+      .slice(0, args.examples)
     const started = performance.now()
     const result = await measureSharpness(model, train, {
       indices,
@@ -64,7 +71,9 @@ async function main(argv: string[]): Promise<number> {
         `${manifest.name}: λmax ${summary.maxEigenvalue.toPrecision(5)} (${summary.powerIterations} iterations${summary.converged ? ', converged' : ', not converged'}), ` +
           `trace ${summary.trace.toPrecision(5)} ± ${summary.traceStandardError.toPrecision(2)} (1 SE, ${args.hutchinsonSamples} probes) ` +
           `on ${indices.length} training images, h = ${step}` +
-          (summary.stepCheck === undefined ? '' : `, step check ${(summary.stepCheck * 100).toFixed(1)} %`) +
+          (summary.stepCheck === undefined
+            ? ''
+            : `, step check ${(summary.stepCheck * 100).toFixed(1)} %`) +
           `, ${result.hvps} HVPs in ${seconds.toFixed(1)} s\n`
       )
     return 0

@@ -44,7 +44,18 @@ export function parseStudyArgs(argv: string[]): StudyCliArgs {
     else if (arg === '--full') flags.full = true
     else if (arg === '--paper-widths') flags.paperWidths = true
     else if (arg === '--no-pdf') flags.pdf = false
-    else if (['--preset', '--spec', '--out', '--resume', '--workers', '--threads', '--data', '--workspace'].includes(arg)) {
+    else if (
+      [
+        '--preset',
+        '--spec',
+        '--out',
+        '--resume',
+        '--workers',
+        '--threads',
+        '--data',
+        '--workspace'
+      ].includes(arg)
+    ) {
       const value = argv[++i]
       if (!value || value.startsWith('--')) throw new UsageError(`${arg} needs a value`)
       values[arg.slice(2)] = value
@@ -54,13 +65,24 @@ export function parseStudyArgs(argv: string[]): StudyCliArgs {
   const threads = values.threads === undefined ? undefined : parseThreads(values.threads)
   const common = { ...flags, workers, threads, workspace: values.workspace, data: values.data }
   if (values.resume) {
-    if (values.preset || values.spec || values.out) throw new UsageError("--resume takes the study's folder and its stored spec: leave out --preset, --spec and --out")
+    if (values.preset || values.spec || values.out)
+      throw new UsageError(
+        "--resume takes the study's folder and its stored spec: leave out --preset, --spec and --out"
+      )
     return { ...common, out: values.resume, resume: true }
   }
   if (values.preset && values.spec) throw new UsageError('give either --preset or --spec, not both')
   if (!values.preset && !values.spec) throw new UsageError('--preset or --spec is required')
   if (values.preset && !(STUDY_PRESETS as readonly string[]).includes(values.preset))
-    throw new UsageError(`--preset: unknown preset "${values.preset}": expected one of ${STUDY_PRESETS.join(', ')}`)
+    throw new UsageError(
+      `--preset: unknown preset "${values.preset}": expected one of ${STUDY_PRESETS.join(', ')}`
+    )
   if (!values.out) throw new UsageError('--out is required')
-  return { ...common, preset: values.preset as StudyPresetName | undefined, spec: values.spec, out: values.out, resume: false }
+  return {
+    ...common,
+    preset: values.preset as StudyPresetName | undefined,
+    spec: values.spec,
+    out: values.out,
+    resume: false
+  }
 }

@@ -8,7 +8,10 @@ import { readJsonFile, writeJsonAtomic } from '../engine/workspace/atomic-write'
 
 export const STUDY_POINTER_FILE = 'flatline-study.json'
 
-const StudyPointer = z.object({ studyId: z.string().regex(/^[A-Za-z0-9_-]{1,80}$/), workspace: z.string().min(1) })
+const StudyPointer = z.object({
+  studyId: z.string().regex(/^[A-Za-z0-9_-]{1,80}$/),
+  workspace: z.string().min(1)
+})
 export type StudyPointer = z.infer<typeof StudyPointer>
 
 export async function writeStudyPointer(outDir: string, pointer: StudyPointer): Promise<void> {
@@ -20,6 +23,9 @@ export async function readStudyPointer(outDir: string): Promise<StudyPointer | n
   const raw = await readJsonFile(join(outDir, STUDY_POINTER_FILE)).catch(() => null)
   if (raw === null) return null
   const parsed = StudyPointer.safeParse(raw)
-  if (!parsed.success) throw new Error(`${join(outDir, STUDY_POINTER_FILE)} does not name a study (${parsed.error.issues[0].message})`)
+  if (!parsed.success)
+    throw new Error(
+      `${join(outDir, STUDY_POINTER_FILE)} does not name a study (${parsed.error.issues[0].message})`
+    )
   return parsed.data
 }

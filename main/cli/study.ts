@@ -33,7 +33,12 @@ import { studySummaryText } from './study-summary'
 /** The spec the arguments ask for: a preset or a file, with --workers applied. */
 async function requestedSpec(args: StudyCliArgs): Promise<StudySpec> {
   let input: unknown
-  if (args.preset) input = studyPreset(args.preset, { full: args.full, dataPath: args.data, paperWidths: args.paperWidths })
+  if (args.preset)
+    input = studyPreset(args.preset, {
+      full: args.full,
+      dataPath: args.data,
+      paperWidths: args.paperWidths
+    })
   else {
     const path = args.spec!
     const text = await readFile(path, 'utf8').catch((error: Error) => {
@@ -45,14 +50,21 @@ async function requestedSpec(args: StudyCliArgs): Promise<StudySpec> {
       throw new Error(`The study file ${path} is not valid JSON: ${(error as Error).message}`)
     }
   }
-  const parsed = StudySpec.safeParse(args.workers ? { ...(input as object), workers: args.workers } : input)
-  if (!parsed.success) throw new Error(`The study ${args.preset ? `preset "${args.preset}"` : `file ${args.spec}`} is invalid:\n${describeSpecError(parsed.error)}`)
+  const parsed = StudySpec.safeParse(
+    args.workers ? { ...(input as object), workers: args.workers } : input
+  )
+  if (!parsed.success)
+    throw new Error(
+      `The study ${args.preset ? `preset "${args.preset}"` : `file ${args.spec}`} is invalid:\n${describeSpecError(parsed.error)}`
+    )
   return parsed.data
 }
 
 /** Two specs ask for the same study when they differ at most in their worker count. */
 function sameStudy(a: StudySpec, b: StudySpec): boolean {
-  return JSON.stringify({ ...a, workers: undefined }) === JSON.stringify({ ...b, workers: undefined })
+  return (
+    JSON.stringify({ ...a, workers: undefined }) === JSON.stringify({ ...b, workers: undefined })
+  )
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -73,12 +85,17 @@ async function main(argv: string[]): Promise<number> {
     workspaceRoot = args.workspace ?? pointer?.workspace ?? defaultWorkspaceRoot()
     if (pointer) stored = await new StudyStore(workspaceRoot).get(pointer.studyId)
     if (args.resume) {
-      if (!stored) throw new Error(`cannot resume from ${outDir}: it holds no study (no flatline-study.json). Pass the --out folder of an earlier \`npm run study\`.`)
+      if (!stored)
+        throw new Error(
+          `cannot resume from ${outDir}: it holds no study (no flatline-study.json). Pass the --out folder of an earlier \`npm run study\`.`
+        )
       spec = args.workers ? { ...stored.spec, workers: args.workers } : stored.spec
     } else {
       spec = await requestedSpec(args)
       if (stored && !sameStudy(stored.spec, spec))
-        throw new Error(`${outDir} holds another study ("${stored.name}", ${stored.id}): choose another --out, or continue that one with --resume ${args.out}`)
+        throw new Error(
+          `${outDir} holds another study ("${stored.name}", ${stored.id}): choose another --out, or continue that one with --resume ${args.out}`
+        )
     }
   } catch (error) {
     process.stderr.write(`error: ${(error as Error).message}\n`)
@@ -94,8 +111,12 @@ async function main(argv: string[]): Promise<number> {
   } else {
     await initBackend({ threads: args.threads })
     // As `npm run audit`: threads count as chosen when given, and the workers share the cores by them.
-    const threads = args.threads ?? (process.env[THREADS_ENV_VAR] ? resolveThreads(undefined) : undefined)
-    const execution = { workers: args.workers ?? spec.workers ?? poolShape({ threads }).workers, threads }
+    const threads =
+      args.threads ?? (process.env[THREADS_ENV_VAR] ? resolveThreads(undefined) : undefined)
+    const execution = {
+      workers: args.workers ?? spec.workers ?? poolShape({ threads }).workers,
+      threads
+    }
     const controller = new AbortController()
     process.once('SIGINT', () => {
       process.stderr.write('\ncancelling (finishing the current batch)…\n')
@@ -103,7 +124,10 @@ async function main(argv: string[]): Promise<number> {
     })
     const studyId = stored?.id ?? store.newStudyId(spec.name)
     if (!stored) await writeStudyPointer(outDir, { studyId, workspace: workspace.root })
-    else process.stderr.write(`continuing study ${studyId} (${stored.results.seeds.length} of ${stored.spec.seeds.length} seeds done)\n`)
+    else
+      process.stderr.write(
+        `continuing study ${studyId} (${stored.results.seeds.length} of ${stored.spec.seeds.length} seeds done)\n`
+      )
     try {
       record = await runStudy(spec, {
         jobId: `cli-${studyId}`,
@@ -117,7 +141,9 @@ async function main(argv: string[]): Promise<number> {
         execution
       })
     } catch (error) {
-      process.stderr.write(`study ${controller.signal.aborted ? 'cancelled' : `failed: ${(error as Error).message}`}; run the same command again to continue it\n`)
+      process.stderr.write(
+        `study ${controller.signal.aborted ? 'cancelled' : `failed: ${(error as Error).message}`}; run the same command again to continue it\n`
+      )
       return controller.signal.aborted ? 130 : 1
     }
   }
@@ -125,7 +151,9 @@ async function main(argv: string[]): Promise<number> {
   const html = buildStudyReportHtml(record, { appVersion: appVersion(), generatedAt: new Date() })
   await writeFileAtomic(join(outDir, 'report.html'), html)
   if (args.pdf) await htmlToPdf(html, join(outDir, 'report.pdf'))
-  process.stderr.write(`wrote ${outDir}/study.json, report.html${args.pdf ? ', report.pdf' : ''} (study ${record.id} in ${workspace.root})\n`)
+  process.stderr.write(
+    `wrote ${outDir}/study.json, report.html${args.pdf ? ', report.pdf' : ''} (study ${record.id} in ${workspace.root})\n`
+  )
   process.stdout.write(studySummaryText(record) + '\n')
   return 0
 }

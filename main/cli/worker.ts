@@ -20,12 +20,18 @@ async function main(argv: string[]): Promise<number> {
   }
   let worker
   try {
-    worker = await startQueueWorker({ url: args.redis, workspaceRoot: args.workspace, appVersion: appVersion(), lockSeconds: args.lockSeconds })
+    worker = await startQueueWorker({
+      url: args.redis,
+      workspaceRoot: args.workspace,
+      appVersion: appVersion(),
+      lockSeconds: args.lockSeconds
+    })
   } catch (error) {
     process.stderr.write(`error: ${(error as Error).message}\n`)
     return error instanceof RedisUnreachableError ? 2 : 1
   }
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void worker.close())
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => void worker.close())
   try {
     await worker.stopped
     return 0

@@ -26,7 +26,12 @@ export const LinfRadius = (what: string): z.ZodNumber =>
 export const AdversarialTrainingSpec = z
   .strictObject({
     eps: LinfRadius('eps').default(STUTZ_EPS),
-    steps: z.number().int().min(1, 'steps must be at least 1').max(100, 'steps must be at most 100').default(7),
+    steps: z
+      .number()
+      .int()
+      .min(1, 'steps must be at least 1')
+      .max(100, 'steps must be at most 100')
+      .default(7),
     /** Defaults to 0.007 · ε / (8/255): Stutz et al.'s 0.007 at 8/255. */
     stepSize: z.number().positive().max(1).optional(),
     randomStart: z.boolean().default(true)

@@ -73,8 +73,12 @@ export const Channels = {
 } as const
 export type Channel = (typeof Channels)[keyof typeof Channels]
 
-const RunId = z.string().regex(/^[A-Za-z0-9_-]{1,80}$/, 'a run id holds only letters, digits, "-" and "_"')
-const JobId = z.string().regex(/^[A-Za-z0-9_-]{1,80}$/, 'a job id holds only letters, digits, "-" and "_"')
+const RunId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,80}$/, 'a run id holds only letters, digits, "-" and "_"')
+const JobId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,80}$/, 'a job id holds only letters, digits, "-" and "_"')
 
 /** Request payload schemas: main (and the browser server) parse every payload with these. */
 export const RequestSchemas = {
@@ -245,7 +249,10 @@ export function createApi(
   subscribe: (listener: (event: JobEvent) => void) => () => void
 ): FlatlineApi {
   return {
-    app: { info: () => invoke(Channels.AppInfo, undefined), pickFolder: (title) => invoke(Channels.PickFolder, { title }) },
+    app: {
+      info: () => invoke(Channels.AppInfo, undefined),
+      pickFolder: (title) => invoke(Channels.PickFolder, { title })
+    },
     datasets: {
       detect: (path) => invoke(Channels.DetectDataset, { path }),
       inspect: (request) => invoke(Channels.InspectDataset, request)

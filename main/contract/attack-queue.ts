@@ -17,10 +17,14 @@ export interface QueuedAttack {
 }
 
 /** The normalised queue: one entry for a spec with only `attack`, else one per `attacks` entry. */
-export function attackQueue(spec: Pick<AuditSpec, 'attack' | 'attacks' | 'surrogates'> & Partial<Pick<AuditSpec, 'derivedSurrogates'>>): QueuedAttack[] {
+export function attackQueue(
+  spec: Pick<AuditSpec, 'attack' | 'attacks' | 'surrogates'> &
+    Partial<Pick<AuditSpec, 'derivedSurrogates'>>
+): QueuedAttack[] {
   // Derived surrogates (early-stopped, SWA) are attacked after the trained ones.
   const all = [...spec.surrogates, ...(spec.derivedSurrogates ?? [])].map((s) => s.name)
-  if (!spec.attacks) return [{ label: describeStack(spec.attack.stack), attack: spec.attack, surrogates: all }]
+  if (!spec.attacks)
+    return [{ label: describeStack(spec.attack.stack), attack: spec.attack, surrogates: all }]
   // Given labels are kept as they are (the contract rejects duplicates); default labels yield to them.
   const taken = new Set(spec.attacks.flatMap((e) => (e.label === undefined ? [] : [e.label])))
   return spec.attacks.map((entry) => {
@@ -32,7 +36,11 @@ export function attackQueue(spec: Pick<AuditSpec, 'attack' | 'attacks' | 'surrog
       taken.add(label)
     }
     // Spec order, whatever order the entry lists them in, so rows follow the surrogate list.
-    return { label, attack: attackOfEntry(entry), surrogates: entry.surrogates ? all.filter((n) => entry.surrogates?.includes(n)) : all }
+    return {
+      label,
+      attack: attackOfEntry(entry),
+      surrogates: entry.surrogates ? all.filter((n) => entry.surrogates?.includes(n)) : all
+    }
   })
 }
 
@@ -42,6 +50,9 @@ export function hasSeveralStacks(cells: readonly { attack?: string }[]): boolean
 }
 
 /** Row label of a (stack, surrogate) pair: "BIM + MI · surrogate-cnn", or the surrogate alone for one stack. */
-export function transferRowLabel(cell: { attack?: string; surrogate: string }, severalStacks: boolean): string {
+export function transferRowLabel(
+  cell: { attack?: string; surrogate: string },
+  severalStacks: boolean
+): string {
   return severalStacks && cell.attack ? `${cell.attack} · ${cell.surrogate}` : cell.surrogate
 }

@@ -10,11 +10,21 @@
  * example (stack-cost.ts) so the UI can show the price of a stack before it runs.
  */
 import { z } from 'zod'
-import { STACK_TECHNIQUES, STACK_TECHNIQUE_IDS, techniqueEntry, type StackTechniqueId } from './techniques/registry'
+import {
+  STACK_TECHNIQUES,
+  STACK_TECHNIQUE_IDS,
+  techniqueEntry,
+  type StackTechniqueId
+} from './techniques/registry'
 import { stackProblems } from './techniques/stack-rules'
 
 export { LgvConfig } from './techniques/lgv'
-export { attackCost, attackCostPerBatch, attackCostPerIteration, expandPresets } from './techniques/stack-cost'
+export {
+  attackCost,
+  attackCostPerBatch,
+  attackCostPerIteration,
+  expandPresets
+} from './techniques/stack-cost'
 export { STACK_TECHNIQUE_IDS, type StackTechniqueId } from './techniques/registry'
 
 export const GnConfig = STACK_TECHNIQUES.gn.schema
@@ -29,10 +39,13 @@ export const RapConfig = STACK_TECHNIQUES.rap.schema
 type Schemas = { [K in StackTechniqueId]: (typeof STACK_TECHNIQUES)[K]['schema'] }
 type StackShape = { [K in StackTechniqueId]: z.ZodOptional<Schemas[K]> }
 
-const shape = Object.fromEntries(STACK_TECHNIQUE_IDS.map((id) => [id, STACK_TECHNIQUES[id].schema.optional()])) as unknown as StackShape
+const shape = Object.fromEntries(
+  STACK_TECHNIQUE_IDS.map((id) => [id, STACK_TECHNIQUES[id].schema.optional()])
+) as unknown as StackShape
 
 export const AttackStack = z.strictObject(shape).superRefine((stack, ctx) => {
-  for (const p of stackProblems(stack)) ctx.addIssue({ code: 'custom', path: p.path, message: p.message })
+  for (const p of stackProblems(stack))
+    ctx.addIssue({ code: 'custom', path: p.path, message: p.message })
 })
 export type AttackStack = z.infer<typeof AttackStack>
 
@@ -72,15 +85,22 @@ export const TECHNIQUE_INFO = Object.fromEntries(
 ) as Record<TechniqueId, TechniqueInfo>
 
 /** Techniques that patch the inside of residual blocks, so need an architecture with skip connections. */
-export const NEEDS_SKIPS: readonly StackTechniqueId[] = STACK_TECHNIQUE_IDS.filter((id) => techniqueEntry(id).requires.skips)
+export const NEEDS_SKIPS: readonly StackTechniqueId[] = STACK_TECHNIQUE_IDS.filter(
+  (id) => techniqueEntry(id).requires.skips
+)
 
 /** Short label of a stack, e.g. "BIM + DI + MI". */
 export function describeStack(stack: Partial<Record<StackTechniqueId, unknown>>): string {
-  const on = STACK_TECHNIQUE_IDS.filter((id) => stack[id] !== undefined).map((id) => techniqueEntry(id).short)
+  const on = STACK_TECHNIQUE_IDS.filter((id) => stack[id] !== undefined).map(
+    (id) => techniqueEntry(id).short
+  )
   return ['BIM', ...on].join(' + ')
 }
 
 /** Whether the stack draws random numbers with these settings, so its repeats over seeds differ. */
 export function isRandomisedStack(stack: Partial<Record<StackTechniqueId, unknown>>): boolean {
-  return STACK_TECHNIQUE_IDS.some((id) => stack[id] !== undefined && techniqueEntry(id).randomised(stack[id] as Record<string, unknown>))
+  return STACK_TECHNIQUE_IDS.some(
+    (id) =>
+      stack[id] !== undefined && techniqueEntry(id).randomised(stack[id] as Record<string, unknown>)
+  )
 }

@@ -63,7 +63,8 @@ export const ARCHITECTURES_WITH_SKIPS: readonly (typeof ARCHITECTURES)[number][]
   'mlp-mixer'
 ]
 export const ArchitectureId = z.enum(ARCHITECTURES, {
-  error: (issue) => `unknown architecture ${JSON.stringify(issue.input)}: expected one of ${ARCHITECTURES.join(', ')}`
+  error: (issue) =>
+    `unknown architecture ${JSON.stringify(issue.input)}: expected one of ${ARCHITECTURES.join(', ')}`
 })
 export type ArchitectureId = z.infer<typeof ArchitectureId>
 
@@ -78,21 +79,33 @@ export const LrSchedule = z.discriminatedUnion(
       gamma: z.number().positive().max(1).default(0.1)
     }),
     /** One decay: the initial LR up to epoch `at`, times `gamma` after (paper §4 LR-decay timing experiment). */
-    z.strictObject({ kind: z.literal('single-decay'), at: z.number().int().positive(), gamma: z.number().positive().max(1).default(0.1) }),
+    z.strictObject({
+      kind: z.literal('single-decay'),
+      at: z.number().int().positive(),
+      gamma: z.number().positive().max(1).default(0.1)
+    }),
     /** Decays after each listed epoch (PyTorch's MultiStepLR): [12, 18] of 24 is ÷10 at 50 % and 75 % of training. */
     z.strictObject({
       kind: z.literal('multi-step'),
       at: z
         .array(z.number().int().positive())
         .min(1, 'list at least one epoch to decay after')
-        .refine((at) => at.every((e, i) => i === 0 || e > at[i - 1]), 'the decay epochs must increase'),
+        .refine(
+          (at) => at.every((e, i) => i === 0 || e > at[i - 1]),
+          'the decay epochs must increase'
+        ),
       gamma: z.number().positive().max(1).default(0.1)
     }),
     z.strictObject({ kind: z.literal('constant') }),
     /** Cosine from the initial LR at epoch 1 down to `minLr` at the last epoch. */
     z.strictObject({ kind: z.literal('cosine'), minLr: z.number().min(0).default(0) })
   ],
-  { error: (issue) => (issue.code === 'invalid_union' ? 'unknown LR schedule kind: expected one of step, single-decay, multi-step, constant, cosine' : undefined) }
+  {
+    error: (issue) =>
+      issue.code === 'invalid_union'
+        ? 'unknown LR schedule kind: expected one of step, single-decay, multi-step, constant, cosine'
+        : undefined
+  }
 )
 export type LrSchedule = z.infer<typeof LrSchedule>
 
@@ -166,7 +179,8 @@ export type ModelSpec = z.infer<typeof ModelSpec>
 export const ImportedTargetSpec = z.strictObject({
   name: ModelSpec.shape.name,
   format: z.enum(['onnx', 'tfjs', 'flatline'], {
-    error: (issue) => `unknown format ${JSON.stringify(issue.input)}: expected "onnx", "tfjs" or "flatline"`
+    error: (issue) =>
+      `unknown format ${JSON.stringify(issue.input)}: expected "onnx", "tfjs" or "flatline"`
   }),
   path: z.string().min(1, 'give the model file: a .onnx file or a TensorFlow.js model.json'),
   preprocessing: TargetPreprocessing.prefault({}),
@@ -183,14 +197,20 @@ export type ImportedTargetSpec = z.infer<typeof ImportedTargetSpec>
  * An entry of `surrogates`: an architecture trained by the audit (ModelSpec) or, with `format`, an
  * imported ONNX model (onnx-surrogate.ts). Dispatched on `format` so errors name the right fields.
  */
-export const SurrogateSpec = z.unknown().transform((value, ctx): ModelSpec | ImportedSurrogateSpec => {
-  const schema = value && typeof value === 'object' && 'format' in value ? ImportedSurrogateSpec : ModelSpec
-  const parsed = schema.safeParse(value)
-  if (parsed.success) return parsed.data
-  // Forwarded whole, so an unknown key keeps its code (describeSpecError's "did you mean").
-  for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: issue.path as PropertyKey[] } as Parameters<typeof ctx.addIssue>[0])
-  return z.NEVER
-})
+export const SurrogateSpec = z
+  .unknown()
+  .transform((value, ctx): ModelSpec | ImportedSurrogateSpec => {
+    const schema =
+      value && typeof value === 'object' && 'format' in value ? ImportedSurrogateSpec : ModelSpec
+    const parsed = schema.safeParse(value)
+    if (parsed.success) return parsed.data
+    // Forwarded whole, so an unknown key keeps its code (describeSpecError's "did you mean").
+    for (const issue of parsed.error.issues)
+      ctx.addIssue({ ...issue, path: issue.path as PropertyKey[] } as Parameters<
+        typeof ctx.addIssue
+      >[0])
+    return z.NEVER
+  })
 export type SurrogateSpec = ModelSpec | ImportedSurrogateSpec
 
 export const DatasetSpec = z.strictObject({
@@ -212,11 +232,17 @@ export const DatasetSpec = z.strictObject({
   /** Seed of the validation split; defaults to the audit seed. */
   splitSeed: z.number().int().min(0).optional(),
   /** 'image-folder' only: resize every image to imageSize × imageSize (else every image must have the first one's size). */
-  imageSize: z.number().int().min(8, 'imageSize must be at least 8 pixels').max(512, 'imageSize must be at most 512 pixels').optional()
+  imageSize: z
+    .number()
+    .int()
+    .min(8, 'imageSize must be at least 8 pixels')
+    .max(512, 'imageSize must be at most 512 pixels')
+    .optional()
 })
 export type DatasetSpec = z.infer<typeof DatasetSpec>
 
-const EPS_LINF_MESSAGE = 'eps must be in (0, 1]: it is an L∞ radius in [0,1] pixel units, e.g. 0.0627 for 16/255'
+const EPS_LINF_MESSAGE =
+  'eps must be in (0, 1]: it is an L∞ radius in [0,1] pixel units, e.g. 0.0627 for 16/255'
 
 /**
  * How to attack: BIM under L∞ (the paper's setting) or L2 (app extension, spec §3.2), plus any stack
@@ -227,7 +253,11 @@ const EPS_LINF_MESSAGE = 'eps must be in (0, 1]: it is an L∞ radius in [0,1] p
 export const AttackSpec = z
   .strictObject({
     method: z.literal('bim').default('bim'),
-    norm: z.enum(['linf', 'l2'], { error: (issue) => `unknown norm ${JSON.stringify(issue.input)}: expected "linf" or "l2"` }).default('linf'),
+    norm: z
+      .enum(['linf', 'l2'], {
+        error: (issue) => `unknown norm ${JSON.stringify(issue.input)}: expected "linf" or "l2"`
+      })
+      .default('linf'),
     /** Radius in [0,1] pixel units: L∞ (paper default 4/255) or L2 (e.g. 0.5 as in Gubri 2022 on CIFAR-10). */
     eps: z
       .number()
@@ -255,10 +285,12 @@ export const AttackSpec = z
     exportExamples: z.boolean().default(false)
   })
   .superRefine((a, ctx) => {
-    if (a.norm === 'linf' && a.eps > 1) ctx.addIssue({ code: 'custom', path: ['eps'], message: EPS_LINF_MESSAGE })
+    if (a.norm === 'linf' && a.eps > 1)
+      ctx.addIssue({ code: 'custom', path: ['eps'], message: EPS_LINF_MESSAGE })
     if (a.norm === 'linf' && a.stepSize !== undefined && a.stepSize > 1)
       ctx.addIssue({ code: 'custom', path: ['stepSize'], message: 'stepSize must be ≤ 1 under L∞' })
-    for (const p of budgetProblems(a.stack, a)) ctx.addIssue({ code: 'custom', path: p.path, message: p.message })
+    for (const p of budgetProblems(a.stack, a))
+      ctx.addIssue({ code: 'custom', path: p.path, message: p.message })
   })
   .transform((a) => ({ ...a, stepSize: a.stepSize ?? a.eps / 10 }))
 export type AttackSpec = z.infer<typeof AttackSpec>
@@ -270,8 +302,16 @@ export type AttackSpec = z.infer<typeof AttackSpec>
  */
 export const QueuedAttackSpec = AttackSpec.in
   .safeExtend({
-    label: z.string().trim().min(1, 'a queued stack label cannot be empty: leave it out to use the stack name').max(80).optional(),
-    surrogates: z.array(z.string().min(1)).min(1, 'list at least one surrogate, or leave surrogates out to attack from all').optional()
+    label: z
+      .string()
+      .trim()
+      .min(1, 'a queued stack label cannot be empty: leave it out to use the stack name')
+      .max(80)
+      .optional(),
+    surrogates: z
+      .array(z.string().min(1))
+      .min(1, 'list at least one surrogate, or leave surrogates out to attack from all')
+      .optional()
   })
   .transform((a) => ({ ...a, stepSize: a.stepSize ?? a.eps / 10 }))
 export type QueuedAttackSpec = z.infer<typeof QueuedAttackSpec>
@@ -287,7 +327,8 @@ export function attackOfEntry(entry: QueuedAttackSpec): AttackSpec {
 function effectiveAttack(spec: { attack?: AttackSpec; attacks?: QueuedAttackSpec[] }): AttackSpec {
   // Refinements also run on a spec with other problems: a queue may be empty or hold a malformed entry here.
   const first = spec.attacks?.[0]
-  if (spec.attacks) return first && typeof first === 'object' ? attackOfEntry(first) : AttackSpec.parse({})
+  if (spec.attacks)
+    return first && typeof first === 'object' ? attackOfEntry(first) : AttackSpec.parse({})
   return spec.attack ?? AttackSpec.parse({})
 }
 
@@ -308,7 +349,12 @@ function canonicalJson(value: unknown): string {
  * names, one `maxExamples` (every stack attacks the same examples) and no label used twice.
  */
 function checkAttackQueue(
-  spec: { attack?: AttackSpec; attacks?: QueuedAttackSpec[]; surrogates: { name: string }[]; derivedSurrogates?: { name: string }[] },
+  spec: {
+    attack?: AttackSpec
+    attacks?: QueuedAttackSpec[]
+    surrogates: { name: string }[]
+    derivedSurrogates?: { name: string }[]
+  },
   ctx: z.RefinementCtx
 ): void {
   const queue = spec.attacks
@@ -318,14 +364,19 @@ function checkAttackQueue(
     ctx.addIssue({
       code: 'custom',
       path: ['attacks'],
-      message: 'give either "attack" (one stack) or "attacks" (a queue of stacks), not both: move the attack into the attacks list'
+      message:
+        'give either "attack" (one stack) or "attacks" (a queue of stacks), not both: move the attack into the attacks list'
     })
   const names = [...spec.surrogates, ...(spec.derivedSurrogates ?? [])].map((s) => s.name)
   const labels = new Set<string>()
   queue.forEach((entry, i) => {
     for (const name of entry.surrogates ?? [])
       if (!names.includes(name))
-        ctx.addIssue({ code: 'custom', path: ['attacks', i, 'surrogates'], message: `unknown surrogate "${name}": expected one of ${names.join(', ')}` })
+        ctx.addIssue({
+          code: 'custom',
+          path: ['attacks', i, 'surrogates'],
+          message: `unknown surrogate "${name}": expected one of ${names.join(', ')}`
+        })
     if (entry.maxExamples !== queue[0].maxExamples)
       ctx.addIssue({
         code: 'custom',
@@ -334,7 +385,11 @@ function checkAttackQueue(
       })
     if (entry.label !== undefined) {
       if (labels.has(entry.label))
-        ctx.addIssue({ code: 'custom', path: ['attacks', i, 'label'], message: `label "${entry.label}" is used twice: give each queued stack its own label` })
+        ctx.addIssue({
+          code: 'custom',
+          path: ['attacks', i, 'label'],
+          message: `label "${entry.label}" is used twice: give each queued stack its own label`
+        })
       labels.add(entry.label)
     }
   })
@@ -369,7 +424,10 @@ export function trainedIdentity(m: Pick<ModelSpec, 'arch' | 'width' | 'seed' | '
 }
 
 function normalisedPath(path: string): string {
-  return path.trim().replace(/\\/g, '/').replace(/^(\.\/)+/, '')
+  return path
+    .trim()
+    .replace(/\\/g, '/')
+    .replace(/^(\.\/)+/, '')
 }
 
 export const AuditSpec = z
@@ -385,7 +443,11 @@ export const AuditSpec = z
     /** One stack; after parsing always set (to `attacks[0]` when a queue is given, else the default attack). */
     attack: AttackSpec.optional(),
     /** A queue of stacks run against the same targets, examples and seeds (see attack-queue.ts); excludes `attack`. */
-    attacks: z.array(QueuedAttackSpec).min(1, 'an attack queue needs at least one stack').max(32, 'at most 32 queued stacks').optional(),
+    attacks: z
+      .array(QueuedAttackSpec)
+      .min(1, 'an attack queue needs at least one stack')
+      .max(32, 'at most 32 queued stacks')
+      .optional(),
     /** Validation targets and images for early stopping and tracked transfer; never used for reported numbers. */
     validation: ValidationSpec.optional(),
     /** Stand-ins of one target trained with defensive recipes, attacked and ranked (harden-spec.ts). */
@@ -397,7 +459,12 @@ export const AuditSpec = z
   })
   .superRefine((spec, ctx) => {
     if (spec.targets.length === 0 && !spec.importedTargets?.length)
-      ctx.addIssue({ code: 'custom', path: ['targets'], message: 'an audit needs at least one target: train one in targets or load one in importedTargets' })
+      ctx.addIssue({
+        code: 'custom',
+        path: ['targets'],
+        message:
+          'an audit needs at least one target: train one in targets or load one in importedTargets'
+      })
     const validation = spec.validation
     const names = [
       ...spec.surrogates,
@@ -408,14 +475,29 @@ export const AuditSpec = z
       ...(validation?.importedTargets ?? [])
     ].map((m) => m.name)
     const dup = names.find((n, i) => names.indexOf(n) !== i)
-    if (dup) ctx.addIssue({ code: 'custom', path: ['targets'], message: `model name "${dup}" is used twice` })
+    if (dup)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['targets'],
+        message: `model name "${dup}" is used twice`
+      })
     checkValidation({ ...spec, attack: effectiveAttack(spec) }, ctx)
-    for (const issue of derivedSurrogateIssues(spec.derivedSurrogates ?? [], trainedSurrogates(spec.surrogates), Boolean(spec.validation))) ctx.addIssue({ code: 'custom', ...issue })
+    for (const issue of derivedSurrogateIssues(
+      spec.derivedSurrogates ?? [],
+      trainedSurrogates(spec.surrogates),
+      Boolean(spec.validation)
+    ))
+      ctx.addIssue({ code: 'custom', ...issue })
     checkAttackQueue(spec, ctx)
-    if (spec.harden) checkHardenSpec(spec.harden, { ...spec, attack: effectiveAttack(spec) }, ARCHITECTURES, ctx)
+    if (spec.harden)
+      checkHardenSpec(spec.harden, { ...spec, attack: effectiveAttack(spec) }, ARCHITECTURES, ctx)
     checkEnsembleMembers(spec, ctx)
     if (spec.dataset.source !== 'embedded' && !spec.dataset.path)
-      ctx.addIssue({ code: 'custom', path: ['dataset', 'path'], message: `a "${spec.dataset.source}" dataset needs a path (the folder to read)` })
+      ctx.addIssue({
+        code: 'custom',
+        path: ['dataset', 'path'],
+        message: `a "${spec.dataset.source}" dataset needs a path (the folder to read)`
+      })
   })
   // Code that reads one attack (budget lines, old views) keeps working: `attack` is the queue's first stack.
   .transform((spec) => ({ ...spec, attack: effectiveAttack(spec) }))
@@ -451,20 +533,37 @@ function checkValidation(spec: ParsedAuditFields, ctx: z.RefinementCtx): void {
   for (const [where, models] of nonSurrogates)
     models.forEach((m) => {
       if (m.earlyStopping || m.track)
-        ctx.addIssue({ code: 'custom', path: where.split('.'), message: `${where} "${m.name}": earlyStopping and track apply to surrogates only` })
+        ctx.addIssue({
+          code: 'custom',
+          path: where.split('.'),
+          message: `${where} "${m.name}": earlyStopping and track apply to surrogates only`
+        })
     })
   if (!validation) return
   if (spec.dataset.validationSize === 0)
     ctx.addIssue({
       code: 'custom',
       path: ['dataset', 'validationSize'],
-      message: 'validation needs held-out images: set dataset.validationSize (e.g. 1000) so validation images are not test images'
+      message:
+        'validation needs held-out images: set dataset.validationSize (e.g. 1000) so validation images are not test images'
     })
   const norm = validation.attack?.norm ?? spec.attack.norm
-  if (norm === 'linf' && ((validation.attack?.eps ?? spec.attack.eps) > 1 || (validation.attack?.stepSize ?? 0) > 1))
-    ctx.addIssue({ code: 'custom', path: ['validation', 'attack', 'eps'], message: EPS_LINF_MESSAGE })
+  if (
+    norm === 'linf' &&
+    ((validation.attack?.eps ?? spec.attack.eps) > 1 || (validation.attack?.stepSize ?? 0) > 1)
+  )
+    ctx.addIssue({
+      code: 'custom',
+      path: ['validation', 'attack', 'eps'],
+      message: EPS_LINF_MESSAGE
+    })
   if (validation.targets.length === 0 && !validation.importedTargets?.length)
-    ctx.addIssue({ code: 'custom', path: ['validation', 'targets'], message: 'validation needs at least one validation target (validation.targets or validation.importedTargets)' })
+    ctx.addIssue({
+      code: 'custom',
+      path: ['validation', 'targets'],
+      message:
+        'validation needs at least one validation target (validation.targets or validation.importedTargets)'
+    })
   for (const v of validation.targets) {
     const twin = spec.targets.find((t) => trainedIdentity(t) === trainedIdentity(v))
     if (twin)
@@ -475,7 +574,9 @@ function checkValidation(spec: ParsedAuditFields, ctx: z.RefinementCtx): void {
       })
   }
   for (const v of validation.importedTargets ?? []) {
-    const twin = (spec.importedTargets ?? []).find((t) => normalisedPath(t.path) === normalisedPath(v.path))
+    const twin = (spec.importedTargets ?? []).find(
+      (t) => normalisedPath(t.path) === normalisedPath(v.path)
+    )
     if (twin)
       ctx.addIssue({
         code: 'custom',

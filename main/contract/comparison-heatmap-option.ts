@@ -10,7 +10,9 @@ import type { GridComponentOption, VisualMapComponentOption } from 'echarts/comp
 import type { ComposeOption } from 'echarts/core'
 import type { RunComparison } from './run-comparison'
 
-export type ComparisonHeatmapOption = ComposeOption<HeatmapSeriesOption | GridComponentOption | VisualMapComponentOption>
+export type ComparisonHeatmapOption = ComposeOption<
+  HeatmapSeriesOption | GridComponentOption | VisualMapComponentOption
+>
 
 /** Blue (transfer fell) through white to red (transfer rose). */
 export const DIVERGING_SCALE = ['#2b59c3', '#9db7e8', '#f6f7f9', '#f3a3a3', '#a5152a']
@@ -21,7 +23,10 @@ export function divergingRange(comparison: RunComparison): number {
   return Math.ceil(largest / 5) * 5
 }
 
-export function comparisonHeatmapOption(comparison: RunComparison, font = 'Helvetica, Arial, sans-serif'): ComparisonHeatmapOption {
+export function comparisonHeatmapOption(
+  comparison: RunComparison,
+  font = 'Helvetica, Arial, sans-serif'
+): ComparisonHeatmapOption {
   const rows = [...new Set(comparison.cells.map((c) => c.row))]
   const targets = [...new Set(comparison.cells.map((c) => c.target))]
   const range = divergingRange(comparison)
@@ -75,7 +80,9 @@ export function comparisonHeatmapOption(comparison: RunComparison, font = 'Helve
           const points = c.change * 100
           return {
             value: [targets.indexOf(c.target), rows.indexOf(c.row), points],
-            itemStyle: c.exceeds ? { borderColor: '#1f2633', borderWidth: 2 } : { borderColor: '#ffffff', borderWidth: 2 },
+            itemStyle: c.exceeds
+              ? { borderColor: '#1f2633', borderWidth: 2 }
+              : { borderColor: '#ffffff', borderWidth: 2 },
             label: {
               color: Math.abs(points) > 0.6 * range ? '#ffffff' : c.exceeds ? '#1f2633' : '#5b6474',
               formatter: `${points >= 0 ? '+' : '−'}${Math.abs(points).toFixed(1)}${c.exceeds ? ' *' : ''}\n± ${(c.spread * 100).toFixed(1)}`
@@ -90,7 +97,10 @@ export function comparisonHeatmapOption(comparison: RunComparison, font = 'Helve
 }
 
 /** A size that fits the grid: 150 px per target, 60 px per row. */
-export function comparisonHeatmapSize(comparison: RunComparison): { width: number; height: number } {
+export function comparisonHeatmapSize(comparison: RunComparison): {
+  width: number
+  height: number
+} {
   const rows = new Set(comparison.cells.map((c) => c.row)).size
   const targets = new Set(comparison.cells.map((c) => c.target)).size
   return { width: Math.max(420, 260 + targets * 150), height: 118 + rows * 60 }

@@ -5,7 +5,9 @@
 import { z } from 'zod'
 import { DatasetSpec } from './audit-spec'
 
-export const DetectDatasetRequest = z.strictObject({ path: z.string().min(1, 'give the folder to look at') })
+export const DetectDatasetRequest = z.strictObject({
+  path: z.string().min(1, 'give the folder to look at')
+})
 export type DetectDatasetRequest = z.infer<typeof DetectDatasetRequest>
 
 export interface DatasetDetection {

@@ -5,9 +5,14 @@
  */
 import { z } from 'zod'
 
-export const WORKERS_MESSAGE = 'workers must be at least 1 (1 runs the audit in the engine process, more on that many worker processes)'
+export const WORKERS_MESSAGE =
+  'workers must be at least 1 (1 runs the audit in the engine process, more on that many worker processes)'
 
-export const WorkerCount = z.number().int('workers must be a whole number').min(1, WORKERS_MESSAGE).max(256, 'workers must be at most 256')
+export const WorkerCount = z
+  .number()
+  .int('workers must be a whole number')
+  .min(1, WORKERS_MESSAGE)
+  .max(256, 'workers must be at most 256')
 
 export const ExecutionSettings = z.strictObject({
   /** Engine worker processes; 1 runs every task in the engine process. Default: the spec's, else one per core. */
@@ -15,7 +20,10 @@ export const ExecutionSettings = z.strictObject({
   /** Threads per engine process (the speed settings'); see pool-size.ts for how it shares the cores with workers. */
   threads: z.number().int().min(1).max(256).optional(),
   /** `redis://[:password@]host:port`: run the tasks on BullMQ workers through this Redis instead. */
-  queue: z.string().regex(/^rediss?:\/\//, 'the queue is a Redis URL: redis://[:password@]host:6379').optional()
+  queue: z
+    .string()
+    .regex(/^rediss?:\/\//, 'the queue is a Redis URL: redis://[:password@]host:6379')
+    .optional()
 })
 export type ExecutionSettings = z.infer<typeof ExecutionSettings>
 

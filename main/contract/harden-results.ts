@@ -26,7 +26,11 @@ export const HardenRecipeResult = z.object({
   }),
   /** Share of the whole test split classified correctly. */
   naturalAccuracy: z.number(),
-  whiteBox: z.object({ robustAccuracy: z.number(), robust: z.number().int(), examples: z.number().int() }),
+  whiteBox: z.object({
+    robustAccuracy: z.number(),
+    robust: z.number().int(),
+    examples: z.number().int()
+  }),
   transfer: z.object({
     /** The (stack, surrogate) with the highest success rate on this stand-in: what an attacker would pick. */
     strongest: TransferCell,
@@ -34,7 +38,12 @@ export const HardenRecipeResult = z.object({
     mean: z.number(),
     cells: z.array(TransferCell)
   }),
-  flatness: z.object({ robustLoss: z.number(), averageCase: z.number(), worstCase: z.number(), examples: z.number().int() }),
+  flatness: z.object({
+    robustLoss: z.number(),
+    averageCase: z.number(),
+    worstCase: z.number(),
+    examples: z.number().int()
+  }),
   ranking: z.object({
     rank: z.number().int(),
     /** transferReduction − accuracyWeight × accuracyCost, in points (0 for the baseline). */
@@ -60,20 +69,40 @@ export const HardenResults = z.object({
     source: z.enum(['trained target', 'flatline file', 'architecture'])
   }),
   settings: z.object({
-    adversarialTraining: z.object({ eps: z.number(), steps: z.number().int(), stepSize: z.number(), randomStart: z.boolean() }),
-    whiteBox: z.object({ eps: z.number(), steps: z.number().int(), stepSize: z.number(), restarts: z.number().int(), examples: z.number().int() }),
+    adversarialTraining: z.object({
+      eps: z.number(),
+      steps: z.number().int(),
+      stepSize: z.number(),
+      randomStart: z.boolean()
+    }),
+    whiteBox: z.object({
+      eps: z.number(),
+      steps: z.number().int(),
+      stepSize: z.number(),
+      restarts: z.number().int(),
+      examples: z.number().int()
+    }),
     flatness: z.object({
       eps: z.number(),
       pgdSteps: z.number().int(),
       stepSize: z.number(),
       examples: z.number().int(),
       average: z.object({ xi: z.number(), samples: z.number().int() }),
-      worst: z.object({ xi: z.number(), steps: z.number().int(), weightStepSize: z.number(), restarts: z.number().int() })
+      worst: z.object({
+        xi: z.number(),
+        steps: z.number().int(),
+        weightStepSize: z.number(),
+        restarts: z.number().int()
+      })
     }),
     accuracyWeight: z.number()
   }),
   /** Test images every stand-in classified correctly: the transfer denominator, as in the audit. */
-  evaluated: z.object({ candidates: z.number().int(), allCorrect: z.number().int(), attacked: z.number().int() }),
+  evaluated: z.object({
+    candidates: z.number().int(),
+    allCorrect: z.number().int(),
+    attacked: z.number().int()
+  }),
   /** Best rank first; the baseline is the `sgd` row. */
   recipes: z.array(HardenRecipeResult),
   recommendation: z.object({

@@ -25,7 +25,13 @@ export const HARDEN_RECIPE_IDS = ['sgd', 'sam-0.05', 'sam-0.1', 'pgd-at', 'sam-a
 export type HardenRecipeId = (typeof HARDEN_RECIPE_IDS)[number]
 
 /** What the issue asks for by default; AWP is optional (it costs as much as adversarial training). */
-export const DEFAULT_HARDEN_RECIPES: HardenRecipeId[] = ['sgd', 'sam-0.05', 'sam-0.1', 'pgd-at', 'sam-at']
+export const DEFAULT_HARDEN_RECIPES: HardenRecipeId[] = [
+  'sgd',
+  'sam-0.05',
+  'sam-0.1',
+  'pgd-at',
+  'sam-at'
+]
 
 export interface HardenRecipePreset {
   id: HardenRecipeId
@@ -38,12 +44,48 @@ export interface HardenRecipePreset {
 }
 
 export const HARDEN_RECIPES: Record<HardenRecipeId, HardenRecipePreset> = {
-  sgd: { id: 'sgd', label: 'SGD (baseline)', minimizer: { id: 'sgd' }, adversarial: false, source: 'the target recipe as it is' },
-  'sam-0.05': { id: 'sam-0.05', label: 'SAM ρ 0.05', minimizer: { id: 'sam', rho: 0.05 }, adversarial: false, source: 'Foret et al. 2021 default' },
-  'sam-0.1': { id: 'sam-0.1', label: 'SAM ρ 0.1', minimizer: { id: 'sam', rho: 0.1 }, adversarial: false, source: 'Wei et al. 2024: SAM alone gives some robustness' },
-  'pgd-at': { id: 'pgd-at', label: 'PGD adversarial training', minimizer: { id: 'sgd' }, adversarial: true, source: 'Madry et al. 2018, settings of Stutz et al. 2021' },
-  'sam-at': { id: 'sam-at', label: 'SAM ρ 0.05 + adversarial training', minimizer: { id: 'sam', rho: 0.05 }, adversarial: true, source: 'Wei et al. 2024' },
-  awp: { id: 'awp', label: 'AWP (adversarial training + weight perturbation)', minimizer: { id: 'awp', gamma: 5e-3 }, adversarial: true, source: 'Wu et al. 2020, γ 5e-3' }
+  sgd: {
+    id: 'sgd',
+    label: 'SGD (baseline)',
+    minimizer: { id: 'sgd' },
+    adversarial: false,
+    source: 'the target recipe as it is'
+  },
+  'sam-0.05': {
+    id: 'sam-0.05',
+    label: 'SAM ρ 0.05',
+    minimizer: { id: 'sam', rho: 0.05 },
+    adversarial: false,
+    source: 'Foret et al. 2021 default'
+  },
+  'sam-0.1': {
+    id: 'sam-0.1',
+    label: 'SAM ρ 0.1',
+    minimizer: { id: 'sam', rho: 0.1 },
+    adversarial: false,
+    source: 'Wei et al. 2024: SAM alone gives some robustness'
+  },
+  'pgd-at': {
+    id: 'pgd-at',
+    label: 'PGD adversarial training',
+    minimizer: { id: 'sgd' },
+    adversarial: true,
+    source: 'Madry et al. 2018, settings of Stutz et al. 2021'
+  },
+  'sam-at': {
+    id: 'sam-at',
+    label: 'SAM ρ 0.05 + adversarial training',
+    minimizer: { id: 'sam', rho: 0.05 },
+    adversarial: true,
+    source: 'Wei et al. 2024'
+  },
+  awp: {
+    id: 'awp',
+    label: 'AWP (adversarial training + weight perturbation)',
+    minimizer: { id: 'awp', gamma: 5e-3 },
+    adversarial: true,
+    source: 'Wu et al. 2020, γ 5e-3'
+  }
 }
 
 /** White-box L∞ PGD on each stand-in (its own gradients): robust accuracy on the first `examples` test images. */
@@ -102,7 +144,12 @@ export const HardenSpec = z
     width: z.number().int().positive().max(512).optional(),
     seed: z.number().int().min(0).optional(),
     recipes: z
-      .array(z.enum(HARDEN_RECIPE_IDS, { error: (issue) => `unknown harden recipe ${JSON.stringify(issue.input)}: expected one of ${HARDEN_RECIPE_IDS.join(', ')}` }))
+      .array(
+        z.enum(HARDEN_RECIPE_IDS, {
+          error: (issue) =>
+            `unknown harden recipe ${JSON.stringify(issue.input)}: expected one of ${HARDEN_RECIPE_IDS.join(', ')}`
+        })
+      )
       .min(2, 'list at least the sgd baseline and one recipe to compare with it')
       .default(DEFAULT_HARDEN_RECIPES),
     adversarialTraining: AdversarialTrainingSpec.prefault({}),
@@ -116,18 +163,29 @@ export const HardenSpec = z
       ctx.addIssue({
         code: 'custom',
         path: ['target'],
-        message: 'give either "target" (a target of this audit to harden) or "arch" (the registry architecture closest to an in-house model), not both or neither'
+        message:
+          'give either "target" (a target of this audit to harden) or "arch" (the registry architecture closest to an in-house model), not both or neither'
       })
     if (h.target !== undefined && (h.width !== undefined || h.seed !== undefined))
       ctx.addIssue({
         code: 'custom',
         path: [h.width !== undefined ? 'width' : 'seed'],
-        message: 'width and seed apply to "arch" stand-ins only: the stand-ins of a target keep its width and seed, so the SGD baseline is the target itself'
+        message:
+          'width and seed apply to "arch" stand-ins only: the stand-ins of a target keep its width and seed, so the SGD baseline is the target itself'
       })
     if (!h.recipes.includes('sgd'))
-      ctx.addIssue({ code: 'custom', path: ['recipes'], message: 'recipes must include "sgd": the baseline every other recipe is ranked against' })
+      ctx.addIssue({
+        code: 'custom',
+        path: ['recipes'],
+        message: 'recipes must include "sgd": the baseline every other recipe is ranked against'
+      })
     const twice = h.recipes.find((r, i) => h.recipes.indexOf(r) !== i)
-    if (twice) ctx.addIssue({ code: 'custom', path: ['recipes'], message: `recipe "${twice}" is listed twice` })
+    if (twice)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['recipes'],
+        message: `recipe "${twice}" is listed twice`
+      })
   })
 export type HardenSpec = z.infer<typeof HardenSpec>
 export type HardenSpecInput = z.input<typeof HardenSpec>
@@ -151,41 +209,71 @@ export interface HardenAuditFields {
  * training graph (an imported ONNX or TensorFlow.js file has none: stand-ins are offered instead),
  * an L∞ budget for the white-box attack, and stand-in names that no model of the audit already uses.
  */
-export function checkHardenSpec(h: HardenSpec, audit: HardenAuditFields, architectures: readonly string[], ctx: z.RefinementCtx): void {
-  const issue = (path: (string | number)[], message: string): void => ctx.addIssue({ code: 'custom', path: ['harden', ...path], message })
+export function checkHardenSpec(
+  h: HardenSpec,
+  audit: HardenAuditFields,
+  architectures: readonly string[],
+  ctx: z.RefinementCtx
+): void {
+  const issue = (path: (string | number)[], message: string): void =>
+    ctx.addIssue({ code: 'custom', path: ['harden', ...path], message })
   if (h.arch !== undefined && !architectures.includes(h.arch))
-    issue(['arch'], `unknown architecture ${JSON.stringify(h.arch)}: expected one of ${architectures.join(', ')}`)
+    issue(
+      ['arch'],
+      `unknown architecture ${JSON.stringify(h.arch)}: expected one of ${architectures.join(', ')}`
+    )
   if (h.target !== undefined) {
     const imported = audit.importedTargets?.find((t) => t.name === h.target)
     const trained = audit.targets.find((t) => t.name === h.target)
-    if (imported && imported.format !== 'flatline') issue(['target'], noTrainingGraphMessage(imported, audit.targets))
+    if (imported && imported.format !== 'flatline')
+      issue(['target'], noTrainingGraphMessage(imported, audit.targets))
     else if (!imported && !trained) {
       const where = audit.surrogates.some((s) => s.name === h.target)
         ? 'it is a surrogate'
-        : [...(audit.validation?.targets ?? []), ...(audit.validation?.importedTargets ?? [])].some((v) => v.name === h.target)
+        : [...(audit.validation?.targets ?? []), ...(audit.validation?.importedTargets ?? [])].some(
+              (v) => v.name === h.target
+            )
           ? 'it is a validation target'
           : 'no target has that name'
       const names = [...audit.targets, ...(audit.importedTargets ?? [])].map((t) => t.name)
-      issue(['target'], `cannot harden "${h.target}": ${where}; expected one of the audit's targets: ${names.join(', ') || '(none)'}`)
+      issue(
+        ['target'],
+        `cannot harden "${h.target}": ${where}; expected one of the audit's targets: ${names.join(', ') || '(none)'}`
+      )
     }
   }
   if (audit.attack.norm !== 'linf' && h.whiteBox.eps === undefined)
-    issue(['whiteBox', 'eps'], `the audit attacks under ${audit.attack.norm.toUpperCase()}: give harden.whiteBox.eps, the L∞ radius of the white-box PGD (e.g. 0.0314 for 8/255)`)
-  const names = new Set([
-    ...audit.surrogates,
-    ...audit.targets,
-    ...(audit.importedTargets ?? []),
-    ...(audit.validation?.targets ?? []),
-    ...(audit.validation?.importedTargets ?? [])
-  ].map((m) => m.name))
+    issue(
+      ['whiteBox', 'eps'],
+      `the audit attacks under ${audit.attack.norm.toUpperCase()}: give harden.whiteBox.eps, the L∞ radius of the white-box PGD (e.g. 0.0314 for 8/255)`
+    )
+  const names = new Set(
+    [
+      ...audit.surrogates,
+      ...audit.targets,
+      ...(audit.importedTargets ?? []),
+      ...(audit.validation?.targets ?? []),
+      ...(audit.validation?.importedTargets ?? [])
+    ].map((m) => m.name)
+  )
   for (const recipe of h.recipes)
-    if (names.has(standInName(recipe))) issue(['recipes'], `model name "${standInName(recipe)}" is taken: the stand-in of recipe "${recipe}" needs it; rename that model`)
+    if (names.has(standInName(recipe)))
+      issue(
+        ['recipes'],
+        `model name "${standInName(recipe)}" is taken: the stand-in of recipe "${recipe}" needs it; rename that model`
+      )
 }
 
 /** The refusal for a file target, with the stand-ins offered in its place. */
-function noTrainingGraphMessage(imported: { name: string; format: string; path: string }, trained: { name: string; arch: string }[]): string {
-  const kind = imported.format === 'onnx' ? 'an imported ONNX model' : 'an imported TensorFlow.js model'
-  const hint = trained.length ? ` (for example "${trained[0].arch}", the architecture of ${trained[0].name})` : ' (for example "small-cnn")'
+function noTrainingGraphMessage(
+  imported: { name: string; format: string; path: string },
+  trained: { name: string; arch: string }[]
+): string {
+  const kind =
+    imported.format === 'onnx' ? 'an imported ONNX model' : 'an imported TensorFlow.js model'
+  const hint = trained.length
+    ? ` (for example "${trained[0].arch}", the architecture of ${trained[0].name})`
+    : ' (for example "small-cnn")'
   return (
     `cannot harden "${imported.name}" directly: it is ${kind} (${imported.path}) with no training graph, so Flatline cannot retrain it. ` +
     `Harden stand-ins instead: replace "target" with "arch", the registry architecture closest to it${hint}; the recipes are then compared on stand-ins trained from scratch`
@@ -199,7 +287,11 @@ function noTrainingGraphMessage(imported: { name: string; format: string; path: 
  * adversarial-training budget set while no chosen recipe trains adversarially is reported too: it
  * changes nothing, which a user who just typed it would not guess.
  */
-export function hardenWarnings(h: HardenSpec, audit: Pick<HardenAuditFields, 'attack'>, written?: Pick<HardenSpecInput, 'adversarialTraining'>): string[] {
+export function hardenWarnings(
+  h: HardenSpec,
+  audit: Pick<HardenAuditFields, 'attack'>,
+  written?: Pick<HardenSpecInput, 'adversarialTraining'>
+): string[] {
   const warnings: string[] = []
   const trainsAdversarially = h.recipes.some((r) => HARDEN_RECIPES[r].adversarial)
   const at = h.adversarialTraining

@@ -34,9 +34,23 @@ export function plannedBase(spec: AuditSpec, harden: HardenSpec): StandInBase {
   const fallbackRecipe = (spec.targets[0] ?? spec.surrogates[0]).recipe
   const trained = spec.targets.find((t) => t.name === harden.target)
   if (trained)
-    return { target: { name: trained.name, arch: trained.arch, width: trained.width, source: 'trained target' }, arch: trained.arch, width: trained.width, seed: trained.seed, recipe: trained.recipe }
+    return {
+      target: {
+        name: trained.name,
+        arch: trained.arch,
+        width: trained.width,
+        source: 'trained target'
+      },
+      arch: trained.arch,
+      width: trained.width,
+      seed: trained.seed,
+      recipe: trained.recipe
+    }
   return {
-    target: harden.arch !== undefined ? { arch: harden.arch, width: harden.width ?? 16, source: 'architecture' } : { name: harden.target, arch: 'small-cnn', width: 16, source: 'flatline file' },
+    target:
+      harden.arch !== undefined
+        ? { arch: harden.arch, width: harden.width ?? 16, source: 'architecture' }
+        : { name: harden.target, arch: 'small-cnn', width: 16, source: 'flatline file' },
     arch: (harden.arch ?? 'small-cnn') as ModelSpec['arch'],
     width: harden.width ?? 16,
     seed: harden.seed ?? spec.seed,
@@ -58,7 +72,13 @@ export interface HardenModel {
 export function hardenModels(spec: AuditSpec, harden: HardenSpec): HardenModel[] {
   return standIns(plannedBase(spec, harden), harden).map((s) => {
     const name = s.sameAs ?? s.spec.name
-    return { recipe: s.recipe, label: s.label, trainTask: `train-${name}`, folder: `models/${name}`, ...(s.sameAs ? { reusedTarget: s.sameAs } : {}) }
+    return {
+      recipe: s.recipe,
+      label: s.label,
+      trainTask: `train-${name}`,
+      folder: `models/${name}`,
+      ...(s.sameAs ? { reusedTarget: s.sameAs } : {})
+    }
   })
 }
 
@@ -66,9 +86,22 @@ export function standIns(base: StandInBase, harden: HardenSpec): StandIn[] {
   return harden.recipes.map((id) => {
     const preset = HARDEN_RECIPES[id]
     const { adversarial: _none, ...clean } = base.recipe
-    const recipe: TrainingRecipe = { ...clean, minimizer: preset.minimizer, ...(preset.adversarial ? { adversarial: harden.adversarialTraining } : {}) }
-    const spec: ModelSpec = { name: standInName(id), arch: base.arch, width: base.width, seed: base.seed, recipe }
-    const sameAs = base.target.source === 'trained target' && sameTraining(recipe, base.recipe) ? base.target.name : undefined
+    const recipe: TrainingRecipe = {
+      ...clean,
+      minimizer: preset.minimizer,
+      ...(preset.adversarial ? { adversarial: harden.adversarialTraining } : {})
+    }
+    const spec: ModelSpec = {
+      name: standInName(id),
+      arch: base.arch,
+      width: base.width,
+      seed: base.seed,
+      recipe
+    }
+    const sameAs =
+      base.target.source === 'trained target' && sameTraining(recipe, base.recipe)
+        ? base.target.name
+        : undefined
     return { recipe: id, label: preset.label, spec, ...(sameAs ? { sameAs } : {}) }
   })
 }
@@ -100,5 +133,7 @@ export function hardenStandInsToTrain(input: unknown): { of: string; spec: Model
   const spec = parsed.data
   const base = plannedBase(spec, spec.harden!)
   if (base.target.source !== 'trained target') return []
-  return standIns(base, spec.harden!).flatMap((s) => (s.sameAs ? [] : [{ of: base.target.name!, spec: s.spec }]))
+  return standIns(base, spec.harden!).flatMap((s) =>
+    s.sameAs ? [] : [{ of: base.target.name!, spec: s.spec }]
+  )
 }

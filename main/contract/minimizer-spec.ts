@@ -8,14 +8,28 @@
  */
 import { z } from 'zod'
 
-export const MINIMIZER_IDS = ['sgd', 'sam', 'asam', 'gsam', 'agsam', 'looksam', 'wasam', 'swa', 'sat', 'awp'] as const
+export const MINIMIZER_IDS = [
+  'sgd',
+  'sam',
+  'asam',
+  'gsam',
+  'agsam',
+  'looksam',
+  'wasam',
+  'swa',
+  'sat',
+  'awp'
+] as const
 export type MinimizerId = (typeof MINIMIZER_IDS)[number]
 
 const rho = (value: number): z.ZodDefault<z.ZodNumber> => z.number().min(0).max(100).default(value)
 /** First epoch of the weight average; left out, the method's own rule applies (spec §4, §5.5). */
 const averageStart = z.number().int().positive().optional()
 /** Which tensors ASAM scales: 'weights' = conv/dense kernels and BN γ (official ASAM); 'all' = every tensor. */
-const scaled = (value: 'weights' | 'all'): z.ZodDefault<z.ZodEnum<{ weights: 'weights'; all: 'all' }>> => z.enum(['weights', 'all']).default(value)
+const scaled = (
+  value: 'weights' | 'all'
+): z.ZodDefault<z.ZodEnum<{ weights: 'weights'; all: 'all' }>> =>
+  z.enum(['weights', 'all']).default(value)
 
 export const SgdMinimizer = z.strictObject({ id: z.literal('sgd') })
 
@@ -62,7 +76,11 @@ export const LookSamMinimizer = z.strictObject({
 })
 
 /** WASAM (Kaddour et al.): SAM plus an average of end-of-epoch weights from epoch int(0.75·E), then BN recompute. */
-export const WasamMinimizer = z.strictObject({ id: z.literal('wasam'), rho: rho(0.05), averageStart })
+export const WasamMinimizer = z.strictObject({
+  id: z.literal('wasam'),
+  rho: rho(0.05),
+  averageStart
+})
 
 /** SWA as the paper runs it: plain SGD, average end-of-epoch weights of epochs e > 0.75·E, then BN recompute. */
 export const SwaMinimizer = z.strictObject({ id: z.literal('swa'), averageStart })
@@ -85,12 +103,31 @@ export const SatMinimizer = z.strictObject({
  * and normalisation layers untouched), then the step at the perturbed weights. Meant with the recipe's
  * `adversarial` PGD examples (AT-AWP); γ 5e-3 (paper).
  */
-export const AwpMinimizer = z.object({ id: z.literal('awp'), gamma: z.number().min(0).max(1).default(5e-3) })
+export const AwpMinimizer = z.object({
+  id: z.literal('awp'),
+  gamma: z.number().min(0).max(1).default(5e-3)
+})
 
 export const MinimizerSpec = z.discriminatedUnion(
   'id',
-  [SgdMinimizer, SamMinimizer, AsamMinimizer, GsamMinimizer, AgsamMinimizer, LookSamMinimizer, WasamMinimizer, SwaMinimizer, SatMinimizer, AwpMinimizer],
-  { error: (issue) => (issue.code === 'invalid_union' ? `unknown minimizer id: expected one of ${MINIMIZER_IDS.join(', ')}` : undefined) }
+  [
+    SgdMinimizer,
+    SamMinimizer,
+    AsamMinimizer,
+    GsamMinimizer,
+    AgsamMinimizer,
+    LookSamMinimizer,
+    WasamMinimizer,
+    SwaMinimizer,
+    SatMinimizer,
+    AwpMinimizer
+  ],
+  {
+    error: (issue) =>
+      issue.code === 'invalid_union'
+        ? `unknown minimizer id: expected one of ${MINIMIZER_IDS.join(', ')}`
+        : undefined
+  }
 )
 export type MinimizerSpec = z.infer<typeof MinimizerSpec>
 export type MinimizerSpecOf<Id extends MinimizerId> = Extract<MinimizerSpec, { id: Id }>

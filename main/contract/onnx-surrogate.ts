@@ -120,6 +120,8 @@ export function surrogateRecipe(
 }
 
 /** The surrogates an audit trains: the entries of `surrogates` that are not imported files. */
-export function trainedSurrogates<T extends object>(surrogates: readonly (T | ImportedSurrogateSpec)[]): T[] {
+export function trainedSurrogates<T extends object>(
+  surrogates: readonly (T | ImportedSurrogateSpec)[]
+): T[] {
   return surrogates.filter((s): s is T => !isImportedSurrogate(s))
 }

@@ -20,7 +20,10 @@ export interface RateSpread {
 export function rateSpread(cell: RateLike): RateSpread {
   if ((cell.repeats ?? 1) > 1) return { std: cell.std ?? 0, source: 'seeds' }
   const p = Math.min(1, Math.max(0, cell.successRate))
-  return { std: cell.attacked > 0 ? Math.sqrt((p * (1 - p)) / cell.attacked) : 0, source: 'binomial' }
+  return {
+    std: cell.attacked > 0 ? Math.sqrt((p * (1 - p)) / cell.attacked) : 0,
+    source: 'binomial'
+  }
 }
 
 /** 2 std of the difference of two independent rates: 2·√(σa² + σb²). */
@@ -30,5 +33,7 @@ export function differenceSpread(a: RateLike, b: RateLike): number {
 
 /** How the spread was obtained, for a note under a table: "2 std over 3 seeds" or "2 binomial standard errors". */
 export function describeSpread(cell: RateLike): string {
-  return (cell.repeats ?? 1) > 1 ? `2 std over ${cell.repeats} seeds` : `2 binomial standard errors over ${cell.attacked} images`
+  return (cell.repeats ?? 1) > 1
+    ? `2 std over ${cell.repeats} seeds`
+    : `2 binomial standard errors over ${cell.attacked} images`
 }

@@ -7,7 +7,9 @@
 import { z } from 'zod'
 import { TransferCell } from './transfer-cell'
 
-const RunId = z.string().regex(/^[A-Za-z0-9_-]{1,80}$/, 'a run id holds only letters, digits, "-" and "_"')
+const RunId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,80}$/, 'a run id holds only letters, digits, "-" and "_"')
 
 export const CompareRequest = z.strictObject({ before: RunId, after: RunId })
 export type CompareRequest = z.infer<typeof CompareRequest>

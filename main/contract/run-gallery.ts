@@ -11,7 +11,9 @@ import { z } from 'zod'
 /** Examples kept per (stack, surrogate) unless the engine is told otherwise. */
 export const GALLERY_DEFAULT_SIZE = 12
 
-const PngDataUrl = z.string().startsWith('data:image/png;base64,', 'gallery images are PNG data URLs')
+const PngDataUrl = z
+  .string()
+  .startsWith('data:image/png;base64,', 'gallery images are PNG data URLs')
 
 export const GalleryExample = z.object({
   /** Index in the test split. */
@@ -47,7 +49,11 @@ export type GalleryEntry = z.infer<typeof GalleryEntry>
 export const RunGallery = z.object({
   version: z.literal(1),
   /** Height, width, channels of every image. */
-  shape: z.tuple([z.number().int().positive(), z.number().int().positive(), z.number().int().positive()]),
+  shape: z.tuple([
+    z.number().int().positive(),
+    z.number().int().positive(),
+    z.number().int().positive()
+  ]),
   classNames: z.array(z.string()),
   /** How the perturbation image maps δ to grey levels, in words (it differs between L∞ and L2). */
   perturbationScale: z.string(),
@@ -56,6 +62,10 @@ export const RunGallery = z.object({
 export type RunGallery = z.infer<typeof RunGallery>
 
 /** Whether a model counts as fooled by an example: a wrong class (untargeted) or the goal class (targeted). */
-export function isFooled(prediction: number, example: Pick<GalleryExample, 'label' | 'goal'>, targeted: boolean): boolean {
+export function isFooled(
+  prediction: number,
+  example: Pick<GalleryExample, 'label' | 'goal'>,
+  targeted: boolean
+): boolean {
   return targeted ? prediction === example.goal : prediction !== example.label
 }

@@ -50,7 +50,14 @@ export const ModelResult = z.object({
   /** Why training stopped early (the loss became NaN or infinite); the model kept is its last good state. */
   stopped: z.string().optional(),
   /** Imported ONNX surrogates: the file it came from and its import check against onnxruntime. */
-  onnx: z.object({ path: z.string(), fileHash: z.string(), agreement: OnnxAgreement, fineTune: z.string().optional() }).optional()
+  onnx: z
+    .object({
+      path: z.string(),
+      fileHash: z.string(),
+      agreement: OnnxAgreement,
+      fineTune: z.string().optional()
+    })
+    .optional()
 })
 export type ModelResult = z.infer<typeof ModelResult>
 
@@ -72,16 +79,25 @@ export const AuditResults = z.object({
   models: z.array(ModelResult),
   transfer: z.array(TransferCell),
   /** Surrogate's own success rate on its examples (white-box), per surrogate. */
-  whiteBox: z.array(z.object({ attack: z.string().optional(), surrogate: z.string(), successRate: z.number() })),
+  whiteBox: z.array(
+    z.object({ attack: z.string().optional(), surrogate: z.string(), successRate: z.number() })
+  ),
   /** How many test images were candidates and how many every model classified correctly. */
-  evaluated: z.object({ candidates: z.number().int(), allCorrect: z.number().int(), attacked: z.number().int() }),
+  evaluated: z.object({
+    candidates: z.number().int(),
+    allCorrect: z.number().int(),
+    attacked: z.number().int()
+  }),
   attackSeconds: z.number(),
   /**
    * Early stopping's validation set: the validation targets (never scored on test images) and how many
    * validation images every epoch was attacked on. Absent when the spec has no validation block.
    */
   validation: z
-    .object({ targets: z.array(z.object({ name: z.string(), arch: z.string(), hash: z.string() })), attacked: z.number().int() })
+    .object({
+      targets: z.array(z.object({ name: z.string(), arch: z.string(), hash: z.string() })),
+      attacked: z.number().int()
+    })
     .optional(),
   /** The Harden step's stand-ins, measures, ranking and recommendation (harden-results.ts); absent without one. */
   harden: HardenResults.optional()
@@ -98,7 +114,12 @@ export const RunRecord = z.object({
   seed: z.number().int(),
   backend: z.string(),
   versions: z.record(z.string(), z.string()),
-  dataset: z.object({ name: z.string(), train: z.number().int(), test: z.number().int(), shape: z.array(z.number().int()) }),
+  dataset: z.object({
+    name: z.string(),
+    train: z.number().int(),
+    test: z.number().int(),
+    shape: z.array(z.number().int())
+  }),
   timings: z.record(z.string(), z.number()),
   results: AuditResults.optional(),
   /** What makes some of the results mean less (see RunWarning); absent when nothing did. */

@@ -46,11 +46,18 @@ export const KEY_SYNONYMS: Record<string, readonly string[]> = {
 function editDistance(a: string, b: string): number {
   const x = a.toLowerCase().replace(/[_-]/g, '')
   const y = b.toLowerCase().replace(/[_-]/g, '')
-  const d = Array.from({ length: x.length + 1 }, (_, i) => Array.from({ length: y.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)))
+  const d = Array.from({ length: x.length + 1 }, (_, i) =>
+    Array.from({ length: y.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0))
+  )
   for (let i = 1; i <= x.length; i++)
     for (let j = 1; j <= y.length; j++) {
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1))
-      if (i > 1 && j > 1 && x[i - 1] === y[j - 2] && x[i - 2] === y[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1)
+      d[i][j] = Math.min(
+        d[i - 1][j] + 1,
+        d[i][j - 1] + 1,
+        d[i - 1][j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1)
+      )
+      if (i > 1 && j > 1 && x[i - 1] === y[j - 2] && x[i - 2] === y[j - 1])
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1)
     }
   return d[x.length][y.length]
 }
@@ -91,11 +98,14 @@ type UnknownKeysIssue = z.core.$ZodIssueUnrecognizedKeys & { hints?: (string | n
  */
 function unknownKeysMessage(issue: z.core.$ZodRawIssue): string | undefined {
   if (issue.code !== 'unrecognized_keys') return undefined
-  const shape = (issue.inst as { _zod?: { def?: { shape?: Record<string, unknown> } } } | undefined)?._zod?.def?.shape
+  const shape = (issue.inst as { _zod?: { def?: { shape?: Record<string, unknown> } } } | undefined)
+    ?._zod?.def?.shape
   const known = shape ? Object.keys(shape) : []
   const hints = issue.keys.map((key) => closestKey(key, known) ?? null)
   ;(issue as { hints?: (string | null)[] }).hints = hints
-  return issue.keys.map((key, i) => `unknown key "${key}"` + (hints[i] ? `; did you mean "${hints[i]}"?` : '')).join(', ')
+  return issue.keys
+    .map((key, i) => `unknown key "${key}"` + (hints[i] ? `; did you mean "${hints[i]}"?` : ''))
+    .join(', ')
 }
 
 z.config({ customError: unknownKeysMessage })
@@ -116,7 +126,10 @@ export function describeSpecIssues(error: z.ZodError): string[] {
       const { keys, hints, path } = issue as UnknownKeysIssue
       return keys.map((key, i) => {
         const hint = hints?.[i]
-        return `unknown key ${dotted([...path, key])}` + (hint ? `; did you mean ${dotted([...path, hint])}?` : '')
+        return (
+          `unknown key ${dotted([...path, key])}` +
+          (hint ? `; did you mean ${dotted([...path, hint])}?` : '')
+        )
       })
     }
     return [`${issue.path.length ? dotted(issue.path) : '(spec)'}: ${issue.message}`]

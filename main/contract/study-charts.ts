@@ -5,12 +5,21 @@
  * Plain data in, a plain option out: no chart library is loaded here, only its option types.
  */
 import type { LineSeriesOption } from 'echarts/charts'
-import type { GridComponentOption, LegendComponentOption, MarkLineComponentOption, TooltipComponentOption } from 'echarts/components'
+import type {
+  GridComponentOption,
+  LegendComponentOption,
+  MarkLineComponentOption,
+  TooltipComponentOption
+} from 'echarts/components'
 import type { ComposeOption } from 'echarts/core'
 import type { SeedStat, StudyCurve } from './study-record'
 
 export type StudyChartOption = ComposeOption<
-  LineSeriesOption | GridComponentOption | LegendComponentOption | MarkLineComponentOption | TooltipComponentOption
+  | LineSeriesOption
+  | GridComponentOption
+  | LegendComponentOption
+  | MarkLineComponentOption
+  | TooltipComponentOption
 >
 
 const INK = '#1f2633'
@@ -20,16 +29,34 @@ export const STUDY_COLOURS = { transfer: '#d1495b', maxEigenvalue: '#2b59c3', tr
 type Metric = 'transfer' | 'maxEigenvalue' | 'trace'
 
 /** Line, band (lower edge + height, stacked) and LR-decay marks of one metric. */
-function bandSeries(curve: StudyCurve, metric: Metric, name: string, yAxisIndex: number, scale: number): LineSeriesOption[] {
+function bandSeries(
+  curve: StudyCurve,
+  metric: Metric,
+  name: string,
+  yAxisIndex: number,
+  scale: number
+): LineSeriesOption[] {
   const points = curve.points.filter((p) => p[metric] !== null)
   const colour = STUDY_COLOURS[metric]
   // A success rate stays within [0, 100] %, whatever its spread says.
   const clamp = (v: number): number => (metric === 'transfer' ? Math.min(scale, Math.max(0, v)) : v)
   const at = (s: SeedStat, k: number): number => clamp((s.mean + k * 2 * s.std) * scale)
   const stack = `band-${metric}`
-  const common = { type: 'line' as const, yAxisIndex, symbol: 'none', silent: true, stack, lineStyle: { opacity: 0 } }
+  const common = {
+    type: 'line' as const,
+    yAxisIndex,
+    symbol: 'none',
+    silent: true,
+    stack,
+    lineStyle: { opacity: 0 }
+  }
   return [
-    { ...common, name: `${name} band low`, data: points.map((p) => [p.epoch, at(p[metric]!, -1)]), tooltip: { show: false } },
+    {
+      ...common,
+      name: `${name} band low`,
+      data: points.map((p) => [p.epoch, at(p[metric]!, -1)]),
+      tooltip: { show: false }
+    },
     {
       ...common,
       name: `${name} band`,
@@ -48,7 +75,12 @@ function bandSeries(curve: StudyCurve, metric: Metric, name: string, yAxisIndex:
       markLine: {
         silent: true,
         symbol: 'none',
-        label: { formatter: (p: { value?: unknown }) => `LR ÷ after ${Number(p.value) - 0.5}`, color: MUTED, fontSize: 9, position: 'insideEndTop' },
+        label: {
+          formatter: (p: { value?: unknown }) => `LR ÷ after ${Number(p.value) - 0.5}`,
+          color: MUTED,
+          fontSize: 9,
+          position: 'insideEndTop'
+        },
         lineStyle: { color: MUTED, type: 'dashed', width: 1 },
         data: curve.decays.map((d) => ({ xAxis: d + 0.5 }))
       }
@@ -56,9 +88,25 @@ function bandSeries(curve: StudyCurve, metric: Metric, name: string, yAxisIndex:
   ]
 }
 
-function axes(curve: StudyCurve): { axisStyle: Record<string, unknown>; x: Record<string, unknown> } {
-  const axisStyle = { axisLabel: { color: MUTED, fontSize: 10 }, nameTextStyle: { color: MUTED, fontSize: 10 }, splitLine: { lineStyle: { color: '#eef0f3' } } }
-  const x = { ...axisStyle, type: 'value' as const, name: 'epoch', nameLocation: 'middle' as const, nameGap: 22, min: 1, max: Math.max(1, curve.points.length), minInterval: 1 }
+function axes(curve: StudyCurve): {
+  axisStyle: Record<string, unknown>
+  x: Record<string, unknown>
+} {
+  const axisStyle = {
+    axisLabel: { color: MUTED, fontSize: 10 },
+    nameTextStyle: { color: MUTED, fontSize: 10 },
+    splitLine: { lineStyle: { color: '#eef0f3' } }
+  }
+  const x = {
+    ...axisStyle,
+    type: 'value' as const,
+    name: 'epoch',
+    nameLocation: 'middle' as const,
+    nameGap: 22,
+    min: 1,
+    max: Math.max(1, curve.points.length),
+    minInterval: 1
+  }
   return { axisStyle, x }
 }
 
@@ -91,6 +139,9 @@ export function studySharpnessOption(curve: StudyCurve): StudyChartOption {
       { ...axisStyle, type: 'value', name: 'λmax', scale: true },
       { ...axisStyle, type: 'value', name: 'trace', scale: true, splitLine: { show: false } }
     ],
-    series: [...bandSeries(curve, 'maxEigenvalue', 'λmax', 0, 1), ...bandSeries(curve, 'trace', 'trace', 1, 1)]
+    series: [
+      ...bandSeries(curve, 'maxEigenvalue', 'λmax', 0, 1),
+      ...bandSeries(curve, 'trace', 'trace', 1, 1)
+    ]
   }
 }

@@ -25,7 +25,11 @@ export function studyDataset(spec: StudySpec): StudySpec['dataset'] {
   return { ...spec.dataset, splitSeed: spec.dataset.splitSeed ?? 0 }
 }
 
-export function studyAuditSpec(spec: StudySpec, seed: number, sources: TargetSources): AuditSpecInput {
+export function studyAuditSpec(
+  spec: StudySpec,
+  seed: number,
+  sources: TargetSources
+): AuditSpecInput {
   const surrogates: ModelSpec[] = []
   const derived: DerivedSurrogateSpec[] = []
   for (const { arch, width } of spec.surrogates)
@@ -41,9 +45,17 @@ export function studyAuditSpec(spec: StudySpec, seed: number, sources: TargetSou
           seed,
           recipe: { ...spec.recipe, minimizer: source.minimizer },
           // The SGD surrogate carries Figures 4 and 5 and the early-stopped row: scored at every epoch.
-          ...(sgd ? { track: { transfer: true, ...(spec.track.sharpness ? { sharpness: spec.track.sharpness } : {}) } } : {})
+          ...(sgd
+            ? {
+                track: {
+                  transfer: true,
+                  ...(spec.track.sharpness ? { sharpness: spec.track.sharpness } : {})
+                }
+              }
+            : {})
         })
-      } else if (source.kind === 'derived') derived.push({ name, from: studySurrogateName('sgd', arch), method: source.method })
+      } else if (source.kind === 'derived')
+        derived.push({ name, from: studySurrogateName('sgd', arch), method: source.method })
     }
   const trained = (m: ModelSpec): boolean => sources.get(m.name) === 'train'
   const imported = (m: ModelSpec): { name: string; format: 'flatline'; path: string }[] => {
@@ -75,13 +87,30 @@ export function studyAttackQueue(spec: StudySpec): QueuedAttackInput[] {
   const bim = { ...spec.attack, repeats: 1 }
   const queue: QueuedAttackInput[] = [{ ...bim, label: BIM_LABEL }]
   const tableFour = spec.techniques?.surrogates ?? []
-  const pair = (arch: string): string[] => [studySurrogateName('sgd', arch), studySurrogateName('l-sam', arch)]
+  const pair = (arch: string): string[] => [
+    studySurrogateName('sgd', arch),
+    studySurrogateName('l-sam', arch)
+  ]
   const lgvFrom = [
-    ...(spec.rows.includes('lgv') ? spec.surrogates.map((s) => studySurrogateName('sgd', s.arch)) : []),
+    ...(spec.rows.includes('lgv')
+      ? spec.surrogates.map((s) => studySurrogateName('sgd', s.arch))
+      : []),
     ...(spec.techniques?.list.includes('lgv') ? tableFour.flatMap(pair) : [])
   ]
-  if (lgvFrom.length) queue.push({ ...bim, label: techniqueLabel('lgv'), stack: { lgv: { collect: spec.lgv } }, surrogates: [...new Set(lgvFrom)] })
+  if (lgvFrom.length)
+    queue.push({
+      ...bim,
+      label: techniqueLabel('lgv'),
+      stack: { lgv: { collect: spec.lgv } },
+      surrogates: [...new Set(lgvFrom)]
+    })
   for (const id of spec.techniques?.list ?? [])
-    if (id !== 'lgv') queue.push({ ...bim, label: techniqueLabel(id), stack: { [id]: {} }, surrogates: tableFour.flatMap(pair) })
+    if (id !== 'lgv')
+      queue.push({
+        ...bim,
+        label: techniqueLabel(id),
+        stack: { [id]: {} },
+        surrogates: tableFour.flatMap(pair)
+      })
   return queue
 }

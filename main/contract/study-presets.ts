@@ -23,17 +23,35 @@ export interface StudyPresetOptions {
 }
 
 export const PRESET_INFO: Record<StudyPresetName, { label: string; note: string }> = {
-  quick: { label: 'Quick check', note: 'embedded subset, 2 seeds, 4 epochs: minutes; for CI and a first look' },
-  'fashion-mnist': { label: 'Fashion-MNIST', note: '20,000 training images, 3 seeds, 24 epochs: hours on a 2-core machine (see the estimate)' },
-  cifar10: { label: 'CIFAR-10', note: "the paper's architectures on CIFAR-10 binaries (Datasets view); tiny widths on a CPU" }
+  quick: {
+    label: 'Quick check',
+    note: 'embedded subset, 2 seeds, 4 epochs: minutes; for CI and a first look'
+  },
+  'fashion-mnist': {
+    label: 'Fashion-MNIST',
+    note: '20,000 training images, 3 seeds, 24 epochs: hours on a 2-core machine (see the estimate)'
+  },
+  cifar10: {
+    label: 'CIFAR-10',
+    note: "the paper's architectures on CIFAR-10 binaries (Datasets view); tiny widths on a CPU"
+  }
 }
 
 export const FASHION_MNIST_PATH = '/usr/share/datasets/fashion-mnist'
 
 type Recipe = NonNullable<z.input<typeof ModelSpec>['recipe']>
-const target = (name: string, arch: ModelSpec['arch'], width: number, seed: number, recipe: Recipe): z.input<typeof ModelSpec> => ({ name, arch, width, seed, recipe })
+const target = (
+  name: string,
+  arch: ModelSpec['arch'],
+  width: number,
+  seed: number,
+  recipe: Recipe
+): z.input<typeof ModelSpec> => ({ name, arch, width, seed, recipe })
 
-export function studyPreset(name: StudyPresetName, options: StudyPresetOptions = {}): StudySpecInput {
+export function studyPreset(
+  name: StudyPresetName,
+  options: StudyPresetOptions = {}
+): StudySpecInput {
   const rows = options.full ? [...STUDY_ROWS] : undefined
   switch (name) {
     case 'quick':
@@ -41,13 +59,21 @@ export function studyPreset(name: StudyPresetName, options: StudyPresetOptions =
     case 'fashion-mnist':
       return fashionMnist(options.dataPath ?? FASHION_MNIST_PATH, rows)
     case 'cifar10':
-      if (!options.dataPath) throw new Error('the cifar10 preset needs the folder of the CIFAR-10 binary batches (--data DIR)')
+      if (!options.dataPath)
+        throw new Error(
+          'the cifar10 preset needs the folder of the CIFAR-10 binary batches (--data DIR)'
+        )
       return cifar10(options.dataPath, Boolean(options.paperWidths), rows)
   }
 }
 
 function quick(rows?: StudySpecInput['rows']): StudySpecInput {
-  const recipe = { epochs: 4, batchSize: 64, lr: 0.1, lrSchedule: { kind: 'multi-step' as const, at: [2, 3] } }
+  const recipe = {
+    epochs: 4,
+    batchSize: 64,
+    lr: 0.1,
+    lrSchedule: { kind: 'multi-step' as const, at: [2, 3] }
+  }
   return {
     name: 'quick study',
     seeds: [1, 2],
@@ -66,7 +92,10 @@ function quick(rows?: StudySpecInput['rows']): StudySpecInput {
       target('vgg', 'vgg-11', 4, 205, recipe)
     ],
     validation: {
-      targets: [target('val-cnn', 'small-cnn', 8, 301, recipe), target('val-resnet', 'small-resnet', 4, 302, recipe)],
+      targets: [
+        target('val-cnn', 'small-cnn', 8, 301, recipe),
+        target('val-resnet', 'small-resnet', 4, 302, recipe)
+      ],
       examples: 60
     },
     attack: { eps: 16 / 255, steps: 10, maxExamples: 60 },
@@ -82,11 +111,22 @@ function fashionMnist(path: string, rows?: StudySpecInput['rows']): StudySpecInp
   // bench:study-estimate gives today's figure): training is most of it and fixed by the protocol
   // (20,000 images × 24 epochs × SGD, SAM, l-SAM on two architectures × 3 seeds); the probes, LGV's
   // collection and the attacks are kept small next to it (300 attacked images, 8 LGV members).
-  const recipe = { epochs: 24, batchSize: 128, lr: 0.05, lrSchedule: { kind: 'multi-step' as const, at: [12, 18] } }
+  const recipe = {
+    epochs: 24,
+    batchSize: 128,
+    lr: 0.05,
+    lrSchedule: { kind: 'multi-step' as const, at: [12, 18] }
+  }
   return {
     name: 'fashion-mnist study',
     seeds: [1, 2, 3],
-    dataset: { source: 'idx-folder', path, trainLimit: 22000, testLimit: 1000, validationSize: 2000 },
+    dataset: {
+      source: 'idx-folder',
+      path,
+      trainLimit: 22000,
+      testLimit: 1000,
+      validationSize: 2000
+    },
     recipe,
     surrogates: [
       { arch: 'small-cnn', width: 8 },
@@ -101,7 +141,11 @@ function fashionMnist(path: string, rows?: StudySpecInput['rows']): StudySpecInp
       target('vgg', 'vgg-11', 6, 205, recipe)
     ],
     validation: {
-      targets: [target('val-cnn', 'small-cnn', 6, 301, recipe), target('val-resnet', 'small-resnet', 6, 302, recipe), target('val-mlp', 'mlp', 128, 303, recipe)],
+      targets: [
+        target('val-cnn', 'small-cnn', 6, 301, recipe),
+        target('val-resnet', 'small-resnet', 6, 302, recipe),
+        target('val-mlp', 'mlp', 128, 303, recipe)
+      ],
       examples: 300,
       attack: { steps: 20 }
     },
@@ -112,16 +156,35 @@ function fashionMnist(path: string, rows?: StudySpecInput['rows']): StudySpecInp
   }
 }
 
-function cifar10(path: string, paperWidths: boolean, rows?: StudySpecInput['rows']): StudySpecInput {
+function cifar10(
+  path: string,
+  paperWidths: boolean,
+  rows?: StudySpecInput['rows']
+): StudySpecInput {
   // The paper's recipe (150 epochs, ÷10 at 50 and 100) on a GPU; a CPU gets 30 epochs at the same proportions.
   const recipe = paperWidths
-    ? { epochs: 150, batchSize: 128, lr: 0.1, lrSchedule: { kind: 'multi-step' as const, at: [50, 100] } }
-    : { epochs: 30, batchSize: 128, lr: 0.1, lrSchedule: { kind: 'multi-step' as const, at: [10, 20] } }
+    ? {
+        epochs: 150,
+        batchSize: 128,
+        lr: 0.1,
+        lrSchedule: { kind: 'multi-step' as const, at: [50, 100] }
+      }
+    : {
+        epochs: 30,
+        batchSize: 128,
+        lr: 0.1,
+        lrSchedule: { kind: 'multi-step' as const, at: [10, 20] }
+      }
   const w = (paper: number, tiny: number): number => (paperWidths ? paper : tiny)
   return {
     name: 'cifar10 study',
     seeds: [1, 2, 3],
-    dataset: { source: 'cifar-binary', path, validationSize: 5000, testLimit: paperWidths ? 0 : 2000 },
+    dataset: {
+      source: 'cifar-binary',
+      path,
+      validationSize: 5000,
+      testLimit: paperWidths ? 0 : 2000
+    },
     recipe,
     surrogates: [{ arch: 'resnet-50', width: w(64, 8) }],
     ...(rows ? { rows } : {}),

@@ -31,7 +31,11 @@ export const Table3Row = z.object({
 })
 export type Table3Row = z.infer<typeof Table3Row>
 
-export const Table3 = z.object({ surrogate: z.string(), targets: z.array(z.string()), rows: z.array(Table3Row) })
+export const Table3 = z.object({
+  surrogate: z.string(),
+  targets: z.array(z.string()),
+  rows: z.array(Table3Row)
+})
 export type Table3 = z.infer<typeof Table3>
 
 /** One technique of Table 4: its transfer from the SGD and from the l-SAM surrogate. */
@@ -43,7 +47,11 @@ export const Table4Row = z.object({
 })
 export type Table4Row = z.infer<typeof Table4Row>
 
-export const Table4 = z.object({ surrogate: z.string(), targets: z.array(z.string()), rows: z.array(Table4Row) })
+export const Table4 = z.object({
+  surrogate: z.string(),
+  targets: z.array(z.string()),
+  rows: z.array(Table4Row)
+})
 export type Table4 = z.infer<typeof Table4>
 
 /** Figures 4 and 5 for one SGD surrogate: per epoch, validation transfer and Hessian sharpness over seeds. */

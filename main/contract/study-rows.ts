@@ -8,13 +8,35 @@
 import type { MinimizerSpec } from './minimizer-spec'
 import { TRAINING_PRESETS } from './training-presets'
 
-export const STUDY_ROWS = ['sgd', 'sgd-early-stopped', 'swa', 'sam', 'l-sam', 'l-sam-0.4', 'asam', 'gsam', 'looksam', 'sat', 'lgv'] as const
+export const STUDY_ROWS = [
+  'sgd',
+  'sgd-early-stopped',
+  'swa',
+  'sam',
+  'l-sam',
+  'l-sam-0.4',
+  'asam',
+  'gsam',
+  'looksam',
+  'sat',
+  'lgv'
+] as const
 export type StudyRowId = (typeof STUDY_ROWS)[number]
 
 /** The rows of the fashion-mnist preset; `--full` adds the others. */
-export const CORE_ROWS: readonly StudyRowId[] = ['sgd', 'sgd-early-stopped', 'sam', 'l-sam', 'swa', 'lgv']
+export const CORE_ROWS: readonly StudyRowId[] = [
+  'sgd',
+  'sgd-early-stopped',
+  'sam',
+  'l-sam',
+  'swa',
+  'lgv'
+]
 
-export type RowSource = { kind: 'trained'; minimizer: MinimizerSpec } | { kind: 'derived'; method: 'early-stopped' | 'swa' } | { kind: 'lgv' }
+export type RowSource =
+  | { kind: 'trained'; minimizer: MinimizerSpec }
+  | { kind: 'derived'; method: 'early-stopped' | 'swa' }
+  | { kind: 'lgv' }
 
 export interface StudyRow {
   id: StudyRowId
@@ -30,7 +52,11 @@ function trained(id: StudyRowId, presetId: string): StudyRow {
 
 export const STUDY_ROW_INFO: Record<StudyRowId, StudyRow> = {
   sgd: trained('sgd', 'sgd'),
-  'sgd-early-stopped': { id: 'sgd-early-stopped', label: 'Early-stopped SGD', source: { kind: 'derived', method: 'early-stopped' } },
+  'sgd-early-stopped': {
+    id: 'sgd-early-stopped',
+    label: 'Early-stopped SGD',
+    source: { kind: 'derived', method: 'early-stopped' }
+  },
   swa: { id: 'swa', label: 'SWA', source: { kind: 'derived', method: 'swa' } },
   sam: trained('sam', 'sam'),
   'l-sam': trained('l-sam', 'l-sam'),

@@ -13,7 +13,8 @@ import { TargetPreprocessing } from './target-preprocessing'
 
 /** 'flatline': a model this app trained in a completed run (its `runs/<id>/models/<name>/` folder). */
 export const ImportFormat = z.enum(['onnx', 'tfjs', 'flatline'], {
-  error: (issue) => `unknown format ${JSON.stringify(issue.input)}: expected "onnx", "tfjs" or "flatline"`
+  error: (issue) =>
+    `unknown format ${JSON.stringify(issue.input)}: expected "onnx", "tfjs" or "flatline"`
 })
 export type ImportFormat = z.infer<typeof ImportFormat>
 
@@ -179,7 +180,9 @@ export const ZooSets = z
     const dup = names.find((n, i) => names.indexOf(n) !== i)
     if (dup) ctx.addIssue({ code: 'custom', message: `the set name "${dup}" is used twice` })
     const test = sets.find((s) => s.name === TEST_SET)?.targetIds ?? []
-    const both = (sets.find((s) => s.name === VALIDATION_SET)?.targetIds ?? []).filter((id) => test.includes(id))
+    const both = (sets.find((s) => s.name === VALIDATION_SET)?.targetIds ?? []).filter((id) =>
+      test.includes(id)
+    )
     if (both.length > 0)
       ctx.addIssue({
         code: 'custom',

@@ -25,10 +25,17 @@ export type Threads = z.infer<typeof Threads>
 export function checkThreads(raw: string | number, cores: number, source: string): number {
   const value = typeof raw === 'number' ? raw : Number(raw.trim())
   const text = typeof raw === 'number' ? String(raw) : `'${raw}'`
-  if (typeof raw === 'string' && raw.trim() === '') throw new Error(`${source} is empty; give a whole number of threads from 1 to ${cores} (this machine's cores), or leave it unset to use all ${cores}.`)
+  if (typeof raw === 'string' && raw.trim() === '')
+    throw new Error(
+      `${source} is empty; give a whole number of threads from 1 to ${cores} (this machine's cores), or leave it unset to use all ${cores}.`
+    )
   if (!Threads.safeParse(value).success)
-    throw new Error(`${source}=${text} is not a thread count; give a whole number from 1 to ${cores} (this machine's cores).`)
+    throw new Error(
+      `${source}=${text} is not a thread count; give a whole number from 1 to ${cores} (this machine's cores).`
+    )
   if (value > cores)
-    throw new Error(`${source}=${text} asks for more threads than this machine's ${cores} cores; give a number from 1 to ${cores}, or leave it unset to use all ${cores}.`)
+    throw new Error(
+      `${source}=${text} asks for more threads than this machine's ${cores} cores; give a number from 1 to ${cores}, or leave it unset to use all ${cores}.`
+    )
   return value
 }

@@ -8,7 +8,11 @@ import { ArchitectureId } from './audit-spec'
 export const ThroughputRequest = z.strictObject({
   arch: ArchitectureId,
   width: z.number().int().positive().max(512),
-  inputShape: z.tuple([z.number().int().min(8).max(512), z.number().int().min(8).max(512), z.number().int().min(1).max(4)]),
+  inputShape: z.tuple([
+    z.number().int().min(8).max(512),
+    z.number().int().min(8).max(512),
+    z.number().int().min(1).max(4)
+  ]),
   numClasses: z.number().int().min(2).max(10000),
   batchSize: z.number().int().positive().max(1024),
   /** Timed iterations after one untimed warm-up (default 3). */

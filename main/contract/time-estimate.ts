@@ -15,7 +15,12 @@ import { relativeCost } from './training-presets'
 import type { ThroughputEstimate } from './throughput'
 
 /** The Fashion-MNIST subset shipped with the app (resources/demo). */
-export const EMBEDDED_DATASET = { train: 6000, test: 1000, inputShape: [28, 28, 1] as [number, number, number], numClasses: 10 }
+export const EMBEDDED_DATASET = {
+  train: 6000,
+  test: 1000,
+  inputShape: [28, 28, 1] as [number, number, number],
+  numClasses: 10
+}
 
 export interface DatasetSize {
   /** Images a model trains on: after `trainLimit`, minus the validation split. */
@@ -26,18 +31,33 @@ export interface DatasetSize {
 }
 
 /** What the form knows of a dataset before loading it: the embedded one's size, null for files on disk. */
-export function knownDatasetSize(dataset: Pick<DatasetSpec, 'source' | 'trainLimit' | 'testLimit' | 'validationSize'>): DatasetSize | null {
+export function knownDatasetSize(
+  dataset: Pick<DatasetSpec, 'source' | 'trainLimit' | 'testLimit' | 'validationSize'>
+): DatasetSize | null {
   if (dataset.source !== 'embedded') return null
   const limit = (total: number, n: number): number => (n > 0 ? Math.min(n, total) : total)
-  const train = Math.max(0, limit(EMBEDDED_DATASET.train, dataset.trainLimit) - (dataset.validationSize ?? 0))
-  return { train, test: limit(EMBEDDED_DATASET.test, dataset.testLimit), inputShape: EMBEDDED_DATASET.inputShape, numClasses: EMBEDDED_DATASET.numClasses }
+  const train = Math.max(
+    0,
+    limit(EMBEDDED_DATASET.train, dataset.trainLimit) - (dataset.validationSize ?? 0)
+  )
+  return {
+    train,
+    test: limit(EMBEDDED_DATASET.test, dataset.testLimit),
+    inputShape: EMBEDDED_DATASET.inputShape,
+    numClasses: EMBEDDED_DATASET.numClasses
+  }
 }
 
 /** Training passes (image forward-backwards) of one model's recipe. */
 export function trainingPasses(model: Pick<ModelSpec, 'recipe'>, trainImages: number): number {
   const { minimizer, epochs, batchSize, adversarial } = model.recipe
   // Adversarial training adds its PGD steps (input-gradient passes) to every iteration.
-  return (relativeCost(minimizer, epochs, Math.ceil(trainImages / batchSize)) + (adversarial?.steps ?? 0)) * epochs * trainImages
+  return (
+    (relativeCost(minimizer, epochs, Math.ceil(trainImages / batchSize)) +
+      (adversarial?.steps ?? 0)) *
+    epochs *
+    trainImages
+  )
 }
 
 /** Techniques that draw random numbers, so their attack runs once per repeat (else once): read from the registry. */
@@ -99,7 +119,10 @@ const over = (passes: number, perSecond: number | undefined): number | null =>
  */
 export function estimateAuditTime(
   plan: AuditPlan,
-  throughputOf: (role: 'surrogate' | 'target', index: number) => Pick<ThroughputEstimate, 'trainImagesPerSecond' | 'gradientsPerSecond'> | undefined
+  throughputOf: (
+    role: 'surrogate' | 'target',
+    index: number
+  ) => Pick<ThroughputEstimate, 'trainImagesPerSecond' | 'gradientsPerSecond'> | undefined
 ): AuditTimeEstimate {
   const { dataset } = plan
   const stacks = plan.attacks?.length ? plan.attacks : [plan.attack]
@@ -115,7 +138,8 @@ export function estimateAuditTime(
     const collects = new Map<string, number>()
     for (const a of mine) {
       const lgv = a.stack.lgv
-      if (lgv?.collect && !lgv.sources.some((src) => src.surrogate === m.name)) collects.set(JSON.stringify(lgv.collect), lgv.collect.epochs)
+      if (lgv?.collect && !lgv.sources.some((src) => src.surrogate === m.name))
+        collects.set(JSON.stringify(lgv.collect), lgv.collect.epochs)
     }
     const entry: ModelTimeEstimate = {
       name: m.name,
@@ -126,17 +150,31 @@ export function estimateAuditTime(
       attackSeconds: over(passes, t?.gradientsPerSecond)
     }
     if (collects.size) {
-      entry.lgvPasses = [...collects.values()].reduce((sum, epochs) => sum + epochs * dataset.train, 0)
+      entry.lgvPasses = [...collects.values()].reduce(
+        (sum, epochs) => sum + epochs * dataset.train,
+        0
+      )
       entry.lgvSeconds = over(entry.lgvPasses, t?.trainImagesPerSecond)
     }
     models.push(entry)
   })
   plan.targets.forEach((m, i) => {
     const trainPasses = trainingPasses(m, dataset.train)
-    models.push({ name: m.name, role: 'target', trainPasses, trainSeconds: over(trainPasses, throughputOf('target', i)?.trainImagesPerSecond) })
+    models.push({
+      name: m.name,
+      role: 'target',
+      trainPasses,
+      trainSeconds: over(trainPasses, throughputOf('target', i)?.trainImagesPerSecond)
+    })
   })
-  const parts = models.flatMap((m) => [m.trainSeconds, ...(m.role === 'surrogate' ? [m.attackSeconds ?? null] : []), ...(m.lgvPasses !== undefined ? [m.lgvSeconds ?? null] : [])])
-  const totalSeconds = parts.every((s): s is number => s !== null) ? parts.reduce((a, b) => a + b, 0) : null
+  const parts = models.flatMap((m) => [
+    m.trainSeconds,
+    ...(m.role === 'surrogate' ? [m.attackSeconds ?? null] : []),
+    ...(m.lgvPasses !== undefined ? [m.lgvSeconds ?? null] : [])
+  ])
+  const totalSeconds = parts.every((s): s is number => s !== null)
+    ? parts.reduce((a, b) => a + b, 0)
+    : null
   return { models, examples, totalSeconds }
 }
 

@@ -19,7 +19,13 @@ export interface TrainingPreset {
 const CIFAR_EPOCHS = 150
 
 export const TRAINING_PRESETS: readonly TrainingPreset[] = [
-  { id: 'sgd', label: 'SGD (fully trained)', minimizer: { id: 'sgd' }, relativeCost: 1, note: 'the baseline surrogate' },
+  {
+    id: 'sgd',
+    label: 'SGD (fully trained)',
+    minimizer: { id: 'sgd' },
+    relativeCost: 1,
+    note: 'the baseline surrogate'
+  },
   {
     id: 'sgd-early-stopped',
     label: 'Early-stopped SGD',
@@ -29,15 +35,69 @@ export const TRAINING_PRESETS: readonly TrainingPreset[] = [
     note: 'best validation-transfer epoch (paper: 54 of 150)',
     earlyStopping: true
   },
-  { id: 'swa', label: 'SWA', minimizer: { id: 'swa' }, relativeCost: 1, note: 'average of the last 25 % of epochs, BN recomputed' },
-  { id: 'sam', label: 'SAM ρ 0.05', minimizer: { id: 'sam', rho: 0.05 }, relativeCost: 2, note: 'Foret et al. default' },
-  { id: 'l-sam', label: 'l-SAM ρ 0.3', minimizer: { id: 'sam', rho: 0.3 }, relativeCost: 2, note: 'paper §5 text' },
-  { id: 'l-sam-0.4', label: 'l-SAM ρ 0.4', minimizer: { id: 'sam', rho: 0.4 }, relativeCost: 2, note: 'paper Table 5' },
-  { id: 'asam', label: 'ASAM ρ 0.5', minimizer: { id: 'asam', rho: 0.5, eta: 0.01, scaled: 'weights' }, relativeCost: 2, note: 'η 0.01, official code' },
-  { id: 'l-asam', label: 'l-ASAM ρ 3', minimizer: { id: 'asam', rho: 3, eta: 0.01, scaled: 'weights' }, relativeCost: 2, note: '' },
-  { id: 'gsam', label: 'GSAM ρ 0.05', minimizer: { id: 'gsam', rho: 0.05, alpha: 0.15 }, relativeCost: 2, note: 'α 0.15, constant ρ' },
-  { id: 'l-gsam', label: 'l-GSAM ρ 0.2', minimizer: { id: 'gsam', rho: 0.2, alpha: 0.15 }, relativeCost: 2, note: '' },
-  { id: 'agsam', label: 'AGSAM ρ 0.5', minimizer: { id: 'agsam', rho: 0.5, alpha: 0.15, eta: 0, scaled: 'all' }, relativeCost: 2, note: '' },
+  {
+    id: 'swa',
+    label: 'SWA',
+    minimizer: { id: 'swa' },
+    relativeCost: 1,
+    note: 'average of the last 25 % of epochs, BN recomputed'
+  },
+  {
+    id: 'sam',
+    label: 'SAM ρ 0.05',
+    minimizer: { id: 'sam', rho: 0.05 },
+    relativeCost: 2,
+    note: 'Foret et al. default'
+  },
+  {
+    id: 'l-sam',
+    label: 'l-SAM ρ 0.3',
+    minimizer: { id: 'sam', rho: 0.3 },
+    relativeCost: 2,
+    note: 'paper §5 text'
+  },
+  {
+    id: 'l-sam-0.4',
+    label: 'l-SAM ρ 0.4',
+    minimizer: { id: 'sam', rho: 0.4 },
+    relativeCost: 2,
+    note: 'paper Table 5'
+  },
+  {
+    id: 'asam',
+    label: 'ASAM ρ 0.5',
+    minimizer: { id: 'asam', rho: 0.5, eta: 0.01, scaled: 'weights' },
+    relativeCost: 2,
+    note: 'η 0.01, official code'
+  },
+  {
+    id: 'l-asam',
+    label: 'l-ASAM ρ 3',
+    minimizer: { id: 'asam', rho: 3, eta: 0.01, scaled: 'weights' },
+    relativeCost: 2,
+    note: ''
+  },
+  {
+    id: 'gsam',
+    label: 'GSAM ρ 0.05',
+    minimizer: { id: 'gsam', rho: 0.05, alpha: 0.15 },
+    relativeCost: 2,
+    note: 'α 0.15, constant ρ'
+  },
+  {
+    id: 'l-gsam',
+    label: 'l-GSAM ρ 0.2',
+    minimizer: { id: 'gsam', rho: 0.2, alpha: 0.15 },
+    relativeCost: 2,
+    note: ''
+  },
+  {
+    id: 'agsam',
+    label: 'AGSAM ρ 0.5',
+    minimizer: { id: 'agsam', rho: 0.5, alpha: 0.15, eta: 0, scaled: 'all' },
+    relativeCost: 2,
+    note: ''
+  },
   {
     id: 'l-agsam',
     label: 'l-AGSAM ρ 4',
@@ -45,7 +105,13 @@ export const TRAINING_PRESETS: readonly TrainingPreset[] = [
     relativeCost: 2,
     note: "the paper's best surrogate"
   },
-  { id: 'wasam', label: 'WASAM ρ 0.05', minimizer: { id: 'wasam', rho: 0.05 }, relativeCost: 2, note: 'ρ not listed by the paper' },
+  {
+    id: 'wasam',
+    label: 'WASAM ρ 0.05',
+    minimizer: { id: 'wasam', rho: 0.05 },
+    relativeCost: 2,
+    note: 'ρ not listed by the paper'
+  },
   {
     id: 'sat',
     label: 'SAT (CIFAR-10)',
@@ -63,7 +129,14 @@ export const TRAINING_PRESETS: readonly TrainingPreset[] = [
   {
     id: 'looksam',
     label: 'LookSAM ρ 0.05',
-    minimizer: { id: 'looksam', rho: 0.05, k: 5, alpha: 0.7, warmupEpochs: 3, projection: 'global' },
+    minimizer: {
+      id: 'looksam',
+      rho: 0.05,
+      k: 5,
+      alpha: 0.7,
+      warmupEpochs: 3,
+      projection: 'global'
+    },
     relativeCost: lookSamCost(3, 5, CIFAR_EPOCHS),
     note: 'k 5, 3 SAM warm-up epochs'
   },
@@ -86,7 +159,11 @@ export function lookSamCost(warmupEpochs: number, k: number, epochs: number): nu
  * Expected passes relative to SGD for a minimizer over `epochs` epochs. LookSAM's exact count per
  * epoch is N + ceil(N/k) after warm-up; pass `stepsPerEpoch` to get it, else the 1/k approximation.
  */
-export function relativeCost(minimizer: MinimizerSpec, epochs: number, stepsPerEpoch?: number): number {
+export function relativeCost(
+  minimizer: MinimizerSpec,
+  epochs: number,
+  stepsPerEpoch?: number
+): number {
   switch (minimizer.id) {
     case 'sgd':
     case 'swa':
@@ -101,7 +178,8 @@ export function relativeCost(minimizer: MinimizerSpec, epochs: number, stepsPerE
     case 'sat':
       return minimizer.steps + 1
     case 'looksam': {
-      if (stepsPerEpoch === undefined) return lookSamCost(minimizer.warmupEpochs, minimizer.k, epochs)
+      if (stepsPerEpoch === undefined)
+        return lookSamCost(minimizer.warmupEpochs, minimizer.k, epochs)
       const n = stepsPerEpoch
       const w = Math.min(minimizer.warmupEpochs, epochs)
       return (2 * n * w + (epochs - w) * (n + Math.ceil(n / minimizer.k))) / (n * epochs)

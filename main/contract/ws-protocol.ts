@@ -12,7 +12,8 @@ export interface WsRequest {
   payload: unknown
 }
 
-export type WsResponse = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string }
+export type WsResponse =
+  { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string }
 
 export interface WsPush {
   event: JobEvent

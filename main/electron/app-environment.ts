@@ -20,6 +20,9 @@ export function workspaceRootFor(userData: string, env: NodeJS.ProcessEnv = proc
  * Development leaves `FLATLINE_RESOURCES` unset: the engine finds the repository's `resources/`
  * by walking up from its own file. A packaged app has no repository around it.
  */
-export function packagedResourcesDir(isPackaged: boolean, resourcesPath: string): string | undefined {
+export function packagedResourcesDir(
+  isPackaged: boolean,
+  resourcesPath: string
+): string | undefined {
   return isPackaged ? join(resourcesPath, 'resources') : undefined
 }

@@ -88,9 +88,11 @@ export function contentTypeFor(file: string): string {
 /** The request handler behind `protocol.handle('app', …)`, serving files from `rootDir`. */
 export function createAppProtocolHandler(rootDir: string): (request: Request) => Promise<Response> {
   return async (request) => {
-    if (request.method !== 'GET' && request.method !== 'HEAD') return new Response(null, { status: 405 })
+    if (request.method !== 'GET' && request.method !== 'HEAD')
+      return new Response(null, { status: 405 })
     const file = resolveAppPath(request.url, rootDir)
-    if (!file) return new Response('Forbidden', { status: 403, headers: { 'content-type': 'text/plain' } })
+    if (!file)
+      return new Response('Forbidden', { status: 403, headers: { 'content-type': 'text/plain' } })
     let body: Buffer
     try {
       body = await readFile(file)
@@ -110,6 +112,9 @@ export function createAppProtocolHandler(rootDir: string): (request: Request) =>
 }
 
 /** Serves `rootDir` (the built renderer) under `app://flatline/`. Call after `ready`. */
-export function registerAppProtocol(rootDir: string, target: Pick<Protocol, 'handle'> = protocol): void {
+export function registerAppProtocol(
+  rootDir: string,
+  target: Pick<Protocol, 'handle'> = protocol
+): void {
   target.handle(APP_SCHEME, createAppProtocolHandler(rootDir))
 }

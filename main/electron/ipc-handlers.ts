@@ -44,7 +44,11 @@ export function isTrustedSender(
   if (!window || window.isDestroyed() || !frame) return false
   if (event.sender !== window.webContents) return false
   const top = window.webContents.mainFrame
-  if (frame.parent !== null || frame.processId !== top.processId || frame.routingId !== top.routingId)
+  if (
+    frame.parent !== null ||
+    frame.processId !== top.processId ||
+    frame.routingId !== top.routingId
+  )
     return false
   return isTrusted(frame.url)
 }
@@ -71,7 +75,8 @@ export function registerIpcHandlers(options: IpcHandlerOptions): () => void {
       try {
         return { ok: true, value: await options.service.handle(channel, payload) }
       } catch (error) {
-        if (!options.isExpectedError?.(error)) console.error(`[flatline] "${channel}" failed:`, error)
+        if (!options.isExpectedError?.(error))
+          console.error(`[flatline] "${channel}" failed:`, error)
         return { ok: false, error: messageOf(error) }
       }
     })

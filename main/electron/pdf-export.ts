@@ -79,7 +79,9 @@ export async function exportReportPdf(
     filters: [{ name: 'PDF document', extensions: ['pdf'] }],
     properties: ['createDirectory', 'showOverwriteConfirmation']
   }
-  const choice = parent ? await dialog.showSaveDialog(parent, options) : await dialog.showSaveDialog(options)
+  const choice = parent
+    ? await dialog.showSaveDialog(parent, options)
+    : await dialog.showSaveDialog(options)
   if (choice.canceled || !choice.filePath) return null
   const target = withPdfExtension(choice.filePath)
   const pdf = await renderPdf(html)
@@ -87,7 +89,9 @@ export async function exportReportPdf(
     await writeFileAtomic(target, pdf)
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error)
-    throw new Error(`Could not save the PDF to ${target} (${reason}). Choose a folder you can write to.`)
+    throw new Error(
+      `Could not save the PDF to ${target} (${reason}). Choose a folder you can write to.`
+    )
   }
   return { path: target }
 }

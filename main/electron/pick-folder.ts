@@ -7,8 +7,17 @@
 import { dialog, type BrowserWindow, type OpenDialogOptions } from 'electron'
 
 /** The chosen folder's path, or null when the user cancels. */
-export async function pickFolder(title: string, parent: BrowserWindow | null = null): Promise<string | null> {
-  const options: OpenDialogOptions = { title, buttonLabel: 'Choose folder', properties: ['openDirectory'] }
-  const choice = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options)
+export async function pickFolder(
+  title: string,
+  parent: BrowserWindow | null = null
+): Promise<string | null> {
+  const options: OpenDialogOptions = {
+    title,
+    buttonLabel: 'Choose folder',
+    properties: ['openDirectory']
+  }
+  const choice = parent
+    ? await dialog.showOpenDialog(parent, options)
+    : await dialog.showOpenDialog(options)
   return choice.canceled || choice.filePaths.length === 0 ? null : choice.filePaths[0]
 }

@@ -31,7 +31,9 @@ export function isSafeExternalUrl(url: string): boolean {
  */
 export async function safeOpenExternal(url: string): Promise<boolean> {
   if (!isSafeExternalUrl(url)) {
-    console.warn(`[flatline] refused to open ${JSON.stringify(url)}: only http(s) links open outside the app`)
+    console.warn(
+      `[flatline] refused to open ${JSON.stringify(url)}: only http(s) links open outside the app`
+    )
     return false
   }
   await shell.openExternal(url)

@@ -10,8 +10,17 @@
 import { utilityProcess, type ForkOptions, type UtilityProcess } from 'electron'
 import enginePath from '../engine-host/engine-process?modulePath'
 import { JobEvent, isTerminal } from '../contract/job-events'
-import type { EngineClient, FromEngine, ToEngine, StartMessage } from '../engine-host/engine-protocol'
-import type { EngineQueryKind, EngineQueryOf, EngineQueryResult } from '../engine-host/engine-queries'
+import type {
+  EngineClient,
+  FromEngine,
+  ToEngine,
+  StartMessage
+} from '../engine-host/engine-protocol'
+import type {
+  EngineQueryKind,
+  EngineQueryOf,
+  EngineQueryResult
+} from '../engine-host/engine-queries'
 import { PendingQueries } from '../engine-host/pending-queries'
 
 /** The parts of a UtilityProcess the client uses; tests fake them with an EventEmitter. */
@@ -202,7 +211,9 @@ export class UtilityEngineClient implements EngineClient {
     if (this.disposed) return
     const orphans = [...this.active.entries()]
     if (orphans.length > 0)
-      console.error(`[flatline] engine process exited with code ${code} during ${orphans.length} job(s)`)
+      console.error(
+        `[flatline] engine process exited with code ${code} during ${orphans.length} job(s)`
+      )
     for (const [jobId, runId] of orphans) {
       this.dispatch({
         kind: 'failed',

@@ -16,7 +16,10 @@ export type GuardedContents = Pick<WebContents, 'setWindowOpenHandler' | 'on'>
  * refuses `<webview>`. A denied http(s) link goes to the user's browser through
  * `safeOpenExternal` instead, which is what a user clicking a link expects.
  */
-export function guardWebContents(contents: GuardedContents, isTrusted: (url: string) => boolean): void {
+export function guardWebContents(
+  contents: GuardedContents,
+  isTrusted: (url: string) => boolean
+): void {
   contents.setWindowOpenHandler(({ url }) => {
     if (isSafeExternalUrl(url)) void safeOpenExternal(url)
     return { action: 'deny' }

@@ -9,17 +9,23 @@ import { measureThroughput } from '../engine/training/measure-throughput'
 import { checkTargetOnDataset } from '../engine/targets/check-target-on-dataset'
 import type { EngineQueries, EngineQuery, EngineQueryKind, EngineQueryOf } from './engine-queries'
 
-type Answerers = { [K in EngineQueryKind]: (query: EngineQueryOf<K>) => Promise<EngineQueries[K]['result']> }
+type Answerers = {
+  [K in EngineQueryKind]: (query: EngineQueryOf<K>) => Promise<EngineQueries[K]['result']>
+}
 
 const answerers: Answerers = {
   'detect-dataset': (query) => detectDataset(query.path),
   'inspect-dataset': (query) => inspectDataset(query),
-  'measure-throughput': async (query) => ({ ...(await measureThroughput(query)), backend: backendDescription() }),
+  'measure-throughput': async (query) => ({
+    ...(await measureThroughput(query)),
+    backend: backendDescription()
+  }),
   'check-target': (query) => checkTargetOnDataset(query)
 }
 
 export async function answerQuery(query: EngineQuery): Promise<unknown> {
-  if (!Object.hasOwn(answerers, query.kind)) throw new Error(`the engine does not know the query "${String(query.kind)}"`)
+  if (!Object.hasOwn(answerers, query.kind))
+    throw new Error(`the engine does not know the query "${String(query.kind)}"`)
   const answer = answerers[query.kind] as (query: EngineQuery) => Promise<unknown>
   return answer(query)
 }

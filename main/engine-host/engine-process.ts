@@ -44,13 +44,21 @@ async function handle(message: ToEngine): Promise<void> {
     try {
       post({ type: 'answer', queryId: message.queryId, result: await answerQuery(message.query) })
     } catch (error) {
-      post({ type: 'answer', queryId: message.queryId, error: error instanceof Error ? error.message : String(error) })
+      post({
+        type: 'answer',
+        queryId: message.queryId,
+        error: error instanceof Error ? error.message : String(error)
+      })
     }
     return
   }
   const emit = (event: JobEvent): void => post({ type: 'event', event })
   if (running) {
-    emit({ jobId: message.jobId, kind: 'failed', message: 'Another audit is running in the engine. Wait for it or cancel it.' })
+    emit({
+      jobId: message.jobId,
+      kind: 'failed',
+      message: 'Another audit is running in the engine. Wait for it or cancel it.'
+    })
     return
   }
   running = { jobId: message.jobId, controller: new AbortController() }
@@ -68,7 +76,12 @@ async function handle(message: ToEngine): Promise<void> {
     if (message.type === 'start-study') {
       const resume = message.resume
         ? await new StudyStore(message.workspace).get(message.runId).catch((error: Error) => {
-            emit({ jobId: message.jobId, kind: 'failed', runId: message.runId, message: `cannot resume study "${message.runId}": ${error.message}` })
+            emit({
+              jobId: message.jobId,
+              kind: 'failed',
+              runId: message.runId,
+              message: `cannot resume study "${message.runId}": ${error.message}`
+            })
             throw error
           })
         : undefined
@@ -84,7 +97,8 @@ async function handle(message: ToEngine): Promise<void> {
 async function main(): Promise<void> {
   const queue: ToEngine[] = []
   let ready = false
-  const receive = (message: ToEngine): number | undefined => (ready ? void handle(message) : queue.push(message))
+  const receive = (message: ToEngine): number | undefined =>
+    ready ? void handle(message) : queue.push(message)
   if (parentPort) parentPort.on('message', (e) => receive(e.data))
   else process.on('message', (m) => receive(m as ToEngine))
   lowerEnginePriority()

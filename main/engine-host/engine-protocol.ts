@@ -6,13 +6,36 @@ import type { AuditSpec } from '../contract/audit-spec'
 import type { JobEvent } from '../contract/job-events'
 import type { ExecutionSettings } from '../contract/execution'
 import type { StudySpec } from '../contract/study-spec'
-import type { EngineQuery, EngineQueryKind, EngineQueryOf, EngineQueryResult } from './engine-queries'
+import type {
+  EngineQuery,
+  EngineQueryKind,
+  EngineQueryOf,
+  EngineQueryResult
+} from './engine-queries'
 
 export type ToEngine =
   /** `resume`: continue the stored run `runId` from its last saved epoch (its stored spec is `spec`). */
-  | { type: 'start'; jobId: string; runId: string; spec: AuditSpec; workspace: string; appVersion: string; resume?: boolean; execution?: ExecutionSettings }
+  | {
+      type: 'start'
+      jobId: string
+      runId: string
+      spec: AuditSpec
+      workspace: string
+      appVersion: string
+      resume?: boolean
+      execution?: ExecutionSettings
+    }
   /** A study (issue 14): `runId` is the study's id; `resume` continues its stored record; `execution` applies to every audit of it. */
-  | { type: 'start-study'; jobId: string; runId: string; spec: StudySpec; workspace: string; appVersion: string; resume?: boolean; execution?: ExecutionSettings }
+  | {
+      type: 'start-study'
+      jobId: string
+      runId: string
+      spec: StudySpec
+      workspace: string
+      appVersion: string
+      resume?: boolean
+      execution?: ExecutionSettings
+    }
   | { type: 'cancel'; jobId: string }
   | { type: 'query'; queryId: string; query: EngineQuery }
 

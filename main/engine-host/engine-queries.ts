@@ -5,7 +5,12 @@
  * Each entry maps a query `kind` to its request fields and its result. The engine process answers
  * them between the batches of a running audit, so a question never waits for a whole audit.
  */
-import type { DatasetDetection, DatasetInspection, DetectDatasetRequest, InspectDatasetRequest } from '../contract/dataset-inspection'
+import type {
+  DatasetDetection,
+  DatasetInspection,
+  DetectDatasetRequest,
+  InspectDatasetRequest
+} from '../contract/dataset-inspection'
 import type { TargetCheckRequest, TargetCheckResult } from '../contract/target-zoo'
 import type { ThroughputEstimate, ThroughputRequest } from '../contract/throughput'
 
@@ -33,6 +38,8 @@ export interface EngineQueries {
 }
 
 export type EngineQueryKind = keyof EngineQueries
-export type EngineQuery = { [K in EngineQueryKind]: { kind: K } & EngineQueries[K]['request'] }[EngineQueryKind]
+export type EngineQuery = {
+  [K in EngineQueryKind]: { kind: K } & EngineQueries[K]['request']
+}[EngineQueryKind]
 export type EngineQueryOf<K extends EngineQueryKind> = Extract<EngineQuery, { kind: K }>
 export type EngineQueryResult<K extends EngineQueryKind> = EngineQueries[K]['result']

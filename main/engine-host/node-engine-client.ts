@@ -59,7 +59,11 @@ export class NodeEngineClient implements EngineClient {
 
   private spawn(): void {
     if (this.child) return
-    const child = fork(ENTRY, [], { execArgv: ['--import', 'tsx'], env: this.env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+    const child = fork(ENTRY, [], {
+      execArgv: ['--import', 'tsx'],
+      env: this.env,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc']
+    })
     this.child = child
     this.readyPromise = new Promise((resolve, reject) => {
       child.on('message', (message: FromEngine) => {
@@ -68,18 +72,27 @@ export class NodeEngineClient implements EngineClient {
         else this.dispatch(message.event)
       })
       child.once('exit', (code, signal) => {
-        reject(new Error(`the engine process stopped before it was ready (exit code ${code ?? signal})`))
+        reject(
+          new Error(`the engine process stopped before it was ready (exit code ${code ?? signal})`)
+        )
         this.child = undefined
-        this.queries.rejectAll(`the engine process stopped (exit code ${code ?? signal}) before it answered`)
+        this.queries.rejectAll(
+          `the engine process stopped (exit code ${code ?? signal}) before it answered`
+        )
         for (const jobId of this.active)
-          this.dispatch({ jobId, kind: 'failed', message: `The engine process stopped (exit code ${code ?? signal}); the run is incomplete.` })
+          this.dispatch({
+            jobId,
+            kind: 'failed',
+            message: `The engine process stopped (exit code ${code ?? signal}); the run is incomplete.`
+          })
       })
     })
     this.readyPromise.catch(() => undefined)
   }
 
   private dispatch(event: JobEvent): void {
-    if (event.kind === 'completed' || event.kind === 'failed' || event.kind === 'cancelled') this.active.delete(event.jobId)
+    if (event.kind === 'completed' || event.kind === 'failed' || event.kind === 'cancelled')
+      this.active.delete(event.jobId)
     for (const listener of this.listeners) listener(event)
   }
 }

@@ -9,12 +9,17 @@ type Answer = Extract<FromEngine, { type: 'answer' }>
 
 export class PendingQueries {
   private next = 0
-  private readonly waiting = new Map<string, { resolve(result: unknown): void; reject(error: Error): void }>()
+  private readonly waiting = new Map<
+    string,
+    { resolve(result: unknown): void; reject(error: Error): void }
+  >()
 
   /** A fresh query id and the promise its answer settles. */
   open(): { queryId: string; answer: Promise<unknown> } {
     const queryId = `q${++this.next}`
-    const answer = new Promise<unknown>((resolve, reject) => this.waiting.set(queryId, { resolve, reject }))
+    const answer = new Promise<unknown>((resolve, reject) =>
+      this.waiting.set(queryId, { resolve, reject })
+    )
     return { queryId, answer }
   }
 

@@ -40,7 +40,11 @@ export interface PdfOptions {
  * name that slipped past escaping could then still not run or fetch anything. The file is written
  * next to `outPath` first and renamed into place, so a reader never sees half a PDF.
  */
-export async function htmlToPdf(html: string, outPath: string, options: PdfOptions = {}): Promise<void> {
+export async function htmlToPdf(
+  html: string,
+  outPath: string,
+  options: PdfOptions = {}
+): Promise<void> {
   const executablePath = options.executablePath ?? process.env.FLATLINE_CHROMIUM ?? DEFAULT_CHROMIUM
   await assertWritableFolder(outPath)
   await assertExecutable(executablePath)
@@ -65,9 +69,12 @@ export async function htmlToPdf(html: string, outPath: string, options: PdfOptio
     await rename(tmpPath, outPath)
   } catch (error) {
     await rm(tmpPath, { force: true })
-    throw new Error(`Could not print the report to ${outPath}: ${error instanceof Error ? error.message : String(error)}`, {
-      cause: error
-    })
+    throw new Error(
+      `Could not print the report to ${outPath}: ${error instanceof Error ? error.message : String(error)}`,
+      {
+        cause: error
+      }
+    )
   } finally {
     await browser?.close()
   }

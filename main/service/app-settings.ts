@@ -19,11 +19,17 @@ export async function readAppSettings(workspaceRoot: string): Promise<AppSetting
     throw error
   }
   const parsed = AppSettings.safeParse(json)
-  if (!parsed.success) throw new Error(`${path} is not a valid settings file (${parsed.error.issues[0].message}): fix or delete it`)
+  if (!parsed.success)
+    throw new Error(
+      `${path} is not a valid settings file (${parsed.error.issues[0].message}): fix or delete it`
+    )
   return parsed.data
 }
 
-export async function saveAppSettings(workspaceRoot: string, settings: AppSettings): Promise<AppSettings> {
+export async function saveAppSettings(
+  workspaceRoot: string,
+  settings: AppSettings
+): Promise<AppSettings> {
   const clean = AppSettings.parse(settings)
   await writeJsonAtomic(join(workspaceRoot, SETTINGS_FILE), clean)
   return clean

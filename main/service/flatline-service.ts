@@ -7,10 +7,25 @@
 import { access, readFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { AuditSpec, describeSpecError, type AuditSpecInput } from '../contract/audit-spec'
-import { Channels, RequestSchemas, type AppInfo, type CommandChannel, type PdfExport, type Responses } from '../contract/api'
+import {
+  Channels,
+  RequestSchemas,
+  type AppInfo,
+  type CommandChannel,
+  type PdfExport,
+  type Responses
+} from '../contract/api'
 import type { DetectDatasetRequest, InspectDatasetRequest } from '../contract/dataset-inspection'
 import type { JobEvent } from '../contract/job-events'
-import { ImportFormat, ZooAddRequest, type TargetCheckRequest, type TargetCheckResult, type ZooAddTrainedRequest, type ZooTargetEntry, type ZooSet } from '../contract/target-zoo'
+import {
+  ImportFormat,
+  ZooAddRequest,
+  type TargetCheckRequest,
+  type TargetCheckResult,
+  type ZooAddTrainedRequest,
+  type ZooTargetEntry,
+  type ZooSet
+} from '../contract/target-zoo'
 import type { ThroughputEstimate, ThroughputRequest } from '../contract/throughput'
 import type { EngineClient } from '../engine-host/engine-protocol'
 import { checkResumable, ResumeRefusedError } from '../engine/jobs/check-resumable'
@@ -95,20 +110,37 @@ export async function createFlatlineService(options: ServiceOptions): Promise<Fl
    */
   async function addTrained(request: ZooAddTrainedRequest): Promise<ZooTargetEntry> {
     const run = await runStore.get(request.runId).catch((error: Error) => {
-      throw new ZooError(error instanceof RunNotFoundError ? `there is no run "${request.runId}"` : `cannot read run "${request.runId}": ${error.message}`)
+      throw new ZooError(
+        error instanceof RunNotFoundError
+          ? `there is no run "${request.runId}"`
+          : `cannot read run "${request.runId}": ${error.message}`
+      )
     })
     if (run.status !== 'completed' || [...activeRuns.values()].includes(run.id))
-      throw new ZooError(`run "${run.id}" is ${run.status}: only a model of a completed run can be added to the zoo`)
+      throw new ZooError(
+        `run "${run.id}" is ${run.status}: only a model of a completed run can be added to the zoo`
+      )
     const trained = run.results?.models.find((m) => m.name === request.model)
     if (!trained) throw new ZooError(`run "${run.id}" has no model "${request.model}"`)
     if (IMPORTED_ARCHES.has(trained.arch))
-      throw new ZooError(`"${request.model}" was imported into run "${run.id}", not trained in it: add its own file to the zoo instead`)
+      throw new ZooError(
+        `"${request.model}" was imported into run "${run.id}", not trained in it: add its own file to the zoo instead`
+      )
     await zoo.assertNameFree(request.name) // before spending engine time on the check
     const path = join(runStore.runDir(run.id), 'models', request.model)
     await access(join(path, 'manifest.json')).catch(() => {
-      throw new ZooError(`run "${run.id}" lists "${request.model}" but its saved model is missing (${path}): it cannot be added`)
+      throw new ZooError(
+        `run "${run.id}" lists "${request.model}" but its saved model is missing (${path}): it cannot be added`
+      )
     })
-    const add = ZooAddRequest.parse({ format: 'flatline', path, dataset: run.spec.dataset, sampleSize: request.sampleSize, name: request.name, acceptCheck: request.acceptCheck })
+    const add = ZooAddRequest.parse({
+      format: 'flatline',
+      path,
+      dataset: run.spec.dataset,
+      sampleSize: request.sampleSize,
+      name: request.name,
+      acceptCheck: request.acceptCheck
+    })
     return zoo.add(add, await checkTarget(add), { runId: run.id, model: request.model })
   }
 
@@ -117,11 +149,16 @@ export async function createFlatlineService(options: ServiceOptions): Promise<Fl
     const study = await studyStore.get(studyId).catch((error: Error) => {
       throw error instanceof StudyNotFoundError ? new RequestError(error.message) : error
     })
-    return study.status === 'running' && ![...activeStudies.values()].includes(studyId) ? { ...study, status: 'interrupted' as const } : study
+    return study.status === 'running' && ![...activeStudies.values()].includes(studyId)
+      ? { ...study, status: 'interrupted' as const }
+      : study
   }
 
   async function studyReportHtml(studyId: string): Promise<string> {
-    return buildStudyReportHtml(await getStudy(studyId), { appVersion: options.appVersion, generatedAt: new Date() })
+    return buildStudyReportHtml(await getStudy(studyId), {
+      appVersion: options.appVersion,
+      generatedAt: new Date()
+    })
   }
 
   async function reportHtml(runId: string): Promise<string> {
@@ -129,7 +166,12 @@ export async function createFlatlineService(options: ServiceOptions): Promise<Fl
     // A broken gallery file costs the report its gallery section, not the report.
     const gallery = await readGallery(runStore.runDir(runId)).catch(() => null)
     const perSample = await readPerSamplePreview(runStore.runDir(runId))
-    return buildReportHtml(run, { appVersion: options.appVersion, generatedAt: new Date(), gallery, perSample })
+    return buildReportHtml(run, {
+      appVersion: options.appVersion,
+      generatedAt: new Date(),
+      gallery,
+      perSample
+    })
   }
 
   /** Both runs read, then compared; a refusal (different data, no shared target) reaches the user as it is. */
@@ -138,7 +180,9 @@ export async function createFlatlineService(options: ServiceOptions): Promise<Fl
     try {
       return compareRuns(a, b)
     } catch (error) {
-      throw error instanceof CompareRefusedError ? new RequestError(`Cannot compare these runs: ${error.message}.`) : error
+      throw error instanceof CompareRefusedError
+        ? new RequestError(`Cannot compare these runs: ${error.message}.`)
+        : error
     }
   }
 
@@ -156,33 +200,59 @@ export async function createFlatlineService(options: ServiceOptions): Promise<Fl
       shell: options.shell,
       cores: machineCores()
     }),
-    [Channels.DemoSpec]: async () => JSON.parse(await readFile(demoSpecPath(), 'utf8')) as AuditSpecInput,
+    [Channels.DemoSpec]: async () =>
+      JSON.parse(await readFile(demoSpecPath(), 'utf8')) as AuditSpecInput,
     [Channels.StartAudit]: async (spec: AuditSpec) => {
       if (busy())
-        throw new RequestError('An audit is already running. Wait for it to finish or cancel it first.')
+        throw new RequestError(
+          'An audit is already running. Wait for it to finish or cancel it first.'
+        )
       const runId = runStore.newRunId(spec.name)
       const jobId = `job-${runId}`
       const execution = await executionFor(spec)
       activeRuns.set(jobId, runId)
-      options.engine.start({ type: 'start', jobId, runId, spec, workspace: workspace.root, appVersion: options.appVersion, execution })
+      options.engine.start({
+        type: 'start',
+        jobId,
+        runId,
+        spec,
+        workspace: workspace.root,
+        appVersion: options.appVersion,
+        execution
+      })
       return { jobId, runId }
     },
     [Channels.ResumeRun]: async ({ runId }: { runId: string }) => {
       const active = [...activeRuns.values()].includes(runId)
       if (busy() && !active)
-        throw new RequestError('An audit is already running. Wait for it to finish or cancel it first.')
+        throw new RequestError(
+          'An audit is already running. Wait for it to finish or cancel it first.'
+        )
       let record
       try {
         record = await runStore.get(runId)
         checkResumable(record, active)
       } catch (error) {
-        throw new RequestError(error instanceof ResumeRefusedError ? error.message : `Cannot resume run "${runId}": ${(error as Error).message}`)
+        throw new RequestError(
+          error instanceof ResumeRefusedError
+            ? error.message
+            : `Cannot resume run "${runId}": ${(error as Error).message}`
+        )
       }
       // A job id of its own: the run's earlier job (finished) must not be confused with this one.
       const jobId = `job-${runId}-r${(record.resumed?.count ?? 0) + 1}`
       const execution = await executionFor(record.spec)
       activeRuns.set(jobId, runId)
-      options.engine.start({ type: 'start', jobId, runId, spec: record.spec, workspace: workspace.root, appVersion: options.appVersion, resume: true, execution })
+      options.engine.start({
+        type: 'start',
+        jobId,
+        runId,
+        spec: record.spec,
+        workspace: workspace.root,
+        appVersion: options.appVersion,
+        resume: true,
+        execution
+      })
       return { jobId, runId }
     },
     [Channels.CancelJob]: async ({ jobId }: { jobId: string }) => {
@@ -193,7 +263,8 @@ export async function createFlatlineService(options: ServiceOptions): Promise<Fl
     [Channels.ListRuns]: async () => runStore.list(new Set(activeRuns.values())),
     [Channels.GetRun]: async ({ runId }: { runId: string }) => runStore.get(runId),
     [Channels.DeleteRun]: async ({ runId }: { runId: string }) => {
-      if ([...activeRuns.values()].includes(runId)) throw new RequestError('This run is still in progress: cancel it first.')
+      if ([...activeRuns.values()].includes(runId))
+        throw new RequestError('This run is still in progress: cancel it first.')
       await runStore.remove(runId)
       return { deleted: true }
     },
@@ -201,15 +272,25 @@ export async function createFlatlineService(options: ServiceOptions): Promise<Fl
       await runStore.get(runId) // an unknown run is an error, not an empty gallery
       return readGallery(runStore.runDir(runId))
     },
-    [Channels.ReportHtml]: async ({ runId }: { runId: string }) => ({ html: await reportHtml(runId) }),
+    [Channels.ReportHtml]: async ({ runId }: { runId: string }) => ({
+      html: await reportHtml(runId)
+    }),
     [Channels.CompareRuns]: comparison,
     [Channels.CompareReportHtml]: async (request: CompareRequest) => ({
-      html: buildCompareReportHtml(await comparison(request), { appVersion: options.appVersion, generatedAt: new Date() })
+      html: buildCompareReportHtml(await comparison(request), {
+        appVersion: options.appVersion,
+        generatedAt: new Date()
+      })
     }),
-    [Channels.ExportPdf]: async ({ runId }: { runId: string }) => options.exportPdf(runId, await reportHtml(runId)),
-    [Channels.PickFolder]: async ({ title }: { title?: string }) => ({ path: options.pickFolder ? await options.pickFolder(title ?? 'Choose a folder') : null }),
-    [Channels.DetectDataset]: async ({ path }: DetectDatasetRequest) => options.engine.query({ kind: 'detect-dataset', path }),
-    [Channels.InspectDataset]: async (request: InspectDatasetRequest) => options.engine.query({ kind: 'inspect-dataset', ...request }),
+    [Channels.ExportPdf]: async ({ runId }: { runId: string }) =>
+      options.exportPdf(runId, await reportHtml(runId)),
+    [Channels.PickFolder]: async ({ title }: { title?: string }) => ({
+      path: options.pickFolder ? await options.pickFolder(title ?? 'Choose a folder') : null
+    }),
+    [Channels.DetectDataset]: async ({ path }: DetectDatasetRequest) =>
+      options.engine.query({ kind: 'detect-dataset', path }),
+    [Channels.InspectDataset]: async (request: InspectDatasetRequest) =>
+      options.engine.query({ kind: 'inspect-dataset', ...request }),
     [Channels.MeasureThroughput]: async (request: ThroughputRequest) => {
       const key = JSON.stringify(request)
       if (!throughputs.has(key)) {
@@ -227,32 +308,60 @@ export async function createFlatlineService(options: ServiceOptions): Promise<Fl
         const absolute = { ...request, path: resolve(request.path) }
         return zoo.add(absolute, await checkTarget(absolute))
       }),
-    [Channels.ZooAddTrained]: async (request: ZooAddTrainedRequest) => zooCall(() => addTrained(request)),
+    [Channels.ZooAddTrained]: async (request: ZooAddTrainedRequest) =>
+      zooCall(() => addTrained(request)),
     [Channels.ZooRemove]: async ({ id }: { id: string }) => zooCall(() => zoo.remove(id)),
-    [Channels.ZooSaveSets]: async ({ sets }: { sets: ZooSet[] }) => zooCall(() => zoo.saveSets(sets)),
+    [Channels.ZooSaveSets]: async ({ sets }: { sets: ZooSet[] }) =>
+      zooCall(() => zoo.saveSets(sets)),
     [Channels.StartStudy]: async (spec: StudySpec) => {
-      if (busy()) throw new RequestError('An audit or study is already running. Wait for it to finish or cancel it first.')
+      if (busy())
+        throw new RequestError(
+          'An audit or study is already running. Wait for it to finish or cancel it first.'
+        )
       const studyId = studyStore.newStudyId(spec.name)
       const jobId = `${STUDY_JOB_PREFIX}${studyId}`
       activeStudies.set(jobId, studyId)
-      options.engine.start({ type: 'start-study', jobId, runId: studyId, spec, workspace: workspace.root, appVersion: options.appVersion })
+      options.engine.start({
+        type: 'start-study',
+        jobId,
+        runId: studyId,
+        spec,
+        workspace: workspace.root,
+        appVersion: options.appVersion
+      })
       return { jobId, studyId }
     },
     [Channels.ResumeStudy]: async ({ studyId }: { studyId: string }) => {
-      if (busy()) throw new RequestError('An audit or study is already running. Wait for it to finish or cancel it first.')
+      if (busy())
+        throw new RequestError(
+          'An audit or study is already running. Wait for it to finish or cancel it first.'
+        )
       const study = await getStudy(studyId)
-      if (study.status === 'completed') throw new RequestError(`Study "${studyId}" is completed: there is nothing to resume.`)
+      if (study.status === 'completed')
+        throw new RequestError(`Study "${studyId}" is completed: there is nothing to resume.`)
       const jobId = `${STUDY_JOB_PREFIX}${studyId}-r${(study.resumed?.count ?? 0) + 1}`
       activeStudies.set(jobId, studyId)
-      options.engine.start({ type: 'start-study', jobId, runId: studyId, spec: study.spec, workspace: workspace.root, appVersion: options.appVersion, resume: true })
+      options.engine.start({
+        type: 'start-study',
+        jobId,
+        runId: studyId,
+        spec: study.spec,
+        workspace: workspace.root,
+        appVersion: options.appVersion,
+        resume: true
+      })
       return { jobId, studyId }
     },
     [Channels.ListStudies]: async () => studyStore.list(new Set(activeStudies.values())),
     [Channels.GetStudy]: async ({ studyId }: { studyId: string }) => getStudy(studyId),
-    [Channels.StudyReportHtml]: async ({ studyId }: { studyId: string }) => ({ html: await studyReportHtml(studyId) }),
-    [Channels.ExportStudyPdf]: async ({ studyId }: { studyId: string }) => options.exportPdf(studyId, await studyReportHtml(studyId), 'study'),
+    [Channels.StudyReportHtml]: async ({ studyId }: { studyId: string }) => ({
+      html: await studyReportHtml(studyId)
+    }),
+    [Channels.ExportStudyPdf]: async ({ studyId }: { studyId: string }) =>
+      options.exportPdf(studyId, await studyReportHtml(studyId), 'study'),
     [Channels.GetSettings]: async () => readAppSettings(workspace.root),
-    [Channels.SaveSettings]: async (settings: AppSettings) => saveAppSettings(workspace.root, settings)
+    [Channels.SaveSettings]: async (settings: AppSettings) =>
+      saveAppSettings(workspace.root, settings)
   }
 
   return {
@@ -261,7 +370,8 @@ export async function createFlatlineService(options: ServiceOptions): Promise<Fl
     reportHtml,
     onEvent: (listener) => options.engine.onEvent(listener),
     async handle(channel, payload) {
-      if (!Object.hasOwn(RequestSchemas, channel)) throw new RequestError(`Unknown request "${channel}".`)
+      if (!Object.hasOwn(RequestSchemas, channel))
+        throw new RequestError(`Unknown request "${channel}".`)
       const command = channel as CommandChannel
       const parsed = RequestSchemas[command].safeParse(payload)
       if (!parsed.success)

@@ -10,7 +10,11 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startBrowserServer, pdfDownloadPath, type BrowserServer } from '../../main/browser/browser-server'
+import {
+  startBrowserServer,
+  pdfDownloadPath,
+  type BrowserServer
+} from '../../main/browser/browser-server'
 import { NodeEngineClient } from '../../main/engine-host/node-engine-client'
 import { htmlToPdf } from '../../main/report/pdf-chromium'
 import { createFlatlineService } from '../../main/service/flatline-service'
@@ -30,7 +34,8 @@ let browser: Browser
 let workspace: string
 
 beforeAll(async () => {
-  if (!existsSync(join(ROOT, 'out/renderer/index.html'))) throw new Error('build the renderer first: npm run build:renderer')
+  if (!existsSync(join(ROOT, 'out/renderer/index.html')))
+    throw new Error('build the renderer first: npm run build:renderer')
   workspace = await mkdtemp(join(tmpdir(), 'flatline-e2e-'))
   process.env.FLATLINE_DEMO_SPEC = TINY_SPEC
   engine = new NodeEngineClient({ ...process.env })
@@ -63,20 +68,30 @@ describe('demo audit in the UI', () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
     const app = new AuditPage(page)
     await page.goto(server.url)
-    await expect.poll(() => app.backendName.textContent(), { timeout: 60_000 }).toMatch(/wasm|cpu|tfjs-node/)
+    await expect
+      .poll(() => app.backendName.textContent(), { timeout: 60_000 })
+      .toMatch(/wasm|cpu|tfjs-node/)
     await app.runDemoButton.click()
     await app.taskBar('train-surrogate-cnn').waitFor({ timeout: 60_000 })
     // One worker process per core by default: the run page shows each one's task and the audit's ETA.
     const workers = page.getByTestId('job-workers')
     await workers.waitFor({ timeout: 60_000 })
-    await expect.poll(() => workers.textContent(), { timeout: 60_000 }).toMatch(/≈ .* left.*worker 1.*Train .*%.*worker 2.*Train .*%/s)
-    await page.locator('section[aria-labelledby="job-heading"]').screenshot({ path: shot('workers.png') })
+    await expect
+      .poll(() => workers.textContent(), { timeout: 60_000 })
+      .toMatch(/≈ .* left.*worker 1.*Train .*%.*worker 2.*Train .*%/s)
+    await page
+      .locator('section[aria-labelledby="job-heading"]')
+      .screenshot({ path: shot('workers.png') })
     await app.heatmap.waitFor({ timeout: 240_000 })
     const spec = JSON.parse(await readFile(TINY_SPEC, 'utf8')) as { targets: { name: string }[] }
     for (const target of spec.targets) {
-      await expect.poll(() => app.rate('surrogate-cnn', target.name).textContent(), { timeout: 10_000 }).toMatch(/\d+\.\d %/)
+      await expect
+        .poll(() => app.rate('surrogate-cnn', target.name).textContent(), { timeout: 10_000 })
+        .toMatch(/\d+\.\d %/)
     }
-    const runs = await page.locator('[data-testid^="run-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')))
+    const runs = await page
+      .locator('[data-testid^="run-"]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')))
     runId = (runs.find((id) => id && /^run-\d{8}-/.test(id)) ?? '').replace(/^run-/, '')
     expect(runId).toMatch(/e2e-demo-audit/)
     await page.waitForTimeout(500) // let the chart finish its layout before the picture
@@ -91,8 +106,13 @@ describe('demo audit in the UI', () => {
     const gallery = new RunGallery(page)
     await app.runItem(runId).click()
     await gallery.root.waitFor({ timeout: 20_000 })
-    const saved = JSON.parse(await readFile(join(workspace, 'runs', runId, 'gallery.json'), 'utf8')) as {
-      entries: { targets: string[]; examples: { label: number; predictions: Record<string, number> }[] }[]
+    const saved = JSON.parse(
+      await readFile(join(workspace, 'runs', runId, 'gallery.json'), 'utf8')
+    ) as {
+      entries: {
+        targets: string[]
+        examples: { label: number; predictions: Record<string, number> }[]
+      }[]
     }
     // one stack x one surrogate: a single entry, so the page shows exactly its examples (at most 12)
     expect(saved.entries).toHaveLength(1)
@@ -102,12 +122,18 @@ describe('demo audit in the UI', () => {
     expect(shown).toBeLessThanOrEqual(12)
     expect(shown).toBe(entry.examples.length)
     // original, adversarial and perturbation per example, every one decoded to a real picture
-    await expect.poll(() => gallery.loadedImages(), { timeout: 10_000 }).toEqual({ loaded: 3 * shown, total: 3 * shown })
+    await expect
+      .poll(() => gallery.loadedImages(), { timeout: 10_000 })
+      .toEqual({ loaded: 3 * shown, total: 3 * shown })
     // one mark per target and example, and it says what gallery.json says (untargeted: fooled = wrong class)
     expect(entry.targets).toEqual(['target-cnn', 'target-resnet'])
     for (const target of entry.targets) {
-      const marks = (await gallery.calls(target).locator('.tag').allTextContents()).map((t) => t.trim())
-      expect(marks).toEqual(entry.examples.map((x) => (x.predictions[target] !== x.label ? 'fooled' : 'not fooled')))
+      const marks = (await gallery.calls(target).locator('.tag').allTextContents()).map((t) =>
+        t.trim()
+      )
+      expect(marks).toEqual(
+        entry.examples.map((x) => (x.predictions[target] !== x.label ? 'fooled' : 'not fooled'))
+      )
     }
     await gallery.card.scrollIntoViewIfNeeded()
     await gallery.card.screenshot({ path: shot('gallery.png') })
@@ -149,25 +175,35 @@ describe('demo audit in the UI', () => {
     await app.formField('dataset.trainLimit').fill('600')
     await app.technique('mi').check()
     await app.formField('workers').fill('0')
-    await expect.poll(() => page.getByTestId('error-workers').textContent()).toMatch(/workers must be at least 1/)
+    await expect
+      .poll(() => page.getByTestId('error-workers').textContent())
+      .toMatch(/workers must be at least 1/)
     await app.formField('workers').fill('1')
     await expect.poll(() => app.startAuditButton.isEnabled()).toBe(true)
     // the estimated time: measured on this machine's backend once the models are known (~5 s here)
-    await expect.poll(() => app.timeEstimate.textContent(), { timeout: 30_000 }).toMatch(/measuring|Estimated time on/)
+    await expect
+      .poll(() => app.timeEstimate.textContent(), { timeout: 30_000 })
+      .toMatch(/measuring|Estimated time on/)
     await expect
       .poll(() => app.timeEstimate.textContent(), { timeout: 30_000 })
       .toMatch(/Estimated time on (wasm|cpu|tfjs-node)[^:]*: ≈ \d/)
     // tall enough for the whole form, its estimate line above the sticky start bar
-    const overflow = await page.locator('main').evaluate((main) => main.scrollHeight - main.clientHeight)
+    const overflow = await page
+      .locator('main')
+      .evaluate((main) => main.scrollHeight - main.clientHeight)
     await page.setViewportSize({ width: 1440, height: 900 + Math.max(0, overflow) + 24 })
     await page.waitForTimeout(300)
     await page.screenshot({ path: shot('new-audit.png'), fullPage: false })
     await app.startAuditButton.click()
     await app.heatmap.waitFor({ timeout: 240_000 })
-    const ids = await page.locator('[data-testid^="run-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')))
+    const ids = await page
+      .locator('[data-testid^="run-"]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')))
     const formRunId = (ids.find((id) => id && /e2e-form-audit/.test(id)) ?? '').replace(/^run-/, '')
     expect(formRunId).not.toBe('')
-    const record = JSON.parse(await readFile(join(workspace, 'runs', formRunId, 'run.json'), 'utf8')) as {
+    const record = JSON.parse(
+      await readFile(join(workspace, 'runs', formRunId, 'run.json'), 'utf8')
+    ) as {
       spec: { dataset: { trainLimit: number }; attack: { eps: number; stack: unknown } }
     }
     expect(record.spec.attack.eps).toBe(8 / 255)
@@ -185,16 +221,25 @@ describe('demo audit in the UI', () => {
     await page.getByTestId('zoo-std').fill('0.353')
     await page.getByTestId('zoo-use-as-surrogate').check()
     await page.getByTestId('zoo-check').click()
-    await expect.poll(() => page.getByTestId('zoo-check-accuracy').textContent(), { timeout: 60_000 }).toMatch(/^\d+\.\d %$/)
+    await expect
+      .poll(() => page.getByTestId('zoo-check-accuracy').textContent(), { timeout: 60_000 })
+      .toMatch(/^\d+\.\d %$/)
     // "use as surrogate": the engine's own build of the graph, checked against onnxruntime
-    expect(await page.getByTestId('zoo-surrogate-check').textContent()).toMatch(/Usable as surrogate: engine vs onnxruntime on 100 images.*top-1 agreement\s+100\.0 %/s)
+    expect(await page.getByTestId('zoo-surrogate-check').textContent()).toMatch(
+      /Usable as surrogate: engine vs onnxruntime on 100 images.*top-1 agreement\s+100\.0 %/s
+    )
     await page.getByTestId('zoo-surrogate-check').scrollIntoViewIfNeeded()
-    await page.screenshot({ path: join(ROOT, 'docs/screenshots/zoo-use-as-surrogate.png'), fullPage: false })
+    await page.screenshot({
+      path: join(ROOT, 'docs/screenshots/zoo-use-as-surrogate.png'),
+      fullPage: false
+    })
     expect(await page.getByTestId('zoo-detected').textContent()).toContain('28×28×1 NCHW')
     await page.getByTestId('zoo-name').fill('in-house-onnx')
     await page.getByTestId('zoo-add').click()
     await page.getByTestId('zoo-target-in-house-onnx').waitFor({ timeout: 60_000 })
-    expect(await page.getByTestId('zoo-target-in-house-onnx').textContent()).toMatch(/\d+\.\d % \(\d+\/500\)/)
+    expect(await page.getByTestId('zoo-target-in-house-onnx').textContent()).toMatch(
+      /\d+\.\d % \(\d+\/500\)/
+    )
     await page.screenshot({ path: join(ROOT, 'docs/screenshots/target-zoo.png'), fullPage: false })
     await page.close()
   })
@@ -216,17 +261,38 @@ describe('demo audit in the UI', () => {
     // The engine imports the graph and fine-tunes its copy; the whole run (about 6 min of l-SAM on a loaded
     // 2-core machine) is too long for CI, so the test stops once the fine-tuning runs.
     await app.taskBar('train-in-house-onnx-l-sam').waitFor({ timeout: 120_000 })
-    const ids = await page.locator('[data-testid^="run-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')))
-    const onnxRunId = (ids.find((id) => id && /e2e-onnx-surrogate/.test(id)) ?? '').replace(/^run-/, '')
-    const record = JSON.parse(await readFile(join(workspace, 'runs', onnxRunId, 'run.json'), 'utf8')) as {
+    const ids = await page
+      .locator('[data-testid^="run-"]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')))
+    const onnxRunId = (ids.find((id) => id && /e2e-onnx-surrogate/.test(id)) ?? '').replace(
+      /^run-/,
+      ''
+    )
+    const record = JSON.parse(
+      await readFile(join(workspace, 'runs', onnxRunId, 'run.json'), 'utf8')
+    ) as {
       spec: { surrogates: { name: string; format?: string; fineTune?: { preset: string } }[] }
     }
-    expect(record.spec.surrogates.filter((s) => s.format === 'onnx').map((s) => [s.name, s.fineTune?.preset])).toEqual([
+    expect(
+      record.spec.surrogates
+        .filter((s) => s.format === 'onnx')
+        .map((s) => [s.name, s.fineTune?.preset])
+    ).toEqual([
       ['in-house-onnx', undefined],
       ['in-house-onnx-l-sam', 'l-sam']
     ])
     await page.getByTestId('cancel-job').click()
-    await expect.poll(async () => (JSON.parse(await readFile(join(workspace, 'runs', onnxRunId, 'run.json'), 'utf8')) as { status: string }).status, { timeout: 60_000 }).toBe('cancelled')
+    await expect
+      .poll(
+        async () =>
+          (
+            JSON.parse(await readFile(join(workspace, 'runs', onnxRunId, 'run.json'), 'utf8')) as {
+              status: string
+            }
+          ).status,
+        { timeout: 60_000 }
+      )
+      .toBe('cancelled')
     await page.close()
   })
 
@@ -238,7 +304,9 @@ describe('demo audit in the UI', () => {
     await datasets.source.selectOption('embedded')
     await datasets.inspectButton.click()
     await datasets.inspection.waitFor({ timeout: 60_000 })
-    expect(await datasets.inspection.textContent()).toMatch(/10 classes · 28×28×1 · 6,000 train · 1,000 test/)
+    expect(await datasets.inspection.textContent()).toMatch(
+      /10 classes · 28×28×1 · 6,000 train · 1,000 test/
+    )
     const classes = await datasets.sampleRows.locator('.samples__label').allTextContents()
     expect(classes).toHaveLength(10)
     // the chart is SVG: one axis label per class, and hovering a class tells its counts per split
@@ -247,7 +315,9 @@ describe('demo audit in the UI', () => {
     const chart = await datasets.chart.locator('svg').boundingBox()
     const trouser = await datasets.chart.locator('svg text', { hasText: /^Trouser$/ }).boundingBox()
     await page.mouse.move(trouser!.x + trouser!.width / 2, chart!.y + chart!.height / 2)
-    await expect.poll(() => datasets.chart.innerText(), { timeout: 5_000 }).toMatch(/Trouser\s+train: 600\s+test: 100/)
+    await expect
+      .poll(() => datasets.chart.innerText(), { timeout: 5_000 })
+      .toMatch(/Trouser\s+train: 600\s+test: 100/)
     const widths = await datasets.sampleImages.evaluateAll((imgs) =>
       imgs.map((img) => (img as unknown as { naturalWidth: number }).naturalWidth)
     )
@@ -265,10 +335,13 @@ describe('demo audit in the UI', () => {
     await page.getByTestId('harden-run').click()
     // The form opens on the run's spec with a Harden step on its most exposed trained target.
     await expect.poll(() => page.getByTestId('harden-target').inputValue()).toMatch(/^target-/)
-    for (const id of ['sam-0.1', 'pgd-at', 'sam-at']) await page.getByTestId(`harden-recipe-${id}`).uncheck()
+    for (const id of ['sam-0.1', 'pgd-at', 'sam-at'])
+      await page.getByTestId(`harden-recipe-${id}`).uncheck()
     await page.getByTestId('harden-measurement').selectOption('quick')
     await page.getByTestId('harden-at-eps').fill('32')
-    await expect.poll(() => page.getByTestId('harden-warning').textContent()).toContain("larger than the audit's ε")
+    await expect
+      .poll(() => page.getByTestId('harden-warning').textContent())
+      .toContain("larger than the audit's ε")
     await page.getByTestId('harden-at-eps').fill('8')
     await page.getByTestId('form-harden').screenshot({ path: shot('harden-form.png') })
     await app.startAuditButton.click()
@@ -276,7 +349,9 @@ describe('demo audit in the UI', () => {
     await table.waitFor({ timeout: 420_000 })
     expect(await page.getByTestId('harden-row-sgd').textContent()).toContain('baseline')
     expect(await page.getByTestId('harden-row-sam-0.05').textContent()).toMatch(/\d+\.\d %/)
-    expect(await page.getByTestId('harden-recommendation').textContent()).toMatch(/Train target-|No recipe lowers transfer/)
+    expect(await page.getByTestId('harden-recommendation').textContent()).toMatch(
+      /Train target-|No recipe lowers transfer/
+    )
     await page.getByTestId('run-harden').screenshot({ path: shot('harden.png') })
     // Compare: the demo run (before) against the hardened run (after), same data and targets.
     await page.getByTestId('open-compare').click()

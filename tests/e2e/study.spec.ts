@@ -11,7 +11,12 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { exportedPdfPath, pdfDownloadPath, startBrowserServer, type BrowserServer } from '../../main/browser/browser-server'
+import {
+  exportedPdfPath,
+  pdfDownloadPath,
+  startBrowserServer,
+  type BrowserServer
+} from '../../main/browser/browser-server'
 import { NodeEngineClient } from '../../main/engine-host/node-engine-client'
 import { htmlToPdf } from '../../main/report/pdf-chromium'
 import { createFlatlineService } from '../../main/service/flatline-service'
@@ -27,7 +32,8 @@ let browser: Browser
 let workspace: string
 
 beforeAll(async () => {
-  if (!existsSync(join(ROOT, 'out/renderer/index.html'))) throw new Error('build the renderer first: npm run build:renderer')
+  if (!existsSync(join(ROOT, 'out/renderer/index.html')))
+    throw new Error('build the renderer first: npm run build:renderer')
   workspace = await mkdtemp(join(tmpdir(), 'flatline-e2e-study-'))
   engine = new NodeEngineClient({ ...process.env })
   let token = ''
@@ -62,39 +68,61 @@ describe('the quick study in the UI', () => {
     // Bad input: one seed cannot give a spread; the field is named and Start stays off.
     const quick = await study.specEditor.inputValue()
     await study.specEditor.fill(quick.replace(/"seeds": \[\s*1,\s*2\s*\]/, '"seeds": [1]'))
-    await expect.poll(() => study.problems.textContent()).toMatch(/seeds: a verdict compares mean ± 2 std over seeds, which needs at least 2 seeds/)
+    await expect
+      .poll(() => study.problems.textContent())
+      .toMatch(/seeds: a verdict compares mean ± 2 std over seeds, which needs at least 2 seeds/)
     expect(await study.startButton.isDisabled()).toBe(true)
     await study.preset('quick').check()
-    await expect.poll(() => study.estimate.textContent(), { timeout: 120_000 }).toMatch(/Estimated time: (≈|<)/)
+    await expect
+      .poll(() => study.estimate.textContent(), { timeout: 120_000 })
+      .toMatch(/Estimated time: (≈|<)/)
     await page.screenshot({ path: shot('new-study.png') })
 
     await study.startButton.click()
     await study.live.waitFor({ timeout: 60_000 })
-    await expect.poll(() => study.live.textContent(), { timeout: 120_000 }).toMatch(/Now: seed 1 \(1 of 2\)/)
+    await expect
+      .poll(() => study.live.textContent(), { timeout: 120_000 })
+      .toMatch(/Now: seed 1 \(1 of 2\)/)
     await page.screenshot({ path: shot('study-live.png') })
-    await expect.poll(() => study.status.textContent(), { timeout: 1_500_000, interval: 5_000 }).toMatch(/completed|failed/)
+    await expect
+      .poll(() => study.status.textContent(), { timeout: 1_500_000, interval: 5_000 })
+      .toMatch(/completed|failed/)
     expect(await study.status.textContent()).toMatch(/completed/)
 
     // Verdicts: one per claim and surrogate, each holds / does not hold / not shown, with numbers.
     const rows = study.verdicts.locator('tbody tr')
     expect(await rows.count()).toBe(9)
-    for (const text of await rows.allTextContents()) expect(text).toMatch(/(holds|does not hold|not shown).*\d+\.\d/)
+    for (const text of await rows.allTextContents())
+      expect(text).toMatch(/(holds|does not hold|not shown).*\d+\.\d/)
     for (const arch of ['small-cnn', 'small-resnet']) {
       const table = await study.table3(arch).textContent()
-      for (const label of ['SGD (fully trained)', 'Early-stopped SGD', 'SAM ρ 0.05', 'l-SAM ρ 0.3', 'SWA', 'LGV (from SGD)']) expect(table).toContain(label)
+      for (const label of [
+        'SGD (fully trained)',
+        'Early-stopped SGD',
+        'SAM ρ 0.05',
+        'l-SAM ρ 0.3',
+        'SWA',
+        'LGV (from SGD)'
+      ])
+        expect(table).toContain(label)
       await study.figure(4, arch).waitFor()
       await study.figure(5, arch).waitFor()
     }
     expect(await study.table4('small-resnet').locator('tbody tr').count()).toBe(9)
     // Tall enough for the whole page (it scrolls inside <main>): an element shot alone leaves the rest blank.
-    const overflow = await page.locator('main').evaluate((main) => main.scrollHeight - main.clientHeight)
+    const overflow = await page
+      .locator('main')
+      .evaluate((main) => main.scrollHeight - main.clientHeight)
     await page.setViewportSize({ width: 1400, height: 1000 + Math.max(0, overflow) + 24 })
     await page.waitForTimeout(300)
     await page.screenshot({ path: shot('study.png'), fullPage: false })
     await page.setViewportSize({ width: 1400, height: 1000 })
 
     await study.exportPdfButton.click()
-    const studyId = (await page.locator('[data-testid^="study-item-"]').first().getAttribute('data-testid'))!.replace('study-item-', '')
+    const studyId = (await page
+      .locator('[data-testid^="study-item-"]')
+      .first()
+      .getAttribute('data-testid'))!.replace('study-item-', '')
     const pdf = join(workspace, 'studies', studyId, 'report.pdf')
     await expect.poll(() => existsSync(pdf), { timeout: 120_000 }).toBe(true)
     const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' })

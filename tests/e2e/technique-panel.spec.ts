@@ -23,7 +23,8 @@ let engine: NodeEngineClient
 let browser: Browser
 
 beforeAll(async () => {
-  if (!existsSync(join(ROOT, 'out/renderer/index.html'))) throw new Error('build the renderer first: npm run build:renderer')
+  if (!existsSync(join(ROOT, 'out/renderer/index.html')))
+    throw new Error('build the renderer first: npm run build:renderer')
   process.env.FLATLINE_DEMO_SPEC = join(ROOT, 'tests/fixtures/e2e-audit.json')
   engine = new NodeEngineClient({ ...process.env })
   const service = await createFlatlineService({
@@ -52,7 +53,9 @@ describe('technique panel', () => {
     for (const id of STACK_TECHNIQUE_IDS) await expect.poll(() => app.technique(id).count()).toBe(1)
     // One surrogate: ensembles cannot be ticked yet, and say why.
     await expect.poll(() => app.technique('ens').isDisabled()).toBe(true)
-    await expect.poll(() => page.getByTestId('tech-svre-why').textContent()).toMatch(/two surrogates/)
+    await expect
+      .poll(() => page.getByTestId('tech-svre-why').textContent())
+      .toMatch(/two surrogates/)
     await page.getByTestId('add-surrogates').click()
     await app.formField('surrogates.1.arch').selectOption('small-resnet')
 
@@ -61,9 +64,13 @@ describe('technique panel', () => {
     await expect.poll(() => page.getByTestId('cost-per-iteration').textContent()).toBe('40')
     await app.technique('svre').check()
     await expect.poll(() => app.technique('ens').isChecked()).toBe(true)
-    await expect.poll(() => page.getByTestId('ens-members').textContent()).toMatch(/surrogate-cnn.*surrogate-2/)
+    await expect
+      .poll(() => page.getByTestId('ens-members').textContent())
+      .toMatch(/surrogate-cnn.*surrogate-2/)
     // SVRE owns the loop: PGN's estimator has no place in it.
-    await expect.poll(() => page.getByTestId('error-attack.stack.svre').textContent()).toMatch(/svre cannot be combined with pgn/)
+    await expect
+      .poll(() => page.getByTestId('error-attack.stack.svre').textContent())
+      .toMatch(/svre cannot be combined with pgn/)
     await app.technique('pgn').uncheck()
     await app.technique('di').check()
     await expect.poll(() => page.getByTestId('error-attack.stack.svre').count()).toBe(0)
@@ -71,7 +78,9 @@ describe('technique panel', () => {
     await expect.poll(() => page.getByTestId('cost-per-iteration').textContent()).toBe('18')
     await expect.poll(() => app.startAuditButton.isEnabled()).toBe(true)
     // Tall enough for the whole form, so the card is not cut by the scrolling main area.
-    const overflow = await page.locator('main').evaluate((main) => main.scrollHeight - main.clientHeight)
+    const overflow = await page
+      .locator('main')
+      .evaluate((main) => main.scrollHeight - main.clientHeight)
     await page.setViewportSize({ width: 1440, height: 900 + Math.max(0, overflow) + 24 })
     const card = page.locator('section[aria-labelledby="form-stack-heading"]')
     await card.scrollIntoViewIfNeeded()

@@ -2,7 +2,15 @@
 import { defineTechnique, paramsSchema } from './technique-entry'
 
 const params = [
-  { key: 'eta', label: 'η', kind: 'number', default: 0.2, range: [0, 0.5], unit: 'abs', hint: 'share of the add-in image' },
+  {
+    key: 'eta',
+    label: 'η',
+    kind: 'number',
+    default: 0.2,
+    range: [0, 0.5],
+    unit: 'abs',
+    hint: 'share of the add-in image'
+  },
   { key: 'scales', label: 'scales m₁', kind: 'int', default: 5, range: [1, 5], unit: 'count' },
   { key: 'mixes', label: 'add-ins m₂', kind: 'int', default: 3, range: [1, 5], unit: 'count' }
 ] as const

@@ -2,9 +2,26 @@
 import { defineTechnique, paramsSchema } from './technique-entry'
 
 const params = [
-  { key: 'grid', label: 'blocks n', kind: 'int', default: 2, range: [1, 4], unit: 'count', paperValue: 2, settled: 'bsr-grid' },
+  {
+    key: 'grid',
+    label: 'blocks n',
+    kind: 'int',
+    default: 2,
+    range: [1, 4],
+    unit: 'count',
+    paperValue: 2,
+    settled: 'bsr-grid'
+  },
   { key: 'copies', label: 'copies N', kind: 'int', default: 20, range: [1, 30], unit: 'count' },
-  { key: 'maxAngle', label: 'τ (°)', kind: 'number', default: 24, range: [0, 45], unit: 'deg', settled: 'bsr-angle' }
+  {
+    key: 'maxAngle',
+    label: 'τ (°)',
+    kind: 'number',
+    default: 24,
+    range: [0, 45],
+    unit: 'deg',
+    settled: 'bsr-angle'
+  }
 ] as const
 
 export const bsr = defineTechnique({

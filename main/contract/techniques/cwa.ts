@@ -2,9 +2,33 @@
 import { defineTechnique, paramsSchema } from './technique-entry'
 
 const params = [
-  { key: 'r', label: 'reverse step r', kind: 'number', default: 1 / 15, range: [0, 1], unit: 'eps', hint: 'in ε units (ε/15)', settled: 'cwa-values' },
-  { key: 'beta', label: 'inner step β', kind: 'number', default: 250, range: [0, 1000], unit: 'abs' },
-  { key: 'outerStep', label: 'outer step', kind: 'number', default: 2, range: [0, 10], unit: 'eps/T', hint: 'in ε/T units (2ε/T)' },
+  {
+    key: 'r',
+    label: 'reverse step r',
+    kind: 'number',
+    default: 1 / 15,
+    range: [0, 1],
+    unit: 'eps',
+    hint: 'in ε units (ε/15)',
+    settled: 'cwa-values'
+  },
+  {
+    key: 'beta',
+    label: 'inner step β',
+    kind: 'number',
+    default: 250,
+    range: [0, 1000],
+    unit: 'abs'
+  },
+  {
+    key: 'outerStep',
+    label: 'outer step',
+    kind: 'number',
+    default: 2,
+    range: [0, 10],
+    unit: 'eps/T',
+    hint: 'in ε/T units (2ε/T)'
+  },
   { key: 'mu', label: 'μ', kind: 'number', default: 1, range: [0, 10], unit: 'abs' },
   { key: 'muInner', label: 'μ inner', kind: 'number', default: 1, range: [0, 10], unit: 'abs' }
 ] as const

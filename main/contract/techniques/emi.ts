@@ -3,9 +3,32 @@ import { defineTechnique, paramsSchema } from './technique-entry'
 
 const params = [
   { key: 'samples', label: 'samples N', kind: 'int', default: 11, range: [1, 21], unit: 'count' },
-  { key: 'radius', label: 'η', kind: 'number', default: 7, range: [0, 10], unit: 'alpha', hint: 'samples at x + c·α·d, c ∈ [−η, η]', settled: 'emi-radius' },
-  { key: 'sampling', label: 'sampling', kind: 'enum', default: 'linear', options: ['linear', 'uniform', 'gaussian'] },
-  { key: 'mu', label: 'μ', kind: 'number', default: 1, range: [0, 10], unit: 'abs', hint: 'built-in momentum' }
+  {
+    key: 'radius',
+    label: 'η',
+    kind: 'number',
+    default: 7,
+    range: [0, 10],
+    unit: 'alpha',
+    hint: 'samples at x + c·α·d, c ∈ [−η, η]',
+    settled: 'emi-radius'
+  },
+  {
+    key: 'sampling',
+    label: 'sampling',
+    kind: 'enum',
+    default: 'linear',
+    options: ['linear', 'uniform', 'gaussian']
+  },
+  {
+    key: 'mu',
+    label: 'μ',
+    kind: 'number',
+    default: 1,
+    range: [0, 10],
+    unit: 'abs',
+    hint: 'built-in momentum'
+  }
 ] as const
 
 const momentum = 'EMI has its own momentum (emi.mu)'

@@ -2,8 +2,21 @@
 import { defineTechnique, paramsSchema } from './technique-entry'
 
 const params = [
-  { key: 'members', label: 'members', kind: 'surrogates', min: 2, hint: 'audit surrogates attacked as one' },
-  { key: 'fusion', label: 'fusion', kind: 'enum', default: 'logits', options: ['logits', 'probs', 'loss'], settled: 'ens-fusion' },
+  {
+    key: 'members',
+    label: 'members',
+    kind: 'surrogates',
+    min: 2,
+    hint: 'audit surrogates attacked as one'
+  },
+  {
+    key: 'fusion',
+    label: 'fusion',
+    kind: 'enum',
+    default: 'logits',
+    options: ['logits', 'probs', 'loss'],
+    settled: 'ens-fusion'
+  },
   { key: 'weights', label: 'weights', kind: 'weights', hint: 'empty: 1/K each; renormalised' }
 ] as const
 
@@ -15,7 +28,8 @@ export const ens = defineTechnique({
   layer: 'model',
   paper: {
     authors: 'Liu et al.; Dong et al.',
-    title: 'Delving into Transferable Adversarial Examples and Black-box Attacks (ICLR 2017); Boosting Adversarial Attacks with Momentum (CVPR 2018)',
+    title:
+      'Delving into Transferable Adversarial Examples and Black-box Attacks (ICLR 2017); Boosting Adversarial Attacks with Momentum (CVPR 2018)',
     venue: 'ICLR 2017; CVPR 2018',
     year: 2017,
     url: 'https://arxiv.org/abs/1611.02770'

@@ -14,7 +14,11 @@ export function checkEnsembleMembers(
   ctx: z.RefinementCtx
 ): void {
   const names = spec.surrogates.map((s) => s.name)
-  const entries: [AttackWithStack, (string | number)[]][] = spec.attacks ? spec.attacks.map((a, i) => [a, ['attacks', i]]) : spec.attack ? [[spec.attack, ['attack']]] : []
+  const entries: [AttackWithStack, (string | number)[]][] = spec.attacks
+    ? spec.attacks.map((a, i) => [a, ['attacks', i]])
+    : spec.attack
+      ? [[spec.attack, ['attack']]]
+      : []
   for (const [attack, at] of entries) {
     const ens = attack.stack?.ens
     if (!ens) continue

@@ -26,7 +26,10 @@ export function ensembleSlug(members: readonly string[]): string {
 }
 
 /** The rows of a stack attacking from `surrogates`: each alone, then the ensemble when the stack has one. */
-export function attackRows(attack: Pick<AttackSpec, 'stack'>, surrogates: readonly string[]): AttackRow[] {
+export function attackRows(
+  attack: Pick<AttackSpec, 'stack'>,
+  surrogates: readonly string[]
+): AttackRow[] {
   const rows: AttackRow[] = surrogates.map((surrogate) => ({ surrogate }))
   const members = attack.stack.ens?.members
   if (members) rows.push({ surrogate: ensembleRowName(members), members: [...members] })

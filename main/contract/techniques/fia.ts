@@ -2,9 +2,23 @@
 import { defineTechnique, paramsSchema } from './technique-entry'
 
 const params = [
-  { key: 'layer', label: 'layer', kind: 'layer', default: 'auto', hint: 'auto: the block output nearest half depth' },
+  {
+    key: 'layer',
+    label: 'layer',
+    kind: 'layer',
+    default: 'auto',
+    hint: 'auto: the block output nearest half depth'
+  },
   { key: 'copies', label: 'copies N', kind: 'int', default: 30, range: [1, 50], unit: 'count' },
-  { key: 'dropProb', label: 'drop p_d', kind: 'number', default: 0.3, range: [0, 0.5], unit: 'prob', settled: 'fia-drop' }
+  {
+    key: 'dropProb',
+    label: 'drop p_d',
+    kind: 'number',
+    default: 0.3,
+    range: [0, 0.5],
+    unit: 'prob',
+    settled: 'fia-drop'
+  }
 ] as const
 
 const oneModel = 'FIA’s importance weights belong to one model'
@@ -22,7 +36,8 @@ export const fia = defineTechnique({
     year: 2021,
     url: 'https://arxiv.org/abs/2107.14185'
   },
-  paperSetting: 'N = 30 copies, p_d = 0.3 (normal targets), MI μ = 1.0, ε = 16/255, T = 10, a mid layer',
+  paperSetting:
+    'N = 30 copies, p_d = 0.3 (normal targets), MI μ = 1.0, ε = 16/255, T = 10, a mid layer',
   params,
   schema: paramsSchema('fia', params),
   cost: { kind: 'per-batch', value: (p) => p.copies },

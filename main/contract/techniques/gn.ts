@@ -2,7 +2,16 @@
 import { defineTechnique, paramsSchema } from './technique-entry'
 
 const params = [
-  { key: 'range', label: 'erosion r', kind: 'number', default: 0.22, range: [0, 1], unit: 'abs', hint: 'λ ~ U[1−r, 1+r]', paperValue: 0.22 }
+  {
+    key: 'range',
+    label: 'erosion r',
+    kind: 'number',
+    default: 0.22,
+    range: [0, 1],
+    unit: 'abs',
+    hint: 'λ ~ U[1−r, 1+r]',
+    paperValue: 0.22
+  }
 ] as const
 
 export const gn = defineTechnique({

@@ -3,9 +3,34 @@ import { defineTechnique, paramsSchema } from './technique-entry'
 
 const params = [
   { key: 'samples', label: 'samples N', kind: 'int', default: 20, range: [1, 30], unit: 'count' },
-  { key: 'beta', label: 'β', kind: 'number', default: 3.5, range: [0, 5], unit: 'eps', hint: 'neighbourhood radius β·ε' },
-  { key: 'eta', label: 'η', kind: 'number', default: 0.94, range: [0, 1], open: 'min', unit: 'abs', hint: 'step decay on sign flips' },
-  { key: 'mu', label: 'μ', kind: 'number', default: 1, range: [0, 10], unit: 'abs', hint: 'built-in momentum' }
+  {
+    key: 'beta',
+    label: 'β',
+    kind: 'number',
+    default: 3.5,
+    range: [0, 5],
+    unit: 'eps',
+    hint: 'neighbourhood radius β·ε'
+  },
+  {
+    key: 'eta',
+    label: 'η',
+    kind: 'number',
+    default: 0.94,
+    range: [0, 1],
+    open: 'min',
+    unit: 'abs',
+    hint: 'step decay on sign flips'
+  },
+  {
+    key: 'mu',
+    label: 'μ',
+    kind: 'number',
+    default: 1,
+    range: [0, 10],
+    unit: 'abs',
+    hint: 'built-in momentum'
+  }
 ] as const
 
 export const gra = defineTechnique({

@@ -5,9 +5,31 @@
 import { defineTechnique, paramsSchema } from './technique-entry'
 
 const params = [
-  { key: 'layer', label: 'layer', kind: 'layer', default: 'auto', hint: 'auto: the block output nearest half depth' },
-  { key: 'stage1Steps', label: 'stage-1 steps T₁', kind: 'int', range: [1, 10000], unit: 'count', hint: 'empty: T/2' },
-  { key: 'alpha2', label: 'stage-2 step α₂', kind: 'number', default: 0.2, range: [0.05, 1], unit: 'eps', hint: 'in ε units: 0.2 is ε/5', settled: 'ila-scale' }
+  {
+    key: 'layer',
+    label: 'layer',
+    kind: 'layer',
+    default: 'auto',
+    hint: 'auto: the block output nearest half depth'
+  },
+  {
+    key: 'stage1Steps',
+    label: 'stage-1 steps T₁',
+    kind: 'int',
+    range: [1, 10000],
+    unit: 'count',
+    hint: 'empty: T/2'
+  },
+  {
+    key: 'alpha2',
+    label: 'stage-2 step α₂',
+    kind: 'number',
+    default: 0.2,
+    range: [0.05, 1],
+    unit: 'eps',
+    hint: 'in ε units: 0.2 is ε/5',
+    settled: 'ila-scale'
+  }
 ] as const
 
 const oneModel = 'ILA’s feature layer belongs to one model'
@@ -24,12 +46,19 @@ export const ila = defineTechnique({
     year: 2019,
     url: 'https://arxiv.org/abs/1907.10823'
   },
-  paperSetting: 'I-FGSM baseline 10 steps, then 10 ILA steps on a mid layer (ResNet-18 layer3 output), CIFAR-10 ε = 0.03',
+  paperSetting:
+    'I-FGSM baseline 10 steps, then 10 ILA steps on a mid layer (ResNet-18 layer3 output), CIFAR-10 ε = 0.03',
   params,
   schema: paramsSchema('ila', params),
-  cost: { kind: 'pipeline', stage1Steps: (p, steps) => Math.min(steps, p.stage1Steps ?? Math.ceil(steps / 2)) },
+  cost: {
+    kind: 'pipeline',
+    stage1Steps: (p, steps) => Math.min(steps, p.stage1Steps ?? Math.ceil(steps / 2))
+  },
   requires: { features: true },
   randomised: () => false,
-  conflicts: { ens: `${oneModel}: attack from one surrogate`, lgv: `${oneModel}: LGV switches models every iteration` },
+  conflicts: {
+    ens: `${oneModel}: attack from one surrogate`,
+    lgv: `${oneModel}: LGV switches models every iteration`
+  },
   norms: ['linf']
 })

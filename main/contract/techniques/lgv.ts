@@ -9,7 +9,12 @@ import { defineTechnique } from './technique-entry'
 
 export const LgvConfig = z.strictObject({
   sources: z
-    .array(z.strictObject({ surrogate: z.string().min(1), dirs: z.array(z.string().min(1)).min(1, 'an LGV source needs at least one member folder') }))
+    .array(
+      z.strictObject({
+        surrogate: z.string().min(1),
+        dirs: z.array(z.string().min(1)).min(1, 'an LGV source needs at least one member folder')
+      })
+    )
     .default([]),
   collect: z
     .strictObject({
@@ -19,7 +24,12 @@ export const LgvConfig = z.strictObject({
       batchSize: z.number().int().positive().max(4096).default(256)
     })
     .optional(),
-  nGrad: z.number().int('lgv.nGrad must be a whole number in [1, 64]').min(1, 'lgv.nGrad must be ≥ 1: its range is [1, 64]').max(64, 'lgv.nGrad must be ≤ 64: its range is [1, 64]').default(1)
+  nGrad: z
+    .number()
+    .int('lgv.nGrad must be a whole number in [1, 64]')
+    .min(1, 'lgv.nGrad must be ≥ 1: its range is [1, 64]')
+    .max(64, 'lgv.nGrad must be ≤ 64: its range is [1, 64]')
+    .default(1)
 })
 
 export const lgv = defineTechnique({
@@ -35,8 +45,19 @@ export const lgv = defineTechnique({
     year: 2022,
     url: 'https://arxiv.org/abs/2207.13129'
   },
-  paperSetting: 'K = 40 members (4 per epoch × 10 epochs at constant LR 0.05), one member per iteration',
-  params: [{ key: 'nGrad', label: 'members per iteration', kind: 'int', default: 1, range: [1, 64], unit: 'count', hint: 'n_grad' }],
+  paperSetting:
+    'K = 40 members (4 per epoch × 10 epochs at constant LR 0.05), one member per iteration',
+  params: [
+    {
+      key: 'nGrad',
+      label: 'members per iteration',
+      kind: 'int',
+      default: 1,
+      range: [1, 64],
+      unit: 'count',
+      hint: 'n_grad'
+    }
+  ],
   schema: LgvConfig,
   cost: { kind: 'members', value: (p) => p.nGrad },
   requires: {},

@@ -1,7 +1,17 @@
 /** Margin loss (Carlini & Wagner): target logit minus the best other logit, capped at κ. */
 import { defineTechnique, paramsSchema } from './technique-entry'
 
-const params = [{ key: 'kappa', label: 'κ', kind: 'number', range: [0, 1000], unit: 'abs', hint: 'empty: no cap (+∞)', settled: 'margin-kappa' }] as const
+const params = [
+  {
+    key: 'kappa',
+    label: 'κ',
+    kind: 'number',
+    range: [0, 1000],
+    unit: 'abs',
+    hint: 'empty: no cap (+∞)',
+    settled: 'margin-kappa'
+  }
+] as const
 
 export const margin = defineTechnique({
   id: 'margin',

@@ -1,7 +1,18 @@
 /** MI: Momentum Iterative attack, m ← μ·m + g/meanAbs(g). */
 import { defineTechnique, paramsSchema } from './technique-entry'
 
-const params = [{ key: 'mu', label: 'μ', kind: 'number', default: 1.2, range: [0, 10], unit: 'abs', paperValue: 1.0, hint: '1.2 in Gubri et al. 2023' }] as const
+const params = [
+  {
+    key: 'mu',
+    label: 'μ',
+    kind: 'number',
+    default: 1.2,
+    range: [0, 10],
+    unit: 'abs',
+    paperValue: 1.0,
+    hint: '1.2 in Gubri et al. 2023'
+  }
+] as const
 
 export const mi = defineTechnique({
   id: 'mi',

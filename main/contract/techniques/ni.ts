@@ -1,7 +1,18 @@
 /** NI: Nesterov look-ahead x + α·μ·m for the gradient, then MI's accumulation. */
 import { defineTechnique, paramsSchema } from './technique-entry'
 
-const params = [{ key: 'mu', label: 'μ', kind: 'number', default: 0.6, range: [0, 10], unit: 'abs', paperValue: 1.0, hint: '0.6 in Gubri et al. 2023; takes precedence over MI' }] as const
+const params = [
+  {
+    key: 'mu',
+    label: 'μ',
+    kind: 'number',
+    default: 0.6,
+    range: [0, 10],
+    unit: 'abs',
+    paperValue: 1.0,
+    hint: '0.6 in Gubri et al. 2023; takes precedence over MI'
+  }
+] as const
 
 export const ni = defineTechnique({
   id: 'ni',

@@ -3,9 +3,33 @@ import { defineTechnique, paramsSchema } from './technique-entry'
 
 const params = [
   { key: 'samples', label: 'samples N', kind: 'int', default: 20, range: [1, 30], unit: 'count' },
-  { key: 'delta', label: 'δ', kind: 'number', default: 0.5, range: [0, 1], unit: 'abs', hint: 'weight of the look-ahead gradient' },
-  { key: 'zeta', label: 'ζ', kind: 'number', default: 3, range: [0, 5], unit: 'eps', hint: 'neighbourhood radius ζ·ε' },
-  { key: 'mu', label: 'μ', kind: 'number', default: 1, range: [0, 10], unit: 'abs', hint: 'built-in momentum' }
+  {
+    key: 'delta',
+    label: 'δ',
+    kind: 'number',
+    default: 0.5,
+    range: [0, 1],
+    unit: 'abs',
+    hint: 'weight of the look-ahead gradient'
+  },
+  {
+    key: 'zeta',
+    label: 'ζ',
+    kind: 'number',
+    default: 3,
+    range: [0, 5],
+    unit: 'eps',
+    hint: 'neighbourhood radius ζ·ε'
+  },
+  {
+    key: 'mu',
+    label: 'μ',
+    kind: 'number',
+    default: 1,
+    range: [0, 10],
+    unit: 'abs',
+    hint: 'built-in momentum'
+  }
 ] as const
 
 export const pgn = defineTechnique({

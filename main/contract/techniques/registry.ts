@@ -64,7 +64,10 @@ export type StackTechniqueId = keyof typeof STACK_TECHNIQUES
 export const STACK_TECHNIQUE_IDS = Object.keys(STACK_TECHNIQUES) as StackTechniqueId[]
 
 /** BIM and every stack technique: what `--list-techniques` prints, one id per line. */
-export const ALL_TECHNIQUES: readonly TechniqueEntry[] = [bim, ...Object.values(STACK_TECHNIQUES)] as unknown as TechniqueEntry[]
+export const ALL_TECHNIQUES: readonly TechniqueEntry[] = [
+  bim,
+  ...Object.values(STACK_TECHNIQUES)
+] as unknown as TechniqueEntry[]
 
 /** The entry of a stack technique, typed loosely for code that walks the registry. */
 export function techniqueEntry(id: StackTechniqueId): TechniqueEntry {

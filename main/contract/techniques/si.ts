@@ -1,7 +1,9 @@
 /** SI: Scale-Invariant copies z/2^i, i < m. */
 import { defineTechnique, paramsSchema } from './technique-entry'
 
-const params = [{ key: 'copies', label: 'copies m', kind: 'int', default: 5, range: [1, 16], unit: 'count' }] as const
+const params = [
+  { key: 'copies', label: 'copies m', kind: 'int', default: 5, range: [1, 16], unit: 'count' }
+] as const
 
 export const si = defineTechnique({
   id: 'si',

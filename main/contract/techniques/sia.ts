@@ -2,7 +2,16 @@
 import { defineTechnique, paramsSchema } from './technique-entry'
 
 const params = [
-  { key: 'grid', label: 'grid s', kind: 'int', range: [1, 4], unit: 'count', hint: 'empty: 2 up to 32 px images, else 3', paperValue: 3, settled: 'sia-grid' },
+  {
+    key: 'grid',
+    label: 'grid s',
+    kind: 'int',
+    range: [1, 4],
+    unit: 'count',
+    hint: 'empty: 2 up to 32 px images, else 3',
+    paperValue: 3,
+    settled: 'sia-grid'
+  },
   { key: 'copies', label: 'copies N', kind: 'int', default: 20, range: [1, 30], unit: 'count' }
 ] as const
 

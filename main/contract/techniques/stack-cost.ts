@@ -23,9 +23,15 @@ export function expandPresets<S extends StackLike>(stack: S): S {
   return out as S
 }
 
-function terms(stack: StackLike): { id: StackTechniqueId; term: CostTerm<unknown>; params: unknown }[] {
+function terms(
+  stack: StackLike
+): { id: StackTechniqueId; term: CostTerm<unknown>; params: unknown }[] {
   const plain = expandPresets(stack)
-  return enabledIds(plain).map((id) => ({ id, term: techniqueEntry(id).cost as CostTerm<unknown>, params: plain[id] }))
+  return enabledIds(plain).map((id) => ({
+    id,
+    term: techniqueEntry(id).cost as CostTerm<unknown>,
+    params: plain[id]
+  }))
 }
 
 function product(stack: StackLike, kind: 'copies' | 'calls' | 'members'): number {
@@ -39,22 +45,28 @@ export function attackCostPerIteration(stack: StackLike, t: number): number {
   const copies = product(stack, 'copies')
   const members = product(stack, 'members')
   const owner = terms(stack).find((x) => x.term.kind === 'loop')
-  let passes = owner && owner.term.kind === 'loop' ? owner.term.value(owner.params, copies, members) : product(stack, 'calls') * copies * members
-  for (const { term, params } of terms(stack)) if (term.kind === 'extra') passes += term.value(params, t) * members
+  let passes =
+    owner && owner.term.kind === 'loop'
+      ? owner.term.value(owner.params, copies, members)
+      : product(stack, 'calls') * copies * members
+  for (const { term, params } of terms(stack))
+    if (term.kind === 'extra') passes += term.value(params, t) * members
   return passes
 }
 
 /** Passes per example done once per batch, whatever the number of steps (FIA's importance). */
 export function attackCostPerBatch(stack: StackLike): number {
   let passes = 0
-  for (const { term, params } of terms(stack)) if (term.kind === 'per-batch') passes += term.value(params)
+  for (const { term, params } of terms(stack))
+    if (term.kind === 'per-batch') passes += term.value(params)
   return passes
 }
 
 /** Total passes per example over `steps` iterations, ILA's two stages and FIA's importance included. */
 export function attackCost(stack: StackLike, steps: number): number {
   const ila = terms(stack).find((x) => x.term.kind === 'pipeline')
-  const pipeline = ila && ila.term.kind === 'pipeline' ? ila.term.stage1Steps(ila.params, steps) : steps
+  const pipeline =
+    ila && ila.term.kind === 'pipeline' ? ila.term.stage1Steps(ila.params, steps) : steps
   let total = attackCostPerBatch(stack)
   for (let t = 0; t < pipeline; t++) total += attackCostPerIteration(stack, t)
   // ILA's stage 2: one pass per step (stopped at the layer, counted whole) and two forward passes for Δ″.

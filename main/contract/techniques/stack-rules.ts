@@ -37,7 +37,8 @@ export function stackProblems(stack: StackLike): StackProblem[] {
   for (const [i, a] of on.entries()) {
     for (const b of on.slice(i + 1)) {
       const reason = techniqueEntry(a).conflicts[b] ?? techniqueEntry(b).conflicts[a]
-      if (reason) problems.push({ path: [b], message: `${b} cannot be combined with ${a}: ${reason}` })
+      if (reason)
+        problems.push({ path: [b], message: `${b} cannot be combined with ${a}: ${reason}` })
     }
   }
   for (const id of on) {
@@ -51,7 +52,10 @@ export function stackProblems(stack: StackLike): StackProblem[] {
   if (fusion === 'probs')
     for (const id of ['logit', 'margin'] as const)
       if (stack[id] !== undefined)
-        problems.push({ path: ['ens', 'fusion'], message: `ens.fusion "probs" cannot be combined with ${id}: the ${id} loss needs logits: use fusion "logits" or "loss"` })
+        problems.push({
+          path: ['ens', 'fusion'],
+          message: `ens.fusion "probs" cannot be combined with ${id}: the ${id} loss needs logits: use fusion "logits" or "loss"`
+        })
   return problems
 }
 
@@ -67,9 +71,15 @@ export function budgetProblems(stack: StackLike, budget: StackBudget): StackProb
   for (const id of enabledIds(stack)) {
     const entry = techniqueEntry(id)
     if (!entry.norms.includes(budget.norm))
-      problems.push({ path: ['stack', id], message: `${id} supports only ${entry.norms.map((n) => (n === 'linf' ? 'L∞' : 'L2')).join(' and ')} in this version: set norm "linf" or remove "${id}"` })
+      problems.push({
+        path: ['stack', id],
+        message: `${id} supports only ${entry.norms.map((n) => (n === 'linf' ? 'L∞' : 'L2')).join(' and ')} in this version: set norm "linf" or remove "${id}"`
+      })
     if (budget.targeted && entry.targeted === 'rejected')
-      problems.push({ path: ['stack', id], message: `${id} cannot run in targeted mode (its weights are for the true class): set targeted false or remove "${id}"` })
+      problems.push({
+        path: ['stack', id],
+        message: `${id} cannot run in targeted mode (its weights are for the true class): set targeted false or remove "${id}"`
+      })
   }
   const ila = stack.ila as { stage1Steps?: number } | undefined
   if (ila?.stage1Steps !== undefined && ila.stage1Steps >= budget.steps)

@@ -2,9 +2,24 @@
 import { defineTechnique, paramsSchema } from './technique-entry'
 
 const params = [
-  { key: 'innerSteps', label: 'inner steps M', kind: 'int', range: [1, 256], unit: 'count', hint: 'empty: 4K' },
+  {
+    key: 'innerSteps',
+    label: 'inner steps M',
+    kind: 'int',
+    range: [1, 256],
+    unit: 'count',
+    hint: 'empty: 4K'
+  },
   { key: 'beta', label: 'inner step β', kind: 'number', default: 1, range: [0, 10], unit: 'alpha' },
-  { key: 'mu', label: 'μ', kind: 'number', default: 1, range: [0, 10], unit: 'abs', hint: 'outer momentum' },
+  {
+    key: 'mu',
+    label: 'μ',
+    kind: 'number',
+    default: 1,
+    range: [0, 10],
+    unit: 'abs',
+    hint: 'outer momentum'
+  },
   { key: 'muInner', label: 'μ inner', kind: 'number', default: 1, range: [0, 10], unit: 'abs' }
 ] as const
 
@@ -18,15 +33,20 @@ export const svre = defineTechnique({
   slot: 'loop',
   paper: {
     authors: 'Xiong et al.',
-    title: 'Stochastic Variance Reduced Ensemble Adversarial Attack for Boosting the Adversarial Transferability',
+    title:
+      'Stochastic Variance Reduced Ensemble Adversarial Attack for Boosting the Adversarial Transferability',
     venue: 'CVPR 2022',
     year: 2022,
     url: 'https://arxiv.org/abs/2111.10752'
   },
-  paperSetting: 'K = 4, M = 16, β = α, μ = μ_in = 1.0, ε = 16/255, T = 10, logit-fused ensemble gradient',
+  paperSetting:
+    'K = 4, M = 16, β = α, μ = μ_in = 1.0, ε = 16/255, T = 10, logit-fused ensemble gradient',
   params,
   schema: paramsSchema('svre', params),
-  cost: { kind: 'loop', value: (p, copies, members) => (members + 2 * (p.innerSteps ?? 4 * members)) * copies },
+  cost: {
+    kind: 'loop',
+    value: (p, copies, members) => (members + 2 * (p.innerSteps ?? 4 * members)) * copies
+  },
   requires: { ensemble: true },
   randomised: () => true,
   conflicts: {

@@ -10,7 +10,8 @@
  */
 import { z } from 'zod'
 
-export type Family = 'base' | 'input-transformation' | 'gradient' | 'objective' | 'model-related' | 'ensemble'
+export type Family =
+  'base' | 'input-transformation' | 'gradient' | 'objective' | 'model-related' | 'ensemble'
 
 /** Where the technique acts (spec attacks-more.md §1.1): the loop runs these layers in this order. */
 export type LoopLayer =
@@ -72,7 +73,8 @@ export interface SurrogatesParam extends ParamBase {
 export interface WeightsParam extends ParamBase {
   kind: 'weights'
 }
-export type ParamInfo = NumberParam | BooleanParam | EnumParam | LayerParam | SurrogatesParam | WeightsParam
+export type ParamInfo =
+  NumberParam | BooleanParam | EnumParam | LayerParam | SurrogatesParam | WeightsParam
 
 /** What the technique needs from the surrogate(s) or the stack; checked before anything runs. */
 export interface Requirements {
@@ -151,7 +153,11 @@ type ValueOf<P> = P extends { kind: 'enum'; options: readonly (infer O)[] }
         : P extends { kind: 'weights' }
           ? number[]
           : number
-type HasDefault<P> = P extends { default: unknown } ? true : P extends { kind: 'surrogates' } ? true : false
+type HasDefault<P> = P extends { default: unknown }
+  ? true
+  : P extends { kind: 'surrogates' }
+    ? true
+    : false
 export type ParamsOf<Ps extends readonly ParamInfo[]> = {
   [P in Ps[number] as HasDefault<P> extends true ? P['key'] : never]: ValueOf<P>
 } & { [P in Ps[number] as HasDefault<P> extends true ? never : P['key']]?: ValueOf<P> }
@@ -177,38 +183,63 @@ function fieldSchema(id: string, p: ParamInfo): z.ZodType {
       const [lo, hi] = p.range
       let s = z.number({ error: () => `${path} must be a number in ${range}` })
       if (p.kind === 'int') s = s.int(`${path} must be a whole number in ${range}`)
-      s = p.open === 'min' || p.open === 'both' ? s.gt(lo, `${path} must be > ${format(lo)}: its range is ${range}`) : s.min(lo, `${path} must be ≥ ${format(lo)}: its range is ${range}`)
-      s = p.open === 'max' || p.open === 'both' ? s.lt(hi, `${path} must be < ${format(hi)}: its range is ${range}`) : s.max(hi, `${path} must be ≤ ${format(hi)}: its range is ${range}`)
+      s =
+        p.open === 'min' || p.open === 'both'
+          ? s.gt(lo, `${path} must be > ${format(lo)}: its range is ${range}`)
+          : s.min(lo, `${path} must be ≥ ${format(lo)}: its range is ${range}`)
+      s =
+        p.open === 'max' || p.open === 'both'
+          ? s.lt(hi, `${path} must be < ${format(hi)}: its range is ${range}`)
+          : s.max(hi, `${path} must be ≤ ${format(hi)}: its range is ${range}`)
       return p.default === undefined ? s.optional() : s.default(p.default)
     }
     case 'boolean':
       return z.boolean({ error: () => `${path} must be true or false` }).default(p.default)
     case 'enum':
       return z
-        .enum(p.options as [string, ...string[]], { error: (issue) => `${path}: unknown value ${JSON.stringify(issue.input)}: expected one of ${p.options.join(', ')}` })
+        .enum(p.options as [string, ...string[]], {
+          error: (issue) =>
+            `${path}: unknown value ${JSON.stringify(issue.input)}: expected one of ${p.options.join(', ')}`
+        })
         .default(p.default)
     case 'layer':
-      return z.string({ error: () => `${path} must be a layer name or "auto"` }).min(1, `${path} must be a layer name or "auto"`).default(p.default)
+      return z
+        .string({ error: () => `${path} must be a layer name or "auto"` })
+        .min(1, `${path} must be a layer name or "auto"`)
+        .default(p.default)
     case 'surrogates':
       return z
         .array(z.string().min(1), { error: () => `${path} must list surrogate names` })
-        .min(p.min, `${path}: an ensemble needs at least ${p.min} surrogates, got fewer: add another surrogate or remove "${id}"`)
-        .refine((names) => new Set(names).size === names.length, `${path} names a surrogate twice: list each member once`)
+        .min(
+          p.min,
+          `${path}: an ensemble needs at least ${p.min} surrogates, got fewer: add another surrogate or remove "${id}"`
+        )
+        .refine(
+          (names) => new Set(names).size === names.length,
+          `${path} names a surrogate twice: list each member once`
+        )
     case 'weights':
       return z
-        .array(z.number().min(0, `${path}: weights must be ≥ 0`), { error: () => `${path} must be a list of weights` })
+        .array(z.number().min(0, `${path}: weights must be ≥ 0`), {
+          error: () => `${path} must be a list of weights`
+        })
         .refine((w) => w.some((v) => v > 0), `${path}: at least one weight must be > 0`)
         .optional()
   }
 }
 
 /** The strict zod schema of a technique's settings: unknown keys are errors, ranges from `params`. */
-export function paramsSchema<const Ps extends readonly ParamInfo[]>(id: string, params: Ps): z.ZodType<ParamsOf<Ps>, Partial<ParamsOf<Ps>>> {
+export function paramsSchema<const Ps extends readonly ParamInfo[]>(
+  id: string,
+  params: Ps
+): z.ZodType<ParamsOf<Ps>, Partial<ParamsOf<Ps>>> {
   const shape = Object.fromEntries(params.map((p) => [p.key, fieldSchema(id, p)]))
   return z.strictObject(shape) as unknown as z.ZodType<ParamsOf<Ps>, Partial<ParamsOf<Ps>>>
 }
 
 /** Declares an entry with its settings' type derived from its schema. */
-export function defineTechnique<S extends z.ZodType>(entry: TechniqueEntry<z.infer<S>, S> & { schema: S }): TechniqueEntry<z.infer<S>, S> & { schema: S } {
+export function defineTechnique<S extends z.ZodType>(
+  entry: TechniqueEntry<z.infer<S>, S> & { schema: S }
+): TechniqueEntry<z.infer<S>, S> & { schema: S } {
   return entry
 }

@@ -6,9 +6,31 @@
 import { defineTechnique, paramsSchema } from './technique-entry'
 
 const params = [
-  { key: 'sigma', label: 'σ (px)', kind: 'number', range: [0.1, 10], unit: 'px', hint: 'empty: 0.5 (images ≤ 64 px), else 7/3', paperValue: '7/3', settled: 'ti-sigma' },
-  { key: 'radius', label: 'radius k', kind: 'int', range: [0, 15], unit: 'px', hint: 'empty: ⌊3σ⌋; 0 turns TI off' },
-  { key: 'kernel', label: 'kernel', kind: 'enum', default: 'gaussian', options: ['gaussian', 'uniform', 'linear'] }
+  {
+    key: 'sigma',
+    label: 'σ (px)',
+    kind: 'number',
+    range: [0.1, 10],
+    unit: 'px',
+    hint: 'empty: 0.5 (images ≤ 64 px), else 7/3',
+    paperValue: '7/3',
+    settled: 'ti-sigma'
+  },
+  {
+    key: 'radius',
+    label: 'radius k',
+    kind: 'int',
+    range: [0, 15],
+    unit: 'px',
+    hint: 'empty: ⌊3σ⌋; 0 turns TI off'
+  },
+  {
+    key: 'kernel',
+    label: 'kernel',
+    kind: 'enum',
+    default: 'gaussian',
+    options: ['gaussian', 'uniform', 'linear']
+  }
 ] as const
 
 export const ti = defineTechnique({
@@ -24,7 +46,8 @@ export const ti = defineTechnique({
     year: 2019,
     url: 'https://arxiv.org/abs/1904.02884'
   },
-  paperSetting: 'Gaussian 15×15 (nsig 3), MI μ = 1.0, ε = 16/255, T = 10, logit ensemble of four ImageNet nets',
+  paperSetting:
+    'Gaussian 15×15 (nsig 3), MI μ = 1.0, ε = 16/255, T = 10, logit ensemble of four ImageNet nets',
   params,
   schema: paramsSchema('ti', params),
   cost: { kind: 'none' },

@@ -3,8 +3,24 @@ import { defineTechnique, paramsSchema } from './technique-entry'
 
 const params = [
   { key: 'samples', label: 'samples N', kind: 'int', default: 20, range: [0, 100], unit: 'count' },
-  { key: 'beta', label: 'β', kind: 'number', default: 1.5, range: [0, 10], unit: 'eps', hint: 'neighbourhood radius β·ε' },
-  { key: 'mu', label: 'μ', kind: 'number', default: 0, range: [0, 10], unit: 'abs', hint: '0: the isolated Table 4 row' }
+  {
+    key: 'beta',
+    label: 'β',
+    kind: 'number',
+    default: 1.5,
+    range: [0, 10],
+    unit: 'eps',
+    hint: 'neighbourhood radius β·ε'
+  },
+  {
+    key: 'mu',
+    label: 'μ',
+    kind: 'number',
+    default: 0,
+    range: [0, 10],
+    unit: 'abs',
+    hint: '0: the isolated Table 4 row'
+  }
 ] as const
 
 /** The VT paper, shared by VT and its VMI/VNI presets. */

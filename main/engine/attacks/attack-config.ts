@@ -8,10 +8,16 @@
 import type { z } from 'zod'
 import { expandPresets } from '../../contract/attack-stack'
 import type { AttackSpec } from '../../contract/audit-spec'
-import { STACK_TECHNIQUE_IDS, STACK_TECHNIQUES, techniqueEntry } from '../../contract/techniques/registry'
+import {
+  STACK_TECHNIQUE_IDS,
+  STACK_TECHNIQUES,
+  techniqueEntry
+} from '../../contract/techniques/registry'
 import type { Classifier } from '../models/classifier'
 
-type Params<K extends keyof typeof STACK_TECHNIQUES> = z.infer<(typeof STACK_TECHNIQUES)[K]['schema']>
+type Params<K extends keyof typeof STACK_TECHNIQUES> = z.infer<
+  (typeof STACK_TECHNIQUES)[K]['schema']
+>
 
 /** Clean images with labels that Admix draws its add-ins from (the evaluation set). */
 export interface CleanPool {
@@ -66,23 +72,44 @@ export interface AttackResources {
 }
 
 /** Fills in the spec's technique defaults that depend on ε (RAP's ε_n = 0.75·ε, α_n = ε_n/T_in). */
-export function attackConfigFromSpec(spec: AttackSpec, seed: number, lgvMembers?: Classifier[], resources: AttackResources = {}): AttackConfig {
+export function attackConfigFromSpec(
+  spec: AttackSpec,
+  seed: number,
+  lgvMembers?: Classifier[],
+  resources: AttackResources = {}
+): AttackConfig {
   const stack = expandPresets(spec.stack)
-  const config: AttackConfig = { norm: spec.norm, eps: spec.eps, alpha: spec.stepSize, steps: spec.steps, seed, targeted: spec.targeted }
+  const config: AttackConfig = {
+    norm: spec.norm,
+    eps: spec.eps,
+    alpha: spec.stepSize,
+    steps: spec.steps,
+    seed,
+    targeted: spec.targeted
+  }
   const settings = config as unknown as Record<string, unknown>
   for (const id of STACK_TECHNIQUE_IDS) {
     const params = stack[id]
     if (params !== undefined) settings[id] = { ...params }
   }
   if (stack.lgv) {
-    if (!lgvMembers?.length) throw new Error('attack.stack.lgv: LGV needs member models; list their folders in attack.stack.lgv.sources')
+    if (!lgvMembers?.length)
+      throw new Error(
+        'attack.stack.lgv: LGV needs member models; list their folders in attack.stack.lgv.sources'
+      )
     config.lgv = { members: lgvMembers, nGrad: stack.lgv.nGrad }
   }
   if (stack.ens) {
     const members = resources.ensembleMembers
     if (!members || members.length !== stack.ens.members.length)
-      throw new Error(`attack.stack.ens.members: the ensemble needs its ${stack.ens.members.length} trained surrogates (${stack.ens.members.join(', ')})`)
-    config.ens = { members, fusion: stack.ens.fusion, ...(stack.ens.weights ? { weights: stack.ens.weights } : {}) }
+      throw new Error(
+        `attack.stack.ens.members: the ensemble needs its ${stack.ens.members.length} trained surrogates (${stack.ens.members.join(', ')})`
+      )
+    config.ens = {
+      members,
+      fusion: stack.ens.fusion,
+      ...(stack.ens.weights ? { weights: stack.ens.weights } : {})
+    }
   }
   if (stack.admix && resources.pool) config.admix = { ...stack.admix, pool: resources.pool }
   if (stack.rap) {

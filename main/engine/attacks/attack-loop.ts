@@ -45,7 +45,10 @@ export interface AttackHooks {
 
 /** Throws a message naming the technique and the architecture when GN or SGM meets a net without skips. */
 export function validateAttack(models: Classifier[], config: AttackConfig): void {
-  for (const [id, label] of [['gn', 'GN (ghost networks)'], ['sgm', 'SGM (skip gradient method)']] as const) {
+  for (const [id, label] of [
+    ['gn', 'GN (ghost networks)'],
+    ['sgm', 'SGM (skip gradient method)']
+  ] as const) {
     if (!config[id]) continue
     const plain = models.find((m) => m.skipConnections.length === 0)
     if (plain)
@@ -55,11 +58,17 @@ export function validateAttack(models: Classifier[], config: AttackConfig): void
       )
   }
   if (config.gn || config.sgm) probePatchHooks(models, config)
-  if (config.lgv && config.lgv.members.length === 0) throw new Error('LGV needs at least one member model')
+  if (config.lgv && config.lgv.members.length === 0)
+    throw new Error('LGV needs at least one member model')
   checkTechniqueRequirements(models, config)
   if (config.di && (config.di.resizeRate <= 0 || config.di.resizeRate >= 1))
     throw new Error(`DI resizeRate must be in (0, 1) (shrink and pad), got ${config.di.resizeRate}`)
-  if (!(config.eps >= 0) || !(config.alpha >= 0) || !Number.isInteger(config.steps) || config.steps < 0)
+  if (
+    !(config.eps >= 0) ||
+    !(config.alpha >= 0) ||
+    !Number.isInteger(config.steps) ||
+    config.steps < 0
+  )
     throw new Error('attack budget: eps and alpha must be ≥ 0 and steps a non-negative integer')
 }
 
@@ -82,7 +91,9 @@ function probePatchHooks(models: Classifier[], config: AttackConfig): void {
     })
     const arch = model.config.arch
     if (config.gn && skips === 0)
-      throw new Error(`GN (ghost networks) cannot reach the skip connections of architecture "${arch}": remove "gn" from the attack stack`)
+      throw new Error(
+        `GN (ghost networks) cannot reach the skip connections of architecture "${arch}": remove "gn" from the attack stack`
+      )
     if (config.sgm && residuals === 0)
       throw new Error(
         `SGM (skip gradient method) cannot reach an identity-shortcut residual branch of architecture "${arch}" ` +
@@ -96,7 +107,13 @@ function probePatchHooks(models: Classifier[], config: AttackConfig): void {
  * members are given). `labels` are the true classes, or the target classes when `config.targeted`.
  * Returns a new tensor; the caller disposes it.
  */
-export function runAttack(model: Classifier, x0: tf.Tensor4D, labels: tf.Tensor1D, config: AttackConfig, hooks: AttackHooks = {}): tf.Tensor4D {
+export function runAttack(
+  model: Classifier,
+  x0: tf.Tensor4D,
+  labels: tf.Tensor1D,
+  config: AttackConfig,
+  hooks: AttackHooks = {}
+): tf.Tensor4D {
   validateAttack(attackedModels(model, config), config)
   if (config.ila) return runIla(model, x0, labels, config, hooks)
   const rng = new AttackRng(config.seed, hooks.batchId ?? 0)
@@ -104,13 +121,28 @@ export function runAttack(model: Classifier, x0: tf.Tensor4D, labels: tf.Tensor1
   const layer = createModelLayer(model, config, rng, tapLayer)
   const importance =
     config.fia && tapLayer
-      ? featureImportance((x, n, tap) => model.forward(x, layer.context('fia', `m${n}`, 0, tap)), x0, labels, config.fia, tapLayer, rng)
+      ? featureImportance(
+          (x, n, tap) => model.forward(x, layer.context('fia', `m${n}`, 0, tap)),
+          x0,
+          labels,
+          config.fia,
+          tapLayer,
+          rng
+        )
       : undefined
   const lossOf = createObjective(config, labels, importance)
-  const batch: BatchContext = { x0, labels: (hooks.trueLabels ?? labels).dataSync() as Int32Array, rng }
+  const batch: BatchContext = {
+    x0,
+    labels: (hooks.trueLabels ?? labels).dataSync() as Int32Array,
+    rng
+  }
   const generatorHook = activeHook(config, 'generator')
-  const oracleSettings = { di: config.di, generator: generatorHook?.implementation(generatorHook.settings, batch) }
-  const oracle = (f: PassFn, z: tf.Tensor4D, t: number, call: number): tf.Tensor4D => gradientOracle(f, lossOf, z, oracleSettings, rng, t, call)
+  const oracleSettings = {
+    di: config.di,
+    generator: generatorHook?.implementation(generatorHook.settings, batch)
+  }
+  const oracle = (f: PassFn, z: tf.Tensor4D, t: number, call: number): tf.Tensor4D =>
+    gradientOracle(f, lossOf, z, oracleSettings, rng, t, call)
   const filterHook = activeHook(config, 'filter')
   const filter = filterHook?.implementation(filterHook.settings, batch)
 
@@ -121,11 +153,26 @@ export function runAttack(model: Classifier, x0: tf.Tensor4D, labels: tf.Tensor1
     const owner = activeHook(config, 'loop')
     if (owner) {
       const memberCount = layer.models.length
-      return owner.implementation(owner.settings, { layer, memberCount, oracle, rng, x0, lo, hi, eps, alpha, steps: config.steps, filter, onIteration: hooks.onIteration })
+      return owner.implementation(owner.settings, {
+        layer,
+        memberCount,
+        oracle,
+        rng,
+        x0,
+        lo,
+        hi,
+        eps,
+        alpha,
+        steps: config.steps,
+        filter,
+        onIteration: hooks.onIteration
+      })
     }
     const estimatorContext: EstimatorContext = { oracle, rng, eps, alpha, norm: config.norm }
     const estimatorHook = activeHook(config, 'estimator')
-    const estimator = estimatorHook ? estimatorHook.implementation(estimatorHook.settings, estimatorContext) : plainEstimator(estimatorContext)
+    const estimator = estimatorHook
+      ? estimatorHook.implementation(estimatorHook.settings, estimatorContext)
+      : plainEstimator(estimatorContext)
     const mu = decayOf(config)
     let x = tf.clone(x0)
     let m = tf.zerosLike(x0)
@@ -136,8 +183,13 @@ export function runAttack(model: Classifier, x0: tf.Tensor4D, labels: tf.Tensor1
           const xHat = config.ni ? lookAhead(x, m, alpha, mu) : x
           let point = xHat
           if (config.rap && t >= config.rap.lateStart) {
-            const rapGrad = (z: tf.Tensor4D, step: number): tf.Tensor4D => tf.grad((zv: tf.Tensor) => lossOf(f(zv as tf.Tensor4D, `rap${step}`)))(z) as tf.Tensor4D
-            const onStep = hooks.onRapStep ? (n: tf.Tensor4D) => hooks.onRapStep?.(t, x, n) : undefined
+            const rapGrad = (z: tf.Tensor4D, step: number): tf.Tensor4D =>
+              tf.grad((zv: tf.Tensor) => lossOf(f(zv as tf.Tensor4D, `rap${step}`)))(
+                z
+              ) as tf.Tensor4D
+            const onStep = hooks.onRapStep
+              ? (n: tf.Tensor4D) => hooks.onRapStep?.(t, x, n)
+              : undefined
             const n = rapInner(x, config.rap, config.norm, rng.at('rap', t), rapGrad, onStep)
             point = tf.add(xHat, n) as tf.Tensor4D
           }
@@ -148,7 +200,10 @@ export function runAttack(model: Classifier, x0: tf.Tensor4D, labels: tf.Tensor1
           const stepped =
             config.norm === 'linf'
               ? scale
-                ? (tf.minimum(tf.maximum(tf.add(x, tf.mul(tf.mul(tf.sign(momentum), alpha), scale)), lo), hi) as tf.Tensor4D)
+                ? (tf.minimum(
+                    tf.maximum(tf.add(x, tf.mul(tf.mul(tf.sign(momentum), alpha), scale)), lo),
+                    hi
+                  ) as tf.Tensor4D)
                 : linfStep(x, momentum, alpha, lo, hi)
               : l2Step(x, momentum, alpha, x0, eps)
           hooks.onIteration?.(t, stepped)
@@ -171,7 +226,13 @@ export function runAttack(model: Classifier, x0: tf.Tensor4D, labels: tf.Tensor1
 }
 
 /** ILA: the rest of the stack for T₁ steps (stage 1), then the feature-projection refinement (stage 2). */
-function runIla(model: Classifier, x0: tf.Tensor4D, labels: tf.Tensor1D, config: AttackConfig, hooks: AttackHooks): tf.Tensor4D {
+function runIla(
+  model: Classifier,
+  x0: tf.Tensor4D,
+  labels: tf.Tensor1D,
+  config: AttackConfig,
+  hooks: AttackHooks
+): tf.Tensor4D {
   const { ila, ...rest } = config
   if (!ila) throw new Error('runIla needs config.ila')
   const stage1Steps = Math.min(config.steps, ila.stage1Steps ?? Math.ceil(config.steps / 2))

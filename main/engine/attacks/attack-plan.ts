@@ -60,10 +60,15 @@ export async function collectLgvMembers(
 
 /** Throws when GN/SGM meet a surrogate without skips or LGV lacks members for a surrogate. */
 export function checkAttackPlan(attack: AttackSpec, surrogates: SurrogateSpec[]): void {
-  for (const [id, label] of [['gn', 'GN (ghost networks)'], ['sgm', 'SGM (skip gradient method)']] as const) {
+  for (const [id, label] of [
+    ['gn', 'GN (ghost networks)'],
+    ['sgm', 'SGM (skip gradient method)']
+  ] as const) {
     if (!attack.stack[id]) continue
     // An imported graph's residual Add nodes are found when it is imported (jobs/onnx-surrogates.ts).
-    const plain = surrogates.filter((s): s is ModelSpec => !isImportedSurrogate(s)).find((s) => !architectures[s.arch]?.hasSkipConnections)
+    const plain = surrogates
+      .filter((s): s is ModelSpec => !isImportedSurrogate(s))
+      .find((s) => !architectures[s.arch]?.hasSkipConnections)
     if (plain)
       throw new Error(
         `attack.stack.${id}: ${label} needs residual skip connections, but surrogate "${plain.name}" is a ${plain.arch}, ` +
@@ -71,7 +76,10 @@ export function checkAttackPlan(attack: AttackSpec, surrogates: SurrogateSpec[])
       )
   }
   // An imported graph's layers are known once it is imported: resolveFeatureLayer checks them then.
-  checkFeatureLayers(attack, surrogates.filter((s): s is ModelSpec => !isImportedSurrogate(s)))
+  checkFeatureLayers(
+    attack,
+    surrogates.filter((s): s is ModelSpec => !isImportedSurrogate(s))
+  )
   const lgv = attack.stack.lgv
   if (lgv && !lgv.collect) {
     const missing = surrogates.find((s) => !lgv.sources.some((src) => src.surrogate === s.name))
@@ -84,7 +92,11 @@ export function checkAttackPlan(attack: AttackSpec, surrogates: SurrogateSpec[])
 }
 
 /** Loads the LGV members of one surrogate (none when the stack has no LGV); the caller disposes them. */
-export async function loadLgvMembers(attack: AttackSpec, surrogate: string, expected: ModelConfig): Promise<Classifier[]> {
+export async function loadLgvMembers(
+  attack: AttackSpec,
+  surrogate: string,
+  expected: ModelConfig
+): Promise<Classifier[]> {
   const source = attack.stack.lgv?.sources.find((s) => s.surrogate === surrogate)
   if (!source) return []
   const members: Classifier[] = []
@@ -93,7 +105,10 @@ export async function loadLgvMembers(attack: AttackSpec, surrogate: string, expe
       const { model } = await loadClassifier(dir)
       members.push(model)
       const { inputShape, numClasses } = model.config
-      if (inputShape.join('×') !== expected.inputShape.join('×') || numClasses !== expected.numClasses)
+      if (
+        inputShape.join('×') !== expected.inputShape.join('×') ||
+        numClasses !== expected.numClasses
+      )
         throw new Error(
           `attack.stack.lgv: member ${dir} takes ${inputShape.join('×')} images with ${numClasses} classes, but surrogate ` +
             `"${surrogate}" takes ${expected.inputShape.join('×')} with ${expected.numClasses}: use members trained on this dataset`
@@ -116,7 +131,16 @@ function checkFeatureLayers(attack: AttackSpec, surrogates: ModelSpec[]): void {
     if (!layer || layer === 'auto') continue
     // Built-in architectures only: a surrogate from elsewhere (a graph) is checked when it is loaded (validateAttack).
     for (const s of surrogates.filter((m) => architectures[m.arch])) {
-      const model = buildClassifier({ arch: s.arch, width: s.width, inputShape: [32, 32, 3], numClasses: 10, normalization: { mean: [0, 0, 0], std: [1, 1, 1] } }, new Rng(0))
+      const model = buildClassifier(
+        {
+          arch: s.arch,
+          width: s.width,
+          inputShape: [32, 32, 3],
+          numClasses: 10,
+          normalization: { mean: [0, 0, 0], std: [1, 1, 1] }
+        },
+        new Rng(0)
+      )
       try {
         resolveFeatureLayer(model, layer, id)
       } catch (error) {

@@ -8,7 +8,10 @@ import { Rng } from '../data/rng'
 export class AttackRng {
   private readonly root: Rng
 
-  constructor(readonly seed: number, readonly batchId = 0) {
+  constructor(
+    readonly seed: number,
+    readonly batchId = 0
+  ) {
     this.root = new Rng(seed)
   }
 

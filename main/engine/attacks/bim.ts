@@ -19,6 +19,17 @@ export interface BimOptions {
 }
 
 /** Plain BIM: the attack loop with an empty stack (bitwise equal to the original BIM loop). */
-export function bimAttack(model: Classifier, x0: tf.Tensor4D, labels: tf.Tensor1D, options: BimOptions): tf.Tensor4D {
-  return runAttack(model, x0, labels, { norm: 'linf', eps: options.eps, alpha: options.stepSize, steps: options.steps, seed: 0 })
+export function bimAttack(
+  model: Classifier,
+  x0: tf.Tensor4D,
+  labels: tf.Tensor1D,
+  options: BimOptions
+): tf.Tensor4D {
+  return runAttack(model, x0, labels, {
+    norm: 'linf',
+    eps: options.eps,
+    alpha: options.stepSize,
+    steps: options.steps,
+    seed: 0
+  })
 }

@@ -10,7 +10,11 @@ export function autoFeatureLayer(layers: readonly string[]): string {
 }
 
 /** The layer `requested` names on `model`, with a message naming the technique and the field otherwise. */
-export function resolveFeatureLayer(model: Classifier, requested: string, technique: string): string {
+export function resolveFeatureLayer(
+  model: Classifier,
+  requested: string,
+  technique: string
+): string {
   const layers = model.featureLayers ?? []
   if (layers.length === 0)
     throw new Error(

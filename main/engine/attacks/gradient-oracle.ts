@@ -34,7 +34,10 @@ export interface OracleSettings {
   generator?: CopyGenerator
 }
 
-const scaleCopies = (copies: number): CopyGenerator => ({ count: copies, copy: (z, k) => scaleCopy(z, k) })
+const scaleCopies = (copies: number): CopyGenerator => ({
+  count: copies,
+  copy: (z, k) => scaleCopy(z, k)
+})
 
 /** G(f, z) at iteration t for oracle call `call` (0 = main call, then estimator or VT samples). */
 export function gradientOracle<O>(

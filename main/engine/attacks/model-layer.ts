@@ -23,7 +23,12 @@ export interface ModelLayer {
   /** Ensemble member k alone at iteration t (SVRE, CWA); the surrogate itself without an ensemble. */
   member(t: number, k: number): PassFn
   /** The patched forward context of one pass (GN draws keyed by `passKey`, member j). */
-  context(t: number | string, passKey: string, j: number, tap?: ForwardContext['tapFeature']): ForwardContext
+  context(
+    t: number | string,
+    passKey: string,
+    j: number,
+    tap?: ForwardContext['tapFeature']
+  ): ForwardContext
 }
 
 /** The models an attack differentiates, before any check: LGV members, ensemble members, or the surrogate. */
@@ -31,17 +36,29 @@ export function attackedModels(model: Classifier, config: AttackConfig): Classif
   return config.lgv ? config.lgv.members : config.ens ? config.ens.members : [model]
 }
 
-export function createModelLayer(model: Classifier, config: AttackConfig, rng: AttackRng, tapLayer?: string): ModelLayer {
+export function createModelLayer(
+  model: Classifier,
+  config: AttackConfig,
+  rng: AttackRng,
+  tapLayer?: string
+): ModelLayer {
   const models = attackedModels(model, config)
   const order = config.lgv ? lgvOrder(models.length, rng.perRun('lgv-order')) : [0]
   const nGrad = config.lgv ? config.lgv.nGrad : 1
   const sgmResidual = config.sgm ? skipGradientResidual(config.sgm.gamma) : undefined
 
-  const context = (t: number | string, passKey: string, j: number, tap?: ForwardContext['tapFeature']): ForwardContext =>
+  const context = (
+    t: number | string,
+    passKey: string,
+    j: number,
+    tap?: ForwardContext['tapFeature']
+  ): ForwardContext =>
     config.gn !== undefined || sgmResidual !== undefined || tap
       ? {
           training: false,
-          transformSkip: config.gn ? ghostSkip(config.gn.range, rng.at('gn', t, passKey, j)) : undefined,
+          transformSkip: config.gn
+            ? ghostSkip(config.gn.range, rng.at('gn', t, passKey, j))
+            : undefined,
           transformResidual: sgmResidual,
           tapFeature: tap
         }
@@ -52,13 +69,17 @@ export function createModelLayer(model: Classifier, config: AttackConfig, rng: A
     (x, passKey) => {
       if (active.length === 1) {
         let feature: tf.Tensor | undefined
-        const tap = tapLayer ? (name: string, h: tf.Tensor) => (name === tapLayer && (feature = h), h) : undefined
+        const tap = tapLayer
+          ? (name: string, h: tf.Tensor) => (name === tapLayer && (feature = h), h)
+          : undefined
         const logits = active[0].forward(x, context(t, passKey, offset, tap))
         return feature ? { logits, feature } : { logits }
       }
       const logits = active.map((m, j) => m.forward(x, context(t, passKey, offset + j)))
       // LGV's n_grad members are averaged in logits; an ensemble fuses as its config says.
-      return config.ens ? fuseMembers(logits, config.ens) : ({ logits: tf.div(tf.addN(logits), active.length) as tf.Tensor2D } satisfies ModelOutput)
+      return config.ens
+        ? fuseMembers(logits, config.ens)
+        : ({ logits: tf.div(tf.addN(logits), active.length) as tf.Tensor2D } satisfies ModelOutput)
     }
 
   return {

@@ -40,7 +40,9 @@ export interface TechniqueImplementation<C> {
   loop?: (settings: C, ctx: LoopContext) => tf.Tensor4D
 }
 
-type Settings<K extends StackTechniqueId> = K extends keyof AttackConfig ? NonNullable<AttackConfig[K]> : never
+type Settings<K extends StackTechniqueId> = K extends keyof AttackConfig
+  ? NonNullable<AttackConfig[K]>
+  : never
 
 export const IMPLEMENTATIONS: { [K in StackTechniqueId]: TechniqueImplementation<Settings<K>> } = {
   // Model layer (model-layer.ts): member choice, skip erosion, residual-gradient scaling.
@@ -56,7 +58,10 @@ export const IMPLEMENTATIONS: { [K in StackTechniqueId]: TechniqueImplementation
   ni: {},
   rap: {},
   ti: { filter: (s, b) => translationInvariantFilter(s, b.x0.shape[1], b.x0.shape[3]) },
-  admix: { generator: (s, b) => admixGenerator(s, s.pool ?? { images: b.x0, labels: b.labels }, b.labels, b.rng) },
+  admix: {
+    generator: (s, b) =>
+      admixGenerator(s, s.pool ?? { images: b.x0, labels: b.labels }, b.labels, b.rng)
+  },
   sia: { generator: (s, b) => structureInvariantGenerator(s, b.x0.shape[1], b.rng) },
   bsr: { generator: (s, b) => blockShuffleRotationGenerator(s, b.rng) },
   emi: { estimator: (s, ctx) => enhancedMomentumEstimator(s, ctx) },
@@ -80,7 +85,13 @@ export const IMPLEMENTATIONS: { [K in StackTechniqueId]: TechniqueImplementation
 export function activeHook<H extends keyof TechniqueImplementation<unknown>>(
   config: AttackConfig,
   hook: H
-): { id: StackTechniqueId; settings: unknown; implementation: NonNullable<TechniqueImplementation<unknown>[H]> } | undefined {
+):
+  | {
+      id: StackTechniqueId
+      settings: unknown
+      implementation: NonNullable<TechniqueImplementation<unknown>[H]>
+    }
+  | undefined {
   for (const id of Object.keys(IMPLEMENTATIONS) as StackTechniqueId[]) {
     const settings = (config as unknown as Record<string, unknown>)[id]
     const implementation = (IMPLEMENTATIONS[id] as TechniqueImplementation<unknown>)[hook]

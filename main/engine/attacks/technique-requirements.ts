@@ -12,14 +12,27 @@ import { resolveFeatureLayer } from './feature-layers'
 
 export function checkTechniqueRequirements(models: Classifier[], config: AttackConfig): void {
   const stack = config as unknown as Record<string, unknown>
-  const problem = [...stackProblems(stack), ...budgetProblems(stack, { norm: config.norm, targeted: config.targeted === true, steps: config.steps })][0]
+  const problem = [
+    ...stackProblems(stack),
+    ...budgetProblems(stack, {
+      norm: config.norm,
+      targeted: config.targeted === true,
+      steps: config.steps
+    })
+  ][0]
   if (problem) throw new Error(problem.message)
   if (config.ens) {
     const members = config.ens.members
     if (members.length < 2)
-      throw new Error(`ens.members: an ensemble needs at least 2 surrogates, got ${members.length}: add another surrogate or remove "ens"`)
+      throw new Error(
+        `ens.members: an ensemble needs at least 2 surrogates, got ${members.length}: add another surrogate or remove "ens"`
+      )
     const [first] = members
-    const odd = members.find((m) => m.config.inputShape.join('×') !== first.config.inputShape.join('×') || m.config.numClasses !== first.config.numClasses)
+    const odd = members.find(
+      (m) =>
+        m.config.inputShape.join('×') !== first.config.inputShape.join('×') ||
+        m.config.numClasses !== first.config.numClasses
+    )
     if (odd)
       throw new Error(
         `ens.members: members must share one input shape and label space, but a ${odd.config.arch} takes ${odd.config.inputShape.join('×')} images with ${odd.config.numClasses} classes ` +

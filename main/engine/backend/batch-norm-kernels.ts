@@ -69,12 +69,19 @@ function forward(arrays: KernelArrays, params: Params): tf.TensorInfo[] {
   const scale = Float64Array.from(inv, (s, k) => s * gamma[k])
   const shift = Float64Array.from(scale, (s, k) => beta[k] - mean[k] * s)
   const out = y.values()
-  for (let i = 0; i < x.length; i += c) for (let k = 0; k < c; k++) out[i + k] = x[i + k] * scale[k] + shift[k]
+  for (let i = 0; i < x.length; i += c)
+    for (let k = 0; k < c; k++) out[i + k] = x[i + k] * scale[k] + shift[k]
   return [y.info, meanOut.info, varOut.info]
 }
 
 /** Σdy and Σdy·x̂ per channel, from one pass for Σdy and Σdy·x (Σdy·x̂ = (Σdy·x − mean·Σdy)/σ). */
-function gradSums(x: Float32Array, dy: Float32Array, mean: Float32Array, inv: Float64Array, c: number): { sumDy: Float64Array; sumDyXhat: Float64Array } {
+function gradSums(
+  x: Float32Array,
+  dy: Float32Array,
+  mean: Float32Array,
+  inv: Float64Array,
+  c: number
+): { sumDy: Float64Array; sumDyXhat: Float64Array } {
   const sumDy = new Float64Array(c)
   const sumDyX = new Float64Array(c)
   for (let i = 0; i < x.length; i += c)
@@ -104,7 +111,8 @@ function gradInput(arrays: KernelArrays, params: Params): tf.TensorInfo {
   const b = Float64Array.from(inv, (s, k) => (-gamma[k] * s * s * sumDyXhat[k]) / n)
   const d = Float64Array.from(a, (ak, k) => (-ak * sumDy[k]) / n - b[k] * mean[k])
   const dx = dxOut.values()
-  for (let i = 0; i < x.length; i += c) for (let k = 0; k < c; k++) dx[i + k] = a[k] * dy[i + k] + b[k] * x[i + k] + d[k]
+  for (let i = 0; i < x.length; i += c)
+    for (let k = 0; k < c; k++) dx[i + k] = a[k] * dy[i + k] + b[k] * x[i + k] + d[k]
   return dxOut.info
 }
 
@@ -141,7 +149,8 @@ export function registerBatchNormKernels(): void {
     gradFunc: (dys, saved, attrs) => {
       const [x, gamma, mean, variance] = saved
       const dy = Array.isArray(dys) ? dys[0] : dys
-      const run = (name: string, inputs: tf.NamedTensorMap): tf.Tensor | tf.Tensor[] => tf.engine().runKernel(name, inputs, attrs as tf.NamedAttrMap)
+      const run = (name: string, inputs: tf.NamedTensorMap): tf.Tensor | tf.Tensor[] =>
+        tf.engine().runKernel(name, inputs, attrs as tf.NamedAttrMap)
       // Lazy: only what backprop asks for runs (the parameter kernel, one pass, once for γ and once for β).
       const params = (): tf.Tensor[] => run(GRAD_PARAMS, { x, dy, mean, variance }) as tf.Tensor[]
       return {
@@ -154,9 +163,18 @@ export function registerBatchNormKernels(): void {
 }
 
 /** Batch norm over the last axis with batch statistics: [y, batch mean, biased batch variance]. */
-export function batchNormTrain(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number): [tf.Tensor, tf.Tensor1D, tf.Tensor1D] {
+export function batchNormTrain(
+  x: tf.Tensor,
+  gamma: tf.Tensor,
+  beta: tf.Tensor,
+  epsilon: number
+): [tf.Tensor, tf.Tensor1D, tf.Tensor1D] {
   registerBatchNormKernels()
-  return tf.engine().runKernel(BATCH_NORM_TRAIN, { x, gamma, beta }, { epsilon }) as unknown as [tf.Tensor, tf.Tensor1D, tf.Tensor1D]
+  return tf.engine().runKernel(BATCH_NORM_TRAIN, { x, gamma, beta }, { epsilon }) as unknown as [
+    tf.Tensor,
+    tf.Tensor1D,
+    tf.Tensor1D
+  ]
 }
 
 /** Whether the active backend has the kernels (wasm and cpu do). */

@@ -41,12 +41,20 @@ export function kernelArrays(backendName: 'wasm' | 'cpu', backend: unknown): Ker
 /** Registers `kernelFunc(arrays, params)` for wasm and cpu unless already there; returns the backends added. */
 export function registerArrayKernel(
   kernelName: string,
-  kernelFunc: (arrays: KernelArrays, params: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap }) => tf.TensorInfo | tf.TensorInfo[]
+  kernelFunc: (
+    arrays: KernelArrays,
+    params: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap }
+  ) => tf.TensorInfo | tf.TensorInfo[]
 ): string[] {
   const added: string[] = []
   for (const backendName of ['wasm', 'cpu'] as const) {
     if (tf.getKernel(kernelName, backendName) !== undefined) continue
-    tf.registerKernel({ kernelName, backendName, kernelFunc: ({ inputs, attrs, backend }) => kernelFunc(kernelArrays(backendName, backend), { inputs, attrs }) })
+    tf.registerKernel({
+      kernelName,
+      backendName,
+      kernelFunc: ({ inputs, attrs, backend }) =>
+        kernelFunc(kernelArrays(backendName, backend), { inputs, attrs })
+    })
     added.push(backendName)
   }
   return added

@@ -16,10 +16,16 @@ export function kernelInputTensor(info: tf.TensorInfo, backend: tf.KernelBackend
 }
 
 /** The named input of a kernel call, or a clear error naming the kernel when it is missing. */
-export function kernelInput(inputs: tf.NamedTensorInfoMap, name: string, kernel: string): tf.TensorInfo {
+export function kernelInput(
+  inputs: tf.NamedTensorInfoMap,
+  name: string,
+  kernel: string
+): tf.TensorInfo {
   const info = inputs[name]
   if (info === undefined || info === null) {
-    throw new Error(`Error in ${kernel}: input '${name}' is missing; got inputs [${Object.keys(inputs)}].`)
+    throw new Error(
+      `Error in ${kernel}: input '${name}' is missing; got inputs [${Object.keys(inputs)}].`
+    )
   }
   return info
 }

@@ -39,7 +39,13 @@ import { startThreadedWasm } from './wasm-threads'
 export type BackendName = 'tfjs-node-gpu' | 'tfjs-node' | 'wasm-native' | 'wasm' | 'cpu'
 
 /** Every backend name, best first. */
-export const BACKEND_LADDER: readonly BackendName[] = ['tfjs-node-gpu', 'tfjs-node', 'wasm-native', 'wasm', 'cpu']
+export const BACKEND_LADDER: readonly BackendName[] = [
+  'tfjs-node-gpu',
+  'tfjs-node',
+  'wasm-native',
+  'wasm',
+  'cpu'
+]
 
 /** The environment variable that forces one backend. */
 export const BACKEND_ENV_VAR = 'FLATLINE_BACKEND'
@@ -139,7 +145,9 @@ async function select(options: InitBackendOptions): Promise<BackendName> {
       failures.push(`${name}: ${reason}`)
     }
   }
-  throw new Error(`No tensor backend could be loaded (tried ${ladder.join(', ')}). ${failures.join('; ')}`)
+  throw new Error(
+    `No tensor backend could be loaded (tried ${ladder.join(', ')}). ${failures.join('; ')}`
+  )
 }
 
 function isBackendName(value: string): value is BackendName {
@@ -178,8 +186,10 @@ type Loader = (
 ) => Promise<Loaded>
 
 const LOADERS: Record<BackendName, Loader> = {
-  'tfjs-node-gpu': (threads) => loadTfjsNode('@tensorflow/tfjs-node-gpu', 'tfjs-node-gpu (native TensorFlow, CUDA', threads),
-  'tfjs-node': (threads) => loadTfjsNode('@tensorflow/tfjs-node', 'tfjs-node (native TensorFlow, CPU', threads),
+  'tfjs-node-gpu': (threads) =>
+    loadTfjsNode('@tensorflow/tfjs-node-gpu', 'tfjs-node-gpu (native TensorFlow, CUDA', threads),
+  'tfjs-node': (threads) =>
+    loadTfjsNode('@tensorflow/tfjs-node', 'tfjs-node (native TensorFlow, CPU', threads),
   'wasm-native': loadWasmNative,
   wasm: loadWasm,
   cpu: loadCpu
@@ -216,7 +226,9 @@ async function loadWasm(threads: number, warn: (message: string) => void): Promi
       // The single-threaded build still works: say so, and go on with it.
       const reason = err instanceof Error ? err.message : String(err)
       note = ` [threaded build failed: ${reason}; running on 1 thread]`
-      warn(`wasm: the threaded build for ${threads} threads did not start (${reason}); going on with 1 thread.`)
+      warn(
+        `wasm: the threaded build for ${threads} threads did not start (${reason}); going on with 1 thread.`
+      )
       tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false)
     }
   }
@@ -226,15 +238,25 @@ async function loadWasm(threads: number, warn: (message: string) => void): Promi
   registerWasmTrainingKernels()
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true
   const actual = wasm.getThreadsCount()
-  return { description: `wasm (${simd ? 'SIMD' : 'no SIMD'}, ${plural(actual)})${note}`, threads: actual }
+  return {
+    description: `wasm (${simd ? 'SIMD' : 'no SIMD'}, ${plural(actual)})${note}`,
+    threads: actual
+  }
 }
 
 /** The wasm backend (the tensor store) with our oneDNN kernels in front of its heavy ones. */
-async function loadWasmNative(threads: number, warn: (message: string) => void, kernelPath: KernelPath | undefined, debug: (message: string) => void): Promise<Loaded> {
+async function loadWasmNative(
+  threads: number,
+  warn: (message: string) => void,
+  kernelPath: KernelPath | undefined,
+  debug: (message: string) => void
+): Promise<Loaded> {
   if (kernelPath === 'wasm') throw new Error(`switched off by ${KERNELS_ENV_VAR}=wasm`)
   const wasm = await loadWasm(threads, warn)
   const native = initNativeKernels({ threads })
-  debug(`native kernels: oneDNN ${native.onednnVersion}, ${native.threadingRuntime}, ${native.isa}; ${native.kernels.join(', ')}`)
+  debug(
+    `native kernels: oneDNN ${native.onednnVersion}, ${native.threadingRuntime}, ${native.isa}; ${native.kernels.join(', ')}`
+  )
   return { description: `${wasm.description} + ${describeNativeKernels(native)}`, threads }
 }
 
@@ -244,7 +266,11 @@ async function loadWasmNative(threads: number, warn: (message: string) => void, 
  * wasm-threads.ts copies them to a real folder for the workers), so they need no asarUnpack entry.
  */
 function wasmScriptDir(): string {
-  return path.join(path.dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm')), '..', 'wasm-out')
+  return path.join(
+    path.dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm')),
+    '..',
+    'wasm-out'
+  )
 }
 
 /**

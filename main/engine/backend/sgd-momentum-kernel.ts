@@ -24,7 +24,10 @@ export interface SgdMomentumAttrs {
   weightDecay: number
 }
 
-function update(arrays: KernelArrays, params: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap }): tf.TensorInfo[] {
+function update(
+  arrays: KernelArrays,
+  params: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap }
+): tf.TensorInfo[] {
   const { count, lr, momentum, weightDecay } = params.attrs as unknown as SgdMomentumAttrs
   const input = (name: string): tf.TensorInfo => {
     const info = params.inputs[name]
@@ -41,7 +44,10 @@ function update(arrays: KernelArrays, params: { inputs: tf.NamedTensorInfoMap; a
     const w = arrays.read(input(`w${i}`))
     const g = arrays.read(input(`g${i}`))
     const b = arrays.read(input(`b${i}`))
-    if (g.length !== w.length || b.length !== w.length) throw new Error(`Error in ${SGD_MOMENTUM_KERNEL}: weight ${i} has ${w.length} values, its gradient ${g.length}, its buffer ${b.length}`)
+    if (g.length !== w.length || b.length !== w.length)
+      throw new Error(
+        `Error in ${SGD_MOMENTUM_KERNEL}: weight ${i} has ${w.length} values, its gradient ${g.length}, its buffer ${b.length}`
+      )
     const nw = outW[i].values()
     const nb = outB[i].values()
     for (let k = 0; k < w.length; k++) {

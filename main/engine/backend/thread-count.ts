@@ -8,7 +8,9 @@ import { checkThreads, THREADS_ENV_VAR } from '../../contract/threads'
 
 /** The cores this process may use (logical CPUs, as Node reports them). */
 export function machineCores(): number {
-  return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length
+  return typeof os.availableParallelism === 'function'
+    ? os.availableParallelism()
+    : os.cpus().length
 }
 
 export function resolveThreads(requested: number | undefined, cores = machineCores()): number {

@@ -27,11 +27,18 @@ function fastAvgPoolGrad(native: tf.KernelFunc): MarkedKernelFunc {
     const xInfo = kernelInput(params.inputs, 'input', NAME)
     const { filterSize, strides, pad } = params.attrs as unknown as tf.AvgPoolGradAttrs
     if (xInfo.shape.length !== 4 || dyInfo.dtype !== 'float32') return native(params)
-    const info = tf.backend_util.computePool2DInfo(xInfo.shape as [number, number, number, number], filterSize, strides, 1, pad)
+    const info = tf.backend_util.computePool2DInfo(
+      xInfo.shape as [number, number, number, number],
+      filterSize,
+      strides,
+      1,
+      pad
+    )
     const [batch, inH, inW, channels] = xInfo.shape
     tf.util.assert(
       tf.util.arraysEqual(dyInfo.shape, [batch, info.outHeight, info.outWidth, channels]),
-      () => `Error in ${NAME}: dy has shape [${dyInfo.shape}] but pooling x [${xInfo.shape}] gives [${[batch, info.outHeight, info.outWidth, channels]}].`
+      () =>
+        `Error in ${NAME}: dy has shape [${dyInfo.shape}] but pooling x [${xInfo.shape}] gives [${[batch, info.outHeight, info.outWidth, channels]}].`
     )
     const backend = params.backend as BackendWasm
     const out = backend.makeOutput(xInfo.shape, 'float32')
@@ -40,7 +47,13 @@ function fastAvgPoolGrad(native: tf.KernelFunc): MarkedKernelFunc {
     dx.fill(0)
     const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw } = info
     /** The window's rows (or columns) inside the input: [first, end). */
-    const span = (o: number, stride: number, size: number, front: number, length: number): [number, number] => [
+    const span = (
+      o: number,
+      stride: number,
+      size: number,
+      front: number,
+      length: number
+    ): [number, number] => [
       Math.max(0, o * stride - front),
       Math.min(length, o * stride - front + size)
     ]

@@ -27,10 +27,14 @@ function channelReduce(native: tf.KernelFunc, mean: boolean): MarkedKernelFunc {
     if (!allButLast || x.dtype !== 'float32') return native(params)
     const channels = x.shape[rank - 1]
     const backend = params.backend as BackendWasm
-    const out = backend.makeOutput(keepDims ? [...x.shape.slice(0, -1).map(() => 1), channels] : [channels], 'float32')
+    const out = backend.makeOutput(
+      keepDims ? [...x.shape.slice(0, -1).map(() => 1), channels] : [channels],
+      'float32'
+    )
     const values = backend.typedArrayFromHeap(x) as Float32Array
     const acc = new Float64Array(channels)
-    for (let i = 0; i < values.length; i += channels) for (let c = 0; c < channels; c++) acc[c] += values[i + c]
+    for (let i = 0; i < values.length; i += channels)
+      for (let c = 0; c < channels; c++) acc[c] += values[i + c]
     const rows = channels === 0 ? 0 : values.length / channels
     const result = backend.typedArrayFromHeap(out) as Float32Array
     for (let c = 0; c < channels; c++) result[c] = mean ? acc[c] / rows : acc[c]

@@ -34,7 +34,8 @@ function conv2DBackpropFilter(params: {
 
   tf.util.assert(
     dataFormat === undefined || dataFormat === 'NHWC',
-    () => `Error in ${NAME}: dataFormat '${dataFormat}' is not supported; use 'NHWC' (channels last).`
+    () =>
+      `Error in ${NAME}: dataFormat '${dataFormat}' is not supported; use 'NHWC' (channels last).`
   )
   tf.util.assert(
     xInfo.shape.length === 4 && dyInfo.shape.length === 4 && filterShape.length === 4,
@@ -46,7 +47,8 @@ function conv2DBackpropFilter(params: {
   const [kh, kw, filterInC, outC] = filterShape
   tf.util.assert(
     filterInC === inC,
-    () => `Error in ${NAME}: filterShape [${filterShape}] has ${filterInC} input channels but x has ${inC}.`
+    () =>
+      `Error in ${NAME}: filterShape [${filterShape}] has ${filterInC} input channels but x has ${inC}.`
   )
 
   const info = tf.backend_util.computeConv2DInfo(
@@ -94,7 +96,9 @@ function conv2DBackpropFilter(params: {
       [sh, sw]
     )
     const taps =
-      full.shape[1] === kh && full.shape[2] === kw ? full : tf.slice(full, [0, 0, 0, 0], [inC, kh, kw, outC])
+      full.shape[1] === kh && full.shape[2] === kw
+        ? full
+        : tf.slice(full, [0, 0, 0, 0], [inC, kh, kw, outC])
     return tf.transpose(taps, [1, 2, 0, 3])
   })
 }

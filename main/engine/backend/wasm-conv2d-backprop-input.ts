@@ -97,7 +97,12 @@ function fastBackpropInput(native: tf.KernelFunc): MarkedKernelFunc {
         dyz = tf.slice(
           dyz,
           [0, r0, c0, 0],
-          [-1, dyz.shape[1] - r0 - Math.max(0, -bottom), dyz.shape[2] - c0 - Math.max(0, -right), -1]
+          [
+            -1,
+            dyz.shape[1] - r0 - Math.max(0, -bottom),
+            dyz.shape[2] - c0 - Math.max(0, -right),
+            -1
+          ]
         )
       }
       const rotated = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D

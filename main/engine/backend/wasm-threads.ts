@@ -32,8 +32,11 @@ let workerFile: string | undefined
 function writeWorkerScripts(wasmOutDir: string): string {
   if (workerFile !== undefined) return workerFile
   const require = createRequire(import.meta.url)
-  const source = (require(path.join(wasmOutDir, 'tfjs-backend-wasm-threaded-simd.worker.js')) as { wasmWorkerContents: string })
-    .wasmWorkerContents
+  const source = (
+    require(path.join(wasmOutDir, 'tfjs-backend-wasm-threaded-simd.worker.js')) as {
+      wasmWorkerContents: string
+    }
+  ).wasmWorkerContents
   if (!source.includes(LOAD_BRANCH)) {
     throw new Error(
       'the threaded wasm worker script is not the one tfjs-backend-wasm 4.22 ships (its script-loading branch ' +
@@ -42,9 +45,14 @@ function writeWorkerScripts(wasmOutDir: string): string {
   }
   const dir = mkdtempSync(path.join(os.tmpdir(), 'flatline-wasm-threads-'))
   const mainScript = path.join(dir, 'tfjs-backend-wasm-threaded-simd.cjs')
-  writeFileSync(mainScript, readFileSync(path.join(wasmOutDir, 'tfjs-backend-wasm-threaded-simd.js')))
+  writeFileSync(
+    mainScript,
+    readFileSync(path.join(wasmOutDir, 'tfjs-backend-wasm-threaded-simd.js'))
+  )
   // tfjs escapes newlines the same way before making its Blob: the source holds "\n" inside string literals.
-  const worker = source.replace(/\n/g, '\\n').replace(LOAD_BRANCH, `if(true){importScripts(${JSON.stringify(mainScript)})}`)
+  const worker = source
+    .replace(/\n/g, '\\n')
+    .replace(LOAD_BRANCH, `if(true){importScripts(${JSON.stringify(mainScript)})}`)
   const file = path.join(dir, 'tfjs-backend-wasm-threaded-simd.worker.cjs')
   writeFileSync(file, worker)
   workerFile = file
@@ -86,7 +94,9 @@ export async function startThreadedWasm<T>(
  * this a script or CLI run would never end after its last line.
  */
 function unrefPoolWorkers(): void {
-  const backend = tf.findBackend('wasm') as unknown as { wasm?: { PThread?: { runningWorkers?: { unref(): void }[] } } } | null
+  const backend = tf.findBackend('wasm') as unknown as {
+    wasm?: { PThread?: { runningWorkers?: { unref(): void }[] } }
+  } | null
   for (const worker of backend?.wasm?.PThread?.runningWorkers ?? []) worker.unref()
 }
 
@@ -98,5 +108,7 @@ function installWorkerUrlHook(worker: string): void {
   const createObjectURL = URL.createObjectURL.bind(URL)
   URL.createObjectURL = (object: Blob) =>
     // tfjs's locateFile makes exactly one kind of JavaScript blob: the pthread worker's source.
-    object instanceof Blob && object.type === 'application/javascript' ? worker : createObjectURL(object)
+    object instanceof Blob && object.type === 'application/javascript'
+      ? worker
+      : createObjectURL(object)
 }

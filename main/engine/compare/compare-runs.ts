@@ -11,16 +11,21 @@ import type { RunRecord, TransferCell } from '../../contract/run-record'
 export class CompareRefusedError extends Error {}
 
 export function compareRuns(before: RunRecord, after: RunRecord): RunComparison {
-  if (before.id === after.id) throw new CompareRefusedError(`both sides are run "${before.id}": choose two different runs`)
+  if (before.id === after.id)
+    throw new CompareRefusedError(`both sides are run "${before.id}": choose two different runs`)
   for (const run of [before, after])
     if (!run.results || run.status !== 'completed')
-      throw new CompareRefusedError(`run "${run.name}" (${run.id}) is ${run.status} and has no complete results to compare: finish or resume it first`)
+      throw new CompareRefusedError(
+        `run "${run.name}" (${run.id}) is ${run.status} and has no complete results to compare: finish or resume it first`
+      )
   const differences = datasetDifferences(before, after)
   if (differences.length)
     throw new CompareRefusedError(
       `the runs used different datasets, so their rates do not compare: ${differences.join('; ')}. Compare runs of the same dataset and limits`
     )
-  const targetsOf = (run: RunRecord): string[] => [...new Set(run.results!.transfer.map((c) => c.target))]
+  const targetsOf = (run: RunRecord): string[] => [
+    ...new Set(run.results!.transfer.map((c) => c.target))
+  ]
   const [tb, ta] = [targetsOf(before), targetsOf(after)]
   const shared = tb.filter((t) => ta.includes(t))
   if (shared.length === 0)
@@ -30,20 +35,31 @@ export function compareRuns(before: RunRecord, after: RunRecord): RunComparison 
     )
   const severalB = hasSeveralStacks(before.results!.transfer)
   const severalA = hasSeveralStacks(after.results!.transfer)
-  const rowOf = (c: TransferCell, several: boolean): string => transferRowLabel(c, several || severalB || severalA)
+  const rowOf = (c: TransferCell, several: boolean): string =>
+    transferRowLabel(c, several || severalB || severalA)
   const cells: RunComparison['cells'] = []
   for (const target of shared)
     for (const b of before.results!.transfer.filter((c) => c.target === target)) {
-      const a = after.results!.transfer.find((c) => c.target === target && c.surrogate === b.surrogate && (c.attack ?? '') === (b.attack ?? ''))
+      const a = after.results!.transfer.find(
+        (c) =>
+          c.target === target &&
+          c.surrogate === b.surrogate &&
+          (c.attack ?? '') === (b.attack ?? '')
+      )
       if (a) cells.push({ row: rowOf(b, severalB), target, ...change(b, a) })
     }
   const strongest = (run: RunRecord, target: string): TransferCell =>
-    [...run.results!.transfer.filter((c) => c.target === target)].sort((x, y) => y.successRate - x.successRate)[0]
+    [...run.results!.transfer.filter((c) => c.target === target)].sort(
+      (x, y) => y.successRate - x.successRate
+    )[0]
   return {
     before: { id: before.id, name: before.name, createdAt: before.createdAt },
     after: { id: after.id, name: after.name, createdAt: after.createdAt },
     dataset: before.dataset.name,
-    targets: shared.map((target) => ({ target, ...change(strongest(before, target), strongest(after, target)) })),
+    targets: shared.map((target) => ({
+      target,
+      ...change(strongest(before, target), strongest(after, target))
+    })),
     cells,
     onlyBefore: tb.filter((t) => !ta.includes(t)),
     onlyAfter: ta.filter((t) => !tb.includes(t))
@@ -65,11 +81,21 @@ function datasetDifferences(a: RunRecord, b: RunRecord): string[] {
     ['dataset.trainLimit', a.spec.dataset.trainLimit, b.spec.dataset.trainLimit],
     ['dataset.testLimit', a.spec.dataset.testLimit, b.spec.dataset.testLimit],
     ['dataset.validationSize', a.spec.dataset.validationSize, b.spec.dataset.validationSize],
-    ['dataset.imageSize', a.spec.dataset.imageSize ?? '(native)', b.spec.dataset.imageSize ?? '(native)'],
-    ['validation split seed', a.spec.dataset.validationSize ? (a.spec.dataset.splitSeed ?? a.spec.seed) : '-', b.spec.dataset.validationSize ? (b.spec.dataset.splitSeed ?? b.spec.seed) : '-'],
+    [
+      'dataset.imageSize',
+      a.spec.dataset.imageSize ?? '(native)',
+      b.spec.dataset.imageSize ?? '(native)'
+    ],
+    [
+      'validation split seed',
+      a.spec.dataset.validationSize ? (a.spec.dataset.splitSeed ?? a.spec.seed) : '-',
+      b.spec.dataset.validationSize ? (b.spec.dataset.splitSeed ?? b.spec.seed) : '-'
+    ],
     ['image shape', a.dataset.shape.join('×'), b.dataset.shape.join('×')],
     ['training images', a.dataset.train, b.dataset.train],
     ['test images', a.dataset.test, b.dataset.test]
   ]
-  return fields.filter(([, x, y]) => x !== y).map(([name, x, y]) => `${name} ${String(x)} vs ${String(y)}`)
+  return fields
+    .filter(([, x, y]) => x !== y)
+    .map(([name, x, y]) => `${name} ${String(x)} vs ${String(y)}`)
 }

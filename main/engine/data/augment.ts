@@ -74,7 +74,8 @@ export function applyAugment(x: tf.Tensor4D, params: AugmentParams, padding: num
   const n = x.shape[0]
   tf.util.assert(
     params.offsetY.length === n && params.offsetX.length === n && params.flip.length === n,
-    () => `Error in applyAugment: params are for ${params.offsetY.length} examples but the batch has ${n}`
+    () =>
+      `Error in applyAugment: params are for ${params.offsetY.length} examples but the batch has ${n}`
   )
   for (let e = 0; e < n; e++) {
     tf.util.assert(
@@ -102,7 +103,9 @@ function augmentByTransform(x: tf.Tensor4D, params: AugmentParams, padding: numb
     const flip = params.flip[e] === 1
     transforms.set([flip ? -1 : 1, 0, flip ? w - 1 + dx : dx, 0, 1, dy, 0, 0], e * 8)
   }
-  return tf.tidy(() => tf.image.transform(x, tf.tensor2d(transforms, [n, 8]), 'nearest', 'constant', 0))
+  return tf.tidy(() =>
+    tf.image.transform(x, tf.tensor2d(transforms, [n, 8]), 'nearest', 'constant', 0)
+  )
 }
 
 function augmentByGather(x: tf.Tensor4D, params: AugmentParams, padding: number): tf.Tensor4D {
@@ -136,6 +139,7 @@ function augmentByGather(x: tf.Tensor4D, params: AugmentParams, padding: number)
 function checkOptions(options: AugmentOptions): void {
   tf.util.assert(
     Number.isInteger(options.cropPadding) && options.cropPadding >= 0,
-    () => `Error in augmentBatch: cropPadding must be a whole number ≥ 0, got ${options.cropPadding}`
+    () =>
+      `Error in augmentBatch: cropPadding must be a whole number ≥ 0, got ${options.cropPadding}`
   )
 }

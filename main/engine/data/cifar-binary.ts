@@ -22,12 +22,34 @@ const PIXELS = SIDE * SIDE * 3
 const LABEL_BYTES: Record<CifarVariant, number> = { 'cifar-10': 1, 'cifar-100': 2 }
 const CLASSES: Record<CifarVariant, number> = { 'cifar-10': 10, 'cifar-100': 100 }
 
-const CIFAR10_NAMES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck']
+const CIFAR10_NAMES = [
+  'airplane',
+  'automobile',
+  'bird',
+  'cat',
+  'deer',
+  'dog',
+  'frog',
+  'horse',
+  'ship',
+  'truck'
+]
 
 /** Parses one binary batch; `file` only names the source in errors. */
-export function parseCifarBatch(bytes: Uint8Array, variant: CifarVariant, file: string): ImageSplit {
+export function parseCifarBatch(
+  bytes: Uint8Array,
+  variant: CifarVariant,
+  file: string
+): ImageSplit {
   const count = checkBatchSize(bytes, variant, file)
-  const split: ImageSplit = { images: new Uint8Array(count * PIXELS), labels: new Uint8Array(count), count, height: SIDE, width: SIDE, channels: 3 }
+  const split: ImageSplit = {
+    images: new Uint8Array(count * PIXELS),
+    labels: new Uint8Array(count),
+    count,
+    height: SIDE,
+    width: SIDE,
+    channels: 3
+  }
   decodeRecordsInto(bytes, variant, file, split, 0, count)
   return split
 }
@@ -44,17 +66,27 @@ function checkBatchSize(bytes: Uint8Array, variant: CifarVariant, file: string):
 }
 
 /** Decodes the first `take` records of `bytes` into `out` from image `at` on: planar to NHWC, fine labels. */
-function decodeRecordsInto(bytes: Uint8Array, variant: CifarVariant, file: string, out: ImageSplit, at: number, take: number): void {
+function decodeRecordsInto(
+  bytes: Uint8Array,
+  variant: CifarVariant,
+  file: string,
+  out: ImageSplit,
+  at: number,
+  take: number
+): void {
   const record = LABEL_BYTES[variant] + PIXELS
   for (let i = 0; i < take; i++) {
     const base = i * record
     const label = bytes[base + LABEL_BYTES[variant] - 1]
     if (label >= CLASSES[variant])
-      throw new Error(`${file}: record ${i} has label ${label} but ${variant} has classes 0–${CLASSES[variant] - 1}; is this a ${variant === 'cifar-10' ? 'CIFAR-100' : 'CIFAR-10'} batch?`)
+      throw new Error(
+        `${file}: record ${i} has label ${label} but ${variant} has classes 0–${CLASSES[variant] - 1}; is this a ${variant === 'cifar-10' ? 'CIFAR-100' : 'CIFAR-10'} batch?`
+      )
     out.labels[at + i] = label
     const src = base + LABEL_BYTES[variant]
     const dst = (at + i) * PIXELS
-    for (let p = 0; p < SIDE * SIDE; p++) for (let c = 0; c < 3; c++) out.images[dst + p * 3 + c] = bytes[src + c * SIDE * SIDE + p]
+    for (let p = 0; p < SIDE * SIDE; p++)
+      for (let c = 0; c < 3; c++) out.images[dst + p * 3 + c] = bytes[src + c * SIDE * SIDE + p]
   }
 }
 
@@ -75,8 +107,19 @@ async function recordCount(file: string, variant: CifarVariant): Promise<number>
  * Reads batches one after the other, decoding each straight into one preallocated split of `count`
  * images: besides the result, only the batch file being decoded is in memory.
  */
-async function readBatches(files: string[], variant: CifarVariant, count: number): Promise<ImageSplit> {
-  const split: ImageSplit = { images: new Uint8Array(count * PIXELS), labels: new Uint8Array(count), count, height: SIDE, width: SIDE, channels: 3 }
+async function readBatches(
+  files: string[],
+  variant: CifarVariant,
+  count: number
+): Promise<ImageSplit> {
+  const split: ImageSplit = {
+    images: new Uint8Array(count * PIXELS),
+    labels: new Uint8Array(count),
+    count,
+    height: SIDE,
+    width: SIDE,
+    channels: 3
+  }
   let at = 0
   for (const file of files) {
     if (at >= count) break
@@ -108,33 +151,63 @@ async function readSplits(
     LIMIT_HINT,
     options.memoryBudget ?? datasetMemoryBudgetBytes()
   )
-  return { train: await readBatches(trainFiles, variant, trainCount), test: await readBatches([testFile], variant, testCount) }
+  return {
+    train: await readBatches(trainFiles, variant, trainCount),
+    test: await readBatches([testFile], variant, testCount)
+  }
 }
 
 async function readNames(path: string, expected: number): Promise<string[] | undefined> {
   const text = await readFile(path, 'utf8').catch(() => undefined)
-  const names = text?.split(/\r?\n/).map((l) => l.trim()).filter(Boolean)
+  const names = text
+    ?.split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean)
   return names && names.length === expected ? names : undefined
 }
 
 /** Loads a CIFAR-10 or CIFAR-100 binary folder, telling the variant from its file names. */
-export async function loadCifarFolder(dir: string, options: CifarFolderOptions = {}): Promise<ImageDataset> {
+export async function loadCifarFolder(
+  dir: string,
+  options: CifarFolderOptions = {}
+): Promise<ImageDataset> {
   const files = await readdir(dir).catch(() => {
-    throw new Error(`${dir}: cannot read the folder; pick the folder the CIFAR binary archive unpacked to.`)
+    throw new Error(
+      `${dir}: cannot read the folder; pick the folder the CIFAR binary archive unpacked to.`
+    )
   })
   if (files.includes('test_batch.bin')) {
-    const trainFiles = files.filter((f) => /^data_batch_\d+\.bin$/.test(f)).sort((a, b) => batchNumber(a) - batchNumber(b))
-    if (trainFiles.length === 0) throw new Error(`${dir}: has test_batch.bin but no data_batch_N.bin training batches.`)
-    const { train, test } = await readSplits(dir, trainFiles.map((f) => join(dir, f)), join(dir, 'test_batch.bin'), 'cifar-10', options)
+    const trainFiles = files
+      .filter((f) => /^data_batch_\d+\.bin$/.test(f))
+      .sort((a, b) => batchNumber(a) - batchNumber(b))
+    if (trainFiles.length === 0)
+      throw new Error(`${dir}: has test_batch.bin but no data_batch_N.bin training batches.`)
+    const { train, test } = await readSplits(
+      dir,
+      trainFiles.map((f) => join(dir, f)),
+      join(dir, 'test_batch.bin'),
+      'cifar-10',
+      options
+    )
     const classNames = (await readNames(join(dir, 'batches.meta.txt'), 10)) ?? CIFAR10_NAMES
     return { name: 'cifar-10', classNames, train, test, flipPreservesLabel: true }
   }
   if (files.includes('train.bin') && files.includes('test.bin')) {
-    const { train, test } = await readSplits(dir, [join(dir, 'train.bin')], join(dir, 'test.bin'), 'cifar-100', options)
-    const classNames = (await readNames(join(dir, 'fine_label_names.txt'), 100)) ?? Array.from({ length: 100 }, (_, i) => `class ${i}`)
+    const { train, test } = await readSplits(
+      dir,
+      [join(dir, 'train.bin')],
+      join(dir, 'test.bin'),
+      'cifar-100',
+      options
+    )
+    const classNames =
+      (await readNames(join(dir, 'fine_label_names.txt'), 100)) ??
+      Array.from({ length: 100 }, (_, i) => `class ${i}`)
     return { name: 'cifar-100', classNames, train, test, flipPreservesLabel: true }
   }
-  throw new Error(`${dir}: no CIFAR binary batches found (expected data_batch_1.bin…test_batch.bin for CIFAR-10, or train.bin and test.bin for CIFAR-100).`)
+  throw new Error(
+    `${dir}: no CIFAR binary batches found (expected data_batch_1.bin…test_batch.bin for CIFAR-10, or train.bin and test.bin for CIFAR-100).`
+  )
 }
 
 /** N of data_batch_N.bin, so data_batch_10 sorts after data_batch_9. */

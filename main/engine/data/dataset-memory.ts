@@ -24,14 +24,21 @@ export function splitBytes(count: number, height: number, width: number, channel
 
 /** 184.3 MB, 25.3 kB: what the refusal prints. */
 export function formatBytes(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(1)} MB` : `${(bytes / 1024).toFixed(1)} kB`
+  return bytes >= 1024 * 1024
+    ? `${(bytes / (1024 * 1024)).toFixed(1)} MB`
+    : `${(bytes / 1024).toFixed(1)} kB`
 }
 
 /**
  * Throws when `bytes` exceed the budget. `what` names the dataset (its folder) and `hint` says
  * which knob shrinks it for this format (limits; for image folders also the image size).
  */
-export function checkDatasetMemory(bytes: number, what: string, hint: string, budget = datasetMemoryBudgetBytes()): void {
+export function checkDatasetMemory(
+  bytes: number,
+  what: string,
+  hint: string,
+  budget = datasetMemoryBudgetBytes()
+): void {
   if (bytes <= budget) return
   throw new Error(
     `${what}: needs ${formatBytes(bytes)} as uint8 but the dataset memory budget is ${formatBytes(budget)}; ${hint}, ` +

@@ -31,11 +31,19 @@ export interface ImageDataset {
 export function limitSplit(split: ImageSplit, limit: number): ImageSplit {
   if (limit <= 0 || limit >= split.count) return split
   const size = split.height * split.width * split.channels
-  return { ...split, count: limit, images: split.images.subarray(0, limit * size), labels: split.labels.subarray(0, limit) }
+  return {
+    ...split,
+    count: limit,
+    images: split.images.subarray(0, limit * size),
+    labels: split.labels.subarray(0, limit)
+  }
 }
 
 /** Float32 [0,1] NHWC images and int32 labels for the given example indices. */
-export function batchTensors(split: ImageSplit, indices: ArrayLike<number>): { x: tf.Tensor4D; y: tf.Tensor1D } {
+export function batchTensors(
+  split: ImageSplit,
+  indices: ArrayLike<number>
+): { x: tf.Tensor4D; y: tf.Tensor1D } {
   const size = split.height * split.width * split.channels
   const pixels = new Float32Array(indices.length * size)
   const labels = new Int32Array(indices.length)

@@ -20,11 +20,17 @@ export function decodeImage(bytes: Uint8Array, file: string): RgbaImage {
   try {
     if (lower.endsWith('.png')) {
       const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
-      return { width: png.width, height: png.height, data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength) }
+      return {
+        width: png.width,
+        height: png.height,
+        data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength)
+      }
     }
     const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 256 })
     return { width: img.width, height: img.height, data: img.data }
   } catch (err) {
-    throw new Error(`${file}: cannot decode the image (${err instanceof Error ? err.message : String(err)}); remove or replace the file.`)
+    throw new Error(
+      `${file}: cannot decode the image (${err instanceof Error ? err.message : String(err)}); remove or replace the file.`
+    )
   }
 }

@@ -73,8 +73,12 @@ function parseRawIdx(bytes: Uint8Array, fileName: string): IdxArray {
   const type = bytes[2]
   const ndim = bytes[3]
   if (type !== UNSIGNED_BYTE) {
-    const name = TYPE_NAMES[type] ? `${TYPE_NAMES[type]} (${hex(type)})` : `unknown type ${hex(type)}`
-    throw new Error(`${fileName} holds ${name} data; only unsigned byte (0x08) idx files are supported`)
+    const name = TYPE_NAMES[type]
+      ? `${TYPE_NAMES[type]} (${hex(type)})`
+      : `unknown type ${hex(type)}`
+    throw new Error(
+      `${fileName} holds ${name} data; only unsigned byte (0x08) idx files are supported`
+    )
   }
   if (ndim === 0) {
     throw new Error(`${fileName} declares 0 dimensions in its idx header; expected at least 1`)

@@ -37,21 +37,33 @@ interface Entry {
 async function subfolders(dir: string): Promise<string[]> {
   const names = await readdir(dir)
   const dirs: string[] = []
-  for (const n of names.sort()) if (!n.startsWith('.') && (await stat(join(dir, n))).isDirectory()) dirs.push(n)
+  for (const n of names.sort())
+    if (!n.startsWith('.') && (await stat(join(dir, n))).isDirectory()) dirs.push(n)
   return dirs
 }
 
 /** The image files of one split, in round-robin class order; throws on a missing or empty class folder. */
-async function listSplit(root: string, split: 'train' | 'test', classNames: string[]): Promise<Entry[]> {
+async function listSplit(
+  root: string,
+  split: 'train' | 'test',
+  classNames: string[]
+): Promise<Entry[]> {
   const perClass: Entry[][] = []
   for (const [label, name] of classNames.entries()) {
     const dir = join(root, split, name)
-    const files = (await readdir(dir).catch(() => {
-      throw new Error(`${dir}: missing; the ${split} split needs a folder for every class of train/ (${classNames.join(', ')}).`)
-    }))
+    const files = (
+      await readdir(dir).catch(() => {
+        throw new Error(
+          `${dir}: missing; the ${split} split needs a folder for every class of train/ (${classNames.join(', ')}).`
+        )
+      })
+    )
       .filter((f) => IMAGE_EXTENSIONS.includes(extname(f).toLowerCase()))
       .sort()
-    if (files.length === 0) throw new Error(`${dir}: class "${name}" has no PNG or JPEG images in ${split}/; add images or remove the folder.`)
+    if (files.length === 0)
+      throw new Error(
+        `${dir}: class "${name}" has no PNG or JPEG images in ${split}/; add images or remove the folder.`
+      )
     perClass.push(files.map((f) => ({ file: join(dir, f), label })))
   }
   const longest = Math.max(...perClass.map((c) => c.length))
@@ -63,7 +75,8 @@ async function listSplit(root: string, split: 'train' | 'test', classNames: stri
 /** R, G and B within 2 of each other: gray, allowing for JPEG's chroma rounding. */
 const isGray = (image: RgbaImage): boolean => {
   const d = image.data
-  for (let p = 0; p < d.length; p += 4) if (Math.abs(d[p] - d[p + 1]) > 2 || Math.abs(d[p] - d[p + 2]) > 2) return false
+  for (let p = 0; p < d.length; p += 4)
+    if (Math.abs(d[p] - d[p + 1]) > 2 || Math.abs(d[p] - d[p + 2]) > 2) return false
   return true
 }
 
@@ -71,7 +84,13 @@ const isGray = (image: RgbaImage): boolean => {
  * Writes `image` as height × width RGB into `out` at `offset`. Each output pixel averages the source
  * pixels its footprint covers (a box filter: no aliasing when shrinking photos; nearest when enlarging).
  */
-export function resizeRgb(image: RgbaImage, height: number, width: number, out: Uint8Array, offset: number): void {
+export function resizeRgb(
+  image: RgbaImage,
+  height: number,
+  width: number,
+  out: Uint8Array,
+  offset: number
+): void {
   const { width: sw, height: sh, data } = image
   for (let y = 0; y < height; y++) {
     const y0 = Math.floor((y * sh) / height)
@@ -82,7 +101,8 @@ export function resizeRgb(image: RgbaImage, height: number, width: number, out: 
       const n = (y1 - y0) * (x1 - x0)
       for (let c = 0; c < 3; c++) {
         let sum = 0
-        for (let sy = y0; sy < y1; sy++) for (let sx = x0; sx < x1; sx++) sum += data[(sy * sw + sx) * 4 + c]
+        for (let sy = y0; sy < y1; sy++)
+          for (let sx = x0; sx < x1; sx++) sum += data[(sy * sw + sx) * 4 + c]
         out[offset + (y * width + x) * 3 + c] = Math.round(sum / n)
       }
     }
@@ -97,7 +117,12 @@ interface RgbSplit {
 }
 
 /** Decodes the entries one by one into one preallocated RGB buffer. */
-async function readSplit(entries: Entry[], height: number, width: number, resize: boolean): Promise<RgbSplit> {
+async function readSplit(
+  entries: Entry[],
+  height: number,
+  width: number,
+  resize: boolean
+): Promise<RgbSplit> {
   const size = height * width * 3
   const rgb = new Uint8Array(entries.length * size)
   const labels = new Uint8Array(entries.length)
@@ -117,22 +142,35 @@ async function readSplit(entries: Entry[], height: number, width: number, resize
 
 /** The split as `channels`-channel uint8: the RGB buffer itself, or a copy of its first channel. */
 function toSplit(split: RgbSplit, height: number, width: number, channels: number): ImageSplit {
-  if (channels === 3) return { images: split.rgb, labels: split.labels, count: split.count, height, width, channels }
+  if (channels === 3)
+    return { images: split.rgb, labels: split.labels, count: split.count, height, width, channels }
   const pixels = split.count * height * width
   const images = new Uint8Array(pixels)
   for (let p = 0; p < pixels; p++) images[p] = split.rgb[p * 3]
   return { images, labels: split.labels, count: split.count, height, width, channels: 1 }
 }
 
-const limited = <T>(items: T[], limit: number | undefined): T[] => (limit && limit > 0 ? items.slice(0, limit) : items)
+const limited = <T>(items: T[], limit: number | undefined): T[] =>
+  limit && limit > 0 ? items.slice(0, limit) : items
 
-export async function loadImageFolder(root: string, options: ImageFolderOptions | string = {}): Promise<ImageDataset> {
+export async function loadImageFolder(
+  root: string,
+  options: ImageFolderOptions | string = {}
+): Promise<ImageDataset> {
   const opts: ImageFolderOptions = typeof options === 'string' ? { name: options } : options
   const classNames = await subfolders(join(root, 'train')).catch(() => {
-    throw new Error(`${join(root, 'train')}: missing; an image-folder dataset has train/<class>/ and test/<class>/ folders of PNG or JPEG images.`)
+    throw new Error(
+      `${join(root, 'train')}: missing; an image-folder dataset has train/<class>/ and test/<class>/ folders of PNG or JPEG images.`
+    )
   })
-  if (classNames.length < 2) throw new Error(`${join(root, 'train')}: has ${classNames.length} class folder(s); a classifier needs at least 2.`)
-  if (classNames.length > 256) throw new Error(`${join(root, 'train')}: has ${classNames.length} class folders; at most 256 are supported.`)
+  if (classNames.length < 2)
+    throw new Error(
+      `${join(root, 'train')}: has ${classNames.length} class folder(s); a classifier needs at least 2.`
+    )
+  if (classNames.length > 256)
+    throw new Error(
+      `${join(root, 'train')}: has ${classNames.length} class folders; at most 256 are supported.`
+    )
   const trainEntries = limited(await listSplit(root, 'train', classNames), opts.trainLimit)
   const testEntries = limited(await listSplit(root, 'test', classNames), opts.testLimit)
 

@@ -105,7 +105,9 @@ function findFiles(dir: string): Record<FileKey, string> {
     else missing.push(`${names[0]}(.gz)`)
   }
   if (missing.length > 0) {
-    const expected = (Object.keys(FILES) as FileKey[]).map((k) => `${candidateNames(k)[0]}(.gz)`).join(', ')
+    const expected = (Object.keys(FILES) as FileKey[])
+      .map((k) => `${candidateNames(k)[0]}(.gz)`)
+      .join(', ')
     throw new Error(
       `dataset folder ${dir} is missing ${missing.join(', ')}; it needs the four idx files ${expected} ` +
         `(the dotted spelling, e.g. train-images.idx3-ubyte, is accepted too)`

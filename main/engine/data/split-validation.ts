@@ -12,8 +12,13 @@ export interface TrainValidationSplit {
 }
 
 /** Splits `split` into the images kept for training and `size` class-stratified validation images. */
-export function splitValidation(split: ImageSplit, size: number, seed: number): TrainValidationSplit {
-  if (!Number.isInteger(size) || size <= 0) throw new Error(`dataset.validationSize must be a positive integer to split (got ${size})`)
+export function splitValidation(
+  split: ImageSplit,
+  size: number,
+  seed: number
+): TrainValidationSplit {
+  if (!Number.isInteger(size) || size <= 0)
+    throw new Error(`dataset.validationSize must be a positive integer to split (got ${size})`)
   if (size >= split.count)
     throw new Error(
       `dataset.validationSize (${size}) must be smaller than the training images (${split.count} after dataset.trainLimit): lower validationSize or raise trainLimit`
@@ -40,7 +45,10 @@ export function splitValidation(split: ImageSplit, size: number, seed: number): 
   const validationIndices: number[] = []
   const trainIndices: number[] = []
   for (let i = 0; i < split.count; i++) (chosen[i] ? validationIndices : trainIndices).push(i)
-  return { train: selectImages(split, trainIndices), validation: selectImages(split, validationIndices) }
+  return {
+    train: selectImages(split, trainIndices),
+    validation: selectImages(split, validationIndices)
+  }
 }
 
 /** Per-class counts summing to `size`, proportional to `counts` (largest remainder, ties to the lower class). */
@@ -49,7 +57,9 @@ export function stratifiedQuota(counts: number[], size: number): number[] {
   const exact = counts.map((n) => (n * size) / total)
   const quota = exact.map(Math.floor)
   let left = size - quota.reduce((a, b) => a + b, 0)
-  const order = exact.map((x, k) => ({ k, rest: x - Math.floor(x) })).sort((a, b) => b.rest - a.rest || a.k - b.k)
+  const order = exact
+    .map((x, k) => ({ k, rest: x - Math.floor(x) }))
+    .sort((a, b) => b.rest - a.rest || a.k - b.k)
   for (const { k } of order) {
     if (left === 0) break
     if (quota[k] < counts[k]) {

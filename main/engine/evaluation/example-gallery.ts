@@ -71,12 +71,25 @@ export class GalleryCollector {
 
   entry(attackLabel: string): GalleryEntry {
     const { norm, eps, targeted } = this.attack
-    return { attack: attackLabel, surrogate: this.surrogate, targets: this.targets, targeted, norm, eps, examples: this.examples }
+    return {
+      attack: attackLabel,
+      surrogate: this.surrogate,
+      targets: this.targets,
+      targeted,
+      norm,
+      eps,
+      examples: this.examples
+    }
   }
 }
 
 /** Writes `runDir/gallery.json`. */
-export async function writeGallery(runDir: string, split: ImageSplit, classNames: string[], entries: GalleryEntry[]): Promise<void> {
+export async function writeGallery(
+  runDir: string,
+  split: ImageSplit,
+  classNames: string[],
+  entries: GalleryEntry[]
+): Promise<void> {
   const gallery: RunGallery = {
     version: 1,
     shape: [split.height, split.width, split.channels],
@@ -102,6 +115,8 @@ export async function readGallery(runDir: string): Promise<RunGallery | null> {
   }
   const parsed = RunGallery.safeParse(json)
   if (!parsed.success)
-    throw new Error(`${path} is not a valid example gallery (${describeSpecError(parsed.error)}): delete it; the run itself is unaffected`)
+    throw new Error(
+      `${path} is not a valid example gallery (${describeSpecError(parsed.error)}): delete it; the run itself is unaffected`
+    )
   return parsed.data
 }

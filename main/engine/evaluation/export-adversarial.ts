@@ -25,8 +25,13 @@ export interface AdversarialBatch {
 }
 
 /** Encodes one H×W×C image (C = 1 or 3) in [0,1] as an 8-bit RGBA PNG. */
-export function encodePng(pixels: Float32Array, offset: number, [height, width, channels]: [number, number, number]): Buffer {
-  if (channels !== 1 && channels !== 3) throw new Error(`PNG export handles 1 or 3 channels, got ${channels}`)
+export function encodePng(
+  pixels: Float32Array,
+  offset: number,
+  [height, width, channels]: [number, number, number]
+): Buffer {
+  if (channels !== 1 && channels !== 3)
+    throw new Error(`PNG export handles 1 or 3 channels, got ${channels}`)
   const png = new PNG({ width, height })
   for (let p = 0; p < height * width; p++) {
     for (let c = 0; c < 3; c++) {
@@ -51,7 +56,18 @@ export async function exportAdversarialExamples(
   await mkdir(dir, { recursive: true })
   const models = Object.keys(batches[0]?.predictions ?? {})
   const name = (k: number): string => classNames[k] ?? String(k)
-  const rows = [['file', 'test_index', 'label', 'label_name', 'goal', ...models.flatMap((m) => [`${m}_prediction`, `${m}_prediction_name`])].map(csvField).join(',')]
+  const rows = [
+    [
+      'file',
+      'test_index',
+      'label',
+      'label_name',
+      'goal',
+      ...models.flatMap((m) => [`${m}_prediction`, `${m}_prediction_name`])
+    ]
+      .map(csvField)
+      .join(',')
+  ]
   const size = shape[0] * shape[1] * shape[2]
   let count = 0
   for (const batch of batches) {
@@ -59,12 +75,31 @@ export async function exportAdversarialExamples(
       const file = `adv-${String(batch.indices[i]).padStart(5, '0')}.png`
       // Plain writes for the many derived images; the CSV and manifest that list them are atomic.
       await writeFile(join(dir, file), encodePng(batch.pixels, i * size, shape))
-      const preds = models.flatMap((m) => [String(batch.predictions[m][i]), name(batch.predictions[m][i])])
-      rows.push([file, String(batch.indices[i]), String(batch.labels[i]), name(batch.labels[i]), String(batch.goals[i]), ...preds].map(csvField).join(','))
+      const preds = models.flatMap((m) => [
+        String(batch.predictions[m][i]),
+        name(batch.predictions[m][i])
+      ])
+      rows.push(
+        [
+          file,
+          String(batch.indices[i]),
+          String(batch.labels[i]),
+          name(batch.labels[i]),
+          String(batch.goals[i]),
+          ...preds
+        ]
+          .map(csvField)
+          .join(',')
+      )
       count++
     }
   }
   await writeFileAtomic(join(dir, 'examples.csv'), rows.join('\n') + '\n')
-  await writeJsonAtomic(join(dir, 'export.json'), { ...meta, count, roundedTo8Bit: true, predictionsOn: 'float32 examples before rounding' })
+  await writeJsonAtomic(join(dir, 'export.json'), {
+    ...meta,
+    count,
+    roundedTo8Bit: true,
+    predictionsOn: 'float32 examples before rounding'
+  })
   return count
 }

@@ -32,13 +32,34 @@ export class PerSampleResults {
     batch.indices.forEach((index, i) => {
       const goal = batch.goals[i]
       const fooled = (p: number): boolean => (this.targeted ? p === goal : p !== batch.labels[i])
-      const perTarget = this.targets.flatMap((t) => [name(batch.predictions[t][i]), fooled(batch.predictions[t][i]) ? '1' : '0'])
-      this.rows.push(csvLine([stack, surrogate, String(index), name(batch.labels[i]), name(goal), name(batch.predictions[surrogate][i]), ...perTarget]))
+      const perTarget = this.targets.flatMap((t) => [
+        name(batch.predictions[t][i]),
+        fooled(batch.predictions[t][i]) ? '1' : '0'
+      ])
+      this.rows.push(
+        csvLine([
+          stack,
+          surrogate,
+          String(index),
+          name(batch.labels[i]),
+          name(goal),
+          name(batch.predictions[surrogate][i]),
+          ...perTarget
+        ])
+      )
     })
   }
 
   csv(): string {
-    const header = ['stack', 'surrogate', 'test_index', 'label', 'goal', 'surrogate_prediction', ...this.targets.flatMap((t) => [`${t}_prediction`, `${t}_fooled`])]
+    const header = [
+      'stack',
+      'surrogate',
+      'test_index',
+      'label',
+      'goal',
+      'surrogate_prediction',
+      ...this.targets.flatMap((t) => [`${t}_prediction`, `${t}_fooled`])
+    ]
     return [csvLine(header), ...this.rows].join('\n') + '\n'
   }
 
@@ -53,11 +74,14 @@ export async function joinPerSampleFiles(runDir: string, files: string[]): Promi
   let header: string | undefined
   const rows: string[] = []
   for (const file of files) {
-    const lines = (await readFile(join(runDir, file), 'utf8')).split('\n').filter((l) => l.length > 0)
+    const lines = (await readFile(join(runDir, file), 'utf8'))
+      .split('\n')
+      .filter((l) => l.length > 0)
     header ??= lines[0]
     rows.push(...lines.slice(1))
   }
-  if (header) await writeFileAtomic(join(runDir, PER_SAMPLE_FILE), [header, ...rows].join('\n') + '\n')
+  if (header)
+    await writeFileAtomic(join(runDir, PER_SAMPLE_FILE), [header, ...rows].join('\n') + '\n')
 }
 
 /** RFC 4180 quoting: a field with a comma, quote or line break is quoted, quotes doubled. */

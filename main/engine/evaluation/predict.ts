@@ -39,7 +39,11 @@ export async function predictLabels(model: LabelModel, x: tf.Tensor4D): Promise<
 }
 
 /** Predicted labels for examples `indices` of a split. */
-export async function predictSplit(model: LabelModel, split: ImageSplit, indices: number[]): Promise<Int32Array> {
+export async function predictSplit(
+  model: LabelModel,
+  split: ImageSplit,
+  indices: number[]
+): Promise<Int32Array> {
   const out = new Int32Array(indices.length)
   for (let start = 0; start < indices.length; start += PREDICT_BATCH) {
     const { x, y } = batchTensors(split, indices.slice(start, start + PREDICT_BATCH))
@@ -53,6 +57,7 @@ export async function predictSplit(model: LabelModel, split: ImageSplit, indices
 /** Fraction of `predictions` equal to the split's labels at `indices`. */
 export function accuracyOf(predictions: Int32Array, split: ImageSplit, indices: number[]): number {
   let correct = 0
-  for (let i = 0; i < indices.length; i++) if (predictions[i] === split.labels[indices[i]]) correct++
+  for (let i = 0; i < indices.length; i++)
+    if (predictions[i] === split.labels[indices[i]]) correct++
   return indices.length ? correct / indices.length : 0
 }

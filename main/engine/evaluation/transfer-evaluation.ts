@@ -28,7 +28,11 @@ export interface NamedTarget {
 }
 
 /** Indices of the examples every model predicts correctly, given each model's predictions. */
-export function commonlyCorrect(split: ImageSplit, indices: number[], predictions: Int32Array[]): number[] {
+export function commonlyCorrect(
+  split: ImageSplit,
+  indices: number[],
+  predictions: Int32Array[]
+): number[] {
   return indices.filter((k, i) => predictions.every((p) => p[i] === split.labels[k]))
 }
 
@@ -54,7 +58,8 @@ export interface TransferOptions {
 /** Mean and sample standard deviation (n − 1; 0 for a single value). */
 export function meanAndStd(values: number[]): { mean: number; std: number } {
   const mean = values.reduce((s, v) => s + v, 0) / values.length
-  const variance = values.length > 1 ? values.reduce((s, v) => s + (v - mean) ** 2, 0) / (values.length - 1) : 0
+  const variance =
+    values.length > 1 ? values.reduce((s, v) => s + (v - mean) ** 2, 0) / (values.length - 1) : 0
   return { mean, std: Math.sqrt(variance) }
 }
 
@@ -73,7 +78,10 @@ export async function measureTransfer(
   // Admix draws its add-ins from the clean attacked images (the evaluation set), kept for the run.
   const pool = attack.stack.admix ? admixPool(split, indices) : undefined
   try {
-    return await transferOf(surrogate, targets, split, indices, attack, options, { ensembleMembers: options.ensembleMembers, pool })
+    return await transferOf(surrogate, targets, split, indices, attack, options, {
+      ensembleMembers: options.ensembleMembers,
+      pool
+    })
   } finally {
     pool?.images.dispose()
   }
@@ -103,11 +111,22 @@ async function transferOf(
     for (let start = 0, batchId = 0; start < indices.length; start += attack.batchSize, batchId++) {
       throwIfCancelled(options.signal)
       const { x, y } = batchTensors(split, indices.slice(start, start + attack.batchSize))
-      const goal = attack.targeted ? tf.tidy(() => tf.cast(tf.mod(tf.add(y, tf.scalar(1, 'int32')), tf.scalar(numClasses, 'int32')), 'int32') as tf.Tensor1D) : y
+      const goal = attack.targeted
+        ? tf.tidy(
+            () =>
+              tf.cast(
+                tf.mod(tf.add(y, tf.scalar(1, 'int32')), tf.scalar(numClasses, 'int32')),
+                'int32'
+              ) as tf.Tensor1D
+          )
+        : y
       const adversarial = runAttack(surrogate.model, x, goal, config, { batchId, trueLabels: y })
       const labels = await goal.data()
       const countFooled = (pred: Int32Array): number =>
-        pred.reduce((n, p, i) => n + ((attack.targeted ? p === labels[i] : p !== labels[i]) ? 1 : 0), 0)
+        pred.reduce(
+          (n, p, i) => n + ((attack.targeted ? p === labels[i] : p !== labels[i]) ? 1 : 0),
+          0
+        )
       const surrogatePred = await predictTensor(surrogate.model, adversarial)
       whiteBoxFooled += countFooled(surrogatePred)
       const predictions: Record<string, Int32Array> = { [surrogate.name]: surrogatePred }
@@ -117,10 +136,19 @@ async function transferOf(
       }
       if (r === 0 && options.onExamples) {
         const batchIndices = indices.slice(start, start + attack.batchSize)
-        options.onExamples({ indices: batchIndices, pixels: (await adversarial.data()) as Float32Array, labels: await y.data(), goals: labels, predictions })
+        options.onExamples({
+          indices: batchIndices,
+          pixels: (await adversarial.data()) as Float32Array,
+          labels: await y.data(),
+          goals: labels,
+          predictions
+        })
       }
       tf.dispose([x, y, goal, adversarial])
-      options.onBatch?.(r * indices.length + Math.min(start + attack.batchSize, indices.length), total)
+      options.onBatch?.(
+        r * indices.length + Math.min(start + attack.batchSize, indices.length),
+        total
+      )
       await yieldToEventLoop()
     }
     fooledPerRepeat.push(fooled)
@@ -130,7 +158,16 @@ async function transferOf(
   return {
     cells: targets.map((t, i) => {
       const { mean, std } = meanAndStd(fooledPerRepeat.map((f) => (attacked ? f[i] / attacked : 0)))
-      return { surrogate: surrogate.name, target: t.name, successRate: mean, fooled: fooledPerRepeat[0][i], attacked, mean, std, repeats }
+      return {
+        surrogate: surrogate.name,
+        target: t.name,
+        successRate: mean,
+        fooled: fooledPerRepeat[0][i],
+        attacked,
+        mean,
+        std,
+        repeats
+      }
     }),
     whiteBoxRate: meanAndStd(whiteBoxPerRepeat).mean
   }

@@ -4,13 +4,23 @@ import type { AuditSpec } from '../../contract/audit-spec'
 import type { HardenSpec } from '../../contract/harden-spec'
 import type { HardenResults } from '../../contract/harden-results'
 
-export function measureSettings(spec: AuditSpec, harden: HardenSpec, testCount: number): Omit<HardenResults['settings'], 'adversarialTraining' | 'accuracyWeight'> {
+export function measureSettings(
+  spec: AuditSpec,
+  harden: HardenSpec,
+  testCount: number
+): Omit<HardenResults['settings'], 'adversarialTraining' | 'accuracyWeight'> {
   const w = harden.whiteBox
   const whiteEps = w.eps ?? spec.attack.eps
   const f = harden.flatness
   const flatEps = f.eps ?? whiteEps
   return {
-    whiteBox: { eps: whiteEps, steps: w.steps, stepSize: w.stepSize ?? stutzStepSize(whiteEps), restarts: w.restarts, examples: Math.min(w.examples, testCount) },
+    whiteBox: {
+      eps: whiteEps,
+      steps: w.steps,
+      stepSize: w.stepSize ?? stutzStepSize(whiteEps),
+      restarts: w.restarts,
+      examples: Math.min(w.examples, testCount)
+    },
     flatness: {
       eps: flatEps,
       pgdSteps: f.pgdSteps,

@@ -10,4 +10,10 @@ import { hardenMeasureTask } from './tasks/harden-measure-task'
 import { hardenRankTask } from './tasks/harden-rank-task'
 import { hardenTrainTask } from './tasks/harden-train-task'
 
-export const HARDEN_TASK_KINDS: readonly TaskKindDefinition[] = [hardenTrainTask, hardenEvaluateTask, hardenAttackTask, hardenMeasureTask, hardenRankTask]
+export const HARDEN_TASK_KINDS: readonly TaskKindDefinition[] = [
+  hardenTrainTask,
+  hardenEvaluateTask,
+  hardenAttackTask,
+  hardenMeasureTask,
+  hardenRankTask
+]

@@ -23,7 +23,12 @@ export function perturbedWeights(trainable: Map<string, tf.Variable>): Map<strin
  * sphere (`onSphere`, average-case flatness) or with the norm drawn uniformly in [0, ξ·‖w_l‖]
  * (the worst-case search's start).
  */
-export function randomRelativePerturbation(weights: Map<string, tf.Tensor>, xi: number, rng: Rng, onSphere: boolean): TensorMap {
+export function randomRelativePerturbation(
+  weights: Map<string, tf.Tensor>,
+  xi: number,
+  rng: Rng,
+  onSphere: boolean
+): TensorMap {
   const out: TensorMap = new Map()
   for (const [name, w] of weights) {
     const fraction = onSphere ? 1 : rng.next()
@@ -41,7 +46,9 @@ export function randomRelativePerturbation(weights: Map<string, tf.Tensor>, xi: 
 
 /** ν_l projected onto the ball ‖ν_l‖ ≤ ξ·‖w_l‖ (w the unperturbed weights). */
 export function projectRelative(nu: tf.Tensor, w: tf.Tensor, xi: number): tf.Tensor {
-  return tf.tidy(() => tf.mul(nu, tf.minimum(1, tf.div(tf.mul(xi, tf.norm(w)), tf.add(tf.norm(nu), 1e-12)))))
+  return tf.tidy(() =>
+    tf.mul(nu, tf.minimum(1, tf.div(tf.mul(xi, tf.norm(w)), tf.add(tf.norm(nu), 1e-12))))
+  )
 }
 
 /** A gradient rescaled per tensor to norm ‖w_l‖ (the paper's layer-wise relative normalisation of weight steps). */

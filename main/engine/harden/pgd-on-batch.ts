@@ -16,8 +16,19 @@ export interface PgdBatchResult {
 }
 
 /** PGD examples of (x, y) on `model` as it is now (weights possibly perturbed); the caller disposes both tensors. */
-export async function pgdOnBatch(model: Classifier, x: tf.Tensor4D, y: tf.Tensor1D, o: LinfPgdOptions, seed: number): Promise<PgdBatchResult> {
-  const oracle = new BatchObjective(model, x, y, () => new Error('Error in pgdOnBatch: non-finite loss'))
+export async function pgdOnBatch(
+  model: Classifier,
+  x: tf.Tensor4D,
+  y: tf.Tensor1D,
+  o: LinfPgdOptions,
+  seed: number
+): Promise<PgdBatchResult> {
+  const oracle = new BatchObjective(
+    model,
+    x,
+    y,
+    () => new Error('Error in pgdOnBatch: non-finite loss')
+  )
   const adversarial = await linfPgd(oracle, o, seed)
   return { adversarial, loss: oracle.inputLoss(adversarial) }
 }

@@ -13,11 +13,23 @@ export function rankRecipes(rows: UnrankedRecipe[], accuracyWeight: number): Har
   const baseline = rows.find((r) => r.recipe === 'sgd')
   if (!baseline) throw new Error('Error in rankRecipes: the sgd baseline is missing')
   const scored = rows.map((r, order) => {
-    const transferReduction = baseline.transfer.strongest.successRate - r.transfer.strongest.successRate
+    const transferReduction =
+      baseline.transfer.strongest.successRate - r.transfer.strongest.successRate
     const accuracyCost = baseline.naturalAccuracy - r.naturalAccuracy
-    const spread = r === baseline ? 0 : differenceSpread(baseline.transfer.strongest, r.transfer.strongest)
+    const spread =
+      r === baseline ? 0 : differenceSpread(baseline.transfer.strongest, r.transfer.strongest)
     const score = r === baseline ? 0 : 100 * (transferReduction - accuracyWeight * accuracyCost)
-    return { row: r, order, ranking: { score, transferReduction, accuracyCost, spread, significant: r !== baseline && transferReduction > spread } }
+    return {
+      row: r,
+      order,
+      ranking: {
+        score,
+        transferReduction,
+        accuracyCost,
+        spread,
+        significant: r !== baseline && transferReduction > spread
+      }
+    }
   })
   scored.sort((a, b) => b.ranking.score - a.ranking.score || a.order - b.order)
   return scored.map(({ row, ranking }, i) => ({ ...row, ranking: { rank: i + 1, ...ranking } }))

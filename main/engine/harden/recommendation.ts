@@ -10,14 +10,25 @@ import type { HardenRecipeResult, HardenResults } from '../../contract/harden-re
 
 const pct = (v: number): string => `${(v * 100).toFixed(1)} %`
 const pts = (v: number): string => `${(v * 100).toFixed(1)} points`
-const signedPts = (v: number): string => `${v >= 0 ? '+' : '−'}${Math.abs(v * 100).toFixed(1)} points`
+const signedPts = (v: number): string =>
+  `${v >= 0 ? '+' : '−'}${Math.abs(v * 100).toFixed(1)} points`
 
-export function recommend(ranked: HardenRecipeResult[], target: string, accuracyWeight: number, whiteBoxEps: string): HardenResults['recommendation'] {
+export function recommend(
+  ranked: HardenRecipeResult[],
+  target: string,
+  accuracyWeight: number,
+  whiteBoxEps: string
+): HardenResults['recommendation'] {
   const baseline = ranked.find((r) => r.recipe === 'sgd')!
   const candidates = ranked.filter((r) => r.recipe !== 'sgd')
   const best = candidates.find((r) => r.ranking.significant && r.ranking.score > 0)
-  const biggest = [...candidates].sort((a, b) => b.ranking.transferReduction - a.ranking.transferReduction)[0]
-  const evidence = [transferEvidence(baseline), ...candidates.map((r) => transferEvidence(r, baseline))]
+  const biggest = [...candidates].sort(
+    (a, b) => b.ranking.transferReduction - a.ranking.transferReduction
+  )[0]
+  const evidence = [
+    transferEvidence(baseline),
+    ...candidates.map((r) => transferEvidence(r, baseline))
+  ]
   evidence.push(...ranked.map((r) => robustnessEvidence(r, whiteBoxEps)))
   if (!best) {
     const text =
@@ -41,7 +52,13 @@ export function recommend(ranked: HardenRecipeResult[], target: string, accuracy
       `${biggest.label} cuts transfer more (${pts(biggest.ranking.transferReduction)}) but reaches a natural accuracy of ${pct(biggest.naturalAccuracy)} against ${pct(best.naturalAccuracy)}, ` +
         `so it ranks ${ordinal(biggest.ranking.rank)} when one point of accuracy weighs ${accuracyWeight} point${accuracyWeight === 1 ? '' : 's'} of transfer; choose it if robustness matters more than that.`
     )
-  const cheaper = candidates.find((r) => r !== best && r.ranking.significant && r.ranking.accuracyCost <= 0.005 && best.ranking.accuracyCost > 0.005)
+  const cheaper = candidates.find(
+    (r) =>
+      r !== best &&
+      r.ranking.significant &&
+      r.ranking.accuracyCost <= 0.005 &&
+      best.ranking.accuracyCost > 0.005
+  )
   if (cheaper)
     parts.push(
       `${cheaper.label} keeps accuracy (${signedPts(cheaper.ranking.accuracyCost)}) and still lowers transfer by ${pts(cheaper.ranking.transferReduction)}, the option when accuracy cannot move.`
@@ -68,11 +85,25 @@ function robustnessEvidence(r: HardenRecipeResult, eps: string): string {
 }
 
 function flatnessWord(r: HardenRecipeResult, baseline: HardenRecipeResult): string {
-  const flatter = [r.flatness.averageCase < baseline.flatness.averageCase, r.flatness.worstCase < baseline.flatness.worstCase]
-  return flatter.every(Boolean) ? 'flatter' : flatter.some(Boolean) ? 'partly flatter' : 'not flatter'
+  const flatter = [
+    r.flatness.averageCase < baseline.flatness.averageCase,
+    r.flatness.worstCase < baseline.flatness.worstCase
+  ]
+  return flatter.every(Boolean)
+    ? 'flatter'
+    : flatter.some(Boolean)
+      ? 'partly flatter'
+      : 'not flatter'
 }
 
 function ordinal(n: number): string {
-  const suffix = n % 10 === 1 && n % 100 !== 11 ? 'st' : n % 10 === 2 && n % 100 !== 12 ? 'nd' : n % 10 === 3 && n % 100 !== 13 ? 'rd' : 'th'
+  const suffix =
+    n % 10 === 1 && n % 100 !== 11
+      ? 'st'
+      : n % 10 === 2 && n % 100 !== 12
+        ? 'nd'
+        : n % 10 === 3 && n % 100 !== 13
+          ? 'rd'
+          : 'th'
   return `${n}${suffix}`
 }

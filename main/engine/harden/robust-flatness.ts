@@ -24,7 +24,12 @@ import { linfStep } from '../attacks/norm-step'
 import type { Classifier } from '../models/classifier'
 import { EVAL } from '../models/forward-context'
 import { crossEntropySum } from '../training/cross-entropy'
-import { perturbedWeights, projectRelative, randomRelativePerturbation, relativeDirection } from './layer-perturbation'
+import {
+  perturbedWeights,
+  projectRelative,
+  randomRelativePerturbation,
+  relativeDirection
+} from './layer-perturbation'
 import { pgdOnBatch } from './pgd-on-batch'
 
 export interface FlatnessSettings {
@@ -63,7 +68,14 @@ export async function measureRobustFlatness(
   let done = 0
   const progress = (what: string): void => options.onProgress?.(++done / evaluations, what)
   try {
-    const reference = await robustLoss(model, split, indices, settings, rng.fork('reference'), options.signal)
+    const reference = await robustLoss(
+      model,
+      split,
+      indices,
+      settings,
+      rng.fork('reference'),
+      options.signal
+    )
     progress('robust loss')
     let averageSum = 0
     const averageRng = rng.fork('average')
@@ -71,19 +83,43 @@ export async function measureRobustFlatness(
       const nu = randomRelativePerturbation(original, settings.average.xi, averageRng, true)
       applyPerturbation(weights, original, nu)
       disposeMaps(nu)
-      averageSum += await robustLoss(model, split, indices, settings, averageRng.fork(`pgd-${s}`), options.signal)
+      averageSum += await robustLoss(
+        model,
+        split,
+        indices,
+        settings,
+        averageRng.fork(`pgd-${s}`),
+        options.signal
+      )
       assignAll(weights, original)
       progress(`average-case ${s + 1}/${settings.average.samples}`)
     }
     let worst = -Infinity
     const worstRng = rng.fork('worst')
     for (let r = 0; r < settings.worst.restarts; r++) {
-      await worstCasePerturbation(model, split, indices.slice(0, settings.batchSize), weights, original, settings, worstRng, options.signal)
-      worst = Math.max(worst, await robustLoss(model, split, indices, settings, worstRng.fork(`pgd-${r}`), options.signal))
+      await worstCasePerturbation(
+        model,
+        split,
+        indices.slice(0, settings.batchSize),
+        weights,
+        original,
+        settings,
+        worstRng,
+        options.signal
+      )
+      worst = Math.max(
+        worst,
+        await robustLoss(model, split, indices, settings, worstRng.fork(`pgd-${r}`), options.signal)
+      )
       assignAll(weights, original)
       progress(`worst-case ${r + 1}/${settings.worst.restarts}`)
     }
-    return { robustLoss: reference, averageCase: averageSum / settings.average.samples - reference, worstCase: worst - reference, examples: indices.length }
+    return {
+      robustLoss: reference,
+      averageCase: averageSum / settings.average.samples - reference,
+      worstCase: worst - reference,
+      examples: indices.length
+    }
   } finally {
     assignAll(weights, original)
     disposeMaps(original)
@@ -91,7 +127,14 @@ export async function measureRobustFlatness(
 }
 
 /** Mean robust loss over `indices` at the model's current weights, PGD recomputed on them. */
-async function robustLoss(model: Classifier, split: ImageSplit, indices: number[], settings: FlatnessSettings, rng: Rng, signal?: AbortSignal): Promise<number> {
+async function robustLoss(
+  model: Classifier,
+  split: ImageSplit,
+  indices: number[],
+  settings: FlatnessSettings,
+  rng: Rng,
+  signal?: AbortSignal
+): Promise<number> {
   let sum = 0
   for (let start = 0; start < indices.length; start += settings.batchSize) {
     throwIfCancelled(signal)
@@ -106,8 +149,13 @@ async function robustLoss(model: Classifier, split: ImageSplit, indices: number[
 }
 
 /** w ← w0 + ν on every perturbed tensor. */
-function applyPerturbation(weights: Map<string, tf.Variable>, original: TensorMap, nu: TensorMap): void {
-  for (const [name, v] of weights) tf.tidy(() => v.assign(tf.add(original.get(name)!, nu.get(name)!)))
+function applyPerturbation(
+  weights: Map<string, tf.Variable>,
+  original: TensorMap,
+  nu: TensorMap
+): void {
+  for (const [name, v] of weights)
+    tf.tidy(() => v.assign(tf.add(original.get(name)!, nu.get(name)!)))
 }
 
 /** Leaves the model at w0 + ν* after the joint input/weight ascent on one batch. */
@@ -125,11 +173,21 @@ async function worstCasePerturbation(
   const { eps, stepSize } = settings.pgd
   let nu = randomRelativePerturbation(original, xi, rng, false)
   const { x: x0, y } = batchTensors(split, batch)
-  const [lo, hi] = tf.tidy(() => [tf.maximum(tf.sub(x0, eps), 0) as tf.Tensor4D, tf.minimum(tf.add(x0, eps), 1) as tf.Tensor4D])
+  const [lo, hi] = tf.tidy(() => [
+    tf.maximum(tf.sub(x0, eps), 0) as tf.Tensor4D,
+    tf.minimum(tf.add(x0, eps), 1) as tf.Tensor4D
+  ])
   const start = rng.seed()
   // tf.variable shares the initial tensor's data; a tidy frees the initial tensor object itself.
   const input = tf.tidy(() =>
-    tf.variable(tf.minimum(tf.maximum(tf.add(x0, tf.randomUniform(x0.shape, -eps, eps, 'float32', start)), lo), hi), true, `flatness-input-${Math.random().toString(36).slice(2)}`)
+    tf.variable(
+      tf.minimum(
+        tf.maximum(tf.add(x0, tf.randomUniform(x0.shape, -eps, eps, 'float32', start)), lo),
+        hi
+      ),
+      true,
+      `flatness-input-${Math.random().toString(36).slice(2)}`
+    )
   )
   try {
     for (let t = 0; t < steps; t++) {
@@ -137,15 +195,37 @@ async function worstCasePerturbation(
       applyPerturbation(weights, original, nu)
       const variables = [input, ...weights.values()]
       const grads = tf.tidy(() => {
-        const { value, grads } = tf.variableGrads(() => crossEntropySum(model.forward(input as unknown as tf.Tensor4D, EVAL), y), variables)
+        const { value, grads } = tf.variableGrads(
+          () => crossEntropySum(model.forward(input as unknown as tf.Tensor4D, EVAL), y),
+          variables
+        )
         value.dispose()
         return grads
       })
-      tf.tidy(() => input.assign(linfStep(input as unknown as tf.Tensor4D, grads[input.name] as tf.Tensor4D, stepSize, lo, hi)))
+      tf.tidy(() =>
+        input.assign(
+          linfStep(
+            input as unknown as tf.Tensor4D,
+            grads[input.name] as tf.Tensor4D,
+            stepSize,
+            lo,
+            hi
+          )
+        )
+      )
       const next: TensorMap = new Map()
       for (const [name, v] of weights) {
         const w0 = original.get(name)!
-        next.set(name, tf.tidy(() => projectRelative(tf.add(nu.get(name)!, tf.mul(relativeDirection(grads[v.name], w0), weightStepSize)), w0, xi)))
+        next.set(
+          name,
+          tf.tidy(() =>
+            projectRelative(
+              tf.add(nu.get(name)!, tf.mul(relativeDirection(grads[v.name], w0), weightStepSize)),
+              w0,
+              xi
+            )
+          )
+        )
       }
       tf.dispose(Object.values(grads))
       disposeMaps(nu)

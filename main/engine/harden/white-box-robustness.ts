@@ -54,5 +54,9 @@ export async function whiteBoxRobustness(
     options.onBatch?.(Math.min(start + settings.batchSize, indices.length), indices.length)
     await yieldToEventLoop()
   }
-  return { robustAccuracy: indices.length ? robust / indices.length : 0, robust, examples: indices.length }
+  return {
+    robustAccuracy: indices.length ? robust / indices.length : 0,
+    robust,
+    examples: indices.length
+  }
 }

@@ -26,16 +26,25 @@ export class TargetCheckRefusedError extends Error {
 /** The fix as spec fields: `"mean": [0.286], "std": [0.353]`, or `no "mean"` for a field to remove. */
 export function fixAsSpecFields(fix: PartialPreprocessing): string {
   return Object.entries(fix)
-    .map(([key, value]) => (value === undefined ? `no "${key}"` : `"${key}": ${JSON.stringify(value)}`))
+    .map(([key, value]) =>
+      value === undefined ? `no "${key}"` : `"${key}": ${JSON.stringify(value)}`
+    )
     .join(', ')
 }
 
 /** Names of the spec's imported targets (test and validation). */
 export function importedNames(spec: AuditSpec): Set<string> {
-  return new Set([...(spec.importedTargets ?? []), ...(spec.validation?.importedTargets ?? [])].map((t) => t.name))
+  return new Set(
+    [...(spec.importedTargets ?? []), ...(spec.validation?.importedTargets ?? [])].map(
+      (t) => t.name
+    )
+  )
 }
 
-export async function checkImportedTargets(spec: AuditSpec, dataset: ImageDataset): Promise<RunWarning[]> {
+export async function checkImportedTargets(
+  spec: AuditSpec,
+  dataset: ImageDataset
+): Promise<RunWarning[]> {
   const targets: [string, ImportedTargetSpec[]][] = [
     ['importedTargets', spec.importedTargets ?? []],
     ['validation.importedTargets', spec.validation?.importedTargets ?? []]
@@ -45,18 +54,34 @@ export async function checkImportedTargets(spec: AuditSpec, dataset: ImageDatase
   for (const [where, list] of targets)
     for (const target of list) {
       const result = await checkTarget(
-        { format: target.format, path: target.path, preprocessing: target.preprocessing, dataset: spec.dataset, sampleSize: AUDIT_CHECK_SAMPLE, seed: spec.seed },
+        {
+          format: target.format,
+          path: target.path,
+          preprocessing: target.preprocessing,
+          dataset: spec.dataset,
+          sampleSize: AUDIT_CHECK_SAMPLE,
+          seed: spec.seed
+        },
         dataset
       )
       if (!result.warning) continue
       const about = `imported target "${target.name}" (${where})`
       if (target.acceptCheck) {
-        warnings.push({ model: target.name, kind: 'target-check', message: `${about}, accepted with acceptCheck: ${result.warning.message}` })
+        warnings.push({
+          model: target.name,
+          kind: 'target-check',
+          message: `${about}, accepted with acceptCheck: ${result.warning.message}`
+        })
         continue
       }
-      const fix = result.warning.fix ? `Set ${fixAsSpecFields(result.warning.fix)} in its preprocessing` : 'Fix its preprocessing or the model'
-      refusals.push(`${about}: ${result.warning.message} ${fix}, or add "acceptCheck": true to audit it as declared.`)
+      const fix = result.warning.fix
+        ? `Set ${fixAsSpecFields(result.warning.fix)} in its preprocessing`
+        : 'Fix its preprocessing or the model'
+      refusals.push(
+        `${about}: ${result.warning.message} ${fix}, or add "acceptCheck": true to audit it as declared.`
+      )
     }
-  if (refusals.length > 0) throw new TargetCheckRefusedError(`The audit did not start: ${refusals.join('\n')}`)
+  if (refusals.length > 0)
+    throw new TargetCheckRefusedError(`The audit did not start: ${refusals.join('\n')}`)
   return warnings
 }

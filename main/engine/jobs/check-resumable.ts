@@ -14,6 +14,11 @@ export class ResumeRefusedError extends Error {}
  */
 export function checkResumable(record: RunRecord, active: boolean): void {
   if (record.status === 'completed')
-    throw new ResumeRefusedError(`Run "${record.id}" is completed: there is nothing to resume. Start a new audit to run it again.`)
-  if (active) throw new ResumeRefusedError(`Run "${record.id}" is still running: wait for it to finish, or cancel it before resuming.`)
+    throw new ResumeRefusedError(
+      `Run "${record.id}" is completed: there is nothing to resume. Start a new audit to run it again.`
+    )
+  if (active)
+    throw new ResumeRefusedError(
+      `Run "${record.id}" is still running: wait for it to finish, or cancel it before resuming.`
+    )
 }

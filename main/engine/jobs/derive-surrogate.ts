@@ -39,14 +39,22 @@ export interface DerivedSurrogate {
   result: Pick<ModelResult, 'epochs' | 'passes' | 'derived' | 'chosenEpoch'>
 }
 
-export async function deriveSurrogate(spec: DerivedSurrogateSpec, ctx: DeriveContext): Promise<DerivedSurrogate> {
+export async function deriveSurrogate(
+  spec: DerivedSurrogateSpec,
+  ctx: DeriveContext
+): Promise<DerivedSurrogate> {
   const { source } = ctx
-  const checkpoint = (epoch: number): string => join(ctx.modelsDir, source.spec.name, 'checkpoints', checkpointName(epoch))
+  const checkpoint = (epoch: number): string =>
+    join(ctx.modelsDir, source.spec.name, 'checkpoints', checkpointName(epoch))
   const derived = { from: source.spec.name, method: spec.method }
   let model: Classifier
   let result: DerivedSurrogate['result']
   if (spec.method === 'early-stopped') {
-    const { epoch, reason } = chooseEpoch(source.spec.name, source.epochs, source.spec.recipe.epochs)
+    const { epoch, reason } = chooseEpoch(
+      source.spec.name,
+      source.epochs,
+      source.spec.recipe.epochs
+    )
     model = (await loadClassifier(checkpoint(epoch))).model
     const epochs = source.epochs.filter((e) => e.epoch <= epoch)
     result = { epochs, passes: sumPasses(epochs), derived, chosenEpoch: { epoch, reason } }
@@ -70,34 +78,67 @@ export async function deriveSurrogate(spec: DerivedSurrogateSpec, ctx: DeriveCon
 }
 
 /** Early stopping on the source's recorded validation transfer: most examples fooled, ties → earliest. */
-function chooseEpoch(name: string, epochs: EpochMetrics[], total: number): { epoch: number; reason: string } {
+function chooseEpoch(
+  name: string,
+  epochs: EpochMetrics[],
+  total: number
+): { epoch: number; reason: string } {
   const missing = epochs.find((e) => !e.validationTransfer)
   if (epochs.length < total || missing)
-    throw new Error(`cannot read early-stopped "${name}": epoch ${missing?.epoch ?? epochs.length + 1} has no validation transfer recorded`)
+    throw new Error(
+      `cannot read early-stopped "${name}": epoch ${missing?.epoch ?? epochs.length + 1} has no validation transfer recorded`
+    )
   // One pooled rate over the validation targets (same images for each) is their mean rate.
   const success = epochs.map((e) => [e.validationTransfer!.fooled / e.validationTransfer!.attacked])
-  const choice = selectEarlyStopEpoch({ role: 'validation', epochs: epochs.map((e) => e.epoch), targets: { role: 'validation', items: ['validation targets'] }, success }, total)
+  const choice = selectEarlyStopEpoch(
+    {
+      role: 'validation',
+      epochs: epochs.map((e) => e.epoch),
+      targets: { role: 'validation', items: ['validation targets'] },
+      success
+    },
+    total
+  )
   const v = epochs.find((e) => e.epoch === choice.epoch)!.validationTransfer!
-  return { epoch: choice.epoch, reason: `best validation transfer ${(100 * choice.meanSuccess).toFixed(1)} % (${v.fooled}/${v.attacked}) at epoch ${choice.epoch} of ${total}` }
+  return {
+    epoch: choice.epoch,
+    reason: `best validation transfer ${(100 * choice.meanSuccess).toFixed(1)} % (${v.fooled}/${v.attacked}) at epoch ${choice.epoch} of ${total}`
+  }
 }
 
 /** SWA from checkpoints: the same running average and BN recompute (same seed) as the swa minimizer. */
-async function averageCheckpoints(spec: DerivedSurrogateSpec, ctx: DeriveContext, checkpoint: (epoch: number) => string): Promise<Classifier> {
+async function averageCheckpoints(
+  spec: DerivedSurrogateSpec,
+  ctx: DeriveContext,
+  checkpoint: (epoch: number) => string
+): Promise<Classifier> {
   const { recipe, seed } = ctx.source.spec
   const average = new WeightAverage()
   let last: Classifier | undefined
   try {
-    for (let epoch = averagingStart(recipe.epochs, 'after-three-quarters', spec.averageStart); epoch <= recipe.epochs; epoch++) {
+    for (
+      let epoch = averagingStart(recipe.epochs, 'after-three-quarters', spec.averageStart);
+      epoch <= recipe.epochs;
+      epoch++
+    ) {
       last?.params.dispose()
       last = (await loadClassifier(checkpoint(epoch))).model
       average.add(last.params.trainable)
     }
     const model = last!
     average.assignTo(model.params.trainable)
-    const augment = { cropPadding: recipe.augment.cropPadding, flip: recipe.augment.flip && ctx.dataset.flipPreservesLabel }
+    const augment = {
+      cropPadding: recipe.augment.cropPadding,
+      flip: recipe.augment.flip && ctx.dataset.flipPreservesLabel
+    }
     // train-audit-model trains with Rng(seed).fork('train'); train-classifier recomputes BN with its fork('bn-recompute').
     const rng = new Rng(seed).fork('train').fork('bn-recompute')
-    await recomputeBatchNorm(model, ctx.dataset.train, { batchSize: recipe.batchSize, augment, rng, signal: ctx.signal })
+    await recomputeBatchNorm(model, ctx.dataset.train, {
+      batchSize: recipe.batchSize,
+      augment,
+      rng,
+      signal: ctx.signal
+    })
     return model
   } catch (error) {
     last?.params.dispose()
@@ -112,9 +153,15 @@ function sumPasses(epochs: EpochMetrics[]): number {
 }
 
 /** The audit's surrogate specs followed by one per derived surrogate (its source's spec under its own name). */
-export function surrogateSpecsWithDerived(spec: Pick<AuditSpec, 'surrogates' | 'derivedSurrogates'>): SurrogateSpec[] {
+export function surrogateSpecsWithDerived(
+  spec: Pick<AuditSpec, 'surrogates' | 'derivedSurrogates'>
+): SurrogateSpec[] {
   return [
     ...spec.surrogates,
-    ...(spec.derivedSurrogates ?? []).flatMap((d) => trainedSurrogates(spec.surrogates).filter((s) => s.name === d.from).map((s) => ({ ...s, name: d.name })))
+    ...(spec.derivedSurrogates ?? []).flatMap((d) =>
+      trainedSurrogates(spec.surrogates)
+        .filter((s) => s.name === d.from)
+        .map((s) => ({ ...s, name: d.name }))
+    )
   ]
 }

@@ -23,7 +23,9 @@ export class NonFiniteLossError extends Error {
   ) {
     super(
       `Training of "${model}" stopped: the loss became NaN/infinite at epoch ${epoch}, step ${step}. ` +
-        (lastGoodEpoch > 0 ? `The last good checkpoint (epoch ${lastGoodEpoch}) is kept. ` : 'No epoch had completed yet. ') +
+        (lastGoodEpoch > 0
+          ? `The last good checkpoint (epoch ${lastGoodEpoch}) is kept. `
+          : 'No epoch had completed yet. ') +
         'Lower the learning rate or the weight decay and run again.'
     )
   }

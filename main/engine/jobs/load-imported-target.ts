@@ -26,34 +26,63 @@ export interface ImportedTarget {
   result: ModelResult
 }
 
-export async function loadImportedTarget(spec: ImportedTargetSpec, dataset: ImageDataset): Promise<ImportedTarget> {
+export async function loadImportedTarget(
+  spec: ImportedTargetSpec,
+  dataset: ImageDataset
+): Promise<ImportedTarget> {
   if (spec.format === 'flatline') return loadTrainedTarget(spec, dataset)
   const files = await modelFiles(spec.format, spec.path).catch((err: unknown) => {
     throw err instanceof TargetImportError && /does not exist/.test(err.message)
-      ? new TargetImportError(spec.path, `cannot read the imported target "${spec.name}"; check its path in importedTargets.`)
+      ? new TargetImportError(
+          spec.path,
+          `cannot read the imported target "${spec.name}"; check its path in importedTargets.`
+        )
       : err
   })
   const { sha256 } = await hashModel(spec.format, files)
-  const model = spec.format === 'onnx' ? await loadOnnxTarget(spec.path, spec.preprocessing) : await loadTfjsTarget(spec.path, spec.preprocessing)
+  const model =
+    spec.format === 'onnx'
+      ? await loadOnnxTarget(spec.path, spec.preprocessing)
+      : await loadTfjsTarget(spec.path, spec.preprocessing)
   return fitting(spec, model, dataset, { params: 0, hash: sha256 })
 }
 
 /** A model a Flatline run trained: loadClassifier checks its weights against the manifest's sha256, the hash recorded. */
-async function loadTrainedTarget(spec: ImportedTargetSpec, dataset: ImageDataset): Promise<ImportedTarget> {
+async function loadTrainedTarget(
+  spec: ImportedTargetSpec,
+  dataset: ImageDataset
+): Promise<ImportedTarget> {
   await access(join(spec.path, 'manifest.json')).catch(() => {
-    throw new TargetImportError(spec.path, `cannot read the imported target "${spec.name}": no manifest.json in that folder; check its path in importedTargets.`)
+    throw new TargetImportError(
+      spec.path,
+      `cannot read the imported target "${spec.name}": no manifest.json in that folder; check its path in importedTargets.`
+    )
   })
   const model = await loadFlatlineTarget(spec.path, spec.preprocessing)
   return fitting(spec, model, dataset, { params: model.params, hash: model.sha256 })
 }
 
-async function fitting(spec: ImportedTargetSpec, model: TargetModel, dataset: ImageDataset, known: { params: number; hash: string }): Promise<ImportedTarget> {
+async function fitting(
+  spec: ImportedTargetSpec,
+  model: TargetModel,
+  dataset: ImageDataset,
+  known: { params: number; hash: string }
+): Promise<ImportedTarget> {
   try {
     checkTargetFits(spec.path, model, dataset.test, dataset.classNames)
   } catch (err) {
     await model.dispose()
     throw err
   }
-  const result: ModelResult = { name: spec.name, role: 'target', arch: spec.format, params: known.params, accuracy: 0, hash: known.hash, epochs: [], trainSeconds: 0 }
+  const result: ModelResult = {
+    name: spec.name,
+    role: 'target',
+    arch: spec.format,
+    params: known.params,
+    accuracy: 0,
+    hash: known.hash,
+    epochs: [],
+    trainSeconds: 0
+  }
   return { name: spec.name, model, role: 'target', result }
 }

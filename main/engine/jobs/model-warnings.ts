@@ -8,14 +8,26 @@ import type { ModelResult, RunWarning } from '../../contract/run-record'
 
 const percent = (v: number): string => `${Number((100 * v).toFixed(1))} %`
 
-export function modelWarnings(models: ModelResult[], classes: number, imported: ReadonlySet<string>): RunWarning[] {
+export function modelWarnings(
+  models: ModelResult[],
+  classes: number,
+  imported: ReadonlySet<string>
+): RunWarning[] {
   const chance = 1 / classes
   const warnings: RunWarning[] = []
   for (const m of models) {
     if (imported.has(m.name)) continue
-    if (m.stopped) warnings.push({ model: m.name, kind: 'non-finite-loss', message: `${m.role} ${m.name}: ${m.stopped}` })
+    if (m.stopped)
+      warnings.push({
+        model: m.name,
+        kind: 'non-finite-loss',
+        message: `${m.role} ${m.name}: ${m.stopped}`
+      })
     if (m.accuracy < 2 * chance) {
-      const meaning = m.role === 'surrogate' ? 'its transfer rates mean nothing' : 'transfer rates to it mean nothing'
+      const meaning =
+        m.role === 'surrogate'
+          ? 'its transfer rates mean nothing'
+          : 'transfer rates to it mean nothing'
       warnings.push({
         model: m.name,
         kind: 'near-chance',

@@ -9,11 +9,29 @@ import { join } from 'node:path'
 import type { EpochMetrics } from '../../contract/job-events'
 import type { Classifier } from '../models/classifier'
 import { loadClassifier, type ModelManifest } from '../models/model-io'
-import { disposeTrainingState, loadTrainingState, removeTrainingState, saveTrainingState, type TrainingState } from '../training/training-state'
+import {
+  disposeTrainingState,
+  loadTrainingState,
+  removeTrainingState,
+  saveTrainingState,
+  type TrainingState
+} from '../training/training-state'
 
 export type ResumePoint =
-  | { kind: 'trained'; model: Classifier; manifest: ModelManifest; history: EpochMetrics[]; notes: string[] }
-  | { kind: 'checkpoint'; model: Classifier; state: TrainingState; history: EpochMetrics[]; notes: string[] }
+  | {
+      kind: 'trained'
+      model: Classifier
+      manifest: ModelManifest
+      history: EpochMetrics[]
+      notes: string[]
+    }
+  | {
+      kind: 'checkpoint'
+      model: Classifier
+      state: TrainingState
+      history: EpochMetrics[]
+      notes: string[]
+    }
   | { kind: 'scratch'; notes: string[] }
 
 /** The folder of one epoch's checkpoint, as run-audit writes it. */
@@ -31,11 +49,16 @@ export async function saveResumeState(modelDir: string, state: TrainingState): P
 }
 
 /** Finds the furthest usable point for the model saved under `modelDir`, expected to have this architecture. */
-export async function findResumePoint(modelDir: string, expected: { arch: string; width: number }): Promise<ResumePoint> {
+export async function findResumePoint(
+  modelDir: string,
+  expected: { arch: string; width: number }
+): Promise<ResumePoint> {
   const notes: string[] = []
   const fits = (manifest: ModelManifest): void => {
     if (manifest.config.arch !== expected.arch || manifest.config.width !== expected.width)
-      throw new Error(`it holds a ${manifest.config.arch} of width ${manifest.config.width}, the spec a ${expected.arch} of width ${expected.width}`)
+      throw new Error(
+        `it holds a ${manifest.config.arch} of width ${manifest.config.width}, the spec a ${expected.arch} of width ${expected.width}`
+      )
   }
   if (await hasFile(modelDir, 'manifest.json')) {
     try {
@@ -83,7 +106,9 @@ export function describeResumePoint(point: ResumePoint, epochs: number): string 
   return point.notes.length ? `${where}; ${point.notes.join('; ')}` : where
 }
 
-async function checkpointsNewestFirst(modelDir: string): Promise<{ name: string; epoch: number }[]> {
+async function checkpointsNewestFirst(
+  modelDir: string
+): Promise<{ name: string; epoch: number }[]> {
   let names: string[]
   try {
     names = await readdir(join(modelDir, 'checkpoints'))

@@ -21,7 +21,12 @@ export async function resumeAudit(ctx: AuditContext): Promise<RunRecord> {
     previous = await new RunStore(ctx.workspaceRoot).get(ctx.runId)
     checkResumable(previous, false)
   } catch (error) {
-    ctx.emit({ jobId: ctx.jobId, kind: 'failed', runId: ctx.runId, message: error instanceof Error ? error.message : String(error) })
+    ctx.emit({
+      jobId: ctx.jobId,
+      kind: 'failed',
+      runId: ctx.runId,
+      message: error instanceof Error ? error.message : String(error)
+    })
     throw error
   }
   return runAudit(previous.spec, { ...ctx, resume: previous })

@@ -12,7 +12,11 @@ import { attackRowId, attackRows } from '../../contract/techniques/ensemble-rows
 import { checkAttackPlan } from '../attacks/attack-plan'
 
 /** Task id of one (stack, surrogate); the one-stack form is the pre-queue id. */
-export function attackTaskId(queue: readonly QueuedAttack[], index: number, surrogate: string): string {
+export function attackTaskId(
+  queue: readonly QueuedAttack[],
+  index: number,
+  surrogate: string
+): string {
   return queue.length === 1 ? `attack-${surrogate}` : `attack-${index + 1}-${surrogate}`
 }
 
@@ -28,7 +32,10 @@ export function attackTasks(queue: readonly QueuedAttack[]): TaskInfo[] {
 }
 
 /** Runs `checkAttackPlan` on every entry with its own surrogates; a queue entry's error names the entry. */
-export function checkAttackQueue(queue: readonly QueuedAttack[], surrogates: SurrogateSpec[]): void {
+export function checkAttackQueue(
+  queue: readonly QueuedAttack[],
+  surrogates: SurrogateSpec[]
+): void {
   queue.forEach((q, i) => {
     try {
       checkAttackPlan(

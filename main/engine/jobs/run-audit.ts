@@ -66,8 +66,10 @@ export async function runAudit(spec: AuditSpec, ctx: AuditContext): Promise<RunR
     const { dataset } = await auditData(spec)
     const { train, test } = dataset
     // Before the run is written or anything trained: a file that does not fit fails the audit here.
-    for (const t of spec.importedTargets ?? []) await (await loadImportedTarget(t, dataset)).model.dispose()
-    for (const s of await importAuditSurrogates(spec.surrogates, dataset, attackQueue(spec))) s.model.params.dispose()
+    for (const t of spec.importedTargets ?? [])
+      await (await loadImportedTarget(t, dataset)).model.dispose()
+    for (const s of await importAuditSurrogates(spec.surrogates, dataset, attackQueue(spec)))
+      s.model.params.dispose()
     const importedValidation: { name: string; arch: string; hash: string }[] = []
     for (const t of spec.validation?.importedTargets ?? []) {
       const loaded = await loadImportedTarget(t, dataset)
@@ -78,7 +80,11 @@ export async function runAudit(spec: AuditSpec, ctx: AuditContext): Promise<RunR
     const images = train.count + test.count + (dataset.validation?.count ?? 0)
     executor = await openExecutor(
       { workers: spec.workers, ...ctx.execution },
-      { workspaceRoot: ctx.workspaceRoot, datasetBytes: splitBytes(images, train.height, train.width, train.channels), appVersion: ctx.appVersion }
+      {
+        workspaceRoot: ctx.workspaceRoot,
+        datasetBytes: splitBytes(images, train.height, train.width, train.channels),
+        appVersion: ctx.appVersion
+      }
     )
     record = {
       id: ctx.runId,
@@ -89,12 +95,30 @@ export async function runAudit(spec: AuditSpec, ctx: AuditContext): Promise<RunR
       seed: spec.seed,
       backend: ctx.backend,
       versions: { app: ctx.appVersion, tfjs: tf.version_core, node: process.versions.node },
-      dataset: { name: dataset.name, train: train.count, test: test.count, shape: [train.height, train.width, train.channels] },
+      dataset: {
+        name: dataset.name,
+        train: train.count,
+        test: test.count,
+        shape: [train.height, train.width, train.channels]
+      },
       timings: {},
-      ...(ctx.resume ? { resumed: { count: (ctx.resume.resumed?.count ?? 0) + 1, at: [...(ctx.resume.resumed?.at ?? []), new Date().toISOString()] } } : {})
+      ...(ctx.resume
+        ? {
+            resumed: {
+              count: (ctx.resume.resumed?.count ?? 0) + 1,
+              at: [...(ctx.resume.resumed?.at ?? []), new Date().toISOString()]
+            }
+          }
+        : {})
     }
     await (ctx.resume ? store.update(record) : store.create(record))
-    emit({ jobId, kind: 'started', runId: ctx.runId, tasks: taskInfos(tasks), backend: ctx.backend })
+    emit({
+      jobId,
+      kind: 'started',
+      runId: ctx.runId,
+      tasks: taskInfos(tasks),
+      backend: ctx.backend
+    })
 
     const outcome = await runTaskGraph({
       tasks,
@@ -112,15 +136,22 @@ export async function runAudit(spec: AuditSpec, ctx: AuditContext): Promise<RunR
       whiteBox: [],
       evaluated: { candidates: 0, allCorrect: 0, attacked: 0 },
       ...(spec.validation ? { validation: { targets: importedValidation, attacked: 0 } } : {}),
-      attackSeconds: tasks.filter((t) => t.kind === 'attack' || t.kind === 'lgv').reduce((sum, t) => sum + (outcome.seconds[t.id] ?? 0), 0)
+      attackSeconds: tasks
+        .filter((t) => t.kind === 'attack' || t.kind === 'lgv')
+        .reduce((sum, t) => sum + (outcome.seconds[t.id] ?? 0), 0)
     }
     for (const kind of TASK_KINDS) {
-      const outcomes = tasks.filter((t) => t.kind === kind.kind).map((task) => ({ task, result: outcome.results.get(task.id) }))
+      const outcomes = tasks
+        .filter((t) => t.kind === kind.kind)
+        .map((task) => ({ task, result: outcome.results.get(task.id) }))
       await kind.collect?.(outcomes, { results, spec, runDir: store.runDir(ctx.runId), dataset })
     }
     record.timings.total = (performance.now() - started) / 1000
     record.results = results
-    const warnings = [...acceptedChecks, ...modelWarnings(results.models, dataset.classNames.length, importedNames(spec))]
+    const warnings = [
+      ...acceptedChecks,
+      ...modelWarnings(results.models, dataset.classNames.length, importedNames(spec))
+    ]
     if (warnings.length > 0) record.warnings = warnings
     record.status = 'completed'
     record.finishedAt = new Date().toISOString()
@@ -137,7 +168,11 @@ export async function runAudit(spec: AuditSpec, ctx: AuditContext): Promise<RunR
       record.timings.total = (performance.now() - started) / 1000
       await store.update(record).catch(() => undefined)
     }
-    emit(cancelled ? { jobId, kind: 'cancelled', runId: ctx.runId } : { jobId, kind: 'failed', runId: ctx.runId, message })
+    emit(
+      cancelled
+        ? { jobId, kind: 'cancelled', runId: ctx.runId }
+        : { jobId, kind: 'failed', runId: ctx.runId, message }
+    )
     throw error
   } finally {
     await executor?.close()
@@ -147,8 +182,12 @@ export async function runAudit(spec: AuditSpec, ctx: AuditContext): Promise<RunR
 
 /** One failed task: its own message (as a serial run always said); several: each, by task. */
 function failureMessage({ failures, skipped }: GraphOutcome): string {
-  const notRun = skipped.length ? ` (${skipped.length} task${skipped.length === 1 ? '' : 's'} depending on it did not run; resume the run after fixing it)` : ''
+  const notRun = skipped.length
+    ? ` (${skipped.length} task${skipped.length === 1 ? '' : 's'} depending on it did not run; resume the run after fixing it)`
+    : ''
   if (failures.length === 1) return failures[0].message + (skipped.length ? notRun : '')
-  const list = failures.map(({ task, message }: { task: AuditTask; message: string }) => `${task.label}: ${message}`).join('; ')
+  const list = failures
+    .map(({ task, message }: { task: AuditTask; message: string }) => `${task.label}: ${message}`)
+    .join('; ')
   return `${failures.length} tasks failed: ${list}${notRun}`
 }

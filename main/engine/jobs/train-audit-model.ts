@@ -19,7 +19,12 @@ import { NonFiniteLossError } from './job-errors'
 import { restoreCheckpoint } from '../training/restore-checkpoint'
 import { fitBatchSize } from '../training/fit-batch-size'
 import { trainClassifier } from '../training/train-classifier'
-import { describeResumePoint, findResumePoint, saveResumeState, type ResumePoint } from './resume-point'
+import {
+  describeResumePoint,
+  findResumePoint,
+  saveResumeState,
+  type ResumePoint
+} from './resume-point'
 import { throttleProgress } from './progress-throttle'
 import type { TaskEvent } from '../tasks/audit-task'
 
@@ -50,7 +55,10 @@ export interface TrainedAuditModel {
   stopped?: string
 }
 
-export async function trainAuditModel(spec: ModelSpec, options: AuditModelOptions): Promise<TrainedAuditModel> {
+export async function trainAuditModel(
+  spec: ModelSpec,
+  options: AuditModelOptions
+): Promise<TrainedAuditModel> {
   const { dataset, modelDir, probes, emit } = options
   const { train, test } = dataset
   const taskId = `train-${spec.name}`
@@ -58,24 +66,46 @@ export async function trainAuditModel(spec: ModelSpec, options: AuditModelOption
   const scoredPerEpoch = options.role === 'surrogate' && probes.tracks(spec)
   const point = options.resume ? await resumePointOf(scoredPerEpoch, modelDir, spec) : undefined
   if (point) {
-    for (const metrics of point.kind === 'scratch' ? [] : point.history) emit({ kind: 'epoch', taskId, model: spec.name, metrics })
+    for (const metrics of point.kind === 'scratch' ? [] : point.history)
+      emit({ kind: 'epoch', taskId, model: spec.name, metrics })
     const value = point.kind === 'scratch' ? 0 : point.history.length / spec.recipe.epochs
-    emit({ kind: 'task-progress', taskId, value, detail: describeResumePoint(point, spec.recipe.epochs) })
+    emit({
+      kind: 'task-progress',
+      taskId,
+      value,
+      detail: describeResumePoint(point, spec.recipe.epochs)
+    })
   }
   const model =
     point && point.kind !== 'scratch'
       ? point.model
       : buildClassifier(
-          { arch: spec.arch, width: spec.width, inputShape: [train.height, train.width, train.channels], numClasses: dataset.classNames.length, normalization: options.normalization },
+          {
+            arch: spec.arch,
+            width: spec.width,
+            inputShape: [train.height, train.width, train.channels],
+            numClasses: dataset.classNames.length,
+            normalization: options.normalization
+          },
           new Rng(spec.seed).fork('init')
         )
   options.keep(model)
   // Large architectures train at the largest batch (up to the recipe's) that fits in memory.
-  const fit = point?.kind === 'trained' ? undefined : await fitBatchSize(model, spec.recipe.batchSize)
-  if (fit?.note) emit({ kind: 'task-progress', taskId, value: 0, detail: `${spec.name}: ${fit.note}` })
+  const fit =
+    point?.kind === 'trained' ? undefined : await fitBatchSize(model, spec.recipe.batchSize)
+  if (fit?.note)
+    emit({ kind: 'task-progress', taskId, value: 0, detail: `${spec.name}: ${fit.note}` })
   const recipe = fit ? { ...spec.recipe, batchSize: fit.batchSize } : spec.recipe
-  const manifestFields = (metrics: EpochMetrics[]): ManifestFields => ({ name: spec.name, dataset: dataset.name, recipe, seed: spec.seed, metrics })
-  const progress = throttleProgress((value: number, detail: string) => emit({ kind: 'task-progress', taskId, value, detail }))
+  const manifestFields = (metrics: EpochMetrics[]): ManifestFields => ({
+    name: spec.name,
+    dataset: dataset.name,
+    recipe,
+    seed: spec.seed,
+    metrics
+  })
+  const progress = throttleProgress((value: number, detail: string) =>
+    emit({ kind: 'task-progress', taskId, value, detail })
+  )
   let stopped: NonFiniteLossError | undefined
   const epochs =
     point?.kind === 'trained'
@@ -92,23 +122,45 @@ export async function trainAuditModel(spec: ModelSpec, options: AuditModelOption
           onCheckpoint: (state) => saveResumeState(modelDir, state),
           onBatch: progress,
           onEpoch: async (metrics) => {
-            if (scoredPerEpoch) Object.assign(metrics, await probes.measure(spec, model, metrics.epoch))
+            if (scoredPerEpoch)
+              Object.assign(metrics, await probes.measure(spec, model, metrics.epoch))
             emit({ kind: 'epoch', taskId, model: spec.name, metrics })
-            await saveClassifier(model, join(modelDir, 'checkpoints', checkpointName(metrics.epoch)), manifestFields([metrics]))
+            await saveClassifier(
+              model,
+              join(modelDir, 'checkpoints', checkpointName(metrics.epoch)),
+              manifestFields([metrics])
+            )
           }
         }).catch(async (error: unknown) => {
           // A NaN or infinite loss stops this model only: keep its last good epoch, flag it, let the audit go on.
           if (!(error instanceof NonFiniteLossError)) throw error
           stopped = error
-          if (error.lastGoodEpoch > 0) await restoreCheckpoint(model, join(modelDir, 'checkpoints', checkpointName(error.lastGoodEpoch)))
-          emit({ kind: 'task-progress', taskId, value: 1, detail: `stopped: loss not finite at epoch ${error.epoch}` })
+          if (error.lastGoodEpoch > 0)
+            await restoreCheckpoint(
+              model,
+              join(modelDir, 'checkpoints', checkpointName(error.lastGoodEpoch))
+            )
+          emit({
+            kind: 'task-progress',
+            taskId,
+            value: 1,
+            detail: `stopped: loss not finite at epoch ${error.epoch}`
+          })
           return error.history
         })
   // Early stopping: the chosen epoch's checkpoint becomes the surrogate (and the saved model).
-  const chosen = options.role === 'surrogate' && spec.earlyStopping ? probes.choose(spec.name, epochs.length) : undefined
-  if (chosen) await restoreCheckpoint(model, join(modelDir, 'checkpoints', checkpointName(chosen.epoch)))
-  const manifest = point?.kind === 'trained' ? point.manifest : await saveClassifier(model, modelDir, manifestFields(epochs))
-  const earlier = point && point.kind !== 'scratch' ? point.history.reduce((sum, m) => sum + m.seconds, 0) : 0
+  const chosen =
+    options.role === 'surrogate' && spec.earlyStopping
+      ? probes.choose(spec.name, epochs.length)
+      : undefined
+  if (chosen)
+    await restoreCheckpoint(model, join(modelDir, 'checkpoints', checkpointName(chosen.epoch)))
+  const manifest =
+    point?.kind === 'trained'
+      ? point.manifest
+      : await saveClassifier(model, modelDir, manifestFields(epochs))
+  const earlier =
+    point && point.kind !== 'scratch' ? point.history.reduce((sum, m) => sum + m.seconds, 0) : 0
   return {
     model,
     epochs,
@@ -124,7 +176,12 @@ export function checkpointName(epoch: number): string {
 }
 
 /** A resumed model's starting point; surrogates scored every epoch restart, as those scores are not checkpointed. */
-async function resumePointOf(scoredPerEpoch: boolean, modelDir: string, spec: ModelSpec): Promise<ResumePoint> {
-  if (scoredPerEpoch) return { kind: 'scratch', notes: ['its per-epoch validation scores are not checkpointed'] }
+async function resumePointOf(
+  scoredPerEpoch: boolean,
+  modelDir: string,
+  spec: ModelSpec
+): Promise<ResumePoint> {
+  if (scoredPerEpoch)
+    return { kind: 'scratch', notes: ['its per-epoch validation scores are not checkpointed'] }
   return findResumePoint(modelDir, spec)
 }

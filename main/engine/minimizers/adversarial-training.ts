@@ -25,7 +25,10 @@ export class AdversarialTraining implements Minimizer {
   }
 
   async iterate(oracle: GradientOracle, it: Iteration): Promise<void> {
-    if (!isInputGradientOracle(oracle)) throw new Error('Error in AdversarialTraining.iterate: adversarial training needs a training loop that exposes input gradients')
+    if (!isInputGradientOracle(oracle))
+      throw new Error(
+        'Error in AdversarialTraining.iterate: adversarial training needs a training loop that exposes input gradients'
+      )
     const seed = new Rng(this.seed).fork(`pgd-${it.epoch}-${it.index}`).seed()
     const adversarial = await linfPgd(oracle, this.options, seed)
     try {
@@ -51,7 +54,10 @@ export class AdversarialTraining implements Minimizer {
 
   restore(state: MinimizerState): void {
     if (this.inner.restore) this.inner.restore(state)
-    else if (state.tensors.size > 0) throw new Error(`Error in AdversarialTraining.restore: the checkpoint holds state that ${this.id} does not take`)
+    else if (state.tensors.size > 0)
+      throw new Error(
+        `Error in AdversarialTraining.restore: the checkpoint holds state that ${this.id} does not take`
+      )
   }
 
   dispose(): void {
@@ -60,6 +66,10 @@ export class AdversarialTraining implements Minimizer {
 }
 
 /** The recipe's minimizer, wrapped in adversarial training when the recipe asks for it. */
-export function withAdversarialTraining(minimizer: Minimizer, adversarial: AdversarialTrainingSpec | undefined, seed: number): Minimizer {
+export function withAdversarialTraining(
+  minimizer: Minimizer,
+  adversarial: AdversarialTrainingSpec | undefined,
+  seed: number
+): Minimizer {
   return adversarial ? new AdversarialTraining(minimizer, adversarial, seed) : minimizer
 }

@@ -15,7 +15,12 @@ export class Agsam extends Gsam {
 
   constructor(
     base: SgdMomentum,
-    readonly adaptive: AdaptiveOptions & { alpha: number } = { rho: 0.5, alpha: 0.15, eta: 0, scaled: 'all' }
+    readonly adaptive: AdaptiveOptions & { alpha: number } = {
+      rho: 0.5,
+      alpha: 0.15,
+      eta: 0,
+      scaled: 'all'
+    }
   ) {
     super(base, { rho: adaptive.rho, alpha: adaptive.alpha })
   }

@@ -36,7 +36,11 @@ export class Gsam extends SamFamily {
     return rhoMin + ((rho - rhoMin) * (it.lr - min)) / (max - min)
   }
 
-  protected perturbation(g: TensorMap, _weights: Map<string, tf.Variable>, it: Iteration): TensorMap {
+  protected perturbation(
+    g: TensorMap,
+    _weights: Map<string, tf.Variable>,
+    it: Iteration
+  ): TensorMap {
     return samPerturbation(g, this.rhoAt(it))
   }
 
@@ -46,7 +50,9 @@ export class Gsam extends SamFamily {
     if (alpha === 0) return gAdv
     const gPerp = orthogonalPart(g, gAdv)
     try {
-      return mapTensors(gAdv, (ga, name) => tf.sub(ga, tf.mul(entry(gPerp, name, 'Gsam.combine'), alpha)))
+      return mapTensors(gAdv, (ga, name) =>
+        tf.sub(ga, tf.mul(entry(gPerp, name, 'Gsam.combine'), alpha))
+      )
     } finally {
       tf.dispose([...gPerp.values()])
     }
@@ -61,7 +67,9 @@ export function orthogonalPart(g: TensorMap, direction: TensorMap): TensorMap {
     return tf.div(dot, tf.add(squared, NORM_EPSILON))
   })
   try {
-    return mapTensors(g, (gi, name) => tf.sub(gi, tf.mul(entry(direction, name, 'orthogonalPart'), coefficient)))
+    return mapTensors(g, (gi, name) =>
+      tf.sub(gi, tf.mul(entry(direction, name, 'orthogonalPart'), coefficient))
+    )
   } finally {
     coefficient.dispose()
   }

@@ -17,11 +17,23 @@ export interface LinfPgdOptions {
 }
 
 /** The PGD examples of the oracle's batch (the caller disposes them); `seed` draws the random start. */
-export async function linfPgd(oracle: InputGradientOracle, o: LinfPgdOptions, seed: number): Promise<tf.Tensor4D> {
+export async function linfPgd(
+  oracle: InputGradientOracle,
+  o: LinfPgdOptions,
+  seed: number
+): Promise<tf.Tensor4D> {
   const x0 = oracle.inputs
-  const [lo, hi] = tf.tidy(() => [tf.maximum(tf.sub(x0, o.eps), 0) as tf.Tensor4D, tf.minimum(tf.add(x0, o.eps), 1) as tf.Tensor4D])
+  const [lo, hi] = tf.tidy(() => [
+    tf.maximum(tf.sub(x0, o.eps), 0) as tf.Tensor4D,
+    tf.minimum(tf.add(x0, o.eps), 1) as tf.Tensor4D
+  ])
   let x: tf.Tensor4D = tf.tidy(() =>
-    o.randomStart ? (tf.minimum(tf.maximum(tf.add(x0, tf.randomUniform(x0.shape, -o.eps, o.eps, 'float32', seed)), lo), hi) as tf.Tensor4D) : tf.clone(x0)
+    o.randomStart
+      ? (tf.minimum(
+          tf.maximum(tf.add(x0, tf.randomUniform(x0.shape, -o.eps, o.eps, 'float32', seed)), lo),
+          hi
+        ) as tf.Tensor4D)
+      : tf.clone(x0)
   )
   try {
     for (let s = 0; s < o.steps; s++) {

@@ -56,7 +56,10 @@ export class LookSam extends SamFamily {
     if (this.isFull(it)) {
       const step = await this.sharpnessAwareStep(oracle, it)
       try {
-        const gv = this.options.projection === 'per-tensor' ? perTensor(step.gAdv, step.g, orthogonalPart) : orthogonalPart(step.gAdv, step.g)
+        const gv =
+          this.options.projection === 'per-tensor'
+            ? perTensor(step.gAdv, step.g, orthogonalPart)
+            : orthogonalPart(step.gAdv, step.g)
         disposeMaps(this.gv)
         this.gv = gv
         this.base.step(oracle.weights, step.d, it.lr)
@@ -80,7 +83,8 @@ export class LookSam extends SamFamily {
     const gv = this.gv
     // α = 0 makes these iterations SGD exactly.
     if (!gv || this.options.alpha === 0) return g
-    if (this.options.projection === 'per-tensor') return perTensor(g, gv, (gi, vi) => addScaled(gi, vi, this.options.alpha))
+    if (this.options.projection === 'per-tensor')
+      return perTensor(g, gv, (gi, vi) => addScaled(gi, vi, this.options.alpha))
     return addScaled(g, gv, this.options.alpha)
   }
 
@@ -102,7 +106,9 @@ export class LookSam extends SamFamily {
 
 /** g + α·(‖g‖/(‖v‖ + 1e-12))·v, norms over the whole map. */
 function addScaled(g: TensorMap, gv: TensorMap, alpha: number): TensorMap {
-  const factor = tf.tidy(() => tf.mul(tf.div(globalNorm(g), tf.add(globalNorm(gv), NORM_EPSILON)), alpha))
+  const factor = tf.tidy(() =>
+    tf.mul(tf.div(globalNorm(g), tf.add(globalNorm(gv), NORM_EPSILON)), alpha)
+  )
   try {
     return mapTensors(g, (gi, name) => tf.add(gi, tf.mul(entry(gv, name, 'LookSam'), factor)))
   } finally {
@@ -111,7 +117,11 @@ function addScaled(g: TensorMap, gv: TensorMap, alpha: number): TensorMap {
 }
 
 /** Applies a map-level operation to each tensor on its own (per-tensor norms and dot products). */
-function perTensor(a: TensorMap, b: TensorMap, f: (a: TensorMap, b: TensorMap) => TensorMap): TensorMap {
+function perTensor(
+  a: TensorMap,
+  b: TensorMap,
+  f: (a: TensorMap, b: TensorMap) => TensorMap
+): TensorMap {
   const out: TensorMap = new Map()
   for (const [name, t] of a) {
     const part = f(new Map([[name, t]]), new Map([[name, entry(b, name, 'LookSam')]]))

@@ -24,7 +24,14 @@ const FACTORIES: { [Id in MinimizerId]: Factory<Id> } = {
   asam: (s, base) => new Asam(base, { rho: s.rho, eta: s.eta, scaled: s.scaled }),
   gsam: (s, base) => new Gsam(base, { rho: s.rho, alpha: s.alpha, rhoMin: s.rhoMin }),
   agsam: (s, base) => new Agsam(base, { rho: s.rho, alpha: s.alpha, eta: s.eta, scaled: s.scaled }),
-  looksam: (s, base) => new LookSam(base, { rho: s.rho, k: s.k, alpha: s.alpha, warmupEpochs: s.warmupEpochs, projection: s.projection }),
+  looksam: (s, base) =>
+    new LookSam(base, {
+      rho: s.rho,
+      k: s.k,
+      alpha: s.alpha,
+      warmupEpochs: s.warmupEpochs,
+      projection: s.projection
+    }),
   wasam: (s, base) => new Wasam(base, s.rho, s.averageStart),
   swa: (s, base) => new Swa(base, s.averageStart),
   sat: (s, base) => new Sat(base, { eps: s.eps, steps: s.steps, stepSize: s.stepSize }),

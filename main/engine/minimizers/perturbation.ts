@@ -31,9 +31,15 @@ export function isScaled(name: string, scaled: AdaptiveOptions['scaled']): boole
   return scaled === 'all' || name.endsWith('/kernel') || name.endsWith('/gamma')
 }
 
-export function adaptivePerturbation(g: TensorMap, weights: Map<string, tf.Variable>, o: AdaptiveOptions): TensorMap {
+export function adaptivePerturbation(
+  g: TensorMap,
+  weights: Map<string, tf.Variable>,
+  o: AdaptiveOptions
+): TensorMap {
   const t = mapTensors(g, (gi, name) =>
-    isScaled(name, o.scaled) ? tf.add(tf.abs(entry(weights, name, 'adaptivePerturbation')), o.eta) : tf.onesLike(gi)
+    isScaled(name, o.scaled)
+      ? tf.add(tf.abs(entry(weights, name, 'adaptivePerturbation')), o.eta)
+      : tf.onesLike(gi)
   )
   const tg = mapTensors(g, (gi, name) => tf.mul(entry(t, name, 'adaptivePerturbation'), gi))
   const factor = tf.tidy(() => {
@@ -41,7 +47,9 @@ export function adaptivePerturbation(g: TensorMap, weights: Map<string, tf.Varia
     return tf.div(o.rho, tf.add(norm, NORM_EPSILON))
   })
   try {
-    return mapTensors(tg, (tgi, name) => tf.mul(tf.mul(entry(t, name, 'adaptivePerturbation'), tgi), factor))
+    return mapTensors(tg, (tgi, name) =>
+      tf.mul(tf.mul(entry(t, name, 'adaptivePerturbation'), tgi), factor)
+    )
   } finally {
     tf.dispose([factor, ...t.values(), ...tg.values()])
   }

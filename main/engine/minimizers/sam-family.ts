@@ -23,7 +23,11 @@ export abstract class SamFamily implements Minimizer {
 
   constructor(protected readonly base: SgdMomentum) {}
 
-  protected abstract perturbation(g: TensorMap, weights: Map<string, tf.Variable>, it: Iteration): TensorMap
+  protected abstract perturbation(
+    g: TensorMap,
+    weights: Map<string, tf.Variable>,
+    it: Iteration
+  ): TensorMap
 
   /** d_loss from the clean and perturbed gradients; SAM and ASAM use g_adv unchanged. */
   protected combine(_g: TensorMap, gAdv: TensorMap): TensorMap {
@@ -40,7 +44,10 @@ export abstract class SamFamily implements Minimizer {
   }
 
   /** Passes 1 and 2 and the combination, weights restored; the caller disposes all three maps. */
-  protected async sharpnessAwareStep(oracle: GradientOracle, it: Iteration): Promise<SharpnessAwareStep> {
+  protected async sharpnessAwareStep(
+    oracle: GradientOracle,
+    it: Iteration
+  ): Promise<SharpnessAwareStep> {
     const weights = oracle.weights
     const g = await oracle.gradient('update')
     let gAdv: TensorMap | undefined

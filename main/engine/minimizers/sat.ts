@@ -33,7 +33,10 @@ export class Sat extends Sgd {
   }
 
   override async iterate(oracle: GradientOracle, it: Iteration): Promise<void> {
-    if (!isInputGradientOracle(oracle)) throw new Error('Error in Sat.iterate: SAT needs a training loop that exposes input gradients')
+    if (!isInputGradientOracle(oracle))
+      throw new Error(
+        'Error in Sat.iterate: SAT needs a training loop that exposes input gradients'
+      )
     // No budget: PGD could not move an input, so skip its passes and train on the clean batch (SGD exactly).
     if (this.options.steps === 0 || this.options.eps === 0) return super.iterate(oracle, it)
     const adversarial = await l2Pgd(oracle, this.options)
@@ -58,14 +61,19 @@ export async function l2Pgd(oracle: InputGradientOracle, o: SatOptions): Promise
     for (let s = 0; s <= o.steps; s++) {
       // Step s evaluates the loss at iterate s (the clean input at s = 0, the last iterate at s = S).
       const last = s === o.steps
-      const { loss, grad } = last ? { loss: oracle.inputLoss(x), grad: undefined } : await oracle.inputGradient(x)
+      const { loss, grad } = last
+        ? { loss: oracle.inputLoss(x), grad: undefined }
+        : await oracle.inputGradient(x)
       const previousBest = best
       const previousLoss = bestLoss
       ;[best, bestLoss] = tf.tidy(() => {
         if (!previousLoss) return [tf.clone(x), tf.clone(loss)]
         const better = tf.greater(loss, previousLoss)
         const mask = tf.reshape(better, [-1, 1, 1, 1])
-        return [tf.where(tf.broadcastTo(mask, x.shape), x, previousBest) as tf.Tensor4D, tf.where(better, loss, previousLoss) as tf.Tensor1D]
+        return [
+          tf.where(tf.broadcastTo(mask, x.shape), x, previousBest) as tf.Tensor4D,
+          tf.where(better, loss, previousLoss) as tf.Tensor1D
+        ]
       })
       tf.dispose([previousBest, previousLoss, loss])
       if (!grad) break

@@ -21,7 +21,8 @@ export class Swa extends Sgd {
   }
 
   endEpoch(epoch: number, epochs: number, weights: Map<string, tf.Variable>): void {
-    if (epoch >= averagingStart(epochs, 'after-three-quarters', this.averageStart)) this.average.add(weights)
+    if (epoch >= averagingStart(epochs, 'after-three-quarters', this.averageStart))
+      this.average.add(weights)
   }
 
   async finish(ctx: FinishContext): Promise<void> {

@@ -9,18 +9,29 @@ export type TensorMap = Map<string, tf.Tensor>
 
 /** Global L2 norm over all tensors of the map. */
 export function globalNorm(m: TensorMap): tf.Scalar {
-  return tf.tidy(() => tf.sqrt(tf.addN([...m.values()].map((t) => tf.sum(tf.square(t))))) as tf.Scalar)
+  return tf.tidy(
+    () => tf.sqrt(tf.addN([...m.values()].map((t) => tf.sum(tf.square(t))))) as tf.Scalar
+  )
 }
 
 /** Global dot product ⟨a, b⟩; `b` must hold every name of `a`. */
 export function globalDot(a: TensorMap, b: TensorMap): tf.Scalar {
-  return tf.tidy(() => tf.addN([...a].map(([name, t]) => tf.sum(tf.mul(t, entry(b, name, 'globalDot'))))) as tf.Scalar)
+  return tf.tidy(
+    () =>
+      tf.addN(
+        [...a].map(([name, t]) => tf.sum(tf.mul(t, entry(b, name, 'globalDot'))))
+      ) as tf.Scalar
+  )
 }
 
 /** Applies `f` to each tensor (with its name), inside one tidy per tensor. */
 export function mapTensors(m: TensorMap, f: (t: tf.Tensor, name: string) => tf.Tensor): TensorMap {
   const out: TensorMap = new Map()
-  for (const [name, t] of m) out.set(name, tf.tidy(() => f(t, name)))
+  for (const [name, t] of m)
+    out.set(
+      name,
+      tf.tidy(() => f(t, name))
+    )
   return out
 }
 
@@ -36,7 +47,8 @@ export function assignAll(variables: Map<string, tf.Variable>, values: TensorMap
 
 /** w ← w + e for every variable. */
 export function addInPlace(variables: Map<string, tf.Variable>, e: TensorMap): void {
-  for (const [name, v] of variables) tf.tidy(() => v.assign(tf.add(v, entry(e, name, 'addInPlace'))))
+  for (const [name, v] of variables)
+    tf.tidy(() => v.assign(tf.add(v, entry(e, name, 'addInPlace'))))
 }
 
 /** Disposes every tensor of the maps once, even when a map shares a tensor with another. */

@@ -22,7 +22,8 @@ export class Wasam extends Sam {
   }
 
   endEpoch(epoch: number, epochs: number, weights: Map<string, tf.Variable>): void {
-    if (epoch >= averagingStart(epochs, 'from-int-three-quarters', this.averageStart)) this.average.add(weights)
+    if (epoch >= averagingStart(epochs, 'from-int-three-quarters', this.averageStart))
+      this.average.add(weights)
   }
 
   async finish(ctx: FinishContext): Promise<void> {

@@ -11,9 +11,14 @@ import { assignAll, disposeMaps, entry, mapTensors, snapshot, type TensorMap } f
  * First averaged epoch. 'after-three-quarters' (SWA, the paper's "last 25 %"): the first e > 0.75·E,
  * i.e. 113 of 150 (38 snapshots). 'from-int-three-quarters' (WASAM reference): e ≥ int(0.75·E), 112 of 150.
  */
-export function averagingStart(epochs: number, rule: 'after-three-quarters' | 'from-int-three-quarters', override?: number): number {
+export function averagingStart(
+  epochs: number,
+  rule: 'after-three-quarters' | 'from-int-three-quarters',
+  override?: number
+): number {
   if (override !== undefined) return Math.min(override, epochs)
-  const start = rule === 'after-three-quarters' ? Math.floor(0.75 * epochs) + 1 : Math.floor(0.75 * epochs)
+  const start =
+    rule === 'after-three-quarters' ? Math.floor(0.75 * epochs) + 1 : Math.floor(0.75 * epochs)
   return Math.min(Math.max(start, 1), epochs)
 }
 
@@ -50,8 +55,10 @@ export class WeightAverage {
   /** Replaces the average with copies of a checkpoint's (see `state`). */
   restore(state: MinimizerState): void {
     const count = state.numbers.count ?? 0
-    if (!Number.isInteger(count) || count < 0 || (count > 0) !== state.tensors.size > 0)
-      throw new Error(`Error in WeightAverage.restore: the checkpoint's average is inconsistent (count ${count}, ${state.tensors.size} tensors)`)
+    if (!Number.isInteger(count) || count < 0 || count > 0 !== state.tensors.size > 0)
+      throw new Error(
+        `Error in WeightAverage.restore: the checkpoint's average is inconsistent (count ${count}, ${state.tensors.size} tensors)`
+      )
     this.dispose()
     if (count === 0) return
     this.average = mapTensors(state.tensors, (t) => tf.clone(t))

@@ -11,7 +11,14 @@ export class BnReluConv {
   private readonly bn: BatchNorm
   private readonly conv: Conv2d
 
-  constructor(params: ModelParams, name: string, inChannels: number, outChannels: number, size: number, stride = 1) {
+  constructor(
+    params: ModelParams,
+    name: string,
+    inChannels: number,
+    outChannels: number,
+    size: number,
+    stride = 1
+  ) {
     this.bn = new BatchNorm(params, `${name}/bn`, inChannels)
     this.conv = new Conv2d(params, `${name}/conv`, inChannels, outChannels, size, stride)
   }

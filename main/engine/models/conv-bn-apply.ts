@@ -12,7 +12,13 @@ import type { ForwardContext } from './forward-context'
 import { fusedConv2d } from './fused-conv2d'
 import type { BatchNorm, Conv2d } from './layers'
 
-export function applyConvBn(conv: Conv2d, bn: BatchNorm, x: tf.Tensor4D, ctx: ForwardContext, relu: boolean): tf.Tensor4D {
+export function applyConvBn(
+  conv: Conv2d,
+  bn: BatchNorm,
+  x: tf.Tensor4D,
+  ctx: ForwardContext,
+  relu: boolean
+): tf.Tensor4D {
   if (ctx.training) {
     const y = bn.apply(conv.apply(x), ctx)
     return relu ? tf.relu(y) : y

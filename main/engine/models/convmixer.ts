@@ -27,7 +27,12 @@ class MixerLayer {
   private readonly pointwise: Conv2d
   private readonly bn2: BatchNorm
 
-  constructor(params: ModelParams, readonly name: string, channels: number, kernel: number) {
+  constructor(
+    params: ModelParams,
+    readonly name: string,
+    channels: number,
+    kernel: number
+  ) {
     this.depthwise = new DepthwiseConv2d(params, `${name}/depthwise`, channels, kernel)
     this.bn1 = new BatchNorm(params, `${name}/depthwise/bn`, channels)
     this.pointwise = new Conv2d(params, `${name}/pointwise/conv`, channels, channels, 1)
@@ -49,7 +54,10 @@ export function buildConvmixer(config: ModelConfig, rng: Rng): Classifier {
   const h = config.width
   const embed = new Conv2d(params, 'embed/conv', config.inputShape[2], h, patch, patch)
   const embedBn = new BatchNorm(params, 'embed/bn', h)
-  const layers = Array.from({ length: depth }, (_, i) => new MixerLayer(params, `mixer${i}`, h, kernel))
+  const layers = Array.from(
+    { length: depth },
+    (_, i) => new MixerLayer(params, `mixer${i}`, h, kernel)
+  )
   const head = new Dense(params, 'head', h, config.numClasses)
   return {
     config,

@@ -36,7 +36,12 @@ class DenseLayer {
   private readonly reduce: BnReluConv
   private readonly grow: BnReluConv
 
-  constructor(params: ModelParams, readonly name: string, inChannels: number, growth: number) {
+  constructor(
+    params: ModelParams,
+    readonly name: string,
+    inChannels: number,
+    growth: number
+  ) {
     this.reduce = new BnReluConv(params, `${name}/a`, inChannels, 4 * growth, 1)
     this.grow = new BnReluConv(params, `${name}/b`, 4 * growth, growth, 3)
   }
@@ -49,7 +54,11 @@ class DenseLayer {
   }
 }
 
-export function buildDensenet(blocks: readonly number[], config: ModelConfig, rng: Rng): Classifier {
+export function buildDensenet(
+  blocks: readonly number[],
+  config: ModelConfig,
+  rng: Rng
+): Classifier {
   const params = new ModelParams(rng)
   const growth = config.width
   let channels = 2 * growth

@@ -14,7 +14,12 @@ export class DepthwiseConv2d {
   private readonly kernel: tf.Variable
   private readonly bias: tf.Variable
 
-  constructor(params: ModelParams, name: string, channels: number, private readonly size: number) {
+  constructor(
+    params: ModelParams,
+    name: string,
+    channels: number,
+    private readonly size: number
+  ) {
     this.kernel = params.heNormal(`${name}/kernel`, [size, size, channels], size * size)
     this.bias = params.constant(`${name}/bias`, [channels], 0, true)
   }
@@ -23,7 +28,12 @@ export class DepthwiseConv2d {
     const [batch, height, width, channels] = x.shape
     const before = Math.floor((this.size - 1) / 2)
     const after = this.size - 1 - before
-    const padded = tf.pad(x, [[0, 0], [before, after], [before, after], [0, 0]])
+    const padded = tf.pad(x, [
+      [0, 0],
+      [before, after],
+      [before, after],
+      [0, 0]
+    ])
     const taps: tf.Tensor4D[] = []
     for (let i = 0; i < this.size; i++) {
       for (let j = 0; j < this.size; j++) {

@@ -24,7 +24,11 @@ export interface ForwardContext {
    * Lets attacks reach a block's residual branch F(x) before the addition (SGM scales its gradient);
    * `identityShortcut` is false for projection-shortcut blocks, which SGM leaves alone.
    */
-  transformResidual?: (blockName: string, residual: tf.Tensor4D, identityShortcut: boolean) => tf.Tensor4D
+  transformResidual?: (
+    blockName: string,
+    residual: tf.Tensor4D,
+    identityShortcut: boolean
+  ) => tf.Tensor4D
   /**
    * Lets attacks read (ILA, FIA) or differentiate at a named intermediate layer: called with each layer
    * the model lists in `Classifier.featureLayers`, it returns the tensor the forward pass continues with.

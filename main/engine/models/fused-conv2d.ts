@@ -27,9 +27,21 @@ const attrsOf = (stride: number, relu: boolean): FusedConvAttrs => ({
 })
 
 /** relu(conv2d(x, filter, stride, 'same') + bias) (or without the ReLU) in one launch. */
-export function fusedConv2d(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Tensor1D, stride: number, relu: boolean): tf.Tensor4D {
+export function fusedConv2d(
+  x: tf.Tensor4D,
+  filter: tf.Tensor4D,
+  bias: tf.Tensor1D,
+  stride: number,
+  relu: boolean
+): tf.Tensor4D {
   registerFusedConv2DGradient()
-  return tf.engine().runKernel(tf.FusedConv2D, { x, filter, bias }, attrsOf(stride, relu) as unknown as tf.NamedAttrMap) as tf.Tensor4D
+  return tf
+    .engine()
+    .runKernel(
+      tf.FusedConv2D,
+      { x, filter, bias },
+      attrsOf(stride, relu) as unknown as tf.NamedAttrMap
+    ) as tf.Tensor4D
 }
 
 let registered = false
@@ -47,13 +59,26 @@ export function registerFusedConv2DGradient(): void {
       const dy = dyOut as tf.Tensor4D
       const [x, filter, y] = saved as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D]
       const { strides, pad, activation } = attrs as unknown as FusedConvAttrs
-      if (activation !== 'relu' && activation !== 'linear') throw new Error(`FusedConv2D gradient: activation '${activation}' is not supported (relu or linear)`)
+      if (activation !== 'relu' && activation !== 'linear')
+        throw new Error(
+          `FusedConv2D gradient: activation '${activation}' is not supported (relu or linear)`
+        )
       const dyActive = (): tf.Tensor4D => (activation === 'relu' ? tf.mul(dy, tf.step(y)) : dy)
       return {
         x: () =>
-          tf.engine().runKernel(tf.Conv2DBackpropInput, { dy: dyActive(), filter }, { strides, pad, dataFormat: 'NHWC', inputShape: x.shape } as unknown as tf.NamedAttrMap) as tf.Tensor,
+          tf.engine().runKernel(tf.Conv2DBackpropInput, { dy: dyActive(), filter }, {
+            strides,
+            pad,
+            dataFormat: 'NHWC',
+            inputShape: x.shape
+          } as unknown as tf.NamedAttrMap) as tf.Tensor,
         filter: () =>
-          tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy: dyActive() }, { strides, pad, dataFormat: 'NHWC', filterShape: filter.shape } as unknown as tf.NamedAttrMap) as tf.Tensor,
+          tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy: dyActive() }, {
+            strides,
+            pad,
+            dataFormat: 'NHWC',
+            filterShape: filter.shape
+          } as unknown as tf.NamedAttrMap) as tf.Tensor,
         bias: () => tf.sum(dyActive(), [0, 1, 2])
       }
     }

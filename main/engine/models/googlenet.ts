@@ -42,9 +42,17 @@ class InceptionBlock {
   private readonly b4: ConvBn
   readonly outChannels: number
 
-  constructor(params: ModelParams, readonly name: string, inChannels: number, [n1, r3, n3, r5, n5, pool]: number[]) {
+  constructor(
+    params: ModelParams,
+    readonly name: string,
+    inChannels: number,
+    [n1, r3, n3, r5, n5, pool]: number[]
+  ) {
     this.b1 = new ConvBn(params, `${name}/b1`, inChannels, n1, 1)
-    this.b2 = [new ConvBn(params, `${name}/b2a`, inChannels, r3, 1), new ConvBn(params, `${name}/b2b`, r3, n3, 3)]
+    this.b2 = [
+      new ConvBn(params, `${name}/b2a`, inChannels, r3, 1),
+      new ConvBn(params, `${name}/b2b`, r3, n3, 3)
+    ]
     this.b3 = [
       new ConvBn(params, `${name}/b3a`, inChannels, r5, 1),
       new ConvBn(params, `${name}/b3b`, r5, n5, 3),
@@ -55,7 +63,8 @@ class InceptionBlock {
   }
 
   apply(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
-    const chain = (layers: ConvBn[]): tf.Tensor4D => layers.reduce((h, layer) => layer.apply(h, ctx), x)
+    const chain = (layers: ConvBn[]): tf.Tensor4D =>
+      layers.reduce((h, layer) => layer.apply(h, ctx), x)
     const pooled = this.b4.apply(tf.maxPool(x, 3, 1, 'same'), ctx)
     return tf.concat([this.b1.apply(x, ctx), chain(this.b2), chain(this.b3), pooled], 3)
   }
@@ -80,7 +89,11 @@ export function buildGooglenet(config: ModelConfig, rng: Rng): Classifier {
     featureLayers: stack.flatMap((l) => (l === 'pool' ? [] : [l.name])),
     forward(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor2D {
       let h = stem.apply(normalizeInput(x, config), ctx)
-      for (const layer of stack) h = layer === 'pool' ? tf.maxPool(h, 3, 2, 'same') : tapFeature(ctx, layer.name, layer.apply(h, ctx))
+      for (const layer of stack)
+        h =
+          layer === 'pool'
+            ? tf.maxPool(h, 3, 2, 'same')
+            : tapFeature(ctx, layer.name, layer.apply(h, ctx))
       return head.apply(globalAveragePool(h))
     }
   }

@@ -18,8 +18,19 @@ export const BN_EPSILON = 1e-5
 export class Conv2d {
   readonly kernel: tf.Variable
 
-  constructor(params: ModelParams, name: string, inChannels: number, outChannels: number, size: number, readonly stride = 1) {
-    this.kernel = params.heNormal(`${name}/kernel`, [size, size, inChannels, outChannels], size * size * inChannels)
+  constructor(
+    params: ModelParams,
+    name: string,
+    inChannels: number,
+    outChannels: number,
+    size: number,
+    readonly stride = 1
+  ) {
+    this.kernel = params.heNormal(
+      `${name}/kernel`,
+      [size, size, inChannels, outChannels],
+      size * size * inChannels
+    )
   }
 
   apply(x: tf.Tensor4D): tf.Tensor4D {
@@ -43,8 +54,12 @@ export class BatchNorm {
   apply(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
     if (!ctx.training) return this.normalize(x, this.mean, this.variance)
     // One kernel forward and one per gradient where the backend has them (wasm, cpu).
-    const fused = hasBatchNormKernels() ? batchNormTrain(x, this.gamma, this.beta, BN_EPSILON) : undefined
-    const { mean, variance } = fused ? { mean: fused[1], variance: fused[2] } : tf.moments(x, [0, 1, 2])
+    const fused = hasBatchNormKernels()
+      ? batchNormTrain(x, this.gamma, this.beta, BN_EPSILON)
+      : undefined
+    const { mean, variance } = fused
+      ? { mean: fused[1], variance: fused[2] }
+      : tf.moments(x, [0, 1, 2])
     if (ctx.statUpdates) {
       const n = x.shape[0] * x.shape[1] * x.shape[2]
       ctx.statUpdates.push({
@@ -88,7 +103,13 @@ export class ConvBnRelu {
   private readonly conv: Conv2d
   private readonly bn: BatchNorm
 
-  constructor(params: ModelParams, name: string, inChannels: number, outChannels: number, stride = 1) {
+  constructor(
+    params: ModelParams,
+    name: string,
+    inChannels: number,
+    outChannels: number,
+    stride = 1
+  ) {
     this.conv = new Conv2d(params, `${name}/conv`, inChannels, outChannels, 3, stride)
     this.bn = new BatchNorm(params, `${name}/bn`, outChannels)
   }

@@ -15,7 +15,10 @@ const matMulFastGrad = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) 
     value: tf.matMul(x, w),
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D]
-      return [tf.matMul(dy as tf.Tensor2D, tf.transpose(ws)), tf.matMul(tf.transpose(xs), dy as tf.Tensor2D)]
+      return [
+        tf.matMul(dy as tf.Tensor2D, tf.transpose(ws)),
+        tf.matMul(tf.transpose(xs), dy as tf.Tensor2D)
+      ]
     }
   }
 })

@@ -46,7 +46,12 @@ class MixerLayer {
   private readonly norm2: LayerNorm
   private readonly channelMlp: Mlp
 
-  constructor(params: ModelParams, readonly name: string, tokens: number, channels: number) {
+  constructor(
+    params: ModelParams,
+    readonly name: string,
+    tokens: number,
+    channels: number
+  ) {
     this.norm1 = new LayerNorm(params, `${name}/norm1`, channels)
     this.tokenMlp = new Mlp(params, `${name}/token`, tokens, Math.max(1, Math.round(channels / 2)))
     this.norm2 = new LayerNorm(params, `${name}/norm2`, channels)
@@ -56,8 +61,14 @@ class MixerLayer {
   apply(x: tf.Tensor3D, ctx: ForwardContext): tf.Tensor3D {
     const transposed = tf.transpose(this.norm1.apply(x), [0, 2, 1]) as tf.Tensor3D
     const tokenMixed = tf.transpose(this.tokenMlp.apply(transposed), [0, 2, 1])
-    const h = tf.add(residual(ctx, `${this.name}/token`, tokenMixed as tf.Tensor3D), skip(ctx, `${this.name}/token`, x)) as tf.Tensor3D
-    return tf.add(residual(ctx, `${this.name}/channel`, this.channelMlp.apply(this.norm2.apply(h))), skip(ctx, `${this.name}/channel`, h))
+    const h = tf.add(
+      residual(ctx, `${this.name}/token`, tokenMixed as tf.Tensor3D),
+      skip(ctx, `${this.name}/token`, x)
+    ) as tf.Tensor3D
+    return tf.add(
+      residual(ctx, `${this.name}/channel`, this.channelMlp.apply(this.norm2.apply(h))),
+      skip(ctx, `${this.name}/channel`, h)
+    )
   }
 }
 
@@ -80,7 +91,10 @@ export function buildMlpMixer(config: ModelConfig, rng: Rng): Classifier {
   const params = new ModelParams(rng)
   const c = config.width
   const embed = new Conv2d(params, 'embed/conv', channels, c, patch, patch)
-  const layers = Array.from({ length: depth }, (_, i) => new MixerLayer(params, `mixer${i}`, tokens, c))
+  const layers = Array.from(
+    { length: depth },
+    (_, i) => new MixerLayer(params, `mixer${i}`, tokens, c)
+  )
   const norm = new LayerNorm(params, 'final/norm', c)
   const head = new Dense(params, 'head', c, config.numClasses)
   return {

@@ -16,7 +16,10 @@ export function buildMlp(config: ModelConfig, rng: Rng): Classifier {
   const params = new ModelParams(rng)
   const [height, width, channels] = config.inputShape
   const inputs = height * width * channels
-  const hidden = Array.from({ length: MLP_HIDDEN_LAYERS }, (_, i) => new Dense(params, `fc${i + 1}`, i === 0 ? inputs : config.width, config.width))
+  const hidden = Array.from(
+    { length: MLP_HIDDEN_LAYERS },
+    (_, i) => new Dense(params, `fc${i + 1}`, i === 0 ? inputs : config.width, config.width)
+  )
   const head = new Dense(params, 'head', config.width, config.numClasses)
   return {
     config,

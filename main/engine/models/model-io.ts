@@ -45,16 +45,25 @@ export const ModelManifest = z.object({
   params: z.number().int(),
   metrics: z.array(EpochMetrics),
   weightsFile: z.string(),
-  weightSpecs: z.array(z.object({ name: z.string(), shape: z.array(z.number().int()), dtype: z.string() })),
+  weightSpecs: z.array(
+    z.object({ name: z.string(), shape: z.array(z.number().int()), dtype: z.string() })
+  ),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   savedAt: z.string()
 })
 export type ModelManifest = z.infer<typeof ModelManifest>
 
-export type ManifestFields = Omit<ModelManifest, 'format' | 'config' | 'params' | 'weightsFile' | 'weightSpecs' | 'sha256' | 'savedAt'>
+export type ManifestFields = Omit<
+  ModelManifest,
+  'format' | 'config' | 'params' | 'weightsFile' | 'weightSpecs' | 'sha256' | 'savedAt'
+>
 
 /** Writes weights then manifest (each atomically) into `dir`; returns the manifest. */
-export async function saveClassifier(model: Classifier, dir: string, fields: ManifestFields): Promise<ModelManifest> {
+export async function saveClassifier(
+  model: Classifier,
+  dir: string,
+  fields: ManifestFields
+): Promise<ModelManifest> {
   await mkdir(dir, { recursive: true })
   const named: tf.NamedTensorMap = {}
   for (const [name, v] of model.params.all()) named[name] = v
@@ -70,29 +79,43 @@ export async function saveClassifier(model: Classifier, dir: string, fields: Man
     sha256: createHash('sha256').update(bytes).digest('hex'),
     savedAt: new Date().toISOString()
   }
-  for (const file of model.structureFiles?.() ?? []) await writeFileAtomic(join(dir, file.name), file.bytes)
+  for (const file of model.structureFiles?.() ?? [])
+    await writeFileAtomic(join(dir, file.name), file.bytes)
   await writeFileAtomic(join(dir, manifest.weightsFile), bytes)
   await writeJsonAtomic(join(dir, 'manifest.json'), manifest)
   return manifest
 }
 
 /** Rebuilds the architecture from the manifest and loads its weights, checking the hash. */
-export async function loadClassifier(dir: string): Promise<{ model: Classifier; manifest: ModelManifest }> {
+export async function loadClassifier(
+  dir: string
+): Promise<{ model: Classifier; manifest: ModelManifest }> {
   const manifestPath = join(dir, 'manifest.json')
   const parsed = ModelManifest.safeParse(await readJsonFile(manifestPath))
   if (!parsed.success)
-    throw new Error(`${manifestPath} is not a valid model manifest (${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}).`)
+    throw new Error(
+      `${manifestPath} is not a valid model manifest (${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}).`
+    )
   const manifest = parsed.data
   const bytes = new Uint8Array(await readFile(join(dir, manifest.weightsFile)))
   const hash = createHash('sha256').update(bytes).digest('hex')
   if (hash !== manifest.sha256)
-    throw new Error(`${join(dir, manifest.weightsFile)} does not match its manifest's hash: the file was changed or is incomplete. Retrain or restore the model.`)
-  const model = manifest.config.onnx ? await loadSavedOnnxClassifier(dir, manifest.config) : buildClassifier(manifest.config, new Rng(manifest.seed))
-  const weights = tf.io.decodeWeights(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), manifest.weightSpecs as tf.io.WeightsManifestEntry[])
+    throw new Error(
+      `${join(dir, manifest.weightsFile)} does not match its manifest's hash: the file was changed or is incomplete. Retrain or restore the model.`
+    )
+  const model = manifest.config.onnx
+    ? await loadSavedOnnxClassifier(dir, manifest.config)
+    : buildClassifier(manifest.config, new Rng(manifest.seed))
+  const weights = tf.io.decodeWeights(
+    bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
+    manifest.weightSpecs as tf.io.WeightsManifestEntry[]
+  )
   for (const [name, v] of model.params.all()) {
     const w = weights[name]
     if (!w || !tf.util.arraysEqual(w.shape, v.shape))
-      throw new Error(`${manifestPath}: tensor "${name}" is missing or has the wrong shape; the weights do not fit the architecture.`)
+      throw new Error(
+        `${manifestPath}: tensor "${name}" is missing or has the wrong shape; the weights do not fit the architecture.`
+      )
     v.assign(w)
   }
   tf.dispose(Object.values(weights))

@@ -50,7 +50,8 @@ export class ModelParams {
   }
 
   private add(name: string, initial: tf.Tensor, trainable: boolean): tf.Variable {
-    if (this.trainable.has(name) || this.buffers.has(name)) throw new Error(`Error in ModelParams: duplicate tensor name "${name}"`)
+    if (this.trainable.has(name) || this.buffers.has(name))
+      throw new Error(`Error in ModelParams: duplicate tensor name "${name}"`)
     const v = tf.variable(initial, trainable, name + '_' + Math.random().toString(36).slice(2))
     initial.dispose()
     ;(trainable ? this.trainable : this.buffers).set(name, v)

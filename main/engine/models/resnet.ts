@@ -40,7 +40,14 @@ class ResidualBlock {
   private readonly branch: ConvBn[]
   private readonly projection?: ConvBn
 
-  constructor(params: ModelParams, readonly name: string, inChannels: number, planes: number, stride: number, bottleneck: boolean) {
+  constructor(
+    params: ModelParams,
+    readonly name: string,
+    inChannels: number,
+    planes: number,
+    stride: number,
+    bottleneck: boolean
+  ) {
     const out = bottleneck ? 4 * planes : planes
     this.branch = bottleneck
       ? [
@@ -48,14 +55,19 @@ class ResidualBlock {
           new ConvBn(params, `${name}/b`, planes, planes, 3, stride),
           new ConvBn(params, `${name}/c`, planes, out, 1, 1, false)
         ]
-      : [new ConvBn(params, `${name}/a`, inChannels, planes, 3, stride), new ConvBn(params, `${name}/b`, planes, out, 3, 1, false)]
-    if (stride !== 1 || inChannels !== out) this.projection = new ConvBn(params, `${name}/shortcut`, inChannels, out, 1, stride, false)
+      : [
+          new ConvBn(params, `${name}/a`, inChannels, planes, 3, stride),
+          new ConvBn(params, `${name}/b`, planes, out, 3, 1, false)
+        ]
+    if (stride !== 1 || inChannels !== out)
+      this.projection = new ConvBn(params, `${name}/shortcut`, inChannels, out, 1, stride, false)
   }
 
   apply(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
     let residual = x
     for (const layer of this.branch) residual = layer.apply(residual, ctx)
-    if (ctx.transformResidual) residual = ctx.transformResidual(this.name, residual, !this.projection)
+    if (ctx.transformResidual)
+      residual = ctx.transformResidual(this.name, residual, !this.projection)
     let shortcut = this.projection ? this.projection.apply(x, ctx) : x
     if (ctx.transformSkip) shortcut = ctx.transformSkip(this.name, shortcut)
     return tf.relu(tf.add(residual, shortcut)) as tf.Tensor4D
@@ -71,7 +83,14 @@ export function buildResnet(shape: ResnetShape, config: ModelConfig, rng: Rng): 
   ;[64, 128, 256, 512].forEach((planes, stage) => {
     for (let i = 0; i < shape.blocks[stage]; i++) {
       const stride = i === 0 && stage > 0 ? 2 : 1
-      const block = new ResidualBlock(params, `layer${stage + 1}.${i}`, inChannels, w(planes), stride, shape.bottleneck)
+      const block = new ResidualBlock(
+        params,
+        `layer${stage + 1}.${i}`,
+        inChannels,
+        w(planes),
+        stride,
+        shape.bottleneck
+      )
       blocks.push(block)
       inChannels = shape.bottleneck ? 4 * w(planes) : w(planes)
     }

@@ -15,7 +15,11 @@ import { ModelParams } from './model-params'
 import { normalizeInput } from './normalize-input'
 import type { Rng } from '../data/rng'
 
-export function buildSmallCnn(config: ModelConfig, rng: Rng, pooling: 'avg' | 'max' = 'avg'): Classifier {
+export function buildSmallCnn(
+  config: ModelConfig,
+  rng: Rng,
+  pooling: 'avg' | 'max' = 'avg'
+): Classifier {
   const params = new ModelParams(rng)
   const w = config.width
   const channels = config.inputShape[2]
@@ -33,7 +37,12 @@ export function buildSmallCnn(config: ModelConfig, rng: Rng, pooling: 'avg' | 'm
     forward(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor2D {
       let h = normalizeInput(x, config)
       stages.forEach((stage, i) => {
-        const pooled = i === 0 ? h : pooling === 'max' ? tf.maxPool(h, 2, 2, 'same') : tf.avgPool(h, 2, 2, 'same')
+        const pooled =
+          i === 0
+            ? h
+            : pooling === 'max'
+              ? tf.maxPool(h, 2, 2, 'same')
+              : tf.avgPool(h, 2, 2, 'same')
         h = tapFeature(ctx, `stage${i + 1}`, stage.apply(pooled, ctx))
       })
       return head.apply(globalAveragePool(h))

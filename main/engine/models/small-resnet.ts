@@ -19,7 +19,13 @@ class BasicBlock {
   private readonly bn2: BatchNorm
   private readonly projection?: { conv: Conv2d; bn: BatchNorm }
 
-  constructor(params: ModelParams, readonly name: string, inChannels: number, outChannels: number, stride: number) {
+  constructor(
+    params: ModelParams,
+    readonly name: string,
+    inChannels: number,
+    outChannels: number,
+    stride: number
+  ) {
     this.conv1 = new ConvBnRelu(params, `${name}/a`, inChannels, outChannels, stride)
     this.conv2 = new Conv2d(params, `${name}/b/conv`, outChannels, outChannels, 3)
     this.bn2 = new BatchNorm(params, `${name}/b/bn`, outChannels)
@@ -32,8 +38,11 @@ class BasicBlock {
 
   apply(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
     let residual = applyConvBn(this.conv2, this.bn2, this.conv1.apply(x, ctx), ctx, false)
-    if (ctx.transformResidual) residual = ctx.transformResidual(this.name, residual, !this.projection)
-    let shortcut = this.projection ? applyConvBn(this.projection.conv, this.projection.bn, x, ctx, false) : x
+    if (ctx.transformResidual)
+      residual = ctx.transformResidual(this.name, residual, !this.projection)
+    let shortcut = this.projection
+      ? applyConvBn(this.projection.conv, this.projection.bn, x, ctx, false)
+      : x
     if (ctx.transformSkip) shortcut = ctx.transformSkip(this.name, shortcut)
     return tf.relu(tf.add(residual, shortcut)) as tf.Tensor4D
   }

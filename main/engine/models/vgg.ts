@@ -25,8 +25,49 @@ type VggLayer = number | 'M'
 export const VGG_CONFIGS = {
   'vgg-11': [64, 'M', 128, 'M', 256, 256, 'M', 512, 512, 'M', 512, 512, 'M'],
   'vgg-13': [64, 64, 'M', 128, 128, 'M', 256, 256, 'M', 512, 512, 'M', 512, 512, 'M'],
-  'vgg-16': [64, 64, 'M', 128, 128, 'M', 256, 256, 256, 'M', 512, 512, 512, 'M', 512, 512, 512, 'M'],
-  'vgg-19': [64, 64, 'M', 128, 128, 'M', 256, 256, 256, 256, 'M', 512, 512, 512, 512, 'M', 512, 512, 512, 512, 'M']
+  'vgg-16': [
+    64,
+    64,
+    'M',
+    128,
+    128,
+    'M',
+    256,
+    256,
+    256,
+    'M',
+    512,
+    512,
+    512,
+    'M',
+    512,
+    512,
+    512,
+    'M'
+  ],
+  'vgg-19': [
+    64,
+    64,
+    'M',
+    128,
+    128,
+    'M',
+    256,
+    256,
+    256,
+    256,
+    'M',
+    512,
+    512,
+    512,
+    512,
+    'M',
+    512,
+    512,
+    512,
+    512,
+    'M'
+  ]
 } as const satisfies Record<string, readonly VggLayer[]>
 
 export function buildVgg(layers: readonly VggLayer[], config: ModelConfig, rng: Rng): Classifier {
@@ -48,7 +89,11 @@ export function buildVgg(layers: readonly VggLayer[], config: ModelConfig, rng: 
     forward(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor2D {
       let h = normalizeInput(x, config)
       let pools = 0
-      for (const layer of stack) h = layer === 'M' ? tapFeature(ctx, `pool${++pools}`, tf.maxPool(h, 2, 2, 'same')) : layer.apply(h, ctx)
+      for (const layer of stack)
+        h =
+          layer === 'M'
+            ? tapFeature(ctx, `pool${++pools}`, tf.maxPool(h, 2, 2, 'same'))
+            : layer.apply(h, ctx)
       return head.apply(globalAveragePool(h))
     }
   }

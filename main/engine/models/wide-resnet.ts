@@ -29,24 +29,42 @@ class WideBlock {
   private readonly second: BnReluConv
   private readonly projection?: Conv2d
 
-  constructor(params: ModelParams, readonly name: string, inChannels: number, outChannels: number, stride: number) {
+  constructor(
+    params: ModelParams,
+    readonly name: string,
+    inChannels: number,
+    outChannels: number,
+    stride: number
+  ) {
     this.first = new BnReluConv(params, `${name}/a`, inChannels, outChannels, 3, stride)
     this.second = new BnReluConv(params, `${name}/b`, outChannels, outChannels, 3)
     if (stride !== 1 || inChannels !== outChannels)
-      this.projection = new Conv2d(params, `${name}/shortcut/conv`, inChannels, outChannels, 1, stride)
+      this.projection = new Conv2d(
+        params,
+        `${name}/shortcut/conv`,
+        inChannels,
+        outChannels,
+        1,
+        stride
+      )
   }
 
   apply(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
     const a = this.first.preActivation(x, ctx)
     let residual = this.second.apply(this.first.convolve(a), ctx)
-    if (ctx.transformResidual) residual = ctx.transformResidual(this.name, residual, !this.projection)
+    if (ctx.transformResidual)
+      residual = ctx.transformResidual(this.name, residual, !this.projection)
     let shortcut = this.projection ? this.projection.apply(a) : x
     if (ctx.transformSkip) shortcut = ctx.transformSkip(this.name, shortcut)
     return tf.add(residual, shortcut)
   }
 }
 
-export function buildWideResnet(shape: { depth: number; widen: number }, config: ModelConfig, rng: Rng): Classifier {
+export function buildWideResnet(
+  shape: { depth: number; widen: number },
+  config: ModelConfig,
+  rng: Rng
+): Classifier {
   const params = new ModelParams(rng)
   const perStage = (shape.depth - 4) / 6
   const base = config.width
@@ -56,7 +74,9 @@ export function buildWideResnet(shape: { depth: number; widen: number }, config:
   ;[1, 2, 4].forEach((multiple, stage) => {
     const out = base * multiple * shape.widen
     for (let i = 0; i < perStage; i++) {
-      blocks.push(new WideBlock(params, `block${stage + 1}.${i}`, channels, out, i === 0 && stage > 0 ? 2 : 1))
+      blocks.push(
+        new WideBlock(params, `block${stage + 1}.${i}`, channels, out, i === 0 && stage > 0 ? 2 : 1)
+      )
       channels = out
     }
   })

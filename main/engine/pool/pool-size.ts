@@ -24,7 +24,10 @@ export interface PoolShape {
   threads: number
 }
 
-export function poolShape(requested: { workers?: number; threads?: number }, cores = availableParallelism()): PoolShape {
+export function poolShape(
+  requested: { workers?: number; threads?: number },
+  cores = availableParallelism()
+): PoolShape {
   const workers = requested.workers ?? Math.max(1, Math.floor(cores / (requested.threads ?? 1)))
   return { workers, threads: requested.threads ?? Math.max(1, Math.floor(cores / workers)) }
 }
@@ -37,7 +40,9 @@ export function workerBytes(datasetBytes: number): number {
 /** Throws a message saying what to use instead when `workers` is not a count this machine can hold. */
 export function checkWorkerCount(workers: number, datasetBytes: number, total = totalmem()): void {
   if (!Number.isInteger(workers) || workers < 1)
-    throw new Error(`workers must be a whole number of at least 1 (got ${workers}): 1 runs the audit in the engine process, more run it on that many worker processes`)
+    throw new Error(
+      `workers must be a whole number of at least 1 (got ${workers}): 1 runs the audit in the engine process, more run it on that many worker processes`
+    )
   const budget = MEMORY_SHARE * total
   const each = workerBytes(datasetBytes)
   if (workers * each > budget) {

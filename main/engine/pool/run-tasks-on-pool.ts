@@ -39,11 +39,26 @@ export interface PoolRunOptions extends ExecutionSettings {
   onEvent?: (event: GraphEvent) => void
 }
 
-export async function runTasksOnPool(tasks: AuditTask[], job: Omit<TaskJob, 'deps' | 'inputs'>, options: PoolRunOptions): Promise<GraphOutcome> {
+export async function runTasksOnPool(
+  tasks: AuditTask[],
+  job: Omit<TaskJob, 'deps' | 'inputs'>,
+  options: PoolRunOptions
+): Promise<GraphOutcome> {
   checkGraph(tasks)
-  const { workspaceRoot, datasetBytes = 0, retries, appVersion = '', signal, onEvent = () => {}, ...settings } = options
+  const {
+    workspaceRoot,
+    datasetBytes = 0,
+    retries,
+    appVersion = '',
+    signal,
+    onEvent = () => {},
+    ...settings
+  } = options
   const workers = settings.workers ?? poolShape(settings).workers
-  const executor = await openExecutor({ ...settings, workers }, { workspaceRoot, datasetBytes, retries, appVersion })
+  const executor = await openExecutor(
+    { ...settings, workers },
+    { workspaceRoot, datasetBytes, retries, appVersion }
+  )
   try {
     return await runTaskGraph({ tasks, job, executor, emit: onEvent, signal })
   } finally {

@@ -9,7 +9,8 @@ import type { FromWorker, ToWorker } from './worker-messages'
 
 export async function runTaskWorker(): Promise<void> {
   // With a callback, a send after the pool died (EPIPE) is not thrown: 'disconnect' below ends this process.
-  const post = (message: FromWorker): void => void process.send?.(message, undefined, undefined, () => {})
+  const post = (message: FromWorker): void =>
+    void process.send?.(message, undefined, undefined, () => {})
   let controller: AbortController | undefined
   const queue: ToWorker[] = []
   let ready = false
@@ -24,7 +25,11 @@ export async function runTaskWorker(): Promise<void> {
       })
       post({ type: 'done', result })
     } catch (error) {
-      post({ type: 'error', message: error instanceof Error ? error.message : String(error), cancelled: error instanceof JobCancelledError })
+      post({
+        type: 'error',
+        message: error instanceof Error ? error.message : String(error),
+        cancelled: error instanceof JobCancelledError
+      })
     } finally {
       controller = undefined
     }

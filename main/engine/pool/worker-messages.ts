@@ -1,7 +1,8 @@
 /** Messages between a worker pool and one of its engine worker processes (Node IPC, JSON). */
 import type { AuditTask, TaskEvent, TaskJob } from '../tasks/audit-task'
 
-export type ToWorker = { type: 'run'; task: AuditTask; job: TaskJob; workspace: string } | { type: 'cancel' }
+export type ToWorker =
+  { type: 'run'; task: AuditTask; job: TaskJob; workspace: string } | { type: 'cancel' }
 
 export type FromWorker =
   | { type: 'ready'; backend: string }

@@ -18,7 +18,13 @@ import { TASK_WORKER_FLAG, type FromWorker, type ToWorker } from './worker-messa
 const CANCEL_GRACE_MS = 10_000
 
 // A path join, not `new URL(…, import.meta.url)`: bundlers would take that for an asset to emit.
-let workerEntry = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'engine-host', 'engine-process.ts')
+let workerEntry = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'engine-host',
+  'engine-process.ts'
+)
 
 /** The bundled app's engine process names its own file here (the .ts path above only exists in a checkout). */
 export function setTaskWorkerEntry(path: string): void {
@@ -44,10 +50,16 @@ export class WorkerPool implements TaskExecutor {
 
   constructor(private readonly options: WorkerPoolOptions) {
     this.capacity = options.workers
-    const env: NodeJS.ProcessEnv = { ...(options.env ?? process.env), FLATLINE_THREADS: String(options.threads) }
+    const env: NodeJS.ProcessEnv = {
+      ...(options.env ?? process.env),
+      FLATLINE_THREADS: String(options.threads)
+    }
     // Under Electron the engine's own binary runs the workers, as plain Node.
     if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1'
-    this.workers = Array.from({ length: options.workers }, (_, i) => new PoolWorker(`worker ${i + 1}`, env))
+    this.workers = Array.from(
+      { length: options.workers },
+      (_, i) => new PoolWorker(`worker ${i + 1}`, env)
+    )
   }
 
   async run(task: AuditTask, job: TaskJob, report: TaskReport): Promise<unknown> {
@@ -55,13 +67,24 @@ export class WorkerPool implements TaskExecutor {
     for (;;) {
       if (this.cancelled) throw new JobCancelledError()
       const worker = this.workers.find((w) => !w.busy)
-      if (!worker) throw new Error(`Error in WorkerPool.run: all ${this.capacity} workers are busy; runTaskGraph keeps at most capacity tasks running`)
+      if (!worker)
+        throw new Error(
+          `Error in WorkerPool.run: all ${this.capacity} workers are busy; runTaskGraph keeps at most capacity tasks running`
+        )
       try {
-        return await worker.run({ type: 'run', task, job, workspace: this.options.workspaceRoot }, report)
+        return await worker.run(
+          { type: 'run', task, job, workspace: this.options.workspaceRoot },
+          report
+        )
       } catch (error) {
         if (!(error instanceof WorkerDiedError) || retries === 0 || this.cancelled) throw error
         retries--
-        report.event({ kind: 'task-progress', taskId: task.id, value: 0, detail: `${error.message}; retrying on a fresh worker` })
+        report.event({
+          kind: 'task-progress',
+          taskId: task.id,
+          value: 0,
+          detail: `${error.message}; retrying on a fresh worker`
+        })
         // The retry continues from the dead worker's last checkpoint rather than from scratch.
         job = { ...job, resume: true }
       }
@@ -108,10 +131,17 @@ class PoolWorker {
         const onMessage = (m: FromWorker): void => {
           if (m.type === 'event') report.event(m.event)
           else if (m.type === 'done') settle(() => resolve(m.result))
-          else if (m.type === 'error') settle(() => reject(m.cancelled ? new JobCancelledError() : new Error(m.message)))
+          else if (m.type === 'error')
+            settle(() => reject(m.cancelled ? new JobCancelledError() : new Error(m.message)))
         }
         const onExit = (code: number | null, signal: NodeJS.Signals | null): void =>
-          settle(() => reject(new WorkerDiedError(`${this.name} stopped (${signal ?? `exit code ${code}`}) while running "${message.task.label}"`)))
+          settle(() =>
+            reject(
+              new WorkerDiedError(
+                `${this.name} stopped (${signal ?? `exit code ${code}`}) while running "${message.task.label}"`
+              )
+            )
+          )
         const settle = (end: () => void): void => {
           child.off('message', onMessage)
           child.off('exit', onExit)
@@ -158,7 +188,13 @@ class PoolWorker {
         resolve()
       }
       child.on('message', onMessage)
-      child.once('exit', (code, signal) => reject(new WorkerDiedError(`${this.name} stopped (${signal ?? `exit code ${code}`}) before it was ready`)))
+      child.once('exit', (code, signal) =>
+        reject(
+          new WorkerDiedError(
+            `${this.name} stopped (${signal ?? `exit code ${code}`}) before it was ready`
+          )
+        )
+      )
     })
     child.once('exit', () => {
       if (this.child === child) this.child = undefined

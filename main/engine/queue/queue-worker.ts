@@ -15,7 +15,13 @@ import { backendDescription, initBackend } from '../backend/select-backend'
 import { runTaskHere } from '../tasks/run-task'
 import { RunStore } from '../workspace/run-store'
 import { ensureWorkspace } from '../workspace/workspace-root'
-import { CANCEL_CHANNEL, QUEUE_VERSION_KEY, TASK_QUEUE, type QueuedResult, type QueuedTask } from './queue-keys'
+import {
+  CANCEL_CHANNEL,
+  QUEUE_VERSION_KEY,
+  TASK_QUEUE,
+  type QueuedResult,
+  type QueuedTask
+} from './queue-keys'
 import type { QueuedProgress } from './redis-executor'
 import { checkRedis, maskRedisUrl, redisConnection, redisOptions } from './redis-connection'
 import { downloadRunFiles, listRunFiles, uploadRunFiles } from './run-files'
@@ -42,7 +48,9 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Run
   const { url, appVersion, log = (line) => process.stderr.write(line + '\n') } = options
   const where = maskRedisUrl(url)
   const mismatch = (theirs: string): VersionMismatchError =>
-    new VersionMismatchError(`this worker runs Flatline ${appVersion}, but the queue at ${where} is for Flatline ${theirs}: run the same Flatline version on every workstation`)
+    new VersionMismatchError(
+      `this worker runs Flatline ${appVersion}, but the queue at ${where} is for Flatline ${theirs}: run the same Flatline version on every workstation`
+    )
   await checkRedis(url)
   const redis = redisConnection(url)
   const queueVersion = await redis.get(QUEUE_VERSION_KEY)
@@ -54,11 +62,18 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Run
   await initBackend()
   const name = `${hostname()}:${process.pid}`
   const active = new Map<string, string>() // BullMQ job id -> run id
-  let stop: { resolve(): void; reject(error: Error): void } = { resolve: () => {}, reject: () => {} }
+  let stop: { resolve(): void; reject(error: Error): void } = {
+    resolve: () => {},
+    reject: () => {}
+  }
   const stopped = new Promise<void>((resolve, reject) => (stop = { resolve, reject }))
   let refusal: Error | undefined
 
-  const processor = async (job: Job<QueuedTask, QueuedResult>, token?: string, signal?: AbortSignal): Promise<QueuedResult> => {
+  const processor = async (
+    job: Job<QueuedTask, QueuedResult>,
+    token?: string,
+    signal?: AbortSignal
+  ): Promise<QueuedResult> => {
     const { task, job: taskJob, inputs, version } = job.data
     if (version !== appVersion) {
       // Back to the queue for a worker of the right version; this one stops.
@@ -77,7 +92,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Run
       const result = await runTaskHere(task, taskJob, {
         workspaceRoot: root,
         signal,
-        emit: (event) => void job.updateProgress({ event } satisfies QueuedProgress).catch(() => undefined)
+        emit: (event) =>
+          void job.updateProgress({ event } satisfies QueuedProgress).catch(() => undefined)
       })
       const files = await uploadRunFiles(redis, runDir, await listRunFiles(runDir, task.outputs))
       log(`${name}: done in ${((performance.now() - started) / 1000).toFixed(1)} s: ${task.label}`)
@@ -106,7 +122,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Run
   const subscriber = redisConnection(url)
   await subscriber.subscribe(CANCEL_CHANNEL)
   subscriber.on('message', (_channel, runId: string) => {
-    for (const [jobId, run] of active) if (run === runId) worker.cancelJob(jobId, 'cancelled by the user')
+    for (const [jobId, run] of active)
+      if (run === runId) worker.cancelJob(jobId, 'cancelled by the user')
   })
 
   let closing: Promise<void> | undefined
@@ -119,6 +136,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Run
       else stop.resolve()
     })())
   await worker.waitUntilReady()
-  log(`${name}: ready on ${where} (Flatline ${appVersion}, ${backendDescription()}, workspace ${root})`)
+  log(
+    `${name}: ready on ${where} (Flatline ${appVersion}, ${backendDescription()}, workspace ${root})`
+  )
   return { name, stopped, close }
 }

@@ -9,7 +9,11 @@ const CONNECT_TIMEOUT_MS = 5000
 
 /** The URL as it may be printed: `redis://:***@host:6379`. */
 export function maskRedisUrl(url: string): string {
-  return url.replace(/^(rediss?:\/\/)([^@/]*)@/, (_, scheme: string, auth: string) => `${scheme}${auth.includes(':') ? `${auth.split(':')[0]}:***` : '***'}@`)
+  return url.replace(
+    /^(rediss?:\/\/)([^@/]*)@/,
+    (_, scheme: string, auth: string) =>
+      `${scheme}${auth.includes(':') ? `${auth.split(':')[0]}:***` : '***'}@`
+  )
 }
 
 export class RedisUnreachableError extends Error {}
@@ -35,7 +39,13 @@ export function redisOptions(url: string): RedisOptions {
 
 /** Throws a RedisUnreachableError naming the URL unless a PING with the URL's password succeeds. */
 export async function checkRedis(url: string): Promise<void> {
-  const probe = new Redis(url, { lazyConnect: true, connectTimeout: CONNECT_TIMEOUT_MS, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false })
+  const probe = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: CONNECT_TIMEOUT_MS,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    enableOfflineQueue: false
+  })
   // A refused password arrives as an 'error' event; the rejection itself only says the connection closed.
   let refused: Error | undefined
   probe.on('error', (error: Error) => (refused ??= error))
@@ -49,7 +59,9 @@ export async function checkRedis(url: string): Promise<void> {
       throw new RedisUnreachableError(
         `Redis at ${where} ${/NOAUTH/.test(reason) ? 'needs a password' : 'refused the password'} (${reason}): put its password in the URL as redis://:PASSWORD@host:port`
       )
-    throw new RedisUnreachableError(`cannot reach Redis at ${where} (${reason}): start redis-server there, or check the host, port and firewall`)
+    throw new RedisUnreachableError(
+      `cannot reach Redis at ${where} (${reason}): start redis-server there, or check the host, port and firewall`
+    )
   } finally {
     probe.disconnect()
   }

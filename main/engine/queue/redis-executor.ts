@@ -14,7 +14,13 @@ import { JobCancelledError } from '../jobs/job-errors'
 import type { AuditTask, TaskEvent, TaskJob } from '../tasks/audit-task'
 import type { TaskExecutor, TaskReport } from '../tasks/run-task-graph'
 import { RunStore } from '../workspace/run-store'
-import { CANCEL_CHANNEL, QUEUE_VERSION_KEY, TASK_QUEUE, type QueuedResult, type QueuedTask } from './queue-keys'
+import {
+  CANCEL_CHANNEL,
+  QUEUE_VERSION_KEY,
+  TASK_QUEUE,
+  type QueuedResult,
+  type QueuedTask
+} from './queue-keys'
 import { checkRedis, maskRedisUrl, redisConnection, redisOptions } from './redis-connection'
 import { downloadRunFiles, listRunFiles, uploadRunFiles } from './run-files'
 
@@ -39,7 +45,10 @@ export class RedisExecutor implements TaskExecutor {
   private order = 0
 
   /** Checks Redis answers first: an unreachable URL enqueues nothing. */
-  static async open(url: string, options: { workspaceRoot: string; appVersion: string }): Promise<RedisExecutor> {
+  static async open(
+    url: string,
+    options: { workspaceRoot: string; appVersion: string }
+  ): Promise<RedisExecutor> {
     await checkRedis(url)
     const executor = new RedisExecutor(url, options)
     await executor.redis.set(QUEUE_VERSION_KEY, options.appVersion)
@@ -78,15 +87,24 @@ export class RedisExecutor implements TaskExecutor {
     const jobId = `${job.runId}__${task.id}__${this.nonce}`
     this.jobIds.add(jobId)
     this.reports.set(jobId, report)
-    report.event({ kind: 'task-progress', taskId: task.id, value: 0, detail: `queued on ${maskRedisUrl(this.url)}, waiting for a worker` })
+    report.event({
+      kind: 'task-progress',
+      taskId: task.id,
+      value: 0,
+      detail: `queued on ${maskRedisUrl(this.url)}, waiting for a worker`
+    })
     try {
-      const queued = await this.queue.add(task.id, { version: this.options.appVersion, task, job, inputs }, {
-        jobId,
-        priority: Math.min(2_000_000, ++this.order),
-        attempts: 1,
-        removeOnComplete: { age: 3600 },
-        removeOnFail: { age: 24 * 3600 }
-      })
+      const queued = await this.queue.add(
+        task.id,
+        { version: this.options.appVersion, task, job, inputs },
+        {
+          jobId,
+          priority: Math.min(2_000_000, ++this.order),
+          attempts: 1,
+          removeOnComplete: { age: 3600 },
+          removeOnFail: { age: 24 * 3600 }
+        }
+      )
       const { result, files } = await queued.waitUntilFinished(this.events)
       await downloadRunFiles(this.redis, runDir, files, `the result of "${task.label}"`)
       return result

@@ -28,7 +28,8 @@ export async function listRunFiles(runDir: string, paths: readonly string[]): Pr
     }
     for (const entry of await readdir(full, { recursive: true, withFileTypes: true })) {
       const file = relative(runDir, join(entry.parentPath, entry.name))
-      if (entry.isFile() && !file.split('/').includes('checkpoints') && !isTempFileName(entry.name)) files.push(file)
+      if (entry.isFile() && !file.split('/').includes('checkpoints') && !isTempFileName(entry.name))
+        files.push(file)
     }
   }
   return files.sort()
@@ -38,7 +39,12 @@ export async function listRunFiles(runDir: string, paths: readonly string[]): Pr
  * Stores each file as a blob and returns their references. `sent` holds the hashes this process has
  * already stored (a surrogate read by several attack tasks goes up once); their expiry is only renewed.
  */
-export async function uploadRunFiles(redis: Redis, runDir: string, paths: readonly string[], sent = new Set<string>()): Promise<FileRef[]> {
+export async function uploadRunFiles(
+  redis: Redis,
+  runDir: string,
+  paths: readonly string[],
+  sent = new Set<string>()
+): Promise<FileRef[]> {
   const refs: FileRef[] = []
   for (const path of paths) {
     const bytes = await readFile(join(runDir, path))
@@ -53,17 +59,28 @@ export async function uploadRunFiles(redis: Redis, runDir: string, paths: readon
 }
 
 /** Writes each referenced file into `runDir` unless it is already there with that hash; refuses a blob that does not match its hash. */
-export async function downloadRunFiles(redis: Redis, runDir: string, refs: readonly FileRef[], what: string): Promise<void> {
+export async function downloadRunFiles(
+  redis: Redis,
+  runDir: string,
+  refs: readonly FileRef[],
+  what: string
+): Promise<void> {
   for (const ref of refs) {
-    if (ref.path.split('/').includes('..')) throw new Error(`${what}: refused the file path "${ref.path}" (outside the run folder)`)
+    if (ref.path.split('/').includes('..'))
+      throw new Error(`${what}: refused the file path "${ref.path}" (outside the run folder)`)
     const target = join(runDir, ref.path)
     const existing = await readFile(target).catch(() => undefined)
     if (existing && sha256(existing) === ref.sha256) continue
     const bytes = await redis.getBuffer(BLOB_PREFIX + ref.sha256)
-    if (!bytes) throw new Error(`${what}: ${ref.path} (sha256 ${ref.sha256.slice(0, 12)}…) is no longer in Redis (files are kept ${BLOB_TTL_SECONDS / 3600} h); run the audit again`)
+    if (!bytes)
+      throw new Error(
+        `${what}: ${ref.path} (sha256 ${ref.sha256.slice(0, 12)}…) is no longer in Redis (files are kept ${BLOB_TTL_SECONDS / 3600} h); run the audit again`
+      )
     const got = sha256(bytes)
     if (got !== ref.sha256)
-      throw new Error(`${what}: ${ref.path} came back corrupted: its bytes hash to ${got.slice(0, 12)}…, the worker reported ${ref.sha256.slice(0, 12)}…`)
+      throw new Error(
+        `${what}: ${ref.path} came back corrupted: its bytes hash to ${got.slice(0, 12)}…, the worker reported ${ref.sha256.slice(0, 12)}…`
+      )
     await mkdir(dirname(target), { recursive: true })
     await writeFileAtomic(target, bytes)
   }

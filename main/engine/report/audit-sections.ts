@@ -8,7 +8,14 @@ import type { AuditResults, ModelResult, RunRecord, TransferCell } from '../../c
 import { formatPercent, renderTrainingCurvesSvg, renderTransferHeatmapSvg } from './heatmap-svg'
 import { isImportedSurrogate } from '../../contract/onnx-surrogate'
 import type { ModelSpec } from '../../contract/audit-spec'
-import { esc, formatCount, formatDuration, formatEpsilon, formatTimestamp, shortHash } from './report-format'
+import {
+  esc,
+  formatCount,
+  formatDuration,
+  formatEpsilon,
+  formatTimestamp,
+  shortHash
+} from './report-format'
 import { techniquesRow } from './techniques-row'
 
 export function threatModel(run: RunRecord): string {
@@ -47,7 +54,10 @@ export function dataset(run: RunRecord): string {
 
 export function modelsSection(run: RunRecord, models: ModelResult[]): string {
   if (models.length === 0) return '<p class="empty">The run recorded no models.</p>'
-  const seedOf = (name: string): number | undefined => [...run.spec.surrogates, ...run.spec.targets].filter((m): m is ModelSpec => !isImportedSurrogate(m)).find((m) => m.name === name)?.seed
+  const seedOf = (name: string): number | undefined =>
+    [...run.spec.surrogates, ...run.spec.targets]
+      .filter((m): m is ModelSpec => !isImportedSurrogate(m))
+      .find((m) => m.name === name)?.seed
   const rows = models
     .map(
       (m) => `<tr>
@@ -67,7 +77,10 @@ ${rows}
 <p class="note">Natural accuracy: share of the whole test split classified correctly without attack. The hash is the first 12 hex digits of the weights' sha256 (of the model file for imported targets); the seed fixes initialisation, data order and augmentation.</p>
 ${models
   .filter((m) => m.chosenEpoch)
-  .map((m) => `<p class="note">Early stopping: ${esc(m.name)} keeps epoch ${m.chosenEpoch!.epoch}, ${esc(m.chosenEpoch!.reason)}, chosen on held-out validation images and validation targets only.</p>`)
+  .map(
+    (m) =>
+      `<p class="note">Early stopping: ${esc(m.name)} keeps epoch ${m.chosenEpoch!.epoch}, ${esc(m.chosenEpoch!.reason)}, chosen on held-out validation images and validation targets only.</p>`
+  )
   .join('\n')}`
 }
 
@@ -89,7 +102,10 @@ export function transferSection(run: RunRecord, results: AuditResults): string {
   const several = hasSeveralStacks(results.transfer)
   const rows = results.transfer.map((c) => transferRow(c, several)).join('\n')
   const whiteBoxRows = results.whiteBox
-    .map((w) => `<tr><td class="name">${esc(transferRowLabel(w, several))}</td><td class="num">${formatPercent(w.successRate)}</td></tr>`)
+    .map(
+      (w) =>
+        `<tr><td class="name">${esc(transferRowLabel(w, several))}</td><td class="num">${formatPercent(w.successRate)}</td></tr>`
+    )
     .join('\n')
   const whiteBox = results.whiteBox.length
     ? `<h3>White-box success rate</h3>

@@ -3,14 +3,20 @@
  * report: per target, the change in transfer success and whether it exceeds the ± 2 std spread, in
  * words and in a table, then the diverging heatmap of every shared stack · surrogate × target cell.
  */
-import { comparisonHeatmapOption, comparisonHeatmapSize } from '../../contract/comparison-heatmap-option'
+import {
+  comparisonHeatmapOption,
+  comparisonHeatmapSize
+} from '../../contract/comparison-heatmap-option'
 import { describeSpread } from '../../contract/rate-spread'
 import type { RateChange, RunComparison } from '../../contract/run-comparison'
 import { renderSvg } from './heatmap-svg'
 import { reportDocument } from './report-document'
 import { esc, formatCount, formatDate, formatPercent, formatTimestamp } from './report-format'
 
-export function buildCompareReportHtml(c: RunComparison, meta: { appVersion: string; generatedAt: Date }): string {
+export function buildCompareReportHtml(
+  c: RunComparison,
+  meta: { appVersion: string; generatedAt: Date }
+): string {
   const title = `Comparison — ${c.before.name} → ${c.after.name}`
   const rows = c.targets
     .map(
@@ -27,10 +33,15 @@ export function buildCompareReportHtml(c: RunComparison, meta: { appVersion: str
     heatmap = `<p class="error-text">The heatmap could not be drawn: ${esc(error instanceof Error ? error.message : String(error))}</p>`
   }
   const cellRows = c.cells
-    .map((x) => `<tr><td class="name">${esc(x.row)}</td><td class="name">${esc(x.target)}</td><td class="num">${rate(x.before)}</td><td class="num">${rate(x.after)}</td><td class="num">${points(x.change)}</td><td>${verdict(x)}</td></tr>`)
+    .map(
+      (x) =>
+        `<tr><td class="name">${esc(x.row)}</td><td class="name">${esc(x.target)}</td><td class="num">${rate(x.before)}</td><td class="num">${rate(x.after)}</td><td class="num">${points(x.change)}</td><td>${verdict(x)}</td></tr>`
+    )
     .join('\n')
   const notCompared = [
-    c.onlyBefore.length ? `only in “${esc(c.before.name)}”: ${c.onlyBefore.map(esc).join(', ')}` : '',
+    c.onlyBefore.length
+      ? `only in “${esc(c.before.name)}”: ${c.onlyBefore.map(esc).join(', ')}`
+      : '',
     c.onlyAfter.length ? `only in “${esc(c.after.name)}”: ${c.onlyAfter.map(esc).join(', ')}` : ''
   ].filter(Boolean)
   const first = c.targets[0]
@@ -81,7 +92,9 @@ function points(change: number): string {
 function verdict(x: RateChange): string {
   const spread = `± ${(x.spread * 100).toFixed(1)}`
   if (!x.exceeds) return `<span class="spread">no — within ${spread}</span>`
-  return x.change < 0 ? `<strong class="better">yes, fell</strong> <span class="spread">beyond ${spread}</span>` : `<strong class="worse">yes, rose</strong> <span class="spread">beyond ${spread}</span>`
+  return x.change < 0
+    ? `<strong class="better">yes, fell</strong> <span class="spread">beyond ${spread}</span>`
+    : `<strong class="worse">yes, rose</strong> <span class="spread">beyond ${spread}</span>`
 }
 
 /** "target-cnn: transfer success fell from 47.3 % to 30.0 % (−17.3 points), beyond the ± 4.3-point spread." */

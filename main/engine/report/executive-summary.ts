@@ -29,7 +29,9 @@ export function riskWords(rate: number): string {
   if (rate < 0.005) return 'no attacked image fooled it'
   if (rate < 0.05) return `fewer than 1 in 20 attacked images fool it`
   const inTen = Math.round(rate * 10)
-  return inTen >= 1 ? `about ${inTen} in 10 attacked images fool it` : `about 1 in ${Math.round(1 / rate)} attacked images fool it`
+  return inTen >= 1
+    ? `about ${inTen} in 10 attacked images fool it`
+    : `about 1 in ${Math.round(1 / rate)} attacked images fool it`
 }
 
 /** Per target, the (stack, surrogate) with the highest mean success rate, most at risk first. */
@@ -41,10 +43,20 @@ export function targetRisks(transfer: TransferCell[]): TargetRisk[] {
   }
   return [...byTarget.values()]
     .sort((a, b) => b.successRate - a.successRate)
-    .map((c) => ({ target: c.target, level: riskLevel(c.successRate), words: riskWords(c.successRate), strongest: c }))
+    .map((c) => ({
+      target: c.target,
+      level: riskLevel(c.successRate),
+      words: riskWords(c.successRate),
+      strongest: c
+    }))
 }
 
-const LEVEL_LABEL: Record<RiskLevel, string> = { high: 'High', elevated: 'Elevated', moderate: 'Moderate', low: 'Low' }
+const LEVEL_LABEL: Record<RiskLevel, string> = {
+  high: 'High',
+  elevated: 'Elevated',
+  moderate: 'Moderate',
+  low: 'Low'
+}
 
 export function executiveSummary(run: RunRecord, results: AuditResults): string {
   const risks = targetRisks(results.transfer)
@@ -83,10 +95,14 @@ ${nextStep(results, risks)}
 function nextStep(results: AuditResults, risks: TargetRisk[]): string {
   const h = results.harden
   if (h) {
-    const first = h.recommendation.text.split(/(?<=\.)\s+(?=[A-Z])/).slice(0, 2).join(' ')
+    const first = h.recommendation.text
+      .split(/(?<=\.)\s+(?=[A-Z])/)
+      .slice(0, 2)
+      .join(' ')
     return `<div class="callout"><h3>Recommendation (Harden step, section 6)</h3><p>${esc(first)}</p></div>`
   }
   const top = risks[0]
-  if (!top || top.level === 'low') return '<div class="callout"><h3>Next step</h3><p>No target is at more than low risk against these attacks; re-audit when a model or the threat changes.</p></div>'
+  if (!top || top.level === 'low')
+    return '<div class="callout"><h3>Next step</h3><p>No target is at more than low risk against these attacks; re-audit when a model or the threat changes.</p></div>'
   return `<div class="callout"><h3>Next step</h3><p>${esc(top.target)} is most at risk (${formatPercent(top.strongest.successRate)}). Run a Harden step on it to compare defensive training recipes with numbers (section 6).</p></div>`
 }

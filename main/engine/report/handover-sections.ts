@@ -13,12 +13,30 @@ import { esc, formatCount, formatEpsilon, formatGreyLevels } from './report-form
 
 export function methodology(run: RunRecord, results: AuditResults | undefined): string {
   const spec = run.spec
-  const models = [...spec.surrogates.filter((m): m is ModelSpec => !isImportedSurrogate(m)).map((m) => ({ m, role: 'Surrogate' })), ...spec.targets.map((m) => ({ m, role: 'Target' }))]
+  const models = [
+    ...spec.surrogates
+      .filter((m): m is ModelSpec => !isImportedSurrogate(m))
+      .map((m) => ({ m, role: 'Surrogate' })),
+    ...spec.targets.map((m) => ({ m, role: 'Target' }))
+  ]
   const trained = models
-    .map(({ m, role }) => `<li>${role} <strong>${esc(m.name)}</strong>: ${esc(m.arch)} (width ${m.width}), ${esc(describeMinimizer(m.recipe.minimizer))}${m.recipe.adversarial ? ' + adversarial training' : ''}, ${m.recipe.epochs} epochs, batch ${m.recipe.batchSize}, LR ${m.recipe.lr}, seed ${m.seed}${m.earlyStopping ? ', early-stopped on validation targets' : ''}.</li>`)
+    .map(
+      ({ m, role }) =>
+        `<li>${role} <strong>${esc(m.name)}</strong>: ${esc(m.arch)} (width ${m.width}), ${esc(describeMinimizer(m.recipe.minimizer))}${m.recipe.adversarial ? ' + adversarial training' : ''}, ${m.recipe.epochs} epochs, batch ${m.recipe.batchSize}, LR ${m.recipe.lr}, seed ${m.seed}${m.earlyStopping ? ', early-stopped on validation targets' : ''}.</li>`
+    )
     .join('\n')
-  const importedSurrogates = spec.surrogates.filter(isImportedSurrogate).map((s) => `<li>Surrogate <strong>${esc(s.name)}</strong>: imported ONNX file${s.fineTune ? `, fine-tuned (${esc(FINE_TUNE_PRESETS[s.fineTune.preset].label)})` : ''}, forward pass checked against onnxruntime.</li>`)
-  const imported = (spec.importedTargets ?? []).map((t) => `<li>Target <strong>${esc(t.name)}</strong>: imported ${esc(t.format)} file, scored as a black box (predicted labels only).</li>`).join('\n')
+  const importedSurrogates = spec.surrogates
+    .filter(isImportedSurrogate)
+    .map(
+      (s) =>
+        `<li>Surrogate <strong>${esc(s.name)}</strong>: imported ONNX file${s.fineTune ? `, fine-tuned (${esc(FINE_TUNE_PRESETS[s.fineTune.preset].label)})` : ''}, forward pass checked against onnxruntime.</li>`
+    )
+  const imported = (spec.importedTargets ?? [])
+    .map(
+      (t) =>
+        `<li>Target <strong>${esc(t.name)}</strong>: imported ${esc(t.format)} file, scored as a black box (predicted labels only).</li>`
+    )
+    .join('\n')
   const queue = attackQueue(spec)
   const repeats = Math.max(...queue.map((q) => q.attack.repeats))
   const e = results?.evaluated
@@ -53,16 +71,31 @@ export function limitations(run: RunRecord, results: AuditResults | undefined): 
     `Surrogates trained on ${formatCount(run.dataset.train)} images of ${esc(run.dataset.name)}; an attacker with more data, other architectures or more training can build stronger surrogates, so these rates are a floor, not a ceiling.`,
     `Only the stacks listed, at ε = ${esc(formatGreyLevels(spec.attack.eps))} (${spec.attack.norm === 'linf' ? 'L∞' : 'L2'}) and ${spec.attack.steps} steps, are covered; larger budgets, other transfer techniques and query-based attacks are not.`
   ]
-  if (results) items.push(`Rates rest on ${formatCount(results.evaluated.attacked)} attacked images: differences inside the ± 2 std spreads are not evidence.`)
-  if (spec.targets.length) items.push(`Targets trained in Flatline (${spec.targets.map((t) => esc(t.name)).join(', ')}) stand in for in-house models; rates on the real models may differ.`)
-  if (spec.importedTargets?.length) items.push('Imported targets are scored with the preprocessing given in the spec; a wrong preprocessing shows as low natural accuracy (Models).')
+  if (results)
+    items.push(
+      `Rates rest on ${formatCount(results.evaluated.attacked)} attacked images: differences inside the ± 2 std spreads are not evidence.`
+    )
+  if (spec.targets.length)
+    items.push(
+      `Targets trained in Flatline (${spec.targets.map((t) => esc(t.name)).join(', ')}) stand in for in-house models; rates on the real models may differ.`
+    )
+  if (spec.importedTargets?.length)
+    items.push(
+      'Imported targets are scored with the preprocessing given in the spec; a wrong preprocessing shows as low natural accuracy (Models).'
+    )
   const h = results?.harden
   if (h) {
     const f = h.settings.flatness
-    items.push(`Harden stand-ins are retrained models of the same architecture and recipe, not the deployed model itself; the recommendation carries over only as far as its training does.`)
-    items.push(`White-box robustness is measured with PGD-${h.settings.whiteBox.steps}; stronger attacks (more steps, restarts, AutoAttack) can lower it.`)
+    items.push(
+      `Harden stand-ins are retrained models of the same architecture and recipe, not the deployed model itself; the recommendation carries over only as far as its training does.`
+    )
+    items.push(
+      `White-box robustness is measured with PGD-${h.settings.whiteBox.steps}; stronger attacks (more steps, restarts, AutoAttack) can lower it.`
+    )
     if (f.examples < 1000 || f.average.samples < 10 || f.worst.restarts < 10)
-      items.push(`Flatness measured on ${formatCount(f.examples)} images with ${f.average.samples} random and ${f.worst.restarts} worst-case perturbations (Stutz et al.: 1,000, 10 and 10), so its values are noisier than the paper's.`)
+      items.push(
+        `Flatness measured on ${formatCount(f.examples)} images with ${f.average.samples} random and ${f.worst.restarts} worst-case perturbations (Stutz et al.: 1,000, 10 and 10), so its values are noisier than the paper's.`
+      )
   }
   return `<section>
 <h2 class="numbered">Limitations</h2>
@@ -84,14 +117,21 @@ export interface PerSamplePreview {
 export function perSamplePreview(csv: string, file: string, rows = 8): PerSamplePreview {
   const lines = csv.split('\n').filter((l) => l.length > 0)
   const split = (l: string): string[] => l.split(',')
-  return { file, header: split(lines[0] ?? ''), rows: lines.slice(1, 1 + rows).map(split), total: Math.max(0, lines.length - 1) }
+  return {
+    file,
+    header: split(lines[0] ?? ''),
+    rows: lines.slice(1, 1 + rows).map(split),
+    total: Math.max(0, lines.length - 1)
+  }
 }
 
 export function perSampleAppendix(preview: PerSamplePreview | null | undefined): string {
   if (!preview)
     return `<h3>Per-sample results</h3><p class="empty">This run has no per-sample results (runs before this report version, or a run that stopped before its attacks).</p>`
   const head = preview.header.map((h) => `<th>${esc(h)}</th>`).join('')
-  const rows = preview.rows.map((r) => `<tr>${r.map((f) => `<td>${esc(f)}</td>`).join('')}</tr>`).join('\n')
+  const rows = preview.rows
+    .map((r) => `<tr>${r.map((f) => `<td>${esc(f)}</td>`).join('')}</tr>`)
+    .join('\n')
   return `<h3>Per-sample results</h3>
 <p>${formatCount(preview.total)} rows in <span class="mono">${esc(preview.file)}</span>, handed out with this report: one per attacked image and stack · surrogate (first seed), with the true label, the goal, the surrogate's prediction and each target's prediction and whether it was fooled (1). The first ${preview.rows.length}:</p>
 <table class="grid csv-preview"><thead><tr>${head}</tr></thead><tbody>

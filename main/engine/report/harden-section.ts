@@ -30,7 +30,9 @@ export function recommendationsSection(results: AuditResults | undefined): strin
     })
     .join('\n')
   const first = h.recipes[0]?.transfer.strongest
-  const warnings = h.warnings.map((w) => `<p class="warning-text">Warning: ${esc(w)}</p>`).join('\n')
+  const warnings = h.warnings
+    .map((w) => `<p class="warning-text">Warning: ${esc(w)}</p>`)
+    .join('\n')
   return `<section class="harden">
 <h2 class="numbered">Recommendations</h2>
 <p>Harden step on <strong>${esc(h.target.name ?? `a ${h.target.arch} stand-in`)}</strong> (${esc(h.target.arch)}, width ${h.target.width}; ${esc(h.target.source)}): ${h.recipes.length} recipes, transfer measured on ${formatCount(h.evaluated.attacked)} test images every stand-in classifies correctly.</p>

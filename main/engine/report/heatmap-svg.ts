@@ -6,7 +6,12 @@
  * The same option shapes as the renderer's live charts keep the report and the app looking alike.
  */
 import * as echarts from 'echarts/core'
-import { HeatmapChart, LineChart, type HeatmapSeriesOption, type LineSeriesOption } from 'echarts/charts'
+import {
+  HeatmapChart,
+  LineChart,
+  type HeatmapSeriesOption,
+  type LineSeriesOption
+} from 'echarts/charts'
 import {
   GridComponent,
   LegendComponent,
@@ -23,9 +28,21 @@ import { SVGRenderer } from 'echarts/renderers'
 import { hasSeveralStacks, transferRowLabel } from '../../contract/attack-queue'
 import type { ModelResult, TransferCell } from '../../contract/run-record'
 
-echarts.use([HeatmapChart, LineChart, GridComponent, LegendComponent, MarkLineComponent, TitleComponent, TooltipComponent, VisualMapComponent, SVGRenderer])
+echarts.use([
+  HeatmapChart,
+  LineChart,
+  GridComponent,
+  LegendComponent,
+  MarkLineComponent,
+  TitleComponent,
+  TooltipComponent,
+  VisualMapComponent,
+  SVGRenderer
+])
 
-type HeatmapOption = echarts.ComposeOption<HeatmapSeriesOption | GridComponentOption | VisualMapComponentOption>
+type HeatmapOption = echarts.ComposeOption<
+  HeatmapSeriesOption | GridComponentOption | VisualMapComponentOption
+>
 type CurvesOption = echarts.ComposeOption<
   LineSeriesOption | GridComponentOption | LegendComponentOption | TitleComponentOption
 >
@@ -44,7 +61,16 @@ const RULE = '#d5d9e0'
 const SCALE = ['#f6f7f9', '#fde0c5', '#f9a474', '#e4573c', '#a5152a']
 /** Above this rate the cell is dark enough to need a white label. */
 const DARK_CELL_PERCENT = 62
-const LINE_COLOURS = ['#2b59c3', '#d1495b', '#2a9d8f', '#e9a03b', '#6c4ab6', '#5f6b7a', '#0f8b8d', '#b5651d']
+const LINE_COLOURS = [
+  '#2b59c3',
+  '#d1495b',
+  '#2a9d8f',
+  '#e9a03b',
+  '#6c4ab6',
+  '#5f6b7a',
+  '#0f8b8d',
+  '#b5651d'
+]
 
 /** Formats a rate in [0,1] as the report prints it everywhere: one decimal and a spaced percent sign. */
 export function formatPercent(rate: number): string {
@@ -62,7 +88,9 @@ export function formatPercent(rate: number): string {
  */
 export function renderTransferHeatmapSvg(cells: TransferCell[], options: SvgSize = {}): string {
   if (cells.length === 0)
-    throw new Error('Error in renderTransferHeatmapSvg: no transfer cells to draw; the run has no transfer results')
+    throw new Error(
+      'Error in renderTransferHeatmapSvg: no transfer cells to draw; the run has no transfer results'
+    )
   const several = hasSeveralStacks(cells)
   const rowOf = (cell: TransferCell): string => transferRowLabel(cell, several)
   const seen = new Set<string>()
@@ -86,7 +114,10 @@ export function renderTransferHeatmapSvg(cells: TransferCell[], options: SvgSize
   const longestSurrogate = Math.max(...surrogates.map((s) => s.length))
   const left = Math.min(220, 24 + longestSurrogate * 7)
   const width = checkSize('width', options.width ?? Math.max(360, left + 40 + targets.length * 150))
-  const height = checkSize('height', options.height ?? 118 + surrogates.length * (several ? 44 : 60))
+  const height = checkSize(
+    'height',
+    options.height ?? 118 + surrogates.length * (several ? 44 : 60)
+  )
 
   const data: NonNullable<HeatmapSeriesOption['data']> = cells.map((cell) => {
     const percent = cell.successRate * 100
@@ -169,15 +200,31 @@ export function renderTransferHeatmapSvg(cells: TransferCell[], options: SvgSize
 export function renderTrainingCurvesSvg(models: ModelResult[], options: SvgSize = {}): string {
   const drawn = models.filter((m) => m.epochs.length > 0)
   if (drawn.length === 0)
-    throw new Error('Error in renderTrainingCurvesSvg: no model has recorded epochs; nothing to draw')
+    throw new Error(
+      'Error in renderTrainingCurvesSvg: no model has recorded epochs; nothing to draw'
+    )
   const width = checkSize('width', options.width ?? 680)
   const height = checkSize('height', options.height ?? 250)
   const series: LineSeriesOption[] = []
   drawn.forEach((model, i) => {
     const colour = LINE_COLOURS[i % LINE_COLOURS.length]
-    const lineStyle = { width: 1.6, type: model.role === 'surrogate' ? ('dashed' as const) : ('solid' as const) }
-    const common = { type: 'line' as const, name: model.name, color: colour, symbolSize: 4, lineStyle }
-    series.push({ ...common, xAxisIndex: 0, yAxisIndex: 0, data: model.epochs.map((e) => [e.epoch, e.loss]) })
+    const lineStyle = {
+      width: 1.6,
+      type: model.role === 'surrogate' ? ('dashed' as const) : ('solid' as const)
+    }
+    const common = {
+      type: 'line' as const,
+      name: model.name,
+      color: colour,
+      symbolSize: 4,
+      lineStyle
+    }
+    series.push({
+      ...common,
+      xAxisIndex: 0,
+      yAxisIndex: 0,
+      data: model.epochs.map((e) => [e.epoch, e.loss])
+    })
     series.push({
       ...common,
       xAxisIndex: 1,
@@ -191,15 +238,38 @@ export function renderTrainingCurvesSvg(models: ModelResult[], options: SvgSize 
     splitLine: { lineStyle: { color: '#eef0f3' } },
     nameTextStyle: { color: MUTED, fontSize: 10 }
   }
-  const xAxis = { ...axis, type: 'value' as const, minInterval: 1, name: 'epoch', nameLocation: 'middle' as const, nameGap: 20 }
+  const xAxis = {
+    ...axis,
+    type: 'value' as const,
+    minInterval: 1,
+    name: 'epoch',
+    nameLocation: 'middle' as const,
+    nameGap: 20
+  }
   const option: CurvesOption = {
     animation: false,
     textStyle: { fontFamily: FONT, color: INK },
     title: [
-      { text: 'Training loss', left: '6%', top: 30, textStyle: { fontSize: 11, fontWeight: 'bold', color: INK } },
-      { text: 'Test accuracy (%)', left: '57%', top: 30, textStyle: { fontSize: 11, fontWeight: 'bold', color: INK } }
+      {
+        text: 'Training loss',
+        left: '6%',
+        top: 30,
+        textStyle: { fontSize: 11, fontWeight: 'bold', color: INK }
+      },
+      {
+        text: 'Test accuracy (%)',
+        left: '57%',
+        top: 30,
+        textStyle: { fontSize: 11, fontWeight: 'bold', color: INK }
+      }
     ],
-    legend: { top: 0, left: 'center', itemWidth: 18, itemHeight: 8, textStyle: { fontSize: 10, color: INK } },
+    legend: {
+      top: 0,
+      left: 'center',
+      itemWidth: 18,
+      itemHeight: 8,
+      textStyle: { fontSize: 10, color: INK }
+    },
     grid: [
       { left: '7%', width: '39%', top: 58, bottom: 34 },
       { left: '58%', width: '39%', top: 58, bottom: 34 }
@@ -210,7 +280,13 @@ export function renderTrainingCurvesSvg(models: ModelResult[], options: SvgSize 
     ],
     yAxis: [
       { ...axis, type: 'value', gridIndex: 0, scale: true },
-      { ...axis, type: 'value', gridIndex: 1, scale: true, max: (v: { max: number }) => Math.min(100, Math.ceil(v.max + 1)) }
+      {
+        ...axis,
+        type: 'value',
+        gridIndex: 1,
+        scale: true,
+        max: (v: { max: number }) => Math.min(100, Math.ceil(v.max + 1))
+      }
     ],
     series
   }
@@ -218,7 +294,11 @@ export function renderTrainingCurvesSvg(models: ModelResult[], options: SvgSize 
 }
 
 /** Any registered option to a standalone SVG string (server-side rendering; also the study report's figures). */
-export function renderSvg(option: echarts.EChartsCoreOption, width: number, height: number): string {
+export function renderSvg(
+  option: echarts.EChartsCoreOption,
+  width: number,
+  height: number
+): string {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height })
   try {
     chart.setOption(option)
@@ -239,6 +319,8 @@ function percentValue(value: unknown): number {
 
 function checkSize(field: 'width' | 'height', value: number): number {
   if (!Number.isFinite(value) || value < 50 || value > 10000)
-    throw new Error(`Error in report chart: ${field} ${value} is out of range; use a pixel size between 50 and 10000`)
+    throw new Error(
+      `Error in report chart: ${field} ${value} is out of range; use a pixel size between 50 and 10000`
+    )
   return Math.round(value)
 }

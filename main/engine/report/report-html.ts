@@ -11,9 +11,22 @@
  */
 import type { RunGallery } from '../../contract/run-gallery'
 import type { RunRecord } from '../../contract/run-record'
-import { curvesSection, dataset, environment, gallerySection, modelsSection, threatModel, transferSection } from './audit-sections'
+import {
+  curvesSection,
+  dataset,
+  environment,
+  gallerySection,
+  modelsSection,
+  threatModel,
+  transferSection
+} from './audit-sections'
 import { executiveSummary } from './executive-summary'
-import { limitations, methodology, perSampleAppendix, type PerSamplePreview } from './handover-sections'
+import {
+  limitations,
+  methodology,
+  perSampleAppendix,
+  type PerSamplePreview
+} from './handover-sections'
 import { recommendationsSection } from './harden-section'
 import { reportDocument } from './report-document'
 import { esc, formatDate, formatTimestamp } from './report-format'
@@ -118,4 +131,3 @@ ${items}
 </ul>
 </section>`
 }
-

@@ -4,8 +4,19 @@
  * first, then Table 3 per surrogate architecture, Table 4, Figures 4 and 5 with their seed bands and
  * LR-decay marks, and what was run: data, recipe, targets and each seed's audit.
  */
-import { studySharpnessOption, studyTransferOption, type StudyChartOption } from '../../contract/study-charts'
-import type { SeedStat, StudyClaim, StudyCurve, StudyRecord, Table3, Table4 } from '../../contract/study-record'
+import {
+  studySharpnessOption,
+  studyTransferOption,
+  type StudyChartOption
+} from '../../contract/study-charts'
+import type {
+  SeedStat,
+  StudyClaim,
+  StudyCurve,
+  StudyRecord,
+  Table3,
+  Table4
+} from '../../contract/study-record'
 import { REPORT_CSS as CSS } from './report-css'
 import { esc, formatDuration } from './report-format'
 import { renderSvg } from './heatmap-svg'
@@ -66,10 +77,16 @@ function notice(study: StudyRecord): string {
   return `<section class="notice"><p>This study is <strong>${esc(study.status)}</strong>: the tables hold the ${study.results.seeds.length} seed(s) done so far.</p>${error}</section>`
 }
 
-const VERDICT = (holds: boolean | null): [string, string] => (holds === true ? ['holds', 'verdict-holds'] : holds === false ? ['does not hold', 'verdict-fails'] : ['not shown', 'verdict-open'])
+const VERDICT = (holds: boolean | null): [string, string] =>
+  holds === true
+    ? ['holds', 'verdict-holds']
+    : holds === false
+      ? ['does not hold', 'verdict-fails']
+      : ['not shown', 'verdict-open']
 
 function verdicts(claims: StudyClaim[]): string {
-  if (claims.length === 0) return '<h2 class="numbered">Verdicts</h2><p class="empty">No verdict yet: the first seed has not completed.</p>'
+  if (claims.length === 0)
+    return '<h2 class="numbered">Verdicts</h2><p class="empty">No verdict yet: the first seed has not completed.</p>'
   const rows = claims
     .map((c) => {
       const [text, cls] = VERDICT(c.holds)
@@ -88,11 +105,20 @@ function pct(s: SeedStat | null): string {
 }
 
 function table3(t: Table3): string {
-  const head = ['Surrogate', 'Natural acc.', ...t.targets, 'Average', 'Cost'].map((h, i) => `<th${i > 0 ? ' class="num"' : ''}>${esc(h)}</th>`).join('')
+  const head = ['Surrogate', 'Natural acc.', ...t.targets, 'Average', 'Cost']
+    .map((h, i) => `<th${i > 0 ? ' class="num"' : ''}>${esc(h)}</th>`)
+    .join('')
   const rows = t.rows
     .map((r) => {
-      const chosen = r.chosenEpochs ? `<div class="note">epochs ${r.chosenEpochs.join(', ')}</div>` : ''
-      const cells = [pct(r.accuracy), ...t.targets.map((name) => pct(r.transfer[name])), `<span class="strong">${pct(r.average)}</span>`, `${r.cost.mean.toFixed(2)}`]
+      const chosen = r.chosenEpochs
+        ? `<div class="note">epochs ${r.chosenEpochs.join(', ')}</div>`
+        : ''
+      const cells = [
+        pct(r.accuracy),
+        ...t.targets.map((name) => pct(r.transfer[name])),
+        `<span class="strong">${pct(r.average)}</span>`,
+        `${r.cost.mean.toFixed(2)}`
+      ]
       return `<tr><td class="name">${esc(r.label)}${chosen}</td>${cells.map((c) => `<td class="num">${c}</td>`).join('')}</tr>`
     })
     .join('\n')
@@ -119,10 +145,25 @@ ${rows}
 
 function figures(curve: StudyCurve): string {
   const charts: [string, StudyChartOption][] = [
-    [`Figure 4 — validation transfer per epoch (%), SGD ${curve.surrogate}`, studyTransferOption(curve)],
-    ...(curve.points.some((p) => p.maxEigenvalue) ? [[`Figure 5 — Hessian λmax and trace per epoch, SGD ${curve.surrogate}`, studySharpnessOption(curve)] as [string, StudyChartOption]] : [])
+    [
+      `Figure 4 — validation transfer per epoch (%), SGD ${curve.surrogate}`,
+      studyTransferOption(curve)
+    ],
+    ...(curve.points.some((p) => p.maxEigenvalue)
+      ? [
+          [
+            `Figure 5 — Hessian λmax and trace per epoch, SGD ${curve.surrogate}`,
+            studySharpnessOption(curve)
+          ] as [string, StudyChartOption]
+        ]
+      : [])
   ]
-  const svgs = charts.map(([caption, o]) => `<figure class="chart"><figcaption class="above">${esc(caption)}</figcaption>${renderSvg(o, 640, 220)}</figure>`).join('\n')
+  const svgs = charts
+    .map(
+      ([caption, o]) =>
+        `<figure class="chart"><figcaption class="above">${esc(caption)}</figcaption>${renderSvg(o, 640, 220)}</figure>`
+    )
+    .join('\n')
   return `<h2 class="numbered">Figures 4 and 5 — SGD ${esc(curve.surrogate)} per epoch</h2>
 ${svgs}
 <p class="note">Line: mean over seeds; band: ± 2 std; dashed lines: the LR is divided after epoch ${curve.decays.join(', ') || '—'}. Transfer is measured on validation targets and images only.</p>`
@@ -132,10 +173,16 @@ function setup(study: StudyRecord): string {
   const s = study.spec
   const recipe = `${s.recipe.epochs} epochs, batch ${s.recipe.batchSize}, LR ${s.recipe.lr} (${JSON.stringify(s.recipe.lrSchedule)}), momentum ${s.recipe.momentum}, weight decay ${s.recipe.weightDecay}`
   const targets = study.targets
-    .map((t) => `<tr><td class="name">${esc(t.name)}</td><td>${esc(t.role)}</td><td>${esc(t.arch)}</td><td class="mono">${esc(t.zooId)}</td><td>${t.reused ? 'reused from the zoo' : 'trained by this study'}</td></tr>`)
+    .map(
+      (t) =>
+        `<tr><td class="name">${esc(t.name)}</td><td>${esc(t.role)}</td><td>${esc(t.arch)}</td><td class="mono">${esc(t.zooId)}</td><td>${t.reused ? 'reused from the zoo' : 'trained by this study'}</td></tr>`
+    )
     .join('\n')
   const seeds = study.seeds
-    .map((x) => `<tr><td>${x.seed}</td><td>${esc(x.status)}</td><td class="mono">${esc(x.runId ?? '—')}</td><td class="num">${esc(formatDuration(x.seconds ?? NaN))}</td></tr>`)
+    .map(
+      (x) =>
+        `<tr><td>${x.seed}</td><td>${esc(x.status)}</td><td class="mono">${esc(x.runId ?? '—')}</td><td class="num">${esc(formatDuration(x.seconds ?? NaN))}</td></tr>`
+    )
     .join('\n')
   return `<h2 class="numbered">What was run</h2>
 <table class="kv">

@@ -5,7 +5,8 @@ import { esc } from './report-format'
 
 export function techniquesRow(stack: AttackSpec['stack']): string {
   const items = summariseTechniques(stack).map(
-    (t) => `${esc(t.short)} — ${esc(t.name)} (${esc(t.paper)})${t.changed.length ? `: ${esc(t.changed.join('; '))}` : ', defaults'}`
+    (t) =>
+      `${esc(t.short)} — ${esc(t.name)} (${esc(t.paper)})${t.changed.length ? `: ${esc(t.changed.join('; '))}` : ', defaults'}`
   )
   return `<tr><th>Techniques</th><td>${items.length ? items.join('<br>') : 'none: plain BIM'}</td></tr>`
 }

@@ -7,7 +7,15 @@
  * restored by copy, so they end bitwise unchanged. `gradient` must be deterministic (EVAL mode).
  */
 import * as tf from '@tensorflow/tfjs-core'
-import { assignAll, disposeMaps, entry, globalNorm, mapTensors, snapshot, type TensorMap } from '../minimizers/tensor-map'
+import {
+  assignAll,
+  disposeMaps,
+  entry,
+  globalNorm,
+  mapTensors,
+  snapshot,
+  type TensorMap
+} from '../minimizers/tensor-map'
 
 export const DEFAULT_FD_STEP = 1e-3
 
@@ -28,13 +36,31 @@ export async function finiteDifferenceHvp(
   let plus: TensorMap | undefined
   let minus: TensorMap | undefined
   try {
-    for (const [name, w] of weights) tf.tidy(() => w.assign(tf.add(entry(saved, name, 'finiteDifferenceHvp'), entry(shift, name, 'finiteDifferenceHvp'))))
+    for (const [name, w] of weights)
+      tf.tidy(() =>
+        w.assign(
+          tf.add(
+            entry(saved, name, 'finiteDifferenceHvp'),
+            entry(shift, name, 'finiteDifferenceHvp')
+          )
+        )
+      )
     plus = await gradient()
-    for (const [name, w] of weights) tf.tidy(() => w.assign(tf.sub(entry(saved, name, 'finiteDifferenceHvp'), entry(shift, name, 'finiteDifferenceHvp'))))
+    for (const [name, w] of weights)
+      tf.tidy(() =>
+        w.assign(
+          tf.sub(
+            entry(saved, name, 'finiteDifferenceHvp'),
+            entry(shift, name, 'finiteDifferenceHvp')
+          )
+        )
+      )
     minus = await gradient()
     const p = plus
     const m = minus
-    return mapTensors(p, (gp, name) => tf.mul(tf.sub(gp, entry(m, name, 'finiteDifferenceHvp')), vNorm / (2 * h)))
+    return mapTensors(p, (gp, name) =>
+      tf.mul(tf.sub(gp, entry(m, name, 'finiteDifferenceHvp')), vNorm / (2 * h))
+    )
   } finally {
     assignAll(weights, saved)
     disposeMaps(saved, shift, plus, minus)
@@ -53,13 +79,17 @@ export async function finiteDifferenceStepCheck(
 ): Promise<number> {
   const coarse = await finiteDifferenceHvp(weights, gradient, v, h)
   const fine = await finiteDifferenceHvp(weights, gradient, v, h / 2)
-  const diff = mapTensors(coarse, (c, name) => tf.sub(c, entry(fine, name, 'finiteDifferenceStepCheck')))
+  const diff = mapTensors(coarse, (c, name) =>
+    tf.sub(c, entry(fine, name, 'finiteDifferenceStepCheck'))
+  )
   try {
-    const [d, c] = await Promise.all([globalNorm(diff), globalNorm(coarse)].map(async (n) => {
-      const [value] = await n.data()
-      n.dispose()
-      return value
-    }))
+    const [d, c] = await Promise.all(
+      [globalNorm(diff), globalNorm(coarse)].map(async (n) => {
+        const [value] = await n.data()
+        n.dispose()
+        return value
+      })
+    )
     return c === 0 ? 0 : d / c
   } finally {
     disposeMaps(coarse, fine, diff)

@@ -25,7 +25,11 @@ export interface HutchinsonResult {
   samples: number[]
 }
 
-export async function hessianTrace(hvp: HessianVectorProduct, shapes: Shapes, o: HutchinsonOptions): Promise<HutchinsonResult> {
+export async function hessianTrace(
+  hvp: HessianVectorProduct,
+  shapes: Shapes,
+  o: HutchinsonOptions
+): Promise<HutchinsonResult> {
   const maxIter = o.samples ?? o.maxIter ?? 100
   const tol = o.tol ?? 1e-3
   const samples: number[] = []
@@ -43,7 +47,12 @@ export async function hessianTrace(hvp: HessianVectorProduct, shapes: Shapes, o:
       disposeMaps(v)
     }
     const mean = meanOf(samples)
-    if (o.samples === undefined && previousMean !== undefined && Math.abs(mean - previousMean) / (Math.abs(previousMean) + 1e-6) < tol) break
+    if (
+      o.samples === undefined &&
+      previousMean !== undefined &&
+      Math.abs(mean - previousMean) / (Math.abs(previousMean) + 1e-6) < tol
+    )
+      break
     previousMean = mean
   }
   const mean = meanOf(samples)

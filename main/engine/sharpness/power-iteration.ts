@@ -6,7 +6,13 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 import type { Rng } from '../data/rng'
-import { disposeMaps, globalDot, globalNorm, mapTensors, type TensorMap } from '../minimizers/tensor-map'
+import {
+  disposeMaps,
+  globalDot,
+  globalNorm,
+  mapTensors,
+  type TensorMap
+} from '../minimizers/tensor-map'
 import type { HessianVectorProduct } from './fd-hvp'
 import { normalDirection, type Shapes } from './random-direction'
 
@@ -22,7 +28,11 @@ export interface PowerIterationResult {
   converged: boolean
 }
 
-export async function topEigenvalue(hvp: HessianVectorProduct, shapes: Shapes, o: PowerIterationOptions): Promise<PowerIterationResult> {
+export async function topEigenvalue(
+  hvp: HessianVectorProduct,
+  shapes: Shapes,
+  o: PowerIterationOptions
+): Promise<PowerIterationResult> {
   const maxIter = o.maxIter ?? 100
   const tol = o.tol ?? 1e-3
   let v = normalize(normalDirection(shapes, o.rng), 0)
@@ -34,7 +44,10 @@ export async function topEigenvalue(hvp: HessianVectorProduct, shapes: Shapes, o
       eigenvalue = await scalarOf(globalDot(hv, v))
       disposeMaps(v)
       v = normalize(hv, 1e-6)
-      if (previous !== undefined && Math.abs(eigenvalue - previous) / (Math.abs(previous) + 1e-6) < tol) {
+      if (
+        previous !== undefined &&
+        Math.abs(eigenvalue - previous) / (Math.abs(previous) + 1e-6) < tol
+      ) {
         return { eigenvalue, iterations: it, converged: true }
       }
       previous = eigenvalue

@@ -10,14 +10,27 @@ export function shapesOf(m: Map<string, tf.Tensor>): Shapes {
 }
 
 export function normalDirection(shapes: Shapes, rng: Rng): TensorMap {
-  return new Map([...shapes].map(([name, shape]) => [name, tf.randomNormal(shape, 0, 1, 'float32', rng.seed())]))
+  return new Map(
+    [...shapes].map(([name, shape]) => [name, tf.randomNormal(shape, 0, 1, 'float32', rng.seed())])
+  )
 }
 
 export function rademacherDirection(shapes: Shapes, rng: Rng): TensorMap {
   return new Map(
     [...shapes].map(([name, shape]) => [
       name,
-      tf.tidy(() => tf.sub(tf.mul(tf.cast(tf.greater(tf.randomUniform(shape, 0, 1, 'float32', rng.seed()), 0.5), 'float32'), 2), 1))
+      tf.tidy(() =>
+        tf.sub(
+          tf.mul(
+            tf.cast(
+              tf.greater(tf.randomUniform(shape, 0, 1, 'float32', rng.seed()), 0.5),
+              'float32'
+            ),
+            2
+          ),
+          1
+        )
+      )
     ])
   )
 }

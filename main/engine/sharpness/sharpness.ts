@@ -19,7 +19,12 @@ import { disposeMaps, mapTensors, type TensorMap } from '../minimizers/tensor-ma
 import type { Classifier } from '../models/classifier'
 import { EVAL } from '../models/forward-context'
 import { crossEntropy } from '../training/cross-entropy'
-import { DEFAULT_FD_STEP, finiteDifferenceHvp, finiteDifferenceStepCheck, type HessianVectorProduct } from './fd-hvp'
+import {
+  DEFAULT_FD_STEP,
+  finiteDifferenceHvp,
+  finiteDifferenceStepCheck,
+  type HessianVectorProduct
+} from './fd-hvp'
 import { hessianTrace, type HutchinsonResult } from './hutchinson'
 import { topEigenvalue, type PowerIterationResult } from './power-iteration'
 import { normalDirection, shapesOf } from './random-direction'
@@ -50,8 +55,15 @@ export interface SharpnessResult {
 }
 
 /** ∇L_S(w) in EVAL mode: the batch-size-weighted mean of per-batch mean-CE gradients. */
-export function sampleGradient(model: Classifier, split: ImageSplit, indices: number[], batchSize = 200, signal?: AbortSignal): () => Promise<TensorMap> {
-  if (indices.length === 0) throw new Error('Error in sampleGradient: the sharpness sample is empty')
+export function sampleGradient(
+  model: Classifier,
+  split: ImageSplit,
+  indices: number[],
+  batchSize = 200,
+  signal?: AbortSignal
+): () => Promise<TensorMap> {
+  if (indices.length === 0)
+    throw new Error('Error in sampleGradient: the sharpness sample is empty')
   return async () => {
     const trainable = model.params.trainable
     let sum: TensorMap | undefined
@@ -61,11 +73,18 @@ export function sampleGradient(model: Classifier, split: ImageSplit, indices: nu
       const weight = batch.length / indices.length
       const grads = tf.tidy(() => {
         const { x, y } = batchTensors(split, batch)
-        const { grads } = tf.variableGrads(() => crossEntropy(model.forward(x, EVAL), y), [...trainable.values()])
+        const { grads } = tf.variableGrads(
+          () => crossEntropy(model.forward(x, EVAL), y),
+          [...trainable.values()]
+        )
         return grads
       })
       const scaled: TensorMap = new Map()
-      for (const [name, v] of trainable) scaled.set(name, tf.tidy(() => tf.mul(grads[v.name], weight)))
+      for (const [name, v] of trainable)
+        scaled.set(
+          name,
+          tf.tidy(() => tf.mul(grads[v.name], weight))
+        )
       tf.dispose(Object.values(grads))
       if (!sum) sum = scaled
       else {
@@ -79,7 +98,11 @@ export function sampleGradient(model: Classifier, split: ImageSplit, indices: nu
   }
 }
 
-export async function measureSharpness(model: Classifier, split: ImageSplit, o: SharpnessOptions): Promise<SharpnessResult> {
+export async function measureSharpness(
+  model: Classifier,
+  split: ImageSplit,
+  o: SharpnessOptions
+): Promise<SharpnessResult> {
   const weights = model.params.trainable
   const gradient = sampleGradient(model, split, o.indices, o.batchSize, o.signal)
   let hvps = 0
@@ -88,8 +111,17 @@ export async function measureSharpness(model: Classifier, split: ImageSplit, o: 
     return finiteDifferenceHvp(weights, gradient, v, o.h ?? DEFAULT_FD_STEP)
   }
   const shapes = shapesOf(weights)
-  const top = await topEigenvalue(hvp, shapes, { maxIter: o.maxIter, tol: o.tol, rng: o.rng.fork('power') })
-  const trace = await hessianTrace(hvp, shapes, { maxIter: o.maxIter, tol: o.tol, samples: o.traceSamples, rng: o.rng.fork('hutchinson') })
+  const top = await topEigenvalue(hvp, shapes, {
+    maxIter: o.maxIter,
+    tol: o.tol,
+    rng: o.rng.fork('power')
+  })
+  const trace = await hessianTrace(hvp, shapes, {
+    maxIter: o.maxIter,
+    tol: o.tol,
+    samples: o.traceSamples,
+    rng: o.rng.fork('hutchinson')
+  })
   let stepCheck: number | undefined
   if (o.checkStep) {
     const v = normalDirection(shapes, o.rng.fork('step-check'))

@@ -54,18 +54,36 @@ export async function runStudy(spec: StudySpec, ctx: StudyContext): Promise<Stud
   const save = async (r: StudyRecord): Promise<void> => {
     r.timings.total = earlier + (performance.now() - started) / 1000
     await store.save(r)
-    ctx.emit({ jobId: ctx.jobId, kind: 'study-updated', studyId: r.id, seedsDone: r.results.seeds.length, seedsTotal: spec.seeds.length })
+    ctx.emit({
+      jobId: ctx.jobId,
+      kind: 'study-updated',
+      studyId: r.id,
+      seedsDone: r.results.seeds.length,
+      seedsTotal: spec.seeds.length
+    })
   }
   try {
     await checkSplit(spec)
-    const allTargets = [...spec.targets.map((t) => ({ t, role: 'test' as const })), ...spec.validation.targets.map((t) => ({ t, role: 'validation' as const }))]
+    const allTargets = [
+      ...spec.targets.map((t) => ({ t, role: 'test' as const })),
+      ...spec.validation.targets.map((t) => ({ t, role: 'validation' as const }))
+    ]
     const sources = await zooSources(
       allTargets.map((x) => x.t),
       dataset,
       zoo
     )
     record = ctx.resume
-      ? { ...ctx.resume, status: 'running', error: undefined, finishedAt: undefined, resumed: { count: (ctx.resume.resumed?.count ?? 0) + 1, at: [...(ctx.resume.resumed?.at ?? []), new Date().toISOString()] } }
+      ? {
+          ...ctx.resume,
+          status: 'running',
+          error: undefined,
+          finishedAt: undefined,
+          resumed: {
+            count: (ctx.resume.resumed?.count ?? 0) + 1,
+            at: [...(ctx.resume.resumed?.at ?? []), new Date().toISOString()]
+          }
+        }
       : {
           id: ctx.studyId,
           name: spec.name,
@@ -74,7 +92,13 @@ export async function runStudy(spec: StudySpec, ctx: StudyContext): Promise<Stud
           spec,
           backend: ctx.backend,
           versions: { app: ctx.appVersion, tfjs: tf.version_core, node: process.versions.node },
-          targets: allTargets.map(({ t, role }) => ({ name: t.name, role, arch: t.arch, zooId: zooIdOf(t, dataset), reused: sources.get(t.name) !== 'train' })),
+          targets: allTargets.map(({ t, role }) => ({
+            name: t.name,
+            role,
+            arch: t.arch,
+            zooId: zooIdOf(t, dataset),
+            reused: sources.get(t.name) !== 'train'
+          })),
           seeds: spec.seeds.map((seed) => ({ seed, status: 'pending' as const })),
           results: studyTables(spec, []),
           claims: [],
@@ -87,7 +111,12 @@ export async function runStudy(spec: StudySpec, ctx: StudyContext): Promise<Stud
       // The targets its audit trained join the zoo; the next seeds import them from there.
       const trained = [...run.spec.targets, ...(run.spec.validation?.targets ?? [])]
       if (trained.length) {
-        const added = await addTrainedTargets(trained, { id: run.id, dir: runs.runDir(run.id) }, dataset, zoo)
+        const added = await addTrainedTargets(
+          trained,
+          { id: run.id, dir: runs.runDir(run.id) },
+          dataset,
+          zoo
+        )
         for (const [name, source] of added) sources.set(name, source)
       }
       entry.status = 'completed'
@@ -110,10 +139,15 @@ export async function runStudy(spec: StudySpec, ctx: StudyContext): Promise<Stud
       record.status = cancelled ? 'cancelled' : 'failed'
       record.error = cancelled ? undefined : message
       record.finishedAt = new Date().toISOString()
-      for (const s of record.seeds) if (s.status === 'running') s.status = cancelled ? 'cancelled' : 'failed'
+      for (const s of record.seeds)
+        if (s.status === 'running') s.status = cancelled ? 'cancelled' : 'failed'
       await save(record).catch(() => undefined)
     }
-    ctx.emit(cancelled ? { jobId: ctx.jobId, kind: 'cancelled', runId: ctx.studyId } : { jobId: ctx.jobId, kind: 'failed', runId: ctx.studyId, message })
+    ctx.emit(
+      cancelled
+        ? { jobId: ctx.jobId, kind: 'cancelled', runId: ctx.studyId }
+        : { jobId: ctx.jobId, kind: 'failed', runId: ctx.studyId, message }
+    )
     throw error
   }
 }
@@ -126,7 +160,12 @@ interface SeedRunContext {
 }
 
 /** The completed audit of one seed: read back, resumed, or run now. */
-async function seedRun(spec: StudySpec, entry: StudyRecord['seeds'][number], record: StudyRecord, o: SeedRunContext): Promise<RunRecord> {
+async function seedRun(
+  spec: StudySpec,
+  entry: StudyRecord['seeds'][number],
+  record: StudyRecord,
+  o: SeedRunContext
+): Promise<RunRecord> {
   const previous = entry.runId ? await o.runs.get(entry.runId).catch(() => undefined) : undefined
   if (previous?.status === 'completed') return previous
   const auditSpec = previous?.spec ?? AuditSpec.parse(studyAuditSpec(spec, entry.seed, o.sources))
@@ -136,7 +175,8 @@ async function seedRun(spec: StudySpec, entry: StudyRecord['seeds'][number], rec
   const { ctx } = o
   // The audit's own terminal events would end the study's job: the study reports its own.
   const emit = (event: JobEvent): void => {
-    if (event.kind !== 'completed' && event.kind !== 'failed' && event.kind !== 'cancelled') ctx.emit({ ...event, jobId: ctx.jobId })
+    if (event.kind !== 'completed' && event.kind !== 'failed' && event.kind !== 'cancelled')
+      ctx.emit({ ...event, jobId: ctx.jobId })
   }
   return runAudit(auditSpec, {
     jobId: ctx.jobId,
@@ -154,7 +194,12 @@ async function seedRun(spec: StudySpec, entry: StudyRecord['seeds'][number], rec
 /** The dataset must leave training images after the validation split (the error names dataset.validationSize). */
 async function checkSplit(spec: StudySpec): Promise<void> {
   const { train } = await loadDataset({ ...spec.dataset, validationSize: 0 })
-  checkTrainLeft(train.count, spec.dataset.validationSize, spec.recipe.batchSize, (path, message) => {
-    throw new Error(`${path.join('.')}: ${message}`)
-  })
+  checkTrainLeft(
+    train.count,
+    spec.dataset.validationSize,
+    spec.recipe.batchSize,
+    (path, message) => {
+      throw new Error(`${path.join('.')}: ${message}`)
+    }
+  )
 }

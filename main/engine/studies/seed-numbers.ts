@@ -49,9 +49,14 @@ export function seedNumbers(spec: StudySpec, seed: number, record: RunRecord): S
   }
   const transferOf = (attack: string, surrogate: string): PerTarget => {
     const out: PerTarget = {}
-    for (const c of results.transfer) if ((c.attack ?? BIM_LABEL) === attack && c.surrogate === surrogate) out[c.target] = c.successRate
+    for (const c of results.transfer)
+      if ((c.attack ?? BIM_LABEL) === attack && c.surrogate === surrogate)
+        out[c.target] = c.successRate
     const missing = spec.targets.filter((t) => out[t.name] === undefined)
-    if (missing.length) throw new Error(`run ${record.id} (seed ${seed}) has no ${attack} transfer from ${surrogate} to ${missing.map((t) => t.name).join(', ')}`)
+    if (missing.length)
+      throw new Error(
+        `run ${record.id} (seed ${seed}) has no ${attack} transfer from ${surrogate} to ${missing.map((t) => t.name).join(', ')}`
+      )
     return out
   }
   const archs: Record<string, ArchNumbers> = {}
@@ -62,7 +67,11 @@ export function seedNumbers(spec: StudySpec, seed: number, record: RunRecord): S
     for (const row of spec.rows) {
       if (STUDY_ROW_INFO[row].source.kind === 'lgv') {
         // LGV trains SGD, then collects for a few epochs at its own batch size: count images, as the paper's ratio does.
-        rows[row] = { accuracy: null, transfer: transferOf(techniqueLabel('lgv'), sgd.name), cost: 1 + spec.lgv.epochs / spec.recipe.epochs }
+        rows[row] = {
+          accuracy: null,
+          transfer: transferOf(techniqueLabel('lgv'), sgd.name),
+          cost: 1 + spec.lgv.epochs / spec.recipe.epochs
+        }
         continue
       }
       const m = model(studySurrogateName(row, arch))
@@ -77,7 +86,10 @@ export function seedNumbers(spec: StudySpec, seed: number, record: RunRecord): S
     if (spec.techniques?.surrogates.includes(arch))
       for (const id of spec.techniques.list) {
         const label = techniqueLabel(id)
-        techniques[id] = { sgd: transferOf(label, sgd.name), lsam: transferOf(label, studySurrogateName('l-sam', arch)) }
+        techniques[id] = {
+          sgd: transferOf(label, sgd.name),
+          lsam: transferOf(label, studySurrogateName('l-sam', arch))
+        }
       }
     const curve = sgd.epochs.map((e) => ({
       epoch: e.epoch,

@@ -15,9 +15,16 @@ export function seedTimeParts(run: RunRecord): Partial<Record<SeedTimePart, numb
   const add = (part: SeedTimePart, seconds: number): void => {
     if (seconds > 0) parts[part] = (parts[part] ?? 0) + seconds
   }
-  const targets = new Set([...run.spec.targets, ...(run.spec.validation?.targets ?? [])].map((t) => trainTaskId(t.name)))
+  const targets = new Set(
+    [...run.spec.targets, ...(run.spec.validation?.targets ?? [])].map((t) => trainTaskId(t.name))
+  )
   const derived = new Set((run.spec.derivedSurrogates ?? []).map((d) => trainTaskId(d.name)))
-  const epochSeconds = new Map((run.results?.models ?? []).map((m) => [trainTaskId(m.name), m.epochs.reduce((sum, e) => sum + e.seconds, 0)]))
+  const epochSeconds = new Map(
+    (run.results?.models ?? []).map((m) => [
+      trainTaskId(m.name),
+      m.epochs.reduce((sum, e) => sum + e.seconds, 0)
+    ])
+  )
   for (const [id, seconds] of Object.entries(run.timings)) {
     if (id === 'total') continue
     if (targets.has(id)) add('target training', seconds)

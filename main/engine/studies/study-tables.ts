@@ -3,7 +3,13 @@
  * 2 std over seeds; the average over targets is taken per seed first, so its spread is the spread of
  * the seeds' averages.
  */
-import type { SeedStat, StudyCurve, StudyResults, Table3, Table4 } from '../../contract/study-record'
+import type {
+  SeedStat,
+  StudyCurve,
+  StudyResults,
+  Table3,
+  Table4
+} from '../../contract/study-record'
 import { STUDY_ROW_INFO } from '../../contract/study-rows'
 import type { StudySpec } from '../../contract/study-spec'
 import { TECHNIQUE_INFO } from '../../contract/attack-stack'
@@ -14,7 +20,8 @@ import { seedStat } from './seed-stat'
 export function studyTables(spec: StudySpec, seeds: readonly SeedNumbers[]): StudyResults {
   const targets = spec.targets.map((t) => t.name)
   const average = (p: PerTarget): number => targets.reduce((s, t) => s + p[t], 0) / targets.length
-  const perTarget = (list: PerTarget[]): Record<string, SeedStat> => Object.fromEntries(targets.map((t) => [t, seedStat(list.map((p) => p[t]))]))
+  const perTarget = (list: PerTarget[]): Record<string, SeedStat> =>
+    Object.fromEntries(targets.map((t) => [t, seedStat(list.map((p) => p[t]))]))
   const table3: Table3[] = []
   const table4: Table4[] = []
   const curves: StudyCurve[] = []
@@ -48,10 +55,21 @@ export function studyTables(spec: StudySpec, seeds: readonly SeedNumbers[]): Stu
             const list = archs.map((a) => a.techniques[id][key])
             return { transfer: perTarget(list), average: seedStat(list.map(average)) }
           }
-          return { technique: id, label: `${id.toUpperCase()} (${TECHNIQUE_INFO[id].label})`, sgd: side('sgd'), lsam: side('lsam') }
+          return {
+            technique: id,
+            label: `${id.toUpperCase()} (${TECHNIQUE_INFO[id].label})`,
+            sgd: side('sgd'),
+            lsam: side('lsam')
+          }
         })
       })
-    curves.push(curveOf(spec, arch, archs.map((a) => a.curve)))
+    curves.push(
+      curveOf(
+        spec,
+        arch,
+        archs.map((a) => a.curve)
+      )
+    )
   }
   return { seeds: seeds.map((s) => s.seed), table3, table4, curves }
 }
@@ -59,13 +77,22 @@ export function studyTables(spec: StudySpec, seeds: readonly SeedNumbers[]): Stu
 /** Epochs after which the recipe's LR drops (the next epoch is the first at the lower LR). */
 export function decayEpochs(spec: StudySpec): number[] {
   const { lr, lrSchedule, epochs } = spec.recipe
-  const rates = Array.from({ length: epochs }, (_, i) => learningRate(lr, lrSchedule, i + 1, epochs))
-  return rates.flatMap((rate, i) => (i + 1 < rates.length && rates[i + 1] < rate * 0.75 ? [i + 1] : []))
+  const rates = Array.from({ length: epochs }, (_, i) =>
+    learningRate(lr, lrSchedule, i + 1, epochs)
+  )
+  return rates.flatMap((rate, i) =>
+    i + 1 < rates.length && rates[i + 1] < rate * 0.75 ? [i + 1] : []
+  )
 }
 
-function curveOf(spec: StudySpec, arch: string, perSeed: SeedNumbers['archs'][string]['curve'][]): StudyCurve {
+function curveOf(
+  spec: StudySpec,
+  arch: string,
+  perSeed: SeedNumbers['archs'][string]['curve'][]
+): StudyCurve {
   const epochs = Math.min(...perSeed.map((c) => c.length))
-  const stat = (values: (number | undefined)[]): SeedStat | null => (values.every((v): v is number => v !== undefined) ? seedStat(values) : null)
+  const stat = (values: (number | undefined)[]): SeedStat | null =>
+    values.every((v): v is number => v !== undefined) ? seedStat(values) : null
   return {
     surrogate: arch,
     decays: decayEpochs(spec),

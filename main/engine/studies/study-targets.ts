@@ -25,12 +25,20 @@ function trainingData(d: DatasetSpec): string {
 }
 
 export function zooIdOf(target: ModelSpec, dataset: DatasetSpec): string {
-  const hash = createHash('sha256').update(trainedIdentity(target)).update(trainingData(dataset)).digest('hex').slice(0, 10)
+  const hash = createHash('sha256')
+    .update(trainedIdentity(target))
+    .update(trainingData(dataset))
+    .digest('hex')
+    .slice(0, 10)
   return `${target.name.slice(0, 52)}-${hash}`
 }
 
 /** Each target's source for the next audit: its zoo folder when the zoo has it, else 'train'. */
-export async function zooSources(targets: readonly ModelSpec[], dataset: DatasetSpec, zoo: TargetZoo): Promise<Map<string, { zooPath: string } | 'train'>> {
+export async function zooSources(
+  targets: readonly ModelSpec[],
+  dataset: DatasetSpec,
+  zoo: TargetZoo
+): Promise<Map<string, { zooPath: string } | 'train'>> {
   const stored = new Map((await zoo.targets()).map((t) => [t.id, t]))
   const sources = new Map<string, { zooPath: string } | 'train'>()
   for (const t of targets) {
@@ -60,7 +68,12 @@ export async function addTrainedTargets(
       added.set(t.name, { zooPath: existing.path })
       continue
     }
-    const request = ZooAddRequest.parse({ format: 'flatline', path: join(run.dir, 'models', t.name), dataset, name: zooIdOf(t, dataset) })
+    const request = ZooAddRequest.parse({
+      format: 'flatline',
+      path: join(run.dir, 'models', t.name),
+      dataset,
+      name: zooIdOf(t, dataset)
+    })
     const check = await checkTargetOnDataset(request)
     if (check.nearChance)
       throw new Error(

@@ -6,11 +6,16 @@
 import { TargetImportError } from './target-model'
 import type { TargetPreprocessing } from './target-preprocessing'
 
-export function checkChannelValues(file: string, preprocessing: TargetPreprocessing, channels: number): void {
+export function checkChannelValues(
+  file: string,
+  preprocessing: TargetPreprocessing,
+  channels: number
+): void {
   for (const key of ['mean', 'std'] as const) {
     const values = preprocessing[key]
     if (!values || values.length === 1 || values.length === channels) continue
-    const takes = channels === 1 ? 'give one value' : `give 1 value (the same for every channel) or ${channels}`
+    const takes =
+      channels === 1 ? 'give one value' : `give 1 value (the same for every channel) or ${channels}`
     throw new TargetImportError(
       file,
       `preprocessing.${key} has ${values.length} values but the model takes ${channels} channel${channels === 1 ? '' : 's'}; ${takes}.`

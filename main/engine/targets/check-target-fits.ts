@@ -6,7 +6,12 @@ import type { ImageSplit } from '../data/dataset'
 import { checkChannelValues } from './check-channel-values'
 import { TargetImportError, type TargetModel } from './target-model'
 
-export function checkTargetFits(file: string, target: TargetModel, images: Pick<ImageSplit, 'height' | 'width' | 'channels'>, classNames: string[]): void {
+export function checkTargetFits(
+  file: string,
+  target: TargetModel,
+  images: Pick<ImageSplit, 'height' | 'width' | 'channels'>,
+  classNames: string[]
+): void {
   const [h, w, c] = target.inputShape
   const { preprocessing: prep } = target
   if (!prep.resize && (h !== images.height || w !== images.width || c !== images.channels))
@@ -19,10 +24,16 @@ export function checkTargetFits(file: string, target: TargetModel, images: Pick<
   const classes = classNames.length
   if (prep.classMap) {
     if (prep.classMap.length !== target.outputClasses)
-      throw new TargetImportError(file, `preprocessing.classMap has ${prep.classMap.length} entries but the model outputs ${target.outputClasses} scores; give one dataset class per output.`)
+      throw new TargetImportError(
+        file,
+        `preprocessing.classMap has ${prep.classMap.length} entries but the model outputs ${target.outputClasses} scores; give one dataset class per output.`
+      )
     const bad = prep.classMap.find((k) => k >= classes)
     if (bad !== undefined)
-      throw new TargetImportError(file, `preprocessing.classMap names class ${bad} but the dataset has classes 0–${classes - 1}.`)
+      throw new TargetImportError(
+        file,
+        `preprocessing.classMap names class ${bad} but the dataset has classes 0–${classes - 1}.`
+      )
   } else if (target.outputClasses !== classes) {
     throw new TargetImportError(
       file,

@@ -23,9 +23,12 @@ function datasetFor(spec: DatasetSpec): Promise<ImageDataset> {
   return cached.dataset
 }
 
-export async function checkTargetOnDataset(request: TargetCheckRequest): Promise<TargetCheckResult> {
+export async function checkTargetOnDataset(
+  request: TargetCheckRequest
+): Promise<TargetCheckResult> {
   const dataset = await datasetFor(request.dataset)
   const result = await checkTarget(request, dataset)
-  if (request.surrogate) result.surrogate = await checkSurrogateUse(request, result.preprocessing, dataset)
+  if (request.surrogate)
+    result.surrogate = await checkSurrogateUse(request, result.preprocessing, dataset)
   return result
 }

@@ -14,7 +14,13 @@ import { batchTensors, range, type ImageDataset, type ImageSplit } from '../data
 import type { TargetCheckRequest, TargetCheckResult } from '../../contract/target-zoo'
 import { Rng } from '../data/rng'
 import { checkTargetFits } from './check-target-fits'
-import { accuracyOf, judgePreprocessing, pct, predictSplit, tryPreprocessingCandidates } from './diagnose-preprocessing'
+import {
+  accuracyOf,
+  judgePreprocessing,
+  pct,
+  predictSplit,
+  tryPreprocessingCandidates
+} from './diagnose-preprocessing'
 import { loadFlatlineTarget } from './flatline-target'
 import { hashModel, modelFiles } from './model-files'
 import { loadOnnxTarget } from './onnx-target'
@@ -26,15 +32,24 @@ import { describeSpecIssues } from '../../contract/strict-keys'
 type Layout = 'NCHW' | 'NHWC'
 const other = (layout: Layout): Layout => (layout === 'NCHW' ? 'NHWC' : 'NCHW')
 
-export function loadTarget(format: 'onnx' | 'tfjs' | 'flatline', path: string, preprocessing: TargetPreprocessing): Promise<TargetModel> {
+export function loadTarget(
+  format: 'onnx' | 'tfjs' | 'flatline',
+  path: string,
+  preprocessing: TargetPreprocessing
+): Promise<TargetModel> {
   if (format === 'flatline') return loadFlatlineTarget(path, preprocessing)
-  return format === 'onnx' ? loadOnnxTarget(path, preprocessing) : loadTfjsTarget(path, preprocessing)
+  return format === 'onnx'
+    ? loadOnnxTarget(path, preprocessing)
+    : loadTfjsTarget(path, preprocessing)
 }
 
 /** `count` test images drawn without replacement with `seed` (all of them, shuffled, when fewer). */
 export function seededSample(split: ImageSplit, count: number, seed: number): ImageSplit {
   const n = Math.min(count, split.count)
-  const picked = new Rng(seed).fork('target-check').shuffle(Array.from({ length: split.count }, (_, i) => i)).slice(0, n)
+  const picked = new Rng(seed)
+    .fork('target-check')
+    .shuffle(Array.from({ length: split.count }, (_, i) => i))
+    .slice(0, n)
   const size = split.height * split.width * split.channels
   const images = new Uint8Array(n * size)
   const labels = new Uint8Array(n)
@@ -45,7 +60,11 @@ export function seededSample(split: ImageSplit, count: number, seed: number): Im
   return { ...split, images, labels, count: n }
 }
 
-async function loadFitting(request: TargetCheckRequest, prep: TargetPreprocessing, dataset: ImageDataset): Promise<TargetModel> {
+async function loadFitting(
+  request: TargetCheckRequest,
+  prep: TargetPreprocessing,
+  dataset: ImageDataset
+): Promise<TargetModel> {
   const model = await loadTarget(request.format, request.path, prep)
   try {
     checkTargetFits(request.path, model, dataset.test, dataset.classNames)
@@ -56,14 +75,20 @@ async function loadFitting(request: TargetCheckRequest, prep: TargetPreprocessin
   }
 }
 
-export async function checkTarget(request: TargetCheckRequest, dataset: ImageDataset): Promise<TargetCheckResult> {
+export async function checkTarget(
+  request: TargetCheckRequest,
+  dataset: ImageDataset
+): Promise<TargetCheckResult> {
   const started = performance.now()
   const { path } = request
   const files = await modelFiles(request.format, path)
   const { sha256 } = await hashModel(request.format, files)
   const parsed = TargetPreprocessing.safeParse(request.preprocessing)
   if (!parsed.success)
-    throw new TargetImportError(path, `invalid preprocessing (${describeSpecIssues(parsed.error).join('; ')}).`)
+    throw new TargetImportError(
+      path,
+      `invalid preprocessing (${describeSpecIssues(parsed.error).join('; ')}).`
+    )
   const stated = parsed.data.layout
   const first: Layout = stated ?? (request.format === 'onnx' ? 'NCHW' : 'NHWC')
   const sample = seededSample(dataset.test, request.sampleSize, request.seed)
@@ -73,10 +98,14 @@ export async function checkTarget(request: TargetCheckRequest, dataset: ImageDat
   try {
     model = await loadFitting(request, { ...parsed.data, layout: first }, dataset)
   } catch (err) {
-    const layoutProblem = err instanceof TargetImportError && /layout|channels|expects \d+×\d+×\d+ images/.test(err.message)
+    const layoutProblem =
+      err instanceof TargetImportError &&
+      /layout|channels|expects \d+×\d+×\d+ images/.test(err.message)
     if (!layoutProblem || /preprocessing\.(mean|std) has/.test(err.message)) throw err
     // The input shape cannot be read with this layout: is it the other one?
-    const alt = await loadFitting(request, { ...parsed.data, layout: other(first) }, dataset).catch(() => undefined)
+    const alt = await loadFitting(request, { ...parsed.data, layout: other(first) }, dataset).catch(
+      () => undefined
+    )
     if (!alt) throw err
     if (!stated) {
       model = alt
@@ -143,10 +172,24 @@ export async function checkTarget(request: TargetCheckRequest, dataset: ImageDat
         sample,
         predictions,
         classes,
-        loadOtherLayout: () => loadFitting(request, { ...model.preprocessing, layout: other(layout) }, dataset)
+        loadOtherLayout: () =>
+          loadFitting(request, { ...model.preprocessing, layout: other(layout) }, dataset)
       })
-      result.candidates = candidates.map(({ change, likelyCause, fix, accuracy, correct }) => ({ change, likelyCause, fix, accuracy, correct }))
-      result.warning = judgePreprocessing({ accuracy, correct, total: sample.count, chance, candidates, predictions })
+      result.candidates = candidates.map(({ change, likelyCause, fix, accuracy, correct }) => ({
+        change,
+        likelyCause,
+        fix,
+        accuracy,
+        correct
+      }))
+      result.warning = judgePreprocessing({
+        accuracy,
+        correct,
+        total: sample.count,
+        chance,
+        candidates,
+        predictions
+      })
     }
     result.seconds = (performance.now() - started) / 1000
     return result

@@ -50,14 +50,23 @@ const RANGES: [number, number][] = [
 
 export const pct = (v: number): string => `${(100 * v).toFixed(1)} %`
 /** "90.8 % (454/500)": an accuracy with its count and denominator. */
-const counted = (accuracy: number, correct: number, total: number): string => `${pct(accuracy)} (${correct}/${total})`
-const list = (values: number[]): string => `[${values.map((v) => Number(v.toPrecision(4))).join(', ')}]`
+const counted = (accuracy: number, correct: number, total: number): string =>
+  `${pct(accuracy)} (${correct}/${total})`
+const list = (values: number[]): string =>
+  `[${values.map((v) => Number(v.toPrecision(4))).join(', ')}]`
 
 /** Predicted dataset classes for every image of a split, in batches. */
-export async function predictSplit(target: TargetModel, split: ImageSplit, batchSize = 100): Promise<Int32Array> {
+export async function predictSplit(
+  target: TargetModel,
+  split: ImageSplit,
+  batchSize = 100
+): Promise<Int32Array> {
   const predictions = new Int32Array(split.count)
   for (let start = 0; start < split.count; start += batchSize) {
-    const { x, y } = batchTensors(split, range(Math.min(batchSize, split.count - start)).map((i) => start + i))
+    const { x, y } = batchTensors(
+      split,
+      range(Math.min(batchSize, split.count - start)).map((i) => start + i)
+    )
     y.dispose()
     try {
       predictions.set(await target.predict(x), start)
@@ -117,7 +126,14 @@ export async function tryPreprocessingCandidates(input: CandidateInput): Promise
       try {
         const layout = other.layout
         const score = scored(await predictSplit(other, sample))
-        candidates.push({ likelyCause: 'layout', change: `layout ${layout}`, conclusion: `the model probably expects ${layout}`, fix: { layout }, ...score, rank: 1 })
+        candidates.push({
+          likelyCause: 'layout',
+          change: `layout ${layout}`,
+          conclusion: `the model probably expects ${layout}`,
+          fix: { layout },
+          ...score,
+          rank: 1
+        })
       } finally {
         await other.dispose()
       }
@@ -130,11 +146,31 @@ export async function tryPreprocessingCandidates(input: CandidateInput): Promise
   // With resize, a model may take another channel count than the dataset: then one value for all channels.
   const avg = (v: number[]): number[] => [v.reduce((a, b) => a + b, 0) / v.length]
   const own = stats.mean.length === c ? stats : { mean: avg(stats.mean), std: avg(stats.std) }
-  type Norm = { label: (mean?: number[], std?: number[]) => string; mean?: number[]; std?: number[]; unit: 'declared' | 'pixel' }
+  type Norm = {
+    label: (mean?: number[], std?: number[]) => string
+    mean?: number[]
+    std?: number[]
+    unit: 'declared' | 'pixel'
+  }
   const norms: Norm[] = [{ label: () => 'no mean/std', unit: 'pixel' }]
-  if (prep.mean || prep.std) norms.push({ label: () => 'the declared mean/std', mean: prep.mean, std: prep.std, unit: 'declared' })
-  norms.push({ label: (m, s) => `the dataset's mean ${list(m ?? [])} / std ${list(s ?? [])}`, ...own, unit: 'pixel' })
-  if (c === 3) norms.push({ label: (m, s) => `ImageNet's mean ${list(m ?? [])} / std ${list(s ?? [])}`, ...IMAGENET, unit: 'pixel' })
+  if (prep.mean || prep.std)
+    norms.push({
+      label: () => 'the declared mean/std',
+      mean: prep.mean,
+      std: prep.std,
+      unit: 'declared'
+    })
+  norms.push({
+    label: (m, s) => `the dataset's mean ${list(m ?? [])} / std ${list(s ?? [])}`,
+    ...own,
+    unit: 'pixel'
+  })
+  if (c === 3)
+    norms.push({
+      label: (m, s) => `ImageNet's mean ${list(m ?? [])} / std ${list(s ?? [])}`,
+      ...IMAGENET,
+      unit: 'pixel'
+    })
   for (const r of RANGES) {
     for (const norm of norms) {
       // Pixel-unit statistics are rescaled to the range's units; declared ones are used as given.
@@ -142,7 +178,9 @@ export async function tryPreprocessingCandidates(input: CandidateInput): Promise
       const mean = norm.mean?.map((m) => (norm.unit === 'pixel' ? r[0] + m * scale : m))
       const std = norm.std?.map((s) => s * scale)
       const rangeChanged = r[0] !== prep.range[0] || r[1] !== prep.range[1]
-      const normChanged = JSON.stringify(mean) !== JSON.stringify(prep.mean) || JSON.stringify(std) !== JSON.stringify(prep.std)
+      const normChanged =
+        JSON.stringify(mean) !== JSON.stringify(prep.mean) ||
+        JSON.stringify(std) !== JSON.stringify(prep.std)
       if (!rangeChanged && !normChanged) continue
       const label = norm.label(mean, std)
       const normalised = mean ? `normalised with ${label}` : 'without mean/std normalisation'
@@ -150,10 +188,21 @@ export async function tryPreprocessingCandidates(input: CandidateInput): Promise
         ? [`range ${list(r)}`, `the model probably expects values in ${list(r)}`, 1]
         : !rangeChanged
           ? [label, `the model probably expects inputs ${normalised}`, 1]
-          : [`range ${list(r)} and ${label}`, `the model probably expects values in ${list(r)} ${normalised}`, 2]
+          : [
+              `range ${list(r)} and ${label}`,
+              `the model probably expects values in ${list(r)} ${normalised}`,
+              2
+            ]
       const variant: TargetPreprocessing = { ...prep, range: r, mean, std }
       const score = scored(await predictSplit(target.withPreprocessing(variant), sample))
-      candidates.push({ likelyCause: rangeChanged ? 'range' : 'normalisation', change, conclusion, fix: { range: r, mean, std }, ...score, rank })
+      candidates.push({
+        likelyCause: rangeChanged ? 'range' : 'normalisation',
+        change,
+        conclusion,
+        fix: { range: r, mean, std },
+        ...score,
+        rank
+      })
     }
   }
 
@@ -165,15 +214,37 @@ export async function tryPreprocessingCandidates(input: CandidateInput): Promise
       const base = prep.classMap ?? range(classes)
       const classMap = base.map(map)
       const score = scored(Int32Array.from(predictions, (p) => map(p)))
-      candidates.push({ likelyCause: 'class-order', change: `${name} (classMap ${JSON.stringify(classMap)})`, conclusion, fix: { classMap }, ...score, rank: 1 })
+      candidates.push({
+        likelyCause: 'class-order',
+        change: `${name} (classMap ${JSON.stringify(classMap)})`,
+        conclusion,
+        fix: { classMap },
+        ...score,
+        rank: 1
+      })
     }
-    relabel('the class order reversed', 'the model probably orders its classes in reverse', (k) => classes - 1 - k)
-    relabel('the class order shifted by +1', 'the model probably numbers its classes from another start', (k) => (k + 1) % classes)
-    relabel('the class order shifted by −1', 'the model probably numbers its classes from another start', (k) => (k + classes - 1) % classes)
+    relabel(
+      'the class order reversed',
+      'the model probably orders its classes in reverse',
+      (k) => classes - 1 - k
+    )
+    relabel(
+      'the class order shifted by +1',
+      'the model probably numbers its classes from another start',
+      (k) => (k + 1) % classes
+    )
+    relabel(
+      'the class order shifted by −1',
+      'the model probably numbers its classes from another start',
+      (k) => (k + classes - 1) % classes
+    )
     // Greedy matching on the confusion counts: fitted on the sample, so it is scored cross-fitted
     // (each half relabelled by the matching of the other half), else it would find "better" orders in noise.
     const half = (parity: number): number[] => range(sample.count).filter((i) => i % 2 === parity)
-    const fitted = [matchClasses(predictions, labels, classes, half(1)), matchClasses(predictions, labels, classes, half(0))]
+    const fitted = [
+      matchClasses(predictions, labels, classes, half(1)),
+      matchClasses(predictions, labels, classes, half(0))
+    ]
     const crossFitted = Int32Array.from(predictions, (p, i) => fitted[i % 2][p])
     const matched = matchClasses(predictions, labels, classes, range(sample.count))
     if (!matched.every((k, p) => k === p)) {
@@ -202,10 +273,17 @@ function mostPredicted(predictions: Int32Array): { cls: number; share: number } 
 }
 
 /** The relabelling of predicted classes that agrees best with the labels on `indices` (greedy on confusion counts). */
-function matchClasses(predictions: Int32Array, labels: ArrayLike<number>, classes: number, indices: number[]): number[] {
+function matchClasses(
+  predictions: Int32Array,
+  labels: ArrayLike<number>,
+  classes: number,
+  indices: number[]
+): number[] {
   const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0))
   for (const i of indices) if (predictions[i] < classes) confusion[predictions[i]][labels[i]]++
-  const cells = confusion.flatMap((row, p) => row.map((count, k) => ({ p, k, count }))).sort((a, b) => b.count - a.count)
+  const cells = confusion
+    .flatMap((row, p) => row.map((count, k) => ({ p, k, count })))
+    .sort((a, b) => b.count - a.count)
   const matched = new Array<number>(classes).fill(-1)
   const taken = new Set<number>()
   for (const { p, k } of cells) {
@@ -251,12 +329,16 @@ export interface Verdict {
 export function judgePreprocessing(v: Verdict): Diagnosis | undefined {
   const { accuracy, correct, total, chance } = v
   const nearChance = accuracy < 2 * chance
-  const head = nearChance ? `accuracy ${counted(accuracy, correct, total)} is near chance (${pct(chance)}); ` : ''
+  const head = nearChance
+    ? `accuracy ${counted(accuracy, correct, total)} is near chance (${pct(chance)}); `
+    : ''
   const better = v.candidates.filter((c) => clearlyBetter(c.accuracy, accuracy, total))
   if (better.length > 0) {
     const top = Math.max(...better.map((c) => c.accuracy))
     const noise = 2 * binomialSigma(top, total)
-    const chosen = better.filter((c) => top - c.accuracy <= noise).sort((a, b) => a.rank - b.rank || b.accuracy - a.accuracy)[0]
+    const chosen = better
+      .filter((c) => top - c.accuracy <= noise)
+      .sort((a, b) => a.rank - b.rank || b.accuracy - a.accuracy)[0]
     return {
       likelyCause: chosen.likelyCause,
       message:
@@ -269,7 +351,10 @@ export function judgePreprocessing(v: Verdict): Diagnosis | undefined {
   }
   if (!nearChance) return undefined
   const top = v.predictions ? mostPredicted(v.predictions) : undefined
-  const oneClass = top && top.share >= ONE_CLASS ? ` It predicts class ${top.cls} for ${pct(top.share)} of images.` : ''
+  const oneClass =
+    top && top.share >= ONE_CLASS
+      ? ` It predicts class ${top.cls} for ${pct(top.share)} of images.`
+      : ''
   return {
     likelyCause: 'unknown',
     message:

@@ -14,15 +14,24 @@ import { checkChannelValues } from './check-channel-values'
 import { TargetImportError, type TargetModel } from './target-model'
 import { argmaxRows, preprocessBatch, type TargetPreprocessing } from './target-preprocessing'
 
-export async function loadFlatlineTarget(dir: string, preprocessing: TargetPreprocessing): Promise<TargetModel & { sha256: string; params: number }> {
+export async function loadFlatlineTarget(
+  dir: string,
+  preprocessing: TargetPreprocessing
+): Promise<TargetModel & { sha256: string; params: number }> {
   if (preprocessing.layout === 'NCHW')
-    throw new TargetImportError(dir, 'a model trained in Flatline takes NHWC images; leave preprocessing.layout out or set it to NHWC.')
+    throw new TargetImportError(
+      dir,
+      'a model trained in Flatline takes NHWC images; leave preprocessing.layout out or set it to NHWC.'
+    )
   let loaded: Awaited<ReturnType<typeof loadClassifier>>
   try {
     loaded = await loadClassifier(dir)
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err)
-    throw new TargetImportError(dir, `cannot load it as a model trained in Flatline (a folder with manifest.json and its weights): ${reason}`)
+    throw new TargetImportError(
+      dir,
+      `cannot load it as a model trained in Flatline (a folder with manifest.json and its weights): ${reason}`
+    )
   }
   const { model, manifest } = loaded
   const shape = model.config.inputShape
@@ -53,5 +62,9 @@ export async function loadFlatlineTarget(dir: string, preprocessing: TargetPrepr
       if (owner) model.params.dispose()
     }
   })
-  return { ...make({ ...preprocessing, layout: 'NHWC' }, true), sha256: manifest.sha256, params: manifest.params }
+  return {
+    ...make({ ...preprocessing, layout: 'NHWC' }, true),
+    sha256: manifest.sha256,
+    params: manifest.params
+  }
 }

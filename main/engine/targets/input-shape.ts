@@ -8,10 +8,17 @@ import type { ImageShape } from './target-preprocessing'
 
 export type Dim = number | string | null | undefined
 
-export function resolveInputShape(file: string, dims: readonly Dim[], layout: 'NCHW' | 'NHWC'): { shape: ImageShape; batch?: number } {
+export function resolveInputShape(
+  file: string,
+  dims: readonly Dim[],
+  layout: 'NCHW' | 'NHWC'
+): { shape: ImageShape; batch?: number } {
   const shown = `[${dims.map((d) => (typeof d === 'number' && d >= 0 ? d : typeof d === 'string' ? d : '?')).join(', ')}]`
   if (dims.length !== 4)
-    throw new TargetImportError(file, `the model's input has shape ${shown}; an image classifier takes a rank-4 batch of images (${layout}).`)
+    throw new TargetImportError(
+      file,
+      `the model's input has shape ${shown}; an image classifier takes a rank-4 batch of images (${layout}).`
+    )
   const [c, h, w] = layout === 'NCHW' ? [dims[1], dims[2], dims[3]] : [dims[3], dims[1], dims[2]]
   const fixed = (d: Dim): boolean => typeof d === 'number' && d > 0
   if (!fixed(h) || !fixed(w) || !fixed(c))

@@ -15,7 +15,10 @@ import { checkedExternalData } from './onnx-external-data'
 import { TargetImportError } from './target-model'
 
 /** The model's files, entry first; a missing weight shard is named. */
-export async function modelFiles(format: 'onnx' | 'tfjs' | 'flatline', path: string): Promise<string[]> {
+export async function modelFiles(
+  format: 'onnx' | 'tfjs' | 'flatline',
+  path: string
+): Promise<string[]> {
   await access(path).catch(() => {
     throw new TargetImportError(path, 'the file does not exist or cannot be read; check the path.')
   })
@@ -25,7 +28,10 @@ export async function modelFiles(format: 'onnx' | 'tfjs' | 'flatline', path: str
   try {
     json = JSON.parse(await readFile(path, 'utf8')) as typeof json
   } catch (err) {
-    throw new TargetImportError(path, `cannot read it as JSON (${err instanceof Error ? err.message : String(err)}).`)
+    throw new TargetImportError(
+      path,
+      `cannot read it as JSON (${err instanceof Error ? err.message : String(err)}).`
+    )
   }
   if (typeof json !== 'object' || json === null || !json.modelTopology)
     throw new TargetImportError(path, 'not a TensorFlow.js model.json: it has no "modelTopology".')
@@ -45,7 +51,9 @@ export async function modelFiles(format: 'onnx' | 'tfjs' | 'flatline', path: str
 
 /** An ONNX file, then its external data files (named relative to its folder); a missing one is named. */
 async function onnxModelFiles(path: string): Promise<string[]> {
-  const data = checkedExternalData(await readFile(path), path).map((location) => join(dirname(path), location))
+  const data = checkedExternalData(await readFile(path), path).map((location) =>
+    join(dirname(path), location)
+  )
   const missing: string[] = []
   for (const file of data) await access(file).catch(() => missing.push(file))
   if (missing.length > 0)
@@ -64,14 +72,27 @@ async function flatlineModelFiles(dir: string): Promise<string[]> {
   try {
     manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as typeof manifest
   } catch (err) {
-    throw new TargetImportError(dir, `not a model trained in Flatline: cannot read its manifest.json (${err instanceof Error ? err.message : String(err)}).`)
+    throw new TargetImportError(
+      dir,
+      `not a model trained in Flatline: cannot read its manifest.json (${err instanceof Error ? err.message : String(err)}).`
+    )
   }
   const weightsFile = typeof manifest?.weightsFile === 'string' ? manifest.weightsFile : ''
-  if (manifest?.format !== 'flatline-model/1' || !/^[\w.-]+$/.test(weightsFile) || typeof manifest.sha256 !== 'string')
-    throw new TargetImportError(dir, 'its manifest.json is not a Flatline model manifest (format "flatline-model/1" with weightsFile and sha256).')
+  if (
+    manifest?.format !== 'flatline-model/1' ||
+    !/^[\w.-]+$/.test(weightsFile) ||
+    typeof manifest.sha256 !== 'string'
+  )
+    throw new TargetImportError(
+      dir,
+      'its manifest.json is not a Flatline model manifest (format "flatline-model/1" with weightsFile and sha256).'
+    )
   const weights = join(dir, weightsFile)
   await access(weights).catch(() => {
-    throw new TargetImportError(dir, `its weights file ${weightsFile} is missing; the model folder is incomplete.`)
+    throw new TargetImportError(
+      dir,
+      `its weights file ${weightsFile} is missing; the model folder is incomplete.`
+    )
   })
   return [manifestPath, weights]
 }
@@ -80,13 +101,18 @@ async function flatlineModelFiles(dir: string): Promise<string[]> {
  * The model's hash as audits record it: the sha256 of all its files in order, except for a Flatline
  * model (files from `modelFiles`: manifest, weights) whose hash is its weights' sha256, as in its manifest.
  */
-export async function hashModel(format: 'onnx' | 'tfjs' | 'flatline', files: string[]): Promise<{ sha256: string; perFile: string[] }> {
+export async function hashModel(
+  format: 'onnx' | 'tfjs' | 'flatline',
+  files: string[]
+): Promise<{ sha256: string; perFile: string[] }> {
   const hashed = await hashModelFiles(files)
   return format === 'flatline' ? { ...hashed, sha256: hashed.perFile[1] } : hashed
 }
 
 /** sha256 of each file and of all of them in order (the model's hash). */
-export async function hashModelFiles(files: string[]): Promise<{ sha256: string; perFile: string[] }> {
+export async function hashModelFiles(
+  files: string[]
+): Promise<{ sha256: string; perFile: string[] }> {
   const all = createHash('sha256')
   const perFile: string[] = []
   for (const file of files) {

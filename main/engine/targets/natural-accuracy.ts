@@ -17,7 +17,13 @@ export interface NaturalAccuracy {
   warning?: string
 }
 
-export async function measureNaturalAccuracy(target: TargetModel, split: ImageSplit, classes: number, sample = 200, batchSize = 50): Promise<NaturalAccuracy> {
+export async function measureNaturalAccuracy(
+  target: TargetModel,
+  split: ImageSplit,
+  classes: number,
+  sample = 200,
+  batchSize = 50
+): Promise<NaturalAccuracy> {
   const n = Math.min(sample, split.count)
   const labels = split.labels.subarray(0, n)
   const { predictions, probabilityRowsOff } = await predictSample(target, split, n, batchSize)
@@ -28,16 +34,26 @@ export async function measureNaturalAccuracy(target: TargetModel, split: ImageSp
     result.warning = `preprocessing.output says probabilities but ${probabilityRowsOff} of ${n} output rows do not sum to 1: the model probably outputs logits.`
   if (accuracy < 2 * chance) {
     const head = `natural accuracy ${pct(accuracy)} on ${n} test images is near chance (${pct(chance)}): `
-    result.warning = head + (await likelyCause(target, split, accuracy, chance, predictions, labels, classes, batchSize))
+    result.warning =
+      head +
+      (await likelyCause(target, split, accuracy, chance, predictions, labels, classes, batchSize))
   }
   return result
 }
 
-async function predictSample(target: TargetModel, split: ImageSplit, n: number, batchSize: number): Promise<{ predictions: Int32Array; probabilityRowsOff: number }> {
+async function predictSample(
+  target: TargetModel,
+  split: ImageSplit,
+  n: number,
+  batchSize: number
+): Promise<{ predictions: Int32Array; probabilityRowsOff: number }> {
   const predictions = new Int32Array(n)
   let probabilityRowsOff = 0
   for (let start = 0; start < n; start += batchSize) {
-    const { x, y } = batchTensors(split, range(Math.min(batchSize, n - start)).map((i) => start + i))
+    const { x, y } = batchTensors(
+      split,
+      range(Math.min(batchSize, n - start)).map((i) => start + i)
+    )
     y.dispose()
     try {
       predictions.set(await target.predict(x), start)
@@ -64,7 +80,11 @@ function accuracyOf(predictions: Int32Array, labels: Uint8Array): number {
 }
 
 /** The usual input conventions, tried when the declared one gives chance accuracy. */
-const RANGES: [number, number][] = [[0, 1], [0, 255], [-1, 1]]
+const RANGES: [number, number][] = [
+  [0, 1],
+  [0, 255],
+  [-1, 1]
+]
 
 async function likelyCause(
   target: TargetModel,
@@ -83,9 +103,19 @@ async function likelyCause(
     for (const normalize of prep.mean || prep.std ? [true, false] : [false]) {
       if (r[0] === prep.range[0] && r[1] === prep.range[1] && normalize) continue
       if (r[0] === prep.range[0] && r[1] === prep.range[1] && !prep.mean && !prep.std) continue
-      const variant = { ...prep, range: r, mean: normalize ? prep.mean : undefined, std: normalize ? prep.std : undefined }
+      const variant = {
+        ...prep,
+        range: r,
+        mean: normalize ? prep.mean : undefined,
+        std: normalize ? prep.std : undefined
+      }
       const n = Math.min(100, predictions.length)
-      const { predictions: p } = await predictSample(target.withPreprocessing(variant), split, n, batchSize)
+      const { predictions: p } = await predictSample(
+        target.withPreprocessing(variant),
+        split,
+        n,
+        batchSize
+      )
       const a = accuracyOf(p, labels.subarray(0, n))
       const text = `range [${r.join(', ')}]${prep.mean || prep.std ? (normalize ? ' with the declared mean/std' : ' without mean/std') : ''}`
       if (!best || a > best.accuracy) best = { accuracy: a, text }
@@ -105,7 +135,9 @@ async function likelyCause(
     if (p < classes) confusion[p][labels[i]]++
   })
   // Greedy matching on the confusion counts, largest first: always a permutation.
-  const cells = confusion.flatMap((row, p) => row.map((count, k) => ({ p, k, count }))).sort((a, b) => b.count - a.count)
+  const cells = confusion
+    .flatMap((row, p) => row.map((count, k) => ({ p, k, count })))
+    .sort((a, b) => b.count - a.count)
   const relabel = new Array<number>(classes).fill(-1)
   const taken = new Set<number>()
   for (const { p, k } of cells) {
@@ -113,7 +145,10 @@ async function likelyCause(
     relabel[p] = k
     taken.add(k)
   }
-  const mapped = accuracyOf(Int32Array.from(predictions, (p) => (p < classes ? relabel[p] : -1)), labels)
+  const mapped = accuracyOf(
+    Int32Array.from(predictions, (p) => (p < classes ? relabel[p] : -1)),
+    labels
+  )
   if (mapped >= 3 * chance && mapped > 2 * accuracy) {
     const classMap = prep.classMap ? prep.classMap.map((k) => relabel[k]) : relabel
     return `the class order probably differs from the dataset's: with preprocessing.classMap ${JSON.stringify(classMap)} it would be ${pct(mapped)}.`

@@ -21,7 +21,8 @@ function readFields(bytes: Uint8Array, file: string): Fields {
     let value = 0
     let scale = 1
     for (;;) {
-      if (at >= bytes.length) throw new TargetImportError(file, 'not a readable ONNX model (its protobuf is cut short).')
+      if (at >= bytes.length)
+        throw new TargetImportError(file, 'not a readable ONNX model (its protobuf is cut short).')
       const byte = bytes[at++]
       value += (byte & 0x7f) * scale
       if (byte < 0x80) return value
@@ -36,13 +37,15 @@ function readFields(bytes: Uint8Array, file: string): Fields {
     if (wire === 0) value = varint()
     else if (wire === 2) {
       const length = varint()
-      if (at + length > bytes.length) throw new TargetImportError(file, 'not a readable ONNX model (its protobuf is cut short).')
+      if (at + length > bytes.length)
+        throw new TargetImportError(file, 'not a readable ONNX model (its protobuf is cut short).')
       value = bytes.subarray(at, at + length)
       at += length
     } else if (wire === 1 || wire === 5) {
       at += wire === 1 ? 8 : 4
       continue
-    } else throw new TargetImportError(file, `not a readable ONNX model (protobuf wire type ${wire}).`)
+    } else
+      throw new TargetImportError(file, `not a readable ONNX model (protobuf wire type ${wire}).`)
     const list = fields.get(field) ?? []
     list.push(value)
     fields.set(field, list)
@@ -50,8 +53,10 @@ function readFields(bytes: Uint8Array, file: string): Fields {
   return fields
 }
 
-const messages = (fields: Fields, field: number): Uint8Array[] => (fields.get(field) ?? []).filter((v): v is Uint8Array => typeof v !== 'number')
-const text = (bytes: Uint8Array | undefined): string => (bytes ? new TextDecoder().decode(bytes) : '')
+const messages = (fields: Fields, field: number): Uint8Array[] =>
+  (fields.get(field) ?? []).filter((v): v is Uint8Array => typeof v !== 'number')
+const text = (bytes: Uint8Array | undefined): string =>
+  bytes ? new TextDecoder().decode(bytes) : ''
 
 /** Every external-data location named in a model, in order of appearance, each once. */
 export function externalDataLocations(model: Uint8Array, file: string): string[] {
@@ -100,7 +105,15 @@ export function checkedExternalData(model: Uint8Array, file: string): string[] {
     return []
   }
   for (const location of locations)
-    if (location === '' || location.startsWith('/') || /^[A-Za-z]:/.test(location) || location.split(/[\\/]/).includes('..'))
-      throw new TargetImportError(file, `its external data location "${location}" is outside the model's folder; keep the data files beside the .onnx file.`)
+    if (
+      location === '' ||
+      location.startsWith('/') ||
+      /^[A-Za-z]:/.test(location) ||
+      location.split(/[\\/]/).includes('..')
+    )
+      throw new TargetImportError(
+        file,
+        `its external data location "${location}" is outside the model's folder; keep the data files beside the .onnx file.`
+      )
   return locations
 }

@@ -11,7 +11,10 @@ import { TargetImportError, type TargetModel } from './target-model'
 import { argmaxRows, preprocessBatch, type TargetPreprocessing } from './target-preprocessing'
 import { probeOutput } from './probe-output'
 
-export async function loadOnnxTarget(file: string, preprocessing: TargetPreprocessing): Promise<TargetModel> {
+export async function loadOnnxTarget(
+  file: string,
+  preprocessing: TargetPreprocessing
+): Promise<TargetModel> {
   let session: ort.InferenceSession
   try {
     // Only onnxruntime's errors reach the user (and those as a TargetImportError). Its warnings, such as a
@@ -19,21 +22,33 @@ export async function loadOnnxTarget(file: string, preprocessing: TargetPreproce
     ort.env.logLevel = 'error'
     session = await ort.InferenceSession.create(file, { logSeverityLevel: 3 })
   } catch (err) {
-    throw new TargetImportError(file, `not a readable ONNX model (${err instanceof Error ? err.message : String(err)}).`)
+    throw new TargetImportError(
+      file,
+      `not a readable ONNX model (${err instanceof Error ? err.message : String(err)}).`
+    )
   }
   try {
     if (session.inputNames.length !== 1)
-      throw new TargetImportError(file, `the model has ${session.inputNames.length} inputs (${session.inputNames.join(', ')}); a classifier takes one image batch.`)
+      throw new TargetImportError(
+        file,
+        `the model has ${session.inputNames.length} inputs (${session.inputNames.join(', ')}); a classifier takes one image batch.`
+      )
     const meta = session.inputMetadata[0]
     if (!meta.isTensor || meta.type !== 'float32')
-      throw new TargetImportError(file, `the model's input "${meta.name}" is ${meta.isTensor ? meta.type : 'not a tensor'}; expected float32 images.`)
+      throw new TargetImportError(
+        file,
+        `the model's input "${meta.name}" is ${meta.isTensor ? meta.type : 'not a tensor'}; expected float32 images.`
+      )
     const layout = preprocessing.layout ?? 'NCHW'
     const { shape, batch } = resolveInputShape(file, meta.shape, layout)
     checkChannelValues(file, preprocessing, shape[2])
     const inputName = session.inputNames[0]
     const outputName = session.outputNames[0]
     const s = session
-    const run = async (x: tf.Tensor4D, prep: TargetPreprocessing): Promise<{ data: Float32Array; dims: readonly number[] }> => {
+    const run = async (
+      x: tf.Tensor4D,
+      prep: TargetPreprocessing
+    ): Promise<{ data: Float32Array; dims: readonly number[] }> => {
       const input = preprocessBatch(x, prep, layout, shape)
       const data = (await input.data()) as Float32Array
       const dims = input.shape
@@ -43,7 +58,10 @@ export async function loadOnnxTarget(file: string, preprocessing: TargetPreproce
       return { data: Float32Array.from(out.data as Float32Array), dims: out.dims }
     }
     // A fixed batch size is fed in chunks of exactly that size, the last one padded.
-    const runBatched = async (x: tf.Tensor4D, prep: TargetPreprocessing): Promise<{ data: Float32Array; dims: readonly number[] }> => {
+    const runBatched = async (
+      x: tf.Tensor4D,
+      prep: TargetPreprocessing
+    ): Promise<{ data: Float32Array; dims: readonly number[] }> => {
       if (batch === undefined || x.shape[0] === batch) return run(x, prep)
       const parts: Float32Array[] = []
       let dims: readonly number[] = []
@@ -51,7 +69,11 @@ export async function loadOnnxTarget(file: string, preprocessing: TargetPreproce
         const n = Math.min(batch, x.shape[0] - start)
         const chunk = tf.tidy(() => {
           const part = tf.slice(x, [start, 0, 0, 0], [n, x.shape[1], x.shape[2], x.shape[3]])
-          return (n === batch ? part : tf.concat([part, tf.zeros([batch - n, x.shape[1], x.shape[2], x.shape[3]])])) as tf.Tensor4D
+          return (
+            n === batch
+              ? part
+              : tf.concat([part, tf.zeros([batch - n, x.shape[1], x.shape[2], x.shape[3]])])
+          ) as tf.Tensor4D
         })
         const out = await run(chunk, prep)
         chunk.dispose()
@@ -62,7 +84,11 @@ export async function loadOnnxTarget(file: string, preprocessing: TargetPreproce
       parts.reduce((offset, p) => (all.set(p, offset), offset + p.length), 0)
       return { data: all, dims: [x.shape[0], ...dims.slice(1)] }
     }
-    const outputClasses = await probeOutput(file, shape, async (x) => (await runBatched(x, preprocessing)).dims)
+    const outputClasses = await probeOutput(
+      file,
+      shape,
+      async (x) => (await runBatched(x, preprocessing)).dims
+    )
     const make = (prep: TargetPreprocessing, owner: boolean): TargetModel => ({
       format: 'onnx',
       inputShape: shape,
@@ -70,7 +96,8 @@ export async function loadOnnxTarget(file: string, preprocessing: TargetPreproce
       outputClasses,
       preprocessing: prep,
       scores: async (x) => (await runBatched(x, prep)).data,
-      predict: async (x) => argmaxRows((await runBatched(x, prep)).data, outputClasses, prep.classMap),
+      predict: async (x) =>
+        argmaxRows((await runBatched(x, prep)).data, outputClasses, prep.classMap),
       withPreprocessing: (other) => make({ ...other, layout }, false),
       dispose: async () => {
         if (owner) await s.release()

@@ -6,13 +6,20 @@ import * as tf from '@tensorflow/tfjs-core'
 import { TargetImportError } from './target-model'
 import type { ImageShape } from './target-preprocessing'
 
-export async function probeOutput(file: string, shape: ImageShape, outputDims: (x: tf.Tensor4D) => Promise<readonly number[]>): Promise<number> {
+export async function probeOutput(
+  file: string,
+  shape: ImageShape,
+  outputDims: (x: tf.Tensor4D) => Promise<readonly number[]>
+): Promise<number> {
   const x = tf.zeros([2, ...shape]) as tf.Tensor4D
   let dims: readonly number[]
   try {
     dims = await outputDims(x)
   } catch (err) {
-    throw new TargetImportError(file, `the model failed on a ${shape.join('×')} input (${err instanceof Error ? err.message : String(err)}).`)
+    throw new TargetImportError(
+      file,
+      `the model failed on a ${shape.join('×')} input (${err instanceof Error ? err.message : String(err)}).`
+    )
   } finally {
     x.dispose()
   }

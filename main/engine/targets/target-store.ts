@@ -63,10 +63,16 @@ export interface ImportRequest {
 }
 
 /** Loads the model a file holds, choosing the loader by extension. */
-export async function loadTargetFile(file: string, preprocessing: TargetPreprocessing): Promise<TargetModel> {
+export async function loadTargetFile(
+  file: string,
+  preprocessing: TargetPreprocessing
+): Promise<TargetModel> {
   if (file.toLowerCase().endsWith('.onnx')) return loadOnnxTarget(file, preprocessing)
   if (file.toLowerCase().endsWith('.json')) return loadTfjsTarget(file, preprocessing)
-  throw new TargetImportError(file, 'unknown model format: import an ONNX file (.onnx) or a TensorFlow.js model.json.')
+  throw new TargetImportError(
+    file,
+    'unknown model format: import an ONNX file (.onnx) or a TensorFlow.js model.json.'
+  )
 }
 
 async function sourceFiles(file: string): Promise<string[]> {
@@ -76,14 +82,30 @@ async function sourceFiles(file: string): Promise<string[]> {
 }
 
 /** Validates, measures and stores a target; returns its record (the stored one if already imported). */
-export async function importTarget(targetsDir: string, request: ImportRequest, dataset: ImageDataset): Promise<TargetRecord> {
+export async function importTarget(
+  targetsDir: string,
+  request: ImportRequest,
+  dataset: ImageDataset
+): Promise<TargetRecord> {
   const parsed = TargetPreprocessing.safeParse(request.preprocessing)
   if (!parsed.success)
-    throw new TargetImportError(request.file, `invalid preprocessing (${describeSpecIssues(parsed.error).join('; ')}).`)
+    throw new TargetImportError(
+      request.file,
+      `invalid preprocessing (${describeSpecIssues(parsed.error).join('; ')}).`
+    )
   const preprocessing = parsed.data
   const files = await sourceFiles(request.file)
-  const hashes = await Promise.all(files.map(async (f) => createHash('sha256').update(await readFile(f)).digest('hex')))
-  const sha256 = createHash('sha256').update(hashes.join('\n')).update(JSON.stringify(preprocessing)).digest('hex')
+  const hashes = await Promise.all(
+    files.map(async (f) =>
+      createHash('sha256')
+        .update(await readFile(f))
+        .digest('hex')
+    )
+  )
+  const sha256 = createHash('sha256')
+    .update(hashes.join('\n'))
+    .update(JSON.stringify(preprocessing))
+    .digest('hex')
   const id = sha256.slice(0, 16)
   const existing = await readRecord(targetsDir, id).catch(() => undefined)
   if (existing) return existing
@@ -91,7 +113,12 @@ export async function importTarget(targetsDir: string, request: ImportRequest, d
   let record: TargetRecord
   try {
     checkTargetFits(request.file, target, dataset.test, dataset.classNames)
-    const natural = await measureNaturalAccuracy(target, dataset.test, dataset.classNames.length, request.sample ?? 200)
+    const natural = await measureNaturalAccuracy(
+      target,
+      dataset.test,
+      dataset.classNames.length,
+      request.sample ?? 200
+    )
     record = {
       format: TARGET_FORMAT,
       id,
@@ -141,7 +168,10 @@ function relativeName(entry: string, file: string): string {
 export async function readRecord(targetsDir: string, id: string): Promise<TargetRecord> {
   const path = join(targetsDir, id, 'target.json')
   const parsed = TargetRecord.safeParse(await readJsonFile(path))
-  if (!parsed.success) throw new Error(`${path} is not a valid target record (${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}).`)
+  if (!parsed.success)
+    throw new Error(
+      `${path} is not a valid target record (${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}).`
+    )
   return parsed.data
 }
 
@@ -157,12 +187,23 @@ export async function listTargets(targetsDir: string): Promise<TargetRecord[]> {
 }
 
 /** Loads a stored target after checking every file still matches its hash. */
-export async function loadStoredTarget(targetsDir: string, id: string): Promise<{ record: TargetRecord; model: TargetModel }> {
+export async function loadStoredTarget(
+  targetsDir: string,
+  id: string
+): Promise<{ record: TargetRecord; model: TargetModel }> {
   const record = await readRecord(targetsDir, id)
   for (const f of record.files) {
     const path = join(targetsDir, id, f.name)
-    const hash = createHash('sha256').update(await readFile(path)).digest('hex')
-    if (hash !== f.sha256) throw new Error(`${path} does not match its recorded hash: the file was changed. Import the model again.`)
+    const hash = createHash('sha256')
+      .update(await readFile(path))
+      .digest('hex')
+    if (hash !== f.sha256)
+      throw new Error(
+        `${path} does not match its recorded hash: the file was changed. Import the model again.`
+      )
   }
-  return { record, model: await loadTargetFile(join(targetsDir, id, record.entry), record.preprocessing) }
+  return {
+    record,
+    model: await loadTargetFile(join(targetsDir, id, record.entry), record.preprocessing)
+  }
 }

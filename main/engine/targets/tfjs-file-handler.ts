@@ -11,12 +11,17 @@ import * as tf from '@tensorflow/tfjs-core'
 import { TargetImportError } from './target-model'
 
 /** Reads and checks model.json; returns it with the absolute shard paths it references. */
-export async function readModelJson(file: string): Promise<{ json: tf.io.ModelJSON; shards: string[] }> {
+export async function readModelJson(
+  file: string
+): Promise<{ json: tf.io.ModelJSON; shards: string[] }> {
   let json: tf.io.ModelJSON
   try {
     json = JSON.parse(await readFile(file, 'utf8')) as tf.io.ModelJSON
   } catch (err) {
-    throw new TargetImportError(file, `cannot read it as JSON (${err instanceof Error ? err.message : String(err)}).`)
+    throw new TargetImportError(
+      file,
+      `cannot read it as JSON (${err instanceof Error ? err.message : String(err)}).`
+    )
   }
   if (typeof json !== 'object' || json === null || !json.modelTopology)
     throw new TargetImportError(file, 'not a TensorFlow.js model.json: it has no "modelTopology".')
@@ -38,7 +43,9 @@ export function fileHandler(file: string): tf.io.IOHandler {
     load: async () => {
       const { json, shards } = await readModelJson(file)
       return tf.io.getModelArtifactsForJSON(json, async (manifest) => {
-        const buffers = await Promise.all(shards.map(async (s) => new Uint8Array(await readFile(s)).slice().buffer))
+        const buffers = await Promise.all(
+          shards.map(async (s) => new Uint8Array(await readFile(s)).slice().buffer)
+        )
         return [tf.io.getWeightSpecs(manifest), tf.io.concatenateArrayBuffers(buffers)]
       })
     }

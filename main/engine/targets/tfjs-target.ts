@@ -13,12 +13,19 @@ import { probeOutput } from './probe-output'
 import { TargetImportError, type TargetModel } from './target-model'
 import { argmaxRows, preprocessBatch, type TargetPreprocessing } from './target-preprocessing'
 
-type Runnable = { predict(x: tf.Tensor): tf.Tensor | tf.Tensor[] | tf.NamedTensorMap; dispose(): void }
+type Runnable = {
+  predict(x: tf.Tensor): tf.Tensor | tf.Tensor[] | tf.NamedTensorMap
+  dispose(): void
+}
 
-export async function loadTfjsTarget(file: string, preprocessing: TargetPreprocessing): Promise<TargetModel> {
+export async function loadTfjsTarget(
+  file: string,
+  preprocessing: TargetPreprocessing
+): Promise<TargetModel> {
   const { json } = await readModelJson(file)
   const topology = json.modelTopology as Record<string, unknown>
-  const isGraph = json.format === 'graph-model' || (json.format === undefined && Array.isArray(topology.node))
+  const isGraph =
+    json.format === 'graph-model' || (json.format === undefined && Array.isArray(topology.node))
   let model: Runnable
   let inputDims: (number | null)[]
   try {
@@ -27,17 +34,26 @@ export async function loadTfjsTarget(file: string, preprocessing: TargetPreproce
       model = graph
       inputDims = graph.inputs[0]?.shape?.map((d) => (d < 0 ? null : d)) ?? []
       if (graph.inputs.length !== 1)
-        throw new TargetImportError(file, `the graph model has ${graph.inputs.length} inputs; a classifier takes one image batch.`)
+        throw new TargetImportError(
+          file,
+          `the graph model has ${graph.inputs.length} inputs; a classifier takes one image batch.`
+        )
     } else {
       const layers = await tfjs.loadLayersModel(fileHandler(file))
       model = layers
       if (layers.inputs.length !== 1)
-        throw new TargetImportError(file, `the model has ${layers.inputs.length} inputs; a classifier takes one image batch.`)
+        throw new TargetImportError(
+          file,
+          `the model has ${layers.inputs.length} inputs; a classifier takes one image batch.`
+        )
       inputDims = layers.inputs[0].shape
     }
   } catch (err) {
     if (err instanceof TargetImportError) throw err
-    throw new TargetImportError(file, `TensorFlow.js could not load it (${err instanceof Error ? err.message : String(err)}).`)
+    throw new TargetImportError(
+      file,
+      `TensorFlow.js could not load it (${err instanceof Error ? err.message : String(err)}).`
+    )
   }
   try {
     const layout = preprocessing.layout ?? 'NHWC'
@@ -46,7 +62,8 @@ export async function loadTfjsTarget(file: string, preprocessing: TargetPreproce
     const run = (x: tf.Tensor4D, prep: TargetPreprocessing = preprocessing): tf.Tensor =>
       tfjs.tidy(() => {
         const out = model.predict(preprocessBatch(x, prep, layout, shape))
-        const first = out instanceof tfjs.Tensor ? out : Array.isArray(out) ? out[0] : Object.values(out)[0]
+        const first =
+          out instanceof tfjs.Tensor ? out : Array.isArray(out) ? out[0] : Object.values(out)[0]
         return tfjs.cast(first, 'float32')
       })
     const scores = async (x: tf.Tensor4D, prep: TargetPreprocessing): Promise<Float32Array> => {

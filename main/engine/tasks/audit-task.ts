@@ -68,7 +68,10 @@ export interface TaskKindDefinition<Params = any, Result = any> {
   plan(spec: AuditSpec, earlier: readonly AuditTask[]): AuditTask<Params>[]
   run(task: AuditTask<Params>, ctx: TaskContext): Promise<Result>
   /** Writes the results of this kind's succeeded tasks (in graph order) into the run's results. */
-  collect?(outcomes: { task: AuditTask<Params>; result: Result }[], into: ResultsAssembly): void | Promise<void>
+  collect?(
+    outcomes: { task: AuditTask<Params>; result: Result }[],
+    into: ResultsAssembly
+  ): void | Promise<void>
 }
 
 /** The run's results while they are assembled, kind by kind, in the process that planned the audit. */

@@ -68,6 +68,13 @@ export class EtaTracker {
     const elapsed = (t - this.started) / 1000
     // Below 1 % done the rate says little: no ETA yet.
     const etaSeconds = f >= 0.01 && f < 1 ? (elapsed * (1 - f)) / f : f >= 1 ? 0 : null
-    this.emit({ kind: 'workers', workers: [...this.workers].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true })).map(([name, slot]) => ({ name, ...slot })), done: f, etaSeconds })
+    this.emit({
+      kind: 'workers',
+      workers: [...this.workers]
+        .sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }))
+        .map(([name, slot]) => ({ name, ...slot })),
+      done: f,
+      etaSeconds
+    })
   }
 }

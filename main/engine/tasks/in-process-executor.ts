@@ -14,7 +14,11 @@ export class InProcessExecutor implements TaskExecutor {
 
   run(task: AuditTask, job: TaskJob, report: TaskReport): Promise<unknown> {
     report.worker(this.name, process.pid)
-    return runTaskHere(task, job, { workspaceRoot: this.workspaceRoot, signal: this.controller.signal, emit: report.event })
+    return runTaskHere(task, job, {
+      workspaceRoot: this.workspaceRoot,
+      signal: this.controller.signal,
+      emit: report.event
+    })
   }
 
   cancel(): void {

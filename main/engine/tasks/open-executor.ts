@@ -19,7 +19,13 @@ export async function openExecutor(
   if (settings.queue) return RedisExecutor.open(settings.queue, where)
   const workers = settings.workers ?? 1
   checkWorkerCount(workers, where.datasetBytes)
-  if (workers === 1) return Object.assign(new InProcessExecutor(where.workspaceRoot), { close: async () => {} })
+  if (workers === 1)
+    return Object.assign(new InProcessExecutor(where.workspaceRoot), { close: async () => {} })
   const { threads } = poolShape({ workers, threads: settings.threads })
-  return new WorkerPool({ workers, threads, workspaceRoot: where.workspaceRoot, retries: where.retries })
+  return new WorkerPool({
+    workers,
+    threads,
+    workspaceRoot: where.workspaceRoot,
+    retries: where.retries
+  })
 }

@@ -20,7 +20,10 @@ export function checkGraph(tasks: readonly AuditTask[]): void {
   for (const task of tasks) {
     if (seen.has(task.id)) throw new Error(`Error in planAudit: two tasks have the id "${task.id}"`)
     const missing = task.deps.find((d) => !seen.has(d))
-    if (missing) throw new Error(`Error in planAudit: task "${task.id}" depends on "${missing}", which is not planned before it`)
+    if (missing)
+      throw new Error(
+        `Error in planAudit: task "${task.id}" depends on "${missing}", which is not planned before it`
+      )
     seen.add(task.id)
   }
 }

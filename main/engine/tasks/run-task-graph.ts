@@ -97,7 +97,7 @@ export async function runTaskGraph(run: GraphRun): Promise<GraphOutcome> {
             skippedIds.add(task.id)
             pending.splice(pending.indexOf(task), 1)
           }
-        for (let i = 0; i < pending.length && running.size < executor.capacity; ) {
+        for (let i = 0; i < pending.length && running.size < executor.capacity;) {
           const task = pending[i]
           if (!task.deps.every((d) => results.has(d))) {
             i++

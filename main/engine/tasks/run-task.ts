@@ -13,7 +13,11 @@ export interface TaskEnvironment {
   emit(event: TaskEvent): void
 }
 
-export async function runTaskHere(task: AuditTask, job: TaskJob, env: TaskEnvironment): Promise<unknown> {
+export async function runTaskHere(
+  task: AuditTask,
+  job: TaskJob,
+  env: TaskEnvironment
+): Promise<unknown> {
   const definition = taskKind(task.kind)
   const cleanups: (() => unknown)[] = []
   try {

@@ -13,10 +13,21 @@ import { lgvTask } from './kinds/lgv-task'
 import { onnxSurrogateTask } from './kinds/onnx-surrogate-task'
 import { trainTask } from './kinds/train-task'
 
-export const TASK_KINDS: readonly TaskKindDefinition[] = [trainTask, onnxSurrogateTask, deriveTask, lgvTask, evaluateTask, attackTask, ...HARDEN_TASK_KINDS]
+export const TASK_KINDS: readonly TaskKindDefinition[] = [
+  trainTask,
+  onnxSurrogateTask,
+  deriveTask,
+  lgvTask,
+  evaluateTask,
+  attackTask,
+  ...HARDEN_TASK_KINDS
+]
 
 export function taskKind(kind: string): TaskKindDefinition {
   const found = TASK_KINDS.find((k) => k.kind === kind)
-  if (!found) throw new Error(`this Flatline has no task kind "${kind}" (it knows ${TASK_KINDS.map((k) => k.kind).join(', ')}): is the worker an older version?`)
+  if (!found)
+    throw new Error(
+      `this Flatline has no task kind "${kind}" (it knows ${TASK_KINDS.map((k) => k.kind).join(', ')}): is the worker an older version?`
+    )
   return found
 }

@@ -7,7 +7,9 @@ export function applyStatUpdates(updates: StatUpdate[]): void {
   for (const u of updates) {
     tf.tidy(() => {
       u.mean.assign(tf.add(tf.mul(u.mean, 1 - BN_MOMENTUM), tf.mul(u.batchMean, BN_MOMENTUM)))
-      u.variance.assign(tf.add(tf.mul(u.variance, 1 - BN_MOMENTUM), tf.mul(u.batchVariance, BN_MOMENTUM)))
+      u.variance.assign(
+        tf.add(tf.mul(u.variance, 1 - BN_MOMENTUM), tf.mul(u.batchVariance, BN_MOMENTUM))
+      )
     })
   }
 }

@@ -48,7 +48,10 @@ export class BatchObjective implements InputGradientOracle {
     let loss: tf.Tensor1D | undefined
     const grad = tf.tidy(() =>
       tf.grad((input: tf.Tensor) => {
-        const perExample = perExampleCrossEntropy(this.model.forward(input as tf.Tensor4D, EVAL), this.labels)
+        const perExample = perExampleCrossEntropy(
+          this.model.forward(input as tf.Tensor4D, EVAL),
+          this.labels
+        )
         loss = tf.keep(perExample)
         return tf.sum(perExample) as tf.Scalar
       })(x)
@@ -65,7 +68,10 @@ export class BatchObjective implements InputGradientOracle {
       const { value, grads } = tf.variableGrads(() => {
         const logits = this.model.forward(this.x, { training: true, statUpdates })
         // variableGrads frees intermediates on return; keep the accuracy count it computes.
-        if (statUpdates) hits = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), this.labels), 'int32')) as tf.Scalar)
+        if (statUpdates)
+          hits = tf.keep(
+            tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), this.labels), 'int32')) as tf.Scalar
+          )
         return crossEntropy(logits, this.labels)
       }, [...trainable.values()])
       return { value, grads, hits }

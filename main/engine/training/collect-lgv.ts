@@ -31,14 +31,27 @@ export interface LgvOptions {
   onMember: (index: number, model: Classifier) => Promise<void> | void
 }
 
-export const LGV_DEFAULTS = { epochs: 10, perEpoch: 4, lr: 0.05, momentum: 0.9, weightDecay: 1e-4, batchSize: 256 } as const
+export const LGV_DEFAULTS = {
+  epochs: 10,
+  perEpoch: 4,
+  lr: 0.05,
+  momentum: 0.9,
+  weightDecay: 1e-4,
+  batchSize: 256
+} as const
 
 /** Returns the number of members collected (epochs × perEpoch) and the iterations per part. */
-export async function collectLgv(model: Classifier, train: ImageSplit, o: LgvOptions): Promise<{ members: number; iterationsPerPart: number; passes: number }> {
+export async function collectLgv(
+  model: Classifier,
+  train: ImageSplit,
+  o: LgvOptions
+): Promise<{ members: number; iterationsPerPart: number; passes: number }> {
   const stepsPerEpoch = Math.ceil(train.count / o.batchSize)
   const iterationsPerPart = Math.floor(stepsPerEpoch / o.perEpoch)
   if (iterationsPerPart < 1)
-    throw new Error(`Error in collectLgv: ${stepsPerEpoch} batches per epoch cannot make ${o.perEpoch} models per epoch; lower perEpoch or batchSize`)
+    throw new Error(
+      `Error in collectLgv: ${stepsPerEpoch} batches per epoch cannot make ${o.perEpoch} models per epoch; lower perEpoch or batchSize`
+    )
   const shuffleRng = o.rng.fork('shuffle')
   const augmentRng = o.rng.fork('augment')
   const base = new SgdMomentum(o.momentum, o.weightDecay)
@@ -56,9 +69,20 @@ export async function collectLgv(model: Classifier, train: ImageSplit, o: LgvOpt
             const batch = batchTensors(train, indices)
             return { x: augmentBatch(batch.x, o.augment, augmentRng), y: batch.y }
           })
-          const objective = new BatchObjective(model, x, y, () => new NonFiniteLossError('lgv', epoch, step + 1, members))
+          const objective = new BatchObjective(
+            model,
+            x,
+            y,
+            () => new NonFiniteLossError('lgv', epoch, step + 1, members)
+          )
           try {
-            await sgd.iterate(objective, { epoch, index: step, epochs: o.epochs, lr: o.lr, lrRange: { min: o.lr, max: o.lr } })
+            await sgd.iterate(objective, {
+              epoch,
+              index: step,
+              epochs: o.epochs,
+              lr: o.lr,
+              lrRange: { min: o.lr, max: o.lr }
+            })
           } finally {
             tf.dispose([x, y])
             passes += objective.passes

@@ -33,12 +33,22 @@ export interface EarlyStopChoice {
 const TIE_TOLERANCE = 1e-12
 
 /** argmax over epochs of the mean success over targets; ties go to the earliest epoch. */
-export function selectEarlyStopEpoch(matrix: ValidationSuccess, totalEpochs: number): EarlyStopChoice {
+export function selectEarlyStopEpoch(
+  matrix: ValidationSuccess,
+  totalEpochs: number
+): EarlyStopChoice {
   const { epochs, success, targets } = matrix
-  if (epochs.length === 0) throw new Error('Error in selectEarlyStopEpoch: no checkpoint to choose from')
-  if (targets.items.length === 0) throw new Error('Error in selectEarlyStopEpoch: no validation target')
-  if (success.length !== epochs.length || success.some((row) => row.length !== targets.items.length))
-    throw new Error(`Error in selectEarlyStopEpoch: expected ${epochs.length} rows of ${targets.items.length} success rates`)
+  if (epochs.length === 0)
+    throw new Error('Error in selectEarlyStopEpoch: no checkpoint to choose from')
+  if (targets.items.length === 0)
+    throw new Error('Error in selectEarlyStopEpoch: no validation target')
+  if (
+    success.length !== epochs.length ||
+    success.some((row) => row.length !== targets.items.length)
+  )
+    throw new Error(
+      `Error in selectEarlyStopEpoch: expected ${epochs.length} rows of ${targets.items.length} success rates`
+    )
   let best = { epoch: epochs[0], meanSuccess: -Infinity }
   const order = epochs.map((epoch, row) => ({ epoch, row })).sort((a, b) => a.epoch - b.epoch)
   for (const { epoch, row } of order) {

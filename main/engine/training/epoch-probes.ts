@@ -12,7 +12,11 @@ import type { EpochMetrics } from '../../contract/job-events'
 import { range, type ImageSplit } from '../data/dataset'
 import { Rng } from '../data/rng'
 import { predictSplit } from '../evaluation/predict'
-import { commonlyCorrect, measureTransfer, type NamedTarget } from '../evaluation/transfer-evaluation'
+import {
+  commonlyCorrect,
+  measureTransfer,
+  type NamedTarget
+} from '../evaluation/transfer-evaluation'
 import type { Classifier } from '../models/classifier'
 import { measureSharpness } from '../sharpness/sharpness'
 import { selectEarlyStopEpoch, type EarlyStopChoice } from './early-stopping'
@@ -76,12 +80,20 @@ export class EpochProbes {
   }
 
   /** The extra epoch metrics of `model` (a surrogate) at `epoch`; nothing when it tracks nothing. */
-  async measure(modelSpec: ModelSpec, model: Classifier, epoch: number): Promise<Pick<EpochMetrics, 'validationTransfer' | 'sharpness'>> {
+  async measure(
+    modelSpec: ModelSpec,
+    model: Classifier,
+    epoch: number
+  ): Promise<Pick<EpochMetrics, 'validationTransfer' | 'sharpness'>> {
     const out: Pick<EpochMetrics, 'validationTransfer' | 'sharpness'> = {}
-    if (modelSpec.earlyStopping || modelSpec.track?.transfer) out.validationTransfer = await this.validationTransfer(modelSpec.name, model, epoch)
+    if (modelSpec.earlyStopping || modelSpec.track?.transfer)
+      out.validationTransfer = await this.validationTransfer(modelSpec.name, model, epoch)
     const tracking = modelSpec.track?.sharpness
     if (tracking) {
-      const sample = new Rng(this.spec.seed).fork('sharpness-sample').shuffle(range(this.split.train.count)).slice(0, tracking.examples)
+      const sample = new Rng(this.spec.seed)
+        .fork('sharpness-sample')
+        .shuffle(range(this.split.train.count))
+        .slice(0, tracking.examples)
       const result = await measureSharpness(model, this.split.train, {
         indices: sample,
         h: TRACKED_SHARPNESS_STEP,
@@ -99,9 +111,17 @@ export class EpochProbes {
   /** The epoch with the best mean validation transfer (ties → earliest) and a sentence saying so. */
   choose(surrogate: string, totalEpochs: number): EarlyStopChoice & { reason: string } {
     const h = this.history.get(surrogate)
-    if (!h) throw new Error(`Error in EpochProbes.choose: no validation transfer was measured for "${surrogate}"`)
+    if (!h)
+      throw new Error(
+        `Error in EpochProbes.choose: no validation transfer was measured for "${surrogate}"`
+      )
     const choice = selectEarlyStopEpoch(
-      { role: 'validation', epochs: h.epochs, targets: { role: 'validation', items: this.targets.map((t) => t.name) }, success: h.success },
+      {
+        role: 'validation',
+        epochs: h.epochs,
+        targets: { role: 'validation', items: this.targets.map((t) => t.name) },
+        success: h.success
+      },
       totalEpochs
     )
     const attacked = this.examples?.length ?? 0
@@ -125,12 +145,20 @@ export class EpochProbes {
   private async validationExamples(): Promise<number[]> {
     if (this.examples) return this.examples
     const validation = this.split.validation
-    if (!validation || !this.attack) throw new Error('validation transfer needs the validation block and dataset.validationSize > 0')
-    if (this.targets.length === 0) throw new Error('validation transfer needs at least one validation target')
+    if (!validation || !this.attack)
+      throw new Error(
+        'validation transfer needs the validation block and dataset.validationSize > 0'
+      )
+    if (this.targets.length === 0)
+      throw new Error('validation transfer needs at least one validation target')
     const candidates = range(validation.count)
     const predictions: Int32Array[] = []
-    for (const t of this.targets) predictions.push(await predictSplit(t.model, validation, candidates))
-    this.examples = commonlyCorrect(validation, candidates, predictions).slice(0, this.attack.maxExamples)
+    for (const t of this.targets)
+      predictions.push(await predictSplit(t.model, validation, candidates))
+    this.examples = commonlyCorrect(validation, candidates, predictions).slice(
+      0,
+      this.attack.maxExamples
+    )
     if (this.examples.length === 0)
       throw new Error(
         `no validation image is classified correctly by every validation target (${this.targets.map((t) => t.name).join(', ')}): train them longer or raise dataset.validationSize`
@@ -138,9 +166,20 @@ export class EpochProbes {
     return this.examples
   }
 
-  private async validationTransfer(name: string, model: Classifier, epoch: number): Promise<ValidationTransfer> {
+  private async validationTransfer(
+    name: string,
+    model: Classifier,
+    epoch: number
+  ): Promise<ValidationTransfer> {
     const examples = await this.validationExamples()
-    const result = await measureTransfer({ name, model }, this.targets, this.split.validation!, examples, this.attack!, { signal: this.signal })
+    const result = await measureTransfer(
+      { name, model },
+      this.targets,
+      this.split.validation!,
+      examples,
+      this.attack!,
+      { signal: this.signal }
+    )
     const h = this.history.get(name) ?? { epochs: [], success: [] }
     h.epochs.push(epoch)
     h.success.push(result.cells.map((c) => c.successRate))

@@ -30,7 +30,8 @@ export function memoryBudgetBytes(): number {
   const raw = process.env[MEMORY_BUDGET_ENV_VAR]
   if (raw !== undefined) {
     const mib = Number(raw)
-    if (!Number.isFinite(mib) || mib <= 0) throw new Error(`${MEMORY_BUDGET_ENV_VAR}='${raw}' is not a positive number of MiB`)
+    if (!Number.isFinite(mib) || mib <= 0)
+      throw new Error(`${MEMORY_BUDGET_ENV_VAR}='${raw}' is not a positive number of MiB`)
     return mib * 2 ** 20
   }
   const half = os.freemem() / 2
@@ -45,7 +46,10 @@ export async function measurePass(model: Classifier, batch: number): Promise<num
       const [h, w, c] = model.config.inputShape
       const x = tf.zeros([batch, h, w, c]) as tf.Tensor4D
       const y = tf.zeros([batch], 'int32') as tf.Tensor1D
-      const { value, grads } = tf.variableGrads(() => crossEntropy(model.forward(x, { training: true }), y), [...model.params.trainable.values()])
+      const { value, grads } = tf.variableGrads(
+        () => crossEntropy(model.forward(x, { training: true }), y),
+        [...model.params.trainable.values()]
+      )
       tf.dispose([value, ...Object.values(grads)])
     })
     return []
@@ -59,7 +63,11 @@ export interface FitOptions {
   attempt?: (batch: number) => Promise<unknown>
 }
 
-export async function fitBatchSize(model: Classifier, requested: number, options: FitOptions = {}): Promise<BatchFit> {
+export async function fitBatchSize(
+  model: Classifier,
+  requested: number,
+  options: FitOptions = {}
+): Promise<BatchFit> {
   if (model.params.countTrainable() < LARGE_MODEL_PARAMS) return { batchSize: requested }
   const budget = options.budgetBytes ?? memoryBudgetBytes()
   const attempt = options.attempt ?? ((batch: number) => measurePass(model, batch))
@@ -75,7 +83,10 @@ export async function fitBatchSize(model: Classifier, requested: number, options
       await attempt(batch)
       break
     } catch (error) {
-      if (batch === 1) throw new Error(`even one image per batch does not fit in memory: ${(error as Error).message}`)
+      if (batch === 1)
+        throw new Error(
+          `even one image per batch does not fit in memory: ${(error as Error).message}`
+        )
       batch = Math.max(1, Math.floor(batch / 2))
     }
   }

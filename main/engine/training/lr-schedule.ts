@@ -8,7 +8,12 @@
  */
 import type { LrSchedule } from '../../contract/audit-spec'
 
-export function learningRate(initialLr: number, schedule: LrSchedule, epoch: number, totalEpochs?: number): number {
+export function learningRate(
+  initialLr: number,
+  schedule: LrSchedule,
+  epoch: number,
+  totalEpochs?: number
+): number {
   switch (schedule.kind) {
     case 'step':
       return initialLr * schedule.gamma ** Math.floor((epoch - 1) / schedule.every)
@@ -19,9 +24,12 @@ export function learningRate(initialLr: number, schedule: LrSchedule, epoch: num
     case 'constant':
       return initialLr
     case 'cosine': {
-      if (totalEpochs === undefined) throw new Error('Error in learningRate: a cosine schedule needs the total number of epochs')
+      if (totalEpochs === undefined)
+        throw new Error('Error in learningRate: a cosine schedule needs the total number of epochs')
       const progress = totalEpochs > 1 ? (epoch - 1) / (totalEpochs - 1) : 0
-      return schedule.minLr + ((initialLr - schedule.minLr) * (1 + Math.cos(Math.PI * progress))) / 2
+      return (
+        schedule.minLr + ((initialLr - schedule.minLr) * (1 + Math.cos(Math.PI * progress))) / 2
+      )
     }
   }
 }

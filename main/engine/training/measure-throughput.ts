@@ -18,13 +18,24 @@ export type { ThroughputEstimate, ThroughputRequest }
 export async function measureThroughput(request: ThroughputRequest): Promise<ThroughputEstimate> {
   const started = performance.now()
   const iterations = request.iterations ?? 3
-  const normalization = { mean: new Array<number>(request.inputShape[2]).fill(0.5), std: new Array<number>(request.inputShape[2]).fill(0.25) }
+  const normalization = {
+    mean: new Array<number>(request.inputShape[2]).fill(0.5),
+    std: new Array<number>(request.inputShape[2]).fill(0.25)
+  }
   const model = buildClassifier({ ...request, normalization }, new Rng(0))
   const optimizer = new SgdMomentum(0.9, 5e-4)
   const x = tf.randomUniform([request.batchSize, ...request.inputShape]) as tf.Tensor4D
-  const y = tf.tensor1d(Array.from({ length: request.batchSize }, (_, i) => i % request.numClasses), 'int32')
+  const y = tf.tensor1d(
+    Array.from({ length: request.batchSize }, (_, i) => i % request.numClasses),
+    'int32'
+  )
   try {
-    const objective = new BatchObjective(model, x, y, () => new Error('non-finite loss while measuring throughput'))
+    const objective = new BatchObjective(
+      model,
+      x,
+      y,
+      () => new Error('non-finite loss while measuring throughput')
+    )
     const trainStep = async (): Promise<void> => {
       const grads = await objective.gradient('update')
       optimizer.step(model.params.trainable, grads, 0.01)

@@ -22,7 +22,11 @@ export interface BatchNormRecomputeOptions {
   signal?: AbortSignal
 }
 
-export async function recomputeBatchNorm(model: Classifier, split: ImageSplit, o: BatchNormRecomputeOptions): Promise<void> {
+export async function recomputeBatchNorm(
+  model: Classifier,
+  split: ImageSplit,
+  o: BatchNormRecomputeOptions
+): Promise<void> {
   for (const [name, v] of model.params.buffers) {
     if (name.endsWith('/moving_mean')) tf.tidy(() => v.assign(tf.zerosLike(v)))
     else if (name.endsWith('/moving_variance')) tf.tidy(() => v.assign(tf.onesLike(v)))
@@ -37,7 +41,10 @@ export async function recomputeBatchNorm(model: Classifier, split: ImageSplit, o
     const updates: StatUpdate[] = []
     tf.tidy(() => {
       const batch = batchTensors(split, indices)
-      model.forward(augmentBatch(batch.x, o.augment, o.rng), { training: true, statUpdates: updates })
+      model.forward(augmentBatch(batch.x, o.augment, o.rng), {
+        training: true,
+        statUpdates: updates
+      })
     })
     const weight = indices.length / (seen + indices.length)
     for (const u of updates) {

@@ -12,7 +12,10 @@ export async function restoreCheckpoint(model: Classifier, dir: string): Promise
     const tensors = saved.params.all()
     for (const [name, v] of model.params.all()) {
       const w = tensors.get(name)
-      if (!w || w.shape.join() !== v.shape.join()) throw new Error(`checkpoint ${dir} does not fit the model: tensor "${name}" is missing or has another shape`)
+      if (!w || w.shape.join() !== v.shape.join())
+        throw new Error(
+          `checkpoint ${dir} does not fit the model: tensor "${name}" is missing or has another shape`
+        )
       v.assign(w)
     }
   } finally {

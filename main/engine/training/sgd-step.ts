@@ -25,7 +25,8 @@ export class SgdMomentum {
       if (!g) throw new Error(`Error in SgdMomentum.step: no gradient for "${name}"`)
       return { w, g, buf: this.buffer(w) }
     })
-    if (tf.getKernel(SGD_MOMENTUM_KERNEL, tf.getBackend()) !== undefined) this.fusedStep(weights, lr)
+    if (tf.getKernel(SGD_MOMENTUM_KERNEL, tf.getBackend()) !== undefined)
+      this.fusedStep(weights, lr)
     else for (const { w, g, buf } of weights) this.opStep(w, g, buf, lr)
   }
 
@@ -41,15 +42,25 @@ export class SgdMomentum {
   }
 
   /** Every weight in one kernel launch (sgd-momentum-kernel.ts). */
-  private fusedStep(weights: { w: tf.Variable; g: tf.Tensor; buf: tf.Variable }[], lr: number): void {
+  private fusedStep(
+    weights: { w: tf.Variable; g: tf.Tensor; buf: tf.Variable }[],
+    lr: number
+  ): void {
     const inputs: tf.NamedTensorMap = {}
     weights.forEach(({ w, g, buf }, i) => {
       inputs[`w${i}`] = w
       inputs[`g${i}`] = g
       inputs[`b${i}`] = buf
     })
-    const attrs = { count: weights.length, lr, momentum: this.momentum, weightDecay: this.weightDecay }
-    const out = tf.engine().runKernel(SGD_MOMENTUM_KERNEL, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[]
+    const attrs = {
+      count: weights.length,
+      lr,
+      momentum: this.momentum,
+      weightDecay: this.weightDecay
+    }
+    const out = tf
+      .engine()
+      .runKernel(SGD_MOMENTUM_KERNEL, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[]
     weights.forEach(({ w, buf }, i) => {
       w.assign(out[i])
       buf.assign(out[weights.length + i])
@@ -80,12 +91,17 @@ export class SgdMomentum {
   /** Sets the buffers to copies of a checkpoint's (from `state`); a weight without one starts at zero as usual. */
   restore(variables: Map<string, tf.Variable>, buffers: Map<string, tf.Tensor>): void {
     for (const name of buffers.keys())
-      if (!variables.has(name)) throw new Error(`Error in SgdMomentum.restore: the checkpoint has a momentum buffer for "${name}", which the model does not have`)
+      if (!variables.has(name))
+        throw new Error(
+          `Error in SgdMomentum.restore: the checkpoint has a momentum buffer for "${name}", which the model does not have`
+        )
     for (const [name, w] of variables) {
       const saved = buffers.get(name)
       if (!saved) continue
       if (!tf.util.arraysEqual(saved.shape, w.shape))
-        throw new Error(`Error in SgdMomentum.restore: the momentum buffer of "${name}" has shape [${saved.shape}], the weight [${w.shape}]`)
+        throw new Error(
+          `Error in SgdMomentum.restore: the momentum buffer of "${name}" has shape [${saved.shape}], the weight [${w.shape}]`
+        )
       this.buffers.get(w)?.dispose()
       this.buffers.set(w, tf.variable(saved, false))
     }

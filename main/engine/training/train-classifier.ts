@@ -56,20 +56,41 @@ export interface TrainOptions {
   passes?: { count: number }
 }
 
-export async function trainClassifier(model: Classifier, options: TrainOptions): Promise<EpochMetrics[]> {
+export async function trainClassifier(
+  model: Classifier,
+  options: TrainOptions
+): Promise<EpochMetrics[]> {
   const { recipe, train, rng, resume } = options
   const shuffleRng = resume ? new Rng(resume.rng.shuffle) : rng.fork('shuffle')
   const augmentRng = resume ? new Rng(resume.rng.augment) : rng.fork('augment')
-  const augment = { cropPadding: recipe.augment.cropPadding, flip: recipe.augment.flip && options.flipPreservesLabel }
+  const augment = {
+    cropPadding: recipe.augment.cropPadding,
+    flip: recipe.augment.flip && options.flipPreservesLabel
+  }
   const optimizer = new SgdMomentum(recipe.momentum, recipe.weightDecay)
   const minimizerSpec = recipe.minimizer ?? { id: 'sgd' }
-  const minimizer = withAdversarialTraining(createMinimizer(minimizerSpec, optimizer), recipe.adversarial, rng.fork('adversarial').position)
+  const minimizer = withAdversarialTraining(
+    createMinimizer(minimizerSpec, optimizer),
+    recipe.adversarial,
+    rng.fork('adversarial').position
+  )
   const stepsPerEpoch = Math.ceil(train.count / recipe.batchSize)
-  const rates = range(recipe.epochs).map((i) => learningRate(recipe.lr, recipe.lrSchedule, i + 1, recipe.epochs))
+  const rates = range(recipe.epochs).map((i) =>
+    learningRate(recipe.lr, recipe.lrSchedule, i + 1, recipe.epochs)
+  )
   const lrRange = { min: Math.min(...rates), max: Math.max(...rates) }
   const history: EpochMetrics[] = [...(resume?.history ?? [])]
   try {
-    if (resume) restoreState(resume, model, optimizer, minimizer, options.name, recipe.epochs, minimizerSpec.id)
+    if (resume)
+      restoreState(
+        resume,
+        model,
+        optimizer,
+        minimizer,
+        options.name,
+        recipe.epochs,
+        minimizerSpec.id
+      )
     for (let epoch = (resume?.epoch ?? 0) + 1; epoch <= recipe.epochs; epoch++) {
       const started = performance.now()
       const lr = rates[epoch - 1]
@@ -85,9 +106,20 @@ export async function trainClassifier(model: Classifier, options: TrainOptions):
           const batch = batchTensors(train, indices)
           return { x: augmentBatch(batch.x, augment, augmentRng), y: batch.y }
         })
-        const objective = new BatchObjective(model, x, y, () => new NonFiniteLossError(options.name, epoch, step + 1, history.length, [...history]))
+        const objective = new BatchObjective(
+          model,
+          x,
+          y,
+          () => new NonFiniteLossError(options.name, epoch, step + 1, history.length, [...history])
+        )
         try {
-          await minimizer.iterate(objective, { epoch, index: step, epochs: recipe.epochs, lr, lrRange })
+          await minimizer.iterate(objective, {
+            epoch,
+            index: step,
+            epochs: recipe.epochs,
+            lr,
+            lrRange
+          })
         } finally {
           tf.dispose([x, y])
           passes += objective.passes
@@ -103,7 +135,11 @@ export async function trainClassifier(model: Classifier, options: TrainOptions):
       }
       minimizer.endEpoch?.(epoch, recipe.epochs, model.params.trainable)
       const testIndices = range(options.test.count)
-      const testAccuracy = accuracyOf(await predictSplit(model, options.test, testIndices), options.test, testIndices)
+      const testAccuracy = accuracyOf(
+        await predictSplit(model, options.test, testIndices),
+        options.test,
+        testIndices
+      )
       const metrics: EpochMetrics = {
         epoch,
         loss: lossSum / train.count,
@@ -120,13 +156,21 @@ export async function trainClassifier(model: Classifier, options: TrainOptions):
         history: [...history],
         rng: { shuffle: shuffleRng.position, augment: augmentRng.position },
         momentum: optimizer.state(model.params.trainable),
-        minimizer: { id: minimizer.id, ...(minimizer.state?.() ?? { tensors: new Map(), numbers: {} }) }
+        minimizer: {
+          id: minimizer.id,
+          ...(minimizer.state?.() ?? { tensors: new Map(), numbers: {} })
+        }
       })
     }
     await minimizer.finish?.({
       weights: model.params.trainable,
       recomputeBatchNorm: () =>
-        recomputeBatchNorm(model, train, { batchSize: recipe.batchSize, augment, rng: rng.fork('bn-recompute'), signal: options.signal })
+        recomputeBatchNorm(model, train, {
+          batchSize: recipe.batchSize,
+          augment,
+          rng: rng.fork('bn-recompute'),
+          signal: options.signal
+        })
     })
   } finally {
     if (resume) disposeTrainingState(resume)
@@ -137,10 +181,25 @@ export async function trainClassifier(model: Classifier, options: TrainOptions):
 }
 
 /** Copies a checkpoint's state into the optimizer and minimizer, after checking it fits this training. */
-function restoreState(state: TrainingState, model: Classifier, optimizer: SgdMomentum, minimizer: Minimizer, name: string, epochs: number, id: string): void {
-  if (state.epoch > epochs) throw new Error(`cannot resume ${name}: its checkpoint is at epoch ${state.epoch}, past the recipe's ${epochs} epochs`)
-  if (state.minimizer.id !== id) throw new Error(`cannot resume ${name}: its checkpoint was trained with ${state.minimizer.id}, the recipe says ${id}`)
+function restoreState(
+  state: TrainingState,
+  model: Classifier,
+  optimizer: SgdMomentum,
+  minimizer: Minimizer,
+  name: string,
+  epochs: number,
+  id: string
+): void {
+  if (state.epoch > epochs)
+    throw new Error(
+      `cannot resume ${name}: its checkpoint is at epoch ${state.epoch}, past the recipe's ${epochs} epochs`
+    )
+  if (state.minimizer.id !== id)
+    throw new Error(
+      `cannot resume ${name}: its checkpoint was trained with ${state.minimizer.id}, the recipe says ${id}`
+    )
   optimizer.restore(model.params.trainable, state.momentum)
   if (minimizer.restore) minimizer.restore(state.minimizer)
-  else if (state.minimizer.tensors.size > 0) throw new Error(`cannot resume ${name}: the checkpoint holds state that ${id} does not take`)
+  else if (state.minimizer.tensors.size > 0)
+    throw new Error(`cannot resume ${name}: the checkpoint holds state that ${id} does not take`)
 }

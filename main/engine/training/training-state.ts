@@ -42,9 +42,14 @@ const StateFile = z.object({
   format: z.literal(TRAINING_STATE_FORMAT),
   epoch: z.number().int().nonnegative(),
   history: z.array(EpochMetrics),
-  rng: z.object({ shuffle: z.number().int().nonnegative(), augment: z.number().int().nonnegative() }),
+  rng: z.object({
+    shuffle: z.number().int().nonnegative(),
+    augment: z.number().int().nonnegative()
+  }),
   minimizer: z.object({ id: z.enum(MINIMIZER_IDS), numbers: z.record(z.string(), z.number()) }),
-  weightSpecs: z.array(z.object({ name: z.string(), shape: z.array(z.number().int()), dtype: z.string() })),
+  weightSpecs: z.array(
+    z.object({ name: z.string(), shape: z.array(z.number().int()), dtype: z.string() })
+  ),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   savedAt: z.string()
 })
@@ -75,12 +80,20 @@ export async function saveTrainingState(dir: string, state: TrainingState): Prom
 export async function loadTrainingState(dir: string): Promise<TrainingState> {
   const path = join(dir, TRAINING_STATE_FILE)
   const parsed = StateFile.safeParse(await readJsonFile(path))
-  if (!parsed.success) throw new Error(`${path} is not a valid training state (${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}).`)
+  if (!parsed.success)
+    throw new Error(
+      `${path} is not a valid training state (${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}).`
+    )
   const file = parsed.data
-  if (file.history.length !== file.epoch) throw new Error(`${path} holds ${file.history.length} epochs of metrics for epoch ${file.epoch}.`)
+  if (file.history.length !== file.epoch)
+    throw new Error(
+      `${path} holds ${file.history.length} epochs of metrics for epoch ${file.epoch}.`
+    )
   const bytes = new Uint8Array(await readFile(join(dir, BIN_FILE)))
   if (createHash('sha256').update(bytes).digest('hex') !== file.sha256)
-    throw new Error(`${join(dir, BIN_FILE)} does not match the hash in ${TRAINING_STATE_FILE}: the file was changed or is incomplete.`)
+    throw new Error(
+      `${join(dir, BIN_FILE)} does not match the hash in ${TRAINING_STATE_FILE}: the file was changed or is incomplete.`
+    )
   const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)
   const tensors = tf.io.decodeWeights(buffer, file.weightSpecs as tf.io.WeightsManifestEntry[])
   const momentum = new Map<string, tf.Tensor>()

@@ -47,7 +47,8 @@ async function renameWithRetry(from: string, to: string): Promise<void> {
       return
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? ''
-      if (process.platform !== 'win32' || !TRANSIENT_RENAME_CODES.has(code) || attempt >= 5) throw error
+      if (process.platform !== 'win32' || !TRANSIENT_RENAME_CODES.has(code) || attempt >= 5)
+        throw error
       await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt))
     }
   }
@@ -102,7 +103,8 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
 export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
   const text = JSON.stringify(value, null, 2)
   // JSON.stringify returns undefined for undefined, functions and symbols: refuse, don't write "undefined".
-  if (text === undefined) throw new Error(`writeJsonAtomic(${path}): the value cannot be written as JSON`)
+  if (text === undefined)
+    throw new Error(`writeJsonAtomic(${path}): the value cannot be written as JSON`)
   await writeFileAtomic(path, text + '\n')
 }
 

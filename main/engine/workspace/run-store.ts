@@ -279,7 +279,8 @@ export class RunStore {
     try {
       raw = await readRecordJson(id, file)
       const record = parseRecord(raw, file, id)
-      const status = record.status === 'running' && !activeRunIds.has(id) ? 'interrupted' : record.status
+      const status =
+        record.status === 'running' && !activeRunIds.has(id) ? 'interrupted' : record.status
       return { id, name: record.name, status, createdAt: record.createdAt }
     } catch (error) {
       const problem =

@@ -32,7 +32,9 @@ export class StudyStore {
     const parsed = StudyRecord.safeParse(record)
     if (!parsed.success) {
       const issue = parsed.error.issues[0]
-      throw new Error(`cannot save study "${record.id}": ${issue.path.join('.') || '(record)'}: ${issue.message}`)
+      throw new Error(
+        `cannot save study "${record.id}": ${issue.path.join('.') || '(record)'}: ${issue.message}`
+      )
     }
     await mkdir(this.studyDir(record.id), { recursive: true })
     await writeJsonAtomic(join(this.studyDir(record.id), 'study.json'), record)
@@ -41,12 +43,16 @@ export class StudyStore {
   async get(id: string): Promise<StudyRecord> {
     const file = join(this.studyDir(id), 'study.json')
     const raw = await readJsonFile(file).catch((error: NodeJS.ErrnoException) => {
-      throw error.code === 'ENOENT' ? new StudyNotFoundError(`there is no study "${id}" (${file} is missing)`) : error
+      throw error.code === 'ENOENT'
+        ? new StudyNotFoundError(`there is no study "${id}" (${file} is missing)`)
+        : error
     })
     const parsed = StudyRecord.safeParse(raw)
     if (!parsed.success) {
       const issue = parsed.error.issues[0]
-      throw new Error(`${file} is not a valid study record (${issue.path.join('.')}: ${issue.message})`)
+      throw new Error(
+        `${file} is not a valid study record (${issue.path.join('.')}: ${issue.message})`
+      )
     }
     return parsed.data
   }
@@ -59,9 +65,24 @@ export class StudyStore {
       try {
         const s = await this.get(id)
         const status = s.status === 'running' && !active.has(id) ? 'interrupted' : s.status
-        out.push({ id, name: s.name, status, createdAt: s.createdAt, seedsDone: s.results.seeds.length, seedsTotal: s.spec.seeds.length })
+        out.push({
+          id,
+          name: s.name,
+          status,
+          createdAt: s.createdAt,
+          seedsDone: s.results.seeds.length,
+          seedsTotal: s.spec.seeds.length
+        })
       } catch (error) {
-        out.push({ id, name: id, status: 'unreadable', createdAt: '', seedsDone: 0, seedsTotal: 0, problem: (error as Error).message })
+        out.push({
+          id,
+          name: id,
+          status: 'unreadable',
+          createdAt: '',
+          seedsDone: 0,
+          seedsTotal: 0,
+          problem: (error as Error).message
+        })
       }
     }
     return out.sort((a, b) => b.createdAt.localeCompare(a.createdAt))

@@ -61,8 +61,11 @@ export class TargetZoo {
     const found: ZooTargetEntry[] = []
     for (const id of names.filter((n) => !n.startsWith('.'))) {
       // A folder that is not a complete target (hand-edited, or from a newer version) is skipped, not fatal.
-      const parsed = ZooTarget.safeParse(await readJsonFile(join(this.targetsDir, id, 'target.json')).catch(() => null))
-      if (parsed.success && parsed.data.id === id) found.push({ ...parsed.data, path: join(this.targetsDir, id, parsed.data.entry) })
+      const parsed = ZooTarget.safeParse(
+        await readJsonFile(join(this.targetsDir, id, 'target.json')).catch(() => null)
+      )
+      if (parsed.success && parsed.data.id === id)
+        found.push({ ...parsed.data, path: join(this.targetsDir, id, parsed.data.entry) })
     }
     return found.sort((a, b) => a.addedAt.localeCompare(b.addedAt) || a.name.localeCompare(b.name))
   }
@@ -73,9 +76,18 @@ export class TargetZoo {
     const raw = await readJsonFile(this.setsPath).catch(() => null)
     const parsed = ZooSets.safeParse(raw)
     const stored = parsed.success ? parsed.data : []
-    const merged = [...DEFAULT_SETS.filter((d) => !stored.some((s) => s.name === d.name)).map((d) => ({ ...d, targetIds: [] })), ...stored]
-    const order = (s: ZooSet): number => (s.name === TEST_SET ? 0 : s.name === VALIDATION_SET ? 1 : 2)
-    return merged.map((s) => ({ name: s.name, targetIds: s.targetIds.filter((id) => ids.has(id)) })).sort((a, b) => order(a) - order(b))
+    const merged = [
+      ...DEFAULT_SETS.filter((d) => !stored.some((s) => s.name === d.name)).map((d) => ({
+        ...d,
+        targetIds: []
+      })),
+      ...stored
+    ]
+    const order = (s: ZooSet): number =>
+      s.name === TEST_SET ? 0 : s.name === VALIDATION_SET ? 1 : 2
+    return merged
+      .map((s) => ({ name: s.name, targetIds: s.targetIds.filter((id) => ids.has(id)) }))
+      .sort((a, b) => order(a) - order(b))
   }
 
   async list(): Promise<ZooListing> {
@@ -85,15 +97,25 @@ export class TargetZoo {
 
   /** Refuses a name already in the zoo (names are compared without case: they are folder names too). */
   async assertNameFree(name: string): Promise<void> {
-    const taken = (await this.targets()).find((t) => t.name.toLowerCase() === name.toLowerCase() || t.id.toLowerCase() === name.toLowerCase())
-    if (taken) throw new ZooError(`the zoo already has a target named "${taken.name}": choose another name, or remove that one first`)
+    const taken = (await this.targets()).find(
+      (t) =>
+        t.name.toLowerCase() === name.toLowerCase() || t.id.toLowerCase() === name.toLowerCase()
+    )
+    if (taken)
+      throw new ZooError(
+        `the zoo already has a target named "${taken.name}": choose another name, or remove that one first`
+      )
   }
 
   /**
    * Copies a checked model into the zoo; `check` must be the engine's check of the same request.
    * `trainedIn` names the run and model a 'flatline' model folder was copied from.
    */
-  add(request: ZooAddRequest, check: TargetCheckResult, trainedIn?: { runId: string; model: string }): Promise<ZooTargetEntry> {
+  add(
+    request: ZooAddRequest,
+    check: TargetCheckResult,
+    trainedIn?: { runId: string; model: string }
+  ): Promise<ZooTargetEntry> {
     return this.serial(async () => {
       await this.assertNameFree(request.name)
       if (check.warning && !request.acceptCheck)
@@ -118,9 +140,14 @@ export class TargetZoo {
           await copyFile(file, dest)
         }
         // The copy must be the model that was checked (the source may have changed since).
-        const copied = await hashModel(request.format, names.map((n) => join(staging, n)))
+        const copied = await hashModel(
+          request.format,
+          names.map((n) => join(staging, n))
+        )
         if (copied.sha256 !== check.sha256)
-          throw new ZooError(`${request.path} changed after it was checked (its sha256 differs): check it again, then add it.`)
+          throw new ZooError(
+            `${request.path} changed after it was checked (its sha256 differs): check it again, then add it.`
+          )
         const target = ZooTarget.parse({
           id,
           name: request.name,
@@ -152,7 +179,10 @@ export class TargetZoo {
       if (!targets.some((t) => t.id === id)) throw new ZooError(`the zoo has no target "${id}"`)
       const sets = await this.sets(new Set(targets.map((t) => t.id)))
       await mkdir(this.dir, { recursive: true })
-      await writeJsonAtomic(this.setsPath, sets.map((s) => ({ ...s, targetIds: s.targetIds.filter((t) => t !== id) })))
+      await writeJsonAtomic(
+        this.setsPath,
+        sets.map((s) => ({ ...s, targetIds: s.targetIds.filter((t) => t !== id) }))
+      )
       const trash = join(this.targetsDir, `.removing-${id}-${randomBytes(4).toString('hex')}`)
       await rename(join(this.targetsDir, id), trash)
       await rm(trash, { recursive: true, force: true })
@@ -168,10 +198,19 @@ export class TargetZoo {
       const ids = new Set((await this.targets()).map((t) => t.id))
       for (const set of parsed.data) {
         const unknown = set.targetIds.filter((id) => !ids.has(id))
-        if (unknown.length > 0) throw new ZooError(`set "${set.name}" names ${unknown.map((u) => `"${u}"`).join(', ')}, not in the zoo`)
+        if (unknown.length > 0)
+          throw new ZooError(
+            `set "${set.name}" names ${unknown.map((u) => `"${u}"`).join(', ')}, not in the zoo`
+          )
       }
-      const deduped = parsed.data.map((s) => ({ name: s.name, targetIds: [...new Set(s.targetIds)] }))
-      const complete = [...DEFAULT_SETS.filter((d) => !deduped.some((s) => s.name === d.name)), ...deduped]
+      const deduped = parsed.data.map((s) => ({
+        name: s.name,
+        targetIds: [...new Set(s.targetIds)]
+      }))
+      const complete = [
+        ...DEFAULT_SETS.filter((d) => !deduped.some((s) => s.name === d.name)),
+        ...deduped
+      ]
       await mkdir(this.dir, { recursive: true })
       await writeJsonAtomic(this.setsPath, complete)
       return this.sets(ids)

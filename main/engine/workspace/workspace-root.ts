@@ -41,7 +41,8 @@ export function defaultWorkspaceRoot(
     const appData = env.APPDATA || win32.join(home, 'AppData', 'Roaming')
     return win32.join(appData, APP_NAME, 'workspace')
   }
-  if (platform === 'darwin') return posix.join(home, 'Library', 'Application Support', APP_NAME, 'workspace')
+  if (platform === 'darwin')
+    return posix.join(home, 'Library', 'Application Support', APP_NAME, 'workspace')
   // Chromium's GetXDGDirectory takes any non-empty XDG_CONFIG_HOME as is.
   const configHome = env.XDG_CONFIG_HOME || posix.join(home, '.config')
   return posix.join(configHome, APP_NAME, 'workspace')

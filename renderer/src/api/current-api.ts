@@ -14,6 +14,9 @@ export function setApi(api: FlatlineApi | null): void {
 
 /** Returns the api set by `setApi`; throws if start-up did not set one (a bug, not a user error). */
 export function useApi(): FlatlineApi {
-  if (!current) throw new Error('Flatline api not initialised: main.ts must call setApi() before the stores run')
+  if (!current)
+    throw new Error(
+      'Flatline api not initialised: main.ts must call setApi() before the stores run'
+    )
   return current
 }

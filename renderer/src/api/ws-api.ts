@@ -15,7 +15,10 @@ export interface WebSocketLike {
   readonly readyState: number
   send(data: string): void
   close(): void
-  addEventListener(type: 'open' | 'close' | 'error' | 'message', listener: (event: Event) => void): void
+  addEventListener(
+    type: 'open' | 'close' | 'error' | 'message',
+    listener: (event: Event) => void
+  ): void
 }
 
 /** A live browser-mode connection. */
@@ -91,7 +94,8 @@ export function connectWsApi(url: string, options: WsApiOptions = {}): WsApiConn
   })
 
   function invoke<C extends CommandChannel>(channel: C, payload: unknown): Promise<Responses[C]> {
-    if (closedReason !== null) return Promise.reject(new Error(`${closedReason} Restart it and reload this page.`))
+    if (closedReason !== null)
+      return Promise.reject(new Error(`${closedReason} Restart it and reload this page.`))
     const id = nextId++
     const request: WsRequest = { id, channel, payload }
     const text = JSON.stringify(request)
@@ -136,7 +140,8 @@ function parseServerMessage(data: unknown): WsServerMessage | null {
   }
   if (typeof value !== 'object' || value === null) return null
   const record = value as Record<string, unknown>
-  if ('event' in record && typeof record.event === 'object' && record.event !== null) return value as WsServerMessage
+  if ('event' in record && typeof record.event === 'object' && record.event !== null)
+    return value as WsServerMessage
   if (typeof record.id === 'number' && typeof record.ok === 'boolean') {
     if (record.ok === false && typeof record.error !== 'string') {
       return { id: record.id, ok: false, error: 'the server reported an error without a message' }

@@ -6,7 +6,11 @@
  * its name, so the legend lists models (one click hides both lines) instead of twice as many entries.
  */
 import type { LineSeriesOption } from 'echarts/charts'
-import type { GridComponentOption, LegendComponentOption, TooltipComponentOption } from 'echarts/components'
+import type {
+  GridComponentOption,
+  LegendComponentOption,
+  TooltipComponentOption
+} from 'echarts/components'
 import type { ComposeOption } from 'echarts/core'
 import type { EpochMetrics } from '@contract/job-events'
 import { chartTheme } from './echarts-setup'
@@ -33,8 +37,21 @@ function base(yName: string): TrainingCurvesOption {
     textStyle: { fontFamily: chartTheme.fontFamily },
     animationDuration: 250,
     color: [...chartTheme.series],
-    legend: { top: 0, left: 0, itemWidth: 18, itemHeight: 8, textStyle: { color: chartTheme.text, fontSize: 11 } },
-    grid: { left: 8, right: 24, top: 40, bottom: 8, outerBoundsMode: 'same', outerBoundsContain: 'all' },
+    legend: {
+      top: 0,
+      left: 0,
+      itemWidth: 18,
+      itemHeight: 8,
+      textStyle: { color: chartTheme.text, fontSize: 11 }
+    },
+    grid: {
+      left: 8,
+      right: 24,
+      top: 40,
+      bottom: 8,
+      outerBoundsMode: 'same',
+      outerBoundsContain: 'all'
+    },
     xAxis: epochAxis(),
     yAxis: {
       type: 'value',
@@ -50,7 +67,10 @@ export function buildLossOption(curves: Curves): TrainingCurvesOption {
   const models = Object.keys(curves)
   return {
     ...base('loss'),
-    tooltip: { trigger: 'axis', formatter: (params) => axisTooltip(params, (_p, value) => value.toFixed(4)) },
+    tooltip: {
+      trigger: 'axis',
+      formatter: (params) => axisTooltip(params, (_p, value) => value.toFixed(4))
+    },
     series: models.map((model, i) => ({
       type: 'line',
       name: model,
@@ -75,7 +95,11 @@ export function buildAccuracyOption(curves: Curves): TrainingCurvesOption {
       ...(option.yAxis as object),
       min: low,
       max: 1,
-      axisLabel: { color: chartTheme.muted, fontSize: 11, formatter: (v: number) => `${Math.round(v * 100)} %` }
+      axisLabel: {
+        color: chartTheme.muted,
+        fontSize: 11,
+        formatter: (v: number) => `${Math.round(v * 100)} %`
+      }
     },
     tooltip: {
       trigger: 'axis',
@@ -110,9 +134,14 @@ export function buildAccuracyOption(curves: Curves): TrainingCurvesOption {
 }
 
 /** "epoch 3" then one line per series: marker, model name, and the value as `describe` formats it. */
-function axisTooltip(params: unknown, describe: (p: AxisTooltipParam, value: number) => string): string {
+function axisTooltip(
+  params: unknown,
+  describe: (p: AxisTooltipParam, value: number) => string
+): string {
   const list = (Array.isArray(params) ? params : [params]) as AxisTooltipParam[]
-  const epoch = Array.isArray(list[0]?.value) ? Number(list[0].value[0]) : Number(list[0]?.axisValue)
+  const epoch = Array.isArray(list[0]?.value)
+    ? Number(list[0].value[0])
+    : Number(list[0]?.axisValue)
   const rows = list.map((p) => {
     const value = Array.isArray(p.value) ? Number(p.value[1]) : Number(p.value)
     const marker = typeof p.marker === 'string' ? p.marker : ''

@@ -7,7 +7,11 @@
  * scale is pinned to 0–100 % so two runs' heatmaps compare by eye.
  */
 import type { HeatmapSeriesOption } from 'echarts/charts'
-import type { GridComponentOption, TooltipComponentOption, VisualMapComponentOption } from 'echarts/components'
+import type {
+  GridComponentOption,
+  TooltipComponentOption,
+  VisualMapComponentOption
+} from 'echarts/components'
 import type { ComposeOption } from 'echarts/core'
 import { hasSeveralStacks, transferRowLabel } from '@contract/attack-queue'
 import type { TransferCell } from '@contract/run-record'
@@ -49,21 +53,39 @@ export function heatmapAxes(
   return {
     surrogates: unique(
       rows
-        .filter((r) => cells.some((c) => c.surrogate === r.surrogate && (!several || (c.attack ?? '') === (r.attack ?? ''))))
+        .filter((r) =>
+          cells.some(
+            (c) =>
+              c.surrogate === r.surrogate && (!several || (c.attack ?? '') === (r.attack ?? ''))
+          )
+        )
         .map((r) => transferRowLabel(r, several))
     ),
-    targets: unique([...targetOrder, ...cells.map((c) => c.target)]).filter((n) => cells.some((c) => c.target === n))
+    targets: unique([...targetOrder, ...cells.map((c) => c.target)]).filter((n) =>
+      cells.some((c) => c.target === n)
+    )
   }
 }
 
-export function heatmapData(cells: readonly TransferCell[], surrogates: string[], targets: string[]): HeatmapDatum[] {
+export function heatmapData(
+  cells: readonly TransferCell[],
+  surrogates: string[],
+  targets: string[]
+): HeatmapDatum[] {
   const several = hasSeveralStacks(cells)
   return cells.map((cell) => {
     const percent = Math.round(cell.successRate * 1000) / 10
     return {
-      value: [targets.indexOf(cell.target), surrogates.indexOf(transferRowLabel(cell, several)), percent],
+      value: [
+        targets.indexOf(cell.target),
+        surrogates.indexOf(transferRowLabel(cell, several)),
+        percent
+      ],
       // Dark text on pale cells, white on the deep end of the scale.
-      label: { formatter: formatRate(cell.successRate), color: percent >= 55 ? '#ffffff' : chartTheme.text },
+      label: {
+        formatter: formatRate(cell.successRate),
+        color: percent >= 55 ? '#ffffff' : chartTheme.text
+      },
       cell
     }
   })
@@ -87,12 +109,21 @@ export function buildTransferHeatmapOption(
         if (!datum?.cell) return ''
         const c = datum.cell
         const repeated = (c.repeats ?? 1) > 1
-        const spread = repeated ? ` ± ${formatRate(2 * (c.std ?? 0))} (2 std over ${c.repeats} seeds)` : ''
+        const spread = repeated
+          ? ` ± ${formatRate(2 * (c.std ?? 0))} (2 std over ${c.repeats} seeds)`
+          : ''
         const counts = `${formatCount(c.fooled)} / ${formatCount(c.attacked)} fooled${repeated ? ' on the first seed' : ''}`
         return `${escapeHtml(transferRowLabel(c, several))} → ${escapeHtml(c.target)}<br/><b>${formatRate(c.successRate)}</b>${spread}<br/>${counts}`
       }
     },
-    grid: { left: 8, right: 16, top: 8, bottom: 56, outerBoundsMode: 'same', outerBoundsContain: 'all' },
+    grid: {
+      left: 8,
+      right: 16,
+      top: 8,
+      bottom: 56,
+      outerBoundsMode: 'same',
+      outerBoundsContain: 'all'
+    },
     xAxis: {
       type: 'category',
       data: targets,

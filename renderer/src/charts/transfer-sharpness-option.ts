@@ -6,7 +6,12 @@
  * value is positive (trace is typically 10–100× λmax), linear otherwise (FD noise can go negative).
  */
 import type { LineSeriesOption } from 'echarts/charts'
-import type { GridComponentOption, LegendComponentOption, MarkLineComponentOption, TooltipComponentOption } from 'echarts/components'
+import type {
+  GridComponentOption,
+  LegendComponentOption,
+  MarkLineComponentOption,
+  TooltipComponentOption
+} from 'echarts/components'
 import type { ComposeOption } from 'echarts/core'
 import type { EpochMetrics } from '@contract/job-events'
 import { chartTheme } from './echarts-setup'
@@ -14,14 +19,20 @@ import { epochAxis } from './epoch-axis'
 import { escapeHtml } from './escape-html'
 
 export type TransferSharpnessOption = ComposeOption<
-  LineSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption | MarkLineComponentOption
+  | LineSeriesOption
+  | GridComponentOption
+  | LegendComponentOption
+  | TooltipComponentOption
+  | MarkLineComponentOption
 >
 
 type Curves = Readonly<Record<string, readonly EpochMetrics[]>>
 
 /** Whether any model has per-epoch validation transfer or sharpness to draw. */
 export function hasProbeCurves(curves: Curves): boolean {
-  return Object.values(curves).some((epochs) => epochs.some((m) => m.validationTransfer || m.sharpness))
+  return Object.values(curves).some((epochs) =>
+    epochs.some((m) => m.validationTransfer || m.sharpness)
+  )
 }
 
 interface TooltipParam {
@@ -35,9 +46,14 @@ interface TooltipParam {
  * `chosen` maps a surrogate to its early-stopped epoch (drawn as a vertical line on its transfer
  * curve). Models without any probe are left out; every model keeps its index colour from `curves`.
  */
-export function buildTransferSharpnessOption(curves: Curves, chosen: Readonly<Record<string, number>> = {}): TransferSharpnessOption {
+export function buildTransferSharpnessOption(
+  curves: Curves,
+  chosen: Readonly<Record<string, number>> = {}
+): TransferSharpnessOption {
   const models = Object.keys(curves)
-  const sharpnessValues = models.flatMap((m) => curves[m].flatMap((e) => (e.sharpness ? [e.sharpness.maxEigenvalue, e.sharpness.trace] : [])))
+  const sharpnessValues = models.flatMap((m) =>
+    curves[m].flatMap((e) => (e.sharpness ? [e.sharpness.maxEigenvalue, e.sharpness.trace] : []))
+  )
   const logScale = sharpnessValues.length > 0 && sharpnessValues.every((v) => v > 0)
   const axisLabel = { color: chartTheme.muted, fontSize: 11 }
   const series: LineSeriesOption[] = []
@@ -66,7 +82,12 @@ export function buildTransferSharpnessOption(curves: Curves, chosen: Readonly<Re
                 silent: true,
                 lineStyle: { color, type: 'solid', width: 1 },
                 // Along the line, inside the plot: the end of a vertical line is where the right axis's name sits.
-                label: { formatter: `chosen: epoch ${chosen[model]}`, position: 'insideEndTop', color: chartTheme.text, fontSize: 11 },
+                label: {
+                  formatter: `chosen: epoch ${chosen[model]}`,
+                  position: 'insideEndTop',
+                  color: chartTheme.text,
+                  fontSize: 11
+                },
                 data: [{ xAxis: chosen[model] }]
               }
             })
@@ -99,8 +120,21 @@ export function buildTransferSharpnessOption(curves: Curves, chosen: Readonly<Re
   return {
     textStyle: { fontFamily: chartTheme.fontFamily },
     animationDuration: 250,
-    legend: { top: 0, left: 0, itemWidth: 18, itemHeight: 8, textStyle: { color: chartTheme.text, fontSize: 11 } },
-    grid: { left: 8, right: 8, top: 48, bottom: 8, outerBoundsMode: 'same', outerBoundsContain: 'all' },
+    legend: {
+      top: 0,
+      left: 0,
+      itemWidth: 18,
+      itemHeight: 8,
+      textStyle: { color: chartTheme.text, fontSize: 11 }
+    },
+    grid: {
+      left: 8,
+      right: 8,
+      top: 48,
+      bottom: 8,
+      outerBoundsMode: 'same',
+      outerBoundsContain: 'all'
+    },
     xAxis: epochAxis(),
     yAxis: [
       {
@@ -125,7 +159,9 @@ export function buildTransferSharpnessOption(curves: Curves, chosen: Readonly<Re
 }
 
 function formatSharpness(v: number): string {
-  return Math.abs(v) >= 1e5 || (Math.abs(v) < 0.01 && v !== 0) ? v.toExponential(1) : String(Number(v.toPrecision(3)))
+  return Math.abs(v) >= 1e5 || (Math.abs(v) < 0.01 && v !== 0)
+    ? v.toExponential(1)
+    : String(Number(v.toPrecision(3)))
 }
 
 /** "epoch 3", then per series the model's transfer with its count, λmax or trace. */

@@ -56,7 +56,8 @@ export function defaultTechniqueConfigs(): Omit<StackConfigs, 'lgv'> {
   const configs: Record<string, unknown> = {}
   for (const id of STACK_TECHNIQUE_IDS) {
     if (id === 'lgv') continue
-    configs[id] = id === 'ens' ? { members: [], fusion: 'logits' } : STACK_TECHNIQUES[id].schema.parse({})
+    configs[id] =
+      id === 'ens' ? { members: [], fusion: 'logits' } : STACK_TECHNIQUES[id].schema.parse({})
   }
   return configs as Omit<StackConfigs, 'lgv'>
 }
@@ -119,7 +120,9 @@ export function draftFromSpec(input: AuditSpecInput): FormDraft {
   // A loaded queue comes back as the queue, with its first stack in the editor.
   const { stack, ...attack } = spec.attack
   const configs = defaultTechniqueConfigs()
-  const enabled = Object.fromEntries(STACK_TECHNIQUE_IDS.map((id) => [id, stack[id] !== undefined])) as Record<StackTechniqueId, boolean>
+  const enabled = Object.fromEntries(
+    STACK_TECHNIQUE_IDS.map((id) => [id, stack[id] !== undefined])
+  ) as Record<StackTechniqueId, boolean>
   for (const id of STACK_TECHNIQUE_IDS) {
     if (id === 'lgv') continue
     const config = stack[id]
@@ -137,7 +140,9 @@ export function draftFromSpec(input: AuditSpecInput): FormDraft {
     lgv: stack.lgv ?? defaultLgvConfig(),
     ...(spec.validation ? { validation: spec.validation } : {}),
     ...(spec.importedTargets?.length ? { importedTargets: spec.importedTargets } : {}),
-    ...(spec.surrogates.some(isImportedSurrogate) ? { importedSurrogates: spec.surrogates.filter(isImportedSurrogate) } : {}),
+    ...(spec.surrogates.some(isImportedSurrogate)
+      ? { importedSurrogates: spec.surrogates.filter(isImportedSurrogate) }
+      : {}),
     queue: (input.attacks ?? []).map((entry) => plainCopy(entry)),
     ...(input.harden ? { harden: plainCopy(input.harden) } : {}),
     ...(spec.workers !== undefined ? { workers: spec.workers } : {})
@@ -154,9 +159,15 @@ export function queueEntryFromDraft(draft: FormDraft): QueuedAttackInput {
 export function queueCosts(queue: readonly QueuedAttackInput[]): QueuedStackCost[] {
   return queue.map((entry) => {
     const parsed = QueuedAttackSpec.safeParse(entry)
-    if (!parsed.success) return { label: entry.label ?? '?', perIteration: NaN, total: NaN, steps: entry.steps ?? NaN }
+    if (!parsed.success)
+      return { label: entry.label ?? '?', perIteration: NaN, total: NaN, steps: entry.steps ?? NaN }
     const { stack, steps, label } = parsed.data
-    return { label: label ?? describeStack(stack), perIteration: attackCostPerIteration(stack, 0), total: attackCost(stack, steps), steps }
+    return {
+      label: label ?? describeStack(stack),
+      perIteration: attackCostPerIteration(stack, 0),
+      total: attackCost(stack, steps),
+      steps
+    }
   })
 }
 
@@ -175,7 +186,9 @@ export function specFromDraft(draft: FormDraft): AuditSpecInput {
       : { attack: { ...attack, ...(stepSizeAuto ? {} : { stepSize }), stack: stackOf(draft) } }),
     ...(draft.validation ? { validation: plainCopy(draft.validation) } : {}),
     ...(draft.harden ? { harden: plainCopy(draft.harden) } : {}),
-    ...(draft.workers !== undefined && !Number.isNaN(draft.workers) ? { workers: draft.workers } : {})
+    ...(draft.workers !== undefined && !Number.isNaN(draft.workers)
+      ? { workers: draft.workers }
+      : {})
   }
 }
 
@@ -200,7 +213,9 @@ function stackOf(draft: FormDraft): AttackStack {
 export function plainCopy<T>(value: T): T {
   if (Array.isArray(value)) return value.map((item: unknown) => plainCopy(item)) as T
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, plainCopy(item)])) as T
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, plainCopy(item)])
+    ) as T
   }
   return value
 }
@@ -216,8 +231,14 @@ export function surrogatesHaveSkips(surrogates: readonly { arch: ArchitectureId 
  */
 export function presetOf(minimizer: MinimizerSpec, earlyStopping = false): string | null {
   const key = JSON.stringify(minimizer)
-  const matches = TRAINING_PRESETS.filter((p) => JSON.stringify(MinimizerSpec.parse(p.minimizer)) === key)
-  return (earlyStopping ? matches.find((p) => p.earlyStopping) : undefined)?.id ?? matches.find((p) => !p.earlyStopping)?.id ?? null
+  const matches = TRAINING_PRESETS.filter(
+    (p) => JSON.stringify(MinimizerSpec.parse(p.minimizer)) === key
+  )
+  return (
+    (earlyStopping ? matches.find((p) => p.earlyStopping) : undefined)?.id ??
+    matches.find((p) => !p.earlyStopping)?.id ??
+    null
+  )
 }
 
 /** Whether any surrogate needs the validation block (early stopping or tracked validation transfer). */
@@ -238,7 +259,11 @@ export function addDefaultValidation(draft: FormDraft): void {
   let n = 1
   while (names.has(`validation-${n}`)) n++
   const recipe = plainCopy(draft.targets[0]?.recipe ?? draft.surrogates[0]?.recipe)
-  draft.validation = ValidationSpec.parse({ targets: [{ name: `validation-${n}`, arch: 'small-cnn', width: 16, seed, ...(recipe ? { recipe } : {}) }] })
+  draft.validation = ValidationSpec.parse({
+    targets: [
+      { name: `validation-${n}`, arch: 'small-cnn', width: 16, seed, ...(recipe ? { recipe } : {}) }
+    ]
+  })
   if (!draft.dataset.validationSize) draft.dataset.validationSize = 1000
 }
 
@@ -256,10 +281,14 @@ export const useAuditFormStore = defineStore('audit-form', () => {
   const loadError = ref<string | null>(null)
   const draft = ref<FormDraft | null>(null)
 
-  const spec = computed<AuditSpecInput | null>(() => (draft.value ? specFromDraft(draft.value) : null))
+  const spec = computed<AuditSpecInput | null>(() =>
+    draft.value ? specFromDraft(draft.value) : null
+  )
   /** The contract's check of `spec`, computed once for every reader (errors, the Harden card's warnings). */
   const parsed = computed(() => (spec.value ? AuditSpec.safeParse(spec.value) : null))
-  const skipsAvailable = computed(() => (draft.value ? surrogatesHaveSkips(draft.value.surrogates) : false))
+  const skipsAvailable = computed(() =>
+    draft.value ? surrogatesHaveSkips(draft.value.surrogates) : false
+  )
 
   /** Every problem, keyed by its dotted path as `describeSpecError` prints it (`attack.eps`, `surrogates.0.name`). */
   const errors = computed<Record<string, string>>(() => {
@@ -270,18 +299,25 @@ export const useAuditFormStore = defineStore('audit-form', () => {
       for (const issue of checked.error.issues) {
         const path = issue.path.length ? issue.path.join('.') : '(spec)'
         // A cleared number field holds NaN; zod's "expected number, received NaN" says less than this.
-        found[path] ??= inFormUnits(path, /received NaN/.test(issue.message) ? 'enter a number' : issue.message, spec.value?.attack?.norm ?? 'linf')
+        found[path] ??= inFormUnits(
+          path,
+          /received NaN/.test(issue.message) ? 'enter a number' : issue.message,
+          spec.value?.attack?.norm ?? 'linf'
+        )
       }
     }
     if (!skipsAvailable.value) {
       for (const id of NEEDS_SKIPS) {
         if (draft.value?.enabled[id])
-          found[`attack.stack.${id}`] = `${id.toUpperCase()} needs a surrogate with skip connections (a ResNet, WRN, DenseNet, ConvMixer, MLP-Mixer or small-resnet): untick it or change a surrogate`
+          found[`attack.stack.${id}`] =
+            `${id.toUpperCase()} needs a surrogate with skip connections (a ResNet, WRN, DenseNet, ConvMixer, MLP-Mixer or small-resnet): untick it or change a surrogate`
       }
     }
     const lgv = draft.value?.enabled.lgv ? draft.value.lgv : undefined
     if (lgv && !lgv.collect) {
-      const missing = draft.value?.surrogates.find((m) => !lgv.sources.some((src) => src.surrogate === m.name))
+      const missing = draft.value?.surrogates.find(
+        (m) => !lgv.sources.some((src) => src.surrogate === m.name)
+      )
       if (missing)
         found['attack.stack.lgv'] =
           `LGV has no member folders for surrogate "${missing.name}": tick "collect from the trained surrogate" or untick LGV`
@@ -303,7 +339,8 @@ export const useAuditFormStore = defineStore('audit-form', () => {
     d.enabled[id] = on
     if (!on) return
     if (id === 'svre' || id === 'cwa') d.enabled.ens = true
-    if (d.enabled.ens && d.configs.ens.members.length === 0) d.configs.ens.members = d.surrogates.map((m) => m.name)
+    if (d.enabled.ens && d.configs.ens.members.length === 0)
+      d.configs.ens.members = d.surrogates.map((m) => m.name)
   }
 
   /** Ticks or unticks one surrogate as a member of the ensemble. */
@@ -311,7 +348,11 @@ export const useAuditFormStore = defineStore('audit-form', () => {
     const ens = draft.value?.configs.ens
     if (!ens) return
     const others = ens.members.filter((n) => n !== name)
-    ens.members = member ? (draft.value?.surrogates.map((m) => m.name).filter((n) => n === name || others.includes(n)) ?? others) : others
+    ens.members = member
+      ? (draft.value?.surrogates
+          .map((m) => m.name)
+          .filter((n) => n === name || others.includes(n)) ?? others)
+      : others
   }
 
   /** The ticked techniques with their settings: what the spec's `attack.stack` holds. */
@@ -323,7 +364,9 @@ export const useAuditFormStore = defineStore('audit-form', () => {
     if (!d || !d.enabled.rap) return null
     return attackCostPerIteration(stack.value, d.configs.rap.lateStart)
   })
-  const totalCost = computed(() => (draft.value ? attackCost(stack.value, draft.value.attack.steps) : 0))
+  const totalCost = computed(() =>
+    draft.value ? attackCost(stack.value, draft.value.attack.steps) : 0
+  )
 
   /** ε as typed: in /255 units under L∞ (16 means 16/255), as is under L2. Stored as a fraction. */
   const epsInput = computed<number>({
@@ -434,7 +477,9 @@ export const useAuditFormStore = defineStore('audit-form', () => {
     if (!model || !preset) return
     model.recipe.minimizer = MinimizerSpec.parse(plainCopy(preset.minimizer))
     const key = JSON.stringify(model.recipe.minimizer)
-    const twinOfEarlyStopped = TRAINING_PRESETS.some((p) => p.earlyStopping && JSON.stringify(MinimizerSpec.parse(p.minimizer)) === key)
+    const twinOfEarlyStopped = TRAINING_PRESETS.some(
+      (p) => p.earlyStopping && JSON.stringify(MinimizerSpec.parse(p.minimizer)) === key
+    )
     if (preset.earlyStopping) setEarlyStopping(index, true)
     else if (twinOfEarlyStopped) setEarlyStopping(index, false)
   }
@@ -490,9 +535,13 @@ export const useAuditFormStore = defineStore('audit-form', () => {
     if (!d) return false
     const entry = queueEntryFromDraft(d)
     const parsed = QueuedAttackSpec.safeParse(entry)
-    const editorErrors = Object.entries(errors.value).filter(([path]) => path.startsWith('attack.') || path === 'attack')
+    const editorErrors = Object.entries(errors.value).filter(
+      ([path]) => path.startsWith('attack.') || path === 'attack'
+    )
     if (!parsed.success || editorErrors.length > 0) {
-      queueError.value = parsed.success ? editorErrors.map(([path, message]) => `${path}: ${message}`).join('\n') : describeSpecError(parsed.error)
+      queueError.value = parsed.success
+        ? editorErrors.map(([path, message]) => `${path}: ${message}`).join('\n')
+        : describeSpecError(parsed.error)
       return false
     }
     queueError.value = null

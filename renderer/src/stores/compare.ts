@@ -71,5 +71,18 @@ export const useCompareStore = defineStore('compare', () => {
     URL.revokeObjectURL(url)
   }
 
-  return { open, before, after, comparison, refusal, loading, candidates, openView, close, load, choose, downloadReport }
+  return {
+    open,
+    before,
+    after,
+    comparison,
+    refusal,
+    loading,
+    candidates,
+    openView,
+    close,
+    load,
+    choose,
+    downloadReport
+  }
 })

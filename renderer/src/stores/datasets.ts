@@ -29,11 +29,22 @@ export interface DatasetFields {
 }
 
 export function defaultDatasetFields(): DatasetFields {
-  return { source: 'embedded', path: '', imageSize: 32, trainLimit: 0, testLimit: 0, validationSize: 0, splitSeed: 0 }
+  return {
+    source: 'embedded',
+    path: '',
+    imageSize: 32,
+    trainLimit: 0,
+    testLimit: 0,
+    validationSize: 0,
+    splitSeed: 0
+  }
 }
 
 /** The spec the fields stand for (as an audit's `dataset`), or the contract's message for the first bad field. */
-export function datasetSpecOf(fields: DatasetFields): { spec: DatasetSpec | null; error: string | null } {
+export function datasetSpecOf(fields: DatasetFields): {
+  spec: DatasetSpec | null
+  error: string | null
+} {
   const input = {
     source: fields.source,
     ...(fields.source === 'embedded' ? {} : { path: fields.path.trim() }),
@@ -41,9 +52,12 @@ export function datasetSpecOf(fields: DatasetFields): { spec: DatasetSpec | null
     testLimit: fields.testLimit,
     validationSize: fields.validationSize,
     ...(fields.validationSize > 0 ? { splitSeed: fields.splitSeed } : {}),
-    ...(fields.source === 'image-folder' && fields.imageSize !== null ? { imageSize: fields.imageSize } : {})
+    ...(fields.source === 'image-folder' && fields.imageSize !== null
+      ? { imageSize: fields.imageSize }
+      : {})
   }
-  if (fields.source !== 'embedded' && !input.path) return { spec: null, error: 'path: choose the folder holding the dataset' }
+  if (fields.source !== 'embedded' && !input.path)
+    return { spec: null, error: 'path: choose the folder holding the dataset' }
   const parsed = DatasetSpec.safeParse(input)
   if (parsed.success) return { spec: parsed.data, error: null }
   const issue = parsed.error.issues[0]
@@ -64,9 +78,13 @@ export const useDatasetsStore = defineStore('datasets', () => {
   const checked = computed(() => datasetSpecOf(fields))
   const spec = computed(() => checked.value.spec)
   const fieldError = computed(() => checked.value.error)
-  const stale = computed(() => inspection.value !== null && inspectedKey.value !== JSON.stringify(spec.value))
+  const stale = computed(
+    () => inspection.value !== null && inspectedKey.value !== JSON.stringify(spec.value)
+  )
   /** Usable in an audit: inspected as it is now, and readable. */
-  const usable = computed(() => inspection.value !== null && !stale.value && inspection.value.train.count > 0)
+  const usable = computed(
+    () => inspection.value !== null && !stale.value && inspection.value.train.count > 0
+  )
 
   function openView(): void {
     open.value = true

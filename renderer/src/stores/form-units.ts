@@ -14,7 +14,9 @@ export function inFormUnits(path: string, message: string, norm: 'linf' | 'l2'):
       : /must be in \(0, 1\]/.test(message)
         ? 'ε must be more than 0: an L2 radius in [0,1] pixel units, e.g. 0.5'
         : message
-  if (path === 'attack.stepSize' && norm === 'linf') return 'step size must be more than 0 and at most 255, in /255 like ε (1.6 means 1.6/255)'
-  if (path === 'harden.adversarialTraining.eps') return 'ε must be more than 0 and at most 255, in /255 (8 means 8/255)'
+  if (path === 'attack.stepSize' && norm === 'linf')
+    return 'step size must be more than 0 and at most 255, in /255 like ε (1.6 means 1.6/255)'
+  if (path === 'harden.adversarialTraining.eps')
+    return 'ε must be more than 0 and at most 255, in /255 (8 means 8/255)'
   return message
 }

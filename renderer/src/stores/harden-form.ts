@@ -21,12 +21,23 @@ export interface HardenChoice {
 }
 
 /** Paths of the harden block that the card shows beside their own field. */
-const CARD_FIELDS = ['harden.target', 'harden.arch', 'harden.adversarialTraining.eps', 'harden.adversarialTraining.steps', 'harden.recipes']
+const CARD_FIELDS = [
+  'harden.target',
+  'harden.arch',
+  'harden.adversarialTraining.eps',
+  'harden.adversarialTraining.steps',
+  'harden.recipes'
+]
 
 /** The quick measurement preset (see `measurement`). */
 const QUICK = {
   whiteBox: { examples: 200, steps: 10 },
-  flatness: { examples: 200, pgdSteps: 10, average: { samples: 3 }, worst: { steps: 10, restarts: 3 } }
+  flatness: {
+    examples: 200,
+    pgdSteps: 10,
+    average: { samples: 3 },
+    worst: { steps: 10, restarts: 3 }
+  }
 }
 
 export const useHardenFormStore = defineStore('harden-form', () => {
@@ -36,21 +47,31 @@ export const useHardenFormStore = defineStore('harden-form', () => {
   const harden = computed(() => draft.value?.harden)
   const choices = computed<HardenChoice[]>(() => [
     ...(draft.value?.targets ?? []).map((t) => ({ name: t.name, kind: 'trained' as const })),
-    ...(draft.value?.importedTargets ?? []).map((t) => (t.format === 'flatline' ? { name: t.name, kind: 'flatline' as const } : { name: t.name, kind: 'file' as const, format: t.format }))
+    ...(draft.value?.importedTargets ?? []).map((t) =>
+      t.format === 'flatline'
+        ? { name: t.name, kind: 'flatline' as const }
+        : { name: t.name, kind: 'file' as const, format: t.format }
+    )
   ])
   /** The architecture offered for stand-ins: the first trained target's, else small-cnn. */
   const standInArch = computed(() => draft.value?.targets[0]?.arch ?? 'small-cnn')
   /** The chosen target is a file without a training graph: the form offers stand-ins instead. */
-  const needsStandIns = computed(() => choices.value.find((c) => c.name === harden.value?.target)?.kind === 'file')
+  const needsStandIns = computed(
+    () => choices.value.find((c) => c.name === harden.value?.target)?.kind === 'file'
+  )
   /** The contract's warnings on a spec that parses (an adversarial-training ε above the audit's, one no recipe uses, …). */
   const warnings = computed<string[]>(() => {
     const checked = parsed.value
-    return checked?.success && checked.data.harden ? hardenWarnings(checked.data.harden, checked.data, draft.value?.harden) : []
+    return checked?.success && checked.data.harden
+      ? hardenWarnings(checked.data.harden, checked.data, draft.value?.harden)
+      : []
   })
   /** Problems of the harden block that no field of the card shows (a loaded spec's harden.width, harden.flatness…), as "path: message". */
   const problems = computed<string[]>(() =>
     Object.entries(errors.value)
-      .filter(([path]) => (path === 'harden' || path.startsWith('harden.')) && !CARD_FIELDS.includes(path))
+      .filter(
+        ([path]) => (path === 'harden' || path.startsWith('harden.')) && !CARD_FIELDS.includes(path)
+      )
       .map(([path, message]) => `${path}: ${message}`)
   )
   /**
@@ -67,7 +88,11 @@ export const useHardenFormStore = defineStore('harden-form', () => {
     const d = draft.value
     if (!d) return
     if (!on) delete d.harden
-    else d.harden ??= { target: choices.value.find((c) => c.kind !== 'file')?.name ?? choices.value[0]?.name, recipes: [...DEFAULT_HARDEN_RECIPES] }
+    else
+      d.harden ??= {
+        target: choices.value.find((c) => c.kind !== 'file')?.name ?? choices.value[0]?.name,
+        recipes: [...DEFAULT_HARDEN_RECIPES]
+      }
   }
 
   /** Hardens `name`; keeps the recipes and settings chosen so far. */
@@ -135,9 +160,29 @@ export const useHardenFormStore = defineStore('harden-form', () => {
     const exposed = [...transfer].sort((a, b) => b.successRate - a.successRate).map((c) => c.target)
     const trained = run.spec.targets.map((t) => t.name)
     const chosen = target ?? exposed.find((t) => trained.includes(t)) ?? exposed[0] ?? trained[0]
-    const input: AuditSpecInput = { ...JSON.parse(JSON.stringify(run.spec)), name: `${run.name} + harden`, harden: { target: chosen, recipes: [...DEFAULT_HARDEN_RECIPES] } }
+    const input: AuditSpecInput = {
+      ...JSON.parse(JSON.stringify(run.spec)),
+      name: `${run.name} + harden`,
+      harden: { target: chosen, recipes: [...DEFAULT_HARDEN_RECIPES] }
+    }
     form.openWithSpec(input)
   }
 
-  return { measurement, harden, choices, standInArch, needsStandIns, warnings, problems, uncheckedBecause, atEps255, atSteps, setEnabled, setTarget, useStandIns, setRecipe, hardenRun }
+  return {
+    measurement,
+    harden,
+    choices,
+    standInArch,
+    needsStandIns,
+    warnings,
+    problems,
+    uncheckedBecause,
+    atEps255,
+    atSteps,
+    setEnabled,
+    setTarget,
+    useStandIns,
+    setRecipe,
+    hardenRun
+  }
 })

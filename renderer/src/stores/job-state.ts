@@ -4,7 +4,13 @@
  * Every update returns a new object: the store keeps the state in a `shallowRef`, which only
  * notices replacement, and the epoch series can grow to hundreds of points per model.
  */
-import { assertNever, type EpochMetrics, type JobEvent, type TaskKind, type WorkerSlot } from '@contract/job-events'
+import {
+  assertNever,
+  type EpochMetrics,
+  type JobEvent,
+  type TaskKind,
+  type WorkerSlot
+} from '@contract/job-events'
 
 export type JobStatus = 'starting' | 'running' | 'completed' | 'failed' | 'cancelled'
 
@@ -39,7 +45,18 @@ export interface JobState {
 
 /** The state right after the user pressed "Run demo audit", before any event. */
 export function startingJob(jobId = '', runId: string | null = null): JobState {
-  return { jobId, runId, backend: null, status: 'starting', tasks: [], curves: {}, message: null, workers: [], done: 0, etaSeconds: null }
+  return {
+    jobId,
+    runId,
+    backend: null,
+    status: 'starting',
+    tasks: [],
+    curves: {},
+    message: null,
+    workers: [],
+    done: 0,
+    etaSeconds: null
+  }
 }
 
 export function isFinished(status: JobStatus): boolean {
@@ -66,7 +83,13 @@ export function reduceJobEvent(state: JobState | null, event: JobEvent): JobStat
       runId: event.runId,
       backend: event.backend,
       status: 'running',
-      tasks: event.tasks.map((task) => ({ ...task, value: 0, detail: '', done: false, seconds: null })),
+      tasks: event.tasks.map((task) => ({
+        ...task,
+        value: 0,
+        detail: '',
+        done: false,
+        seconds: null
+      })),
       curves: {},
       message: null,
       workers: [],
@@ -87,23 +110,56 @@ export function reduceJobEvent(state: JobState | null, event: JobEvent): JobStat
       return { ...state, curves: { ...state.curves, [event.model]: [...series, event.metrics] } }
     }
     case 'task-done':
-      return updateTask(state, event.taskId, (task) => ({ ...task, value: 1, done: true, seconds: event.seconds }))
+      return updateTask(state, event.taskId, (task) => ({
+        ...task,
+        value: 1,
+        done: true,
+        seconds: event.seconds
+      }))
     case 'workers':
-      return { ...state, workers: event.workers, done: clamp01(event.done), etaSeconds: event.etaSeconds }
+      return {
+        ...state,
+        workers: event.workers,
+        done: clamp01(event.done),
+        etaSeconds: event.etaSeconds
+      }
     case 'study-updated':
       return state // the study page reloads the study record (stores/study.ts)
     case 'completed':
-      return { ...state, status: 'completed', runId: event.runId, workers: idle(state.workers), etaSeconds: null }
+      return {
+        ...state,
+        status: 'completed',
+        runId: event.runId,
+        workers: idle(state.workers),
+        etaSeconds: null
+      }
     case 'failed':
-      return { ...state, status: 'failed', runId: event.runId ?? state.runId, message: event.message, workers: idle(state.workers), etaSeconds: null }
+      return {
+        ...state,
+        status: 'failed',
+        runId: event.runId ?? state.runId,
+        message: event.message,
+        workers: idle(state.workers),
+        etaSeconds: null
+      }
     case 'cancelled':
-      return { ...state, status: 'cancelled', runId: event.runId ?? state.runId, workers: idle(state.workers), etaSeconds: null }
+      return {
+        ...state,
+        status: 'cancelled',
+        runId: event.runId ?? state.runId,
+        workers: idle(state.workers),
+        etaSeconds: null
+      }
     default:
       return assertNever(event)
   }
 }
 
-function updateTask(state: JobState, taskId: string, update: (task: TaskState) => TaskState): JobState {
+function updateTask(
+  state: JobState,
+  taskId: string,
+  update: (task: TaskState) => TaskState
+): JobState {
   const index = state.tasks.findIndex((task) => task.id === taskId)
   // Progress for a task the `started` event did not announce has no bar to move.
   if (index < 0) return state

@@ -26,7 +26,12 @@ export const useJobStore = defineStore('job', () => {
   function apply(event: JobEvent): void {
     if (event.jobId.startsWith(STUDY_JOB_PREFIX)) return // a study's job: the study page watches it (stores/studies.ts)
     const before = job.value
-    if (before !== null && before.status === 'starting' && before.jobId === '' && event.kind !== 'started') {
+    if (
+      before !== null &&
+      before.status === 'starting' &&
+      before.jobId === '' &&
+      event.kind !== 'started'
+    ) {
       early.push(event)
       return
     }
@@ -45,7 +50,10 @@ export const useJobStore = defineStore('job', () => {
 
   /** "Run demo audit": fetch the demo spec and start it. Failures show in the job panel. */
   function startDemo(): Promise<void> {
-    return launch(async () => useApi().audit.start(await useApi().audit.demoSpec()), 'Could not start the audit')
+    return launch(
+      async () => useApi().audit.start(await useApi().audit.demoSpec()),
+      'Could not start the audit'
+    )
   }
 
   /** Starts an audit from a spec built in the page (the New audit form). Failures show in the job panel. */
@@ -59,7 +67,10 @@ export const useJobStore = defineStore('job', () => {
   }
 
   /** The one start path: show a starting job at once, then start (or resume) the job and adopt its ids. */
-  async function launch(begin: () => Promise<{ jobId: string; runId: string }>, failure: string): Promise<void> {
+  async function launch(
+    begin: () => Promise<{ jobId: string; runId: string }>,
+    failure: string
+  ): Promise<void> {
     if (active.value) return
     const runs = useRunsStore()
     runs.clearSelection()
@@ -97,7 +108,8 @@ export const useJobStore = defineStore('job', () => {
       const answer = await useApi().audit.cancel(current.jobId)
       if (!answer.cancelled) {
         cancelling.value = false
-        cancelError.value = 'The engine did not accept the cancel request: the job may have just finished.'
+        cancelError.value =
+          'The engine did not accept the cancel request: the job may have just finished.'
       }
     } catch (error) {
       cancelling.value = false

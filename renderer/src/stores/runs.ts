@@ -26,7 +26,9 @@ export const useRunsStore = defineStore('runs', () => {
   const loadError = ref<string | null>(null)
   let loadToken = 0
 
-  const selectedSummary = computed(() => runs.value.find((run) => run.id === selectedId.value) ?? null)
+  const selectedSummary = computed(
+    () => runs.value.find((run) => run.id === selectedId.value) ?? null
+  )
 
   async function refresh(): Promise<void> {
     listing.value = true

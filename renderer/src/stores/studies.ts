@@ -63,7 +63,10 @@ export const useStudiesStore = defineStore('studies', () => {
     try {
       const { jobId, studyId } = await begin()
       // Its first events may have come before this answer: keep what they built.
-      live.value = live.value?.jobId === jobId ? { ...live.value, studyId } : { ...startingJob(jobId), studyId }
+      live.value =
+        live.value?.jobId === jobId
+          ? { ...live.value, studyId }
+          : { ...startingJob(jobId), studyId }
       await refresh()
       await open(studyId)
     } catch (e) {
@@ -100,7 +103,12 @@ export const useStudiesStore = defineStore('studies', () => {
   function apply(event: JobEvent): void {
     if (!event.jobId.startsWith(STUDY_JOB_PREFIX)) return
     // A study started before this page loaded is adopted by its first event.
-    const current = live.value && live.value.jobId === event.jobId ? live.value : live.value && !isFinished(live.value.status) ? null : { ...startingJob(event.jobId), studyId: null }
+    const current =
+      live.value && live.value.jobId === event.jobId
+        ? live.value
+        : live.value && !isFinished(live.value.status)
+          ? null
+          : { ...startingJob(event.jobId), studyId: null }
     if (!current) return
     const next = reduceJobEvent(current, event)
     if (event.kind === 'study-updated') {
@@ -109,7 +117,11 @@ export const useStudiesStore = defineStore('studies', () => {
       if (selectedId.value === event.studyId) void load(event.studyId)
       return
     }
-    if (next) live.value = { ...next, studyId: current.studyId ?? (isFinished(next.status) ? next.runId : null) }
+    if (next)
+      live.value = {
+        ...next,
+        studyId: current.studyId ?? (isFinished(next.status) ? next.runId : null)
+      }
     if (next && isFinished(next.status)) {
       void refresh()
       const id = live.value?.studyId
@@ -121,5 +133,24 @@ export const useStudiesStore = defineStore('studies', () => {
     return useApi().audit.onEvent(apply)
   }
 
-  return { studies, view, selectedId, record, error, live, busy, running, refresh, open, openNew, close, start, resume, cancel, exportPdf, listen, apply }
+  return {
+    studies,
+    view,
+    selectedId,
+    record,
+    error,
+    live,
+    busy,
+    running,
+    refresh,
+    open,
+    openNew,
+    close,
+    start,
+    resume,
+    cancel,
+    exportPdf,
+    listen,
+    apply
+  }
 })

@@ -6,7 +6,13 @@
  * then `estimateStudyTime` turns the plan's passes into seconds.
  */
 import { describeSpecError } from '@contract/audit-spec'
-import { estimateStudyTime, studyDatasetSize, studyModels, type StudyTimeEstimate, type Throughput } from '@contract/study-estimate'
+import {
+  estimateStudyTime,
+  studyDatasetSize,
+  studyModels,
+  type StudyTimeEstimate,
+  type Throughput
+} from '@contract/study-estimate'
 import { FASHION_MNIST_PATH, studyPreset, type StudyPresetName } from '@contract/study-presets'
 import { StudySpec } from '@contract/study-spec'
 import { defineStore } from 'pinia'
@@ -31,10 +37,13 @@ export function parseStudyText(text: string): ParsedStudy {
     return { spec: null, errors: [`not valid JSON: ${messageOf(error)}`] }
   }
   const parsed = StudySpec.safeParse(json)
-  return parsed.success ? { spec: parsed.data, errors: [] } : { spec: null, errors: describeSpecError(parsed.error).split('\n') }
+  return parsed.success
+    ? { spec: parsed.data, errors: [] }
+    : { spec: null, errors: describeSpecError(parsed.error).split('\n') }
 }
 
-const key = (arch: string, width: number, batch: number): string => JSON.stringify([arch, width, batch])
+const key = (arch: string, width: number, batch: number): string =>
+  JSON.stringify([arch, width, batch])
 
 export const useStudyFormStore = defineStore('study-form', () => {
   const preset = ref<PresetChoice>('quick')
@@ -51,8 +60,17 @@ export const useStudyFormStore = defineStore('study-form', () => {
   function applyPreset(): void {
     if (preset.value === 'custom') return
     try {
-      const path = dataPath.value.trim() || (preset.value === 'fashion-mnist' ? FASHION_MNIST_PATH : undefined)
-      text.value = JSON.stringify(studyPreset(preset.value, { full: full.value, dataPath: path, paperWidths: paperWidths.value }), null, 2)
+      const path =
+        dataPath.value.trim() || (preset.value === 'fashion-mnist' ? FASHION_MNIST_PATH : undefined)
+      text.value = JSON.stringify(
+        studyPreset(preset.value, {
+          full: full.value,
+          dataPath: path,
+          paperWidths: paperWidths.value
+        }),
+        null,
+        2
+      )
       presetError.value = null
     } catch (error) {
       presetError.value = messageOf(error)
@@ -66,10 +84,21 @@ export const useStudyFormStore = defineStore('study-form', () => {
     if (!spec || !size) return
     for (const m of studyModels(spec)) {
       const k = key(m.arch, m.width, m.batchSize)
-      if (throughputs.value[k] !== undefined && throughputs.value[k] !== 'measuring' && !('failed' in (throughputs.value[k] as object))) continue
+      if (
+        throughputs.value[k] !== undefined &&
+        throughputs.value[k] !== 'measuring' &&
+        !('failed' in (throughputs.value[k] as object))
+      )
+        continue
       throughputs.value = { ...throughputs.value, [k]: 'measuring' }
       try {
-        const t = await useApi().engine.measureThroughput({ arch: m.arch, width: m.width, inputShape: size.inputShape, numClasses: size.numClasses, batchSize: m.batchSize })
+        const t = await useApi().engine.measureThroughput({
+          arch: m.arch,
+          width: m.width,
+          inputShape: size.inputShape,
+          numClasses: size.numClasses,
+          batchSize: m.batchSize
+        })
         throughputs.value = { ...throughputs.value, [k]: t }
       } catch (error) {
         throughputs.value = { ...throughputs.value, [k]: { failed: messageOf(error) } }
@@ -84,12 +113,18 @@ export const useStudyFormStore = defineStore('study-form', () => {
     const spec = parsed.value.spec
     if (!spec) return { value: null, note: null }
     const size = studyDatasetSize(spec)
-    if (!size) return { value: null, note: 'the size of this dataset is not known before loading it: set dataset.trainLimit and testLimit for an estimate' }
+    if (!size)
+      return {
+        value: null,
+        note: 'the size of this dataset is not known before loading it: set dataset.trainLimit and testLimit for an estimate'
+      }
     const value = estimateStudyTime(spec, size, (arch, width, batch) => {
       const t = throughputs.value[key(arch, width, batch)]
       return t && t !== 'measuring' && !('failed' in t) ? t : undefined
     })
-    const failed = Object.values(throughputs.value).find((t): t is { failed: string } => typeof t === 'object' && 'failed' in t)
+    const failed = Object.values(throughputs.value).find(
+      (t): t is { failed: string } => typeof t === 'object' && 'failed' in t
+    )
     return { value, note: failed ? `a throughput could not be measured: ${failed.failed}` : null }
   })
 
@@ -101,5 +136,19 @@ export const useStudyFormStore = defineStore('study-form', () => {
     applyPreset()
   }
 
-  return { preset, full, dataPath, paperWidths, text, presetError, parsed, throughputs, measuring, estimate, applyPreset, measure, reset }
+  return {
+    preset,
+    full,
+    dataPath,
+    paperWidths,
+    text,
+    presetError,
+    parsed,
+    throughputs,
+    measuring,
+    estimate,
+    applyPreset,
+    measure,
+    reset
+  }
 })

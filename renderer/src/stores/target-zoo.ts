@@ -27,7 +27,11 @@ import { useAuditFormStore } from './audit-form'
 import { useRunsStore } from './runs'
 
 export type RangePreset = '0-1' | '0-255' | '-1-1'
-export const RANGE_PRESETS: Record<RangePreset, [number, number]> = { '0-1': [0, 1], '0-255': [0, 255], '-1-1': [-1, 1] }
+export const RANGE_PRESETS: Record<RangePreset, [number, number]> = {
+  '0-1': [0, 1],
+  '0-255': [0, 255],
+  '-1-1': [-1, 1]
+}
 
 export interface WizardFields {
   name: string
@@ -79,35 +83,63 @@ export function defaultFields(): WizardFields {
 export function parseNumberList(text: string): number[] | undefined | null {
   const trimmed = text.trim()
   if (trimmed === '') return undefined
-  const values = trimmed.split(/[\s,;]+/).filter(Boolean).map(Number)
+  const values = trimmed
+    .split(/[\s,;]+/)
+    .filter(Boolean)
+    .map(Number)
   return values.some((v) => !Number.isFinite(v)) ? null : values
 }
 
 /** The request a wizard stands for, with one message per field that cannot be read. */
-export function requestFromFields(fields: WizardFields, classes = 10): { request: TargetCheckRequestInput; errors: Record<string, string> } {
+export function requestFromFields(
+  fields: WizardFields,
+  classes = 10
+): { request: TargetCheckRequestInput; errors: Record<string, string> } {
   const errors: Record<string, string> = {}
-  const preprocessing: PartialPreprocessing = { range: RANGE_PRESETS[fields.range], output: fields.output, resize: fields.resize }
+  const preprocessing: PartialPreprocessing = {
+    range: RANGE_PRESETS[fields.range],
+    output: fields.output,
+    resize: fields.resize
+  }
   if (fields.layout !== 'auto') preprocessing.layout = fields.layout
   for (const key of ['mean', 'std'] as const) {
     const values = parseNumberList(fields[key])
-    if (values === null) errors[key] = `${key} must be numbers separated by commas, e.g. 0.286 or 0.485, 0.456, 0.406`
+    if (values === null)
+      errors[key] = `${key} must be numbers separated by commas, e.g. 0.286 or 0.485, 0.456, 0.406`
     else if (values) preprocessing[key] = values
   }
   if (preprocessing.std?.some((s) => s <= 0)) errors.std = 'std values must be > 0'
-  if (Boolean(preprocessing.mean) !== Boolean(preprocessing.std)) errors[preprocessing.mean ? 'std' : 'mean'] = 'give both mean and std, or neither'
-  if (fields.classOrder === 'reversed') preprocessing.classMap = Array.from({ length: classes }, (_, i) => classes - 1 - i)
+  if (Boolean(preprocessing.mean) !== Boolean(preprocessing.std))
+    errors[preprocessing.mean ? 'std' : 'mean'] = 'give both mean and std, or neither'
+  if (fields.classOrder === 'reversed')
+    preprocessing.classMap = Array.from({ length: classes }, (_, i) => classes - 1 - i)
   if (fields.classOrder === 'custom') {
     const map = parseNumberList(fields.classMap)
     if (!map || map.some((k) => !Number.isInteger(k) || k < 0))
       errors.classMap = 'give the dataset class (0, 1, …) of each output, separated by commas'
     else preprocessing.classMap = map
   }
-  if (!fields.path.trim()) errors.path = fields.format === 'onnx' ? 'give the path of the .onnx file' : 'give the path of the model.json'
-  if (fields.datasetSource !== 'embedded' && !fields.datasetPath.trim()) errors.datasetPath = 'give the dataset folder'
+  if (!fields.path.trim())
+    errors.path =
+      fields.format === 'onnx'
+        ? 'give the path of the .onnx file'
+        : 'give the path of the model.json'
+  if (fields.datasetSource !== 'embedded' && !fields.datasetPath.trim())
+    errors.datasetPath = 'give the dataset folder'
   const dataset: Partial<DatasetSpec> = { source: fields.datasetSource }
   if (fields.datasetSource !== 'embedded') dataset.path = fields.datasetPath.trim()
   const surrogate = fields.format === 'onnx' && fields.surrogate
-  return { request: { format: fields.format, path: fields.path.trim(), preprocessing, dataset, sampleSize: fields.sampleSize, ...(surrogate ? { surrogate } : {}) }, errors }
+  return {
+    request: {
+      format: fields.format,
+      path: fields.path.trim(),
+      preprocessing,
+      dataset,
+      sampleSize: fields.sampleSize,
+      ...(surrogate ? { surrogate } : {})
+    },
+    errors
+  }
 }
 
 /** Wizard fields that reproduce a check's suggested fix (the fields it does not name stay). */
@@ -115,7 +147,9 @@ export function applyFixToFields(fields: WizardFields, fix: PartialPreprocessing
   const next = { ...fields }
   if (fix.layout) next.layout = fix.layout
   if (fix.range) {
-    const preset = (Object.keys(RANGE_PRESETS) as RangePreset[]).find((k) => RANGE_PRESETS[k].join() === fix.range?.join())
+    const preset = (Object.keys(RANGE_PRESETS) as RangePreset[]).find(
+      (k) => RANGE_PRESETS[k].join() === fix.range?.join()
+    )
     if (preset) next.range = preset
   }
   if ('mean' in fix || 'std' in fix || fix.range) {
@@ -134,19 +168,30 @@ export function applyFixToFields(fields: WizardFields, fix: PartialPreprocessing
 export function inputMismatch(fields: WizardFields, result: TargetCheckResult): string | null {
   const [h, w, c] = result.detected.inputShape
   const said: string[] = []
-  if (fields.inputSize !== null && (fields.inputSize !== h || fields.inputSize !== w)) said.push(`${fields.inputSize}×${fields.inputSize}`)
-  if (fields.channels !== null && fields.channels !== c) said.push(`${fields.channels} channel${fields.channels > 1 ? 's' : ''}`)
-  return said.length ? `The model takes ${h}×${w}×${c} images, not ${said.join(' and ')} as stated.` : null
+  if (fields.inputSize !== null && (fields.inputSize !== h || fields.inputSize !== w))
+    said.push(`${fields.inputSize}×${fields.inputSize}`)
+  if (fields.channels !== null && fields.channels !== c)
+    said.push(`${fields.channels} channel${fields.channels > 1 ? 's' : ''}`)
+  return said.length
+    ? `The model takes ${h}×${w}×${c} images, not ${said.join(' and ')} as stated.`
+    : null
 }
 
 /** Targets ticked in both the test and the validation set: an audit cannot use a model for both. */
 export function setConflicts(sets: readonly ZooSet[]): string[] {
   const test = sets.find((s) => s.name === TEST_SET)?.targetIds ?? []
-  return (sets.find((s) => s.name === VALIDATION_SET)?.targetIds ?? []).filter((id) => test.includes(id))
+  return (sets.find((s) => s.name === VALIDATION_SET)?.targetIds ?? []).filter((id) =>
+    test.includes(id)
+  )
 }
 
 /** The sets with `id` ticked in or out of set `name`. */
-export function withMembership(sets: readonly ZooSet[], name: string, id: string, member: boolean): ZooSet[] {
+export function withMembership(
+  sets: readonly ZooSet[],
+  name: string,
+  id: string,
+  member: boolean
+): ZooSet[] {
   return sets.map((s) => {
     if (s.name !== name) return s
     const without = s.targetIds.filter((t) => t !== id)
@@ -156,7 +201,12 @@ export function withMembership(sets: readonly ZooSet[], name: string, id: string
 
 /** A zoo target as an audit's importedTargets entry: its stored copy and the preprocessing it was checked with. */
 export function importedTargetOf(target: ZooTargetEntry): ImportedTargetSpec {
-  return { name: target.name, format: target.format, path: target.path, preprocessing: structuredClone(target.preprocessing) }
+  return {
+    name: target.name,
+    format: target.format,
+    path: target.path,
+    preprocessing: structuredClone(target.preprocessing)
+  }
 }
 
 /** Optional file picker (Electron's open dialog, once the shell offers one); the wizard shows "Browse…" only when set. */
@@ -186,22 +236,30 @@ export const useTargetZooStore = defineStore('target-zoo', () => {
 
   const parsed = computed(() => requestFromFields(fields))
   const fieldErrors = computed(() => parsed.value.errors)
-  const stale = computed(() => result.value !== null && checkedKey.value !== JSON.stringify(parsed.value.request))
+  const stale = computed(
+    () => result.value !== null && checkedKey.value !== JSON.stringify(parsed.value.request)
+  )
   const freshResult = computed(() => (stale.value ? null : result.value))
   const nameError = computed(() => {
     const name = fields.name.trim()
     if (!name) return 'give the target a name'
-    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(name)) return 'use letters, digits, "-", "_" or "." (at most 64)'
-    if (listing.value?.targets.some((t) => t.name.toLowerCase() === name.toLowerCase())) return `the zoo already has a target named "${name}"`
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(name))
+      return 'use letters, digits, "-", "_" or "." (at most 64)'
+    if (listing.value?.targets.some((t) => t.name.toLowerCase() === name.toLowerCase()))
+      return `the zoo already has a target named "${name}"`
     return null
   })
   const canCheck = computed(() => Object.keys(fieldErrors.value).length === 0 && !checking.value)
   const canAdd = computed(() => {
     const r = freshResult.value
-    return r !== null && nameError.value === null && !adding.value && (!r.warning || acceptCheck.value)
+    return (
+      r !== null && nameError.value === null && !adding.value && (!r.warning || acceptCheck.value)
+    )
   })
   const conflicts = computed(() => setConflicts(setsDraft.value))
-  const setsDirty = computed(() => JSON.stringify(setsDraft.value) !== JSON.stringify(listing.value?.sets ?? []))
+  const setsDirty = computed(
+    () => JSON.stringify(setsDraft.value) !== JSON.stringify(listing.value?.sets ?? [])
+  )
   const canPickFile = computed(() => modelFilePicker !== null)
 
   async function refresh(): Promise<void> {
@@ -247,7 +305,11 @@ export const useTargetZooStore = defineStore('target-zoo', () => {
     adding.value = true
     addError.value = null
     try {
-      const added = await useApi().zoo.add({ ...parsed.value.request, name: fields.name.trim(), acceptCheck: acceptCheck.value })
+      const added = await useApi().zoo.add({
+        ...parsed.value.request,
+        name: fields.name.trim(),
+        acceptCheck: acceptCheck.value
+      })
       lastAdded.value = added.name
       Object.assign(fields, defaultFields())
       result.value = null
@@ -286,7 +348,8 @@ export const useTargetZooStore = defineStore('target-zoo', () => {
   function addSet(name: string): string | null {
     const trimmed = name.trim()
     if (!trimmed) return 'give the set a name'
-    if (setsDraft.value.some((s) => s.name === trimmed)) return `there is already a set named "${trimmed}"`
+    if (setsDraft.value.some((s) => s.name === trimmed))
+      return `there is already a set named "${trimmed}"`
     setsDraft.value = [...setsDraft.value, { name: trimmed, targetIds: [] }]
     return null
   }

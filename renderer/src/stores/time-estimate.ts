@@ -6,7 +6,12 @@
  */
 import { QueuedAttackSpec, type ModelSpec } from '@contract/audit-spec'
 import { ThroughputRequest, type ThroughputEstimate } from '@contract/throughput'
-import { estimateAuditTime, knownDatasetSize, type AuditTimeEstimate, type DatasetSize } from '@contract/time-estimate'
+import {
+  estimateAuditTime,
+  knownDatasetSize,
+  type AuditTimeEstimate,
+  type DatasetSize
+} from '@contract/time-estimate'
 import { hardenStandInsToTrain } from '@contract/harden-stand-ins'
 import { defineStore } from 'pinia'
 import { computed, ref, watch } from 'vue'
@@ -15,13 +20,19 @@ import { messageOf } from './app'
 import { useAuditFormStore } from './audit-form'
 import { useJobStore } from './job'
 
-export type ThroughputState = { status: 'measuring' } | { status: 'ready'; estimate: ThroughputEstimate } | { status: 'failed'; message: string }
+export type ThroughputState =
+  | { status: 'measuring' }
+  | { status: 'ready'; estimate: ThroughputEstimate }
+  | { status: 'failed'; message: string }
 
 /** Waits this long after the last edit of an architecture, width or batch size before measuring. */
 export const MEASURE_DEBOUNCE_MS = 600
 
 /** The throughput question for one model on a dataset of known shape; null while a field is invalid. */
-export function throughputRequestOf(model: Pick<ModelSpec, 'arch' | 'width' | 'recipe'>, size: DatasetSize): ThroughputRequest | null {
+export function throughputRequestOf(
+  model: Pick<ModelSpec, 'arch' | 'width' | 'recipe'>,
+  size: DatasetSize
+): ThroughputRequest | null {
   const parsed = ThroughputRequest.safeParse({
     arch: model.arch,
     width: model.width,
@@ -33,7 +44,13 @@ export function throughputRequestOf(model: Pick<ModelSpec, 'arch' | 'width' | 'r
 }
 
 export function throughputKey(request: ThroughputRequest): string {
-  return JSON.stringify([request.arch, request.width, request.inputShape, request.numClasses, request.batchSize])
+  return JSON.stringify([
+    request.arch,
+    request.width,
+    request.inputShape,
+    request.numClasses,
+    request.batchSize
+  ])
 }
 
 export const useTimeEstimateStore = defineStore('time-estimate', () => {
@@ -47,7 +64,10 @@ export const useTimeEstimateStore = defineStore('time-estimate', () => {
     const d = form.draft
     const size = datasetSize.value
     if (!d || !size) return { surrogates: [], targets: [] }
-    return { surrogates: d.surrogates.map((m) => throughputRequestOf(m, size)), targets: d.targets.map((m) => throughputRequestOf(m, size)) }
+    return {
+      surrogates: d.surrogates.map((m) => throughputRequestOf(m, size)),
+      targets: d.targets.map((m) => throughputRequestOf(m, size))
+    }
   })
 
   let queue: Promise<void> = Promise.resolve()
@@ -68,7 +88,10 @@ export const useTimeEstimateStore = defineStore('time-estimate', () => {
       states.value[key] = { status: 'measuring' }
       queue = queue.then(async () => {
         try {
-          states.value[key] = { status: 'ready', estimate: await useApi().engine.measureThroughput(request) }
+          states.value[key] = {
+            status: 'ready',
+            estimate: await useApi().engine.measureThroughput(request)
+          }
         } catch (error) {
           states.value[key] = { status: 'failed', message: messageOf(error) }
         }
@@ -78,7 +101,13 @@ export const useTimeEstimateStore = defineStore('time-estimate', () => {
   }
 
   watch(
-    () => [job.active, ...[...requests.value.surrogates, ...requests.value.targets].map((r) => (r ? throughputKey(r) : ''))].join('|'),
+    () =>
+      [
+        job.active,
+        ...[...requests.value.surrogates, ...requests.value.targets].map((r) =>
+          r ? throughputKey(r) : ''
+        )
+      ].join('|'),
     () => {
       clearTimeout(timer)
       timer = setTimeout(() => void measureNow(), MEASURE_DEBOUNCE_MS)
@@ -108,17 +137,29 @@ export const useTimeEstimateStore = defineStore('time-estimate', () => {
     const standIns = hardenStandInsToTrain(form.spec)
     const hardened = d.targets.findIndex((t) => t.name === standIns[0]?.of)
     return estimateAuditTime(
-      { dataset: size, surrogates: d.surrogates, targets: [...d.targets, ...standIns.map((s) => s.spec)], attack: { ...d.attack, stack: form.stack }, attacks },
-      (role, i) => (role === 'target' && i >= d.targets.length ? ready('targets', hardened) : ready(role === 'surrogate' ? 'surrogates' : 'targets', i))
+      {
+        dataset: size,
+        surrogates: d.surrogates,
+        targets: [...d.targets, ...standIns.map((s) => s.spec)],
+        attack: { ...d.attack, stack: form.stack },
+        attacks
+      },
+      (role, i) =>
+        role === 'target' && i >= d.targets.length
+          ? ready('targets', hardened)
+          : ready(role === 'surrogate' ? 'surrogates' : 'targets', i)
     )
   })
 
   /** The backend the estimates were measured on (from the first measurement back). */
   const backend = computed(() => {
-    for (const s of Object.values(states.value)) if (s.status === 'ready' && s.estimate.backend) return s.estimate.backend
+    for (const s of Object.values(states.value))
+      if (s.status === 'ready' && s.estimate.backend) return s.estimate.backend
     return null
   })
-  const measuring = computed(() => Object.values(states.value).some((s) => s.status === 'measuring'))
+  const measuring = computed(() =>
+    Object.values(states.value).some((s) => s.status === 'measuring')
+  )
 
   return { states, datasetSize, estimate, backend, measuring, stateOf, measureNow }
 })

@@ -8,7 +8,12 @@
  * and says why, instead of letting the spec check fail later on a duplicate name.
  */
 import type { ImportedTargetSpec } from '@contract/audit-spec'
-import { FINE_TUNE_PRESETS, FineTuneSpec, type FineTunePreset, type ImportedSurrogateSpec } from '@contract/onnx-surrogate'
+import {
+  FINE_TUNE_PRESETS,
+  FineTuneSpec,
+  type FineTunePreset,
+  type ImportedSurrogateSpec
+} from '@contract/onnx-surrogate'
 import type { ZooSet, ZooTargetEntry } from '@contract/target-zoo'
 import type { FormDraft } from './audit-form'
 import { importedTargetOf } from './target-zoo'
@@ -37,7 +42,8 @@ function setList(draft: FormDraft, role: ZooRole, list: ZooEntrySpec[]): void {
 }
 
 /** A fine-tuned copy of an imported surrogate (same file, with `fineTune`), not the model as imported. */
-const isFineTuned = (entry: ZooEntrySpec): boolean => 'fineTune' in entry && entry.fineTune !== undefined
+const isFineTuned = (entry: ZooEntrySpec): boolean =>
+  'fineTune' in entry && entry.fineTune !== undefined
 
 /** Whether a zoo target is picked in `role` (matched by its stored path; as a surrogate, the model as imported). */
 export function isPicked(draft: FormDraft, role: ZooRole, target: ZooTargetEntry): boolean {
@@ -45,7 +51,11 @@ export function isPicked(draft: FormDraft, role: ZooRole, target: ZooTargetEntry
 }
 
 /** Why `target` cannot go in `role`, or null: it is in the other role, or its name is taken by a trained model. */
-export function pickRefusal(draft: FormDraft, role: ZooRole, target: ZooTargetEntry): string | null {
+export function pickRefusal(
+  draft: FormDraft,
+  role: ZooRole,
+  target: ZooTargetEntry
+): string | null {
   if (role === 'surrogate') {
     if (!target.check.surrogate?.usable)
       return `"${target.name}" was not checked as a surrogate${target.check.surrogate?.reason ? `: ${target.check.surrogate.reason}` : ': import it again with "use as surrogate" ticked'}.`
@@ -57,14 +67,25 @@ export function pickRefusal(draft: FormDraft, role: ZooRole, target: ZooTargetEn
     return `"${target.name}" is already a surrogate of this audit: a model attacked from itself measures nothing about transfer.`
   if (role !== 'surrogate' && isPicked(draft, other, target))
     return `"${target.name}" is already a ${other} target of this audit: one model cannot be both a test and a validation target.`
-  if (role === 'validation' && !draft.validation) return 'this audit has no validation block: turn on early stopping on a surrogate first.'
-  const trained = [...draft.surrogates, ...draft.targets, ...(draft.validation?.targets ?? [])].find((m) => m.name === target.name)
-  if (trained) return `the audit already has a model named "${target.name}": rename that model first.`
+  if (role === 'validation' && !draft.validation)
+    return 'this audit has no validation block: turn on early stopping on a surrogate first.'
+  const trained = [
+    ...draft.surrogates,
+    ...draft.targets,
+    ...(draft.validation?.targets ?? [])
+  ].find((m) => m.name === target.name)
+  if (trained)
+    return `the audit already has a model named "${target.name}": rename that model first.`
   return null
 }
 
 /** Ticks a zoo target in or out of `role`; returns the refusal message instead when it cannot go there. */
-export function pickTarget(draft: FormDraft, role: ZooRole, target: ZooTargetEntry, on: boolean): string | null {
+export function pickTarget(
+  draft: FormDraft,
+  role: ZooRole,
+  target: ZooTargetEntry,
+  on: boolean
+): string | null {
   const rest = listOf(draft, role).filter((t) => t.path !== target.path)
   if (!on) {
     setList(draft, role, rest)
@@ -72,14 +93,29 @@ export function pickTarget(draft: FormDraft, role: ZooRole, target: ZooTargetEnt
   }
   const refusal = pickRefusal(draft, role, target)
   if (refusal) return refusal
-  const entry: ZooEntrySpec = role === 'surrogate' ? { name: target.name, format: 'onnx', path: target.path, preprocessing: structuredClone(target.preprocessing) } : importedTargetOf(target)
+  const entry: ZooEntrySpec =
+    role === 'surrogate'
+      ? {
+          name: target.name,
+          format: 'onnx',
+          path: target.path,
+          preprocessing: structuredClone(target.preprocessing)
+        }
+      : importedTargetOf(target)
   setList(draft, role, [...rest, entry])
   return null
 }
 
 /** Replaces `role`'s zoo targets with a whole set's; refuses (changing nothing) if any member cannot go there. */
-export function pickSet(draft: FormDraft, role: ZooRole, set: ZooSet, targets: readonly ZooTargetEntry[]): string | null {
-  const members = set.targetIds.map((id) => targets.find((t) => t.id === id)).filter((t): t is ZooTargetEntry => t !== undefined)
+export function pickSet(
+  draft: FormDraft,
+  role: ZooRole,
+  set: ZooSet,
+  targets: readonly ZooTargetEntry[]
+): string | null {
+  const members = set.targetIds
+    .map((id) => targets.find((t) => t.id === id))
+    .filter((t): t is ZooTargetEntry => t !== undefined)
   const zooPaths = new Set(targets.map((t) => t.path))
   // Entries that did not come from the zoo (loaded with a spec) stay.
   const kept = listOf(draft, role).filter((t) => !zooPaths.has(t.path))
@@ -102,16 +138,27 @@ export function fineTunePresetOf(draft: FormDraft, target: ZooTargetEntry): Fine
  * l-SAM from the pretrained weights), replaces its preset, or with '' removes it. Unticking the
  * surrogate removes its copy too. Returns why it cannot, or null.
  */
-export function setFineTunedCopy(draft: FormDraft, target: ZooTargetEntry, preset: FineTunePreset | ''): string | null {
+export function setFineTunedCopy(
+  draft: FormDraft,
+  target: ZooTargetEntry,
+  preset: FineTunePreset | ''
+): string | null {
   const list = draft.importedSurrogates ?? []
   const rest = list.filter((s) => !(s.path === target.path && s.fineTune))
   if (!preset) {
     setList(draft, 'surrogate', rest)
     return null
   }
-  if (!isPicked(draft, 'surrogate', target)) return `tick "${target.name}" as a surrogate first: the fine-tuned copy starts from its weights.`
+  if (!isPicked(draft, 'surrogate', target))
+    return `tick "${target.name}" as a surrogate first: the fine-tuned copy starts from its weights.`
   const name = `${target.name}-${preset}`
-  const taken = [...draft.surrogates, ...draft.targets, ...(draft.validation?.targets ?? []), ...rest, ...(draft.importedTargets ?? [])].find((m) => m.name === name)
+  const taken = [
+    ...draft.surrogates,
+    ...draft.targets,
+    ...(draft.validation?.targets ?? []),
+    ...rest,
+    ...(draft.importedTargets ?? [])
+  ].find((m) => m.name === name)
   if (taken) return `the audit already has a model named "${name}": rename that model first.`
   const copy: ImportedSurrogateSpec = {
     name,
@@ -126,4 +173,7 @@ export function setFineTunedCopy(draft: FormDraft, target: ZooTargetEntry, prese
 }
 
 /** The fine-tuning presets offered for a zoo surrogate's copy, with their labels. */
-export const FINE_TUNE_CHOICES = (Object.keys(FINE_TUNE_PRESETS) as FineTunePreset[]).map((id) => ({ id, label: FINE_TUNE_PRESETS[id].label }))
+export const FINE_TUNE_CHOICES = (Object.keys(FINE_TUNE_PRESETS) as FineTunePreset[]).map((id) => ({
+  id,
+  label: FINE_TUNE_PRESETS[id].label
+}))

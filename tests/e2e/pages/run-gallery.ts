@@ -22,7 +22,9 @@ export class RunGallery {
   async loadedImages(): Promise<{ loaded: number; total: number }> {
     const widths = await this.examples
       .locator('img')
-      .evaluateAll((imgs) => imgs.map((img) => (img as unknown as { naturalWidth: number }).naturalWidth))
+      .evaluateAll((imgs) =>
+        imgs.map((img) => (img as unknown as { naturalWidth: number }).naturalWidth)
+      )
     return { loaded: widths.filter((w) => w > 0).length, total: widths.length }
   }
 }

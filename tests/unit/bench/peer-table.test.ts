@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { formatPeerTable, median, peerRatioLine, ratio, type PeerRow } from '../../../bench/peer-table'
+import {
+  formatPeerTable,
+  median,
+  peerRatioLine,
+  ratio,
+  type PeerRow
+} from '../../../bench/peer-table'
 
 const row = (over: Partial<PeerRow>): PeerRow => ({
   name: 'small-cnn training',

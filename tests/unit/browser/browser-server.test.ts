@@ -31,7 +31,11 @@ async function start() {
   return { engine, server }
 }
 
-function get(port: number, path: string, host = `127.0.0.1:${port}`): Promise<{ status: number; body: string }> {
+function get(
+  port: number,
+  path: string,
+  host = `127.0.0.1:${port}`
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path, headers: { host } }, (res) => {
       let body = ''
@@ -64,19 +68,36 @@ describe('browser-mode server', () => {
   it('refuses a WebSocket without the token or from another origin', async () => {
     const { server } = await start()
     const origin = `http://127.0.0.1:${server.port}`
-    await expect(connect(`ws://127.0.0.1:${server.port}${WS_PATH}?token=wrong`, origin)).rejects.toThrow(/403/)
-    await expect(connect(`ws://127.0.0.1:${server.port}${WS_PATH}?token=${server.token}`, 'http://evil.example')).rejects.toThrow(/403/)
+    await expect(
+      connect(`ws://127.0.0.1:${server.port}${WS_PATH}?token=wrong`, origin)
+    ).rejects.toThrow(/403/)
+    await expect(
+      connect(
+        `ws://127.0.0.1:${server.port}${WS_PATH}?token=${server.token}`,
+        'http://evil.example'
+      )
+    ).rejects.toThrow(/403/)
   })
 
   it('carries requests, validation errors and job events over the socket', async () => {
     const { server, engine } = await start()
     const origin = `http://127.0.0.1:${server.port}`
-    const ws = await connect(`ws://127.0.0.1:${server.port}${WS_PATH}?token=${server.token}`, origin)
+    const ws = await connect(
+      `ws://127.0.0.1:${server.port}${WS_PATH}?token=${server.token}`,
+      origin
+    )
     const messages: WsServerMessage[] = []
-    const next = () => new Promise<WsServerMessage>((resolve) => ws.once('message', (d) => resolve(JSON.parse(String(d)))))
+    const next = () =>
+      new Promise<WsServerMessage>((resolve) =>
+        ws.once('message', (d) => resolve(JSON.parse(String(d))))
+      )
     ws.send(JSON.stringify({ id: 1, channel: Channels.AppInfo, payload: undefined }))
     messages.push(await next())
-    expect(messages[0]).toMatchObject({ id: 1, ok: true, result: { version: '0.0.1', shell: 'browser' } })
+    expect(messages[0]).toMatchObject({
+      id: 1,
+      ok: true,
+      result: { version: '0.0.1', shell: 'browser' }
+    })
     ws.send(JSON.stringify({ id: 2, channel: Channels.GetRun, payload: { runId: '../x' } }))
     const bad = await next()
     expect(bad).toMatchObject({ id: 2, ok: false })

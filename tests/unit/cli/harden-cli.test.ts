@@ -27,7 +27,13 @@ const SPEC = {
     // Set, but neither recipe trains adversarially: the CLI says it changes nothing.
     adversarialTraining: { eps: 32 / 255 },
     whiteBox: { steps: 1, examples: 10 },
-    flatness: { examples: 10, pgdSteps: 1, batchSize: 10, average: { samples: 1 }, worst: { steps: 1, restarts: 1 } }
+    flatness: {
+      examples: 10,
+      pgdSteps: 1,
+      batchSize: 10,
+      average: { samples: 1 },
+      worst: { steps: 1, restarts: 1 }
+    }
   }
 }
 
@@ -37,16 +43,35 @@ describe('npm run audit with a Harden step', () => {
     const specPath = join(dir, 'spec.json')
     await writeFile(specPath, JSON.stringify(SPEC))
     const out = join(dir, 'out')
-    const result = spawnSync(process.execPath, ['--import', 'tsx', CLI, '--spec', specPath, '--out', out, '--workspace', join(dir, 'ws'), '--no-pdf'], {
-      encoding: 'utf8',
-      timeout: 240_000
-    })
+    const result = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        CLI,
+        '--spec',
+        specPath,
+        '--out',
+        out,
+        '--workspace',
+        join(dir, 'ws'),
+        '--no-pdf'
+      ],
+      {
+        encoding: 'utf8',
+        timeout: 240_000
+      }
+    )
     expect(result.status, result.stderr).toBe(0)
     expect(result.stderr).toContain(
       "warning: harden.adversarialTraining is set (ε 0.125 (32/255), larger than the audit's ε 0.0627 (16/255)) but no chosen recipe trains adversarially"
     )
-    expect(result.stdout).toMatch(/\| rank \| recipe \| natural accuracy \| white-box PGD robust accuracy \(ε 16\/255\) \| transfer success/)
-    expect(result.stdout).toMatch(/\| [12] \| SGD \(baseline\) \| \d+\.\d % \| \d+\.\d % \(\d+\/10\) \| \d+\.\d % ± \d+\.\d \(\d+\/\d+\) \|/)
+    expect(result.stdout).toMatch(
+      /\| rank \| recipe \| natural accuracy \| white-box PGD robust accuracy \(ε 16\/255\) \| transfer success/
+    )
+    expect(result.stdout).toMatch(
+      /\| [12] \| SGD \(baseline\) \| \d+\.\d % \| \d+\.\d % \(\d+\/10\) \| \d+\.\d % ± \d+\.\d \(\d+\/\d+\) \|/
+    )
     expect(result.stdout).toMatch(/\| [12] \| SAM ρ 0\.1 \| /)
     expect(result.stdout).toMatch(/\nRecommendation: (Train tcnn with|No recipe lowers transfer)/)
     const record = RunRecord.parse(JSON.parse(await readFile(join(out, 'results.json'), 'utf8')))

@@ -10,7 +10,10 @@ const CLI = join(__dirname, '../../../main/cli/study.ts')
 const TINY = join(__dirname, '../../fixtures/tiny-study.json')
 
 function runCli(args: string[]) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { encoding: 'utf8', timeout: 600_000 })
+  const result = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], {
+    encoding: 'utf8',
+    timeout: 600_000
+  })
   return { code: result.status, stderr: result.stderr, stdout: result.stdout }
 }
 
@@ -22,7 +25,9 @@ describe('npm run study (CLI): bad input exits 2 naming the field', () => {
   it('names a preset that does not exist', () => {
     const { code, stderr } = runCli(['--preset', 'imagenet', '--out', '/tmp/x'])
     expect(code).toBe(2)
-    expect(stderr).toMatch(/--preset: unknown preset "imagenet": expected one of quick, fashion-mnist, cifar10/)
+    expect(stderr).toMatch(
+      /--preset: unknown preset "imagenet": expected one of quick, fashion-mnist, cifar10/
+    )
   })
 
   it('names the field of a bad study file: one seed, a validation target among the test targets', async () => {
@@ -32,12 +37,22 @@ describe('npm run study (CLI): bad input exits 2 naming the field', () => {
     await writeFile(oneSeed, JSON.stringify({ ...tiny, seeds: [1] }))
     const r1 = runCli(['--spec', oneSeed, '--out', join(dir, 'out1'), '--workspace', dir])
     expect(r1.code).toBe(2)
-    expect(r1.stderr).toMatch(/seeds: a verdict compares mean ± 2 std over seeds, which needs at least 2 seeds/)
+    expect(r1.stderr).toMatch(
+      /seeds: a verdict compares mean ± 2 std over seeds, which needs at least 2 seeds/
+    )
     const twin = join(dir, 'twin.json')
-    await writeFile(twin, JSON.stringify({ ...tiny, validation: { ...tiny.validation, targets: [{ ...tiny.targets[1], name: 'v-twin' }] } }))
+    await writeFile(
+      twin,
+      JSON.stringify({
+        ...tiny,
+        validation: { ...tiny.validation, targets: [{ ...tiny.targets[1], name: 'v-twin' }] }
+      })
+    )
     const r2 = runCli(['--spec', twin, '--out', join(dir, 'out2'), '--workspace', dir])
     expect(r2.code).toBe(2)
-    expect(r2.stderr).toMatch(/validation\.targets\.0: validation target "v-twin" is also test target "t-mlp"/)
+    expect(r2.stderr).toMatch(
+      /validation\.targets\.0: validation target "v-twin" is also test target "t-mlp"/
+    )
     expect(existsSync(join(dir, 'out2', 'flatline-study.json'))).toBe(false)
   })
 
@@ -46,10 +61,27 @@ describe('npm run study (CLI): bad input exits 2 naming the field', () => {
     const dir = await tmp('flatline-study-small-')
     const spec = join(dir, 'small.json')
     const folder = join(__dirname, '../../fixtures/datasets/image-folder')
-    await writeFile(spec, JSON.stringify({ ...tiny, dataset: { source: 'image-folder', path: folder, imageSize: 28, validationSize: 20 }, validation: { ...tiny.validation, examples: 5 } }))
-    const { code, stderr } = runCli(['--spec', spec, '--out', join(dir, 'out'), '--workspace', dir, '--no-pdf'])
+    await writeFile(
+      spec,
+      JSON.stringify({
+        ...tiny,
+        dataset: { source: 'image-folder', path: folder, imageSize: 28, validationSize: 20 },
+        validation: { ...tiny.validation, examples: 5 }
+      })
+    )
+    const { code, stderr } = runCli([
+      '--spec',
+      spec,
+      '--out',
+      join(dir, 'out'),
+      '--workspace',
+      dir,
+      '--no-pdf'
+    ])
     expect(code).toBe(1)
-    expect(stderr).toMatch(/dataset\.validationSize: the dataset is too small for dataset\.validationSize 20: it has \d+ training images/)
+    expect(stderr).toMatch(
+      /dataset\.validationSize: the dataset is too small for dataset\.validationSize 20: it has \d+ training images/
+    )
     // Nothing was started: no study record, no audit run.
     expect(await readdir(join(dir, 'studies')).catch(() => [])).toEqual([])
     expect(await readdir(join(dir, 'runs')).catch(() => [])).toEqual([])
@@ -62,7 +94,9 @@ describe('npm run study (CLI): a tiny study end to end', () => {
     const out = join(dir, 'out')
     const args = ['--spec', TINY, '--out', out, '--workspace', dir]
     // Cut it short once the first seed is saved (SIGINT, as Ctrl-C), then run the same command again.
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
     let err = ''
     let interrupted = false
     child.stderr.on('data', (d: Buffer) => {
@@ -71,7 +105,19 @@ describe('npm run study (CLI): a tiny study end to end', () => {
     })
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve))
     expect(code).toBe(130)
-    const partial = StudyRecord.parse(JSON.parse(await readFile(join(dir, 'studies', JSON.parse(await readFile(join(out, 'flatline-study.json'), 'utf8')).studyId, 'study.json'), 'utf8')))
+    const partial = StudyRecord.parse(
+      JSON.parse(
+        await readFile(
+          join(
+            dir,
+            'studies',
+            JSON.parse(await readFile(join(out, 'flatline-study.json'), 'utf8')).studyId,
+            'study.json'
+          ),
+          'utf8'
+        )
+      )
+    )
     expect(partial.status).toBe('cancelled')
     expect(partial.results.seeds).toEqual([1])
     const firstRun = partial.seeds[0].runId
@@ -86,9 +132,14 @@ describe('npm run study (CLI): a tiny study end to end', () => {
     expect(study.seeds[0].runId).toBe(firstRun) // the completed seed was read back, not run again
     // Targets: trained by the first seed's audit, then reused from the zoo.
     expect(study.targets.map((t) => t.name)).toEqual(['t-max', 't-mlp', 'v-cnn'])
-    const secondRun = JSON.parse(await readFile(join(dir, 'runs', study.seeds[1].runId!, 'run.json'), 'utf8'))
+    const secondRun = JSON.parse(
+      await readFile(join(dir, 'runs', study.seeds[1].runId!, 'run.json'), 'utf8')
+    )
     expect(secondRun.spec.targets).toEqual([])
-    expect(secondRun.spec.importedTargets.map((t: { format: string }) => t.format)).toEqual(['flatline', 'flatline'])
+    expect(secondRun.spec.importedTargets.map((t: { format: string }) => t.format)).toEqual([
+      'flatline',
+      'flatline'
+    ])
 
     expect(study.claims.length).toBeGreaterThanOrEqual(4)
     for (const c of study.claims) {
@@ -96,7 +147,13 @@ describe('npm run study (CLI): a tiny study end to end', () => {
       expect(c.evidence).toMatch(/\d/) // numbers, not fixed text
     }
     const [table] = study.results.table3
-    expect(table.rows.map((r) => r.row)).toEqual(['sgd', 'sgd-early-stopped', 'l-sam', 'swa', 'lgv'])
+    expect(table.rows.map((r) => r.row)).toEqual([
+      'sgd',
+      'sgd-early-stopped',
+      'l-sam',
+      'swa',
+      'lgv'
+    ])
     expect(table.rows[0].average.values).toHaveLength(2)
     expect(table.rows.find((r) => r.row === 'sgd-early-stopped')!.cost.mean).toBeLessThanOrEqual(1)
     expect(table.rows.find((r) => r.row === 'l-sam')!.cost.mean).toBe(2)
@@ -111,7 +168,13 @@ describe('npm run study (CLI): a tiny study end to end', () => {
     expect(again.stdout).toMatch(/Verdicts\n- \[(holds|does not hold|not shown)\]/)
     // Where the time went: every seed's parts, the first seed's with its target trainings.
     expect(study.seeds[0].time?.['target training']).toBeGreaterThan(0)
-    expect(study.seeds.every((s) => (s.time?.['surrogate training'] ?? 0) > 0 && (s.time?.attacks ?? 0) > 0)).toBe(true)
-    expect(again.stdout).toMatch(/Where the time went: seeds' wall time seed 1 [\d.]+ min, seed 2 [\d.]+ min/)
+    expect(
+      study.seeds.every(
+        (s) => (s.time?.['surrogate training'] ?? 0) > 0 && (s.time?.attacks ?? 0) > 0
+      )
+    ).toBe(true)
+    expect(again.stdout).toMatch(
+      /Where the time went: seeds' wall time seed 1 [\d.]+ min, seed 2 [\d.]+ min/
+    )
   }, 900_000)
 })

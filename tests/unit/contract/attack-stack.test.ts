@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { AttackStack, attackCost, attackCostPerIteration, describeStack } from '../../../main/contract/attack-stack'
+import {
+  AttackStack,
+  attackCost,
+  attackCostPerIteration,
+  describeStack
+} from '../../../main/contract/attack-stack'
 import { AttackSpec, AuditSpec, describeSpecError } from '../../../main/contract/audit-spec'
 
 const errorOf = (input: unknown) => {
@@ -11,13 +16,31 @@ const errorOf = (input: unknown) => {
 describe('AttackSpec with stacks', () => {
   it('keeps the old shape valid: { eps, steps, maxExamples } is plain L∞ BIM with α = ε/10', () => {
     const spec = AttackSpec.parse({ eps: 16 / 255, steps: 10, maxExamples: 50 })
-    expect(spec).toMatchObject({ method: 'bim', norm: 'linf', steps: 10, maxExamples: 50, stack: {}, repeats: 3, targeted: false })
+    expect(spec).toMatchObject({
+      method: 'bim',
+      norm: 'linf',
+      steps: 10,
+      maxExamples: 50,
+      stack: {},
+      repeats: 3,
+      targeted: false
+    })
     expect(spec.stepSize).toBeCloseTo(16 / 2550, 12)
     expect(describeStack(spec.stack)).toBe('BIM')
   })
 
   it('fills each technique with the paper defaults of the §1 table when given as {}', () => {
-    const stack = AttackStack.parse({ gn: {}, sgm: {}, lgv: {}, di: {}, si: {}, vt: {}, mi: {}, ni: {}, rap: {} })
+    const stack = AttackStack.parse({
+      gn: {},
+      sgm: {},
+      lgv: {},
+      di: {},
+      si: {},
+      vt: {},
+      mi: {},
+      ni: {},
+      rap: {}
+    })
     expect(stack).toEqual({
       gn: { range: 0.22 },
       sgm: { gamma: 0.2 },
@@ -36,8 +59,12 @@ describe('AttackSpec with stacks', () => {
     expect(AttackSpec.parse({ norm: 'l2', eps: 3, stepSize: 0.3 }).eps).toBe(3)
     expect(errorOf({ eps: 1.5 })).toMatch(/^eps: eps must be in \(0, 1\]/)
     expect(errorOf({ norm: 'l1' })).toMatch(/^norm: unknown norm "l1": expected "linf" or "l2"/)
-    expect(errorOf({ stack: { di: { resizeRate: 1.1 } } })).toMatch(/^stack\.di\.resizeRate: di\.resizeRate must be < 1/)
-    expect(errorOf({ stack: { sgm: { gamma: 2 } } })).toMatch(/^stack\.sgm\.gamma: sgm\.gamma must be ≤ 1/)
+    expect(errorOf({ stack: { di: { resizeRate: 1.1 } } })).toMatch(
+      /^stack\.di\.resizeRate: di\.resizeRate must be < 1/
+    )
+    expect(errorOf({ stack: { sgm: { gamma: 2 } } })).toMatch(
+      /^stack\.sgm\.gamma: sgm\.gamma must be ≤ 1/
+    )
     // pgn became a technique (issue 15): a misspelt id is still rejected, with the id meant.
     expect(errorOf({ stack: { pgnn: {} } })).toBe('unknown key stack.pgnn; did you mean stack.pgn?')
     expect(errorOf({ repeats: 0 })).toMatch(/^repeats:/)
@@ -51,7 +78,10 @@ describe('AttackSpec with stacks', () => {
   })
 
   it('still parses inside an audit spec with the default attack', () => {
-    const spec = AuditSpec.parse({ surrogates: [{ name: 's', arch: 'small-cnn' }], targets: [{ name: 't', arch: 'small-cnn' }] })
+    const spec = AuditSpec.parse({
+      surrogates: [{ name: 's', arch: 'small-cnn' }],
+      targets: [{ name: 't', arch: 'small-cnn' }]
+    })
     expect(spec.attack.stack).toEqual({})
     expect(spec.attack.norm).toBe('linf')
   })
@@ -62,7 +92,12 @@ describe('attack cost (spec §2.5)', () => {
     expect(attackCostPerIteration({}, 0)).toBe(1)
     expect(attackCostPerIteration(AttackStack.parse({ vt: {} }), 0)).toBe(21)
     expect(attackCost(AttackStack.parse({ vt: {} }), 50)).toBe(1050)
-    expect(attackCostPerIteration(AttackStack.parse({ vt: { samples: 2 }, si: { copies: 3 }, lgv: { nGrad: 2 } }), 0)).toBe(18)
+    expect(
+      attackCostPerIteration(
+        AttackStack.parse({ vt: { samples: 2 }, si: { copies: 3 }, lgv: { nGrad: 2 } }),
+        0
+      )
+    ).toBe(18)
     const rap = AttackStack.parse({ rap: {} })
     expect(attackCostPerIteration(rap, 9)).toBe(1)
     expect(attackCostPerIteration(rap, 10)).toBe(6)

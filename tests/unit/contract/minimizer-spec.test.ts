@@ -1,15 +1,42 @@
 import { describe, expect, it } from 'vitest'
-import { AuditSpec, describeSpecError, TrainingRecipe, type ModelSpec } from '../../../main/contract/audit-spec'
+import {
+  AuditSpec,
+  describeSpecError,
+  TrainingRecipe,
+  type ModelSpec
+} from '../../../main/contract/audit-spec'
 import { MINIMIZER_IDS, MinimizerSpec } from '../../../main/contract/minimizer-spec'
-import { describeMinimizer, relativeCost, TRAINING_PRESETS } from '../../../main/contract/training-presets'
+import {
+  describeMinimizer,
+  relativeCost,
+  TRAINING_PRESETS
+} from '../../../main/contract/training-presets'
 
 describe('MinimizerSpec', () => {
   it("fills the paper's defaults per method", () => {
     expect(MinimizerSpec.parse({ id: 'sam' })).toEqual({ id: 'sam', rho: 0.05 })
-    expect(MinimizerSpec.parse({ id: 'asam' })).toEqual({ id: 'asam', rho: 0.5, eta: 0.01, scaled: 'weights' })
+    expect(MinimizerSpec.parse({ id: 'asam' })).toEqual({
+      id: 'asam',
+      rho: 0.5,
+      eta: 0.01,
+      scaled: 'weights'
+    })
     expect(MinimizerSpec.parse({ id: 'gsam' })).toEqual({ id: 'gsam', rho: 0.05, alpha: 0.15 })
-    expect(MinimizerSpec.parse({ id: 'agsam' })).toEqual({ id: 'agsam', rho: 0.5, alpha: 0.15, eta: 0, scaled: 'all' })
-    expect(MinimizerSpec.parse({ id: 'looksam' })).toEqual({ id: 'looksam', rho: 0.05, k: 5, alpha: 0.7, warmupEpochs: 3, projection: 'global' })
+    expect(MinimizerSpec.parse({ id: 'agsam' })).toEqual({
+      id: 'agsam',
+      rho: 0.5,
+      alpha: 0.15,
+      eta: 0,
+      scaled: 'all'
+    })
+    expect(MinimizerSpec.parse({ id: 'looksam' })).toEqual({
+      id: 'looksam',
+      rho: 0.05,
+      k: 5,
+      alpha: 0.7,
+      warmupEpochs: 3,
+      projection: 'global'
+    })
     expect(MinimizerSpec.parse({ id: 'wasam' })).toEqual({ id: 'wasam', rho: 0.05 })
   })
 
@@ -19,7 +46,9 @@ describe('MinimizerSpec', () => {
 
   it('accepts the CLI shape surrogates: [{ arch, recipe: { minimizer: { id, rho } } }]', () => {
     const spec = AuditSpec.parse({
-      surrogates: [{ name: 's', arch: 'small-cnn', recipe: { minimizer: { id: 'sam', rho: 0.3 } } }],
+      surrogates: [
+        { name: 's', arch: 'small-cnn', recipe: { minimizer: { id: 'sam', rho: 0.3 } } }
+      ],
       targets: [{ name: 't', arch: 'small-cnn' }]
     })
     expect((spec.surrogates[0] as ModelSpec).recipe.minimizer).toEqual({ id: 'sam', rho: 0.3 })
@@ -48,8 +77,14 @@ describe('TRAINING_PRESETS (paper Table 3 / Table 5)', () => {
     expect(cost('l-sam')).toBe(2)
     expect(cost('swa')).toBe(1)
     expect(cost('l-looksam')).toBeCloseTo(1.22, 2)
-    expect(TRAINING_PRESETS.find((p) => p.id === 'l-sam')!.minimizer).toEqual({ id: 'sam', rho: 0.3 })
-    expect(TRAINING_PRESETS.find((p) => p.id === 'l-sam-0.4')!.minimizer).toEqual({ id: 'sam', rho: 0.4 })
+    expect(TRAINING_PRESETS.find((p) => p.id === 'l-sam')!.minimizer).toEqual({
+      id: 'sam',
+      rho: 0.3
+    })
+    expect(TRAINING_PRESETS.find((p) => p.id === 'l-sam-0.4')!.minimizer).toEqual({
+      id: 'sam',
+      rho: 0.4
+    })
     expect(relativeCost({ id: 'gsam', rho: 0.05, alpha: 0.15 }, 150)).toBe(2)
   })
 })
@@ -59,6 +94,7 @@ describe('describeMinimizer', () => {
     expect(describeMinimizer({ id: 'sam', rho: 0.3 })).toBe('SAM ρ 0.3')
     expect(describeMinimizer(MinimizerSpec.parse({ id: 'looksam' }))).toBe('LookSAM ρ 0.05, k 5')
     expect(describeMinimizer(MinimizerSpec.parse({ id: 'sat' }))).toBe('SAT ε 0.05, 7 steps')
-    for (const id of MINIMIZER_IDS) expect(describeMinimizer(MinimizerSpec.parse({ id }))).toMatch(/^[A-Z]/)
+    for (const id of MINIMIZER_IDS)
+      expect(describeMinimizer(MinimizerSpec.parse({ id }))).toMatch(/^[A-Z]/)
   })
 })

@@ -22,22 +22,46 @@ const spec = (overrides: Record<string, unknown> = {}) =>
 
 describe('knownDatasetSize', () => {
   it('gives the embedded subset limited by trainLimit/testLimit and minus the validation split; null for files on disk', () => {
-    expect(knownDatasetSize({ source: 'embedded', trainLimit: 0, testLimit: 0, validationSize: 0 })).toMatchObject({ train: 6000, test: 1000 })
-    expect(knownDatasetSize({ source: 'embedded', trainLimit: 4000, testLimit: 300, validationSize: 500 })).toMatchObject({ train: 3500, test: 300 })
-    expect(knownDatasetSize({ source: 'embedded', trainLimit: 9000, testLimit: 0, validationSize: 0 })?.train).toBe(EMBEDDED_DATASET.train)
-    expect(knownDatasetSize({ source: 'cifar-binary', trainLimit: 0, testLimit: 0, validationSize: 0 })).toBeNull()
+    expect(
+      knownDatasetSize({ source: 'embedded', trainLimit: 0, testLimit: 0, validationSize: 0 })
+    ).toMatchObject({ train: 6000, test: 1000 })
+    expect(
+      knownDatasetSize({
+        source: 'embedded',
+        trainLimit: 4000,
+        testLimit: 300,
+        validationSize: 500
+      })
+    ).toMatchObject({ train: 3500, test: 300 })
+    expect(
+      knownDatasetSize({ source: 'embedded', trainLimit: 9000, testLimit: 0, validationSize: 0 })
+        ?.train
+    ).toBe(EMBEDDED_DATASET.train)
+    expect(
+      knownDatasetSize({ source: 'cifar-binary', trainLimit: 0, testLimit: 0, validationSize: 0 })
+    ).toBeNull()
   })
 })
 
 describe('estimateAuditTime', () => {
   it('is relativeCost × epochs × images ÷ train throughput, and examples × steps × passes × repeats ÷ gradient throughput', () => {
     const s = spec({
-      surrogates: [{ name: 'lsam', arch: 'small-cnn', recipe: { epochs: 8, batchSize: 64, minimizer: { id: 'sam', rho: 0.3 } } }],
+      surrogates: [
+        {
+          name: 'lsam',
+          arch: 'small-cnn',
+          recipe: { epochs: 8, batchSize: 64, minimizer: { id: 'sam', rho: 0.3 } }
+        }
+      ],
       attack: { steps: 50, maxExamples: 500, repeats: 3, stack: { si: { copies: 5 }, di: {} } }
     })
     const size = knownDatasetSize(s.dataset)!
-    const est = estimateAuditTime({ dataset: size, surrogates: s.surrogates, targets: s.targets, attack: s.attack }, (role) =>
-      role === 'surrogate' ? { trainImagesPerSecond: 400, gradientsPerSecond: 1000 } : { trainImagesPerSecond: 200, gradientsPerSecond: 500 }
+    const est = estimateAuditTime(
+      { dataset: size, surrogates: s.surrogates, targets: s.targets, attack: s.attack },
+      (role) =>
+        role === 'surrogate'
+          ? { trainImagesPerSecond: 400, gradientsPerSecond: 1000 }
+          : { trainImagesPerSecond: 200, gradientsPerSecond: 500 }
     )
     const [sur, tgt] = est.models
     expect(sur.trainPasses).toBe(2 * 8 * 4000)
@@ -48,7 +72,10 @@ describe('estimateAuditTime', () => {
     expect(sur.attackSeconds).toBeCloseTo((500 * 50 * 5 * 3) / 1000, 9)
     expect(tgt.trainSeconds).toBeCloseTo((4 * 4000) / 200, 9)
     expect(tgt.attackSeconds).toBeUndefined()
-    expect(est.totalSeconds).toBeCloseTo(sur.trainSeconds! + sur.attackSeconds! + tgt.trainSeconds!, 9)
+    expect(est.totalSeconds).toBeCloseTo(
+      sur.trainSeconds! + sur.attackSeconds! + tgt.trainSeconds!,
+      9
+    )
   })
 
   it('runs a deterministic stack once whatever the repeats, counts RAP from its late start, and LGV collection once per surrogate', () => {
@@ -56,11 +83,21 @@ describe('estimateAuditTime', () => {
     expect(attackPasses(plain, 100)).toBe(100 * 20)
     const rap = { ...plain, stack: AttackStack.parse({ rap: { lateStart: 10, innerSteps: 5 } }) }
     expect(attackPasses(rap, 100)).toBe(100 * (20 + 10 * 5) * 3)
-    const s = spec({ attack: { steps: 10, maxExamples: 5000, stack: { lgv: { collect: { epochs: 3 } } } } })
-    const est = estimateAuditTime({ dataset: knownDatasetSize(s.dataset)!, surrogates: s.surrogates, targets: s.targets, attack: s.attack }, () => ({
-      trainImagesPerSecond: 100,
-      gradientsPerSecond: 100
-    }))
+    const s = spec({
+      attack: { steps: 10, maxExamples: 5000, stack: { lgv: { collect: { epochs: 3 } } } }
+    })
+    const est = estimateAuditTime(
+      {
+        dataset: knownDatasetSize(s.dataset)!,
+        surrogates: s.surrogates,
+        targets: s.targets,
+        attack: s.attack
+      },
+      () => ({
+        trainImagesPerSecond: 100,
+        gradientsPerSecond: 100
+      })
+    )
     expect(est.examples).toBe(1000)
     expect(est.models[0].lgvPasses).toBe(3 * 4000)
     expect(est.models[0].lgvSeconds).toBeCloseTo(120, 9)
@@ -68,18 +105,38 @@ describe('estimateAuditTime', () => {
   })
 
   it('sums a queue per surrogate over the stacks that attack from it, collecting LGV once per surrogate and settings, not where folders are given', () => {
-    const s = spec({ surrogates: [{ name: 'a', arch: 'small-cnn' }, { name: 'b', arch: 'small-cnn' }] })
+    const s = spec({
+      surrogates: [
+        { name: 'a', arch: 'small-cnn' },
+        { name: 'b', arch: 'small-cnn' }
+      ]
+    })
     const base = { steps: 10, maxExamples: 100, repeats: 2 }
     const collect = { epochs: 2, perEpoch: 4, lr: 0.05, batchSize: 256 }
     const attacks = [
       { ...base, stack: AttackStack.parse({}) },
       { ...base, stack: AttackStack.parse({ lgv: { collect } }), surrogates: ['a'] },
-      { ...base, stack: AttackStack.parse({ lgv: { collect, sources: [{ surrogate: 'b', dirs: ['/m'] }] }, di: {} }) }
+      {
+        ...base,
+        stack: AttackStack.parse({
+          lgv: { collect, sources: [{ surrogate: 'b', dirs: ['/m'] }] },
+          di: {}
+        })
+      }
     ]
-    const est = estimateAuditTime({ dataset: knownDatasetSize(s.dataset)!, surrogates: s.surrogates, targets: [], attack: attacks[0], attacks }, () => ({
-      trainImagesPerSecond: 10,
-      gradientsPerSecond: 10
-    }))
+    const est = estimateAuditTime(
+      {
+        dataset: knownDatasetSize(s.dataset)!,
+        surrogates: s.surrogates,
+        targets: [],
+        attack: attacks[0],
+        attacks
+      },
+      () => ({
+        trainImagesPerSecond: 10,
+        gradientsPerSecond: 10
+      })
+    )
     const [a, b] = est.models
     expect(a.attackPasses).toBe(100 * 10 * (1 + 2 + 2))
     expect(b.attackPasses).toBe(100 * 10 * (1 + 2))
@@ -89,15 +146,37 @@ describe('estimateAuditTime', () => {
 
   it('has no total while a throughput is missing, and counts LookSAM by its exact steps per epoch', () => {
     const s = spec()
-    const est = estimateAuditTime({ dataset: knownDatasetSize(s.dataset)!, surrogates: s.surrogates, targets: s.targets, attack: s.attack }, (role) =>
-      role === 'surrogate' ? { trainImagesPerSecond: 100, gradientsPerSecond: 100 } : undefined
+    const est = estimateAuditTime(
+      {
+        dataset: knownDatasetSize(s.dataset)!,
+        surrogates: s.surrogates,
+        targets: s.targets,
+        attack: s.attack
+      },
+      (role) =>
+        role === 'surrogate' ? { trainImagesPerSecond: 100, gradientsPerSecond: 100 } : undefined
     )
     expect(est.models[0].trainSeconds).toBeCloseTo(320, 9)
     expect(est.models[1].trainSeconds).toBeNull()
     expect(est.totalSeconds).toBeNull()
-    const look = spec({ surrogates: [{ name: 'l', arch: 'small-cnn', recipe: { epochs: 4, batchSize: 1000, minimizer: { id: 'looksam', k: 5, warmupEpochs: 1 } } }] })
+    const look = spec({
+      surrogates: [
+        {
+          name: 'l',
+          arch: 'small-cnn',
+          recipe: {
+            epochs: 4,
+            batchSize: 1000,
+            minimizer: { id: 'looksam', k: 5, warmupEpochs: 1 }
+          }
+        }
+      ]
+    })
     // 4 steps per epoch: warm-up epoch 2·4 passes, then 4 + ceil(4/5) = 5 per epoch → (8 + 15) / 16 of SGD.
-    expect(trainingPasses(look.surrogates[0] as ModelSpec, 4000)).toBeCloseTo(((8 + 3 * 5) / 16) * 4 * 4000, 6)
+    expect(trainingPasses(look.surrogates[0] as ModelSpec, 4000)).toBeCloseTo(
+      ((8 + 3 * 5) / 16) * 4 * 4000,
+      6
+    )
   })
 })
 

@@ -4,14 +4,20 @@
  */
 import type { JobEvent } from '../../../main/contract/job-events'
 import type { EngineClient, StartMessage } from '../../../main/engine-host/engine-protocol'
-import type { EngineQuery, EngineQueryKind, EngineQueryOf, EngineQueryResult } from '../../../main/engine-host/engine-queries'
+import type {
+  EngineQuery,
+  EngineQueryKind,
+  EngineQueryOf,
+  EngineQueryResult
+} from '../../../main/engine-host/engine-queries'
 
 export class RecordingEngine implements EngineClient {
   readonly started: StartMessage[] = []
   readonly cancelled: string[] = []
   readonly queries: EngineQuery[] = []
   /** How the test answers queries; by default every query fails. */
-  answer: (query: EngineQuery) => Promise<unknown> = (query) => Promise.reject(new Error(`no answer for ${query.kind}`))
+  answer: (query: EngineQuery) => Promise<unknown> = (query) =>
+    Promise.reject(new Error(`no answer for ${query.kind}`))
   private readonly listeners = new Set<(event: JobEvent) => void>()
 
   ready(): Promise<string> {

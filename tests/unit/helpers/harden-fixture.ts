@@ -13,11 +13,32 @@ export const fixtureRun = (): RunRecord => RunRecord.parse(structuredClone(fixtu
 export type HardenRow = [HardenRecipeId, number, number, number, number]
 
 export function hardenRow([recipe, accuracy, fooled, robust, worst]: HardenRow): UnrankedRecipe {
-  const cell = { attack: 'BIM', surrogate: 'surrogate-cnn', target: `harden-${recipe}`, successRate: fooled / 400, fooled, attacked: 400, repeats: 1, mean: fooled / 400, std: 0 }
+  const cell = {
+    attack: 'BIM',
+    surrogate: 'surrogate-cnn',
+    target: `harden-${recipe}`,
+    successRate: fooled / 400,
+    fooled,
+    attacked: 400,
+    repeats: 1,
+    mean: fooled / 400,
+    std: 0
+  }
   return {
     recipe,
     label: HARDEN_RECIPES[recipe].label,
-    model: { name: `harden-${recipe}`, arch: 'small-cnn', width: 24, seed: 22, hash: `${recipe.length}`.repeat(64), params: 12345, trainSeconds: 60, passes: 500, epochs: [], ...(recipe === 'sgd' ? { reusedTarget: true } : {}) },
+    model: {
+      name: `harden-${recipe}`,
+      arch: 'small-cnn',
+      width: 24,
+      seed: 22,
+      hash: `${recipe.length}`.repeat(64),
+      params: 12345,
+      trainSeconds: 60,
+      passes: 500,
+      epochs: [],
+      ...(recipe === 'sgd' ? { reusedTarget: true } : {})
+    },
     naturalAccuracy: accuracy,
     whiteBox: { robustAccuracy: robust / 500, robust, examples: 500 },
     transfer: { strongest: cell, mean: cell.successRate, cells: [cell] },
@@ -33,14 +54,24 @@ export const DEFAULT_HARDEN_ROWS: HardenRow[] = [
   ['sam-at', 0.8, 35, 250, 0.25]
 ]
 
-export function hardenResults(rows: HardenRow[] = DEFAULT_HARDEN_ROWS, warnings: string[] = []): HardenResults {
+export function hardenResults(
+  rows: HardenRow[] = DEFAULT_HARDEN_ROWS,
+  warnings: string[] = []
+): HardenResults {
   const ranked = rankRecipes(rows.map(hardenRow), 1)
   return {
     target: { name: 'target-cnn', arch: 'small-cnn', width: 24, source: 'trained target' },
     settings: {
       adversarialTraining: { eps: 8 / 255, steps: 7, stepSize: 0.007, randomStart: true },
       whiteBox: { eps: 16 / 255, steps: 20, stepSize: 0.014, restarts: 1, examples: 500 },
-      flatness: { eps: 16 / 255, pgdSteps: 10, stepSize: 0.014, examples: 200, average: { xi: 0.5, samples: 5 }, worst: { xi: 0.003, steps: 10, weightStepSize: 0.01, restarts: 3 } },
+      flatness: {
+        eps: 16 / 255,
+        pgdSteps: 10,
+        stepSize: 0.014,
+        examples: 200,
+        average: { xi: 0.5, samples: 5 },
+        worst: { xi: 0.003, steps: 10, weightStepSize: 0.01, restarts: 3 }
+      },
       accuracyWeight: 1
     },
     evaluated: { candidates: 1000, allCorrect: 612, attacked: 400 },

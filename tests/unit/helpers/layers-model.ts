@@ -30,15 +30,27 @@ export async function saveLayersModel(model: tfjs.LayersModel, dir: string): Pro
  * turned their [0,1] pixels into what the model is trained on (e.g. mean/std normalisation); seeded,
  * unshuffled, so the same weights every run.
  */
-export async function trainLayersMlp(split: ImageSplit, count: number, input: (pixels: tfjs.Tensor) => tfjs.Tensor, dir: string): Promise<string> {
+export async function trainLayersMlp(
+  split: ImageSplit,
+  count: number,
+  input: (pixels: tfjs.Tensor) => tfjs.Tensor,
+  dir: string
+): Promise<string> {
   const { x, y } = batchTensors(split, range(Math.min(count, split.count)))
   const inputs = tfjs.tidy(() => input(x))
   const labels = tfjs.oneHot(y, 10)
   const model = tfjs.sequential({
     layers: [
       tfjs.layers.flatten({ inputShape: [split.height, split.width, split.channels] }),
-      tfjs.layers.dense({ units: 128, activation: 'relu', kernelInitializer: tfjs.initializers.heNormal({ seed: 1 }) }),
-      tfjs.layers.dense({ units: 10, kernelInitializer: tfjs.initializers.glorotUniform({ seed: 2 }) })
+      tfjs.layers.dense({
+        units: 128,
+        activation: 'relu',
+        kernelInitializer: tfjs.initializers.heNormal({ seed: 1 })
+      }),
+      tfjs.layers.dense({
+        units: 10,
+        kernelInitializer: tfjs.initializers.glorotUniform({ seed: 2 })
+      })
     ]
   })
   model.compile({ optimizer: tfjs.train.adam(0.002), loss: tfjs.losses.softmaxCrossEntropy })

@@ -46,7 +46,8 @@ export class QuadraticOracle implements GradientOracle {
   }
 }
 
-export const diag = (...d: number[]): number[][] => d.map((x, i) => d.map((_, j) => (i === j ? x : 0)))
+export const diag = (...d: number[]): number[][] =>
+  d.map((x, i) => d.map((_, j) => (i === j ? x : 0)))
 
 export function iteration(overrides: Partial<Iteration> = {}): Iteration {
   return { epoch: 1, index: 0, epochs: 1, lr: 0.1, lrRange: { min: 0.1, max: 0.1 }, ...overrides }

@@ -27,9 +27,24 @@ export interface TestRedis {
 
 export async function startRedis(password: string): Promise<TestRedis> {
   const port = await freePort()
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--requirepass', password, '--save', '', '--appendonly', 'no'], {
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
+  const child = spawn(
+    'redis-server',
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--requirepass',
+      password,
+      '--save',
+      '',
+      '--appendonly',
+      'no'
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe']
+    }
+  )
   await waitForLine(child, /Ready to accept connections/, 10_000)
   return { url: `redis://:${password}@127.0.0.1:${port}`, port, stop: () => stopProcess(child) }
 }
@@ -42,12 +57,31 @@ export interface TestWorker {
 }
 
 /** Starts `npm run worker` (as node --import tsx) and waits for its "ready" line. */
-export async function startWorker(url: string, workspace: string, lockSeconds = 3, env: NodeJS.ProcessEnv = {}): Promise<TestWorker> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli/worker.ts', '--redis', url, '--workspace', workspace, '--lock-seconds', String(lockSeconds)], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'pipe']
-  })
+export async function startWorker(
+  url: string,
+  workspace: string,
+  lockSeconds = 3,
+  env: NodeJS.ProcessEnv = {}
+): Promise<TestWorker> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'main/cli/worker.ts',
+      '--redis',
+      url,
+      '--workspace',
+      workspace,
+      '--lock-seconds',
+      String(lockSeconds)
+    ],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'ignore', 'pipe']
+    }
+  )
   let text = ''
   child.stderr!.on('data', (chunk: Buffer) => (text += chunk.toString()))
   await waitForLine(child, /ready on redis:/, 60_000)
@@ -63,7 +97,10 @@ export function exitCode(child: ChildProcess): Promise<number | null> {
 function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
     let text = ''
-    const timer = setTimeout(() => reject(new Error(`no line matching ${pattern} within ${timeoutMs} ms: ${text}`)), timeoutMs)
+    const timer = setTimeout(
+      () => reject(new Error(`no line matching ${pattern} within ${timeoutMs} ms: ${text}`)),
+      timeoutMs
+    )
     const onData = (chunk: Buffer) => {
       text += chunk.toString()
       if (pattern.test(text)) {

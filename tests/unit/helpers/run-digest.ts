@@ -16,7 +16,11 @@ export function resultsWithoutTimings(record: RunRecord): unknown {
 function strip(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(strip)
   if (value && typeof value === 'object')
-    return Object.fromEntries(Object.entries(value).filter(([k]) => !/seconds$/i.test(k)).map(([k, v]) => [k, strip(v)]))
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([k]) => !/seconds$/i.test(k))
+        .map(([k, v]) => [k, strip(v)])
+    )
   return value
 }
 
@@ -28,7 +32,9 @@ export async function runFolderDigest(runDir: string): Promise<Record<string, st
     if (/(^|\/)(run\.json|manifest\.json)$|(^|\/)checkpoints\//.test(path)) continue
     const bytes = await readFile(join(runDir, path))
     // JSON by content: a resumed run re-reads its stored spec, whose keys may come back in another order.
-    out[path] = createHash('sha256').update(path.endsWith('.json') ? canonicalJson(JSON.parse(bytes.toString('utf8'))) : bytes).digest('hex')
+    out[path] = createHash('sha256')
+      .update(path.endsWith('.json') ? canonicalJson(JSON.parse(bytes.toString('utf8'))) : bytes)
+      .digest('hex')
   }
   return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)))
 }

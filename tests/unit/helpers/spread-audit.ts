@@ -22,12 +22,23 @@ export const spreadSpec = AuditSpec.parse({
   dataset: { trainLimit: 300, testLimit: 100 },
   surrogates: [
     { name: 's1', arch: 'small-cnn', width: 4, seed: 11, recipe },
-    { name: 's2', arch: 'small-cnn', width: 4, seed: 12, recipe: { ...recipe, minimizer: { id: 'sam', rho: 0.1 } } }
+    {
+      name: 's2',
+      arch: 'small-cnn',
+      width: 4,
+      seed: 12,
+      recipe: { ...recipe, minimizer: { id: 'sam', rho: 0.1 } }
+    }
   ],
   targets: [{ name: 't', arch: 'small-resnet', width: 4, seed: 22, recipe }],
   attacks: [
     { eps: 0.1, steps: 3, maxExamples: 30, exportExamples: true },
-    { eps: 0.1, steps: 3, maxExamples: 30, stack: { lgv: { collect: { epochs: 1, perEpoch: 2, batchSize: 100 } } } }
+    {
+      eps: 0.1,
+      steps: 3,
+      maxExamples: 30,
+      stack: { lgv: { collect: { epochs: 1, perEpoch: 2, batchSize: 100 } } }
+    }
   ]
 })
 

@@ -9,5 +9,11 @@ export async function tinyDataset(train = 256, test = 128): Promise<ImageDataset
 }
 
 export function tinyConfig(arch: ModelConfig['arch'], width = 4): ModelConfig {
-  return { arch, width, inputShape: [28, 28, 1], numClasses: 10, normalization: { mean: [0.286], std: [0.353] } }
+  return {
+    arch,
+    width,
+    inputShape: [28, 28, 1],
+    numClasses: 10,
+    normalization: { mean: [0.286], std: [0.353] }
+  }
 }

@@ -53,7 +53,9 @@ describe('preload bridge', () => {
       ok: false,
       error: 'This run is still in progress: cancel it first.'
     })
-    await expect(api.runs.remove('r')).rejects.toThrow(/^This run is still in progress: cancel it first\.$/)
+    await expect(api.runs.remove('r')).rejects.toThrow(
+      /^This run is still in progress: cancel it first\.$/
+    )
     expect(electron.ipcRenderer.invoke).toHaveBeenLastCalledWith(Channels.DeleteRun, { runId: 'r' })
   })
 

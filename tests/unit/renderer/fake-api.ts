@@ -29,15 +29,19 @@ export const demoSpec: AuditSpecInput = {
   targets: [{ name: 'tgt', arch: 'small-cnn' }]
 }
 
-export function createFakeApi(options: {
-  runs?: RunSummary[]
-  records?: Record<string, RunRecord>
-  start?: () => Promise<{ jobId: string; runId: string }>
-  resume?: (runId: string) => Promise<{ jobId: string; runId: string }>
-} = {}): FakeApi {
+export function createFakeApi(
+  options: {
+    runs?: RunSummary[]
+    records?: Record<string, RunRecord>
+    start?: () => Promise<{ jobId: string; runId: string }>
+    resume?: (runId: string) => Promise<{ jobId: string; runId: string }>
+  } = {}
+): FakeApi {
   const listeners = new Set<(event: JobEvent) => void>()
   const start = vi.fn(options.start ?? (async () => ({ jobId: 'job-1', runId: 'run-1' })))
-  const resume = vi.fn(options.resume ?? (async (runId: string) => ({ jobId: `job-${runId}-r1`, runId })))
+  const resume = vi.fn(
+    options.resume ?? (async (runId: string) => ({ jobId: `job-${runId}-r1`, runId }))
+  )
   const cancel = vi.fn(async () => ({ cancelled: true }))
   const list = vi.fn(async () => options.runs ?? [])
   const get = vi.fn(async (runId: string) => {
@@ -49,7 +53,13 @@ export function createFakeApi(options: {
   let settings = {}
   const api: FlatlineApi = {
     app: {
-      info: async () => ({ version: '0.1.0', backend: 'cpu', workspace: '/tmp/ws', shell: 'browser', cores: 2 }),
+      info: async () => ({
+        version: '0.1.0',
+        backend: 'cpu',
+        workspace: '/tmp/ws',
+        shell: 'browser',
+        cores: 2
+      }),
       pickFolder: async () => ({ path: null })
     },
     // Tests of the Datasets view replace these with their own answers.
@@ -57,7 +67,14 @@ export function createFakeApi(options: {
       detect: async () => Promise.reject(new Error('no dataset answers in this test')),
       inspect: async () => Promise.reject(new Error('no dataset answers in this test'))
     },
-    engine: { measureThroughput: async () => ({ trainImagesPerSecond: 600, gradientsPerSecond: 1500, seconds: 1, backend: 'cpu' }) },
+    engine: {
+      measureThroughput: async () => ({
+        trainImagesPerSecond: 600,
+        gradientsPerSecond: 1500,
+        seconds: 1,
+        backend: 'cpu'
+      })
+    },
     audit: {
       demoSpec: async () => demoSpec,
       start,
@@ -68,8 +85,18 @@ export function createFakeApi(options: {
         return () => listeners.delete(listener)
       }
     },
-    runs: { list, get, remove: async () => ({ deleted: true }), gallery: async () => null, compare: async () => Promise.reject(new Error('no comparison in this test')) },
-    report: { html: async () => ({ html: '' }), exportPdf, compareHtml: async () => ({ html: '' }) },
+    runs: {
+      list,
+      get,
+      remove: async () => ({ deleted: true }),
+      gallery: async () => null,
+      compare: async () => Promise.reject(new Error('no comparison in this test'))
+    },
+    report: {
+      html: async () => ({ html: '' }),
+      exportPdf,
+      compareHtml: async () => ({ html: '' })
+    },
     // An empty zoo; tests of the Target zoo replace these with their own answers.
     zoo: {
       list: async () => ({ targets: [], sets: [] }),

@@ -25,8 +25,17 @@ describe('the hand-over report as PDF', () => {
     try {
       const run = runWithHarden()
       const out = join(dir, 'report.pdf')
-      await htmlToPdf(buildReportHtml(run, { appVersion: '0.1.0', generatedAt: new Date('2025-03-14T10:30:00Z') }), out)
-      const page = (n: number) => execFileSync('pdftotext', ['-f', String(n), '-l', String(n), '-layout', out, '-'], { encoding: 'utf8' })
+      await htmlToPdf(
+        buildReportHtml(run, {
+          appVersion: '0.1.0',
+          generatedAt: new Date('2025-03-14T10:30:00Z')
+        }),
+        out
+      )
+      const page = (n: number) =>
+        execFileSync('pdftotext', ['-f', String(n), '-l', String(n), '-layout', out, '-'], {
+          encoding: 'utf8'
+        })
       const first = page(1)
       expect(first).toContain('Executive summary')
       for (const t of run.spec.targets) expect(first).toContain(t.name)

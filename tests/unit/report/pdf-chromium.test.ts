@@ -1,5 +1,13 @@
 import { execFileSync } from 'node:child_process'
-import { accessSync, constants, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -23,8 +31,10 @@ function executable(path: string): boolean {
 /** Why the real-Chromium tests cannot run here, or undefined when they can. */
 function missingTools(): string | undefined {
   const chromium = process.env.FLATLINE_CHROMIUM ?? DEFAULT_CHROMIUM
-  if (!executable(chromium)) return `Chromium not found at ${chromium} (apt-get install chromium, or set FLATLINE_CHROMIUM)`
-  if (!executable('/usr/bin/pdftotext')) return 'pdftotext not found (apt-get install poppler-utils)'
+  if (!executable(chromium))
+    return `Chromium not found at ${chromium} (apt-get install chromium, or set FLATLINE_CHROMIUM)`
+  if (!executable('/usr/bin/pdftotext'))
+    return 'pdftotext not found (apt-get install poppler-utils)'
   return undefined
 }
 
@@ -43,7 +53,9 @@ describe('htmlToPdf', () => {
 
   it('says how to install Chromium when the executable is missing, and writes nothing', async () => {
     const out = join(dir, 'report.pdf')
-    await expect(htmlToPdf('<p>x</p>', out, { executablePath: join(dir, 'no-chromium') })).rejects.toThrow(
+    await expect(
+      htmlToPdf('<p>x</p>', out, { executablePath: join(dir, 'no-chromium') })
+    ).rejects.toThrow(
       /Chromium not found at .*no-chromium.*apt-get install chromium.*FLATLINE_CHROMIUM/
     )
     expect(readdirSync(dir)).toEqual([])
@@ -59,14 +71,22 @@ describe('htmlToPdf', () => {
 
   it('takes the executable from FLATLINE_CHROMIUM when no option is given', async () => {
     process.env.FLATLINE_CHROMIUM = join(dir, 'env-chromium')
-    await expect(htmlToPdf('<p>x</p>', join(dir, 'report.pdf'))).rejects.toThrow(/Chromium not found at .*env-chromium/)
+    await expect(htmlToPdf('<p>x</p>', join(dir, 'report.pdf'))).rejects.toThrow(
+      /Chromium not found at .*env-chromium/
+    )
   })
 
   it('prints the fixture report to an A4 PDF whose text holds every success-rate row', async (ctx) => {
     const missing = missingTools()
     if (missing) ctx.skip(missing)
     const out = join(dir, 'report.pdf')
-    await htmlToPdf(buildReportHtml(fixture, { appVersion: '0.1.0', generatedAt: new Date('2025-03-14T10:30:00Z') }), out)
+    await htmlToPdf(
+      buildReportHtml(fixture, {
+        appVersion: '0.1.0',
+        generatedAt: new Date('2025-03-14T10:30:00Z')
+      }),
+      out
+    )
     // Atomic write: only the final file is left, no .tmp-<pid>.
     expect(readdirSync(dir)).toEqual(['report.pdf'])
     expect(readFileSync(out).subarray(0, 5).toString('latin1')).toBe('%PDF-')
@@ -75,7 +95,9 @@ describe('htmlToPdf', () => {
     const text = execFileSync('pdftotext', ['-layout', out, '-'], { encoding: 'utf8' })
     for (const c of fixture.results!.transfer) {
       const rate = `${(c.successRate * 100).toFixed(1)} %`
-      const row = new RegExp(`${c.surrogate}\\s+${c.target}\\s+${rate.replace('.', '\\.')}\\s+${c.fooled}\\s*/\\s*1,000`)
+      const row = new RegExp(
+        `${c.surrogate}\\s+${c.target}\\s+${rate.replace('.', '\\.')}\\s+${c.fooled}\\s*/\\s*1,000`
+      )
       expect(text).toMatch(row)
     }
     expect(text).toContain(`Audit report — ${fixture.name}`)

@@ -10,14 +10,18 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }))
 
 /** Runs `node scripts/start.mjs --dry-run` with a controlled environment and returns its decision. */
 function decide(env: Record<string, string>, args: string[] = []) {
-  const base: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? scratch }
+  const base: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? scratch
+  }
   const started = Date.now()
   const result = spawnSync(process.execPath, [script, '--dry-run', ...args], {
     env: { ...base, ...env },
     encoding: 'utf8',
     timeout: 60_000
   })
-  const decision = result.status === 0 ? (JSON.parse(result.stdout) as Record<string, unknown>) : null
+  const decision =
+    result.status === 0 ? (JSON.parse(result.stdout) as Record<string, unknown>) : null
   return { decision, status: result.status, stderr: result.stderr, ms: Date.now() - started }
 }
 
@@ -56,7 +60,9 @@ describe('scripts/start.mjs shell choice', () => {
     mkdirSync(join(dist, exe, '..'), { recursive: true })
     writeFileSync(join(dist, exe), '#!/bin/sh\n')
     chmodSync(join(dist, exe), 0o755)
-    const { decision } = decide({ ELECTRON_OVERRIDE_DIST_PATH: dist, DISPLAY: ':99' }, ['--no-sandbox'])
+    const { decision } = decide({ ELECTRON_OVERRIDE_DIST_PATH: dist, DISPLAY: ':99' }, [
+      '--no-sandbox'
+    ])
     expect(decision).toEqual({ shell: 'electron', electronPath: join(dist, exe) })
   })
 

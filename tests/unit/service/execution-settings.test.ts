@@ -9,7 +9,13 @@ import { RecordingEngine } from '../helpers/fake-engine'
 async function makeService() {
   const engine = new RecordingEngine()
   const root = await mkdtemp(join(tmpdir(), 'flatline-svc-exec-'))
-  const service = await createFlatlineService({ workspaceRoot: root, engine, shell: 'browser', appVersion: '1.2.3', exportPdf: async () => null })
+  const service = await createFlatlineService({
+    workspaceRoot: root,
+    engine,
+    shell: 'browser',
+    appVersion: '1.2.3',
+    exportPdf: async () => null
+  })
   const demo = (await service.handle(Channels.DemoSpec, undefined)) as Record<string, unknown>
   return { engine, service, root, demo }
 }
@@ -21,17 +27,29 @@ describe('where the service runs an audit', () => {
     expect(info.cores).toBe(availableParallelism())
     await service.handle(Channels.StartAudit, demo)
     expect(engine.started[0].execution).toEqual({ workers: availableParallelism() })
-    engine.emit({ jobId: engine.started[0].jobId, kind: 'completed', runId: engine.started[0].runId })
+    engine.emit({
+      jobId: engine.started[0].jobId,
+      kind: 'completed',
+      runId: engine.started[0].runId
+    })
     await service.handle(Channels.StartAudit, { ...demo, workers: 3 })
     expect(engine.started[1].execution).toEqual({ workers: 3 })
   })
 
   it('sends every audit to the saved Redis queue, and refuses a queue that is not a Redis URL', async () => {
     const { service, engine, demo } = await makeService()
-    await expect(service.handle(Channels.SaveSettings, { queue: 'queue.lan:6379' })).rejects.toThrow(/queue: the queue is a Redis URL/)
-    await expect(service.handle(Channels.SaveSettings, { queu: 'redis://x' })).rejects.toThrow(/queu/)
-    expect(await service.handle(Channels.SaveSettings, { queue: 'redis://:pw@queue.lan:6379' })).toEqual({ queue: 'redis://:pw@queue.lan:6379' })
-    expect(await service.handle(Channels.GetSettings, undefined)).toEqual({ queue: 'redis://:pw@queue.lan:6379' })
+    await expect(
+      service.handle(Channels.SaveSettings, { queue: 'queue.lan:6379' })
+    ).rejects.toThrow(/queue: the queue is a Redis URL/)
+    await expect(service.handle(Channels.SaveSettings, { queu: 'redis://x' })).rejects.toThrow(
+      /queu/
+    )
+    expect(
+      await service.handle(Channels.SaveSettings, { queue: 'redis://:pw@queue.lan:6379' })
+    ).toEqual({ queue: 'redis://:pw@queue.lan:6379' })
+    expect(await service.handle(Channels.GetSettings, undefined)).toEqual({
+      queue: 'redis://:pw@queue.lan:6379'
+    })
     await service.handle(Channels.StartAudit, { ...demo, workers: 3 })
     expect(engine.started[0].execution).toEqual({ queue: 'redis://:pw@queue.lan:6379' })
   })
@@ -39,7 +57,9 @@ describe('where the service runs an audit', () => {
   it('names a settings file it cannot read, and starts nothing', async () => {
     const { service, engine, root, demo } = await makeService()
     await writeFile(join(root, 'settings.json'), '{"queue": 42}')
-    await expect(service.handle(Channels.StartAudit, demo)).rejects.toThrow(/settings\.json is not a valid settings file .*fix or delete it/)
+    await expect(service.handle(Channels.StartAudit, demo)).rejects.toThrow(
+      /settings\.json is not a valid settings file .*fix or delete it/
+    )
     expect(engine.started).toHaveLength(0)
   })
 })

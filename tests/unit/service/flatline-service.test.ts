@@ -10,7 +10,13 @@ import { RecordingEngine } from '../helpers/fake-engine'
 async function makeService() {
   const engine = new RecordingEngine()
   const root = await mkdtemp(join(tmpdir(), 'flatline-svc-'))
-  const service = await createFlatlineService({ workspaceRoot: root, engine, shell: 'browser', appVersion: '1.2.3', exportPdf: async () => null })
+  const service = await createFlatlineService({
+    workspaceRoot: root,
+    engine,
+    shell: 'browser',
+    appVersion: '1.2.3',
+    exportPdf: async () => null
+  })
   return { engine, service, root }
 }
 
@@ -24,13 +30,15 @@ describe('createFlatlineService', () => {
   it('answers a bad spec with the field and the reason, and starts nothing', async () => {
     const { service, engine } = await makeService()
     const demo = (await service.handle(Channels.DemoSpec, undefined)) as Record<string, unknown>
-    await expect(service.handle(Channels.StartAudit, { ...demo, attack: { eps: 0 } })).rejects.toThrow(/attack\.eps: eps must be in \(0, 1\]/)
+    await expect(
+      service.handle(Channels.StartAudit, { ...demo, attack: { eps: 0 } })
+    ).rejects.toThrow(/attack\.eps: eps must be in \(0, 1\]/)
     await expect(
       service.handle(Channels.StartAudit, { ...demo, surrogates: [{ name: 's', arch: 'vgg-99' }] })
     ).rejects.toThrow(/surrogates\.0\.arch: unknown architecture "vgg-99"/)
-    await expect(service.handle(Channels.StartAudit, { ...demo, attack: { techniques: {} } })).rejects.toThrow(
-      'unknown key attack.techniques; did you mean attack.stack?'
-    )
+    await expect(
+      service.handle(Channels.StartAudit, { ...demo, attack: { techniques: {} } })
+    ).rejects.toThrow('unknown key attack.techniques; did you mean attack.stack?')
     expect(engine.started).toHaveLength(0)
   })
 
@@ -43,7 +51,10 @@ describe('createFlatlineService', () => {
   it('starts one audit at a time and routes cancel to the engine', async () => {
     const { service, engine } = await makeService()
     const demo = await service.handle(Channels.DemoSpec, undefined)
-    const { jobId, runId } = (await service.handle(Channels.StartAudit, demo)) as { jobId: string; runId: string }
+    const { jobId, runId } = (await service.handle(Channels.StartAudit, demo)) as {
+      jobId: string
+      runId: string
+    }
     expect(engine.started[0]).toMatchObject({ jobId, runId, appVersion: '1.2.3' })
     await expect(service.handle(Channels.StartAudit, demo)).rejects.toThrow(/already running/)
     expect(await service.handle(Channels.CancelJob, { jobId })).toEqual({ cancelled: true })
@@ -56,12 +67,24 @@ describe('createFlatlineService', () => {
 
   it('reports the engine backend in app info', async () => {
     const { service, root } = await makeService()
-    expect(await service.handle(Channels.AppInfo, undefined)).toEqual({ version: '1.2.3', backend: 'recording', workspace: root, shell: 'browser', cores: availableParallelism() })
+    expect(await service.handle(Channels.AppInfo, undefined)).toEqual({
+      version: '1.2.3',
+      backend: 'recording',
+      workspace: root,
+      shell: 'browser',
+      cores: availableParallelism()
+    })
   })
 
   it('measures throughput through the engine once per request, validates it, and retries after a failure', async () => {
     const { engine, service } = await makeService()
-    const request = { arch: 'small-cnn', width: 8, inputShape: [28, 28, 1], numClasses: 10, batchSize: 64 }
+    const request = {
+      arch: 'small-cnn',
+      width: 8,
+      inputShape: [28, 28, 1],
+      numClasses: 10,
+      batchSize: 64
+    }
     let calls = 0
     engine.answer = async () => {
       calls++
@@ -74,7 +97,13 @@ describe('createFlatlineService', () => {
     expect(first).toEqual({ trainImagesPerSecond: 500, gradientsPerSecond: 2000, seconds: 1 })
     expect(second).toBe(first)
     expect(engine.queries).toHaveLength(2)
-    expect(engine.queries[1]).toMatchObject({ kind: 'measure-throughput', arch: 'small-cnn', width: 8 })
-    await expect(service.handle(Channels.MeasureThroughput, { ...request, arch: 'alexnet' })).rejects.toThrow(/arch: unknown architecture/)
+    expect(engine.queries[1]).toMatchObject({
+      kind: 'measure-throughput',
+      arch: 'small-cnn',
+      width: 8
+    })
+    await expect(
+      service.handle(Channels.MeasureThroughput, { ...request, arch: 'alexnet' })
+    ).rejects.toThrow(/arch: unknown architecture/)
   })
 })

@@ -10,7 +10,10 @@ import { GalleryCollector, writeGallery } from '../../../main/engine/evaluation/
 import { createFlatlineService } from '../../../main/service/flatline-service'
 import { RecordingEngine } from '../helpers/fake-engine'
 
-const spec = AuditSpec.parse({ surrogates: [{ name: 'sur', arch: 'small-cnn' }], targets: [{ name: 'tgt', arch: 'small-cnn' }] })
+const spec = AuditSpec.parse({
+  surrogates: [{ name: 'sur', arch: 'small-cnn' }],
+  targets: [{ name: 'tgt', arch: 'small-cnn' }]
+})
 
 const record = (id: string): RunRecord => ({
   id,
@@ -26,7 +29,9 @@ const record = (id: string): RunRecord => ({
   timings: {},
   results: {
     models: [],
-    transfer: [{ attack: 'BIM', surrogate: 'sur', target: 'tgt', successRate: 0.5, fooled: 1, attacked: 2 }],
+    transfer: [
+      { attack: 'BIM', surrogate: 'sur', target: 'tgt', successRate: 0.5, fooled: 1, attacked: 2 }
+    ],
     whiteBox: [{ attack: 'BIM', surrogate: 'sur', successRate: 1 }],
     evaluated: { candidates: 2, allCorrect: 2, attacked: 2 },
     attackSeconds: 1
@@ -36,11 +41,33 @@ const record = (id: string): RunRecord => ({
 /** Two 2×2 grey images and their adversarial versions, one pixel moved by ±ε. */
 function tinyGallery(limit: number) {
   const images = new Uint8Array([0, 51, 102, 255, 10, 20, 30, 40])
-  const split: ImageSplit = { images, labels: new Uint8Array([1, 2]), count: 2, height: 2, width: 2, channels: 1 }
+  const split: ImageSplit = {
+    images,
+    labels: new Uint8Array([1, 2]),
+    count: 2,
+    height: 2,
+    width: 2,
+    channels: 1
+  }
   const eps = 51 / 255
-  const pixels = new Float32Array([eps, 51 / 255, 102 / 255, 1, 10 / 255, 20 / 255, 30 / 255 - eps, 40 / 255])
+  const pixels = new Float32Array([
+    eps,
+    51 / 255,
+    102 / 255,
+    1,
+    10 / 255,
+    20 / 255,
+    30 / 255 - eps,
+    40 / 255
+  ])
   const collector = new GalleryCollector(split, 'sur', ['tgt'], { ...spec.attack, eps }, limit)
-  collector.add({ indices: [0, 1], pixels, labels: [1, 2], goals: [1, 2], predictions: { sur: [0, 0], tgt: [1, 0] } })
+  collector.add({
+    indices: [0, 1],
+    pixels,
+    labels: [1, 2],
+    goals: [1, 2],
+    predictions: { sur: [0, 0], tgt: [1, 0] }
+  })
   return { split, entry: collector.entry('BIM') }
 }
 
@@ -57,24 +84,42 @@ describe('runs.gallery', () => {
   it('serves a run’s gallery, null for a run without one, and refuses unknown runs and broken files', async () => {
     const root = await mkdtemp(join(tmpdir(), 'flatline-gallery-'))
     const engine = new RecordingEngine()
-    const service = await createFlatlineService({ workspaceRoot: root, engine, shell: 'browser', appVersion: '1', exportPdf: async () => null })
+    const service = await createFlatlineService({
+      workspaceRoot: root,
+      engine,
+      shell: 'browser',
+      appVersion: '1',
+      exportPdf: async () => null
+    })
     await service.runStore.create(record('with-gallery'))
     await service.runStore.create(record('without-gallery'))
     const { split, entry } = tinyGallery(12)
     await writeGallery(service.runStore.runDir('with-gallery'), split, ['a', 'b', 'c'], [entry])
 
-    const gallery = (await service.handle(Channels.GetGallery, { runId: 'with-gallery' })) as { entries: { examples: unknown[] }[]; shape: number[] }
+    const gallery = (await service.handle(Channels.GetGallery, { runId: 'with-gallery' })) as {
+      entries: { examples: unknown[] }[]
+      shape: number[]
+    }
     expect(gallery.shape).toEqual([2, 2, 1])
     expect(gallery.entries[0].examples).toHaveLength(2)
     expect(await service.handle(Channels.GetGallery, { runId: 'without-gallery' })).toBeNull()
-    await expect(service.handle(Channels.GetGallery, { runId: 'no-such-run' })).rejects.toThrow(/no-such-run/)
+    await expect(service.handle(Channels.GetGallery, { runId: 'no-such-run' })).rejects.toThrow(
+      /no-such-run/
+    )
 
     // The report shows the gallery section when the run has one.
-    const { html } = (await service.handle(Channels.ReportHtml, { runId: 'with-gallery' })) as { html: string }
+    const { html } = (await service.handle(Channels.ReportHtml, { runId: 'with-gallery' })) as {
+      html: string
+    }
     expect(html).toContain('Example gallery')
     expect(html).toContain('tgt: b ✓')
 
-    await writeFile(join(service.runStore.runDir('without-gallery'), 'gallery.json'), '{"version": 2}')
-    await expect(service.handle(Channels.GetGallery, { runId: 'without-gallery' })).rejects.toThrow(/gallery\.json is not a valid example gallery/)
+    await writeFile(
+      join(service.runStore.runDir('without-gallery'), 'gallery.json'),
+      '{"version": 2}'
+    )
+    await expect(service.handle(Channels.GetGallery, { runId: 'without-gallery' })).rejects.toThrow(
+      /gallery\.json is not a valid example gallery/
+    )
   })
 })

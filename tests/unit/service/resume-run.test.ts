@@ -11,7 +11,13 @@ import { RecordingEngine } from '../helpers/fake-engine'
 async function makeService() {
   const engine = new RecordingEngine()
   const root = await mkdtemp(join(tmpdir(), 'flatline-svc-'))
-  const service = await createFlatlineService({ workspaceRoot: root, engine, shell: 'browser', appVersion: '1.2.3', exportPdf: async () => null })
+  const service = await createFlatlineService({
+    workspaceRoot: root,
+    engine,
+    shell: 'browser',
+    appVersion: '1.2.3',
+    exportPdf: async () => null
+  })
   const spec = AuditSpec.parse(await service.handle(Channels.DemoSpec, undefined))
   const write = (id: string, status: RunRecord['status']) =>
     service.runStore.create({
@@ -32,11 +38,17 @@ async function makeService() {
 describe('ResumeRun channel', () => {
   it('validates the run id and refuses unknown and completed runs, starting nothing', async () => {
     const { service, engine, write } = await makeService()
-    await expect(service.handle(Channels.ResumeRun, { runId: '../x' })).rejects.toThrow(/Invalid request "audit:resume":[\s\S]*runId/)
+    await expect(service.handle(Channels.ResumeRun, { runId: '../x' })).rejects.toThrow(
+      /Invalid request "audit:resume":[\s\S]*runId/
+    )
     await expect(service.handle(Channels.ResumeRun, {})).rejects.toThrow(/runId/)
-    await expect(service.handle(Channels.ResumeRun, { runId: 'nope' })).rejects.toThrow(/Cannot resume run "nope": run "nope" not found/)
+    await expect(service.handle(Channels.ResumeRun, { runId: 'nope' })).rejects.toThrow(
+      /Cannot resume run "nope": run "nope" not found/
+    )
     await write('done', 'completed')
-    await expect(service.handle(Channels.ResumeRun, { runId: 'done' })).rejects.toThrow(/"done" is completed: there is nothing to resume/)
+    await expect(service.handle(Channels.ResumeRun, { runId: 'done' })).rejects.toThrow(
+      /"done" is completed: there is nothing to resume/
+    )
     expect(engine.started).toHaveLength(0)
   })
 
@@ -44,12 +56,21 @@ describe('ResumeRun channel', () => {
     const { service, engine, spec, write } = await makeService()
     await write('cut', 'cancelled')
     await write('other', 'failed')
-    const { jobId, runId } = (await service.handle(Channels.ResumeRun, { runId: 'cut' })) as { jobId: string; runId: string }
+    const { jobId, runId } = (await service.handle(Channels.ResumeRun, { runId: 'cut' })) as {
+      jobId: string
+      runId: string
+    }
     expect(runId).toBe('cut')
     expect(jobId).toBe('job-cut-r1')
-    expect(engine.started).toEqual([expect.objectContaining({ type: 'start', jobId, runId: 'cut', spec, resume: true })])
-    await expect(service.handle(Channels.ResumeRun, { runId: 'cut' })).rejects.toThrow(/"cut" is still running: wait for it to finish, or cancel it/)
-    await expect(service.handle(Channels.ResumeRun, { runId: 'other' })).rejects.toThrow(/already running/)
+    expect(engine.started).toEqual([
+      expect.objectContaining({ type: 'start', jobId, runId: 'cut', spec, resume: true })
+    ])
+    await expect(service.handle(Channels.ResumeRun, { runId: 'cut' })).rejects.toThrow(
+      /"cut" is still running: wait for it to finish, or cancel it/
+    )
+    await expect(service.handle(Channels.ResumeRun, { runId: 'other' })).rejects.toThrow(
+      /already running/
+    )
     await expect(service.handle(Channels.StartAudit, spec)).rejects.toThrow(/already running/)
     engine.emit({ jobId, kind: 'failed', runId: 'cut', message: 'boom' })
     await service.handle(Channels.ResumeRun, { runId: 'other' })

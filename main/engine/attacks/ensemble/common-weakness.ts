@@ -40,8 +40,14 @@ export function commonWeaknessAttack(settings: CwaSettings, ctx: LoopContext): t
       let inner = mInner
       for (let k = 0; k < ctx.memberCount; k++) {
         const gk = ctx.oracle(ctx.layer.member(t, k), xTilde, t, k + 1)
-        inner = tf.add(tf.mul(inner, settings.muInner), tf.div(gk, tf.maximum(l2Norm(gk), 1e-12))) as tf.Tensor4D
-        xTilde = tf.minimum(tf.maximum(tf.add(xTilde, tf.mul(inner, settings.beta)), ctx.lo), ctx.hi) as tf.Tensor4D
+        inner = tf.add(
+          tf.mul(inner, settings.muInner),
+          tf.div(gk, tf.maximum(l2Norm(gk), 1e-12))
+        ) as tf.Tensor4D
+        xTilde = tf.minimum(
+          tf.maximum(tf.add(xTilde, tf.mul(inner, settings.beta)), ctx.lo),
+          ctx.hi
+        ) as tf.Tensor4D
       }
       const delta = tf.sub(xTilde, x) as tf.Tensor4D
       const l1 = tf.maximum(tf.sum(tf.abs(delta), [1, 2, 3], true), 1e-12)

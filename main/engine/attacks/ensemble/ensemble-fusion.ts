@@ -21,7 +21,10 @@ export interface EnsembleSettings {
 /** The members' weights, summing to 1 (1/K each when none are given). */
 export function memberWeights(count: number, weights?: number[]): number[] {
   if (!weights) return Array.from({ length: count }, () => 1 / count)
-  if (weights.length !== count) throw new Error(`ens.weights: ${weights.length} weights for ${count} members: give one weight per member`)
+  if (weights.length !== count)
+    throw new Error(
+      `ens.weights: ${weights.length} weights for ${count} members: give one weight per member`
+    )
   const total = weights.reduce((s, w) => s + w, 0)
   return weights.map((w) => w / total)
 }
@@ -29,7 +32,8 @@ export function memberWeights(count: number, weights?: number[]): number[] {
 export function fuseMembers(logits: tf.Tensor2D[], settings: EnsembleSettings): ModelOutput {
   const equal = !settings.weights || settings.weights.every((w) => w === settings.weights?.[0])
   const weights = memberWeights(logits.length, settings.weights)
-  if (settings.fusion === 'loss') return { logits: logits[0], parts: logits.map((l, k) => ({ logits: l, weight: weights[k] })) }
+  if (settings.fusion === 'loss')
+    return { logits: logits[0], parts: logits.map((l, k) => ({ logits: l, weight: weights[k] })) }
   if (settings.fusion === 'probs') {
     const terms = logits.map((l, k) => tf.add(tf.logSoftmax(l), Math.log(weights[k])))
     return { logits: tf.logSumExp(tf.stack(terms), 0) as tf.Tensor2D }

@@ -22,9 +22,17 @@ export async function loadRowSurrogate(
   load: (name: string) => Promise<Classifier>
 ): Promise<RowSurrogate> {
   const ens = attack.stack.ens
-  if (!row.members || !ens) return { surrogate: { name: row.surrogate, model: await load(row.surrogate) }, attack: withoutEnsemble(attack) }
+  if (!row.members || !ens)
+    return {
+      surrogate: { name: row.surrogate, model: await load(row.surrogate) },
+      attack: withoutEnsemble(attack)
+    }
   const members: Classifier[] = []
   for (const name of row.members) members.push(await load(name))
   const model = ensembleClassifier(members, { fusion: ens.fusion, weights: ens.weights })
-  return { surrogate: { name: ensembleRowName(row.members), model }, attack, ensembleMembers: members }
+  return {
+    surrogate: { name: ensembleRowName(row.members), model },
+    attack,
+    ensembleMembers: members
+  }
 }

@@ -26,9 +26,14 @@ export interface SvreSettings {
   muInner: number
 }
 
-const normalised = (g: tf.Tensor4D): tf.Tensor4D => tf.div(g, tf.maximum(meanAbs(g), 1e-12)) as tf.Tensor4D
+const normalised = (g: tf.Tensor4D): tf.Tensor4D =>
+  tf.div(g, tf.maximum(meanAbs(g), 1e-12)) as tf.Tensor4D
 
-export function svreAttack(settings: SvreSettings, ctx: LoopContext, onMember?: (t: number, k: number) => void): tf.Tensor4D {
+export function svreAttack(
+  settings: SvreSettings,
+  ctx: LoopContext,
+  onMember?: (t: number, k: number) => void
+): tf.Tensor4D {
   const members = ctx.memberCount
   const inner = settings.innerSteps ?? 4 * members
   const beta = settings.beta * ctx.alpha
@@ -43,7 +48,10 @@ export function svreAttack(settings: SvreSettings, ctx: LoopContext, onMember?: 
         const k = ctx.rng.at('svre', t, j).int(members)
         onMember?.(t, k)
         const f = ctx.layer.member(t, k)
-        let gj = tf.sub(ctx.oracle(f, xTilde, t, 2 * j - 1), tf.sub(ctx.oracle(f, x, t, 2 * j), gEns)) as tf.Tensor4D
+        let gj = tf.sub(
+          ctx.oracle(f, xTilde, t, 2 * j - 1),
+          tf.sub(ctx.oracle(f, x, t, 2 * j), gEns)
+        ) as tf.Tensor4D
         if (ctx.filter) gj = ctx.filter(gj)
         g = tf.add(tf.mul(g, settings.muInner), normalised(gj)) as tf.Tensor4D
         xTilde = linfStep(xTilde, g, beta, ctx.lo, ctx.hi)

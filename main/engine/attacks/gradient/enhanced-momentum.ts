@@ -30,7 +30,11 @@ export function emiCoefficients(settings: EmiSettings, draw: (i: number) => numb
   })
 }
 
-export function enhancedMomentumEstimator(settings: EmiSettings, ctx: EstimatorContext, onSample?: (t: number, z: tf.Tensor4D) => void): Estimator {
+export function enhancedMomentumEstimator(
+  settings: EmiSettings,
+  ctx: EstimatorContext,
+  onSample?: (t: number, z: tf.Tensor4D) => void
+): Estimator {
   const direction = new CarriedTensor()
   return {
     estimate(f, x, _point, t) {

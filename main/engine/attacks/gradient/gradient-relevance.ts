@@ -25,31 +25,64 @@ export interface GraSettings {
 /** Per-example cosine similarity over [1,2,3], shape [B,1,1,1]. */
 export function cosineSimilarity(a: tf.Tensor4D, b: tf.Tensor4D): tf.Tensor4D {
   const dot = tf.sum(tf.mul(a, b), [1, 2, 3], true)
-  const norms = tf.mul(tf.sqrt(tf.sum(tf.square(a), [1, 2, 3], true)), tf.sqrt(tf.sum(tf.square(b), [1, 2, 3], true)))
+  const norms = tf.mul(
+    tf.sqrt(tf.sum(tf.square(a), [1, 2, 3], true)),
+    tf.sqrt(tf.sum(tf.square(b), [1, 2, 3], true))
+  )
   return tf.div(dot, tf.add(norms, 1e-12)) as tf.Tensor4D
 }
 
 /** M ⊙ (η where the momentum sign flipped away from a non-zero sign, else 1). */
-export function decayOnFlips(scale: tf.Tensor4D, before: tf.Tensor4D, after: tf.Tensor4D, eta: number): tf.Tensor4D {
+export function decayOnFlips(
+  scale: tf.Tensor4D,
+  before: tf.Tensor4D,
+  after: tf.Tensor4D,
+  eta: number
+): tf.Tensor4D {
   const old = tf.sign(before)
   const flipped = tf.logicalAnd(tf.notEqual(old, 0), tf.notEqual(tf.sign(after), old))
-  return tf.mul(scale, tf.where(flipped, tf.fill(scale.shape, eta), tf.onesLike(scale))) as tf.Tensor4D
+  return tf.mul(
+    scale,
+    tf.where(flipped, tf.fill(scale.shape, eta), tf.onesLike(scale))
+  ) as tf.Tensor4D
 }
 
-export function gradientRelevanceEstimator(settings: GraSettings, ctx: EstimatorContext): Estimator {
+export function gradientRelevanceEstimator(
+  settings: GraSettings,
+  ctx: EstimatorContext
+): Estimator {
   const radius = settings.beta * ctx.eps
   const scale = new CarriedTensor()
   return {
     estimate(f, x, _point, t) {
       const current = ctx.oracle(f, x, t, 0)
       const neighbours = meanOfSamples(settings.samples, (i) =>
-        ctx.oracle(f, tf.add(x, tf.randomUniform(x.shape, -radius, radius, 'float32', ctx.rng.at('gra', t, i + 1).seed())) as tf.Tensor4D, t, i + 1)
+        ctx.oracle(
+          f,
+          tf.add(
+            x,
+            tf.randomUniform(
+              x.shape,
+              -radius,
+              radius,
+              'float32',
+              ctx.rng.at('gra', t, i + 1).seed()
+            )
+          ) as tf.Tensor4D,
+          t,
+          i + 1
+        )
       )
       const s = cosineSimilarity(current, neighbours)
       return tf.add(tf.mul(s, current), tf.mul(tf.sub(1, s), neighbours)) as tf.Tensor4D
     },
     stepScale(before, after) {
-      const next = decayOnFlips(scale.get(() => tf.onesLike(before)), before, after, settings.eta)
+      const next = decayOnFlips(
+        scale.get(() => tf.onesLike(before)),
+        before,
+        after,
+        settings.eta
+      )
       scale.set(next)
       return next
     },

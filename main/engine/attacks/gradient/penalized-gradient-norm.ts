@@ -24,19 +24,35 @@ export interface PgnSettings {
 }
 
 /** The descent step x* = x′ − α·g′/meanAbs(g′). */
-export function pgnDescentPoint(xPrime: tf.Tensor4D, gPrime: tf.Tensor4D, alpha: number): tf.Tensor4D {
-  return tf.sub(xPrime, tf.mul(tf.div(gPrime, tf.maximum(meanAbs(gPrime), 1e-12)), alpha)) as tf.Tensor4D
+export function pgnDescentPoint(
+  xPrime: tf.Tensor4D,
+  gPrime: tf.Tensor4D,
+  alpha: number
+): tf.Tensor4D {
+  return tf.sub(
+    xPrime,
+    tf.mul(tf.div(gPrime, tf.maximum(meanAbs(gPrime), 1e-12)), alpha)
+  ) as tf.Tensor4D
 }
 
-export function penalizedGradientNormEstimator(settings: PgnSettings, ctx: EstimatorContext): Estimator {
+export function penalizedGradientNormEstimator(
+  settings: PgnSettings,
+  ctx: EstimatorContext
+): Estimator {
   const radius = settings.zeta * ctx.eps
   return {
     estimate(f, x, _point, t) {
       return meanOfSamples(settings.samples, (i) => {
-        const xPrime = tf.add(x, tf.randomUniform(x.shape, -radius, radius, 'float32', ctx.rng.at('pgn', t, i).seed())) as tf.Tensor4D
+        const xPrime = tf.add(
+          x,
+          tf.randomUniform(x.shape, -radius, radius, 'float32', ctx.rng.at('pgn', t, i).seed())
+        ) as tf.Tensor4D
         const gPrime = ctx.oracle(f, xPrime, t, 2 * i)
         const gStar = ctx.oracle(f, pgnDescentPoint(xPrime, gPrime, ctx.alpha), t, 2 * i + 1)
-        return tf.add(tf.mul(gPrime, 1 - settings.delta), tf.mul(gStar, settings.delta)) as tf.Tensor4D
+        return tf.add(
+          tf.mul(gPrime, 1 - settings.delta),
+          tf.mul(gStar, settings.delta)
+        ) as tf.Tensor4D
       })
     },
     commit: () => undefined,

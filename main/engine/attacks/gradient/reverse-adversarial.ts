@@ -37,16 +37,29 @@ export function rapInner(
   onStep?: (n: tf.Tensor4D) => void
 ): tf.Tensor4D {
   let n: tf.Tensor4D = settings.randomInit
-    ? (tf.randomUniform(x.shape, -settings.epsN, settings.epsN, 'float32', initRng.seed()) as tf.Tensor4D)
+    ? (tf.randomUniform(
+        x.shape,
+        -settings.epsN,
+        settings.epsN,
+        'float32',
+        initRng.seed()
+      ) as tf.Tensor4D)
     : tf.zerosLike(x)
   if (norm === 'l2' && settings.randomInit) n = projectL2(n, settings.epsN)
   n = clipToPixels(x, n)
   for (let j = 0; j < settings.innerSteps; j++) {
     const g = lossGradAt(tf.add(x, n) as tf.Tensor4D, j)
     if (norm === 'linf') {
-      n = tf.clipByValue(tf.sub(n, tf.mul(tf.sign(g), settings.alphaN)), -settings.epsN, settings.epsN) as tf.Tensor4D
+      n = tf.clipByValue(
+        tf.sub(n, tf.mul(tf.sign(g), settings.alphaN)),
+        -settings.epsN,
+        settings.epsN
+      ) as tf.Tensor4D
     } else {
-      n = projectL2(tf.sub(n, tf.mul(tf.div(g, tf.maximum(l2Norm(g), 1e-12)), settings.alphaN)), settings.epsN)
+      n = projectL2(
+        tf.sub(n, tf.mul(tf.div(g, tf.maximum(l2Norm(g), 1e-12)), settings.alphaN)),
+        settings.epsN
+      )
     }
     n = clipToPixels(x, n)
     onStep?.(n)

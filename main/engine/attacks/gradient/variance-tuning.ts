@@ -13,13 +13,23 @@ import type { Rng } from '../../data/rng'
 import { CarriedTensor, type Estimator, type EstimatorContext } from './estimator'
 
 /** One neighbour offset r_i, drawn from `rng`. */
-export function neighbourNoise(shape: [number, number, number, number], radius: number, norm: 'linf' | 'l2', rng: Rng): tf.Tensor4D {
-  if (norm === 'linf') return tf.randomUniform(shape, -radius, radius, 'float32', rng.seed()) as tf.Tensor4D
+export function neighbourNoise(
+  shape: [number, number, number, number],
+  radius: number,
+  norm: 'linf' | 'l2',
+  rng: Rng
+): tf.Tensor4D {
+  if (norm === 'linf')
+    return tf.randomUniform(shape, -radius, radius, 'float32', rng.seed()) as tf.Tensor4D
   return uniformInL2Ball(shape, radius, rng)
 }
 
 /** Uniform draws in the per-example L2 ball: a Gaussian direction times radius·u^(1/d). */
-export function uniformInL2Ball(shape: [number, number, number, number], radius: number, rng: Rng): tf.Tensor4D {
+export function uniformInL2Ball(
+  shape: [number, number, number, number],
+  radius: number,
+  rng: Rng
+): tf.Tensor4D {
   return tf.tidy(() => {
     const d = shape[1] * shape[2] * shape[3]
     const direction = tf.randomNormal(shape, 0, 1, 'float32', rng.seed())
@@ -52,13 +62,29 @@ export function varianceOf(
  * VT as the estimator of the loop: returns ĝ + v (v from the previous iteration, 0 at first) and sets
  * the next v = mean_i G(x + r_i) − ĝ from the unfiltered main-call gradient.
  */
-export function varianceTuningEstimator(config: { samples: number; beta: number }, ctx: EstimatorContext): Estimator {
+export function varianceTuningEstimator(
+  config: { samples: number; beta: number },
+  ctx: EstimatorContext
+): Estimator {
   const v = new CarriedTensor()
   return {
     estimate(f, x, point, t) {
       const gHat = ctx.oracle(f, point, t, 0)
-      const tuned = tf.add(gHat, v.get(() => tf.zerosLike(x))) as tf.Tensor4D
-      v.set(varianceOf(x, gHat, config, ctx.eps, ctx.norm, (i) => ctx.rng.at('vt', t, i), (z, call) => ctx.oracle(f, z, t, call)))
+      const tuned = tf.add(
+        gHat,
+        v.get(() => tf.zerosLike(x))
+      ) as tf.Tensor4D
+      v.set(
+        varianceOf(
+          x,
+          gHat,
+          config,
+          ctx.eps,
+          ctx.norm,
+          (i) => ctx.rng.at('vt', t, i),
+          (z, call) => ctx.oracle(f, z, t, call)
+        )
+      )
       return tuned
     },
     commit: () => v.commit(),

@@ -37,19 +37,33 @@ export function admixCandidates(poolLabels: Int32Array, labels: ArrayLike<number
 }
 
 /** Pool indices of the add-ins of mix j at (t, call), one per example. */
-export function drawAddIns(candidates: number[][], rng: AttackRng, t: number, call: number, j: number): number[] {
+export function drawAddIns(
+  candidates: number[][],
+  rng: AttackRng,
+  t: number,
+  call: number,
+  j: number
+): number[] {
   const stream = rng.at('admix', t, call, j)
   return candidates.map((c) => c[stream.int(c.length)])
 }
 
-export function admixGenerator(settings: AdmixSettings, pool: CleanPool, labels: ArrayLike<number>, rng: AttackRng): CopyGenerator {
+export function admixGenerator(
+  settings: AdmixSettings,
+  pool: CleanPool,
+  labels: ArrayLike<number>,
+  rng: AttackRng
+): CopyGenerator {
   const candidates = admixCandidates(pool.labels, labels)
   return {
     count: settings.scales * settings.mixes,
     copy(z, k, t, call) {
       const i = Math.floor(k / settings.mixes)
       const j = k % settings.mixes
-      const addIns = tf.gather(pool.images, tf.tensor1d(drawAddIns(candidates, rng, t, call, j), 'int32'))
+      const addIns = tf.gather(
+        pool.images,
+        tf.tensor1d(drawAddIns(candidates, rng, t, call, j), 'int32')
+      )
       return scaleCopy(tf.add(z, tf.mul(addIns, settings.eta)) as tf.Tensor4D, i)
     }
   }

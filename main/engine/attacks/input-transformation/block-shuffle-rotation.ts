@@ -36,12 +36,20 @@ export interface PixelSampler {
 }
 
 /** One copy's sampler: block geometry and permutations from `rng` (batch-shared), angles per block per example. */
-export function bsrSampler(batch: number, height: number, width: number, grid: number, maxAngleDeg: number, rng: Rng): PixelSampler {
+export function bsrSampler(
+  batch: number,
+  height: number,
+  width: number,
+  grid: number,
+  maxAngleDeg: number,
+  rng: Rng
+): PixelSampler {
   const rowLengths = splitLengths(height, grid, rng)
   const colLengths = splitLengths(width, grid, rng)
   const rowOrder = rng.shuffle(rowLengths.map((_, i) => i))
   const colOrder = rng.shuffle(colLengths.map((_, i) => i))
-  const starts = (lengths: number[]): number[] => lengths.map((_, i) => lengths.slice(0, i).reduce((s, v) => s + v, 0))
+  const starts = (lengths: number[]): number[] =>
+    lengths.map((_, i) => lengths.slice(0, i).reduce((s, v) => s + v, 0))
   const rowStart = starts(rowLengths)
   const colStart = starts(colLengths)
   const n = batch * height * width
@@ -77,7 +85,9 @@ export function bsrSampler(batch: number, height: number, width: number, grid: n
             ]
             corners.forEach(([yy, xx, weight], k) => {
               const inside = yy >= 0 && yy < h && xx >= 0 && xx < w && weight > 0
-              indices[k][out] = inside ? (b * height + rowStart[p] + yy) * width + colStart[q] + xx : 0
+              indices[k][out] = inside
+                ? (b * height + rowStart[p] + yy) * width + colStart[q] + xx
+                : 0
               weights[k][out] = inside ? weight : 0
             })
           }
@@ -90,7 +100,12 @@ export function bsrSampler(batch: number, height: number, width: number, grid: n
 }
 
 /** out[o] = Σ_k w_k[o]·z[idx_k[o]] per channel, on host arrays (`transpose` scatters instead of gathering). */
-function sample(sampler: PixelSampler, from: Float32Array | Int32Array | Uint8Array, channels: number, transpose: boolean): Float32Array {
+function sample(
+  sampler: PixelSampler,
+  from: Float32Array | Int32Array | Uint8Array,
+  channels: number,
+  transpose: boolean
+): Float32Array {
   const out = new Float32Array(from.length)
   const pixels = sampler.indices[0].length
   for (let k = 0; k < 4; k++) {
@@ -121,18 +136,25 @@ export function applySampler(z: tf.Tensor4D, sampler: PixelSampler): tf.Tensor4D
     const input = inputs[0] as tf.Tensor4D
     return {
       value: tf.tensor4d(sample(sampler, input.dataSync(), channels, false), input.shape),
-      gradFunc: (dy: tf.Tensor) => tf.tensor4d(sample(sampler, dy.dataSync(), channels, true), input.shape)
+      gradFunc: (dy: tf.Tensor) =>
+        tf.tensor4d(sample(sampler, dy.dataSync(), channels, true), input.shape)
     }
   })
   return op(z) as tf.Tensor4D
 }
 
-export function blockShuffleRotationGenerator(settings: { grid: number; copies: number; maxAngle: number }, rng: AttackRng): CopyGenerator {
+export function blockShuffleRotationGenerator(
+  settings: { grid: number; copies: number; maxAngle: number },
+  rng: AttackRng
+): CopyGenerator {
   return {
     count: settings.copies,
     copy: (z, k, t, call) => {
       const [b, h, w] = z.shape
-      return applySampler(z, bsrSampler(b, h, w, settings.grid, settings.maxAngle, rng.at('bsr', t, call, k)))
+      return applySampler(
+        z,
+        bsrSampler(b, h, w, settings.grid, settings.maxAngle, rng.at('bsr', t, call, k))
+      )
     }
   }
 }

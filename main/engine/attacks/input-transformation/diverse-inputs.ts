@@ -41,7 +41,12 @@ export function bilinearResize(x: tf.Tensor4D, sh: number, sw: number): tf.Tenso
   const rh = tf.tensor2d(resizeMatrix(sh, h), [sh, h])
   const rw = tf.tensor2d(resizeMatrix(sw, w), [sw, w])
   // [B,H,W,C] → [B,C,W,H]: resize H as the last axis.
-  const alongH = tf.matMul(tf.reshape(tf.transpose(x, [0, 3, 2, 1]), [b * c * w, h]), rh, false, true)
+  const alongH = tf.matMul(
+    tf.reshape(tf.transpose(x, [0, 3, 2, 1]), [b * c * w, h]),
+    rh,
+    false,
+    true
+  )
   // [B,C,W,sh] → [B,C,sh,W]: resize W as the last axis.
   const t = tf.transpose(tf.reshape(alongH, [b, c, w, sh]), [0, 1, 3, 2])
   const alongW = tf.matMul(tf.reshape(t, [b * c * sh, w]), rw, false, true)
@@ -49,7 +54,11 @@ export function bilinearResize(x: tf.Tensor4D, sh: number, sw: number): tf.Tenso
 }
 
 /** Draws the coin, size and offsets for an S×S input. */
-export function drawDiverseInput(sideLength: number, config: { resizeRate: number; prob: number }, rng: Rng): DiDraw {
+export function drawDiverseInput(
+  sideLength: number,
+  config: { resizeRate: number; prob: number },
+  rng: Rng
+): DiDraw {
   const applied = rng.next() < config.prob
   const low = Math.max(1, Math.floor(config.resizeRate * sideLength))
   const size = low >= sideLength ? sideLength - 1 : low + rng.int(sideLength - low)
@@ -63,11 +72,21 @@ export function applyDiverseInput(x: tf.Tensor4D, draw: DiDraw): tf.Tensor4D {
   const side = x.shape[1]
   const rem = side - draw.size
   const small = bilinearResize(x, draw.size, draw.size)
-  return tf.pad(small, [[0, 0], [draw.top, rem - draw.top], [draw.left, rem - draw.left], [0, 0]])
+  return tf.pad(small, [
+    [0, 0],
+    [draw.top, rem - draw.top],
+    [draw.left, rem - draw.left],
+    [0, 0]
+  ])
 }
 
 /** One DI transform with a fresh draw from `rng`. */
-export function diverseInputs(x: tf.Tensor4D, config: { resizeRate: number; prob: number }, rng: Rng): tf.Tensor4D {
-  if (x.shape[1] !== x.shape[2]) throw new Error(`DI (diverse inputs) needs square images, got ${x.shape[1]}×${x.shape[2]}`)
+export function diverseInputs(
+  x: tf.Tensor4D,
+  config: { resizeRate: number; prob: number },
+  rng: Rng
+): tf.Tensor4D {
+  if (x.shape[1] !== x.shape[2])
+    throw new Error(`DI (diverse inputs) needs square images, got ${x.shape[1]}×${x.shape[2]}`)
   return applyDiverseInput(x, drawDiverseInput(x.shape[1], config, rng))
 }

@@ -19,12 +19,25 @@ import type { CopyGenerator } from '../gradient-oracle'
 import { resizeMatrix } from './diverse-inputs'
 import { dctLowPass, spatialMap } from './spatial-map'
 
-export const SIA_OPS = ['resize', 'vshift', 'hshift', 'vflip', 'hflip', 'rot180', 'scale', 'noise', 'dct', 'dropout'] as const
+export const SIA_OPS = [
+  'resize',
+  'vshift',
+  'hshift',
+  'vflip',
+  'hflip',
+  'rot180',
+  'scale',
+  'noise',
+  'dct',
+  'dropout'
+] as const
 export type SiaOp = (typeof SIA_OPS)[number] | 'identity'
 
 /** s − 1 distinct cuts in 1 … size − 1, sorted, framed by 0 and size (fewer when the side is too short). */
 export function siaCuts(size: number, grid: number, rng: Rng): number[] {
-  const inner = rng.shuffle(Array.from({ length: size - 1 }, (_, i) => i + 1)).slice(0, Math.min(grid - 1, size - 1))
+  const inner = rng
+    .shuffle(Array.from({ length: size - 1 }, (_, i) => i + 1))
+    .slice(0, Math.min(grid - 1, size - 1))
   return [0, ...inner.sort((a, b) => a - b), size]
 }
 
@@ -52,7 +65,11 @@ export function applySiaOp(op: SiaOp, block: tf.Tensor4D, rng: Rng): tf.Tensor4D
       const sh = Math.floor(0.8 * h) + 1
       const sw = Math.floor(0.8 * w) + 1
       const small = spatialMap(block, resizeMatrix(sh, h), sh, resizeMatrix(sw, w), sw)
-      return tf.clipByValue(spatialMap(small, resizeMatrix(h, sh), h, resizeMatrix(w, sw), w), 0, 1) as tf.Tensor4D
+      return tf.clipByValue(
+        spatialMap(small, resizeMatrix(h, sh), h, resizeMatrix(w, sw), w),
+        0,
+        1
+      ) as tf.Tensor4D
     }
     case 'vshift':
       return roll(block, rng.int(h), 1)
@@ -67,19 +84,32 @@ export function applySiaOp(op: SiaOp, block: tf.Tensor4D, rng: Rng): tf.Tensor4D
     case 'scale':
       return tf.mul(block, rng.next()) as tf.Tensor4D
     case 'noise':
-      return tf.clipByValue(tf.add(block, tf.randomUniform(block.shape, -16 / 255, 16 / 255, 'float32', rng.seed())), 0, 1) as tf.Tensor4D
+      return tf.clipByValue(
+        tf.add(block, tf.randomUniform(block.shape, -16 / 255, 16 / 255, 'float32', rng.seed())),
+        0,
+        1
+      ) as tf.Tensor4D
     case 'dct':
       return spatialMap(block, dctLowPass(h, 0.4), h, dctLowPass(w, 0.4), w)
     case 'dropout': {
-      const maskShape: [number, number, number, number] = c === 1 ? block.shape : [block.shape[0], 1, 1, c]
-      const keep = tf.cast(tf.greaterEqual(tf.randomUniform(maskShape, 0, 1, 'float32', rng.seed()), 0.1), 'float32')
+      const maskShape: [number, number, number, number] =
+        c === 1 ? block.shape : [block.shape[0], 1, 1, c]
+      const keep = tf.cast(
+        tf.greaterEqual(tf.randomUniform(maskShape, 0, 1, 'float32', rng.seed()), 0.1),
+        'float32'
+      )
       return tf.div(tf.mul(block, keep), 0.9) as tf.Tensor4D
     }
   }
 }
 
 /** One SIA copy of z with the draws of `rng`. */
-export function structureInvariantCopy(z: tf.Tensor4D, grid: number, rng: Rng, ops: readonly SiaOp[] = SIA_OPS): tf.Tensor4D {
+export function structureInvariantCopy(
+  z: tf.Tensor4D,
+  grid: number,
+  rng: Rng,
+  ops: readonly SiaOp[] = SIA_OPS
+): tf.Tensor4D {
   const [, h, w] = z.shape
   const rows = siaCuts(h, grid, rng)
   const cols = siaCuts(w, grid, rng)
@@ -87,7 +117,11 @@ export function structureInvariantCopy(z: tf.Tensor4D, grid: number, rng: Rng, o
   for (let p = 0; p + 1 < rows.length; p++) {
     const blocks: tf.Tensor4D[] = []
     for (let q = 0; q + 1 < cols.length; q++) {
-      const block = tf.slice(z, [0, rows[p], cols[q], 0], [-1, rows[p + 1] - rows[p], cols[q + 1] - cols[q], -1])
+      const block = tf.slice(
+        z,
+        [0, rows[p], cols[q], 0],
+        [-1, rows[p + 1] - rows[p], cols[q + 1] - cols[q], -1]
+      )
       blocks.push(applySiaOp(ops[rng.int(ops.length)], block, rng))
     }
     strips.push(blocks.length === 1 ? blocks[0] : tf.concat(blocks, 2))
@@ -95,8 +129,15 @@ export function structureInvariantCopy(z: tf.Tensor4D, grid: number, rng: Rng, o
   return strips.length === 1 ? strips[0] : tf.concat(strips, 1)
 }
 
-export function structureInvariantGenerator(settings: { grid?: number; copies: number; ops?: readonly string[] }, side: number, rng: AttackRng): CopyGenerator {
+export function structureInvariantGenerator(
+  settings: { grid?: number; copies: number; ops?: readonly string[] },
+  side: number,
+  rng: AttackRng
+): CopyGenerator {
   const grid = settings.grid ?? (side <= 32 ? 2 : 3)
   const ops = (settings.ops ?? SIA_OPS) as readonly SiaOp[]
-  return { count: settings.copies, copy: (z, k, t, call) => structureInvariantCopy(z, grid, rng.at('sia', t, call, k), ops) }
+  return {
+    count: settings.copies,
+    copy: (z, k, t, call) => structureInvariantCopy(z, grid, rng.at('sia', t, call, k), ops)
+  }
 }

@@ -24,7 +24,11 @@ export function tiGeometry(settings: TiSettings, side: number): { sigma: number;
 }
 
 /** The (2k+1)² weights, row-major, summing to 1. */
-export function tiWeights(kernel: TiSettings['kernel'], sigma: number, radius: number): Float32Array {
+export function tiWeights(
+  kernel: TiSettings['kernel'],
+  sigma: number,
+  radius: number
+): Float32Array {
   const size = 2 * radius + 1
   const raw = new Float64Array(size * size)
   for (let i = -radius; i <= radius; i++)
@@ -42,12 +46,20 @@ export function tiWeights(kernel: TiSettings['kernel'], sigma: number, radius: n
 }
 
 /** The filter for images of `side` pixels and `channels` channels; radius 0 is the identity. */
-export function translationInvariantFilter(settings: TiSettings, side: number, channels: number): (g: tf.Tensor4D) => tf.Tensor4D {
+export function translationInvariantFilter(
+  settings: TiSettings,
+  side: number,
+  channels: number
+): (g: tf.Tensor4D) => tf.Tensor4D {
   const { sigma, radius } = tiGeometry(settings, side)
   if (radius === 0) return (g) => g
   const size = 2 * radius + 1
   const weights = tiWeights(settings.kernel, sigma, radius)
   const perChannel = new Float32Array(size * size * channels)
-  for (let p = 0; p < size * size; p++) for (let c = 0; c < channels; c++) perChannel[p * channels + c] = weights[p]
-  return (g) => tf.tidy(() => tf.depthwiseConv2d(g, tf.tensor4d(perChannel, [size, size, channels, 1]), 1, 'same'))
+  for (let p = 0; p < size * size; p++)
+    for (let c = 0; c < channels; c++) perChannel[p * channels + c] = weights[p]
+  return (g) =>
+    tf.tidy(() =>
+      tf.depthwiseConv2d(g, tf.tensor4d(perChannel, [size, size, channels, 1]), 1, 'same')
+    )
 }

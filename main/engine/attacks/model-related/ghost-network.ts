@@ -21,7 +21,12 @@ export function drawGhostScales(range: number, channels: number, rng: Rng): Floa
 export function ghostSkip(range: number, rng: Rng): NonNullable<ForwardContext['transformSkip']> {
   return (blockName, shortcut) => {
     const channels = shortcut.shape[3]
-    const scales = tf.tensor4d(drawGhostScales(range, channels, rng.fork(blockName)), [1, 1, 1, channels])
+    const scales = tf.tensor4d(drawGhostScales(range, channels, rng.fork(blockName)), [
+      1,
+      1,
+      1,
+      channels
+    ])
     return tf.mul(shortcut, scales)
   }
 }

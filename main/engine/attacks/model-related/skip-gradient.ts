@@ -13,12 +13,17 @@ import type { ForwardContext } from '../../models/forward-context'
 /** Identity forward, gradient × γ backward. */
 export function scaleGrad(gamma: number): (x: tf.Tensor4D) => tf.Tensor4D {
   if (gamma === 1) return (x) => x
-  const op = tf.customGrad((...inputs) => ({ value: tf.clone(inputs[0] as tf.Tensor), gradFunc: (dy: tf.Tensor) => tf.mul(dy, gamma) }))
+  const op = tf.customGrad((...inputs) => ({
+    value: tf.clone(inputs[0] as tf.Tensor),
+    gradFunc: (dy: tf.Tensor) => tf.mul(dy, gamma)
+  }))
   return (x) => op(x) as tf.Tensor4D
 }
 
 /** A `transformResidual` that applies `scaleGrad(γ)` to the residual branch of identity-shortcut blocks. */
-export function skipGradientResidual(gamma: number): NonNullable<ForwardContext['transformResidual']> {
+export function skipGradientResidual(
+  gamma: number
+): NonNullable<ForwardContext['transformResidual']> {
   const scale = scaleGrad(gamma)
   return (_blockName, residual, identityShortcut) => (identityShortcut ? scale(residual) : residual)
 }

@@ -15,22 +15,34 @@ import { marginLoss } from './margin-loss'
 export type LossFn = (out: ModelOutput) => tf.Scalar
 
 /** `importance` is FIA's normalised Δ̄ of this batch (required when the stack has FIA). */
-export function createObjective(config: AttackConfig, labels: tf.Tensor1D, importance?: tf.Tensor): LossFn {
+export function createObjective(
+  config: AttackConfig,
+  labels: tf.Tensor1D,
+  importance?: tf.Tensor
+): LossFn {
   const mean = config.lossReduction === 'mean'
   const targeted = config.targeted === true
-  const reduce = (perExample: tf.Tensor1D): tf.Scalar => (mean ? tf.mean(perExample) : tf.sum(perExample)) as tf.Scalar
+  const reduce = (perExample: tf.Tensor1D): tf.Scalar =>
+    (mean ? tf.mean(perExample) : tf.sum(perExample)) as tf.Scalar
   const ofLogits = (logits: tf.Tensor2D): tf.Scalar => {
     if (config.logit) return reduce(logitLoss(logits, labels, targeted))
-    if (config.margin) return reduce(marginLoss(logits, labels, targeted, config.margin.kappa ?? Infinity))
+    if (config.margin)
+      return reduce(marginLoss(logits, labels, targeted, config.margin.kappa ?? Infinity))
     const ce = mean ? crossEntropy(logits, labels) : crossEntropySum(logits, labels)
     return targeted ? tf.neg(ce) : ce
   }
   if (config.fia) {
     if (!importance) throw new Error('fia: the feature importance of the batch is missing')
     return (out) => {
-      if (!out.feature) throw new Error(`fia.layer: the surrogate's forward pass never reached layer "${config.fia?.layer}"`)
+      if (!out.feature)
+        throw new Error(
+          `fia.layer: the surrogate's forward pass never reached layer "${config.fia?.layer}"`
+        )
       return reduce(featureImportanceLoss(out.feature, importance))
     }
   }
-  return (out) => (out.parts ? (tf.addN(out.parts.map((p) => tf.mul(ofLogits(p.logits), p.weight))) as tf.Scalar) : ofLogits(out.logits))
+  return (out) =>
+    out.parts
+      ? (tf.addN(out.parts.map((p) => tf.mul(ofLogits(p.logits), p.weight))) as tf.Scalar)
+      : ofLogits(out.logits)
 }

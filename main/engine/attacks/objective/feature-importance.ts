@@ -41,7 +41,11 @@ function normalise(delta: tf.Tensor): tf.Tensor {
  * (GN draws a fresh ghost per copy). The caller disposes the result.
  */
 export function featureImportance(
-  forward: (x: tf.Tensor4D, n: number, tap: NonNullable<ForwardContext['tapFeature']>) => tf.Tensor2D,
+  forward: (
+    x: tf.Tensor4D,
+    n: number,
+    tap: NonNullable<ForwardContext['tapFeature']>
+  ) => tf.Tensor2D,
   x0: tf.Tensor4D,
   labels: tf.Tensor1D,
   settings: { copies: number; dropProb: number },
@@ -52,15 +56,23 @@ export function featureImportance(
   for (let n = 0; n < settings.copies; n++) {
     let captured: tf.Tensor | undefined
     tf.tidy(() => {
-      const keep = tf.cast(tf.greaterEqual(tf.randomUniform(x0.shape, 0, 1, 'float32', rng.at('fia', n).seed()), settings.dropProb), 'float32')
-      const tap = (name: string, h: tf.Tensor): tf.Tensor => (name === layer ? captureGradient(h, (dy) => (captured = dy)) : h)
+      const keep = tf.cast(
+        tf.greaterEqual(
+          tf.randomUniform(x0.shape, 0, 1, 'float32', rng.at('fia', n).seed()),
+          settings.dropProb
+        ),
+        'float32'
+      )
+      const tap = (name: string, h: tf.Tensor): tf.Tensor =>
+        name === layer ? captureGradient(h, (dy) => (captured = dy)) : h
       const trueLogit = (x: tf.Tensor): tf.Scalar => {
         const logits = forward(x as tf.Tensor4D, n, tap)
         return tf.sum(tf.mul(logits, tf.oneHot(labels, logits.shape[1]))) as tf.Scalar
       }
       tf.grad(trueLogit)(tf.mul(x0, keep))
     })
-    if (!captured) throw new Error(`fia.layer: the surrogate's forward pass never reached layer "${layer}"`)
+    if (!captured)
+      throw new Error(`fia.layer: the surrogate's forward pass never reached layer "${layer}"`)
     const grad: tf.Tensor = captured
     const next = sum ? tf.add(sum, grad) : grad
     if (sum) tf.dispose([sum, grad])

@@ -20,8 +20,12 @@ import { resolveFeatureLayer } from '../feature-layers'
 /** The output of `layer` for x, flattened per example to [B, F]. */
 export function featureAt(model: Classifier, layer: string, x: tf.Tensor4D): tf.Tensor2D {
   let feature: tf.Tensor | undefined
-  model.forward(x, { training: false, tapFeature: (name, h) => (name === layer && (feature = h), h) })
-  if (!feature) throw new Error(`ila.layer: the surrogate's forward pass never reached layer "${layer}"`)
+  model.forward(x, {
+    training: false,
+    tapFeature: (name, h) => (name === layer && (feature = h), h)
+  })
+  if (!feature)
+    throw new Error(`ila.layer: the surrogate's forward pass never reached layer "${layer}"`)
   return tf.reshape(feature, [x.shape[0], -1]) as tf.Tensor2D
 }
 
@@ -30,7 +34,13 @@ export interface IlaHooks {
 }
 
 /** Stage 2 from `stage1` (x″, the caller's; not disposed here). Returns a new tensor. */
-export function ilaStage2(model: Classifier, x0: tf.Tensor4D, stage1: tf.Tensor4D, config: AttackConfig, hooks: IlaHooks = {}): tf.Tensor4D {
+export function ilaStage2(
+  model: Classifier,
+  x0: tf.Tensor4D,
+  stage1: tf.Tensor4D,
+  config: AttackConfig,
+  hooks: IlaHooks = {}
+): tf.Tensor4D {
   const ila = config.ila
   if (!ila) throw new Error('ilaStage2 needs config.ila')
   const layer = resolveFeatureLayer(model, ila.layer, 'ila')
@@ -49,12 +59,16 @@ export function ilaStage2(model: Classifier, x0: tf.Tensor4D, stage1: tf.Tensor4
       unmoved
     ]
   })
-  const projection = (x: tf.Tensor): tf.Scalar => tf.sum(tf.mul(tf.sub(featureAt(model, layer, x as tf.Tensor4D), clean), direction)) as tf.Scalar
+  const projection = (x: tf.Tensor): tf.Scalar =>
+    tf.sum(tf.mul(tf.sub(featureAt(model, layer, x as tf.Tensor4D), clean), direction)) as tf.Scalar
   let x = tf.clone(x0)
   for (let t = 0; t < config.steps - stage1Steps; t++) {
     const current = x
     const next = tf.tidy(() => {
-      const stepped = tf.minimum(tf.maximum(tf.add(current, tf.mul(tf.sign(tf.grad(projection)(current)), step)), lo), hi) as tf.Tensor4D
+      const stepped = tf.minimum(
+        tf.maximum(tf.add(current, tf.mul(tf.sign(tf.grad(projection)(current)), step)), lo),
+        hi
+      ) as tf.Tensor4D
       hooks.onIteration?.(stage1Steps + t, stepped)
       return stepped
     })

@@ -9,7 +9,11 @@
 import * as tf from '@tensorflow/tfjs-core'
 
 /** Per-example ℓ: z_t (targeted, `labels` are targets) or −z_y (untargeted). */
-export function logitLoss(logits: tf.Tensor2D, labels: tf.Tensor1D, targeted: boolean): tf.Tensor1D {
+export function logitLoss(
+  logits: tf.Tensor2D,
+  labels: tf.Tensor1D,
+  targeted: boolean
+): tf.Tensor1D {
   const picked = tf.sum(tf.mul(logits, tf.oneHot(labels, logits.shape[1])), 1) as tf.Tensor1D
   return targeted ? picked : (tf.neg(picked) as tf.Tensor1D)
 }

@@ -10,7 +10,12 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 
-export function marginLoss(logits: tf.Tensor2D, labels: tf.Tensor1D, targeted: boolean, kappa = Infinity): tf.Tensor1D {
+export function marginLoss(
+  logits: tf.Tensor2D,
+  labels: tf.Tensor1D,
+  targeted: boolean,
+  kappa = Infinity
+): tf.Tensor1D {
   const own = tf.oneHot(labels, logits.shape[1])
   const labelled = tf.sum(tf.mul(logits, own), 1)
   const others = tf.sub(logits, tf.mul(own, 1e9))

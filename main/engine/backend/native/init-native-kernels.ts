@@ -34,7 +34,9 @@ export function initNativeKernels(options: NativeKernelsOptions): NativeKernelsI
     throw new Error(`initNativeKernels: threads must be an integer ≥ 1; got ${threads}`)
   }
   if (tf.findBackend('wasm') === null) {
-    throw new Error('initNativeKernels: initialise the wasm backend first; the native kernels work on its memory')
+    throw new Error(
+      'initNativeKernels: initialise the wasm backend first; the native kernels work on its memory'
+    )
   }
   const addon = loadNativeAddon()
   const info = addon.init(threads)

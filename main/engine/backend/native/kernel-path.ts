@@ -14,5 +14,7 @@ export function requestedKernelPath(): KernelPath | undefined {
   const raw = process.env[KERNELS_ENV_VAR]?.trim()
   if (raw === undefined || raw === '') return undefined
   if (raw === 'native' || raw === 'wasm') return raw
-  throw new Error(`${KERNELS_ENV_VAR}='${raw}' is not a kernel path; use native or wasm, or unset it to choose automatically.`)
+  throw new Error(
+    `${KERNELS_ENV_VAR}='${raw}' is not a kernel path; use native or wasm, or unset it to choose automatically.`
+  )
 }

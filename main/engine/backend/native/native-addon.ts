@@ -80,7 +80,8 @@ export function loadNativeAddon(): NativeAddon {
 export function findAddonFile(): string {
   const explicit = process.env[NATIVE_ADDON_ENV_VAR]?.trim()
   if (explicit) {
-    if (!existsSync(explicit)) throw new Error(`${NATIVE_ADDON_ENV_VAR}=${explicit}: no such file. ${BUILD_HINT}`)
+    if (!existsSync(explicit))
+      throw new Error(`${NATIVE_ADDON_ENV_VAR}=${explicit}: no such file. ${BUILD_HINT}`)
     return explicit
   }
   const start = path.dirname(fileURLToPath(import.meta.url))
@@ -95,5 +96,7 @@ export function findAddonFile(): string {
     if (parent === dir) break
     dir = parent
   }
-  throw new Error(`the native addon is not built (no ${RELATIVE_PATH} in ${start} or a folder above it). ${BUILD_HINT}`)
+  throw new Error(
+    `the native addon is not built (no ${RELATIVE_PATH} in ${start} or a folder above it). ${BUILD_HINT}`
+  )
 }

@@ -24,10 +24,16 @@ function matMul(addon: NativeAddon, fused: boolean, name: string): NativeKernelB
     const a = kernelInput(inputs, 'a', name)
     const b = kernelInput(inputs, 'b', name)
     const { bias, preluActivationWeights } = inputs
-    const { transposeA, transposeB, activation: activationName, leakyreluAlpha } = attrs as unknown as MatMulAttrs
+    const {
+      transposeA,
+      transposeB,
+      activation: activationName,
+      leakyreluAlpha
+    } = attrs as unknown as MatMulAttrs
     const activation = ACTIVATION_CODES[fused ? (activationName ?? 'linear') : 'linear']
     if (activation === undefined || preluActivationWeights != null) return undefined
-    if (!nativeHandles([a, b, bias ?? undefined]) || a.shape.length < 2 || b.shape.length < 2) return undefined
+    if (!nativeHandles([a, b, bias ?? undefined]) || a.shape.length < 2 || b.shape.length < 2)
+      return undefined
     const rankA = a.shape.length
     const rankB = b.shape.length
     const m = transposeA ? a.shape[rankA - 1] : a.shape[rankA - 2]
@@ -45,7 +51,8 @@ function matMul(addon: NativeAddon, fused: boolean, name: string): NativeKernelB
     else if (batchA === 1) outer = outerB
     else if (batchB === 1) outer = outerA
     else return undefined
-    if (bias != null && (tf.util.sizeFromShape(bias.shape) !== n || bias.shape.at(-1) !== n)) return undefined
+    if (bias != null && (tf.util.sizeFromShape(bias.shape) !== n || bias.shape.at(-1) !== n))
+      return undefined
     const geometry = { batchA, batchB, m, k, n, transposeA, transposeB }
     return runNative(addon.matmul, backend, [...outer, m, n], (out, offsetOf) =>
       matMulParams(geometry, activation, leakyreluAlpha ?? DEFAULT_LEAKY_ALPHA, {
@@ -63,5 +70,7 @@ export function registerNativeBatchMatMul(addon: NativeAddon): string[] {
     [tf.BatchMatMul, false],
     [tf._FusedMatMul, true]
   ]
-  return kernels.filter(([name, fused]) => overrideWasmKernel(name, matMul(addon, fused, name))).map(([name]) => name)
+  return kernels
+    .filter(([name, fused]) => overrideWasmKernel(name, matMul(addon, fused, name)))
+    .map(([name]) => name)
 }

@@ -6,7 +6,12 @@
  * the native kernels on, oneDNN's multi-threaded batch-norm primitives run them instead.
  */
 import * as tf from '@tensorflow/tfjs-core'
-import { BATCH_NORM_TRAIN, GRAD_INPUT, GRAD_PARAMS, registerBatchNormKernels } from '../batch-norm-kernels'
+import {
+  BATCH_NORM_TRAIN,
+  GRAD_INPUT,
+  GRAD_PARAMS,
+  registerBatchNormKernels
+} from '../batch-norm-kernels'
 import { kernelInput } from '../kernel-input-tensor'
 import type { NativeAddon } from './native-addon'
 import { nativeHandles, runNative, runNativeOutputs } from './native-call'
@@ -25,18 +30,22 @@ function forward(addon: NativeAddon): NativeKernelBody {
     const beta = kernelInput(inputs, 'beta', BATCH_NORM_TRAIN)
     if (!handles(x, [gamma, beta])) return undefined
     const channels = [x.shape[3]]
-    return runNativeOutputs(addon.batchNormForward, backend, [x.shape, channels, channels], ([y, mean, variance], offsetOf) =>
-      batchNormParams(x, attrs.epsilon as number, false, {
-        x: offsetOf(x),
-        scale: offsetOf(gamma),
-        shift: offsetOf(beta),
-        mean,
-        variance,
-        y,
-        dx: -1,
-        dscale: -1,
-        dshift: -1
-      })
+    return runNativeOutputs(
+      addon.batchNormForward,
+      backend,
+      [x.shape, channels, channels],
+      ([y, mean, variance], offsetOf) =>
+        batchNormParams(x, attrs.epsilon as number, false, {
+          x: offsetOf(x),
+          scale: offsetOf(gamma),
+          shift: offsetOf(beta),
+          mean,
+          variance,
+          y,
+          dx: -1,
+          dscale: -1,
+          dshift: -1
+        })
     )
   }
 }
@@ -50,7 +59,10 @@ function gradient(addon: NativeAddon, paramsOnly: boolean, kernelName: string): 
     const gamma = paramsOnly ? undefined : kernelInput(inputs, 'gamma', kernelName)
     if (!handles(x, [dy, mean, variance, ...(gamma ? [gamma] : [])])) return undefined
     const channels = [x.shape[3]]
-    const params = (outputs: number[], offsetOf: (t: tf.TensorInfo | undefined) => number): Float64Array =>
+    const params = (
+      outputs: number[],
+      offsetOf: (t: tf.TensorInfo | undefined) => number
+    ): Float64Array =>
       batchNormParams(x, attrs.epsilon as number, paramsOnly, {
         x: offsetOf(x),
         scale: offsetOf(gamma),
@@ -64,7 +76,9 @@ function gradient(addon: NativeAddon, paramsOnly: boolean, kernelName: string): 
       })
     return paramsOnly
       ? runNativeOutputs(addon.batchNormBackward, backend, [channels, channels], params)
-      : runNative(addon.batchNormBackward, backend, x.shape, (dx, offsetOf) => params([dx], offsetOf))
+      : runNative(addon.batchNormBackward, backend, x.shape, (dx, offsetOf) =>
+          params([dx], offsetOf)
+        )
   }
 }
 

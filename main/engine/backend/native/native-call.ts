@@ -8,9 +8,14 @@ import type { NativeKernelEntry } from './native-addon'
 import { heapBytes, heapOffset } from './wasm-heap'
 
 /** True when every tensor is a non-empty float32 one and the layout (if given) is NHWC. */
-export function nativeHandles(tensors: (tf.TensorInfo | undefined)[], dataFormat?: unknown): boolean {
+export function nativeHandles(
+  tensors: (tf.TensorInfo | undefined)[],
+  dataFormat?: unknown
+): boolean {
   if (dataFormat !== undefined && dataFormat !== 'NHWC') return false
-  return tensors.every((t) => t === undefined || (t.dtype === 'float32' && tf.util.sizeFromShape(t.shape) > 0))
+  return tensors.every(
+    (t) => t === undefined || (t.dtype === 'float32' && tf.util.sizeFromShape(t.shape) > 0)
+  )
 }
 
 /**
@@ -23,7 +28,9 @@ export function runNative(
   shape: number[],
   params: (output: number, offsetOf: (t: tf.TensorInfo | undefined) => number) => Float64Array
 ): tf.TensorInfo {
-  return runNativeOutputs(entry, backend, [shape], ([output], offsetOf) => params(output, offsetOf))[0]
+  return runNativeOutputs(entry, backend, [shape], ([output], offsetOf) =>
+    params(output, offsetOf)
+  )[0]
 }
 
 /** `runNative` for a kernel with several float32 outputs, one per shape. */
@@ -35,7 +42,8 @@ export function runNativeOutputs(
 ): tf.TensorInfo[] {
   // Allocating may grow (and so replace) the wasm memory: the heap is read only after this.
   const outs = shapes.map((shape) => backend.makeOutput(shape, 'float32'))
-  const offsetOf = (t: tf.TensorInfo | undefined): number => (t === undefined ? -1 : heapOffset(backend, t))
+  const offsetOf = (t: tf.TensorInfo | undefined): number =>
+    t === undefined ? -1 : heapOffset(backend, t)
   try {
     entry(
       heapBytes(backend),

@@ -13,7 +13,12 @@ export interface ConvAttrs {
 }
 
 /** tfjs's own geometry of a channels-last conv of `xShape` by `filterShape`. */
-export function convInfo(xShape: number[], filterShape: number[], attrs: ConvAttrs, depthwise: boolean): tf.backend_util.Conv2DInfo {
+export function convInfo(
+  xShape: number[],
+  filterShape: number[],
+  attrs: ConvAttrs,
+  depthwise: boolean
+): tf.backend_util.Conv2DInfo {
   return tf.backend_util.computeConv2DInfo(
     xShape as [number, number, number, number],
     filterShape as [number, number, number, number],
@@ -27,9 +32,15 @@ export function convInfo(xShape: number[], filterShape: number[], attrs: ConvAtt
 }
 
 /** Throws, naming the shapes, when a gradient's dy is not the forward conv's output shape. */
-export function assertDyFits(kernelName: string, dy: tf.TensorInfo, info: tf.backend_util.Conv2DInfo, forward: string): void {
+export function assertDyFits(
+  kernelName: string,
+  dy: tf.TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+  forward: string
+): void {
   tf.util.assert(
     tf.util.arraysEqual(dy.shape, info.outShape),
-    () => `Error in native ${kernelName}: dy has shape [${dy.shape}] but a conv of ${forward} gives [${info.outShape}].`
+    () =>
+      `Error in native ${kernelName}: dy has shape [${dy.shape}] but a conv of ${forward} gives [${info.outShape}].`
   )
 }

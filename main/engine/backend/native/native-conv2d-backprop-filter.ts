@@ -15,13 +15,18 @@ interface BackpropFilterAttrs extends ConvAttrs {
   filterShape: [number, number, number, number]
 }
 
-function backpropFilter(addon: NativeAddon, depthwise: boolean, kernelName: string): NativeKernelBody {
+function backpropFilter(
+  addon: NativeAddon,
+  depthwise: boolean,
+  kernelName: string
+): NativeKernelBody {
   return ({ inputs, attrs, backend }) => {
     const x = kernelInput(inputs, 'x', kernelName)
     const dy = kernelInput(inputs, 'dy', kernelName)
     const a = attrs as unknown as BackpropFilterAttrs
     if (!nativeHandles([x, dy], a.dataFormat)) return undefined
-    if (x.shape.length !== 4 || dy.shape.length !== 4 || a.filterShape.length !== 4) return undefined
+    if (x.shape.length !== 4 || dy.shape.length !== 4 || a.filterShape.length !== 4)
+      return undefined
     if (x.shape[3] !== a.filterShape[2]) return undefined
     const info = convInfo(x.shape, a.filterShape, a, depthwise)
     assertDyFits(kernelName, dy, info, `x [${x.shape}] with filterShape [${a.filterShape}]`)

@@ -15,13 +15,18 @@ interface BackpropInputAttrs extends ConvAttrs {
   inputShape: [number, number, number, number]
 }
 
-function backpropInput(addon: NativeAddon, depthwise: boolean, kernelName: string): NativeKernelBody {
+function backpropInput(
+  addon: NativeAddon,
+  depthwise: boolean,
+  kernelName: string
+): NativeKernelBody {
   return ({ inputs, attrs, backend }) => {
     const dy = kernelInput(inputs, 'dy', kernelName)
     const filter = kernelInput(inputs, 'filter', kernelName)
     const a = attrs as unknown as BackpropInputAttrs
     if (!nativeHandles([dy, filter], a.dataFormat)) return undefined
-    if (dy.shape.length !== 4 || filter.shape.length !== 4 || a.inputShape.length !== 4) return undefined
+    if (dy.shape.length !== 4 || filter.shape.length !== 4 || a.inputShape.length !== 4)
+      return undefined
     if (a.inputShape[3] !== filter.shape[2]) return undefined
     const info = convInfo(a.inputShape, filter.shape, a, depthwise)
     assertDyFits(kernelName, dy, info, `inputShape [${a.inputShape}] with filter [${filter.shape}]`)

@@ -19,7 +19,12 @@ interface ForwardAttrs extends ConvAttrs {
 /** tfjs's default negative slope for a fused leaky ReLU. */
 const DEFAULT_LEAKY_ALPHA = 0.2
 
-function forward(addon: NativeAddon, kernelName: string, depthwise: boolean, fused: boolean): NativeKernelBody {
+function forward(
+  addon: NativeAddon,
+  kernelName: string,
+  depthwise: boolean,
+  fused: boolean
+): NativeKernelBody {
   return ({ inputs, attrs, backend }) => {
     const x = kernelInput(inputs, 'x', kernelName)
     const filter = kernelInput(inputs, 'filter', kernelName)
@@ -28,10 +33,15 @@ function forward(addon: NativeAddon, kernelName: string, depthwise: boolean, fus
     const activation = ACTIVATION_CODES[fused ? (a.activation ?? 'linear') : 'linear']
     if (activation === undefined || preluActivationWeights != null) return undefined
     if (!nativeHandles([x, filter, bias ?? undefined], a.dataFormat)) return undefined
-    if (x.shape.length !== 4 || filter.shape.length !== 4 || x.shape[3] !== filter.shape[2]) return undefined
+    if (x.shape.length !== 4 || filter.shape.length !== 4 || x.shape[3] !== filter.shape[2])
+      return undefined
     const info = convInfo(x.shape, filter.shape, a, depthwise)
     // A bias the kernel can add per output channel; anything else broadcasts differently.
-    if (bias != null && (tf.util.sizeFromShape(bias.shape) !== info.outChannels || bias.shape.at(-1) !== info.outChannels)) {
+    if (
+      bias != null &&
+      (tf.util.sizeFromShape(bias.shape) !== info.outChannels ||
+        bias.shape.at(-1) !== info.outChannels)
+    ) {
       return undefined
     }
     const groups = depthwise ? info.inChannels : 1
@@ -56,6 +66,8 @@ export function registerNativeConv2D(addon: NativeAddon): string[] {
     [tf.FusedDepthwiseConv2D, true, true]
   ]
   return kernels
-    .filter(([name, depthwise, fused]) => overrideWasmKernel(name, forward(addon, name, depthwise, fused)))
+    .filter(([name, depthwise, fused]) =>
+      overrideWasmKernel(name, forward(addon, name, depthwise, fused))
+    )
     .map(([name]) => name)
 }

@@ -27,7 +27,14 @@ export interface ConvOffsets {
 
 /** N, H, W, C, OH, OW: how conv and pool parameters start (kernels.h). */
 function nhwcInOut(info: tf.backend_util.Conv2DInfo): number[] {
-  return [info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth]
+  return [
+    info.batchSize,
+    info.inHeight,
+    info.inWidth,
+    info.inChannels,
+    info.outHeight,
+    info.outWidth
+  ]
 }
 
 /** KH, KW, SH, SW: the window and its strides. */
@@ -134,5 +141,21 @@ export function batchNormParams(
 ): Float64Array {
   const [n, h, w, c] = x.shape
   const o = offsets
-  return Float64Array.of(n, h, w, c, epsilon, paramsOnly ? 1 : 0, o.x, o.scale, o.shift, o.mean, o.variance, o.y, o.dx, o.dscale, o.dshift)
+  return Float64Array.of(
+    n,
+    h,
+    w,
+    c,
+    epsilon,
+    paramsOnly ? 1 : 0,
+    o.x,
+    o.scale,
+    o.shift,
+    o.mean,
+    o.variance,
+    o.y,
+    o.dx,
+    o.dscale,
+    o.dshift
+  )
 }

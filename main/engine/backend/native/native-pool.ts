@@ -47,7 +47,8 @@ function poolGrad(addon: NativeAddon, max: boolean, kernelName: string): NativeK
     const info = poolInfo(input, attrs as unknown as PoolAttrs)
     tf.util.assert(
       tf.util.arraysEqual(dy.shape, info.outShape),
-      () => `Error in native ${kernelName}: dy has shape [${dy.shape}] but pooling input [${input.shape}] gives [${info.outShape}].`
+      () =>
+        `Error in native ${kernelName}: dy has shape [${dy.shape}] but pooling input [${input.shape}] gives [${info.outShape}].`
     )
     return runNative(addon.poolBackward, backend, [...input.shape], (dx, offsetOf) =>
       poolParams(info, max, { x: max ? offsetOf(input) : -1, y: offsetOf(dy), dx })

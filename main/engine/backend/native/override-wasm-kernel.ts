@@ -18,7 +18,9 @@ export interface NativeKernelParams {
 }
 
 /** A native kernel: its output(s), or undefined to hand the call to the replaced wasm kernel. */
-export type NativeKernelBody = (params: NativeKernelParams) => tf.TensorInfo | tf.TensorInfo[] | undefined
+export type NativeKernelBody = (
+  params: NativeKernelParams
+) => tf.TensorInfo | tf.TensorInfo[] | undefined
 
 const NATIVE = Symbol.for('flatline.native-kernel')
 type MarkedKernelFunc = tf.KernelFunc & { [NATIVE]?: true }

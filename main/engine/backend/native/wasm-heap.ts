@@ -11,8 +11,14 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 /** The backend a kernel received, as the wasm backend (native kernels only run on it). */
 export function asWasmBackend(backend: tf.KernelBackend, kernel: string): BackendWasm {
   const wasm = backend as Partial<BackendWasm>
-  if (wasm.dataIdMap === undefined || wasm.wasm === undefined || typeof wasm.makeOutput !== 'function') {
-    throw new Error(`native ${kernel}: registered for the wasm backend but called on another backend`)
+  if (
+    wasm.dataIdMap === undefined ||
+    wasm.wasm === undefined ||
+    typeof wasm.makeOutput !== 'function'
+  ) {
+    throw new Error(
+      `native ${kernel}: registered for the wasm backend but called on another backend`
+    )
   }
   return backend as BackendWasm
 }

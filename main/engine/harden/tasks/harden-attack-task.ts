@@ -37,12 +37,22 @@ export const hardenAttackTask: TaskKindDefinition<HardenAttackParams, HardenAtta
     const lgv = lgvCollections(spec)
     return queue.flatMap(({ label, attack, surrogates }, stack) =>
       surrogates.map((surrogate) => {
-        const lgvTask = attack.stack.lgv?.collect ? lgv.get(lgvKey(surrogate, attack.stack.lgv.collect))?.id : undefined
+        const lgvTask = attack.stack.lgv?.collect
+          ? lgv.get(lgvKey(surrogate, attack.stack.lgv.collect))?.id
+          : undefined
         return {
-          id: queue.length === 1 ? `harden-attack-${surrogate}` : `harden-attack-${stack + 1}-${surrogate}`,
+          id:
+            queue.length === 1
+              ? `harden-attack-${surrogate}`
+              : `harden-attack-${stack + 1}-${surrogate}`,
           kind: 'harden-attack',
           label: `Harden: ${label} from ${surrogate} against the stand-ins`,
-          deps: [HARDEN_EVALUATE_TASK_ID, trainTaskId(surrogate), ...standInTrainTasks(spec), ...(lgvTask ? [lgvTask] : [])],
+          deps: [
+            HARDEN_EVALUATE_TASK_ID,
+            trainTaskId(surrogate),
+            ...standInTrainTasks(spec),
+            ...(lgvTask ? [lgvTask] : [])
+          ],
           seed: attack.seed ?? spec.seed,
           cost: attackPasses(attack, attack.maxExamples),
           outputs: [],
@@ -54,28 +64,49 @@ export const hardenAttackTask: TaskKindDefinition<HardenAttackParams, HardenAtta
   run: attackStandIns
 }
 
-async function attackStandIns(task: AuditTask<HardenAttackParams>, ctx: TaskContext): Promise<HardenAttackResult> {
+async function attackStandIns(
+  task: AuditTask<HardenAttackParams>,
+  ctx: TaskContext
+): Promise<HardenAttackResult> {
   const { spec } = ctx.job
   const { label, attack } = attackQueue(spec)[task.params.stack]
   const { test } = (await auditData(spec)).dataset
   const name = task.params.surrogate
-  const surrogate = { name, model: await loadRunModel(ctx, modelFolder(name), (ctx.job.deps[trainTaskId(name)] as TrainResult).hash) }
+  const surrogate = {
+    name,
+    model: await loadRunModel(
+      ctx,
+      modelFolder(name),
+      (ctx.job.deps[trainTaskId(name)] as TrainResult).hash
+    )
+  }
   const standIns = await loadStandIns(ctx)
   const lgvMembers: Classifier[] = []
-  if (task.params.lgvTask) for (const m of (ctx.job.deps[task.params.lgvTask] as LgvResult).members) lgvMembers.push(await loadRunModel(ctx, m.folder, m.hash))
+  if (task.params.lgvTask)
+    for (const m of (ctx.job.deps[task.params.lgvTask] as LgvResult).members)
+      lgvMembers.push(await loadRunModel(ctx, m.folder, m.hash))
   else
     for (const m of await loadLgvMembers(attack, name, surrogate.model.config)) {
       ctx.defer(() => m.params.dispose())
       lgvMembers.push(m)
     }
   const { attacked } = ctx.job.deps[HARDEN_EVALUATE_TASK_ID] as HardenEvaluateResult
-  const progress = throttleProgress((value: number, detail: string) => ctx.emit({ kind: 'task-progress', taskId: task.id, value, detail }))
-  const result = await measureTransfer(surrogate, standIns.map((s) => ({ name: s.recipe, model: s.model })), test, attacked, { ...attack, exportExamples: false }, {
-    signal: ctx.signal,
-    seed: task.seed,
-    lgvMembers,
-    onBatch: (done, total) => progress(done / total, `${done}/${total} examples`)
-  })
+  const progress = throttleProgress((value: number, detail: string) =>
+    ctx.emit({ kind: 'task-progress', taskId: task.id, value, detail })
+  )
+  const result = await measureTransfer(
+    surrogate,
+    standIns.map((s) => ({ name: s.recipe, model: s.model })),
+    test,
+    attacked,
+    { ...attack, exportExamples: false },
+    {
+      signal: ctx.signal,
+      seed: task.seed,
+      lgvMembers,
+      onBatch: (done, total) => progress(done / total, `${done}/${total} examples`)
+    }
+  )
   // Cells name the recipe as their target; harden-rank files them under it.
   return { cells: result.cells.map((c) => ({ attack: label, ...c })) }
 }

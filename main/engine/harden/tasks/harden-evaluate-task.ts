@@ -26,7 +26,18 @@ export const hardenEvaluateTask: TaskKindDefinition<Record<string, never>, Harde
   shownAs: 'evaluate',
   plan(spec) {
     if (!spec.harden) return []
-    return [{ id: HARDEN_EVALUATE_TASK_ID, kind: 'harden-evaluate', label: 'Harden: natural accuracy of the stand-ins', deps: standInTrainTasks(spec), seed: spec.seed, cost: 0, outputs: [], params: {} }]
+    return [
+      {
+        id: HARDEN_EVALUATE_TASK_ID,
+        kind: 'harden-evaluate',
+        label: 'Harden: natural accuracy of the stand-ins',
+        deps: standInTrainTasks(spec),
+        seed: spec.seed,
+        cost: 0,
+        outputs: [],
+        params: {}
+      }
+    ]
   },
   run: evaluateStandIns
 }
@@ -41,10 +52,22 @@ async function evaluateStandIns(task: AuditTask, ctx: TaskContext): Promise<Hard
     const p = await predictSplit(s.model, test, candidates)
     predictions.push(p)
     accuracy[s.recipe] = accuracyOf(p, test, candidates)
-    ctx.emit({ kind: 'task-progress', taskId: task.id, value: (i + 1) / standIns.length, detail: `${s.label}: ${(accuracy[s.recipe]! * 100).toFixed(1)} %` })
+    ctx.emit({
+      kind: 'task-progress',
+      taskId: task.id,
+      value: (i + 1) / standIns.length,
+      detail: `${s.label}: ${(accuracy[s.recipe]! * 100).toFixed(1)} %`
+    })
   }
   const allCorrect = commonlyCorrect(test, candidates, predictions)
   if (allCorrect.length === 0)
-    throw new Error('Harden: no test image is classified correctly by every stand-in, so transfer cannot be measured; train the stand-ins longer or drop the recipe that fails')
-  return { accuracy, candidates: candidates.length, allCorrect: allCorrect.length, attacked: allCorrect.slice(0, attackQueue(ctx.job.spec)[0].attack.maxExamples) }
+    throw new Error(
+      'Harden: no test image is classified correctly by every stand-in, so transfer cannot be measured; train the stand-ins longer or drop the recipe that fails'
+    )
+  return {
+    accuracy,
+    candidates: candidates.length,
+    allCorrect: allCorrect.length,
+    attacked: allCorrect.slice(0, attackQueue(ctx.job.spec)[0].attack.maxExamples)
+  }
 }

@@ -29,7 +29,10 @@ export const hardenMeasureTask: TaskKindDefinition<HardenMeasureParams, HardenMe
     const h = spec.harden
     const f = h.flatness
     // PGD passes over images: white-box, then the reference, average-case and worst-case robust losses.
-    const cost = h.whiteBox.examples * h.whiteBox.steps * h.whiteBox.restarts + f.examples * (f.pgdSteps + 1) * (1 + f.average.samples + f.worst.restarts) + f.worst.restarts * f.worst.steps * f.batchSize
+    const cost =
+      h.whiteBox.examples * h.whiteBox.steps * h.whiteBox.restarts +
+      f.examples * (f.pgdSteps + 1) * (1 + f.average.samples + f.worst.restarts) +
+      f.worst.restarts * f.worst.steps * f.batchSize
     return hardenModels(spec, h).map((m) => ({
       id: `harden-measure-${m.recipe}`,
       kind: 'harden-measure',
@@ -44,27 +47,39 @@ export const hardenMeasureTask: TaskKindDefinition<HardenMeasureParams, HardenMe
   run: measureStandIn
 }
 
-async function measureStandIn(task: AuditTask<HardenMeasureParams>, ctx: TaskContext): Promise<HardenMeasureResult> {
+async function measureStandIn(
+  task: AuditTask<HardenMeasureParams>,
+  ctx: TaskContext
+): Promise<HardenMeasureResult> {
   const { spec } = ctx.job
   const { test } = (await auditData(spec)).dataset
   const [standIn] = await loadStandIns(ctx, task.params.recipe)
   const settings = measureSettings(spec, spec.harden!, test.count)
   const rng = new Rng(task.seed)
-  const report = (value: number, detail: string): void => ctx.emit({ kind: 'task-progress', taskId: task.id, value, detail })
+  const report = (value: number, detail: string): void =>
+    ctx.emit({ kind: 'task-progress', taskId: task.id, value, detail })
   const whiteBox = await whiteBoxRobustness(
     standIn.model,
     test,
     range(settings.whiteBox.examples),
     { ...settings.whiteBox, randomStart: true, batchSize: spec.attack.batchSize },
     rng.fork('white-box').seed(),
-    { signal: ctx.signal, onBatch: (done, total) => report((0.2 * done) / total, `white-box PGD ${done}/${total}`) }
+    {
+      signal: ctx.signal,
+      onBatch: (done, total) => report((0.2 * done) / total, `white-box PGD ${done}/${total}`)
+    }
   )
   const f = settings.flatness
   const flatness = await measureRobustFlatness(
     standIn.model,
     test,
     range(f.examples),
-    { pgd: { eps: f.eps, steps: f.pgdSteps, stepSize: f.stepSize, randomStart: true }, batchSize: spec.harden!.flatness.batchSize, average: f.average, worst: f.worst },
+    {
+      pgd: { eps: f.eps, steps: f.pgdSteps, stepSize: f.stepSize, randomStart: true },
+      batchSize: spec.harden!.flatness.batchSize,
+      average: f.average,
+      worst: f.worst
+    },
     rng.fork('flatness').seed(),
     { signal: ctx.signal, onProgress: (value, detail) => report(0.2 + 0.8 * value, detail) }
   )

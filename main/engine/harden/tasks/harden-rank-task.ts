@@ -27,8 +27,21 @@ export const hardenRankTask: TaskKindDefinition<Record<string, never>, HardenRes
   plan(spec, earlier) {
     if (!spec.harden) return []
     const deps = earlier.filter((t) => t.kind.startsWith('harden-')).map((t) => t.id)
-    const reused = hardenModels(spec, spec.harden).flatMap((m) => (m.reusedTarget ? [m.trainTask] : []))
-    return [{ id: HARDEN_RANK_TASK_ID, kind: 'harden-rank', label: 'Harden: rank the recipes', deps: [...reused, ...deps], seed: spec.seed, cost: 0, outputs: [], params: {} }]
+    const reused = hardenModels(spec, spec.harden).flatMap((m) =>
+      m.reusedTarget ? [m.trainTask] : []
+    )
+    return [
+      {
+        id: HARDEN_RANK_TASK_ID,
+        kind: 'harden-rank',
+        label: 'Harden: rank the recipes',
+        deps: [...reused, ...deps],
+        seed: spec.seed,
+        cost: 0,
+        outputs: [],
+        params: {}
+      }
+    ]
   },
   run: rank,
   collect([outcome], { results }) {
@@ -43,11 +56,17 @@ async function rank(task: AuditTask, ctx: TaskContext): Promise<HardenResults> {
   const base = await standInBase(spec, harden)
   const results = Object.values(deps) as unknown[]
   const evaluated = deps[HARDEN_EVALUATE_TASK_ID] as HardenEvaluateResult
-  const cells = results.flatMap((r) => ((r as Partial<HardenAttackResult>).cells ?? []) as TransferCell[])
-  const measures = results.filter((r): r is HardenMeasureResult => typeof r === 'object' && r !== null && 'flatness' in r)
+  const cells = results.flatMap(
+    (r) => ((r as Partial<HardenAttackResult>).cells ?? []) as TransferCell[]
+  )
+  const measures = results.filter(
+    (r): r is HardenMeasureResult => typeof r === 'object' && r !== null && 'flatness' in r
+  )
   const rows: UnrankedRecipe[] = hardenModels(spec, harden).map((m) => {
     const trained = deps[m.trainTask] as HardenTrainResult | TrainResult
-    const ownCells = cells.filter((c) => c.target === m.recipe).map((c) => ({ ...c, target: standInName(m.recipe) }))
+    const ownCells = cells
+      .filter((c) => c.target === m.recipe)
+      .map((c) => ({ ...c, target: standInName(m.recipe) }))
     const strongest = [...ownCells].sort((a, b) => b.successRate - a.successRate)[0]
     const measure = measures.find((x) => x.recipe === m.recipe)!
     const passes = trained.epochs.reduce((sum, e) => sum + (e.passes ?? 0), 0)
@@ -68,19 +87,41 @@ async function rank(task: AuditTask, ctx: TaskContext): Promise<HardenResults> {
       },
       naturalAccuracy: evaluated.accuracy[m.recipe] ?? 0,
       whiteBox: measure.whiteBox,
-      transfer: { strongest, mean: ownCells.reduce((sum, c) => sum + c.successRate, 0) / ownCells.length, cells: ownCells },
+      transfer: {
+        strongest,
+        mean: ownCells.reduce((sum, c) => sum + c.successRate, 0) / ownCells.length,
+        cells: ownCells
+      },
       flatness: measure.flatness
     }
   })
   const ranked = rankRecipes(rows, harden.ranking.accuracyWeight)
   const settings = measureSettings(spec, harden, test.count)
-  ctx.emit({ kind: 'task-progress', taskId: task.id, value: 1, detail: `${ranked[0].label} ranks first` })
+  ctx.emit({
+    kind: 'task-progress',
+    taskId: task.id,
+    value: 1,
+    detail: `${ranked[0].label} ranks first`
+  })
   return {
     target: base.target,
-    settings: { ...settings, adversarialTraining: harden.adversarialTraining, accuracyWeight: harden.ranking.accuracyWeight },
-    evaluated: { candidates: evaluated.candidates, allCorrect: evaluated.allCorrect, attacked: evaluated.attacked.length },
+    settings: {
+      ...settings,
+      adversarialTraining: harden.adversarialTraining,
+      accuracyWeight: harden.ranking.accuracyWeight
+    },
+    evaluated: {
+      candidates: evaluated.candidates,
+      allCorrect: evaluated.allCorrect,
+      attacked: evaluated.attacked.length
+    },
     recipes: ranked,
-    recommendation: recommend(ranked, base.target.name ?? `a ${base.arch} model`, harden.ranking.accuracyWeight, formatGreyLevels(settings.whiteBox.eps)),
+    recommendation: recommend(
+      ranked,
+      base.target.name ?? `a ${base.arch} model`,
+      harden.ranking.accuracyWeight,
+      formatGreyLevels(settings.whiteBox.eps)
+    ),
     warnings: hardenWarnings(harden, spec),
     seconds: 0
   }

@@ -52,11 +52,16 @@ export const hardenTrainTask: TaskKindDefinition<HardenTrainParams, HardenTrainR
   run: trainStandIn
 }
 
-async function trainStandIn(task: AuditTask<HardenTrainParams>, ctx: TaskContext): Promise<HardenTrainResult> {
+async function trainStandIn(
+  task: AuditTask<HardenTrainParams>,
+  ctx: TaskContext
+): Promise<HardenTrainResult> {
   const { spec } = ctx.job
   if (!spec.harden) throw new Error('the spec has no harden block')
   // A Flatline model file is read here, where the task runs: its manifest gives the architecture and recipe.
-  const standIn = standIns(await standInBase(spec, spec.harden), spec.harden).find((s) => s.recipe === task.params.recipe)
+  const standIn = standIns(await standInBase(spec, spec.harden), spec.harden).find(
+    (s) => s.recipe === task.params.recipe
+  )
   if (!standIn) throw new Error(`the harden block has no recipe "${task.params.recipe}"`)
   const { dataset, normalization } = await auditData(spec)
   const trained = await trainAuditModel(standIn.spec, {

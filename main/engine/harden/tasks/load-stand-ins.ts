@@ -10,10 +10,19 @@ export function standInTrainTasks(spec: AuditSpec): string[] {
   return spec.harden ? hardenModels(spec, spec.harden).map((m) => m.trainTask) : []
 }
 
-export async function loadStandIns(ctx: TaskContext, only?: HardenModel['recipe']): Promise<(HardenModel & { model: Classifier })[]> {
+export async function loadStandIns(
+  ctx: TaskContext,
+  only?: HardenModel['recipe']
+): Promise<(HardenModel & { model: Classifier })[]> {
   const { spec } = ctx.job
-  const models = hardenModels(spec, spec.harden!).filter((m) => only === undefined || m.recipe === only)
+  const models = hardenModels(spec, spec.harden!).filter(
+    (m) => only === undefined || m.recipe === only
+  )
   const loaded: (HardenModel & { model: Classifier })[] = []
-  for (const m of models) loaded.push({ ...m, model: await loadRunModel(ctx, m.folder, (ctx.job.deps[m.trainTask] as { hash: string }).hash) })
+  for (const m of models)
+    loaded.push({
+      ...m,
+      model: await loadRunModel(ctx, m.folder, (ctx.job.deps[m.trainTask] as { hash: string }).hash)
+    })
   return loaded
 }

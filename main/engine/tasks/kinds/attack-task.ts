@@ -10,9 +10,16 @@ import type { TransferCell } from '../../../contract/run-record'
 import { attackPasses } from '../../../contract/time-estimate'
 import { loadLgvMembers } from '../../attacks/attack-plan'
 import { loadRowSurrogate } from '../../attacks/ensemble/ensemble-surrogate'
-import { attackRowId, attackRows, withoutEnsemble } from '../../../contract/techniques/ensemble-rows'
+import {
+  attackRowId,
+  attackRows,
+  withoutEnsemble
+} from '../../../contract/techniques/ensemble-rows'
 import { GalleryCollector, writeGallery } from '../../evaluation/example-gallery'
-import { exportAdversarialExamples, type AdversarialBatch } from '../../evaluation/export-adversarial'
+import {
+  exportAdversarialExamples,
+  type AdversarialBatch
+} from '../../evaluation/export-adversarial'
 import { joinPerSampleFiles, PerSampleResults } from '../../evaluation/per-sample-results'
 import { measureTransfer, type NamedTarget } from '../../evaluation/transfer-evaluation'
 import type { Classifier } from '../../models/classifier'
@@ -56,17 +63,33 @@ export const attackTask: TaskKindDefinition<AttackParams, AttackResult> = {
       attackRows(attack, surrogates).map(({ surrogate, members }) => {
         const row = attackRowId({ surrogate, members })
         const id = attackTaskId(queue, stack, row)
-        const lgvTask = !members && attack.stack.lgv?.collect ? lgv.get(lgvKey(surrogate, attack.stack.lgv.collect))?.id : undefined
+        const lgvTask =
+          !members && attack.stack.lgv?.collect
+            ? lgv.get(lgvKey(surrogate, attack.stack.lgv.collect))?.id
+            : undefined
         const folder = queue.length === 1 ? [row] : [`${stack + 1}`, row]
         return {
           id,
           kind: 'attack',
           label: labels.get(id) ?? id,
-          deps: [EVALUATE_TASK_ID, ...(members ?? [surrogate]).map(trainTaskId), ...spec.targets.map((t) => trainTaskId(t.name)), ...(lgvTask ? [lgvTask] : [])],
+          deps: [
+            EVALUATE_TASK_ID,
+            ...(members ?? [surrogate]).map(trainTaskId),
+            ...spec.targets.map((t) => trainTaskId(t.name)),
+            ...(lgvTask ? [lgvTask] : [])
+          ],
           seed: attack.seed ?? spec.seed,
           cost: attackPasses(members ? attack : withoutEnsemble(attack), attack.maxExamples),
-          outputs: [perSampleFile(id), ...(attack.exportExamples ? [`adversarial/${folder.join('/')}`] : [])],
-          params: { stack, surrogate, ...(members ? { members } : {}), ...(lgvTask ? { lgvTask } : {}) }
+          outputs: [
+            perSampleFile(id),
+            ...(attack.exportExamples ? [`adversarial/${folder.join('/')}`] : [])
+          ],
+          params: {
+            stack,
+            surrogate,
+            ...(members ? { members } : {}),
+            ...(lgvTask ? { lgvTask } : {})
+          }
         }
       })
     )
@@ -77,8 +100,17 @@ export const attackTask: TaskKindDefinition<AttackParams, AttackResult> = {
       results.transfer.push(...result.cells)
       results.whiteBox.push(result.whiteBox)
     }
-    if (GALLERY_DEFAULT_SIZE > 0) await writeGallery(runDir, dataset.test, dataset.classNames, outcomes.map((o) => o.result.gallery))
-    await joinPerSampleFiles(runDir, outcomes.map((o) => perSampleFile(o.task.id)))
+    if (GALLERY_DEFAULT_SIZE > 0)
+      await writeGallery(
+        runDir,
+        dataset.test,
+        dataset.classNames,
+        outcomes.map((o) => o.result.gallery)
+      )
+    await joinPerSampleFiles(
+      runDir,
+      outcomes.map((o) => perSampleFile(o.task.id))
+    )
   }
 }
 
@@ -89,10 +121,19 @@ async function attack(task: AuditTask<AttackParams>, ctx: TaskContext): Promise<
   const { dataset } = await auditData(spec)
   const { test } = dataset
   const hashOf = (model: string): string => (ctx.job.deps[trainTaskId(model)] as TrainResult).hash
-  const load = (name: string): Promise<Classifier> => loadRunModel(ctx, modelFolder(name), hashOf(name))
-  const { surrogate, attack, ensembleMembers } = await loadRowSurrogate(task.params, stackAttack, load)
+  const load = (name: string): Promise<Classifier> =>
+    loadRunModel(ctx, modelFolder(name), hashOf(name))
+  const { surrogate, attack, ensembleMembers } = await loadRowSurrogate(
+    task.params,
+    stackAttack,
+    load
+  )
   const targets: NamedTarget[] = []
-  for (const t of spec.targets) targets.push({ name: t.name, model: await loadRunModel(ctx, modelFolder(t.name), hashOf(t.name)) })
+  for (const t of spec.targets)
+    targets.push({
+      name: t.name,
+      model: await loadRunModel(ctx, modelFolder(t.name), hashOf(t.name))
+    })
   for (const t of spec.importedTargets ?? []) {
     const loaded = await loadImportedTarget(t, dataset)
     ctx.defer(() => loaded.model.dispose())
@@ -100,17 +141,26 @@ async function attack(task: AuditTask<AttackParams>, ctx: TaskContext): Promise<
   }
   const lgvMembers: Classifier[] = []
   if (task.params.lgvTask) {
-    for (const m of (ctx.job.deps[task.params.lgvTask] as LgvResult).members) lgvMembers.push(await loadRunModel(ctx, m.folder, m.hash))
+    for (const m of (ctx.job.deps[task.params.lgvTask] as LgvResult).members)
+      lgvMembers.push(await loadRunModel(ctx, m.folder, m.hash))
   } else {
     const loaded = await loadLgvMembers(attack, surrogate.name, surrogate.model.config)
     for (const m of loaded) ctx.defer(() => m.params.dispose())
     lgvMembers.push(...loaded)
   }
   const { attacked } = ctx.job.deps[EVALUATE_TASK_ID] as EvaluateResult
-  const progress = throttleProgress((value: number, detail: string) => ctx.emit({ kind: 'task-progress', taskId: task.id, value, detail }))
+  const progress = throttleProgress((value: number, detail: string) =>
+    ctx.emit({ kind: 'task-progress', taskId: task.id, value, detail })
+  )
   const examples: AdversarialBatch[] = []
   const targetNames = targets.map((t) => t.name)
-  const collector = new GalleryCollector(test, surrogate.name, targetNames, attack, GALLERY_DEFAULT_SIZE)
+  const collector = new GalleryCollector(
+    test,
+    surrogate.name,
+    targetNames,
+    attack,
+    GALLERY_DEFAULT_SIZE
+  )
   const perSample = new PerSampleResults(targetNames, dataset.classNames, attack.targeted)
   const result = await measureTransfer(surrogate, targets, test, attacked, attack, {
     signal: ctx.signal,
@@ -128,7 +178,13 @@ async function attack(task: AuditTask<AttackParams>, ctx: TaskContext): Promise<
   if (attack.exportExamples) {
     const shape: [number, number, number] = [test.height, test.width, test.channels]
     const meta = { surrogate: surrogate.name, stack: label, seed: task.seed, attack }
-    await exportAdversarialExamples(join(ctx.runDir, task.outputs[1]), examples, shape, dataset.classNames, meta)
+    await exportAdversarialExamples(
+      join(ctx.runDir, task.outputs[1]),
+      examples,
+      shape,
+      dataset.classNames,
+      meta
+    )
   }
   return {
     cells: result.cells.map((c) => ({ attack: label, ...c })),

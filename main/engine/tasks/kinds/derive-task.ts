@@ -38,7 +38,14 @@ export const deriveTask: TaskKindDefinition<DeriveParams, DeriveResult> = {
   // After the trained surrogates, before the targets: the order tables list them in.
   collect(outcomes, { results }) {
     const at = results.models.filter((m) => m.role === 'surrogate').length
-    results.models.splice(at, 0, ...outcomes.map(({ result: r }) => ({ ...modelResultOf(r), ...(r.derived ? { derived: r.derived } : {}) })))
+    results.models.splice(
+      at,
+      0,
+      ...outcomes.map(({ result: r }) => ({
+        ...modelResultOf(r),
+        ...(r.derived ? { derived: r.derived } : {})
+      }))
+    )
   }
 }
 
@@ -47,7 +54,8 @@ async function derive(task: AuditTask<DeriveParams>, ctx: TaskContext): Promise<
   const { spec } = ctx.job
   const d = spec.derivedSurrogates?.find((x) => x.name === task.params.name)
   const sourceSpec = trainedSurrogates(spec.surrogates).find((s) => s.name === d?.from)
-  if (!d || !sourceSpec) throw new Error(`the spec has no derived surrogate "${task.params.name}" with a trained source`)
+  if (!d || !sourceSpec)
+    throw new Error(`the spec has no derived surrogate "${task.params.name}" with a trained source`)
   const source = ctx.job.deps[trainTaskId(d.from)] as TrainResult
   const { dataset } = await auditData(spec)
   const passes = source.epochs.reduce((sum, e) => sum + (e.passes ?? 0), 0)

@@ -52,7 +52,11 @@ export const evaluateTask: TaskKindDefinition<Record<string, never>, EvaluateRes
     const { result } = outcome
     for (const m of results.models) m.accuracy = result.accuracy[m.name] ?? m.accuracy
     results.models.push(...result.imported)
-    results.evaluated = { candidates: result.candidates, allCorrect: result.allCorrect, attacked: result.attacked.length }
+    results.evaluated = {
+      candidates: result.candidates,
+      allCorrect: result.allCorrect,
+      attacked: result.attacked.length
+    }
   }
 }
 
@@ -61,7 +65,10 @@ async function evaluate(task: AuditTask, ctx: TaskContext): Promise<EvaluateResu
   const { dataset } = await auditData(spec)
   const { test } = dataset
   const scored: (NamedTarget & { role: 'surrogate' | 'target'; imported?: ModelResult })[] = []
-  for (const [role, models] of [['surrogate', surrogateSpecsWithDerived(spec)], ['target', spec.targets]] as const)
+  for (const [role, models] of [
+    ['surrogate', surrogateSpecsWithDerived(spec)],
+    ['target', spec.targets]
+  ] as const)
     for (const m of models) {
       const hash = (ctx.job.deps[trainTaskId(m.name)] as TrainResult).hash
       scored.push({ name: m.name, role, model: await loadRunModel(ctx, modelFolder(m.name), hash) })
@@ -81,9 +88,20 @@ async function evaluate(task: AuditTask, ctx: TaskContext): Promise<EvaluateResu
     const value = accuracyOf(predictions, test, candidates)
     if (m.imported) imported.push({ ...m.imported, accuracy: value })
     else accuracy[m.name] = value
-    ctx.emit({ kind: 'task-progress', taskId: task.id, value: (i + 1) / scored.length, detail: `${m.name}: ${(value * 100).toFixed(1)} %` })
+    ctx.emit({
+      kind: 'task-progress',
+      taskId: task.id,
+      value: (i + 1) / scored.length,
+      detail: `${m.name}: ${(value * 100).toFixed(1)} %`
+    })
   }
   const allCorrect = commonlyCorrect(test, candidates, targetPredictions)
   const attacked = allCorrect.slice(0, attackQueue(spec)[0].attack.maxExamples)
-  return { accuracy, imported, candidates: candidates.length, allCorrect: allCorrect.length, attacked }
+  return {
+    accuracy,
+    imported,
+    candidates: candidates.length,
+    allCorrect: allCorrect.length,
+    attacked
+  }
 }

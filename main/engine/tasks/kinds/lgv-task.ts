@@ -39,7 +39,10 @@ export function lgvCollections(spec: AuditSpec): Map<string, { id: string; param
       if (found.has(key) || lgv.sources.some((s) => s.surrogate === surrogate)) continue
       const n = (perSurrogate.get(surrogate) ?? 0) + 1
       perSurrogate.set(surrogate, n)
-      found.set(key, { id: n === 1 ? `lgv-${surrogate}` : `lgv-${n}-${surrogate}`, params: { surrogate, collect: lgv.collect } })
+      found.set(key, {
+        id: n === 1 ? `lgv-${surrogate}` : `lgv-${n}-${surrogate}`,
+        params: { surrogate, collect: lgv.collect }
+      })
     }
   }
   return found
@@ -72,18 +75,34 @@ async function collect(task: AuditTask<LgvParams>, ctx: TaskContext): Promise<Lg
   const { dataset } = await auditData(ctx.job.spec)
   const hash = (ctx.job.deps[trainTaskId(surrogate)] as TrainResult).hash
   const model = await loadRunModel(ctx, modelFolder(surrogate), hash)
-  ctx.emit({ kind: 'task-progress', taskId: task.id, value: 0, detail: `${collect.epochs} epochs, ${collect.perEpoch} members per epoch` })
+  ctx.emit({
+    kind: 'task-progress',
+    taskId: task.id,
+    value: 0,
+    detail: `${collect.epochs} epochs, ${collect.perEpoch} members per epoch`
+  })
   const members = await collectLgvMembers(model, dataset.train, collect, {
     seed: task.seed,
     flipPreservesLabel: dataset.flipPreservesLabel,
     signal: ctx.signal
   })
   for (const m of members) ctx.defer(() => m.params.dispose())
-  const recipe = TrainingRecipe.parse({ epochs: collect.epochs, batchSize: collect.batchSize, lr: collect.lr, lrSchedule: { kind: 'constant' } })
+  const recipe = TrainingRecipe.parse({
+    epochs: collect.epochs,
+    batchSize: collect.batchSize,
+    lr: collect.lr,
+    lrSchedule: { kind: 'constant' }
+  })
   const saved: LgvResult['members'] = []
   for (const [i, m] of members.entries()) {
     const folder = `lgv/${task.id}/member-${String(i + 1).padStart(3, '0')}`
-    const manifest = await saveClassifier(m, join(ctx.runDir, folder), { name: `${surrogate} LGV member ${i + 1}`, dataset: dataset.name, recipe, seed: task.seed, metrics: [] })
+    const manifest = await saveClassifier(m, join(ctx.runDir, folder), {
+      name: `${surrogate} LGV member ${i + 1}`,
+      dataset: dataset.name,
+      recipe,
+      seed: task.seed,
+      metrics: []
+    })
     saved.push({ folder, hash: manifest.sha256 })
   }
   return { members: saved }

@@ -45,9 +45,14 @@ export const modelFolder = (model: string): string => `models/${model}`
 
 export function roleModels(spec: AuditSpec): { spec: ModelSpec; role: TrainRole }[] {
   return [
-    ...(spec.validation?.targets ?? []).map((m) => ({ spec: m, role: 'validation target' as const })),
+    ...(spec.validation?.targets ?? []).map((m) => ({
+      spec: m,
+      role: 'validation target' as const
+    })),
     // Imported ONNX surrogates have their own task (onnx-surrogate-task.ts).
-    ...spec.surrogates.filter((m): m is ModelSpec => !isImportedSurrogate(m)).map((m) => ({ spec: m, role: 'surrogate' as const })),
+    ...spec.surrogates
+      .filter((m): m is ModelSpec => !isImportedSurrogate(m))
+      .map((m) => ({ spec: m, role: 'surrogate' as const })),
     ...spec.targets.map((m) => ({ spec: m, role: 'target' as const }))
   ]
 }
@@ -79,7 +84,8 @@ export const trainTask: TaskKindDefinition<TrainParams, TrainResult> = {
     for (const { result: r } of outcomes) {
       if (r.role !== 'validation target') results.models.push(modelResultOf(r))
       else results.validation?.targets.push({ name: r.name, arch: r.arch, hash: r.hash })
-      if (results.validation && r.validationAttacked) results.validation.attacked = r.validationAttacked
+      if (results.validation && r.validationAttacked)
+        results.validation.attacked = r.validationAttacked
     }
   }
 }
@@ -99,7 +105,11 @@ async function trainModel(task: AuditTask<TrainParams>, ctx: TaskContext): Promi
       probes.addValidationTarget(loaded)
     }
     for (const v of spec.validation?.targets ?? []) {
-      const model = await loadRunModel(ctx, modelFolder(v.name), (ctx.job.deps[trainTaskId(v.name)] as TrainResult).hash)
+      const model = await loadRunModel(
+        ctx,
+        modelFolder(v.name),
+        (ctx.job.deps[trainTaskId(v.name)] as TrainResult).hash
+      )
       probes.addValidationTarget({ name: v.name, model })
     }
   }

@@ -5,8 +5,17 @@
  */
 import type { EditableTechnique } from '../../stores/audit-form'
 import type { MinimizerId } from '@contract/minimizer-spec'
-import { STACK_TECHNIQUE_IDS, techniqueEntry, type StackTechniqueId } from '@contract/techniques/registry'
-import { describeRange, type Family, type ParamInfo, type ParamUnit } from '@contract/techniques/technique-entry'
+import {
+  STACK_TECHNIQUE_IDS,
+  techniqueEntry,
+  type StackTechniqueId
+} from '@contract/techniques/registry'
+import {
+  describeRange,
+  type Family,
+  type ParamInfo,
+  type ParamUnit
+} from '@contract/techniques/technique-entry'
 
 export interface HyperField {
   key: string
@@ -26,7 +35,12 @@ const averageStart: HyperField = {
   optional: true,
   hint: 'empty: the last 25 % of epochs'
 }
-const scaled: HyperField = { key: 'scaled', label: 'scaled tensors', kind: 'enum', options: ['weights', 'all'] }
+const scaled: HyperField = {
+  key: 'scaled',
+  label: 'scaled tensors',
+  kind: 'enum',
+  options: ['weights', 'all']
+}
 
 export const MINIMIZER_FIELDS: Record<MinimizerId, readonly HyperField[]> = {
   sgd: [],
@@ -39,7 +53,12 @@ export const MINIMIZER_FIELDS: Record<MinimizerId, readonly HyperField[]> = {
     { key: 'alpha', label: 'α', kind: 'number' },
     { key: 'rhoMin', label: 'ρ min', kind: 'number', optional: true, hint: 'empty: constant ρ' }
   ],
-  agsam: [rho, { key: 'alpha', label: 'α', kind: 'number' }, { key: 'eta', label: 'η', kind: 'number' }, scaled],
+  agsam: [
+    rho,
+    { key: 'alpha', label: 'α', kind: 'number' },
+    { key: 'eta', label: 'η', kind: 'number' },
+    scaled
+  ],
   looksam: [
     rho,
     { key: 'k', label: 'k', kind: 'int', hint: 'a full SAM step every k' },
@@ -55,19 +74,32 @@ export const MINIMIZER_FIELDS: Record<MinimizerId, readonly HyperField[]> = {
   awp: [{ key: 'gamma', label: 'γ', kind: 'number', hint: 'relative weight perturbation' }]
 }
 
-const UNITS: Partial<Record<ParamUnit, string>> = { eps: '× ε', alpha: '× α', 'eps/T': '× ε/T', px: 'px', deg: '°' }
+const UNITS: Partial<Record<ParamUnit, string>> = {
+  eps: '× ε',
+  alpha: '× α',
+  'eps/T': '× ε/T',
+  px: 'px',
+  deg: '°'
+}
 
 /** A registry parameter as a form field: its hint says the rule, the range and the unit. */
 export function fieldOf(p: ParamInfo): HyperField | null {
   if (p.kind === 'surrogates' || p.kind === 'weights') return null
   const parts = [p.hint]
-  if (p.kind === 'int' || p.kind === 'number') parts.push(`${describeRange(p)}${p.unit && UNITS[p.unit] ? ` ${UNITS[p.unit]}` : ''}`)
+  if (p.kind === 'int' || p.kind === 'number')
+    parts.push(`${describeRange(p)}${p.unit && UNITS[p.unit] ? ` ${UNITS[p.unit]}` : ''}`)
   if (p.paperValue !== undefined) parts.push(`paper ${p.paperValue}`)
   const hint = parts.filter(Boolean).join(' · ') || undefined
   switch (p.kind) {
     case 'int':
     case 'number':
-      return { key: p.key, label: p.label, kind: p.kind === 'int' ? 'int' : 'number', optional: p.default === undefined, hint }
+      return {
+        key: p.key,
+        label: p.label,
+        kind: p.kind === 'int' ? 'int' : 'number',
+        optional: p.default === undefined,
+        hint
+      }
     case 'boolean':
       return { key: p.key, label: p.label, kind: 'boolean', hint }
     case 'enum':
@@ -79,7 +111,10 @@ export function fieldOf(p: ParamInfo): HyperField | null {
 
 /** Each technique's fields, read from the registry. */
 export const TECHNIQUE_FIELDS = Object.fromEntries(
-  STACK_TECHNIQUE_IDS.filter((id) => id !== 'lgv').map((id) => [id, techniqueEntry(id).params.flatMap((p) => fieldOf(p) ?? [])])
+  STACK_TECHNIQUE_IDS.filter((id) => id !== 'lgv').map((id) => [
+    id,
+    techniqueEntry(id).params.flatMap((p) => fieldOf(p) ?? [])
+  ])
 ) as unknown as Record<EditableTechnique, readonly HyperField[]>
 
 const FAMILY_TITLES: Record<Family, string> = {
@@ -92,9 +127,17 @@ const FAMILY_TITLES: Record<Family, string> = {
 }
 
 /** The registry's families, in registry order, each with its techniques. */
-export const TECHNIQUE_GROUPS: readonly { title: string; family: Family; ids: readonly StackTechniqueId[] }[] = (
-  ['model-related', 'input-transformation', 'gradient', 'objective', 'ensemble'] as const
-).map((family) => ({ title: FAMILY_TITLES[family], family, ids: STACK_TECHNIQUE_IDS.filter((id) => techniqueEntry(id).family === family) }))
+export const TECHNIQUE_GROUPS: readonly {
+  title: string
+  family: Family
+  ids: readonly StackTechniqueId[]
+}[] = (['model-related', 'input-transformation', 'gradient', 'objective', 'ensemble'] as const).map(
+  (family) => ({
+    title: FAMILY_TITLES[family],
+    family,
+    ids: STACK_TECHNIQUE_IDS.filter((id) => techniqueEntry(id).family === family)
+  })
+)
 
 /** LGV's collection from the trained surrogate (training spec §7; LGV's ImageNet recipe by default). */
 export const LGV_COLLECT_FIELDS: readonly HyperField[] = [
@@ -105,4 +148,6 @@ export const LGV_COLLECT_FIELDS: readonly HyperField[] = [
 ]
 
 /** How many LGV members each attack iteration averages. */
-export const LGV_FIELDS: readonly HyperField[] = [{ key: 'nGrad', label: 'members per iteration', kind: 'int', hint: 'n_grad' }]
+export const LGV_FIELDS: readonly HyperField[] = [
+  { key: 'nGrad', label: 'members per iteration', kind: 'int', hint: 'n_grad' }
+]

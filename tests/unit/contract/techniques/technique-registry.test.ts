@@ -4,9 +4,20 @@
  * budget rules, costs of every entry (spec attacks-more.md §1.3, §1.4, §6, §7).
  */
 import { describe, expect, it } from 'vitest'
-import { AttackStack, attackCost, attackCostPerIteration, describeStack, expandPresets, STACK_TECHNIQUE_IDS } from '../../../../main/contract/attack-stack'
+import {
+  AttackStack,
+  attackCost,
+  attackCostPerIteration,
+  describeStack,
+  expandPresets,
+  STACK_TECHNIQUE_IDS
+} from '../../../../main/contract/attack-stack'
 import { AttackSpec, describeSpecError } from '../../../../main/contract/audit-spec'
-import { ALL_TECHNIQUES, techniqueEntry, type StackTechniqueId } from '../../../../main/contract/techniques/registry'
+import {
+  ALL_TECHNIQUES,
+  techniqueEntry,
+  type StackTechniqueId
+} from '../../../../main/contract/techniques/registry'
 import { describeRange } from '../../../../main/contract/techniques/technique-entry'
 
 const errorOf = (input: unknown): string => {
@@ -16,7 +27,9 @@ const errorOf = (input: unknown): string => {
 }
 /** A stack that satisfies an entry's companions (SVRE and CWA run over an ensemble). */
 const withCompanions = (id: string, settings: object = {}): Record<string, unknown> =>
-  techniqueEntry(id as StackTechniqueId).requires.ensemble || id === 'ens' ? { ens: { members: ['a', 'b'] }, ...(id === 'ens' ? {} : { [id]: settings }) } : { [id]: settings }
+  techniqueEntry(id as StackTechniqueId).requires.ensemble || id === 'ens'
+    ? { ens: { members: ['a', 'b'] }, ...(id === 'ens' ? {} : { [id]: settings }) }
+    : { [id]: settings }
 
 describe('the registry', () => {
   it('holds BIM and at least 20 techniques with unique lower-case ids, papers and a loop layer', () => {
@@ -44,7 +57,9 @@ describe('the registry', () => {
         }
       if (id === 'ens') continue
       const parsed = AttackStack.parse(withCompanions(id))[id] as Record<string, unknown>
-      for (const p of entry.params) if ('default' in p && p.default !== undefined) expect(parsed[p.key], `${id}.${p.key}`).toEqual(p.default)
+      for (const p of entry.params)
+        if ('default' in p && p.default !== undefined)
+          expect(parsed[p.key], `${id}.${p.key}`).toEqual(p.default)
     }
   })
 
@@ -55,44 +70,99 @@ describe('the registry', () => {
         const [lo, hi] = p.range
         for (const bad of [hi + 1, lo - 1]) {
           const message = errorOf({ stack: withCompanions(id, { [p.key]: bad }) })
-          expect(message, `${id}.${p.key} = ${bad}`).toContain(`stack.${id}.${p.key}: ${id}.${p.key} must be`)
+          expect(message, `${id}.${p.key} = ${bad}`).toContain(
+            `stack.${id}.${p.key}: ${id}.${p.key} must be`
+          )
           expect(message).toContain(describeRange(p))
         }
       }
     }
-    expect(errorOf({ stack: { pgn: { samples: 2.5 } } })).toMatch(/^stack\.pgn\.samples: pgn\.samples must be a whole number in \[1, 30\]/)
-    expect(errorOf({ stack: { emi: { sampling: 'cubic' } } })).toMatch(/^stack\.emi\.sampling: emi\.sampling: unknown value "cubic": expected one of linear, uniform, gaussian/)
-    expect(errorOf({ stack: { gra: { eta: 0 } } })).toMatch(/gra\.eta must be > 0: its range is \(0, 1\]/)
+    expect(errorOf({ stack: { pgn: { samples: 2.5 } } })).toMatch(
+      /^stack\.pgn\.samples: pgn\.samples must be a whole number in \[1, 30\]/
+    )
+    expect(errorOf({ stack: { emi: { sampling: 'cubic' } } })).toMatch(
+      /^stack\.emi\.sampling: emi\.sampling: unknown value "cubic": expected one of linear, uniform, gaussian/
+    )
+    expect(errorOf({ stack: { gra: { eta: 0 } } })).toMatch(
+      /gra\.eta must be > 0: its range is \(0, 1\]/
+    )
   })
 
   it('rejects unknown keys inside a technique, with the key meant', () => {
-    expect(errorOf({ stack: { pgn: { zetta: 2 } } })).toBe('unknown key stack.pgn.zetta; did you mean stack.pgn.zeta?')
+    expect(errorOf({ stack: { pgn: { zetta: 2 } } })).toBe(
+      'unknown key stack.pgn.zetta; did you mean stack.pgn.zeta?'
+    )
   })
 })
 
 describe('combination rules (§1.3)', () => {
   const rejected: [Record<string, unknown>, RegExp][] = [
-    [{ si: {}, admix: {} }, /stack\.admix: admix cannot be combined with si: both fill the generator slot/],
-    [{ sia: {}, bsr: {} }, /stack\.bsr: bsr cannot be combined with sia: both fill the generator slot/],
-    [{ vt: {}, pgn: {} }, /stack\.pgn: pgn cannot be combined with vt: both fill the estimator slot/],
-    [{ emi: {}, ni: {} }, /stack\.emi: emi cannot be combined with ni: no paper defines where NI’s look-ahead goes in EMI/],
-    [{ gra: {}, rap: {} }, /stack\.gra: gra cannot be combined with rap: two nested neighbourhood searches/],
+    [
+      { si: {}, admix: {} },
+      /stack\.admix: admix cannot be combined with si: both fill the generator slot/
+    ],
+    [
+      { sia: {}, bsr: {} },
+      /stack\.bsr: bsr cannot be combined with sia: both fill the generator slot/
+    ],
+    [
+      { vt: {}, pgn: {} },
+      /stack\.pgn: pgn cannot be combined with vt: both fill the estimator slot/
+    ],
+    [
+      { emi: {}, ni: {} },
+      /stack\.emi: emi cannot be combined with ni: no paper defines where NI’s look-ahead goes in EMI/
+    ],
+    [
+      { gra: {}, rap: {} },
+      /stack\.gra: gra cannot be combined with rap: two nested neighbourhood searches/
+    ],
     [{ pgn: {}, mi: {} }, /stack\.pgn: pgn cannot be combined with mi: PGN has its own momentum/],
     [{ vmi: {}, mi: {} }, /stack\.vmi: vmi cannot be combined with mi: VMI already sets MI/],
     [{ vni: {}, mi: {} }, /stack\.vni: vni cannot be combined with mi/],
-    [{ vmi: {}, vni: {} }, /stack\.vni: vni cannot be combined with vmi: both fill the estimator slot/],
-    [{ logit: {}, margin: {} }, /stack\.margin: margin cannot be combined with logit: both fill the objective slot/],
-    [{ fia: {}, sia: {} }, /stack\.fia: fia cannot be combined with sia: FIA’s importance maps are aligned with the clean image/],
+    [
+      { vmi: {}, vni: {} },
+      /stack\.vni: vni cannot be combined with vmi: both fill the estimator slot/
+    ],
+    [
+      { logit: {}, margin: {} },
+      /stack\.margin: margin cannot be combined with logit: both fill the objective slot/
+    ],
+    [
+      { fia: {}, sia: {} },
+      /stack\.fia: fia cannot be combined with sia: FIA’s importance maps are aligned with the clean image/
+    ],
     [{ lgv: {}, ens: { members: ['a', 'b'] } }, /stack\.ens: ens cannot be combined with lgv/],
-    [{ ens: { members: ['a', 'b'] }, svre: {}, ti: {}, cwa: {} }, /stack\.cwa: cwa cannot be combined with svre: both fill the loop slot/],
-    [{ ens: { members: ['a', 'b'] }, cwa: {}, ti: {} }, /stack\.cwa: cwa cannot be combined with ti: CWA runs its own loop: only DI may be added/],
-    [{ ens: { members: ['a', 'b'] }, svre: {}, vt: {} }, /stack\.svre: svre cannot be combined with vt/],
-    [{ ens: { members: ['a', 'b'] }, ila: {} }, /stack\.ens: ens cannot be combined with ila: ILA’s feature layer belongs to one model/],
+    [
+      { ens: { members: ['a', 'b'] }, svre: {}, ti: {}, cwa: {} },
+      /stack\.cwa: cwa cannot be combined with svre: both fill the loop slot/
+    ],
+    [
+      { ens: { members: ['a', 'b'] }, cwa: {}, ti: {} },
+      /stack\.cwa: cwa cannot be combined with ti: CWA runs its own loop: only DI may be added/
+    ],
+    [
+      { ens: { members: ['a', 'b'] }, svre: {}, vt: {} },
+      /stack\.svre: svre cannot be combined with vt/
+    ],
+    [
+      { ens: { members: ['a', 'b'] }, ila: {} },
+      /stack\.ens: ens cannot be combined with ila: ILA’s feature layer belongs to one model/
+    ],
     [{ cwa: {} }, /stack\.cwa: cwa attacks an ensemble: add "ens"/],
-    [{ ens: { members: ['a', 'b'], fusion: 'probs' }, logit: {} }, /stack\.ens\.fusion: ens\.fusion "probs" cannot be combined with logit: the logit loss needs logits/],
-    [{ ens: { members: ['a'] } }, /stack\.ens\.members: ens\.members: an ensemble needs at least 2 surrogates/],
+    [
+      { ens: { members: ['a', 'b'], fusion: 'probs' }, logit: {} },
+      /stack\.ens\.fusion: ens\.fusion "probs" cannot be combined with logit: the logit loss needs logits/
+    ],
+    [
+      { ens: { members: ['a'] } },
+      /stack\.ens\.members: ens\.members: an ensemble needs at least 2 surrogates/
+    ],
     [{ ens: { members: ['a', 'a'] } }, /stack\.ens\.members: ens\.members names a surrogate twice/],
-    [{ ens: { members: ['a', 'b'], weights: [-1, 2] } }, /stack\.ens\.weights\.0: ens\.weights: weights must be ≥ 0/]
+    [
+      { ens: { members: ['a', 'b'], weights: [-1, 2] } },
+      /stack\.ens\.weights\.0: ens\.weights: weights must be ≥ 0/
+    ]
   ]
   for (const [stack, message] of rejected)
     it(`rejects ${Object.keys(stack).join(' + ')}`, () => {
@@ -111,24 +181,43 @@ describe('combination rules (§1.3)', () => {
   })
 
   it('budget rules: norms, targeted mode and ILA’s stage split name the technique and the field', () => {
-    expect(errorOf({ norm: 'l2', eps: 0.5, stack: { pgn: {} } })).toMatch(/^stack\.pgn: pgn supports only L∞ in this version/)
-    expect(AttackSpec.safeParse({ norm: 'l2', eps: 0.5, stack: { ti: {}, admix: {}, logit: {} } }).success).toBe(true)
-    expect(errorOf({ targeted: true, stack: { fia: {} } })).toMatch(/^stack\.fia: fia cannot run in targeted mode/)
-    expect(errorOf({ steps: 10, stack: { ila: { stage1Steps: 10 } } })).toMatch(/^stack\.ila\.stage1Steps: ila\.stage1Steps must be < steps \(10\)/)
+    expect(errorOf({ norm: 'l2', eps: 0.5, stack: { pgn: {} } })).toMatch(
+      /^stack\.pgn: pgn supports only L∞ in this version/
+    )
+    expect(
+      AttackSpec.safeParse({ norm: 'l2', eps: 0.5, stack: { ti: {}, admix: {}, logit: {} } })
+        .success
+    ).toBe(true)
+    expect(errorOf({ targeted: true, stack: { fia: {} } })).toMatch(
+      /^stack\.fia: fia cannot run in targeted mode/
+    )
+    expect(errorOf({ steps: 10, stack: { ila: { stage1Steps: 10 } } })).toMatch(
+      /^stack\.ila\.stage1Steps: ila\.stage1Steps must be < steps \(10\)/
+    )
   })
 })
 
 describe('labels, presets and costs (§1.4, §7)', () => {
   it('labels a stack by the registry’s short names', () => {
-    expect(describeStack(AttackStack.parse({ ti: {}, admix: {}, pgn: {} }))).toBe('BIM + TI + Admix + PGN')
+    expect(describeStack(AttackStack.parse({ ti: {}, admix: {}, pgn: {} }))).toBe(
+      'BIM + TI + Admix + PGN'
+    )
   })
   it('VMI and VNI expand to VT + MI and VT + NI (pure expansion)', () => {
-    expect(expandPresets(AttackStack.parse({ vmi: {} }))).toEqual({ vt: { samples: 20, beta: 1.5, mu: 0 }, mi: { mu: 1 } })
-    expect(expandPresets(AttackStack.parse({ vni: { samples: 4, mu: 0.5 }, di: {} }))).toEqual({ vt: { samples: 4, beta: 1.5, mu: 0 }, ni: { mu: 0.5 }, di: { resizeRate: 0.85, prob: 0.8 } })
+    expect(expandPresets(AttackStack.parse({ vmi: {} }))).toEqual({
+      vt: { samples: 20, beta: 1.5, mu: 0 },
+      mi: { mu: 1 }
+    })
+    expect(expandPresets(AttackStack.parse({ vni: { samples: 4, mu: 0.5 }, di: {} }))).toEqual({
+      vt: { samples: 4, beta: 1.5, mu: 0 },
+      ni: { mu: 0.5 },
+      di: { resizeRate: 0.85, prob: 0.8 }
+    })
   })
   it('gives each entry’s passes per iteration at the paper settings (§7, K = 4 for ensembles)', () => {
     const ens4 = { ens: { members: ['a', 'b', 'c', 'd'] } }
-    const per = (stack: Record<string, unknown>, t = 0): number => attackCostPerIteration(AttackStack.parse(stack), t)
+    const per = (stack: Record<string, unknown>, t = 0): number =>
+      attackCostPerIteration(AttackStack.parse(stack), t)
     expect(per({})).toBe(1)
     expect(per({ ti: {} })).toBe(1)
     expect(per({ admix: {} })).toBe(15)

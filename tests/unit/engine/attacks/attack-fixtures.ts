@@ -20,7 +20,13 @@ export async function useCpu(): Promise<void> {
 }
 
 export function tinyConfig8(arch: ModelConfig['arch'], width = 4, numClasses = 3): ModelConfig {
-  return { arch, width, inputShape: [8, 8, 1], numClasses, normalization: { mean: [0.5], std: [0.25] } }
+  return {
+    arch,
+    width,
+    inputShape: [8, 8, 1],
+    numClasses,
+    normalization: { mean: [0.5], std: [0.25] }
+  }
 }
 
 /** A tiny untrained model on 8×8 grey images (its gradients are generic enough for every oracle). */
@@ -30,7 +36,10 @@ export function tinyModel(arch: ModelConfig['arch'], seed = 1): Classifier {
 
 export function tinyBatch(batch = 3, seed = 7): { x0: tf.Tensor4D; y: tf.Tensor1D } {
   const x0 = tf.randomUniform([batch, 8, 8, 1], 0, 1, 'float32', seed) as tf.Tensor4D
-  const y = tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 3), 'int32')
+  const y = tf.tensor1d(
+    Array.from({ length: batch }, (_, i) => i % 3),
+    'int32'
+  )
   return { x0, y }
 }
 
@@ -54,14 +63,26 @@ export function baseConfig(overrides: Partial<AttackConfig> = {}): AttackConfig 
 }
 
 /** The original `bimAttack` loop, kept verbatim as the bitwise reference of oracle B5. */
-export function referenceBim(model: Classifier, x0: tf.Tensor4D, labels: tf.Tensor1D, eps: number, stepSize: number, steps: number): tf.Tensor4D {
+export function referenceBim(
+  model: Classifier,
+  x0: tf.Tensor4D,
+  labels: tf.Tensor1D,
+  eps: number,
+  stepSize: number,
+  steps: number
+): tf.Tensor4D {
   const lo = tf.tidy(() => tf.maximum(tf.sub(x0, eps), 0))
   const hi = tf.tidy(() => tf.minimum(tf.add(x0, eps), 1))
   const lossOf = (x: tf.Tensor) => crossEntropySum(model.forward(x as tf.Tensor4D, EVAL), labels)
   const gradient = tf.grad(lossOf)
   let x = tf.clone(x0)
   for (let t = 0; t < steps; t++) {
-    const next = tf.tidy(() => tf.minimum(tf.maximum(tf.add(x, tf.mul(tf.sign(gradient(x) as tf.Tensor4D), stepSize)), lo), hi))
+    const next = tf.tidy(() =>
+      tf.minimum(
+        tf.maximum(tf.add(x, tf.mul(tf.sign(gradient(x) as tf.Tensor4D), stepSize)), lo),
+        hi
+      )
+    )
     x.dispose()
     x = next as tf.Tensor4D
   }
@@ -76,7 +97,9 @@ export function values(t: tf.Tensor): number[] {
 /** Bitwise equality of two tensors (NaN-safe). */
 export function expectBitwiseEqual(a: tf.Tensor, b: tf.Tensor): void {
   expect(a.shape).toEqual(b.shape)
-  expect(Array.from(new Uint32Array(new Float32Array(a.dataSync()).buffer))).toEqual(Array.from(new Uint32Array(new Float32Array(b.dataSync()).buffer)))
+  expect(Array.from(new Uint32Array(new Float32Array(a.dataSync()).buffer))).toEqual(
+    Array.from(new Uint32Array(new Float32Array(b.dataSync()).buffer))
+  )
 }
 
 export function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {

@@ -5,7 +5,18 @@ import type { AttackConfig } from '../../../../main/engine/attacks/attack-config
 import { runAttack } from '../../../../main/engine/attacks/attack-loop'
 import { bimAttack } from '../../../../main/engine/attacks/bim'
 import type { Classifier } from '../../../../main/engine/models/classifier'
-import { baseConfig, expectBitwiseEqual, instrumented, linearModel, maxAbsDiff, referenceBim, tinyBatch, tinyModel, useCpu, values } from './attack-fixtures'
+import {
+  baseConfig,
+  expectBitwiseEqual,
+  instrumented,
+  linearModel,
+  maxAbsDiff,
+  referenceBim,
+  tinyBatch,
+  tinyModel,
+  useCpu,
+  values
+} from './attack-fixtures'
 
 let resnet: Classifier
 let cnn: Classifier
@@ -39,7 +50,15 @@ const singles: Record<string, Partial<AttackConfig>> = {
   vt: { vt: { samples: 3, beta: 1.5, mu: 0 } },
   mi: { mi: { mu: 1.2 } },
   ni: { ni: { mu: 0.6 } },
-  rap: { rap: { innerSteps: 2, epsN: 0.75 * eps, alphaN: (0.75 * eps) / 2, lateStart: 2, randomInit: true } }
+  rap: {
+    rap: {
+      innerSteps: 2,
+      epsN: 0.75 * eps,
+      alphaN: (0.75 * eps) / 2,
+      lateStart: 2,
+      randomInit: true
+    }
+  }
 }
 const stacks: Record<string, Partial<AttackConfig>> = {
   'di+si+mi': { ...singles.di, ...singles.si, ...singles.mi },
@@ -58,7 +77,8 @@ describe('runAttack feasibility (A1–A4)', () => {
       it(`${name} (${norm}) stays in the ε-ball and [0,1] after every iteration, moves ≤ α per step, leaks nothing`, () => {
         const alpha = norm === 'linf' ? eps / 4 : 0.3
         const budget = norm === 'linf' ? eps : 1
-        const lgv = name === 'lgv' ? { lgv: { members: [resnet, copy(resnet), others[0]], nGrad: 1 } } : {}
+        const lgv =
+          name === 'lgv' ? { lgv: { members: [resnet, copy(resnet), others[0]], nGrad: 1 } } : {}
         const config = baseConfig({ ...stack, ...lgv, norm, eps: budget, alpha, steps: 5 })
         const before = tf.memory().numTensors
         const x0Before = values(x0)
@@ -71,7 +91,8 @@ describe('runAttack feasibility (A1–A4)', () => {
             } else {
               const l2 = (a: tf.Tensor) => tf.sqrt(tf.sum(tf.square(a), [1, 2, 3])).dataSync()
               for (const d of l2(tf.sub(x, x0))) expect(d).toBeLessThanOrEqual(budget * (1 + 1e-6))
-              for (const d of l2(tf.sub(x, previous))) expect(d).toBeLessThanOrEqual(alpha * (1 + 1e-6))
+              for (const d of l2(tf.sub(x, previous)))
+                expect(d).toBeLessThanOrEqual(alpha * (1 + 1e-6))
             }
             expect(tf.min(x).dataSync()[0]).toBeGreaterThanOrEqual(0)
             expect(tf.max(x).dataSync()[0]).toBeLessThanOrEqual(1)
@@ -80,7 +101,8 @@ describe('runAttack feasibility (A1–A4)', () => {
           },
           onRapStep: (_t, x, n) => {
             const epsN = config.rap?.epsN ?? 0
-            if (norm === 'linf') expect(tf.max(tf.abs(n)).dataSync()[0]).toBeLessThanOrEqual(epsN + 1e-7)
+            if (norm === 'linf')
+              expect(tf.max(tf.abs(n)).dataSync()[0]).toBeLessThanOrEqual(epsN + 1e-7)
             const z = tf.add(x, n)
             expect(tf.min(z).dataSync()[0]).toBeGreaterThanOrEqual(-1e-7)
             expect(tf.max(z).dataSync()[0]).toBeLessThanOrEqual(1 + 1e-7)
@@ -105,7 +127,11 @@ describe('runAttack feasibility (A1–A4)', () => {
       expectBitwiseEqual(adv, x0)
       adv.dispose()
     }
-    const flat: Classifier = { ...cnn, forward: (x) => tf.mul(tf.sum(x, [1, 2, 3], true).reshape([x.shape[0], 1]), tf.zeros([1, 3])) as tf.Tensor2D }
+    const flat: Classifier = {
+      ...cnn,
+      forward: (x) =>
+        tf.mul(tf.sum(x, [1, 2, 3], true).reshape([x.shape[0], 1]), tf.zeros([1, 3])) as tf.Tensor2D
+    }
     const adv = runAttack(flat, x0, y, baseConfig({ ...all, ...singles.ni }))
     expectBitwiseEqual(adv, x0)
     adv.dispose()
@@ -128,7 +154,14 @@ describe('runAttack reductions to BIM (B5–B10)', () => {
     tf.dispose([ref, adv])
   })
   it('MI μ=0, NI μ=0, SI m=1, DI p=0, SGM γ=1, GN r=0 ≡ BIM', () => {
-    for (const config of [{ mi: { mu: 0 } }, { ni: { mu: 0 } }, { si: { copies: 1 } }, { di: { resizeRate: 0.8, prob: 0 } }, { sgm: { gamma: 1 } }, { gn: { range: 0 } }])
+    for (const config of [
+      { mi: { mu: 0 } },
+      { ni: { mu: 0 } },
+      { si: { copies: 1 } },
+      { di: { resizeRate: 0.8, prob: 0 } },
+      { sgm: { gamma: 1 } },
+      { gn: { range: 0 } }
+    ])
       expectBim(config)
   })
   it('LGV with K = 1 ≡ BIM on that member, and with K identical copies ≡ BIM', () => {
@@ -157,7 +190,16 @@ describe('runAttack on the closed-form linear model (C11)', () => {
   const w = [0.5, -1, 0, 2, -0.3, 0.8]
   const start = [0.5, 0.5, 0.5, 0.98, 0.01, 0.3]
   const linear = linearModel(w, -0.4)
-  const members = [linearModel(w.map((v) => v * 2), -0.1), linearModel(w.map((v) => v * 0.5), 0.2)]
+  const members = [
+    linearModel(
+      w.map((v) => v * 2),
+      -0.1
+    ),
+    linearModel(
+      w.map((v) => v * 0.5),
+      0.2
+    )
+  ]
   const rap = { innerSteps: 3, epsN: 6 / 255, alphaN: 2 / 255, lateStart: 1, randomInit: true }
   const cases: Record<string, Partial<AttackConfig>> = {
     bim: {},
@@ -174,8 +216,15 @@ describe('runAttack on the closed-form linear model (C11)', () => {
       const labels = tf.tensor1d([0], 'int32')
       const steps = 7
       const ref = referenceBim(linear, x, labels, eps, eps / 10, steps)
-      const adv = runAttack(linear, x, labels, baseConfig({ ...config, eps, alpha: eps / 10, steps }))
-      const expected = start.map((v, i) => Math.min(1, Math.max(0, v + Math.min((steps * eps) / 10, eps) * Math.sign(w[i]))))
+      const adv = runAttack(
+        linear,
+        x,
+        labels,
+        baseConfig({ ...config, eps, alpha: eps / 10, steps })
+      )
+      const expected = start.map((v, i) =>
+        Math.min(1, Math.max(0, v + Math.min((steps * eps) / 10, eps) * Math.sign(w[i])))
+      )
       values(adv).forEach((v, i) => expect(v).toBeCloseTo(expected[i], 6))
       expectBitwiseEqual(adv, ref)
       tf.dispose([x, labels, ref, adv])
@@ -186,10 +235,20 @@ describe('runAttack on the closed-form linear model (C11)', () => {
 describe('runAttack scheduling and validation', () => {
   it('LGV calls order[t mod K] and every call inside iteration t uses that member (D17)', () => {
     const calls: string[] = []
-    const members = ['a', 'b', 'c'].map((n, i) => instrumented(tinyModel('small-resnet', 20 + i), n, calls))
+    const members = ['a', 'b', 'c'].map((n, i) =>
+      instrumented(tinyModel('small-resnet', 20 + i), n, calls)
+    )
     const perIteration: string[][] = []
-    const config = baseConfig({ steps: 7, lgv: { members, nGrad: 1 }, si: { copies: 2 }, vt: { samples: 2, beta: 1, mu: 0 }, rap: { innerSteps: 2, epsN: 2 / 255, alphaN: 1 / 255, lateStart: 3, randomInit: true } })
-    const adv = runAttack(resnet, x0, y, config, { onIteration: () => perIteration.push(calls.splice(0)) })
+    const config = baseConfig({
+      steps: 7,
+      lgv: { members, nGrad: 1 },
+      si: { copies: 2 },
+      vt: { samples: 2, beta: 1, mu: 0 },
+      rap: { innerSteps: 2, epsN: 2 / 255, alphaN: 1 / 255, lateStart: 3, randomInit: true }
+    })
+    const adv = runAttack(resnet, x0, y, config, {
+      onIteration: () => perIteration.push(calls.splice(0))
+    })
     expect(perIteration).toHaveLength(7)
     const used = perIteration.map((c) => {
       expect(new Set(c).size).toBe(1)
@@ -204,13 +263,32 @@ describe('runAttack scheduling and validation', () => {
   })
 
   it('rejects GN and SGM on an architecture without skips, naming technique and architecture', () => {
-    expect(() => runAttack(cnn, x0, y, baseConfig({ gn: { range: 0.22 } }))).toThrow(/GN \(ghost networks\).*"small-cnn" has none/)
-    expect(() => runAttack(cnn, x0, y, baseConfig({ sgm: { gamma: 0.2 } }))).toThrow(/SGM \(skip gradient method\).*"small-cnn" has none/)
-    expect(() => runAttack(resnet, x0, y, baseConfig({ sgm: { gamma: 0.2 }, lgv: { members: [resnet, cnn], nGrad: 1 } }))).toThrow(/small-cnn/)
+    expect(() => runAttack(cnn, x0, y, baseConfig({ gn: { range: 0.22 } }))).toThrow(
+      /GN \(ghost networks\).*"small-cnn" has none/
+    )
+    expect(() => runAttack(cnn, x0, y, baseConfig({ sgm: { gamma: 0.2 } }))).toThrow(
+      /SGM \(skip gradient method\).*"small-cnn" has none/
+    )
+    expect(() =>
+      runAttack(
+        resnet,
+        x0,
+        y,
+        baseConfig({ sgm: { gamma: 0.2 }, lgv: { members: [resnet, cnn], nGrad: 1 } })
+      )
+    ).toThrow(/small-cnn/)
     // Lists skips but calls neither hook: the probe pass catches it instead of attacking the plain model.
-    const silent: Classifier = { ...cnn, skipConnections: ['block'], config: { ...cnn.config, arch: 'resnet-18' } }
-    expect(() => runAttack(silent, x0, y, baseConfig({ sgm: { gamma: 0.2 } }))).toThrow(/SGM .*"resnet-18".*remove "sgm"/)
-    expect(() => runAttack(silent, x0, y, baseConfig({ gn: { range: 0.2 } }))).toThrow(/GN .*"resnet-18".*remove "gn"/)
+    const silent: Classifier = {
+      ...cnn,
+      skipConnections: ['block'],
+      config: { ...cnn.config, arch: 'resnet-18' }
+    }
+    expect(() => runAttack(silent, x0, y, baseConfig({ sgm: { gamma: 0.2 } }))).toThrow(
+      /SGM .*"resnet-18".*remove "sgm"/
+    )
+    expect(() => runAttack(silent, x0, y, baseConfig({ gn: { range: 0.2 } }))).toThrow(
+      /GN .*"resnet-18".*remove "gn"/
+    )
   })
 })
 
@@ -243,7 +321,12 @@ describe('runAttack determinism and independence (E18–E21)', () => {
   it('enabling VT does not shift the DI draws of the main oracle call (keyed streams)', () => {
     // With VT on but N = 0 no neighbour is drawn, so DI must draw exactly as without VT.
     const a = runAttack(resnet, x0, y, baseConfig({ ...singles.di, mi: { mu: 1 } }))
-    const b = runAttack(resnet, x0, y, baseConfig({ ...singles.di, vt: { samples: 0, beta: 1, mu: 1 } }))
+    const b = runAttack(
+      resnet,
+      x0,
+      y,
+      baseConfig({ ...singles.di, vt: { samples: 0, beta: 1, mu: 1 } })
+    )
     expectBitwiseEqual(a, b)
     tf.dispose([a, b])
   })
@@ -269,7 +352,15 @@ describe('runAttack determinism and independence (E18–E21)', () => {
     batch.dispose()
   })
   it('MEAN instead of SUM loss reduction gives the same output (E21)', () => {
-    for (const config of [{}, singles.mi, singles.ni, singles.si, singles.sgm, singles.gn, singles.di]) {
+    for (const config of [
+      {},
+      singles.mi,
+      singles.ni,
+      singles.si,
+      singles.sgm,
+      singles.gn,
+      singles.di
+    ]) {
       const a = runAttack(resnet, x0, y, baseConfig({ ...config, lossReduction: 'sum' }))
       const b = runAttack(resnet, x0, y, baseConfig({ ...config, lossReduction: 'mean' }))
       expect(maxAbsDiff(a, b)).toBeLessThanOrEqual(1e-6)

@@ -18,7 +18,9 @@ describe('bimAttack', () => {
     const y = tf.tensor1d([0], 'int32')
     const eps = 8 / 255
     const adv = bimAttack(linearModel(w, -0.2), x0, y, { eps, stepSize: eps / 10, steps: 7 })
-    const expected = [0.5, 0.5, 0.5, 0.98, 0.01].map((v, i) => Math.min(1, Math.max(0, v + Math.min(7 * eps / 10, eps) * Math.sign(w[i]))))
+    const expected = [0.5, 0.5, 0.5, 0.98, 0.01].map((v, i) =>
+      Math.min(1, Math.max(0, v + Math.min((7 * eps) / 10, eps) * Math.sign(w[i])))
+    )
     Array.from(adv.dataSync()).forEach((v, i) => expect(v).toBeCloseTo(expected[i], 6))
     tf.dispose([x0, y, adv])
   })

@@ -6,7 +6,11 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { attackCost, STACK_TECHNIQUE_IDS, type StackTechniqueId } from '../../../../main/contract/attack-stack'
+import {
+  attackCost,
+  STACK_TECHNIQUE_IDS,
+  type StackTechniqueId
+} from '../../../../main/contract/attack-stack'
 import { AttackSpec } from '../../../../main/contract/audit-spec'
 import { attackConfigFromSpec } from '../../../../main/engine/attacks/attack-config'
 import { runAttack } from '../../../../main/engine/attacks/attack-loop'
@@ -29,7 +33,16 @@ beforeAll(async () => {
     models.set(
       shape.join('×'),
       [1, 2, 3].map((seed) =>
-        buildClassifier({ arch: 'small-resnet', width: 4, inputShape: shape, numClasses: 3, normalization: { mean: Array(shape[2]).fill(0.5), std: Array(shape[2]).fill(0.25) } }, new Rng(seed))
+        buildClassifier(
+          {
+            arch: 'small-resnet',
+            width: 4,
+            inputShape: shape,
+            numClasses: 3,
+            normalization: { mean: Array(shape[2]).fill(0.5), std: Array(shape[2]).fill(0.25) }
+          },
+          new Rng(seed)
+        )
       )
     )
 })
@@ -46,13 +59,31 @@ function stackOf(id: StackTechniqueId): Record<string, unknown> {
   return { [id]: {} }
 }
 
-function configFor(stack: Record<string, unknown>, surrogates: Classifier[], count?: (name: string) => void) {
+function configFor(
+  stack: Record<string, unknown>,
+  surrogates: Classifier[],
+  count?: (name: string) => void
+) {
   const spec = AttackSpec.parse({ eps, steps, stack })
   // Only passes on the attacked batch (2 images) count: GN and SGM also probe their hooks once on one image.
-  const counted = surrogates.map((m, i) => (count ? { ...m, forward: (x: tf.Tensor4D, ctx: Parameters<Classifier['forward']>[1]) => (x.shape[0] === 2 && count(`m${i}`), m.forward(x, ctx)) } : m))
+  const counted = surrogates.map((m, i) =>
+    count
+      ? {
+          ...m,
+          forward: (x: tf.Tensor4D, ctx: Parameters<Classifier['forward']>[1]) => (
+            x.shape[0] === 2 && count(`m${i}`),
+            m.forward(x, ctx)
+          )
+        }
+      : m
+  )
   const members = stack.ens ? counted.slice(0, 2) : undefined
   const lgv = stack.lgv ? counted.slice(0, 2) : undefined
-  return { spec, config: attackConfigFromSpec(spec, 5, lgv, { ensembleMembers: members }), surrogate: counted[0] }
+  return {
+    spec,
+    config: attackConfigFromSpec(spec, 5, lgv, { ensembleMembers: members }),
+    surrogate: counted[0]
+  }
 }
 
 describe('every registered technique at its defaults (A1–A4)', () => {
@@ -95,7 +126,9 @@ describe('every registered technique at its defaults (A1–A4)', () => {
 })
 
 describe('cost: an instrumented pass counter equals the registry (§9.2)', () => {
-  const cases: Record<string, Record<string, unknown>> = Object.fromEntries(STACK_TECHNIQUE_IDS.map((id) => [id, stackOf(id)]))
+  const cases: Record<string, Record<string, unknown>> = Object.fromEntries(
+    STACK_TECHNIQUE_IDS.map((id) => [id, stackOf(id)])
+  )
   Object.assign(cases, {
     'si+vt': { si: { copies: 2 }, vt: { samples: 3 } },
     'admix+emi': { admix: { scales: 2, mixes: 2 }, emi: { samples: 3 } },

@@ -53,7 +53,11 @@ export function relativeError(expected: Float32Array, actual: Float32Array): num
  * float32 loses about 1e-7 relative per operation, so h ≈ 1e-2 keeps the rounding in
  * (f(x+h) − f(x−h)) / 2h small next to a 1e-2 tolerance.
  */
-export function centralDifferences(f: (x: tf.Tensor) => tf.Scalar, x: tf.Tensor, h = 1e-2): Float32Array {
+export function centralDifferences(
+  f: (x: tf.Tensor) => tf.Scalar,
+  x: tf.Tensor,
+  h = 1e-2
+): Float32Array {
   const base = x.dataSync()
   const out = new Float32Array(base.length)
   for (let i = 0; i < base.length; i++) {

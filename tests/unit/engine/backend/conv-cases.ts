@@ -1,5 +1,9 @@
 /** Convolution geometries the conv kernel tests share: strides, paddings and filter shapes that have caught bugs. */
-export type ConvPad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]]
+export type ConvPad =
+  | 'same'
+  | 'valid'
+  | number
+  | [[number, number], [number, number], [number, number], [number, number]]
 
 export interface ConvCase {
   x: [number, number, number, number]
@@ -20,8 +24,28 @@ export const CONV_GRADIENT_CASES: ConvCase[] = [
   { x: [2, 7, 7, 3], w: [3, 3, 3, 2], strides: 2, pad: 1 },
   // Padding wider than the filter: some dy rows face only padding.
   { x: [1, 5, 6, 2], w: [3, 3, 2, 2], strides: 1, pad: 4 },
-  { x: [2, 6, 7, 3], w: [3, 3, 3, 2], strides: 1, pad: [[0, 0], [2, 0], [1, 3], [0, 0]] },
-  { x: [2, 6, 7, 3], w: [3, 3, 3, 2], strides: 2, pad: [[0, 0], [2, 0], [1, 3], [0, 0]] },
+  {
+    x: [2, 6, 7, 3],
+    w: [3, 3, 3, 2],
+    strides: 1,
+    pad: [
+      [0, 0],
+      [2, 0],
+      [1, 3],
+      [0, 0]
+    ]
+  },
+  {
+    x: [2, 6, 7, 3],
+    w: [3, 3, 3, 2],
+    strides: 2,
+    pad: [
+      [0, 0],
+      [2, 0],
+      [1, 3],
+      [0, 0]
+    ]
+  },
   { x: [2, 5, 5, 4], w: [1, 1, 4, 3], strides: 2, pad: 'valid' }
 ]
 

@@ -18,7 +18,10 @@ describe('kernelInputTensor', () => {
       await tf.setBackend(backendName)
       const t = tf.tensor1d([1, 2, 3])
       const before = tf.memory().numTensors
-      const wrapper = kernelInputTensor({ dataId: t.dataId, shape: t.shape, dtype: t.dtype }, tf.backend())
+      const wrapper = kernelInputTensor(
+        { dataId: t.dataId, shape: t.shape, dtype: t.dtype },
+        tf.backend()
+      )
       expect(wrapper).not.toBe(t)
       expect(Array.from(wrapper.dataSync())).toEqual([1, 2, 3])
       expect(tf.memory().numTensors).toBe(before + 1)

@@ -76,7 +76,12 @@ describe('registerWasmTrainingKernels', () => {
 
   it('has registered every kernel already (initBackend did), and does nothing twice', () => {
     expect(registerWasmTrainingKernels()).toEqual([])
-    for (const name of ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'UnsortedSegmentSum', 'OneHot']) {
+    for (const name of [
+      'Conv2DBackpropFilter',
+      'Conv2DBackpropInput',
+      'UnsortedSegmentSum',
+      'OneHot'
+    ]) {
       expect(tf.getKernel(name, 'wasm')).toBeDefined()
     }
   })

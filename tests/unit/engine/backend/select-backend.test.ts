@@ -37,7 +37,11 @@ describe('initBackend', () => {
         : /^wasm \((SIMD|no SIMD), \d+ threads?\)$/
     )
     // The debug channel names what the native path runs on and which kernels it replaced.
-    expect(lines.some((l) => /^native kernels: oneDNN \d+\.\d+\.\d+, \w+, \w+; Conv2D, FusedConv2D, /.test(l))).toBe(nativeBuilt)
+    expect(
+      lines.some((l) =>
+        /^native kernels: oneDNN \d+\.\d+\.\d+, \w+, \w+; Conv2D, FusedConv2D, /.test(l)
+      )
+    ).toBe(nativeBuilt)
     // Both native rungs were tried and skipped quietly, through the debug channel only.
     expect(lines.some((l) => l.startsWith('tensor backend tfjs-node-gpu unavailable'))).toBe(true)
     expect(lines.some((l) => l.startsWith('tensor backend tfjs-node unavailable'))).toBe(true)
@@ -94,18 +98,36 @@ describe('initBackend', () => {
     process.env.FLATLINE_BACKEND = 'tfjs-node'
     const m = await freshModule()
     const warnings: string[] = []
-    expect(await m.initBackend({ warn: (line) => warnings.push(line), threads: 1 })).toBe(nativeBuilt ? 'wasm-native' : 'wasm')
-    expect(warnings[0]).toMatch(/FLATLINE_BACKEND=tfjs-node requested, but that backend could not be loaded: .*@tensorflow\/tfjs-node.*Falling back/)
-    const wasm = nativeBuilt ? 'wasm \\(SIMD, 1 thread\\) \\+ native oneDNN [\\d.]+ \\(1 thread\\)' : 'wasm \\(SIMD, 1 thread\\)'
-    expect(warnings[1]).toMatch(new RegExp(`^tensor backend: ${wasm} \\[FLATLINE_BACKEND=tfjs-node requested but not available`))
+    expect(await m.initBackend({ warn: (line) => warnings.push(line), threads: 1 })).toBe(
+      nativeBuilt ? 'wasm-native' : 'wasm'
+    )
+    expect(warnings[0]).toMatch(
+      /FLATLINE_BACKEND=tfjs-node requested, but that backend could not be loaded: .*@tensorflow\/tfjs-node.*Falling back/
+    )
+    const wasm = nativeBuilt
+      ? 'wasm \\(SIMD, 1 thread\\) \\+ native oneDNN [\\d.]+ \\(1 thread\\)'
+      : 'wasm \\(SIMD, 1 thread\\)'
+    expect(warnings[1]).toMatch(
+      new RegExp(
+        `^tensor backend: ${wasm} \\[FLATLINE_BACKEND=tfjs-node requested but not available`
+      )
+    )
     // Logs and run records carry the description, so the fallback stays explicit there too.
-    expect(m.backendDescription()).toMatch(new RegExp(`^${wasm} \\[FLATLINE_BACKEND=tfjs-node requested but not available: .*; fell back\\]$`))
+    expect(m.backendDescription()).toMatch(
+      new RegExp(
+        `^${wasm} \\[FLATLINE_BACKEND=tfjs-node requested but not available: .*; fell back\\]$`
+      )
+    )
   })
 
   it('states its thread count, and rejects a thread count below 1 or above the cores with a clear message', async () => {
     const m = await freshModule()
-    await expect(m.initBackend({ threads: 0 })).rejects.toThrow(/threads=0 is not a thread count; give a whole number from 1 to \d+/)
-    await expect(m.initBackend({ threads: 1000 })).rejects.toThrow(/threads=1000 asks for more threads than this machine's \d+ cores/)
+    await expect(m.initBackend({ threads: 0 })).rejects.toThrow(
+      /threads=0 is not a thread count; give a whole number from 1 to \d+/
+    )
+    await expect(m.initBackend({ threads: 1000 })).rejects.toThrow(
+      /threads=1000 asks for more threads than this machine's \d+ cores/
+    )
     const threads = process.env.FLATLINE_THREADS
     process.env.FLATLINE_THREADS = 'two'
     try {
@@ -122,7 +144,9 @@ describe('initBackend', () => {
 
   it('rejects an empty or unknown options.prefer', async () => {
     const m = await freshModule()
-    await expect(m.initBackend({ prefer: [] })).rejects.toThrow(/options.prefer must list one or more of/)
+    await expect(m.initBackend({ prefer: [] })).rejects.toThrow(
+      /options.prefer must list one or more of/
+    )
     const bogus = ['gpu'] as unknown as ['cpu']
     await expect(m.initBackend({ prefer: bogus })).rejects.toThrow(/options.prefer .* got \[gpu\]/)
   })

@@ -1,7 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { registerWasmChannelReduce } from '../../../../main/engine/backend/wasm-channel-reduce'
-import { centralDifferences, pattern, relativeError, setUpWasmAndCpu, valuesOn } from './backend-test-utils'
+import {
+  centralDifferences,
+  pattern,
+  relativeError,
+  setUpWasmAndCpu,
+  valuesOn
+} from './backend-test-utils'
 
 describe('wasm Sum and Mean over every axis but the channels (fast)', () => {
   beforeAll(setUpWasmAndCpu)
@@ -31,7 +37,9 @@ describe('wasm Sum and Mean over every axis but the channels (fast)', () => {
     await tf.setBackend('wasm')
     const loss = (x: tf.Tensor) => {
       const { mean, variance } = tf.moments(x, [0, 1, 2])
-      return tf.sum(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-3))), pattern(x.shape, 2))) as tf.Scalar
+      return tf.sum(
+        tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-3))), pattern(x.shape, 2))
+      ) as tf.Scalar
     }
     const x = pattern([2, 2, 3, 2])
     const analytic = tf.grad(loss)(x).dataSync() as Float32Array

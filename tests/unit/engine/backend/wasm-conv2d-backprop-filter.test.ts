@@ -1,7 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { registerWasmConv2DBackpropFilter } from '../../../../main/engine/backend/wasm-conv2d-backprop-filter'
-import { centralDifferences, pattern, relativeError, setUpWasmAndCpu, valuesOn } from './backend-test-utils'
+import {
+  centralDifferences,
+  pattern,
+  relativeError,
+  setUpWasmAndCpu,
+  valuesOn
+} from './backend-test-utils'
 import { CONV_GRADIENT_CASES as CASES, type ConvCase as Case } from './conv-cases'
 
 /** ∂/∂w of sum(conv2d(x, w) · Q): the filter gradient for upstream gradient Q. */
@@ -49,7 +55,9 @@ describe('wasm Conv2DBackpropFilter', () => {
     const x = pattern([2, 7, 7, 3]) as tf.Tensor4D
     const w = pattern([3, 3, 3, 4]) as tf.Tensor4D
     const before = tf.memory().numTensors
-    const grad = tf.grad((filter: tf.Tensor) => tf.sum(tf.conv2d(x, filter as tf.Tensor4D, 2, 'same')))(w)
+    const grad = tf.grad((filter: tf.Tensor) =>
+      tf.sum(tf.conv2d(x, filter as tf.Tensor4D, 2, 'same'))
+    )(w)
     expect(tf.memory().numTensors).toBe(before + 1)
     grad.dispose()
     expect(tf.memory().numTensors).toBe(before)
@@ -83,7 +91,11 @@ describe('wasm Conv2DBackpropFilter', () => {
     const dy = pattern([1, 4, 4, 3]) as tf.Tensor4D
     const attrs = { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 2, 3] }
     const viaTensors = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs) as tf.Tensor
-    const bare = (t: tf.Tensor): tf.TensorInfo => ({ dataId: t.dataId, shape: t.shape, dtype: t.dtype })
+    const bare = (t: tf.Tensor): tf.TensorInfo => ({
+      dataId: t.dataId,
+      shape: t.shape,
+      dtype: t.dtype
+    })
     const viaInfos = tf.engine().runKernel(
       'Conv2DBackpropFilter',
       // The typings say Tensor; the engine accepts any TensorInfo, which is the case under test.

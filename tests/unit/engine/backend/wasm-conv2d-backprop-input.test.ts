@@ -1,7 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { registerWasmConv2DBackpropInput } from '../../../../main/engine/backend/wasm-conv2d-backprop-input'
-import { centralDifferences, pattern, relativeError, setUpWasmAndCpu, valuesOn } from './backend-test-utils'
+import {
+  centralDifferences,
+  pattern,
+  relativeError,
+  setUpWasmAndCpu,
+  valuesOn
+} from './backend-test-utils'
 import { CONV_GRADIENT_CASES as CASES, type ConvCase as Case } from './conv-cases'
 
 /** ∂/∂x of sum(conv2d(x, w) · Q): the input gradient for upstream gradient Q. */

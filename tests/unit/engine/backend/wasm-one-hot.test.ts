@@ -4,7 +4,10 @@ import { registerWasmOneHotFix } from '../../../../main/engine/backend/wasm-one-
 import { setUpWasmAndCpu, valuesOn } from './backend-test-utils'
 
 const CASES: { name: string; run: () => tf.Tensor }[] = [
-  { name: 'float32 0/1', run: () => tf.oneHot(tf.tensor1d([0, 2, -1, 5], 'int32'), 3, 1, 0, 'float32') },
+  {
+    name: 'float32 0/1',
+    run: () => tf.oneHot(tf.tensor1d([0, 2, -1, 5], 'int32'), 3, 1, 0, 'float32')
+  },
   {
     name: 'float32 label smoothing',
     run: () => tf.oneHot(tf.tensor1d([0, 2, 1], 'int32'), 3, 0.9, 0.05, 'float32')

@@ -1,7 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { registerWasmUnsortedSegmentSum } from '../../../../main/engine/backend/wasm-unsorted-segment-sum'
-import { centralDifferences, pattern, relativeError, setUpWasmAndCpu, valuesOn } from './backend-test-utils'
+import {
+  centralDifferences,
+  pattern,
+  relativeError,
+  setUpWasmAndCpu,
+  valuesOn
+} from './backend-test-utils'
 
 describe('wasm UnsortedSegmentSum', () => {
   beforeAll(setUpWasmAndCpu)
@@ -43,7 +49,9 @@ describe('wasm UnsortedSegmentSum', () => {
   it('matches the cpu backend on a rank-3 input', async () => {
     const run = (): tf.Tensor =>
       tf.unsortedSegmentSum(pattern([6, 3, 4]), tf.tensor1d([0, 4, 1, 0, 4, 3], 'int32'), 5)
-    expect(relativeError(await valuesOn('cpu', run), await valuesOn('wasm', run))).toBeLessThan(1e-6)
+    expect(relativeError(await valuesOn('cpu', run), await valuesOn('wasm', run))).toBeLessThan(
+      1e-6
+    )
   })
 
   // The reason we need the kernel: tfjs-core's gather gradient is an unsortedSegmentSum.
@@ -55,7 +63,9 @@ describe('wasm UnsortedSegmentSum', () => {
 
   it('gives gather its gradient, as on cpu', async () => {
     const grad = (): tf.Tensor => tf.grad(pickLoss)(pattern([4, 4]))
-    expect(relativeError(await valuesOn('cpu', grad), await valuesOn('wasm', grad))).toBeLessThan(1e-6)
+    expect(relativeError(await valuesOn('cpu', grad), await valuesOn('wasm', grad))).toBeLessThan(
+      1e-6
+    )
   })
 
   it('gives gather the gradient central finite differences give', async () => {

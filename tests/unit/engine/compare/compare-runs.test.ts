@@ -4,11 +4,19 @@ import { CompareRefusedError, compareRuns } from '../../../../main/engine/compar
 import { fixtureRun } from '../../helpers/harden-fixture'
 
 /** The fixture run under another id, with its transfer rates replaced (fooled of 1000). */
-function variant(id: string, fooled: Record<string, number>, edit: (r: RunRecord) => void = () => undefined): RunRecord {
+function variant(
+  id: string,
+  fooled: Record<string, number>,
+  edit: (r: RunRecord) => void = () => undefined
+): RunRecord {
   const run = fixtureRun()
   run.id = id
   run.name = `run ${id}`
-  run.results!.transfer = run.results!.transfer.map((c) => ({ ...c, fooled: fooled[c.target] ?? c.fooled, successRate: (fooled[c.target] ?? c.fooled) / 1000 }))
+  run.results!.transfer = run.results!.transfer.map((c) => ({
+    ...c,
+    fooled: fooled[c.target] ?? c.fooled,
+    successRate: (fooled[c.target] ?? c.fooled) / 1000
+  }))
   edit(run)
   return run
 }
@@ -30,17 +38,31 @@ describe('compareRuns', () => {
   })
 
   it('lists targets only one run has and compares the rest', () => {
-    const after = variant('b', {}, (r) => (r.results!.transfer = r.results!.transfer.map((x) => (x.target === 'target-resnet' ? { ...x, target: 'model-v2' } : x))))
+    const after = variant(
+      'b',
+      {},
+      (r) =>
+        (r.results!.transfer = r.results!.transfer.map((x) =>
+          x.target === 'target-resnet' ? { ...x, target: 'model-v2' } : x
+        ))
+    )
     const c = compareRuns(variant('a', {}), after)
     expect(c.targets.map((t) => t.target)).toEqual(['target-cnn'])
     expect(c.onlyBefore).toEqual(['target-resnet'])
     expect(c.onlyAfter).toEqual(['model-v2'])
   })
 
-  it('refuses runs with no shared target, naming each side\'s targets', () => {
-    const after = variant('b', {}, (r) => (r.results!.transfer = r.results!.transfer.map((x) => ({ ...x, target: `${x.target}-v2` }))))
+  it("refuses runs with no shared target, naming each side's targets", () => {
+    const after = variant(
+      'b',
+      {},
+      (r) =>
+        (r.results!.transfer = r.results!.transfer.map((x) => ({ ...x, target: `${x.target}-v2` })))
+    )
     expect(() => compareRuns(variant('a', {}), after)).toThrow(CompareRefusedError)
-    expect(() => compareRuns(variant('a', {}), after)).toThrow(/the runs share no target: "run a" has target-cnn, target-resnet, "run b" has target-cnn-v2, target-resnet-v2/)
+    expect(() => compareRuns(variant('a', {}), after)).toThrow(
+      /the runs share no target: "run a" has target-cnn, target-resnet, "run b" has target-cnn-v2, target-resnet-v2/
+    )
   })
 
   it('refuses runs on different datasets, naming each difference', () => {
@@ -48,7 +70,9 @@ describe('compareRuns', () => {
       r.spec.dataset.trainLimit = 2000
       r.dataset.train = 2000
     })
-    expect(() => compareRuns(variant('a', {}), after)).toThrow(/different datasets, so their rates do not compare: dataset.trainLimit \d+ vs 2000; training images 10000 vs 2000/)
+    expect(() => compareRuns(variant('a', {}), after)).toThrow(
+      /different datasets, so their rates do not compare: dataset.trainLimit \d+ vs 2000; training images 10000 vs 2000/
+    )
   })
 
   it('refuses a run without results and a run compared with itself', () => {
@@ -56,7 +80,9 @@ describe('compareRuns', () => {
       r.status = 'failed'
       delete r.results
     })
-    expect(() => compareRuns(variant('a', {}), failed)).toThrow(/run "run b" \(b\) is failed and has no complete results/)
+    expect(() => compareRuns(variant('a', {}), failed)).toThrow(
+      /run "run b" \(b\) is failed and has no complete results/
+    )
     expect(() => compareRuns(variant('a', {}), variant('a', {}))).toThrow(/both sides are run "a"/)
   })
 })

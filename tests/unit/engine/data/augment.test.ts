@@ -13,7 +13,10 @@ import { Rng } from '../../../../main/engine/data/rng'
 /** A batch whose every value is distinct and non-zero, so a shifted or flipped copy is recognisable. */
 function distinctBatch(n: number, h: number, w: number, c: number): tf.Tensor4D {
   const size = n * h * w * c
-  return tf.tensor4d(Float32Array.from({ length: size }, (_, i) => (i + 1) / size), [n, h, w, c])
+  return tf.tensor4d(
+    Float32Array.from({ length: size }, (_, i) => (i + 1) / size),
+    [n, h, w, c]
+  )
 }
 
 /** Reference from the definition: out = flip(crop(pad(x))) for one example, in plain JS. */
@@ -47,7 +50,11 @@ function example(values: Float32Array, shape: number[], e: number): number[] {
 }
 
 function params(offsetY: number[], offsetX: number[], flip: number[]): AugmentParams {
-  return { offsetY: Int32Array.from(offsetY), offsetX: Int32Array.from(offsetX), flip: Uint8Array.from(flip) }
+  return {
+    offsetY: Int32Array.from(offsetY),
+    offsetX: Int32Array.from(offsetX),
+    flip: Uint8Array.from(flip)
+  }
 }
 
 describe('drawAugmentParams', () => {
@@ -131,15 +138,31 @@ describe.each(['cpu', 'wasm'])('augmentBatch on %s', (backend) => {
   it('flips a known image left to right, keeping channel order', () => {
     // One 2×3 image with 2 channels: pixel (i, j) holds [10·i + j, 100 + 10·i + j].
     const img = [
-      [[0, 100], [1, 101], [2, 102]],
-      [[10, 110], [11, 111], [12, 112]]
+      [
+        [0, 100],
+        [1, 101],
+        [2, 102]
+      ],
+      [
+        [10, 110],
+        [11, 111],
+        [12, 112]
+      ]
     ]
     const x = tf.tensor4d([img])
     const y = applyAugment(x, params([0], [0], [1]), 0)
     expect(y.arraySync()).toEqual([
       [
-        [[2, 102], [1, 101], [0, 100]],
-        [[12, 112], [11, 111], [10, 110]]
+        [
+          [2, 102],
+          [1, 101],
+          [0, 100]
+        ],
+        [
+          [12, 112],
+          [11, 111],
+          [10, 110]
+        ]
       ]
     ])
     tf.dispose([x, y])

@@ -2,7 +2,8 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { loadCifarFolder, parseCifarBatch } from '../../../../main/engine/data/cifar-binary'
 
-const fixture = (name: string) => fileURLToPath(new URL(`../../../fixtures/datasets/${name}`, import.meta.url))
+const fixture = (name: string) =>
+  fileURLToPath(new URL(`../../../fixtures/datasets/${name}`, import.meta.url))
 
 describe('CIFAR binary batches', () => {
   it('reads a CIFAR-10 folder into NHWC splits with the class names of batches.meta.txt', async () => {
@@ -38,11 +39,15 @@ describe('CIFAR binary batches', () => {
   it('refuses a CIFAR-100 batch read as CIFAR-10 by its labels', () => {
     const record = new Uint8Array(1 + 3072)
     record[0] = 57
-    expect(() => parseCifarBatch(record, 'cifar-10', 'x.bin')).toThrow(/x\.bin: record 0 has label 57 but cifar-10 has classes 0–9/)
+    expect(() => parseCifarBatch(record, 'cifar-10', 'x.bin')).toThrow(
+      /x\.bin: record 0 has label 57 but cifar-10 has classes 0–9/
+    )
   })
 
   it('refuses a folder without batches', async () => {
-    await expect(loadCifarFolder(fixture('image-folder'))).rejects.toThrow(/no CIFAR binary batches found/)
+    await expect(loadCifarFolder(fixture('image-folder'))).rejects.toThrow(
+      /no CIFAR binary batches found/
+    )
   })
 
   it('reads only the images the limits keep, and refuses a folder over the memory budget before reading it', async () => {
@@ -52,7 +57,9 @@ describe('CIFAR binary batches', () => {
     expect(Array.from(data.train.labels)).toEqual([6, 6, 6, 7])
     expect(data.test.count).toBe(1)
     // 10 records × 3,073 bytes = 30.0 kB; the truncated folder is refused for its size before its bad batch is read.
-    await expect(loadCifarFolder(fixture('cifar-10-truncated'), { memoryBudget: 10_000 })).rejects.toThrow(
+    await expect(
+      loadCifarFolder(fixture('cifar-10-truncated'), { memoryBudget: 10_000 })
+    ).rejects.toThrow(
       /cifar-10-truncated \(\d+ \+ \d+ cifar-10 images\): needs [\d.]+ kB as uint8 but the dataset memory budget is 9\.8 kB; set dataset\.trainLimit/
     )
   })

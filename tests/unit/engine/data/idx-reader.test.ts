@@ -32,7 +32,9 @@ describe('parseIdx', () => {
   it('rejects a bad magic, naming the file', () => {
     const bytes = encodeIdx(dims, data)
     bytes[0] = 0x12
-    expect(() => parseIdx(bytes, FILE)).toThrow(`${FILE} is not an idx file: bad magic 0x12 0x00 0x08 0x03`)
+    expect(() => parseIdx(bytes, FILE)).toThrow(
+      `${FILE} is not an idx file: bad magic 0x12 0x00 0x08 0x03`
+    )
   })
 
   it('says when the file looks like an HTML page', () => {
@@ -44,7 +46,9 @@ describe('parseIdx', () => {
     expect(() => parseIdx(encodeIdx([2], new Uint8Array(8), 0x0d), FILE)).toThrow(
       `${FILE} holds float (float32) (0x0d) data; only unsigned byte (0x08) idx files are supported`
     )
-    expect(() => parseIdx(encodeIdx([2], new Uint8Array(2), 0x42), FILE)).toThrow('unknown type 0x42')
+    expect(() => parseIdx(encodeIdx([2], new Uint8Array(2), 0x42), FILE)).toThrow(
+      'unknown type 0x42'
+    )
   })
 
   it('rejects truncated data, with the expected and found byte counts', () => {
@@ -65,11 +69,15 @@ describe('parseIdx', () => {
 
   it('rejects trailing bytes', () => {
     const bytes = encodeIdx(dims, new Uint8Array(27))
-    expect(() => parseIdx(bytes, FILE)).toThrow(`${FILE} has 3 trailing bytes after the 24 bytes of data`)
+    expect(() => parseIdx(bytes, FILE)).toThrow(
+      `${FILE} has 3 trailing bytes after the 24 bytes of data`
+    )
   })
 
   it('rejects a header with no dimensions', () => {
-    expect(() => parseIdx(new Uint8Array([0, 0, 8, 0]), FILE)).toThrow(`${FILE} declares 0 dimensions`)
+    expect(() => parseIdx(new Uint8Array([0, 0, 8, 0]), FILE)).toThrow(
+      `${FILE} declares 0 dimensions`
+    )
   })
 
   it('rejects a truncated gzip stream, naming the file', () => {

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest'
 import { loadImageFolder } from '../../../../main/engine/data/image-folder'
 import { loadEmbeddedDemo } from '../../../../main/engine/data/embedded-demo'
 
-const fixture = (name: string) => fileURLToPath(new URL(`../../../fixtures/datasets/${name}`, import.meta.url))
+const fixture = (name: string) =>
+  fileURLToPath(new URL(`../../../fixtures/datasets/${name}`, import.meta.url))
 
 describe('image-folder datasets', () => {
   it('reads PNG and JPEG class folders, sorted, as a grayscale dataset with the pixels it was made from', async () => {
@@ -16,7 +17,9 @@ describe('image-folder datasets', () => {
     // The first shirt PNG is the first shirt (class 6) of the embedded test split, losslessly.
     const demo = await loadEmbeddedDemo()
     const k = demo.test.labels.indexOf(6)
-    expect(Array.from(data.train.images.subarray(0, 784))).toEqual(Array.from(demo.test.images.subarray(k * 784, (k + 1) * 784)))
+    expect(Array.from(data.train.images.subarray(0, 784))).toEqual(
+      Array.from(demo.test.images.subarray(k * 784, (k + 1) * 784))
+    )
   })
 
   it('refuses an unreadable image, naming it', async () => {
@@ -32,7 +35,9 @@ describe('image-folder datasets', () => {
   })
 
   it('refuses a folder without train/', async () => {
-    await expect(loadImageFolder(fixture('cifar-10'))).rejects.toThrow(/cifar-10\/train: missing; an image-folder dataset has train\/<class>\//)
+    await expect(loadImageFolder(fixture('cifar-10'))).rejects.toThrow(
+      /cifar-10\/train: missing; an image-folder dataset has train\/<class>\//
+    )
   })
 
   it('reads only the first images of each split in round-robin class order under limits', async () => {
@@ -54,9 +59,13 @@ describe('image-folder datasets', () => {
 
   it('refuses a dataset larger than the memory budget before decoding, saying what to change', async () => {
     // 11 images of 28×28×3 read as RGB plus labels = 25,883 bytes.
-    await expect(loadImageFolder(fixture('image-folder'), { memoryBudget: 20_000 })).rejects.toThrow(
+    await expect(
+      loadImageFolder(fixture('image-folder'), { memoryBudget: 20_000 })
+    ).rejects.toThrow(
       /image-folder \(7 \+ 4 images of 28×28×3\): needs 25\.3 kB as uint8 but the dataset memory budget is 19\.5 kB; set dataset\.trainLimit \/ dataset\.testLimit.*smaller dataset\.imageSize.*FLATLINE_DATASET_MEMORY_MB/
     )
-    await expect(loadImageFolder(fixture('image-folder'), { memoryBudget: 20_000, trainLimit: 4 })).resolves.toMatchObject({ train: { count: 4 } })
+    await expect(
+      loadImageFolder(fixture('image-folder'), { memoryBudget: 20_000, trainLimit: 4 })
+    ).resolves.toMatchObject({ train: { count: 4 } })
   })
 })

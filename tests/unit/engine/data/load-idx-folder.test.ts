@@ -16,7 +16,12 @@ let folderCount = 0
 /** A new folder under the test root with a small valid dataset: 12 train, 5 test images of 3×4. */
 function smallFolder(name: string, options: { gz?: boolean; dotted?: boolean } = {}): string {
   const folder = path.join(root, `${folderCount++}`, name)
-  writeIdxFolder(folder, { count: 12, height: 3, width: 4 }, { count: 5, height: 3, width: 4 }, options)
+  writeIdxFolder(
+    folder,
+    { count: 12, height: 3, width: 4 },
+    { count: 5, height: 3, width: 4 },
+    options
+  )
   return folder
 }
 
@@ -105,7 +110,11 @@ describe('loadIdxFolder', () => {
     expect(error).toBeInstanceOf(Error)
     const message = (error as Error).message
     expect(message).toContain(`dataset folder ${folder} is missing t10k-images-idx3-ubyte(.gz)`)
-    for (const name of ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-labels-idx1-ubyte']) {
+    for (const name of [
+      'train-images-idx3-ubyte',
+      'train-labels-idx1-ubyte',
+      't10k-labels-idx1-ubyte'
+    ]) {
       expect(message).toContain(name)
     }
   })
@@ -120,14 +129,18 @@ describe('loadIdxFolder', () => {
     const images = path.join(folder, 'train-images-idx3-ubyte')
     renameSync(path.join(folder, 'train-labels-idx1-ubyte'), images)
     writeFileSync(path.join(folder, 'train-labels-idx1-ubyte'), encodeIdx([12], new Uint8Array(12)))
-    await expect(loadIdxFolder(folder)).rejects.toThrow(`${images} has dims [12]; an image file needs 3 dims`)
+    await expect(loadIdxFolder(folder)).rejects.toThrow(
+      `${images} has dims [12]; an image file needs 3 dims`
+    )
   })
 
   it('rejects splits with different image sizes, naming both image files', async () => {
     const folder = path.join(root, 'mixed')
     writeIdxFolder(folder, { count: 4, height: 3, width: 4 }, { count: 2, height: 4, width: 3 })
     const [train, test] = ['train', 't10k'].map((p) => path.join(folder, `${p}-images-idx3-ubyte`))
-    await expect(loadIdxFolder(folder)).rejects.toThrow(`${train} holds 3×4 images but ${test} holds 4×3`)
+    await expect(loadIdxFolder(folder)).rejects.toThrow(
+      `${train} holds 3×4 images but ${test} holds 4×3`
+    )
   })
 
   it('passes on a corrupt file error that names the file', async () => {

@@ -33,7 +33,9 @@ describe('resourcesDir', () => {
     const missing = path.join(folder, 'absent')
     process.env[RESOURCES_ENV] = missing
     try {
-      expect(() => resourcesDir()).toThrow(`${RESOURCES_ENV} is set to ${missing}, which is not a folder`)
+      expect(() => resourcesDir()).toThrow(
+        `${RESOURCES_ENV} is set to ${missing}, which is not a folder`
+      )
     } finally {
       rmSync(folder, { recursive: true, force: true })
     }

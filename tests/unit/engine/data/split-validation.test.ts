@@ -7,10 +7,13 @@ import { splitValidation, stratifiedQuota } from '../../../../main/engine/data/s
 /** Image i is one pixel holding i (mod 256) with an unbalanced label pattern, so images are traceable. */
 function fakeSplit(count: number): ImageSplit {
   const labels = new Uint8Array(count).map((_, i) => (i % 10 < 6 ? 0 : i % 10 < 9 ? 1 : 2))
-  const images = new Uint8Array(count * 2).map((_, p) => (p % 2 === 0 ? (p / 2) % 256 : Math.floor(p / 2 / 256)))
+  const images = new Uint8Array(count * 2).map((_, p) =>
+    p % 2 === 0 ? (p / 2) % 256 : Math.floor(p / 2 / 256)
+  )
   return { images, labels, count, height: 1, width: 1, channels: 2 }
 }
-const ids = (s: ImageSplit) => Array.from({ length: s.count }, (_, i) => s.images[2 * i] + 256 * s.images[2 * i + 1])
+const ids = (s: ImageSplit) =>
+  Array.from({ length: s.count }, (_, i) => s.images[2 * i] + 256 * s.images[2 * i + 1])
 const countLabels = (s: ImageSplit) => [0, 1, 2].map((c) => s.labels.filter((l) => l === c).length)
 
 describe('splitValidation', () => {
@@ -32,12 +35,18 @@ describe('splitValidation', () => {
 
   it('is deterministic under the seed and differs across seeds', () => {
     const split = fakeSplit(300)
-    expect(ids(splitValidation(split, 50, 7).validation)).toEqual(ids(splitValidation(split, 50, 7).validation))
-    expect(ids(splitValidation(split, 50, 8).validation)).not.toEqual(ids(splitValidation(split, 50, 7).validation))
+    expect(ids(splitValidation(split, 50, 7).validation)).toEqual(
+      ids(splitValidation(split, 50, 7).validation)
+    )
+    expect(ids(splitValidation(split, 50, 8).validation)).not.toEqual(
+      ids(splitValidation(split, 50, 7).validation)
+    )
   })
 
   it('refuses a validation split as large as the training set, naming dataset.validationSize', () => {
-    expect(() => splitValidation(fakeSplit(40), 40, 0)).toThrow(/dataset\.validationSize \(40\) must be smaller than the training images \(40 after dataset\.trainLimit\)/)
+    expect(() => splitValidation(fakeSplit(40), 40, 0)).toThrow(
+      /dataset\.validationSize \(40\) must be smaller than the training images \(40 after dataset\.trainLimit\)/
+    )
   })
 
   it('is applied by loadDataset after trainLimit, seeded by splitSeed else the audit seed', async () => {

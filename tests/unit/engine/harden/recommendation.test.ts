@@ -4,12 +4,35 @@ import { rankRecipes, type UnrankedRecipe } from '../../../../main/engine/harden
 import { recommend } from '../../../../main/engine/harden/recommendation'
 
 /** A measured recipe: natural accuracy, strongest transfer fooled/attacked, flatness worst-case. */
-function row(recipe: HardenRecipeId, label: string, accuracy: number, fooled: number, worst = 1): UnrankedRecipe {
-  const cell = { attack: 'BIM', surrogate: 'sur', target: `harden-${recipe}`, successRate: fooled / 400, fooled, attacked: 400, repeats: 1 }
+function row(
+  recipe: HardenRecipeId,
+  label: string,
+  accuracy: number,
+  fooled: number,
+  worst = 1
+): UnrankedRecipe {
+  const cell = {
+    attack: 'BIM',
+    surrogate: 'sur',
+    target: `harden-${recipe}`,
+    successRate: fooled / 400,
+    fooled,
+    attacked: 400,
+    repeats: 1
+  }
   return {
     recipe,
     label,
-    model: { name: `harden-${recipe}`, arch: 'small-cnn', width: 8, seed: 1, hash: 'h', params: 10, trainSeconds: 1, epochs: [] },
+    model: {
+      name: `harden-${recipe}`,
+      arch: 'small-cnn',
+      width: 8,
+      seed: 1,
+      hash: 'h',
+      params: 10,
+      trainSeconds: 1,
+      epochs: []
+    },
     naturalAccuracy: accuracy,
     whiteBox: { robustAccuracy: 0.1, robust: 20, examples: 200 },
     transfer: { strongest: cell, mean: cell.successRate, cells: [cell] },
@@ -19,7 +42,12 @@ function row(recipe: HardenRecipeId, label: string, accuracy: number, fooled: nu
 
 describe('rankRecipes', () => {
   it('ranks by transfer reduction minus weighted accuracy cost, and calls a reduction significant beyond 2 std', () => {
-    const rows = [row('sgd', 'SGD', 0.9, 200), row('sam-0.05', 'SAM', 0.9, 190), row('pgd-at', 'AT', 0.8, 40), row('sam-0.1', 'SAM 0.1', 0.91, 150)]
+    const rows = [
+      row('sgd', 'SGD', 0.9, 200),
+      row('sam-0.05', 'SAM', 0.9, 190),
+      row('pgd-at', 'AT', 0.8, 40),
+      row('sam-0.1', 'SAM 0.1', 0.91, 150)
+    ]
     const ranked = rankRecipes(rows, 1)
     expect(ranked.map((r) => r.recipe)).toEqual(['pgd-at', 'sam-0.1', 'sam-0.05', 'sgd'])
     const at = ranked[0].ranking
@@ -36,12 +64,21 @@ describe('rankRecipes', () => {
 
 describe('recommend', () => {
   it('names the winner with the numbers it rests on, the stronger but costlier option, and its evidence', () => {
-    const ranked = rankRecipes([row('sgd', 'SGD', 0.9, 200), row('sam-0.1', 'SAM ρ 0.1', 0.91, 150, 0.5), row('pgd-at', 'PGD adversarial training', 0.55, 20)], 1)
+    const ranked = rankRecipes(
+      [
+        row('sgd', 'SGD', 0.9, 200),
+        row('sam-0.1', 'SAM ρ 0.1', 0.91, 150, 0.5),
+        row('pgd-at', 'PGD adversarial training', 0.55, 20)
+      ],
+      1
+    )
     const r = recommend(ranked, 'target-cnn', 1, '16/255')
     expect(r.recipe).toBe('sam-0.1')
     expect(r.text).toContain('Train target-cnn with SAM ρ 0.1')
     expect(r.text).toContain('from 50.0 % with SGD to 37.5 % (150 of 400 images)')
-    expect(r.text).toContain('PGD adversarial training cuts transfer more (45.0 points) but reaches a natural accuracy of 55.0 % against 91.0 %')
+    expect(r.text).toContain(
+      'PGD adversarial training cuts transfer more (45.0 points) but reaches a natural accuracy of 55.0 % against 91.0 %'
+    )
     expect(r.text).toContain('while natural accuracy rises by 1.0 points (90.0 % → 91.0 %)')
     expect(r.text).toContain('flatter')
     expect(r.evidence).toHaveLength(6)
@@ -49,12 +86,22 @@ describe('recommend', () => {
   })
 
   it('says plainly when nothing beats the baseline beyond the spread', () => {
-    const r = recommend(rankRecipes([row('sgd', 'SGD', 0.9, 200), row('sam-0.05', 'SAM ρ 0.05', 0.9, 196)], 1), 'm', 1, '8/255')
+    const r = recommend(
+      rankRecipes([row('sgd', 'SGD', 0.9, 200), row('sam-0.05', 'SAM ρ 0.05', 0.9, 196)], 1),
+      'm',
+      1,
+      '8/255'
+    )
     expect(r.recipe).toBeUndefined()
     expect(r.text).toMatch(/^No recipe lowers transfer to m beyond the ± 2 std spread/)
     expect(r.text).toContain('1.0 points')
     expect(r.text).toContain('(spread 7.1 points) with natural accuracy unchanged.')
-    const risen = recommend(rankRecipes([row('sgd', 'SGD', 0.9, 200), row('sam-0.05', 'SAM ρ 0.05', 0.95, 196)], 1), 'm', 1, '8/255')
+    const risen = recommend(
+      rankRecipes([row('sgd', 'SGD', 0.9, 200), row('sam-0.05', 'SAM ρ 0.05', 0.95, 196)], 1),
+      'm',
+      1,
+      '8/255'
+    )
     expect(risen.text).toContain('while natural accuracy rises by 5.0 points.')
   })
 })

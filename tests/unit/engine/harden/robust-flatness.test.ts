@@ -3,8 +3,15 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { initBackend } from '../../../../main/engine/backend/select-backend'
 import { range, type ImageDataset } from '../../../../main/engine/data/dataset'
 import { Rng } from '../../../../main/engine/data/rng'
-import { isPerturbed, projectRelative, randomRelativePerturbation } from '../../../../main/engine/harden/layer-perturbation'
-import { measureRobustFlatness, type FlatnessSettings } from '../../../../main/engine/harden/robust-flatness'
+import {
+  isPerturbed,
+  projectRelative,
+  randomRelativePerturbation
+} from '../../../../main/engine/harden/layer-perturbation'
+import {
+  measureRobustFlatness,
+  type FlatnessSettings
+} from '../../../../main/engine/harden/robust-flatness'
 import { whiteBoxRobustness } from '../../../../main/engine/harden/white-box-robustness'
 import { buildClassifier } from '../../../../main/engine/models/architecture-registry'
 import { tinyConfig, tinyDataset } from '../../helpers/tiny-data'
@@ -36,7 +43,12 @@ describe('layer-wise relative weight perturbations (Stutz et al. 2021)', () => {
     expect(norm(ball.get('a/kernel')!)).toBeLessThanOrEqual(0.5 + 1e-6)
     const big = tf.tensor2d([[30, 40]])
     expect(norm(projectRelative(big, w.get('a/kernel')!, 0.1))).toBeCloseTo(0.5, 5)
-    expect(['c/gamma', 'c/beta', 'c/kernel', 'c/bias'].map(isPerturbed)).toEqual([false, false, true, true])
+    expect(['c/gamma', 'c/beta', 'c/kernel', 'c/bias'].map(isPerturbed)).toEqual([
+      false,
+      false,
+      true,
+      true
+    ])
     tf.dispose([...w.values(), ...nu.values(), ...ball.values(), big])
   })
 })
@@ -61,7 +73,14 @@ describe('measureRobustFlatness', () => {
 describe('whiteBoxRobustness', () => {
   it('never exceeds natural accuracy and falls as ε grows', async () => {
     const model = buildClassifier(tinyConfig('small-cnn', 4), new Rng(5))
-    const run = (eps: number) => whiteBoxRobustness(model, data.test, range(40), { eps, steps: 3, stepSize: eps / 2, randomStart: true, restarts: 1, batchSize: 20 }, 3)
+    const run = (eps: number) =>
+      whiteBoxRobustness(
+        model,
+        data.test,
+        range(40),
+        { eps, steps: 3, stepSize: eps / 2, randomStart: true, restarts: 1, batchSize: 20 },
+        3
+      )
     const none = await run(1e-6)
     const strong = await run(64 / 255)
     expect(none.examples).toBe(40)

@@ -28,7 +28,13 @@ const spec = AuditSpec.parse({
     recipes: ['sgd', 'sam-0.1', 'pgd-at'],
     adversarialTraining: { eps: 32 / 255, steps: 1 },
     whiteBox: { steps: 2, examples: 20 },
-    flatness: { examples: 20, pgdSteps: 1, batchSize: 10, average: { samples: 2 }, worst: { steps: 2, restarts: 2 } }
+    flatness: {
+      examples: 20,
+      pgdSteps: 1,
+      batchSize: 10,
+      average: { samples: 2 },
+      worst: { steps: 2, restarts: 2 }
+    }
   }
 })
 
@@ -48,7 +54,12 @@ describe('an audit with a Harden step (tiny, real engine)', () => {
     expect(tf.memory().numTensors).toBe(before)
     const h = record.results!.harden!
     expect(RunRecord.parse(JSON.parse(JSON.stringify(record))).results!.harden).toEqual(h)
-    expect(h.target).toEqual({ name: 'tcnn', arch: 'small-cnn', width: 4, source: 'trained target' })
+    expect(h.target).toEqual({
+      name: 'tcnn',
+      arch: 'small-cnn',
+      width: 4,
+      source: 'trained target'
+    })
     expect(h.recipes.map((r) => r.recipe).sort()).toEqual(['pgd-at', 'sam-0.1', 'sgd'])
     expect(h.recipes.map((r) => r.ranking.rank)).toEqual([1, 2, 3])
     const byId = Object.fromEntries(h.recipes.map((r) => [r.recipe, r]))
@@ -66,7 +77,8 @@ describe('an audit with a Harden step (tiny, real engine)', () => {
       expect(r.transfer.strongest.attacked).toBe(h.evaluated.attacked)
       expect(r.whiteBox.examples).toBe(20)
       expect(r.whiteBox.robustAccuracy).toBeLessThanOrEqual(r.naturalAccuracy + 0.2)
-      for (const v of [r.flatness.robustLoss, r.flatness.averageCase, r.flatness.worstCase]) expect(Number.isFinite(v)).toBe(true)
+      for (const v of [r.flatness.robustLoss, r.flatness.averageCase, r.flatness.worstCase])
+        expect(Number.isFinite(v)).toBe(true)
     }
     expect(byId.sgd.ranking.score).toBe(0)
     const ranked = [...h.recipes].sort((a, b) => b.ranking.score - a.ranking.score)
@@ -78,15 +90,30 @@ describe('an audit with a Harden step (tiny, real engine)', () => {
     // AT ε 32/255 above the audit's 16/255: warned, still run.
     expect(h.warnings.join(' ')).toMatch(/larger than the audit's ε/)
     const tasks = events.find((e) => e.kind === 'started')
-    const ids = ['train-harden-sam-0.1', 'train-harden-pgd-at', 'harden-evaluate', 'harden-attack-sur', 'harden-measure-sgd', 'harden-measure-pgd-at', 'harden-rank']
-    expect(tasks?.kind === 'started' && tasks.tasks.map((t) => t.id)).toEqual(expect.arrayContaining(ids))
+    const ids = [
+      'train-harden-sam-0.1',
+      'train-harden-pgd-at',
+      'harden-evaluate',
+      'harden-attack-sur',
+      'harden-measure-sgd',
+      'harden-measure-pgd-at',
+      'harden-rank'
+    ]
+    expect(tasks?.kind === 'started' && tasks.tasks.map((t) => t.id)).toEqual(
+      expect.arrayContaining(ids)
+    )
     // No task trains the SGD baseline: it is tcnn.
-    expect(tasks?.kind === 'started' && tasks.tasks.some((t) => t.id === 'train-harden-sgd')).toBe(false)
-    for (const id of ids) expect(events.some((e) => e.kind === 'task-done' && e.taskId === id)).toBe(true)
+    expect(tasks?.kind === 'started' && tasks.tasks.some((t) => t.id === 'train-harden-sgd')).toBe(
+      false
+    )
+    for (const id of ids)
+      expect(events.some((e) => e.kind === 'task-done' && e.taskId === id)).toBe(true)
     // Per-sample rows of the audit's own attack: one per attacked image, each target's call.
     const csv = await readFile(join(new RunStore(root).runDir(record.id), 'per-sample.csv'), 'utf8')
     const lines = csv.trim().split('\n')
-    expect(lines[0]).toBe('stack,surrogate,test_index,label,goal,surrogate_prediction,tcnn_prediction,tcnn_fooled')
+    expect(lines[0]).toBe(
+      'stack,surrogate,test_index,label,goal,surrogate_prediction,tcnn_prediction,tcnn_fooled'
+    )
     expect(lines).toHaveLength(1 + record.results!.evaluated.attacked)
     const fooled = lines.slice(1).filter((l) => l.endsWith(',1')).length
     expect(fooled).toBe(record.results!.transfer[0].fooled)

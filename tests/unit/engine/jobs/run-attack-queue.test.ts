@@ -49,24 +49,41 @@ describe('runAudit with an attack queue (real engine, tiny models)', () => {
     const events: JobEvent[] = []
     const store = new RunStore(root)
     const runId = store.newRunId(spec.name)
-    await runAudit(spec, { jobId: 'j', runId, workspaceRoot: root, backend: 'test', appVersion: '0', emit: (e) => events.push(e) })
-    const done = events.flatMap((e) => (e.kind === 'task-done' && e.taskId.startsWith('attack') ? [e.taskId] : []))
+    await runAudit(spec, {
+      jobId: 'j',
+      runId,
+      workspaceRoot: root,
+      backend: 'test',
+      appVersion: '0',
+      emit: (e) => events.push(e)
+    })
+    const done = events.flatMap((e) =>
+      e.kind === 'task-done' && e.taskId.startsWith('attack') ? [e.taskId] : []
+    )
     expect(done).toEqual(['attack-1-sur', 'attack-2-sur', 'attack-3-sur'])
 
     const results = (await store.get(runId)).results!
     expect(results.transfer.map((c) => `${c.attack}|${c.target}`)).toEqual([
-      'bim-a|ta', 'bim-a|tb', 'bim-b|ta', 'bim-b|tb', 'BIM + MI|ta', 'BIM + MI|tb'
+      'bim-a|ta',
+      'bim-a|tb',
+      'bim-b|ta',
+      'bim-b|tb',
+      'BIM + MI|ta',
+      'BIM + MI|tb'
     ])
     const attacked = results.evaluated.attacked
     expect(attacked).toBeGreaterThan(0)
     for (const c of results.transfer) expect(c.attacked).toBe(attacked)
     // The same BIM queued twice: the same examples and seed give the same counts.
-    const of = (attack: string) => results.transfer.filter((c) => c.attack === attack).map((c) => c.fooled)
+    const of = (attack: string) =>
+      results.transfer.filter((c) => c.attack === attack).map((c) => c.fooled)
     expect(of('bim-b')).toEqual(of('bim-a'))
     expect(results.whiteBox.map((w) => w.attack)).toEqual(['bim-a', 'bim-b', 'BIM + MI'])
 
     const dataset = await loadDataset(spec.dataset, spec.seed)
-    const gallery = RunGallery.parse(JSON.parse(await readFile(join(store.runDir(runId), 'gallery.json'), 'utf8')))
+    const gallery = RunGallery.parse(
+      JSON.parse(await readFile(join(store.runDir(runId), 'gallery.json'), 'utf8'))
+    )
     expect(gallery.shape).toEqual([28, 28, 1])
     expect(gallery.entries.map((e) => e.attack)).toEqual(['bim-a', 'bim-b', 'BIM + MI'])
     const [a, b] = gallery.entries
@@ -79,13 +96,17 @@ describe('runAudit with an attack queue (real engine, tiny models)', () => {
       const original = decodeGrey(example.original)
       const adversarial = decodeGrey(example.adversarial)
       const perturbation = decodeGrey(example.perturbation)
-      expect([original.width, original.height, adversarial.width, perturbation.height]).toEqual([28, 28, 28, 28])
+      expect([original.width, original.height, adversarial.width, perturbation.height]).toEqual([
+        28, 28, 28, 28
+      ])
       original.grey.forEach((v, p) => {
         expect(v).toBeCloseTo(dataset.test.images[example.index * 784 + p] / 255, 6)
         // 8-bit rounding of the adversarial image may add half a grey level.
         expect(Math.abs(adversarial.grey[p] - v)).toBeLessThanOrEqual(eps + 0.5 / 255 + 1e-9)
         // Amplified L∞ perturbation: 0.5 + δ·0.5/ε, up to PNG rounding.
-        expect(Math.abs(perturbation.grey[p] - (0.5 + (adversarial.grey[p] - v) * (0.5 / eps)))).toBeLessThan(0.05)
+        expect(
+          Math.abs(perturbation.grey[p] - (0.5 + (adversarial.grey[p] - v) * (0.5 / eps)))
+        ).toBeLessThan(0.05)
       })
       expect(example.linf).toBeLessThanOrEqual(eps + 1e-6)
       expect(example.linf).toBeGreaterThan(0)

@@ -30,7 +30,15 @@ const spec = (name: string, overrides: Partial<AuditSpecInput>): AuditSpec =>
 async function run(audit: AuditSpec): Promise<string> {
   const runId = new RunStore(root).newRunId(audit.name)
   const events: JobEvent[] = []
-  await runAudit(audit, { jobId: 'job-1', runId, workspaceRoot: root, backend: 'test', appVersion: '0.0.0-test', signal: new AbortController().signal, emit: (e) => events.push(e) })
+  await runAudit(audit, {
+    jobId: 'job-1',
+    runId,
+    workspaceRoot: root,
+    backend: 'test',
+    appVersion: '0.0.0-test',
+    signal: new AbortController().signal,
+    emit: (e) => events.push(e)
+  })
   expect(events.at(-1)).toMatchObject({ kind: 'completed' })
   return runId
 }
@@ -38,14 +46,27 @@ async function run(audit: AuditSpec): Promise<string> {
 describe('a model trained in one audit as a target of the next (format "flatline")', () => {
   it('is loaded from its run folder with the same hash and the same natural accuracy', async () => {
     const store = new RunStore(root)
-    const first = await run(spec('train', { targets: [{ name: 'tcnn', arch: 'small-cnn', width: 4, seed: 2, recipe }] }))
+    const first = await run(
+      spec('train', { targets: [{ name: 'tcnn', arch: 'small-cnn', width: 4, seed: 2, recipe }] })
+    )
     const trained = (await store.get(first)).results!.models.find((m) => m.name === 'tcnn')!
     const path = join(store.runDir(first), 'models', 'tcnn')
     // Trained for a moment, it may score near chance: accepted, so the audit runs with a warning.
-    const second = await run(spec('reuse', { targets: [], importedTargets: [{ name: 'ours', format: 'flatline', path, acceptCheck: true }] }))
+    const second = await run(
+      spec('reuse', {
+        targets: [],
+        importedTargets: [{ name: 'ours', format: 'flatline', path, acceptCheck: true }]
+      })
+    )
     const results = (await store.get(second)).results!
     const ours = results.models.find((m) => m.name === 'ours')!
-    expect(ours).toMatchObject({ role: 'target', arch: 'flatline', hash: trained.hash, params: trained.params, epochs: [] })
+    expect(ours).toMatchObject({
+      role: 'target',
+      arch: 'flatline',
+      hash: trained.hash,
+      params: trained.params,
+      epochs: []
+    })
     // Same weights, same test split: the accuracy the first run recorded.
     expect(ours.accuracy).toBeCloseTo(trained.accuracy, 10)
     expect(results.transfer.map((c) => `${c.surrogate}->${c.target}`)).toEqual(['sur->ours'])

@@ -27,7 +27,9 @@ const spec = (overrides: Partial<AuditSpecInput>): AuditSpec =>
     ...overrides
   })
 
-async function run(s: AuditSpec): Promise<{ result: RunRecord | unknown; events: JobEvent[]; root: string }> {
+async function run(
+  s: AuditSpec
+): Promise<{ result: RunRecord | unknown; events: JobEvent[]; root: string }> {
   const root = await mkdtemp(join(tmpdir(), 'flatline-warn-'))
   const events: JobEvent[] = []
   const result = await runAudit(s, {
@@ -44,26 +46,49 @@ async function run(s: AuditSpec): Promise<{ result: RunRecord | unknown; events:
 describe('runAudit flags what makes its numbers mean nothing', () => {
   it('stops a diverging surrogate on its NaN loss, keeps auditing, and flags it as stopped and near chance', async () => {
     // Momentum 1 with weight decay 1 at lr 10: the weights grow without bound until the loss overflows (epoch 3 here).
-    const diverging = { name: 'wild', arch: 'small-cnn' as const, width: 4, seed: 5, recipe: { ...recipe, epochs: 8, lr: 10, momentum: 1, weightDecay: 1 } }
-    const { result, root } = await run(spec({ surrogates: [{ name: 'sur', arch: 'small-cnn', width: 4, recipe }, diverging] }))
+    const diverging = {
+      name: 'wild',
+      arch: 'small-cnn' as const,
+      width: 4,
+      seed: 5,
+      recipe: { ...recipe, epochs: 8, lr: 10, momentum: 1, weightDecay: 1 }
+    }
+    const { result, root } = await run(
+      spec({ surrogates: [{ name: 'sur', arch: 'small-cnn', width: 4, recipe }, diverging] })
+    )
     const record = result as RunRecord
     expect(record.status).toBe('completed')
     const wild = record.results!.models.find((m) => m.name === 'wild')!
-    expect(wild.stopped).toMatch(/^Training of "wild" stopped: the loss became NaN\/infinite at epoch \d, step \d+\. The last good checkpoint \(epoch \d\) is kept\./)
+    expect(wild.stopped).toMatch(
+      /^Training of "wild" stopped: the loss became NaN\/infinite at epoch \d, step \d+\. The last good checkpoint \(epoch \d\) is kept\./
+    )
     expect(record.results!.transfer.map((c) => c.surrogate)).toEqual(['sur', 'wild'])
     const kinds = record.warnings!.filter((w) => w.model === 'wild').map((w) => w.kind)
     expect(kinds).toEqual(['non-finite-loss', 'near-chance'])
-    expect(record.warnings!.find((w) => w.model === 'wild' && w.kind === 'near-chance')?.message).toMatch(
+    expect(
+      record.warnings!.find((w) => w.model === 'wild' && w.kind === 'near-chance')?.message
+    ).toMatch(
       /^surrogate wild: \d+\.\d % natural accuracy, near chance \(10 %\): its transfer rates mean nothing$/
     )
-    expect(await readdir(join(root, 'runs', record.id, 'models', 'wild'))).toContain('manifest.json')
-    const html = buildReportHtml(record, { appVersion: '0', generatedAt: new Date(), gallery: null })
+    expect(await readdir(join(root, 'runs', record.id, 'models', 'wild'))).toContain(
+      'manifest.json'
+    )
+    const html = buildReportHtml(record, {
+      appVersion: '0',
+      generatedAt: new Date(),
+      gallery: null
+    })
     expect(html).toContain('<h2>Warnings</h2>')
     expect(html).toContain('surrogate wild: ')
   })
 
   it('refuses, before training, an imported target whose check warns, unless it says acceptCheck', async () => {
-    const withoutNorm = { name: 'in-house', format: 'onnx', path: onnxFixture('fmnist-cnn'), preprocessing: { layout: 'NCHW' } } as const
+    const withoutNorm = {
+      name: 'in-house',
+      format: 'onnx',
+      path: onnxFixture('fmnist-cnn'),
+      preprocessing: { layout: 'NCHW' }
+    } as const
     const refused = await run(spec({ importedTargets: [withoutNorm] }))
     expect(refused.result).toBeInstanceOf(TargetCheckRefusedError)
     expect((refused.result as Error).message).toMatch(
@@ -75,7 +100,11 @@ describe('runAudit flags what makes its numbers mean nothing', () => {
     const accepted = await run(spec({ importedTargets: [{ ...withoutNorm, acceptCheck: true }] }))
     const record = accepted.result as RunRecord
     expect(record.status).toBe('completed')
-    expect(record.warnings?.find((w) => w.model === 'in-house')).toMatchObject({ kind: 'target-check' })
-    expect(record.warnings?.find((w) => w.model === 'in-house')?.message).toMatch(/^imported target "in-house" \(importedTargets\), accepted with acceptCheck: /)
+    expect(record.warnings?.find((w) => w.model === 'in-house')).toMatchObject({
+      kind: 'target-check'
+    })
+    expect(record.warnings?.find((w) => w.model === 'in-house')?.message).toMatch(
+      /^imported target "in-house" \(importedTargets\), accepted with acceptCheck: /
+    )
   })
 })

@@ -5,7 +5,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { AuditSpec, type AuditSpecInput, type ModelSpec } from '../../../../main/contract/audit-spec'
+import {
+  AuditSpec,
+  type AuditSpecInput,
+  type ModelSpec
+} from '../../../../main/contract/audit-spec'
 import type { JobEvent } from '../../../../main/contract/job-events'
 import { initBackend } from '../../../../main/engine/backend/select-backend'
 import { range } from '../../../../main/engine/data/dataset'
@@ -64,13 +68,16 @@ describe('runAudit (real engine, tiny models)', () => {
     expect(events[0].kind).toBe('started')
     expect(events.at(-1)).toEqual({ jobId: 'job-1', kind: 'completed', runId })
     expect(events.filter((e) => e.kind === 'epoch')).toHaveLength(6)
-    expect(events.filter((e) => e.kind === 'task-done').map((e) => e.kind === 'task-done' && e.taskId)).toEqual([
-      'train-sur', 'train-tcnn', 'train-tres', 'evaluate', 'attack-sur'
-    ])
+    expect(
+      events.filter((e) => e.kind === 'task-done').map((e) => e.kind === 'task-done' && e.taskId)
+    ).toEqual(['train-sur', 'train-tcnn', 'train-tres', 'evaluate', 'attack-sur'])
     const record = await new RunStore(root).get(runId)
     expect(record.status).toBe('completed')
     const results = record.results!
-    expect(results.transfer.map((c) => `${c.surrogate}->${c.target}`)).toEqual(['sur->tcnn', 'sur->tres'])
+    expect(results.transfer.map((c) => `${c.surrogate}->${c.target}`)).toEqual([
+      'sur->tcnn',
+      'sur->tres'
+    ])
     for (const cell of results.transfer) {
       expect(cell.attacked).toBe(results.evaluated.attacked)
       expect(cell.successRate).toBeCloseTo(cell.fooled / cell.attacked, 10)
@@ -79,9 +86,13 @@ describe('runAudit (real engine, tiny models)', () => {
     expect(results.evaluated.candidates).toBe(100)
     expect(results.models.map((m) => m.role)).toEqual(['surrogate', 'target', 'target'])
     // The stored model is the one the run used: its hash matches and it loads.
-    const { manifest, model } = await loadClassifier(join(new RunStore(root).runDir(runId), 'models', 'tres'))
+    const { manifest, model } = await loadClassifier(
+      join(new RunStore(root).runDir(runId), 'models', 'tres')
+    )
     expect(manifest.sha256).toBe(results.models[2].hash)
-    expect(await readdir(join(new RunStore(root).runDir(runId), 'models', 'tres', 'checkpoints'))).toEqual(['epoch-001', 'epoch-002'])
+    expect(
+      await readdir(join(new RunStore(root).runDir(runId), 'models', 'tres', 'checkpoints'))
+    ).toEqual(['epoch-001', 'epoch-002'])
     model.params.dispose()
   })
 
@@ -91,7 +102,14 @@ describe('runAudit (real engine, tiny models)', () => {
     const spec = tinySpec({
       name: 'sam',
       dataset: { trainLimit: 100, testLimit: 40 },
-      surrogates: [{ name: 'lsam', arch: 'small-cnn', width: 4, recipe: { ...recipe, minimizer: { id: 'sam', rho: 0.3 } } }],
+      surrogates: [
+        {
+          name: 'lsam',
+          arch: 'small-cnn',
+          width: 4,
+          recipe: { ...recipe, minimizer: { id: 'sam', rho: 0.3 } }
+        }
+      ],
       targets: [{ name: 't', arch: 'small-cnn', width: 4, seed: 2, recipe }],
       attack: { eps: 32 / 255, steps: 2, maxExamples: 10 }
     })
@@ -106,21 +124,39 @@ describe('runAudit (real engine, tiny models)', () => {
 
   it('a cancel mid-epoch ends the run as cancelled and keeps earlier runs intact', async () => {
     const root = await mkdtemp(join(tmpdir(), 'flatline-ws-'))
-    const first = await run(tinySpec({ name: 'first', targets: [{ name: 't', arch: 'small-cnn', width: 4, recipe: { ...tinyRecipe, epochs: 1 } }] }), root)
+    const first = await run(
+      tinySpec({
+        name: 'first',
+        targets: [{ name: 't', arch: 'small-cnn', width: 4, recipe: { ...tinyRecipe, epochs: 1 } }]
+      }),
+      root
+    )
     expect(first.events.at(-1)?.kind).toBe('completed')
     let progress = 0
-    const second = await run(tinySpec({ name: 'second' }), root, (e) => e.kind === 'task-progress' && ++progress === 2)
+    const second = await run(
+      tinySpec({ name: 'second' }),
+      root,
+      (e) => e.kind === 'task-progress' && ++progress === 2
+    )
     expect(second.events.at(-1)).toEqual({ jobId: 'job-1', kind: 'cancelled', runId: second.runId })
     const store = new RunStore(root)
     expect((await store.get(second.runId)).status).toBe('cancelled')
     expect((await store.get(first.runId)).status).toBe('completed')
-    expect((await store.list(new Set())).map((r) => r.status).sort()).toEqual(['cancelled', 'completed'])
+    expect((await store.list(new Set())).map((r) => r.status).sort()).toEqual([
+      'cancelled',
+      'completed'
+    ])
   })
 
   it('fails with the file named when the dataset folder holds a corrupt idx file, writing no run', async () => {
     const root = await mkdtemp(join(tmpdir(), 'flatline-ws-'))
     const data = await mkdtemp(join(tmpdir(), 'flatline-idx-'))
-    for (const name of ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'])
+    for (const name of [
+      'train-images-idx3-ubyte',
+      'train-labels-idx1-ubyte',
+      't10k-images-idx3-ubyte',
+      't10k-labels-idx1-ubyte'
+    ])
       await writeFile(join(data, name), Buffer.from([0, 0, 8, 3, 0, 0]))
     const { events } = await run(tinySpec({ dataset: { source: 'idx-folder', path: data } }), root)
     const last = events.at(-1)!
@@ -131,11 +167,20 @@ describe('runAudit (real engine, tiny models)', () => {
 
   it('stops training at a NaN loss, says where, keeps the last good checkpoint as the model, and audits on', async () => {
     const root = await mkdtemp(join(tmpdir(), 'flatline-ws-'))
-    const spec = tinySpec({ surrogates: [{ name: 'sur', arch: 'small-cnn', width: 4, recipe: { ...tinyRecipe, epochs: 10 } }] })
+    const spec = tinySpec({
+      surrogates: [
+        { name: 'sur', arch: 'small-cnn', width: 4, recipe: { ...tinyRecipe, epochs: 10 } }
+      ]
+    })
     // The largest LR and weight decay the schema allows, no momentum: each step maps w to −9w − 10g,
     // so the head's logits grow ~81× per step and overflow float32 after about 20 steps (epoch 4).
     const recipe = (spec.surrogates[0] as ModelSpec).recipe
-    Object.assign(recipe, { lr: 10, weightDecay: 1, momentum: 0, lrSchedule: { kind: 'step', every: 100, gamma: 1 } })
+    Object.assign(recipe, {
+      lr: 10,
+      weightDecay: 1,
+      momentum: 0,
+      lrSchedule: { kind: 'step', every: 100, gamma: 1 }
+    })
     const { events, runId } = await run(spec, root)
     expect(events.at(-1)!.kind).toBe('completed')
     const record = await new RunStore(root).get(runId)
@@ -145,7 +190,9 @@ describe('runAudit (real engine, tiny models)', () => {
     expect(Number(epoch)).toBeGreaterThan(1)
     expect(sur.stopped).toContain(`last good checkpoint (epoch ${Number(epoch) - 1}) is kept`)
     expect(sur.epochs).toHaveLength(Number(epoch) - 1)
-    expect(record.warnings?.find((w) => w.model === 'sur' && w.kind === 'non-finite-loss')?.message).toBe(`surrogate sur: ${sur.stopped}`)
+    expect(
+      record.warnings?.find((w) => w.model === 'sur' && w.kind === 'non-finite-loss')?.message
+    ).toBe(`surrogate sur: ${sur.stopped}`)
     expect(record.results!.transfer.map((c) => c.surrogate)).toEqual(['sur', 'sur'])
     const modelDir = join(new RunStore(root).runDir(runId), 'models', 'sur')
     const kept = await readdir(join(modelDir, 'checkpoints'))
@@ -163,10 +210,17 @@ describe('runAudit (real engine, tiny models)', () => {
     const spec = tinySpec({
       name: 'imported',
       dataset: { trainLimit: 200, testLimit: 100 },
-      targets: [{ name: 'tcnn', arch: 'small-cnn', width: 4, seed: 2, recipe: { ...tinyRecipe, epochs: 1 } }],
+      targets: [
+        { name: 'tcnn', arch: 'small-cnn', width: 4, seed: 2, recipe: { ...tinyRecipe, epochs: 1 } }
+      ],
       importedTargets: [
         { name: 'inhouse', format: 'onnx', path: file, preprocessing: FMNIST_ONNX_PREP },
-        { name: 'inhouse-tfjs', format: 'tfjs', path: tfjsFixture('fmnist-layers'), preprocessing: { output: 'probabilities' } }
+        {
+          name: 'inhouse-tfjs',
+          format: 'tfjs',
+          path: tfjsFixture('fmnist-layers'),
+          preprocessing: { output: 'probabilities' }
+        }
       ],
       attack: { eps: 32 / 255, steps: 3, maxExamples: 30, repeats: 1 }
     })
@@ -175,12 +229,32 @@ describe('runAudit (real engine, tiny models)', () => {
     expect(tf.memory().numTensors).toBe(before)
     expect(events.at(-1)).toEqual({ jobId: 'job-1', kind: 'completed', runId })
     const results = (await new RunStore(root).get(runId)).results!
-    expect(results.transfer.map((c) => `${c.surrogate}->${c.target}`)).toEqual(['sur->tcnn', 'sur->inhouse', 'sur->inhouse-tfjs'])
+    expect(results.transfer.map((c) => `${c.surrogate}->${c.target}`)).toEqual([
+      'sur->tcnn',
+      'sur->inhouse',
+      'sur->inhouse-tfjs'
+    ])
     for (const cell of results.transfer) expect(cell.attacked).toBe(results.evaluated.attacked)
     const inhouse = results.models[2]
-    expect(inhouse).toMatchObject({ name: 'inhouse', role: 'target', arch: 'onnx', params: 0, epochs: [], trainSeconds: 0 })
-    expect(inhouse.hash).toBe(createHash('sha256').update(await readFile(file)).digest('hex'))
-    expect(results.models[3]).toMatchObject({ name: 'inhouse-tfjs', role: 'target', arch: 'tfjs', params: 0 })
+    expect(inhouse).toMatchObject({
+      name: 'inhouse',
+      role: 'target',
+      arch: 'onnx',
+      params: 0,
+      epochs: [],
+      trainSeconds: 0
+    })
+    expect(inhouse.hash).toBe(
+      createHash('sha256')
+        .update(await readFile(file))
+        .digest('hex')
+    )
+    expect(results.models[3]).toMatchObject({
+      name: 'inhouse-tfjs',
+      role: 'target',
+      arch: 'tfjs',
+      params: 0
+    })
     expect(results.models[3].accuracy).toBeGreaterThan(0.3)
     // The same model loaded on its own gives the recorded accuracy, well above chance (10 %).
     const { test } = await loadDataset(spec.dataset)
@@ -195,17 +269,38 @@ describe('runAudit (real engine, tiny models)', () => {
   })
 
   it.each([
-    ['seven-classes', /seven-classes\.onnx: the model outputs 7 class scores but the dataset has 10 classes/],
-    ['rgb-32', /rgb-32\.onnx: the model expects 32×32×3 images \(NCHW\) but the dataset's are 28×28×1/],
-    ['missing', /missing\.onnx: cannot read the imported target "inhouse"; check its path in importedTargets/]
-  ])('fails before training when the imported %s.onnx does not fit the dataset or is missing, naming the file and writing no run', async (name, message) => {
-    const root = await mkdtemp(join(tmpdir(), 'flatline-ws-'))
-    const spec = tinySpec({ importedTargets: [{ name: 'inhouse', format: 'onnx', path: onnxFixture(name), preprocessing: { layout: 'NCHW' } }] })
-    const before = tf.memory().numTensors
-    const { events } = await run(spec, root)
-    expect(tf.memory().numTensors).toBe(before)
-    expect(events.map((e) => e.kind)).toEqual(['failed'])
-    expect(events[0].kind === 'failed' && events[0].message).toMatch(message)
-    expect(existsSync(join(root, 'runs')) ? await readdir(join(root, 'runs')) : []).toEqual([])
-  })
+    [
+      'seven-classes',
+      /seven-classes\.onnx: the model outputs 7 class scores but the dataset has 10 classes/
+    ],
+    [
+      'rgb-32',
+      /rgb-32\.onnx: the model expects 32×32×3 images \(NCHW\) but the dataset's are 28×28×1/
+    ],
+    [
+      'missing',
+      /missing\.onnx: cannot read the imported target "inhouse"; check its path in importedTargets/
+    ]
+  ])(
+    'fails before training when the imported %s.onnx does not fit the dataset or is missing, naming the file and writing no run',
+    async (name, message) => {
+      const root = await mkdtemp(join(tmpdir(), 'flatline-ws-'))
+      const spec = tinySpec({
+        importedTargets: [
+          {
+            name: 'inhouse',
+            format: 'onnx',
+            path: onnxFixture(name),
+            preprocessing: { layout: 'NCHW' }
+          }
+        ]
+      })
+      const before = tf.memory().numTensors
+      const { events } = await run(spec, root)
+      expect(tf.memory().numTensors).toBe(before)
+      expect(events.map((e) => e.kind)).toEqual(['failed'])
+      expect(events[0].kind === 'failed' && events[0].message).toMatch(message)
+      expect(existsSync(join(root, 'runs')) ? await readdir(join(root, 'runs')) : []).toEqual([])
+    }
+  )
 })

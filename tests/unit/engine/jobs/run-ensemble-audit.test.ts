@@ -30,12 +30,30 @@ const base = {
 describe('ensembles in audits', () => {
   it('adds an "ensemble(sa, sb)" row comparable with each member row', async () => {
     const root = await mkdtemp(join(tmpdir(), 'flatline-ensemble-'))
-    const spec = AuditSpec.parse({ ...base, attack: { eps: 16 / 255, steps: 3, maxExamples: 12, repeats: 1, stack: { ens: { members: ['sa', 'sb'] }, mi: {} } } })
+    const spec = AuditSpec.parse({
+      ...base,
+      attack: {
+        eps: 16 / 255,
+        steps: 3,
+        maxExamples: 12,
+        repeats: 1,
+        stack: { ens: { members: ['sa', 'sb'] }, mi: {} }
+      }
+    })
     const events: JobEvent[] = []
     const store = new RunStore(root)
     const runId = store.newRunId(spec.name)
-    await runAudit(spec, { jobId: 'j', runId, workspaceRoot: root, backend: 'test', appVersion: '0', emit: (e) => events.push(e) })
-    const done = events.flatMap((e) => (e.kind === 'task-done' && e.taskId.startsWith('attack') ? [e.taskId] : []))
+    await runAudit(spec, {
+      jobId: 'j',
+      runId,
+      workspaceRoot: root,
+      backend: 'test',
+      appVersion: '0',
+      emit: (e) => events.push(e)
+    })
+    const done = events.flatMap((e) =>
+      e.kind === 'task-done' && e.taskId.startsWith('attack') ? [e.taskId] : []
+    )
     expect(done).toEqual(['attack-sa', 'attack-sb', 'attack-ensemble-sa-sb'])
     const results = (await store.get(runId)).results!
     expect(results.transfer.map((c) => c.surrogate)).toEqual(['sa', 'sb', 'ensemble(sa, sb)'])
@@ -52,8 +70,14 @@ describe('ensembles in audits', () => {
       if (parsed.success) throw new Error('expected an error')
       return describeSpecError(parsed.error)
     }
-    expect(errorOf({ ens: { members: ['sa'] } })).toMatch(/attack\.stack\.ens\.members: ens\.members: an ensemble needs at least 2 surrogates/)
-    expect(errorOf({ ens: { members: ['sa', 'sc'] } })).toMatch(/attack\.stack\.ens\.members\.1: ens\.members: "sc" is not a surrogate of the audit: expected one of sa, sb/)
-    expect(errorOf({ svre: {} })).toMatch(/attack\.stack\.svre: svre attacks an ensemble: add "ens"/)
+    expect(errorOf({ ens: { members: ['sa'] } })).toMatch(
+      /attack\.stack\.ens\.members: ens\.members: an ensemble needs at least 2 surrogates/
+    )
+    expect(errorOf({ ens: { members: ['sa', 'sc'] } })).toMatch(
+      /attack\.stack\.ens\.members\.1: ens\.members: "sc" is not a surrogate of the audit: expected one of sa, sb/
+    )
+    expect(errorOf({ svre: {} })).toMatch(
+      /attack\.stack\.svre: svre attacks an ensemble: add "ens"/
+    )
   })
 })

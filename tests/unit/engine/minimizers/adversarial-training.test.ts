@@ -69,7 +69,10 @@ describe('adversarial training (recipe.adversarial)', () => {
     expect(at.passes.count).toBe(batches * 3)
     expect(samAt.passes.count).toBe(batches * 4)
     for (const r of [at, samAt, again]) expect(r.leaked).toBe(0)
-    for (const [name, v] of at.model.params.all()) expect(Array.from(v.dataSync())).toEqual(Array.from(again.model.params.all().get(name)!.dataSync()))
+    for (const [name, v] of at.model.params.all())
+      expect(Array.from(v.dataSync())).toEqual(
+        Array.from(again.model.params.all().get(name)!.dataSync())
+      )
     // Different examples than clean SGD: the weights differ.
     const sgd = await train({})
     const w = (m: typeof sgd.model) => Array.from([...m.params.trainable.values()][0].dataSync())
@@ -89,7 +92,11 @@ describe('Awp.perturbation', () => {
       ['conv/kernel', tf.tensor4d([0, 0, 2, 0], [1, 1, 2, 2])],
       ['conv/bias', tf.tensor1d([5, 5])]
     ])
-    const e = (awp as unknown as { perturbation: (g: Map<string, tf.Tensor>, w: typeof weights) => Map<string, tf.Tensor> }).perturbation(g, weights)
+    const e = (
+      awp as unknown as {
+        perturbation: (g: Map<string, tf.Tensor>, w: typeof weights) => Map<string, tf.Tensor>
+      }
+    ).perturbation(g, weights)
     expect(Array.from(e.get('conv/kernel')!.dataSync())).toEqual([0, 0, expect.closeTo(0.05, 6), 0])
     expect(Array.from(e.get('conv/bias')!.dataSync())).toEqual([0, 0])
     tf.dispose([...weights.values(), ...g.values(), ...e.values()])

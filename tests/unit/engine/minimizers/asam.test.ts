@@ -2,7 +2,11 @@ import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-backend-cpu'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { Asam } from '../../../../main/engine/minimizers/asam'
-import { adaptivePerturbation, isScaled, samPerturbation } from '../../../../main/engine/minimizers/perturbation'
+import {
+  adaptivePerturbation,
+  isScaled,
+  samPerturbation
+} from '../../../../main/engine/minimizers/perturbation'
 import { Sam } from '../../../../main/engine/minimizers/sam'
 import { disposeMaps } from '../../../../main/engine/minimizers/tensor-map'
 import { SgdMomentum } from '../../../../main/engine/training/sgd-step'
@@ -12,7 +16,10 @@ beforeAll(async () => {
   await tf.setBackend('cpu')
 })
 
-async function perturbationOf(q: QuadraticOracle, opts: Parameters<typeof adaptivePerturbation>[2]): Promise<number[]> {
+async function perturbationOf(
+  q: QuadraticOracle,
+  opts: Parameters<typeof adaptivePerturbation>[2]
+): Promise<number[]> {
   const g = await q.gradient('update')
   const e = adaptivePerturbation(g, q.weights, opts)
   const out = flatOf(e)
@@ -46,7 +53,9 @@ describe('ASAM perturbation (training spec §5.2)', () => {
   it('is SAM with radius ρ(c + η) when every |w_i| = c (oracle 12)', async () => {
     const q = new QuadraticOracle(diag(3, 1), [['layer/kernel', [0.7, -0.7]]])
     const g = await q.gradient('update')
-    const adaptive = flatOf(adaptivePerturbation(g, q.weights, { rho: 0.5, eta: 0.01, scaled: 'all' }))
+    const adaptive = flatOf(
+      adaptivePerturbation(g, q.weights, { rho: 0.5, eta: 0.01, scaled: 'all' })
+    )
     const plain = flatOf(samPerturbation(g, 0.5 * 0.71))
     adaptive.forEach((v, i) => expect(v).toBeCloseTo(plain[i], 6))
     tf.dispose([...g.values()])
@@ -54,7 +63,10 @@ describe('ASAM perturbation (training spec §5.2)', () => {
   })
 
   it('gives unscaled tensors (biases, BN β) ρ·g_i/‖t⊙g‖ (oracle 13)', async () => {
-    const q = new QuadraticOracle(diag(3, 1, 2), [['l/kernel', [2, 0.5]], ['l/bias', [1]]])
+    const q = new QuadraticOracle(diag(3, 1, 2), [
+      ['l/kernel', [2, 0.5]],
+      ['l/bias', [1]]
+    ])
     const e = await perturbationOf(q, { rho: 0.5, eta: 0.01, scaled: 'weights' })
     const g = [6, 0.5, 2]
     const t = [2.01, 0.51, 1]
@@ -65,7 +77,9 @@ describe('ASAM perturbation (training spec §5.2)', () => {
   })
 
   it('scales kernels and BN γ but not biases or β under "weights"', () => {
-    expect(['conv/kernel', 'bn/gamma', 'head/bias', 'bn/beta'].map((n) => isScaled(n, 'weights'))).toEqual([true, true, false, false])
+    expect(
+      ['conv/kernel', 'bn/gamma', 'head/bias', 'bn/beta'].map((n) => isScaled(n, 'weights'))
+    ).toEqual([true, true, false, false])
     expect(isScaled('head/bias', 'all')).toBe(true)
   })
 
@@ -81,6 +95,8 @@ describe('ASAM perturbation (training spec §5.2)', () => {
       q.dispose()
       return w
     }
-    expect(await run((b) => new Asam(b, { rho: 0.5, eta: 0.01, scaled: 'weights' }))).toEqual(await run((b) => new Sam(b, 0.5)))
+    expect(await run((b) => new Asam(b, { rho: 0.5, eta: 0.01, scaled: 'weights' }))).toEqual(
+      await run((b) => new Sam(b, 0.5))
+    )
   })
 })

@@ -14,7 +14,12 @@ beforeAll(async () => {
   await tf.setBackend('cpu')
 })
 
-async function trajectory(make: (b: SgdMomentum) => Minimizer, A: number[][], w: number[], steps = 3): Promise<number[]> {
+async function trajectory(
+  make: (b: SgdMomentum) => Minimizer,
+  A: number[][],
+  w: number[],
+  steps = 3
+): Promise<number[]> {
   const q = new QuadraticOracle(A, [['layer/kernel', w]])
   const base = new SgdMomentum(0.9, 5e-4)
   const m = make(base)
@@ -51,8 +56,13 @@ describe('GSAM (training spec §5.3)', () => {
   })
 
   it('is SAM bit for bit with α = 0 (oracle 14)', async () => {
-    const A = [[2, 0.3], [0.3, 1]]
-    expect(await trajectory((b) => new Gsam(b, { rho: 0.2, alpha: 0 }), A, [1, -2])).toEqual(await trajectory((b) => new Sam(b, 0.2), A, [1, -2]))
+    const A = [
+      [2, 0.3],
+      [0.3, 1]
+    ]
+    expect(await trajectory((b) => new Gsam(b, { rho: 0.2, alpha: 0 }), A, [1, -2])).toEqual(
+      await trajectory((b) => new Sam(b, 0.2), A, [1, -2])
+    )
   })
 
   it('is SAM for any α on an isotropic quadratic, where g ∥ g_adv (oracle 16)', async () => {
@@ -81,15 +91,33 @@ describe('GSAM (training spec §5.3)', () => {
 describe('AGSAM (training spec §5.4)', () => {
   it('is ASAM (all tensors scaled, η = 0) when α = 0', async () => {
     const A = diag(3, 1)
-    const agsam = await trajectory((b) => new Agsam(b, { rho: 0.5, alpha: 0, eta: 0, scaled: 'all' }), A, [2, 0.5])
-    const asam = await trajectory((b) => new Asam(b, { rho: 0.5, eta: 0, scaled: 'all' }), A, [2, 0.5])
+    const agsam = await trajectory(
+      (b) => new Agsam(b, { rho: 0.5, alpha: 0, eta: 0, scaled: 'all' }),
+      A,
+      [2, 0.5]
+    )
+    const asam = await trajectory(
+      (b) => new Asam(b, { rho: 0.5, eta: 0, scaled: 'all' }),
+      A,
+      [2, 0.5]
+    )
     expect(agsam).toEqual(asam)
   })
 
   it('differs from ASAM with α > 0 on an anisotropic quadratic, and has id agsam', async () => {
     const A = diag(3, 1)
-    const agsam = await trajectory((b) => new Agsam(b, { rho: 0.5, alpha: 0.15, eta: 0, scaled: 'all' }), A, [2, 0.5], 1)
-    const asam = await trajectory((b) => new Asam(b, { rho: 0.5, eta: 0, scaled: 'all' }), A, [2, 0.5], 1)
+    const agsam = await trajectory(
+      (b) => new Agsam(b, { rho: 0.5, alpha: 0.15, eta: 0, scaled: 'all' }),
+      A,
+      [2, 0.5],
+      1
+    )
+    const asam = await trajectory(
+      (b) => new Asam(b, { rho: 0.5, eta: 0, scaled: 'all' }),
+      A,
+      [2, 0.5],
+      1
+    )
     expect(agsam).not.toEqual(asam)
     const base = new SgdMomentum(0, 0)
     expect(new Agsam(base).id).toBe('agsam')

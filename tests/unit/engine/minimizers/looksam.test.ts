@@ -13,17 +13,25 @@ beforeAll(async () => {
   await tf.setBackend('cpu')
 })
 
-const A = [[3, 0.4], [0.4, 1]]
+const A = [
+  [3, 0.4],
+  [0.4, 1]
+]
 
 /** Runs `epochs` × `n` iterations and returns the final weights and the passes per epoch. */
-async function run(make: (b: SgdMomentum) => Minimizer, epochs: number, n: number): Promise<{ w: number[]; passes: number[] }> {
+async function run(
+  make: (b: SgdMomentum) => Minimizer,
+  epochs: number,
+  n: number
+): Promise<{ w: number[]; passes: number[] }> {
   const q = new QuadraticOracle(A, [['layer/kernel', [1, -1]]])
   const base = new SgdMomentum(0.9, 5e-4)
   const m = make(base)
   const passes: number[] = []
   for (let epoch = 1; epoch <= epochs; epoch++) {
     const before = q.calls.length
-    for (let index = 0; index < n; index++) await m.iterate(q, iteration({ epoch, index, epochs, lr: 0.05 }))
+    for (let index = 0; index < n; index++)
+      await m.iterate(q, iteration({ epoch, index, epochs, lr: 0.05 }))
     passes.push(q.calls.length - before)
   }
   const w = q.flat()
@@ -35,14 +43,22 @@ async function run(make: (b: SgdMomentum) => Minimizer, epochs: number, n: numbe
 
 describe('LookSAM (training spec §5.6)', () => {
   it('is SAM with k = 1 (oracle 19)', async () => {
-    const look = await run((b) => new LookSam(b, { rho: 0.1, k: 1, alpha: 0.7, warmupEpochs: 0 }), 2, 4)
+    const look = await run(
+      (b) => new LookSam(b, { rho: 0.1, k: 1, alpha: 0.7, warmupEpochs: 0 }),
+      2,
+      4
+    )
     const sam = await run((b) => new Sam(b, 0.1), 2, 4)
     expect(look.w).toEqual(sam.w)
   })
 
   it('makes the non-full iterations SGD iterations with α = 0 (oracle 20)', async () => {
     // k huge and no warm-up: only the first iteration is full; compare with SAM then SGD.
-    const look = await run((b) => new LookSam(b, { rho: 0.1, k: 1000, alpha: 0, warmupEpochs: 0 }), 1, 5)
+    const look = await run(
+      (b) => new LookSam(b, { rho: 0.1, k: 1000, alpha: 0, warmupEpochs: 0 }),
+      1,
+      5
+    )
     const q = new QuadraticOracle(A, [['layer/kernel', [1, -1]]])
     const base = new SgdMomentum(0.9, 5e-4)
     await new Sam(base, 0.1).iterate(q, iteration({ lr: 0.05 }))
@@ -75,21 +91,51 @@ describe('LookSAM (training spec §5.6)', () => {
   })
 
   it('does 2 passes per iteration in the warm-up epochs, then N + ceil(N/k) (oracle 22)', async () => {
-    const { passes } = await run((b) => new LookSam(b, { rho: 0.05, k: 5, alpha: 0.7, warmupEpochs: 3 }), 5, 7)
+    const { passes } = await run(
+      (b) => new LookSam(b, { rho: 0.05, k: 5, alpha: 0.7, warmupEpochs: 3 }),
+      5,
+      7
+    )
     expect(passes).toEqual([14, 14, 14, 9, 9])
   })
 
   it('costs 1.216 on CIFAR-10 and 1.2267 on ImageNet (oracle 23)', () => {
     expect(lookSamCost(3, 5, 150)).toBeCloseTo(1.216, 6)
     expect(lookSamCost(3, 5, 90)).toBeCloseTo(1.2267, 4)
-    const spec = { id: 'looksam' as const, rho: 0.05, k: 5, alpha: 0.7, warmupEpochs: 3, projection: 'global' as const }
-    expect(relativeCost(spec, 150, 391)).toBeCloseTo((3 * 2 * 391 + 147 * (391 + 79)) / (150 * 391), 10)
+    const spec = {
+      id: 'looksam' as const,
+      rho: 0.05,
+      k: 5,
+      alpha: 0.7,
+      warmupEpochs: 3,
+      projection: 'global' as const
+    }
+    expect(relativeCost(spec, 150, 391)).toBeCloseTo(
+      (3 * 2 * 391 + 147 * (391 + 79)) / (150 * 391),
+      10
+    )
   })
 
   it("per-tensor projection: each tensor's g_v ⟂ its g, and each gets α‖g_i‖ added", async () => {
-    const q = new QuadraticOracle([[3, 0.5, 0], [0.5, 1, 0.2], [0, 0.2, 2]], [['a/kernel', [1, 1]], ['a/bias', [-0.5]]])
+    const q = new QuadraticOracle(
+      [
+        [3, 0.5, 0],
+        [0.5, 1, 0.2],
+        [0, 0.2, 2]
+      ],
+      [
+        ['a/kernel', [1, 1]],
+        ['a/bias', [-0.5]]
+      ]
+    )
     const base = new SgdMomentum(0, 0)
-    const look = new LookSam(base, { rho: 0.1, k: 5, alpha: 0.7, warmupEpochs: 0, projection: 'per-tensor' })
+    const look = new LookSam(base, {
+      rho: 0.1,
+      k: 5,
+      alpha: 0.7,
+      warmupEpochs: 0,
+      projection: 'per-tensor'
+    })
     await look.iterate(q, iteration({ index: 0, lr: 0 }))
     const g = [3 + 0.5, 0.5 + 1 - 0.1, 0.2 - 1]
     const gv = look.orthogonalGradient!
@@ -110,8 +156,17 @@ describe('LookSAM (training spec §5.6)', () => {
   })
 
   it('per-tensor equals global with a single tensor', async () => {
-    const global = await run((b) => new LookSam(b, { rho: 0.1, k: 2, alpha: 0.7, warmupEpochs: 0 }), 2, 4)
-    const perTensor = await run((b) => new LookSam(b, { rho: 0.1, k: 2, alpha: 0.7, warmupEpochs: 0, projection: 'per-tensor' }), 2, 4)
+    const global = await run(
+      (b) => new LookSam(b, { rho: 0.1, k: 2, alpha: 0.7, warmupEpochs: 0 }),
+      2,
+      4
+    )
+    const perTensor = await run(
+      (b) =>
+        new LookSam(b, { rho: 0.1, k: 2, alpha: 0.7, warmupEpochs: 0, projection: 'per-tensor' }),
+      2,
+      4
+    )
     perTensor.w.forEach((v, i) => expect(v).toBeCloseTo(global.w[i], 6))
   })
 

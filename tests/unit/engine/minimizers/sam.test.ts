@@ -76,7 +76,17 @@ describe('SAM on the quadratic of training spec §12', () => {
 
   it('with ρ = 0 follows the SGD trajectory bit for bit (oracle 5, quadratic)', async () => {
     const run = async (make: (b: SgdMomentum) => Sam | Sgd) => {
-      const q = new QuadraticOracle([[2, 0.5], [0.5, 1]], [['a/kernel', [0.7]], ['a/bias', [-1.3]]], [0.1, -0.2])
+      const q = new QuadraticOracle(
+        [
+          [2, 0.5],
+          [0.5, 1]
+        ],
+        [
+          ['a/kernel', [0.7]],
+          ['a/bias', [-1.3]]
+        ],
+        [0.1, -0.2]
+      )
       const base = new SgdMomentum(0.9, 5e-4)
       const m = make(base)
       for (let i = 0; i < 5; i++) await m.iterate(q, iteration({ lr: 0.1 }))

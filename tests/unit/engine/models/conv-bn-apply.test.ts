@@ -28,46 +28,74 @@ const reference = (u: ReturnType<typeof unit>, x: tf.Tensor4D, relu: boolean) =>
   return relu ? tf.relu(y) : y
 }
 
-describe.each(['wasm', 'cpu'] as const)('conv-BN folded into one FusedConv2D in inference (%s)', (backend) => {
-  it.each([
-    [1, true],
-    [2, false]
-  ])('stride %i, relu %s: same output, input gradient and weight gradients as the separate ops', async (stride, relu) => {
-    await tf.setBackend(backend)
-    const u = unit(stride)
-    const x = pattern([2, 7, 7, 3]) as tf.Tensor4D
-    const weight = pattern(reference(u, x, relu).shape, 1)
-    const loss = (f: (x: tf.Tensor4D) => tf.Tensor) => (input: tf.Tensor) => tf.sum(tf.mul(f(input as tf.Tensor4D), weight)) as tf.Scalar
-    const fused = (input: tf.Tensor4D) => applyConvBn(u.conv, u.bn, input, EVAL, relu)
-    const plain = (input: tf.Tensor4D) => reference(u, input, relu)
-    expect(Array.from(fused(x).dataSync())).toEqual(Array.from(plain(x).dataSync()).map((v) => expect.closeTo(v, 4)))
-    const gx = tf.grad(loss(fused))(x).dataSync()
-    const gxRef = tf.grad(loss(plain))(x).dataSync()
-    gxRef.forEach((v, i) => expect(gx[i]).toBeCloseTo(v, 4))
-    // Finite differences on a few pixels (float32: a coarse step and tolerance).
-    for (const i of [0, 17, 60, 140]) {
-      const h = 1e-2
-      const bump = (d: number) => tf.tidy(() => loss(fused)(tf.add(x, tf.mul(tf.oneHot([i], x.size).reshape(x.shape), d))).dataSync()[0])
-      expect((bump(h) - bump(-h)) / (2 * h)).toBeCloseTo(gx[i], 1)
-    }
-    // Weight gradients in inference mode (sharpness measures take them) reach the kernel, γ and β.
-    const vars = [u.conv.kernel, u.params.trainable.get('c/bn/gamma')!, u.params.trainable.get('c/bn/beta')!]
-    const gw = tf.variableGrads(() => loss(fused)(x), vars).grads
-    const gwRef = tf.variableGrads(() => loss(plain)(x), vars).grads
-    for (const v of vars) gwRef[v.name].dataSync().forEach((g, i) => expect(gw[v.name].dataSync()[i]).toBeCloseTo(g, 3))
-    u.params.dispose()
-  })
+describe.each(['wasm', 'cpu'] as const)(
+  'conv-BN folded into one FusedConv2D in inference (%s)',
+  (backend) => {
+    it.each([
+      [1, true],
+      [2, false]
+    ])(
+      'stride %i, relu %s: same output, input gradient and weight gradients as the separate ops',
+      async (stride, relu) => {
+        await tf.setBackend(backend)
+        const u = unit(stride)
+        const x = pattern([2, 7, 7, 3]) as tf.Tensor4D
+        const weight = pattern(reference(u, x, relu).shape, 1)
+        const loss = (f: (x: tf.Tensor4D) => tf.Tensor) => (input: tf.Tensor) =>
+          tf.sum(tf.mul(f(input as tf.Tensor4D), weight)) as tf.Scalar
+        const fused = (input: tf.Tensor4D) => applyConvBn(u.conv, u.bn, input, EVAL, relu)
+        const plain = (input: tf.Tensor4D) => reference(u, input, relu)
+        expect(Array.from(fused(x).dataSync())).toEqual(
+          Array.from(plain(x).dataSync()).map((v) => expect.closeTo(v, 4))
+        )
+        const gx = tf.grad(loss(fused))(x).dataSync()
+        const gxRef = tf.grad(loss(plain))(x).dataSync()
+        gxRef.forEach((v, i) => expect(gx[i]).toBeCloseTo(v, 4))
+        // Finite differences on a few pixels (float32: a coarse step and tolerance).
+        for (const i of [0, 17, 60, 140]) {
+          const h = 1e-2
+          const bump = (d: number) =>
+            tf.tidy(
+              () =>
+                loss(fused)(
+                  tf.add(x, tf.mul(tf.oneHot([i], x.size).reshape(x.shape), d))
+                ).dataSync()[0]
+            )
+          expect((bump(h) - bump(-h)) / (2 * h)).toBeCloseTo(gx[i], 1)
+        }
+        // Weight gradients in inference mode (sharpness measures take them) reach the kernel, γ and β.
+        const vars = [
+          u.conv.kernel,
+          u.params.trainable.get('c/bn/gamma')!,
+          u.params.trainable.get('c/bn/beta')!
+        ]
+        const gw = tf.variableGrads(() => loss(fused)(x), vars).grads
+        const gwRef = tf.variableGrads(() => loss(plain)(x), vars).grads
+        for (const v of vars)
+          gwRef[v.name]
+            .dataSync()
+            .forEach((g, i) => expect(gw[v.name].dataSync()[i]).toBeCloseTo(g, 3))
+        u.params.dispose()
+      }
+    )
 
-  it('launches one kernel forward, and no filter gradient when only the input gradient is asked', async () => {
-    await tf.setBackend(backend)
-    const u = unit(1)
-    const x = pattern([2, 7, 7, 3]) as tf.Tensor4D
-    const forward = await tf.profile(() => applyConvBn(u.conv, u.bn, x, EVAL, true))
-    expect(forward.kernelNames.filter((k) => k.startsWith('Conv') || k.startsWith('Fused'))).toEqual(['FusedConv2D'])
-    expect(forward.kernelNames).not.toContain('Relu')
-    const backward = await tf.profile(() => tf.grad((input: tf.Tensor) => tf.sum(applyConvBn(u.conv, u.bn, input as tf.Tensor4D, EVAL, true)))(x))
-    expect(backward.kernelNames).toContain('Conv2DBackpropInput')
-    expect(backward.kernelNames).not.toContain('Conv2DBackpropFilter')
-    u.params.dispose()
-  })
-})
+    it('launches one kernel forward, and no filter gradient when only the input gradient is asked', async () => {
+      await tf.setBackend(backend)
+      const u = unit(1)
+      const x = pattern([2, 7, 7, 3]) as tf.Tensor4D
+      const forward = await tf.profile(() => applyConvBn(u.conv, u.bn, x, EVAL, true))
+      expect(
+        forward.kernelNames.filter((k) => k.startsWith('Conv') || k.startsWith('Fused'))
+      ).toEqual(['FusedConv2D'])
+      expect(forward.kernelNames).not.toContain('Relu')
+      const backward = await tf.profile(() =>
+        tf.grad((input: tf.Tensor) =>
+          tf.sum(applyConvBn(u.conv, u.bn, input as tf.Tensor4D, EVAL, true))
+        )(x)
+      )
+      expect(backward.kernelNames).toContain('Conv2DBackpropInput')
+      expect(backward.kernelNames).not.toContain('Conv2DBackpropFilter')
+      u.params.dispose()
+    })
+  }
+)

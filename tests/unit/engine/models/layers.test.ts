@@ -2,7 +2,10 @@ import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { initBackend } from '../../../../main/engine/backend/select-backend'
 import { Rng } from '../../../../main/engine/data/rng'
-import { architectures, buildClassifier } from '../../../../main/engine/models/architecture-registry'
+import {
+  architectures,
+  buildClassifier
+} from '../../../../main/engine/models/architecture-registry'
 import type { StatUpdate } from '../../../../main/engine/models/forward-context'
 import { BatchNorm } from '../../../../main/engine/models/layers'
 import { ModelParams } from '../../../../main/engine/models/model-params'
@@ -21,7 +24,9 @@ describe('BatchNorm', () => {
     const updates: StatUpdate[] = []
     const y = bn.apply(x, { training: true, statUpdates: updates })
     // batch mean 3, biased variance 3.5: (x − 3)/sqrt(3.5 + 1e-5)
-    expect(Array.from(y.dataSync())).toEqual(expect.arrayContaining([expect.closeTo(-2 / Math.sqrt(3.50001), 5)]))
+    expect(Array.from(y.dataSync())).toEqual(
+      expect.arrayContaining([expect.closeTo(-2 / Math.sqrt(3.50001), 5)])
+    )
     applyStatUpdates(updates)
     const mean = params.buffers.get('bn/moving_mean')!.dataSync()[0]
     const variance = params.buffers.get('bn/moving_variance')!.dataSync()[0]

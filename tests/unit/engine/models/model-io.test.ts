@@ -15,7 +15,13 @@ beforeAll(async () => {
   await initBackend()
 })
 
-const fields = { name: 'm', dataset: 'test', recipe: TrainingRecipe.parse({}), seed: 9, metrics: [] }
+const fields = {
+  name: 'm',
+  dataset: 'test',
+  recipe: TrainingRecipe.parse({}),
+  seed: 9,
+  metrics: []
+}
 
 describe('saveClassifier / loadClassifier', () => {
   it('round-trips weights and BN buffers: the loaded model gives the same logits', async () => {
@@ -42,7 +48,9 @@ describe('saveClassifier / loadClassifier', () => {
     const bytes = await readFile(join(dir, 'weights.bin'))
     bytes[10] ^= 0xff
     await writeFile(join(dir, 'weights.bin'), bytes)
-    await expect(loadClassifier(dir)).rejects.toThrow(/weights\.bin does not match its manifest's hash/)
+    await expect(loadClassifier(dir)).rejects.toThrow(
+      /weights\.bin does not match its manifest's hash/
+    )
     model.params.dispose()
   })
 

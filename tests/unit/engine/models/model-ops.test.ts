@@ -22,7 +22,12 @@ describe('DepthwiseConv2d (shift and add)', () => {
     const layer = new DepthwiseConv2d(params, 'dw', 3, 5)
     const x = tf.randomNormal([2, 6, 7, 3], 0, 1, 'float32', 4) as tf.Tensor4D
     const kernel = params.trainable.get('dw/kernel')!
-    const reference = tf.depthwiseConv2d(x, tf.reshape(kernel, [5, 5, 3, 1]) as tf.Tensor4D, 1, 'same')
+    const reference = tf.depthwiseConv2d(
+      x,
+      tf.reshape(kernel, [5, 5, 3, 1]) as tf.Tensor4D,
+      1,
+      'same'
+    )
     const ours = layer.apply(x)
     expect(ours.shape).toEqual([2, 6, 7, 3])
     const r = reference.dataSync()
@@ -38,12 +43,19 @@ describe('gelu and LayerNorm', () => {
   it('gelu follows the tanh approximation at a few points', () => {
     const y = gelu(tf.tensor1d([-3, -1, 0, 1, 3])).dataSync()
     // Reference values of 0.5·x·(1 + tanh(√(2/π)(x + 0.044715x³))).
-    ;[-0.00363739, -0.15880801, 0, 0.84119199, 2.99636261].forEach((v, i) => expect(y[i]).toBeCloseTo(v, 5))
+    ;[-0.00363739, -0.15880801, 0, 0.84119199, 2.99636261].forEach((v, i) =>
+      expect(y[i]).toBeCloseTo(v, 5)
+    )
   })
 
   it('LayerNorm gives zero mean and unit variance over the last axis', () => {
     const params = new ModelParams(new Rng(1))
-    const y = new LayerNorm(params, 'ln', 4).apply(tf.tensor2d([[1, 2, 3, 4], [10, 10, 10, 14]]))
+    const y = new LayerNorm(params, 'ln', 4).apply(
+      tf.tensor2d([
+        [1, 2, 3, 4],
+        [10, 10, 10, 14]
+      ])
+    )
     const { mean, variance } = tf.moments(y, 1)
     Array.from(mean.dataSync()).forEach((v) => expect(v).toBeCloseTo(0, 5))
     Array.from(variance.dataSync()).forEach((v) => expect(v).toBeCloseTo(1, 3))
@@ -65,7 +77,13 @@ describe('countForwardFlops', () => {
     const conv = new Conv2d(params, 'conv', 3, 8, 3)
     const dense = new Dense(params, 'dense', 8, 10)
     const model: Classifier = {
-      config: { arch: 'small-cnn', width: 8, inputShape: [6, 6, 3], numClasses: 10, normalization: { mean: [0], std: [1] } },
+      config: {
+        arch: 'small-cnn',
+        width: 8,
+        inputShape: [6, 6, 3],
+        numClasses: 10,
+        normalization: { mean: [0], std: [1] }
+      },
       params,
       skipConnections: [],
       forward: (x) => dense.apply(tf.mean(conv.apply(x), [1, 2]) as tf.Tensor2D)

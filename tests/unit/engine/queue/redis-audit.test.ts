@@ -17,7 +17,14 @@ import { runTasksOnPool } from '../../../../main/engine/pool/run-tasks-on-pool'
 import { QUEUE_VERSION_KEY } from '../../../../main/engine/queue/queue-keys'
 import { planAudit } from '../../../../main/engine/tasks/plan-audit'
 import { RunStore } from '../../../../main/engine/workspace/run-store'
-import { exitCode, freePort, startRedis, startWorker, type TestRedis, type TestWorker } from '../../helpers/redis-server'
+import {
+  exitCode,
+  freePort,
+  startRedis,
+  startWorker,
+  type TestRedis,
+  type TestWorker
+} from '../../helpers/redis-server'
 import { resultsWithoutTimings } from '../../helpers/run-digest'
 import { auditSpread, spreadSpec } from '../../helpers/spread-audit'
 
@@ -28,7 +35,11 @@ let local: { record?: RunRecord; digest: Record<string, string> }
 
 const workspace = () => mkdtemp(join(tmpdir(), 'flatline-worker-'))
 const busyNames = (events: { kind: string; workers?: WorkerSlot[] }[]) =>
-  new Set(events.flatMap((e) => (e.kind === 'workers' ? e.workers!.filter((w) => w.taskId).map((w) => w.name) : [])))
+  new Set(
+    events.flatMap((e) =>
+      e.kind === 'workers' ? e.workers!.filter((w) => w.taskId).map((w) => w.name) : []
+    )
+  )
 
 beforeAll(async () => {
   redis = await startRedis(PASSWORD)
@@ -72,7 +83,11 @@ describe('an audit on two BullMQ workers through a password-protected Redis', ()
     expect(killed).toBeDefined()
     expect(run.error ?? run.record?.status).toBe('completed')
     // The task restarted from scratch on the survivor: its epochs were reported twice.
-    const trainedOn = run.events.filter((e) => e.kind === 'workers').map((e) => (e as { workers: WorkerSlot[] }).workers.find((w) => w.taskId === 'train-s2')?.name)
+    const trainedOn = run.events
+      .filter((e) => e.kind === 'workers')
+      .map(
+        (e) => (e as { workers: WorkerSlot[] }).workers.find((w) => w.taskId === 'train-s2')?.name
+      )
     expect(new Set(trainedOn.filter(Boolean)).size).toBe(2)
     expect(resultsWithoutTimings(run.record!)).toEqual(resultsWithoutTimings(local.record!))
     expect(await run.digest()).toEqual(local.digest)
@@ -84,12 +99,24 @@ describe('an audit on two BullMQ workers through a password-protected Redis', ()
   it('fails only the tasks whose dataset is missing on the worker, naming the path; the other tasks complete', async () => {
     const root = await workspace()
     const missing = join(root, 'no-such-dataset')
-    const broken = AuditSpec.parse({ ...spreadSpec, dataset: { source: 'idx-folder', path: missing } })
-    const trainings = (spec: AuditSpec) => planAudit(spec).filter((t) => t.id === 'train-s1' || t.id === 'train-t')
+    const broken = AuditSpec.parse({
+      ...spreadSpec,
+      dataset: { source: 'idx-folder', path: missing }
+    })
+    const trainings = (spec: AuditSpec) =>
+      planAudit(spec).filter((t) => t.id === 'train-s1' || t.id === 'train-t')
     const options = { workspaceRoot: root, queue: redis.url, appVersion: '0.1.0' }
     const [bad, good] = await Promise.all([
-      runTasksOnPool(trainings(broken), { spec: broken, runId: 'missing-data', resume: false }, options),
-      runTasksOnPool(trainings(spreadSpec), { spec: spreadSpec, runId: 'has-data', resume: false }, options)
+      runTasksOnPool(
+        trainings(broken),
+        { spec: broken, runId: 'missing-data', resume: false },
+        options
+      ),
+      runTasksOnPool(
+        trainings(spreadSpec),
+        { spec: spreadSpec, runId: 'has-data', resume: false },
+        options
+      )
     ])
     expect(bad.failures.map((f) => f.task.id).sort()).toEqual(['train-s1', 'train-t'])
     for (const f of bad.failures) expect(f.message).toContain(missing)
@@ -102,7 +129,10 @@ describe('bad queue settings', () => {
   it('an unreachable Redis fails the audit naming the URL, before anything is enqueued or written', async () => {
     const port = await freePort()
     const run = await auditSpread({ queue: `redis://:${PASSWORD}@127.0.0.1:${port}` })
-    expect(run.events.at(-1)).toMatchObject({ kind: 'failed', message: expect.stringContaining(`cannot reach Redis at redis://:***@127.0.0.1:${port}`) })
+    expect(run.events.at(-1)).toMatchObject({
+      kind: 'failed',
+      message: expect.stringContaining(`cannot reach Redis at redis://:***@127.0.0.1:${port}`)
+    })
     expect(await new RunStore(run.root).list()).toEqual([])
   }, 60_000)
 
@@ -110,7 +140,9 @@ describe('bad queue settings', () => {
     const run = await auditSpread({ queue: `redis://:wrong-secret@127.0.0.1:${redis.port}` })
     const last = run.events.at(-1) as { kind: string; message: string }
     expect(last.kind).toBe('failed')
-    expect(last.message).toMatch(new RegExp(`^Redis at redis://:\\*\\*\\*@127\\.0\\.0\\.1:${redis.port} refused the password`))
+    expect(last.message).toMatch(
+      new RegExp(`^Redis at redis://:\\*\\*\\*@127\\.0\\.0\\.1:${redis.port} refused the password`)
+    )
     expect(last.message).not.toContain('wrong-secret')
   }, 60_000)
 
@@ -119,7 +151,9 @@ describe('bad queue settings', () => {
     await client.set(QUEUE_VERSION_KEY, '9.9.9')
     try {
       const refused = startWorker(redis.url, await workspace())
-      await expect(refused).rejects.toThrow(/exited \(1\).*this worker runs Flatline 0\.1\.0, but the queue at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+ is for Flatline 9\.9\.9/s)
+      await expect(refused).rejects.toThrow(
+        /exited \(1\).*this worker runs Flatline 0\.1\.0, but the queue at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+ is for Flatline 9\.9\.9/s
+      )
     } finally {
       await client.set(QUEUE_VERSION_KEY, '0.1.0')
       client.disconnect()
@@ -131,10 +165,16 @@ describe('bad queue settings', () => {
     const root = await workspace()
     const controller = new AbortController()
     const tasks = planAudit(spreadSpec).filter((t) => t.id === 'train-s1')
-    const run = runTasksOnPool(tasks, { spec: spreadSpec, runId: 'newer', resume: false }, { workspaceRoot: root, queue: redis.url, appVersion: '9.9.9', signal: controller.signal })
+    const run = runTasksOnPool(
+      tasks,
+      { spec: spreadSpec, runId: 'newer', resume: false },
+      { workspaceRoot: root, queue: redis.url, appVersion: '9.9.9', signal: controller.signal }
+    )
     expect(await Promise.all(workers.map((w) => exitCode(w.child)))).toEqual([1, 1])
     const refusals = workers.map((w) => w.output()).join('\n')
-    expect(refusals).toMatch(/this worker runs Flatline 0\.1\.0, but the queue at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+ is for Flatline 9\.9\.9/)
+    expect(refusals).toMatch(
+      /this worker runs Flatline 0\.1\.0, but the queue at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+ is for Flatline 9\.9\.9/
+    )
     // A refused task is never started: the worker logs a task only after the version check.
     expect(refusals).not.toContain('(run newer)')
     controller.abort()

@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { RunRecord, type ModelResult, type TransferCell } from '../../../../main/contract/run-record'
+import {
+  RunRecord,
+  type ModelResult,
+  type TransferCell
+} from '../../../../main/contract/run-record'
 import {
   formatPercent,
   renderTrainingCurvesSvg,
@@ -48,7 +52,8 @@ describe('renderTransferHeatmapSvg', () => {
     ]
     const svg = renderTransferHeatmapSvg(cells, { width: 640, height: 300 })
     expect(svg).toMatch(/^<svg width="640" height="300"/)
-    for (const label of ['12.3 %', '0.0 %', '100.0 %', '50.0 %', '66.7 %', '99.9 %']) expect(svg).toContain(`>${label}<`)
+    for (const label of ['12.3 %', '0.0 %', '100.0 %', '50.0 %', '66.7 %', '99.9 %'])
+      expect(svg).toContain(`>${label}<`)
     // The fixed 0–100 % scale shows its ends even when no cell reaches them.
     const partial = renderTransferHeatmapSvg([cell('s', 't', 0.3)])
     expect(partial).toContain('>100 %<')
@@ -69,12 +74,16 @@ describe('renderTransferHeatmapSvg', () => {
 
   it('rejects empty input, bad rates, repeated pairs and silly sizes with a clear message', () => {
     expect(() => renderTransferHeatmapSvg([])).toThrow(/no transfer cells/)
-    expect(() => renderTransferHeatmapSvg([cell('s', 't', 1.5)])).toThrow(/cells\[0\] \(s → t\).*\[0, 1\]/)
+    expect(() => renderTransferHeatmapSvg([cell('s', 't', 1.5)])).toThrow(
+      /cells\[0\] \(s → t\).*\[0, 1\]/
+    )
     expect(() => renderTransferHeatmapSvg([cell('s', 't', Number.NaN)])).toThrow(/successRate NaN/)
     expect(() => renderTransferHeatmapSvg([cell('s', 't', 0.1), cell('s', 't', 0.2)])).toThrow(
       /cells\[1\] repeats the pair s → t/
     )
-    expect(() => renderTransferHeatmapSvg([cell('s', 't', 0.1)], { width: 0 })).toThrow(/width 0 is out of range/)
+    expect(() => renderTransferHeatmapSvg([cell('s', 't', 0.1)], { width: 0 })).toThrow(
+      /width 0 is out of range/
+    )
   })
 })
 

@@ -9,7 +9,9 @@ import {
   formatGreyLevels
 } from '../../../../main/engine/report/report-html'
 
-const raw: unknown = JSON.parse(readFileSync(new URL('../../../fixtures/run-record.json', import.meta.url), 'utf8'))
+const raw: unknown = JSON.parse(
+  readFileSync(new URL('../../../fixtures/run-record.json', import.meta.url), 'utf8')
+)
 const fixture = RunRecord.parse(raw)
 const results = fixture.results!
 const meta = { appVersion: '9.8.7-test', generatedAt: new Date('2025-03-14T10:30:00Z') }
@@ -48,7 +50,9 @@ describe('buildReportHtml', () => {
 
   it('lists every model with its role, architecture, accuracy, epochs and a 12-digit hash', () => {
     for (const m of results.models) {
-      const row = new RegExp(`<tr>\\s*<td class="name">${m.name}</td><td>${m.role}</td><td>${m.arch}</td>[\\s\\S]*?</tr>`)
+      const row = new RegExp(
+        `<tr>\\s*<td class="name">${m.name}</td><td>${m.role}</td><td>${m.arch}</td>[\\s\\S]*?</tr>`
+      )
       const match = row.exec(html)
       expect(match, m.name).not.toBeNull()
       expect(match![0]).toContain(`>${count(m.params)}<`)
@@ -74,7 +78,9 @@ describe('buildReportHtml', () => {
     const repeated = structuredClone(fixture)
     repeated.results!.transfer[0] = { ...repeated.results!.transfer[0], repeats: 3, std: 0.012 }
     const text = buildReportHtml(repeated, meta)
-    expect(text).toContain(`${pct(repeated.results!.transfer[0].successRate)} <span class="spread">± 2.4 % (3 seeds)</span>`)
+    expect(text).toContain(
+      `${pct(repeated.results!.transfer[0].successRate)} <span class="spread">± 2.4 % (3 seeds)</span>`
+    )
     expect(html).not.toContain('seeds)')
   })
 
@@ -100,9 +106,11 @@ describe('buildReportHtml', () => {
     expect(html).toContain(fixture.dataset.name)
     expect(html).toContain(`<td>${count(fixture.dataset.train)}</td>`)
     expect(html).toContain('28 × 28 × 1')
-    for (const w of results.whiteBox) expect(html).toContain(`<td class="num">${pct(w.successRate)}</td>`)
+    for (const w of results.whiteBox)
+      expect(html).toContain(`<td class="num">${pct(w.successRate)}</td>`)
     expect(html).toContain(`<tr><th>Backend</th><td>${fixture.backend}</td></tr>`)
-    for (const [k, v] of Object.entries(fixture.versions)) expect(html).toContain(`<tr><th>${k}</th><td class="mono">${v}</td></tr>`)
+    for (const [k, v] of Object.entries(fixture.versions))
+      expect(html).toContain(`<tr><th>${k}</th><td class="mono">${v}</td></tr>`)
     expect(html).toContain('<tr><th>train</th><td class="num">5 min 22 s</td></tr>')
     expect(html).toContain('badge-completed')
     expect(html).not.toContain('No results')
@@ -120,20 +128,36 @@ describe('buildReportHtml', () => {
       dataset: { ...fixture.dataset, name: evil },
       results: {
         ...results,
-        models: results.models.map((m) => ({ ...m, name: `${m.name}${evil}`, arch: evil, hash: evil })),
-        transfer: results.transfer.map((c) => ({ ...c, surrogate: evil, target: `${c.target}${evil}` })),
+        models: results.models.map((m) => ({
+          ...m,
+          name: `${m.name}${evil}`,
+          arch: evil,
+          hash: evil
+        })),
+        transfer: results.transfer.map((c) => ({
+          ...c,
+          surrogate: evil,
+          target: `${c.target}${evil}`
+        })),
         whiteBox: [{ surrogate: evil, successRate: 0.9 }]
       }
     }
     const out = buildReportHtml(run, { ...meta, appVersion: evil })
     expect(out).not.toMatch(/<script/i)
-    expect(out).toContain('Audit report — &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;')
+    expect(out).toContain(
+      'Audit report — &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;'
+    )
     expect(out).toContain(`target-cnn&lt;script&gt;`)
   })
 
   it('says plainly that a run without results has none, for each unfinished status', () => {
     for (const status of ['failed', 'cancelled', 'interrupted'] as const) {
-      const run: RunRecord = { ...fixture, status, results: undefined, error: status === 'failed' ? 'Out of memory <oom>' : undefined }
+      const run: RunRecord = {
+        ...fixture,
+        status,
+        results: undefined,
+        error: status === 'failed' ? 'Out of memory <oom>' : undefined
+      }
       const out = buildReportHtml(run, meta)
       expect(out).toContain('This run has no results')
       expect(out).toContain(`badge-${status}`)
@@ -180,6 +204,8 @@ describe('formatting helpers', () => {
   })
 
   it('escapes the five HTML specials', () => {
-    expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;')
+    expect(escapeHtml(`<a href="x">'&'</a>`)).toBe(
+      '&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;'
+    )
   })
 })

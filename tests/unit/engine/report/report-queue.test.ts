@@ -9,7 +9,9 @@ import { RunRecord, type TransferCell } from '../../../../main/contract/run-reco
 import { renderTransferHeatmapSvg } from '../../../../main/engine/report/heatmap-svg'
 import { buildReportHtml } from '../../../../main/engine/report/report-html'
 
-const fixture = RunRecord.parse(JSON.parse(readFileSync(new URL('../../../fixtures/run-record.json', import.meta.url), 'utf8')))
+const fixture = RunRecord.parse(
+  JSON.parse(readFileSync(new URL('../../../fixtures/run-record.json', import.meta.url), 'utf8'))
+)
 const meta = { appVersion: '1', generatedAt: new Date('2026-11-22T00:00:00Z') }
 
 const cell = (attack: string, target: string, fooled: number, std = 0): TransferCell => ({
@@ -25,7 +27,12 @@ const cell = (attack: string, target: string, fooled: number, std = 0): Transfer
 })
 
 describe('report with an attack queue', () => {
-  const transfer = [cell('BIM', 'ta', 10), cell('BIM', 'tb', 20), cell('BIM + DI + MI', 'ta', 40, 0.05), cell('BIM + DI + MI', 'tb', 50, 0.05)]
+  const transfer = [
+    cell('BIM', 'ta', 10),
+    cell('BIM', 'tb', 20),
+    cell('BIM + DI + MI', 'ta', 40, 0.05),
+    cell('BIM + DI + MI', 'tb', 50, 0.05)
+  ]
 
   it('draws one heatmap row per (stack, surrogate) and prints ± 2 std in repeated cells', () => {
     const svg = renderTransferHeatmapSvg(transfer)
@@ -34,14 +41,19 @@ describe('report with an attack queue', () => {
     expect(svg).toContain('± 10.0')
     expect(svg).toContain('stack · surrogate')
     // The same pair twice in one stack is still an error.
-    expect(() => renderTransferHeatmapSvg([...transfer, cell('BIM', 'ta', 3)])).toThrow(/repeats the pair BIM · sur → ta/)
+    expect(() => renderTransferHeatmapSvg([...transfer, cell('BIM', 'ta', 3)])).toThrow(
+      /repeats the pair BIM · sur → ta/
+    )
   })
 
   it('adds a stack column and the queue to the report, and leaves one-stack reports as they were', () => {
     const spec = AuditSpec.parse({
       ...fixture.spec,
       attack: undefined,
-      attacks: [{ label: 'BIM', eps: 16 / 255 }, { eps: 16 / 255, stack: { di: {}, mi: {} } }]
+      attacks: [
+        { label: 'BIM', eps: 16 / 255 },
+        { eps: 16 / 255, stack: { di: {}, mi: {} } }
+      ]
     })
     const run: RunRecord = { ...fixture, spec, results: { ...fixture.results!, transfer } }
     const html = buildReportHtml(run, meta)

@@ -5,7 +5,11 @@ import { range, type ImageDataset } from '../../../../main/engine/data/dataset'
 import { Rng } from '../../../../main/engine/data/rng'
 import { disposeMaps, type TensorMap } from '../../../../main/engine/minimizers/tensor-map'
 import { buildClassifier } from '../../../../main/engine/models/architecture-registry'
-import { finiteDifferenceHvp, finiteDifferenceStepCheck, type HessianVectorProduct } from '../../../../main/engine/sharpness/fd-hvp'
+import {
+  finiteDifferenceHvp,
+  finiteDifferenceStepCheck,
+  type HessianVectorProduct
+} from '../../../../main/engine/sharpness/fd-hvp'
 import { hessianTrace } from '../../../../main/engine/sharpness/hutchinson'
 import { topEigenvalue } from '../../../../main/engine/sharpness/power-iteration'
 import { measureSharpness } from '../../../../main/engine/sharpness/sharpness'
@@ -29,16 +33,34 @@ const ROTATED = [
 const matrixHvp =
   (M: number[][]): HessianVectorProduct =>
   (v) =>
-    Promise.resolve(new Map([['w', tf.tidy(() => tf.reshape(tf.matMul(tf.tensor2d(M), tf.reshape(v.get('w')!, [-1, 1])), [-1]))]]))
+    Promise.resolve(
+      new Map([
+        [
+          'w',
+          tf.tidy(() =>
+            tf.reshape(tf.matMul(tf.tensor2d(M), tf.reshape(v.get('w')!, [-1, 1])), [-1])
+          )
+        ]
+      ])
+    )
 const shapes = (n: number) => new Map([['w', [n]]])
 const vector = (values: number[]): TensorMap => new Map([['w', tf.tensor1d(values)]])
 
 describe('finiteDifferenceHvp (training spec §8.2)', () => {
   it('returns A v on a quadratic for any h, and restores the weights bitwise (oracle 32)', async () => {
-    const q = new QuadraticOracle([[3, 0.5], [0.5, 1]], [['w', [0.3, -1.7]]])
+    const q = new QuadraticOracle(
+      [
+        [3, 0.5],
+        [0.5, 1]
+      ],
+      [['w', [0.3, -1.7]]]
+    )
     const before = q.flat()
     const v = vector([2, -1])
-    for (const [h, digits] of [[1e-3, 3], [0.25, 5]] as const) {
+    for (const [h, digits] of [
+      [1e-3, 3],
+      [0.25, 5]
+    ] as const) {
       const hv = await finiteDifferenceHvp(q.weights, () => q.gradient('probe'), v, h)
       const [a, b] = flatOf(hv)
       expect(a).toBeCloseTo(3 * 2 - 0.5, digits)
@@ -51,13 +73,26 @@ describe('finiteDifferenceHvp (training spec §8.2)', () => {
   })
 
   it('self-check: h and h/2 agree exactly on a quadratic and differ by 3h²/4·v³ on Σw⁴/4', async () => {
-    const q = new QuadraticOracle([[3, 0.5], [0.5, 1]], [['w', [0.3, -1.7]]])
+    const q = new QuadraticOracle(
+      [
+        [3, 0.5],
+        [0.5, 1]
+      ],
+      [['w', [0.3, -1.7]]]
+    )
     const v = vector([2, -1])
-    expect(await finiteDifferenceStepCheck(q.weights, () => q.gradient('probe'), v, 0.25)).toBeLessThan(1e-5)
+    expect(
+      await finiteDifferenceStepCheck(q.weights, () => q.gradient('probe'), v, 0.25)
+    ).toBeLessThan(1e-5)
     q.dispose()
     const w = tf.variable(tf.tensor1d([1, 2]))
     const unit = vector([1, 0])
-    const check = await finiteDifferenceStepCheck(new Map([['w', w]]), () => Promise.resolve(new Map([['w', tf.pow(w, 3)]]) as TensorMap), unit, 0.1)
+    const check = await finiteDifferenceStepCheck(
+      new Map([['w', w]]),
+      () => Promise.resolve(new Map([['w', tf.pow(w, 3)]]) as TensorMap),
+      unit,
+      0.1
+    )
     expect(check).toBeCloseTo((0.01 - 0.0025) / 3.01, 4)
     disposeMaps(v, unit)
     w.dispose()
@@ -86,7 +121,9 @@ describe('finiteDifferenceHvp (training spec §8.2)', () => {
     const w1 = tf.variable(tf.randomNormal([5, 6], 0, 0.5, 'float32', rng.seed()))
     const w2 = tf.variable(tf.randomNormal([6, 3], 0, 0.5, 'float32', rng.seed()))
     const loss = (a: tf.Tensor, b: tf.Tensor) =>
-      tf.mean(tf.square(tf.sub(tf.matMul(tf.square(tf.matMul(x, a as tf.Tensor2D)), b as tf.Tensor2D), y))) as tf.Scalar
+      tf.mean(
+        tf.square(tf.sub(tf.matMul(tf.square(tf.matMul(x, a as tf.Tensor2D)), b as tf.Tensor2D), y))
+      ) as tf.Scalar
     const gradOf = tf.grads((a: tf.Tensor, b: tf.Tensor) => loss(a, b))
     const v1 = tf.randomNormal([5, 6], 0, 1, 'float32', rng.seed())
     const v2 = tf.randomNormal([6, 3], 0, 1, 'float32', rng.seed())
@@ -95,12 +132,28 @@ describe('finiteDifferenceHvp (training spec §8.2)', () => {
       const [ga, gb] = gradOf([a, b])
       return tf.add(tf.sum(tf.mul(ga, v1)), tf.sum(tf.mul(gb, v2))) as tf.Scalar
     })([w1, w2])
-    const weights = new Map([['w1', w1], ['w2', w2]])
+    const weights = new Map([
+      ['w1', w1],
+      ['w2', w2]
+    ])
     const gradient = () => {
       const [ga, gb] = gradOf([w1, w2])
-      return Promise.resolve(new Map([['w1', ga], ['w2', gb]]) as TensorMap)
+      return Promise.resolve(
+        new Map([
+          ['w1', ga],
+          ['w2', gb]
+        ]) as TensorMap
+      )
     }
-    const fd = await finiteDifferenceHvp(weights, gradient, new Map([['w1', v1], ['w2', v2]]), 1e-3)
+    const fd = await finiteDifferenceHvp(
+      weights,
+      gradient,
+      new Map([
+        ['w1', v1],
+        ['w2', v2]
+      ]),
+      1e-3
+    )
     const e = [...exact[0].dataSync(), ...exact[1].dataSync()]
     const f = flatOf(fd)
     const norm = Math.hypot(...e)
@@ -119,14 +172,20 @@ describe('topEigenvalue and hessianTrace (training spec §8.3–8.4)', () => {
   })
 
   it('Hutchinson: each sample is the trace on a diagonal Hessian (oracle 36)', async () => {
-    const result = await hessianTrace(matrixHvp(diag(1, 2, 3, 4)), shapes(4), { samples: 5, rng: new Rng(2) })
+    const result = await hessianTrace(matrixHvp(diag(1, 2, 3, 4)), shapes(4), {
+      samples: 5,
+      rng: new Rng(2)
+    })
     expect(result.samples).toEqual([10, 10, 10, 10, 10])
     expect(result.trace).toBe(10)
     expect(result.standardError).toBe(0)
   })
 
   it('Hutchinson: the mean converges to 7 with per-sample variance 2Σ_{i≠j}H_ij² ≈ 2.869 (oracle 36)', async () => {
-    const result = await hessianTrace(matrixHvp(ROTATED), shapes(4), { samples: 3000, rng: new Rng(3) })
+    const result = await hessianTrace(matrixHvp(ROTATED), shapes(4), {
+      samples: 3000,
+      rng: new Rng(3)
+    })
     expect(Math.abs(result.trace - 7)).toBeLessThan(4 * result.standardError + 1e-6)
     const variance = result.standardError ** 2 * result.samples.length
     expect(variance).toBeGreaterThan(2.869 * 0.85)
@@ -145,7 +204,14 @@ describe('measureSharpness on a real model', () => {
     const dump = () => [...model.params.all()].map(([name, v]) => [name, Array.from(v.dataSync())])
     const before = dump()
     const tensors = tf.memory().numTensors
-    const result = await measureSharpness(model, data.train, { indices: range(64), batchSize: 32, maxIter: 8, traceSamples: 2, checkStep: true, rng: new Rng(4) })
+    const result = await measureSharpness(model, data.train, {
+      indices: range(64),
+      batchSize: 32,
+      maxIter: 8,
+      traceSamples: 2,
+      checkStep: true,
+      rng: new Rng(4)
+    })
     expect(dump()).toEqual(before)
     expect(tf.memory().numTensors).toBe(tensors)
     expect(result.topEigenvalue.eigenvalue).toBeGreaterThan(0)
@@ -160,7 +226,9 @@ describe('measureSharpness on a real model', () => {
 
   it('names the problem when the sample is empty', async () => {
     const model = buildClassifier(tinyConfig('small-cnn', 4), new Rng(1))
-    await expect(measureSharpness(model, data.train, { indices: [], rng: new Rng(1) })).rejects.toThrow(/sharpness sample is empty/)
+    await expect(
+      measureSharpness(model, data.train, { indices: [], rng: new Rng(1) })
+    ).rejects.toThrow(/sharpness sample is empty/)
     model.params.dispose()
   })
 })

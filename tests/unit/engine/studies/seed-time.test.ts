@@ -4,14 +4,24 @@ import type { RunRecord } from '../../../../main/contract/run-record'
 import type { StudyRecord } from '../../../../main/contract/study-record'
 import { seedTimeParts } from '../../../../main/engine/studies/seed-time'
 
-const epochs = (...seconds: number[]) => seconds.map((s, i) => ({ epoch: i + 1, loss: 1, trainAccuracy: 0.5, testAccuracy: 0.5, lr: 0.1, seconds: s }))
+const epochs = (...seconds: number[]) =>
+  seconds.map((s, i) => ({
+    epoch: i + 1,
+    loss: 1,
+    trainAccuracy: 0.5,
+    testAccuracy: 0.5,
+    lr: 0.1,
+    seconds: s
+  }))
 
 // Only the fields seedTimeParts reads: the spec's model names, the models' epochs and the task timings.
 const run = {
   spec: {
     targets: [{ name: 'max-cnn' }],
     validation: { targets: [{ name: 'val-cnn' }] },
-    derivedSurrogates: [{ name: 'sgd-early-stopped.small-cnn', from: 'sgd.small-cnn', method: 'early-stopped' }]
+    derivedSurrogates: [
+      { name: 'sgd-early-stopped.small-cnn', from: 'sgd.small-cnn', method: 'early-stopped' }
+    ]
   },
   results: {
     models: [
@@ -57,7 +67,12 @@ describe("a seed's time by part", () => {
       timings: { total: 400 },
       seeds: [
         { seed: 1, status: 'completed', seconds: 240, time: seedTimeParts(run) },
-        { seed: 2, status: 'completed', seconds: 120, time: { 'surrogate training': 60, attacks: 30 } }
+        {
+          seed: 2,
+          status: 'completed',
+          seconds: 120,
+          time: { 'surrogate training': 60, attacks: 30 }
+        }
       ]
     } as unknown as StudyRecord
     const text = studySummaryText(study)

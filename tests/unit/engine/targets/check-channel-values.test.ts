@@ -43,33 +43,57 @@ describe('checkChannelValues', () => {
   })
 
   it.each<[string, object, number, string]>([
-    ['three means for a gray model', { mean: IMAGENET.mean }, 1, 'preprocessing.mean has 3 values but the model takes 1 channel; give one value.'],
-    ['three stds for a gray model', { mean: [0.286], std: IMAGENET.std }, 1, 'preprocessing.std has 3 values but the model takes 1 channel; give one value.'],
-    ['two means for an RGB model', { mean: [0.5, 0.5] }, 3, 'preprocessing.mean has 2 values but the model takes 3 channels; give 1 value (the same for every channel) or 3.']
+    [
+      'three means for a gray model',
+      { mean: IMAGENET.mean },
+      1,
+      'preprocessing.mean has 3 values but the model takes 1 channel; give one value.'
+    ],
+    [
+      'three stds for a gray model',
+      { mean: [0.286], std: IMAGENET.std },
+      1,
+      'preprocessing.std has 3 values but the model takes 1 channel; give one value.'
+    ],
+    [
+      'two means for an RGB model',
+      { mean: [0.5, 0.5] },
+      3,
+      'preprocessing.mean has 2 values but the model takes 3 channels; give 1 value (the same for every channel) or 3.'
+    ]
   ])('refuses %s, naming the field and the channel count', (_, p, channels, message) => {
-    expect(() => checkChannelValues('m.onnx', prep(p), channels)).toThrow(new TargetImportError('m.onnx', message))
+    expect(() => checkChannelValues('m.onnx', prep(p), channels)).toThrow(
+      new TargetImportError('m.onnx', message)
+    )
   })
 })
 
 describe('loading a model with a mean or std that does not fit its channels', () => {
   // Before the check, onnxruntime ran the broadcast [2, 3, 28, 28] input and failed with its own shape error.
   it('refuses an ONNX model before onnxruntime runs it', async () => {
-    const error = await loadOnnxTarget(onnxFixture('fmnist-cnn'), prep({ layout: 'NCHW', ...IMAGENET })).catch((e: unknown) => e)
+    const error = await loadOnnxTarget(
+      onnxFixture('fmnist-cnn'),
+      prep({ layout: 'NCHW', ...IMAGENET })
+    ).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(TargetImportError)
-    expect((error as Error).message).toMatch(/fmnist-cnn\.onnx: preprocessing\.mean has 3 values but the model takes 1 channel; give one value\.$/)
+    expect((error as Error).message).toMatch(
+      /fmnist-cnn\.onnx: preprocessing\.mean has 3 values but the model takes 1 channel; give one value\.$/
+    )
   })
 
   it('refuses an RGB ONNX model given two stds', async () => {
-    await expect(loadOnnxTarget(onnxFixture('rgb-32'), prep({ layout: 'NCHW', std: [0.2, 0.2] }))).rejects.toThrow(
+    await expect(
+      loadOnnxTarget(onnxFixture('rgb-32'), prep({ layout: 'NCHW', std: [0.2, 0.2] }))
+    ).rejects.toThrow(
       /rgb-32\.onnx: preprocessing\.std has 2 values but the model takes 3 channels; give 1 value \(the same for every channel\) or 3\./
     )
   })
 
   it('refuses a TensorFlow.js model, and frees it', async () => {
     const before = tf.memory().numTensors
-    await expect(loadTfjsTarget(tfjsFixture('fmnist-layers'), prep({ std: IMAGENET.std }))).rejects.toThrow(
-      /model\.json: preprocessing\.std has 3 values but the model takes 1 channel/
-    )
+    await expect(
+      loadTfjsTarget(tfjsFixture('fmnist-layers'), prep({ std: IMAGENET.std }))
+    ).rejects.toThrow(/model\.json: preprocessing\.std has 3 values but the model takes 1 channel/)
     expect(tf.memory().numTensors).toBe(before)
   })
 
@@ -77,12 +101,21 @@ describe('loading a model with a mean or std that does not fit its channels', ()
     const dir = join(root, 'trained')
     await saveTinyModel(dir)
     const before = tf.memory().numTensors
-    await expect(loadFlatlineTarget(dir, prep({ mean: [0.1, 0.2] }))).rejects.toThrow(/preprocessing\.mean has 2 values but the model takes 1 channel/)
+    await expect(loadFlatlineTarget(dir, prep({ mean: [0.1, 0.2] }))).rejects.toThrow(
+      /preprocessing\.mean has 2 values but the model takes 1 channel/
+    )
     expect(tf.memory().numTensors).toBe(before)
   })
 
   it('fails the check with that message, not a layout guess', async () => {
-    const request = TargetCheckRequest.parse({ format: 'onnx', path: onnxFixture('fmnist-cnn'), preprocessing: { layout: 'NCHW', ...IMAGENET }, sampleSize: 20 })
-    await expect(checkTarget(request, data)).rejects.toThrow(/preprocessing\.mean has 3 values but the model takes 1 channel; give one value\.$/)
+    const request = TargetCheckRequest.parse({
+      format: 'onnx',
+      path: onnxFixture('fmnist-cnn'),
+      preprocessing: { layout: 'NCHW', ...IMAGENET },
+      sampleSize: 20
+    })
+    await expect(checkTarget(request, data)).rejects.toThrow(
+      /preprocessing\.mean has 3 values but the model takes 1 channel; give one value\.$/
+    )
   })
 })

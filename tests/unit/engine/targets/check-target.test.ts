@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { TargetCheckRequest, type TargetCheckRequestInput } from '../../../../main/contract/target-zoo'
+import {
+  TargetCheckRequest,
+  type TargetCheckRequestInput
+} from '../../../../main/contract/target-zoo'
 import { initBackend } from '../../../../main/engine/backend/select-backend'
 import type { ImageDataset } from '../../../../main/engine/data/dataset'
 import { checkTarget, seededSample } from '../../../../main/engine/targets/check-target'
@@ -32,22 +35,44 @@ describe('seededSample', () => {
 
 describe('checkTarget', () => {
   it('measures an ONNX model on the sample, detects its layout and hashes it as audits do', async () => {
-    const stated = await check({ format: 'onnx', path: onnxFixture('fmnist-cnn'), preprocessing: FMNIST_ONNX_PREP })
-    expect(stated.detected).toEqual({ modelFormat: 'onnx', inputShape: [28, 28, 1], layout: 'NCHW', layoutDetected: false, outputs: 10 })
+    const stated = await check({
+      format: 'onnx',
+      path: onnxFixture('fmnist-cnn'),
+      preprocessing: FMNIST_ONNX_PREP
+    })
+    expect(stated.detected).toEqual({
+      modelFormat: 'onnx',
+      inputShape: [28, 28, 1],
+      layout: 'NCHW',
+      layoutDetected: false,
+      outputs: 10
+    })
     expect(stated.sampled).toBe(200)
     expect(stated.accuracy).toBeGreaterThan(0.3)
     expect(stated.correct).toBe(Math.round(stated.accuracy * 200))
     expect(stated).toMatchObject({ chance: 0.1, nearChance: false, datasetName: data.name })
     expect(stated.warning).toBeUndefined()
-    expect(stated.sha256).toBe(createHash('sha256').update(await readFile(onnxFixture('fmnist-cnn'))).digest('hex'))
+    expect(stated.sha256).toBe(
+      createHash('sha256')
+        .update(await readFile(onnxFixture('fmnist-cnn')))
+        .digest('hex')
+    )
     const { layout: _, ...withoutLayout } = FMNIST_ONNX_PREP
-    const detected = await check({ format: 'onnx', path: onnxFixture('fmnist-cnn'), preprocessing: withoutLayout })
+    const detected = await check({
+      format: 'onnx',
+      path: onnxFixture('fmnist-cnn'),
+      preprocessing: withoutLayout
+    })
     expect(detected.detected).toMatchObject({ layout: 'NCHW', layoutDetected: true })
     expect(detected.accuracy).toBe(stated.accuracy)
   })
 
   it('names the value range when [0, 255] is declared for a [0, 1] model', async () => {
-    const result = await check({ format: 'onnx', path: onnxFixture('fmnist-cnn'), preprocessing: { ...FMNIST_ONNX_PREP, range: [0, 255] } })
+    const result = await check({
+      format: 'onnx',
+      path: onnxFixture('fmnist-cnn'),
+      preprocessing: { ...FMNIST_ONNX_PREP, range: [0, 255] }
+    })
     expect(result.nearChance).toBe(true)
     expect(result.warning?.likelyCause).toBe('range')
     expect(result.warning?.fix).toMatchObject({ range: [0, 1] })
@@ -58,34 +83,89 @@ describe('checkTarget', () => {
   })
 
   it('names the layout, with the accuracy it gives, when NHWC is stated for an NCHW model', async () => {
-    const nhwc = check({ format: 'onnx', path: onnxFixture('fmnist-cnn'), preprocessing: { ...FMNIST_ONNX_PREP, layout: 'NHWC' } })
+    const nhwc = check({
+      format: 'onnx',
+      path: onnxFixture('fmnist-cnn'),
+      preprocessing: { ...FMNIST_ONNX_PREP, layout: 'NHWC' }
+    })
     await expect(nhwc).rejects.toThrow(
       /fmnist-cnn\.onnx: the model's input shape \[batch, 1, 28, 28\] read as NHWC has 28 channels.* With layout NCHW it takes 28×28×1 images and scores \d+\.\d % on 200 test images: the model probably expects NCHW\./
     )
   })
 
   it('measures TensorFlow.js layers and graph models, and names a reversed class order', async () => {
-    const layers = await check({ format: 'tfjs', path: tfjsFixture('fmnist-layers'), preprocessing: { output: 'probabilities' } })
-    expect(layers.detected).toEqual({ modelFormat: 'tfjs-layers', inputShape: [28, 28, 1], layout: 'NHWC', layoutDetected: true, outputs: 10 })
+    const layers = await check({
+      format: 'tfjs',
+      path: tfjsFixture('fmnist-layers'),
+      preprocessing: { output: 'probabilities' }
+    })
+    expect(layers.detected).toEqual({
+      modelFormat: 'tfjs-layers',
+      inputShape: [28, 28, 1],
+      layout: 'NHWC',
+      layoutDetected: true,
+      outputs: 10
+    })
     expect(layers.accuracy).toBeGreaterThan(0.3)
     const graph = await check({ format: 'tfjs', path: tfjsFixture('fmnist-graph') })
     expect(graph.detected.modelFormat).toBe('tfjs-graph')
     expect(graph.accuracy).toBeGreaterThan(0.3)
-    const reversed = await check({ format: 'tfjs', path: tfjsFixture('fmnist-layers'), preprocessing: { classMap: REVERSED } })
+    const reversed = await check({
+      format: 'tfjs',
+      path: tfjsFixture('fmnist-layers'),
+      preprocessing: { classMap: REVERSED }
+    })
     expect(reversed.nearChance).toBe(true)
-    expect(reversed.warning).toMatchObject({ likelyCause: 'class-order', fix: { classMap: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] } })
+    expect(reversed.warning).toMatchObject({
+      likelyCause: 'class-order',
+      fix: { classMap: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] }
+    })
     expect(reversed.warning?.fixedAccuracy).toBe(layers.accuracy)
-    expect(reversed.warning?.message).toMatch(/with the class order reversed .*: the model probably orders its classes in reverse/)
+    expect(reversed.warning?.message).toMatch(
+      /with the class order reversed .*: the model probably orders its classes in reverse/
+    )
   })
 
   it.each<[string, TargetCheckRequestInput['format'], string, RegExp]>([
-    ['a non-classifier', 'onnx', onnxFixture('not-classifier'), /not-classifier\.onnx: not a classifier/],
-    ['a dynamic input shape', 'onnx', onnxFixture('dynamic-input'), /dynamic-input\.onnx: .*dynamic image dimensions/],
-    ['a mismatched input shape', 'onnx', onnxFixture('rgb-32'), /rgb-32\.onnx: the model expects 32×32×3 images/],
-    ['fewer classes than the dataset', 'onnx', onnxFixture('seven-classes'), /seven-classes\.onnx: the model outputs 7 class scores but the dataset has 10/],
-    ['a missing shard', 'tfjs', tfjsFixture('missing-shard'), /model\.json: weight shard .*group1-shard1of1\.bin is missing/],
-    ['a missing file', 'onnx', '/nonexistent/model.onnx', /\/nonexistent\/model\.onnx: the file does not exist/]
+    [
+      'a non-classifier',
+      'onnx',
+      onnxFixture('not-classifier'),
+      /not-classifier\.onnx: not a classifier/
+    ],
+    [
+      'a dynamic input shape',
+      'onnx',
+      onnxFixture('dynamic-input'),
+      /dynamic-input\.onnx: .*dynamic image dimensions/
+    ],
+    [
+      'a mismatched input shape',
+      'onnx',
+      onnxFixture('rgb-32'),
+      /rgb-32\.onnx: the model expects 32×32×3 images/
+    ],
+    [
+      'fewer classes than the dataset',
+      'onnx',
+      onnxFixture('seven-classes'),
+      /seven-classes\.onnx: the model outputs 7 class scores but the dataset has 10/
+    ],
+    [
+      'a missing shard',
+      'tfjs',
+      tfjsFixture('missing-shard'),
+      /model\.json: weight shard .*group1-shard1of1\.bin is missing/
+    ],
+    [
+      'a missing file',
+      'onnx',
+      '/nonexistent/model.onnx',
+      /\/nonexistent\/model\.onnx: the file does not exist/
+    ]
   ])('refuses %s with the file and the problem named', async (_, format, path, message) => {
-    await expect(check({ format, path, preprocessing: format === 'onnx' ? FMNIST_ONNX_PREP : {} })).rejects.toThrow(message)
+    await expect(
+      check({ format, path, preprocessing: format === 'onnx' ? FMNIST_ONNX_PREP : {} })
+    ).rejects.toThrow(message)
   })
 })

@@ -30,8 +30,12 @@ describe('ONNX targets', () => {
     expect(predictions).toBeInstanceOf(Int32Array)
     expect(predictions.length).toBe(3)
     const raw = (await x.data()) as Float32Array
-    expect(Array.from(await predictPixels(target, raw, [3, 28, 28, 1]))).toEqual(Array.from(predictions))
-    await expect(predictPixels(target, raw, [4, 28, 28, 1])).rejects.toThrow(/do not fill a batch of shape \[4, 28, 28, 1\]/)
+    expect(Array.from(await predictPixels(target, raw, [3, 28, 28, 1]))).toEqual(
+      Array.from(predictions)
+    )
+    await expect(predictPixels(target, raw, [4, 28, 28, 1])).rejects.toThrow(
+      /do not fill a batch of shape \[4, 28, 28, 1\]/
+    )
     tf.dispose([x, y])
     const natural = await measureNaturalAccuracy(target, data.test, 10)
     expect(natural.sampled).toBe(200)
@@ -42,7 +46,10 @@ describe('ONNX targets', () => {
 
   it('accept a probabilities output and predict the same classes as the logits model', async () => {
     const logits = await loadOnnxTarget(onnxFixture('fmnist-cnn'), prep(FMNIST_ONNX_PREP))
-    const probs = await loadOnnxTarget(onnxFixture('fmnist-cnn-probs'), prep({ ...FMNIST_ONNX_PREP, output: 'probabilities' }))
+    const probs = await loadOnnxTarget(
+      onnxFixture('fmnist-cnn-probs'),
+      prep({ ...FMNIST_ONNX_PREP, output: 'probabilities' })
+    )
     const { x, y } = batchTensors(data.test, range(20))
     expect(Array.from(await probs.predict(x))).toEqual(Array.from(await logits.predict(x)))
     expect((await measureNaturalAccuracy(probs, data.test, 10, 50)).warning).toBeUndefined()
@@ -51,35 +58,55 @@ describe('ONNX targets', () => {
   })
 
   it('warn near chance and name the value range when the preprocessing is wrong', async () => {
-    const target = await loadOnnxTarget(onnxFixture('fmnist-cnn'), prep({ ...FMNIST_ONNX_PREP, range: [0, 255] }))
+    const target = await loadOnnxTarget(
+      onnxFixture('fmnist-cnn'),
+      prep({ ...FMNIST_ONNX_PREP, range: [0, 255] })
+    )
     const natural = await measureNaturalAccuracy(target, data.test, 10)
     expect(natural.accuracy).toBeLessThan(0.2)
-    expect(natural.warning).toMatch(/near chance.*with range \[0, 1\] with the declared mean\/std it is \d+\.\d%, so preprocessing\.range/)
+    expect(natural.warning).toMatch(
+      /near chance.*with range \[0, 1\] with the declared mean\/std it is \d+\.\d%, so preprocessing\.range/
+    )
     await target.dispose()
   })
 
   it('suggest a classMap when only the class order is wrong', async () => {
     // Declare a rotated class order: output i is said to be class (i+1) mod 10.
     const rotated = Array.from({ length: 10 }, (_, i) => (i + 1) % 10)
-    const target = await loadOnnxTarget(onnxFixture('fmnist-cnn'), prep({ ...FMNIST_ONNX_PREP, classMap: rotated }))
+    const target = await loadOnnxTarget(
+      onnxFixture('fmnist-cnn'),
+      prep({ ...FMNIST_ONNX_PREP, classMap: rotated })
+    )
     const natural = await measureNaturalAccuracy(target, data.test, 10)
     expect(natural.warning).toMatch(/class order.*classMap \[/)
     // The suggested map restores the accuracy of the correctly declared model.
     const suggested = JSON.parse(/classMap (\[[\d,]+\])/.exec(natural.warning!)![1]) as number[]
-    const fixed = await measureNaturalAccuracy(target.withPreprocessing(prep({ ...FMNIST_ONNX_PREP, classMap: suggested })), data.test, 10)
+    const fixed = await measureNaturalAccuracy(
+      target.withPreprocessing(prep({ ...FMNIST_ONNX_PREP, classMap: suggested })),
+      data.test,
+      10
+    )
     expect(fixed.accuracy).toBeGreaterThan(0.3)
     await target.dispose()
   })
 
   it.each([
-    ['not-classifier', /not-classifier\.onnx: not a classifier: its output has shape \[2, 4, 7, 7\]/],
-    ['dynamic-input', /dynamic-input\.onnx: .*\[batch, 1, height, width\] has dynamic image dimensions; re-export/]
+    [
+      'not-classifier',
+      /not-classifier\.onnx: not a classifier: its output has shape \[2, 4, 7, 7\]/
+    ],
+    [
+      'dynamic-input',
+      /dynamic-input\.onnx: .*\[batch, 1, height, width\] has dynamic image dimensions; re-export/
+    ]
   ])('refuse %s with a message naming the file and the problem', async (name, message) => {
     await expect(loadOnnxTarget(onnxFixture(name), prep(FMNIST_ONNX_PREP))).rejects.toThrow(message)
   })
 
   it('refuse a file that is not ONNX', async () => {
-    const error = await loadOnnxTarget(tfjsFixture('fmnist-layers'), prep()).catch((e: unknown) => e)
+    const error = await loadOnnxTarget(tfjsFixture('fmnist-layers'), prep()).catch(
+      (e: unknown) => e
+    )
     expect(error).toBeInstanceOf(TargetImportError)
     expect((error as Error).message).toMatch(/model\.json: not a readable ONNX model/)
   })
@@ -90,7 +117,10 @@ describe('ONNX targets', () => {
       /rgb-32\.onnx: the model expects 32×32×3 images \(NCHW\) but the dataset's are 28×28×1; .*preprocessing\.resize/
     )
     await rgb.dispose()
-    const resized = await loadOnnxTarget(onnxFixture('rgb-32'), prep({ layout: 'NCHW', resize: true }))
+    const resized = await loadOnnxTarget(
+      onnxFixture('rgb-32'),
+      prep({ layout: 'NCHW', resize: true })
+    )
     expect(() => checkTargetFits('rgb-32.onnx', resized, data.test, data.classNames)).not.toThrow()
     const { x, y } = batchTensors(data.test, range(2))
     expect((await resized.predict(x)).length).toBe(2)

@@ -10,7 +10,12 @@ import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { TargetCheckRequest, ZooAddRequest, type TargetCheckRequestInput, type TargetCheckResult } from '../../../../main/contract/target-zoo'
+import {
+  TargetCheckRequest,
+  ZooAddRequest,
+  type TargetCheckRequestInput,
+  type TargetCheckResult
+} from '../../../../main/contract/target-zoo'
 import { initBackend } from '../../../../main/engine/backend/select-backend'
 import type { ImageDataset } from '../../../../main/engine/data/dataset'
 import { loadEmbeddedDemo } from '../../../../main/engine/data/embedded-demo'
@@ -29,17 +34,25 @@ beforeAll(async () => {
   data = await loadEmbeddedDemo()
   onnxDir = await mkdtemp(join(tmpdir(), 'flatline-check-models-'))
   execFileSync('/usr/bin/python3', [MAKE_MODELS, onnxDir], { stdio: 'pipe', timeout: 180_000 })
-  tfjsMeanStd = await trainLayersMlp(data.train, 3000, (x) => x.sub(0.286).div(0.353), join(onnxDir, 'tfjs-mlp-meanstd'))
+  tfjsMeanStd = await trainLayersMlp(
+    data.train,
+    3000,
+    (x) => x.sub(0.286).div(0.353),
+    join(onnxDir, 'tfjs-mlp-meanstd')
+  )
 }, 240_000)
 
 const onnx = (name: string): string => join(onnxDir, `${name}.onnx`)
-const check = (request: TargetCheckRequestInput): Promise<TargetCheckResult> => checkTarget(TargetCheckRequest.parse(request), data)
+const check = (request: TargetCheckRequestInput): Promise<TargetCheckResult> =>
+  checkTarget(TargetCheckRequest.parse(request), data)
 const FMNIST = { mean: [0.286], std: [0.353] }
 
 /** The warning's fix is the best-scoring candidate, or one within that candidate's noise (2σ). */
 function expectBestFix(result: TargetCheckResult): void {
   const best = Math.max(...result.candidates.map((c) => c.accuracy))
-  expect(result.warning?.fixedAccuracy).toBeGreaterThanOrEqual(best - 2 * binomialSigma(best, result.sampled))
+  expect(result.warning?.fixedAccuracy).toBeGreaterThanOrEqual(
+    best - 2 * binomialSigma(best, result.sampled)
+  )
 }
 
 describe('the import check finds preprocessing mistakes that leave a model above chance', () => {
@@ -79,14 +92,25 @@ describe('the import check finds preprocessing mistakes that leave a model above
     const right = await check({ format: 'onnx', path: onnx('mlp-zero-one'), sampleSize: 100 })
     expect(right.accuracy).toBeGreaterThan(0.7)
     expect(right.warning).toBeUndefined()
-    const wrong = await check({ format: 'onnx', path: onnx('mlp-zero-one'), preprocessing: { range: [-1, 1] }, sampleSize: 100 })
+    const wrong = await check({
+      format: 'onnx',
+      path: onnx('mlp-zero-one'),
+      preprocessing: { range: [-1, 1] },
+      sampleSize: 100
+    })
     expect(wrong.accuracy).toBeGreaterThan(0.2)
     expect(wrong.warning).toMatchObject({ likelyCause: 'range', fix: { range: [0, 1] } })
-    expect(wrong.warning?.message).toMatch(/^with range \[0, 1\] it is .* \(\d+\/100\) against .* \(\d+\/100\) as declared: the model probably expects values in \[0, 1\]\.$/)
+    expect(wrong.warning?.message).toMatch(
+      /^with range \[0, 1\] it is .* \(\d+\/100\) against .* \(\d+\/100\) as declared: the model probably expects values in \[0, 1\]\.$/
+    )
   })
 
   it('warns on an opset-17 CNN with external weights declared [0, 1] but trained on [-1, 1]', async () => {
-    const right = await check({ format: 'onnx', path: onnx('cnn-minus-one'), preprocessing: { range: [-1, 1] } })
+    const right = await check({
+      format: 'onnx',
+      path: onnx('cnn-minus-one'),
+      preprocessing: { range: [-1, 1] }
+    })
     expect(right.accuracy).toBeGreaterThan(0.75)
     expect(right.warning).toBeUndefined()
     const wrong = await check({ format: 'onnx', path: onnx('cnn-minus-one') })
@@ -107,17 +131,35 @@ describe('the zoo and a model with external weights', () => {
     const warned = ZooAddRequest.parse({ ...base, name: 'declared-wrong' })
     const warnedCheck = await checkTarget(warned, data)
     expect(warnedCheck.nearChance).toBe(false)
-    await expect(zoo.add(warned, warnedCheck)).rejects.toThrow(/"declared-wrong" scores .* as declared: with range \[-1, 1\] .*add it with "accept anyway"/)
+    await expect(zoo.add(warned, warnedCheck)).rejects.toThrow(
+      /"declared-wrong" scores .* as declared: with range \[-1, 1\] .*add it with "accept anyway"/
+    )
 
-    const request = ZooAddRequest.parse({ ...base, name: 'minus-one', preprocessing: { range: [-1, 1] } })
+    const request = ZooAddRequest.parse({
+      ...base,
+      name: 'minus-one',
+      preprocessing: { range: [-1, 1] }
+    })
     const checked = await checkTarget(request, data)
     expect(checked.sha256).toBe(both)
     const added = await zoo.add(request, checked)
-    expect(added.files.map((f) => f.name)).toEqual(['cnn-minus-one.onnx', 'cnn-minus-one.onnx.data'])
+    expect(added.files.map((f) => f.name)).toEqual([
+      'cnn-minus-one.onnx',
+      'cnn-minus-one.onnx.data'
+    ])
     expect(added.sha256).toBe(both)
-    expect((await readdir(join(root, 'zoo', 'targets', 'minus-one'))).sort()).toEqual(['cnn-minus-one.onnx', 'cnn-minus-one.onnx.data', 'target.json'])
+    expect((await readdir(join(root, 'zoo', 'targets', 'minus-one'))).sort()).toEqual([
+      'cnn-minus-one.onnx',
+      'cnn-minus-one.onnx.data',
+      'target.json'
+    ])
     // The stored copy loads (onnxruntime reads the data file beside it) and scores as checked.
-    const again = await check({ format: 'onnx', path: added.path, preprocessing: { range: [-1, 1] }, sampleSize: 100 })
+    const again = await check({
+      format: 'onnx',
+      path: added.path,
+      preprocessing: { range: [-1, 1] },
+      sampleSize: 100
+    })
     expect(again.accuracy).toBe(checked.accuracy)
   })
 
@@ -129,9 +171,14 @@ describe('the zoo and a model with external weights', () => {
       /cnn-minus-one\.onnx: its external data file .*cnn-minus-one\.onnx\.data is missing/
     )
     // Same length, so the protobuf stays valid: the location now climbs out of the folder.
-    const escaping = Buffer.from(bytes.toString('latin1').replaceAll('cnn-minus-one.onnx.data', '../../../etc/passwd.dat'), 'latin1')
+    const escaping = Buffer.from(
+      bytes.toString('latin1').replaceAll('cnn-minus-one.onnx.data', '../../../etc/passwd.dat'),
+      'latin1'
+    )
     await writeFile(join(dir, 'escaping.onnx'), escaping)
-    await expect(check({ format: 'onnx', path: join(dir, 'escaping.onnx') })).rejects.toThrow(/external data location "(\.\.\/){3}etc\/passwd\.dat" is outside the model's folder/)
+    await expect(check({ format: 'onnx', path: join(dir, 'escaping.onnx') })).rejects.toThrow(
+      /external data location "(\.\.\/){3}etc\/passwd\.dat" is outside the model's folder/
+    )
   })
 })
 
@@ -140,8 +187,24 @@ describe('onnxruntime on a model whose intermediate shapes fix the batch at 128'
   // does not match actual shape of {100,10}" on stderr for every batch (28 lines for 300 images here).
   it('says nothing on stderr, and the check scores it as declared', () => {
     const cli = resolve(__dirname, '../../../../main/cli/check-target.ts')
-    const args = ['--file', onnx('flat-batch-128'), '--format', 'onnx', '--dataset', 'demo', '--mean', '0.286', '--std', '0.353', '--sample', '300']
-    const result = spawnSync(process.execPath, ['--import', 'tsx', cli, ...args], { encoding: 'utf8', timeout: 120_000 })
+    const args = [
+      '--file',
+      onnx('flat-batch-128'),
+      '--format',
+      'onnx',
+      '--dataset',
+      'demo',
+      '--mean',
+      '0.286',
+      '--std',
+      '0.353',
+      '--sample',
+      '300'
+    ]
+    const result = spawnSync(process.execPath, ['--import', 'tsx', cli, ...args], {
+      encoding: 'utf8',
+      timeout: 120_000
+    })
     expect(result.status, result.stderr).toBe(0)
     expect(result.stderr).not.toMatch(/onnxruntime|Expected shape/)
     expect((JSON.parse(result.stdout) as { accuracy: number }).accuracy).toBeGreaterThan(0.7)

@@ -1,7 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { initBackend } from '../../../../main/engine/backend/select-backend'
-import { argmaxRows, preprocessBatch, TargetPreprocessing } from '../../../../main/engine/targets/target-preprocessing'
+import {
+  argmaxRows,
+  preprocessBatch,
+  TargetPreprocessing
+} from '../../../../main/engine/targets/target-preprocessing'
 
 beforeAll(async () => {
   await initBackend()

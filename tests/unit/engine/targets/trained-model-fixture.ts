@@ -7,9 +7,18 @@ import { saveClassifier, type ModelManifest } from '../../../../main/engine/mode
 import { tinyConfig } from '../../helpers/tiny-data'
 
 /** Saves an untrained tiny classifier as a run would (manifest.json + weights.bin) and returns its folder. */
-export async function saveTinyModel(dir: string, config: ModelConfig = tinyConfig('small-cnn')): Promise<ModelManifest> {
+export async function saveTinyModel(
+  dir: string,
+  config: ModelConfig = tinyConfig('small-cnn')
+): Promise<ModelManifest> {
   const model = buildClassifier(config, new Rng(7))
-  const manifest = await saveClassifier(model, dir, { name: 'tiny', dataset: 'demo', recipe: TrainingRecipe.parse({}), seed: 7, metrics: [] })
+  const manifest = await saveClassifier(model, dir, {
+    name: 'tiny',
+    dataset: 'demo',
+    recipe: TrainingRecipe.parse({}),
+    seed: 7,
+    metrics: []
+  })
   model.params.dispose()
   return manifest
 }

@@ -6,7 +6,11 @@ import { Rng } from '../../../../main/engine/data/rng'
 import type { GradientOracle, PassMode } from '../../../../main/engine/minimizers/gradient-oracle'
 import { Sam } from '../../../../main/engine/minimizers/sam'
 import { Sgd } from '../../../../main/engine/minimizers/sgd'
-import { disposeMaps, snapshot, type TensorMap } from '../../../../main/engine/minimizers/tensor-map'
+import {
+  disposeMaps,
+  snapshot,
+  type TensorMap
+} from '../../../../main/engine/minimizers/tensor-map'
 import { buildClassifier } from '../../../../main/engine/models/architecture-registry'
 import type { Classifier } from '../../../../main/engine/models/classifier'
 import { BatchObjective } from '../../../../main/engine/training/batch-objective'
@@ -20,7 +24,8 @@ beforeAll(async () => {
   data = await tinyDataset(32, 8)
 })
 
-const values = (m: Map<string, tf.Tensor>) => [...m].map(([name, t]) => [name, Array.from(t.dataSync())])
+const values = (m: Map<string, tf.Tensor>) =>
+  [...m].map(([name, t]) => [name, Array.from(t.dataSync())])
 const model = () => buildClassifier(tinyConfig('small-cnn', 4), new Rng(1))
 const batch = () => batchTensors(data.train, range(16))
 
@@ -75,7 +80,8 @@ describe('BatchObjective: the BN policy of the SAM family (training spec §1.3, 
 
   it('throws the given error on a non-finite loss, before any running statistic moves', async () => {
     const m = model()
-    for (const v of m.params.trainable.values()) tf.tidy(() => v.assign(tf.fill(v.shape, Number.NaN)))
+    for (const v of m.params.trainable.values())
+      tf.tidy(() => v.assign(tf.fill(v.shape, Number.NaN)))
     const { x, y } = batch()
     const before = values(m.params.buffers)
     const count = tf.memory().numTensors

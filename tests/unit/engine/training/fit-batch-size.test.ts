@@ -27,12 +27,19 @@ describe('fitBatchSize', () => {
 
   it('keeps the recipe’s batch when it fits, and takes the largest power of two that fits when not', async () => {
     const model = large()
-    expect(await fitBatchSize(model, 64, { budgetBytes: 2 ** 40, attempt: fitsAnyway })).toEqual({ batchSize: 64 })
+    expect(await fitBatchSize(model, 64, { budgetBytes: 2 ** 40, attempt: fitsAnyway })).toEqual({
+      batchSize: 64
+    })
     const perImage = ((await measurePass(model, 4)) - (await measurePass(model, 2))) / 2
-    const fit = await fitBatchSize(model, 64, { budgetBytes: (await measurePass(model, 2)) + 8 * perImage, attempt: fitsAnyway })
+    const fit = await fitBatchSize(model, 64, {
+      budgetBytes: (await measurePass(model, 2)) + 8 * perImage,
+      attempt: fitsAnyway
+    })
     expect(fit.batchSize).toBeGreaterThanOrEqual(4)
     expect(fit.batchSize).toBeLessThanOrEqual(16)
-    expect(fit.note).toMatch(/^batch 64 does not fit the \d+ MiB memory budget .* training at batch \d+ \(set FLATLINE_MEMORY_BUDGET_MIB/)
+    expect(fit.note).toMatch(
+      /^batch 64 does not fit the \d+ MiB memory budget .* training at batch \d+ \(set FLATLINE_MEMORY_BUDGET_MIB/
+    )
     model.params.dispose()
   })
 
@@ -43,11 +50,16 @@ describe('fitBatchSize', () => {
       tried.push(batch)
       if (batch > 8) throw new RangeError('WebAssembly.Memory.grow(): Maximum memory size exceeded')
     }
-    expect(await fitBatchSize(model, 64, { budgetBytes: 2 ** 40, attempt })).toMatchObject({ batchSize: 8 })
+    expect(await fitBatchSize(model, 64, { budgetBytes: 2 ** 40, attempt })).toMatchObject({
+      batchSize: 8
+    })
     expect(tried).toEqual([64, 32, 16, 8])
-    await expect(fitBatchSize(model, 4, { budgetBytes: 2 ** 40, attempt: async () => Promise.reject(new Error('out of memory')) })).rejects.toThrow(
-      /even one image per batch does not fit in memory: out of memory/
-    )
+    await expect(
+      fitBatchSize(model, 4, {
+        budgetBytes: 2 ** 40,
+        attempt: async () => Promise.reject(new Error('out of memory'))
+      })
+    ).rejects.toThrow(/even one image per batch does not fit in memory: out of memory/)
     model.params.dispose()
   })
 

@@ -29,7 +29,14 @@ function loneBatchNorm(withBn: boolean): Classifier {
 }
 
 const pixels = [0, 10, 20, 40, 80, 160, 200, 255, 5, 15, 25, 35]
-const split: ImageSplit = { images: Uint8Array.from(pixels), labels: new Uint8Array(12), count: 12, height: 1, width: 1, channels: 1 }
+const split: ImageSplit = {
+  images: Uint8Array.from(pixels),
+  labels: new Uint8Array(12),
+  count: 12,
+  height: 1,
+  width: 1,
+  channels: 1
+}
 const options = { batchSize: 4, augment: { cropPadding: 0, flip: false }, rng: new Rng(5) }
 
 describe('recomputeBatchNorm (training spec §4)', () => {
@@ -48,7 +55,10 @@ describe('recomputeBatchNorm (training spec §4)', () => {
       const m = batch.reduce((s, v) => s + v) / 4
       varianceSum += batch.reduce((s, v) => s + (v - m) ** 2, 0) / 3
     }
-    expect(model.params.buffers.get('bn/moving_variance')!.dataSync()[0]).toBeCloseTo(varianceSum / 3, 5)
+    expect(model.params.buffers.get('bn/moving_variance')!.dataSync()[0]).toBeCloseTo(
+      varianceSum / 3,
+      5
+    )
     model.params.dispose()
   })
 

@@ -35,7 +35,9 @@ describe('SgdMomentum (training spec §1.1)', () => {
     const sgd = new SgdMomentum(0.9, 0.5)
     const zeros = new Map([...vars].map(([k, v]) => [k, tf.zerosLike(v)] as [string, tf.Tensor]))
     sgd.step(vars, zeros, 0.1)
-    expect(Array.from(vars.get('kernel')!.dataSync())).toEqual([2 - 0.1 * 0.5 * 2, -4 + 0.1 * 0.5 * 4].map((v) => Math.fround(v)))
+    expect(Array.from(vars.get('kernel')!.dataSync())).toEqual(
+      [2 - 0.1 * 0.5 * 2, -4 + 0.1 * 0.5 * 4].map((v) => Math.fround(v))
+    )
     expect(vars.get('bn/beta')!.dataSync()[0]).toBeCloseTo(0.95, 6)
     tf.dispose([...zeros.values(), ...vars.values()])
     sgd.dispose()
@@ -43,7 +45,9 @@ describe('SgdMomentum (training spec §1.1)', () => {
 
   it('names the variable whose gradient is missing', () => {
     const w = tf.variable(tf.scalar(1))
-    expect(() => new SgdMomentum(0.9, 0).step(new Map([['head/bias', w]]), new Map(), 0.1)).toThrow(/head\/bias/)
+    expect(() => new SgdMomentum(0.9, 0).step(new Map([['head/bias', w]]), new Map(), 0.1)).toThrow(
+      /head\/bias/
+    )
     w.dispose()
   })
 })

@@ -35,7 +35,11 @@ describe('trainClassifier', () => {
     })
     expect(history.map((m) => m.epoch)).toEqual([1, 2, 3])
     expect(history[2].loss).toBeLessThan(history[0].loss)
-    expect(history.every((m) => m.lr === 0.05 && m.seconds > 0 && m.testAccuracy >= 0 && m.testAccuracy <= 1)).toBe(true)
+    expect(
+      history.every(
+        (m) => m.lr === 0.05 && m.seconds > 0 && m.testAccuracy >= 0 && m.testAccuracy <= 1
+      )
+    ).toBe(true)
     expect(passes.count).toBe(3 * Math.ceil(256 / 32))
     expect(new Set(counts).size).toBe(1)
     model.params.dispose()
@@ -44,7 +48,14 @@ describe('trainClassifier', () => {
   it('gives the same weights for the same seeds', async () => {
     const run = async () => {
       const model = buildClassifier(tinyConfig('small-resnet', 4), new Rng(3))
-      await trainClassifier(model, { name: 'r', recipe: recipe({ epochs: 1 }), train: data.train, test: data.test, flipPreservesLabel: true, rng: new Rng(4) })
+      await trainClassifier(model, {
+        name: 'r',
+        recipe: recipe({ epochs: 1 }),
+        train: data.train,
+        test: data.test,
+        flipPreservesLabel: true,
+        rng: new Rng(4)
+      })
       const weights = Array.from(model.params.trainable.get('head/kernel')!.dataSync())
       model.params.dispose()
       return weights

@@ -11,7 +11,11 @@ import { buildClassifier } from '../../../../main/engine/models/architecture-reg
 import type { Classifier } from '../../../../main/engine/models/classifier'
 import { loadClassifier, saveClassifier } from '../../../../main/engine/models/model-io'
 import { trainClassifier } from '../../../../main/engine/training/train-classifier'
-import { loadTrainingState, saveTrainingState, type TrainingState } from '../../../../main/engine/training/training-state'
+import {
+  loadTrainingState,
+  saveTrainingState,
+  type TrainingState
+} from '../../../../main/engine/training/training-state'
 import { tinyConfig, tinyDataset } from '../../helpers/tiny-data'
 
 let data: ImageDataset
@@ -21,15 +25,30 @@ beforeAll(async () => {
 })
 
 const recipeOf = (overrides: Record<string, unknown>) =>
-  TrainingRecipe.parse({ epochs: 3, batchSize: 32, lr: 0.05, weightDecay: 5e-4, augment: { cropPadding: 2, flip: true }, ...overrides })
+  TrainingRecipe.parse({
+    epochs: 3,
+    batchSize: 32,
+    lr: 0.05,
+    weightDecay: 5e-4,
+    augment: { cropPadding: 2, flip: true },
+    ...overrides
+  })
 
 function weightsOf(model: Classifier): Record<string, number[]> {
-  return Object.fromEntries([...model.params.all()].map(([name, v]) => [name, Array.from(v.dataSync())]))
+  return Object.fromEntries(
+    [...model.params.all()].map(([name, v]) => [name, Array.from(v.dataSync())])
+  )
 }
 
 /** Trains 3 epochs straight, and 2 epochs + save + load into a fresh model + epoch 3; returns both weights. */
 async function straightAndResumed(recipe: TrainingRecipe, keepState = true) {
-  const options = { name: 'm', recipe, train: data.train, test: data.test, flipPreservesLabel: true }
+  const options = {
+    name: 'm',
+    recipe,
+    train: data.train,
+    test: data.test,
+    flipPreservesLabel: true
+  }
   const straight = buildClassifier(tinyConfig('small-cnn', 4), new Rng(1))
   const full = await trainClassifier(straight, { ...options, rng: new Rng(2) })
   const expected = weightsOf(straight)
@@ -42,7 +61,13 @@ async function straightAndResumed(recipe: TrainingRecipe, keepState = true) {
     rng: new Rng(2),
     onCheckpoint: async (state: TrainingState) => {
       if (state.epoch !== 2) return
-      await saveClassifier(first, dir, { name: 'm', dataset: 'tiny', recipe, seed: 1, metrics: state.history })
+      await saveClassifier(first, dir, {
+        name: 'm',
+        dataset: 'tiny',
+        recipe,
+        seed: 1,
+        metrics: state.history
+      })
       await saveTrainingState(dir, state)
     },
     // Stop after epoch 2, as a cancel would, by throwing from the epoch-3 progress callback.
@@ -77,12 +102,16 @@ describe('resumable training (2 epochs + checkpoint + 1 epoch == 3 epochs, bit f
   })
 
   it('SWA: the running average and its count carry over', async () => {
-    const { expected, resumed } = await straightAndResumed(recipeOf({ minimizer: { id: 'swa', averageStart: 2 } }))
+    const { expected, resumed } = await straightAndResumed(
+      recipeOf({ minimizer: { id: 'swa', averageStart: 2 } })
+    )
     expect(resumed).toEqual(expected)
   })
 
   it('LookSAM past its warm-up', async () => {
-    const { expected, resumed } = await straightAndResumed(recipeOf({ minimizer: { id: 'looksam', warmupEpochs: 1, k: 3 } }))
+    const { expected, resumed } = await straightAndResumed(
+      recipeOf({ minimizer: { id: 'looksam', warmupEpochs: 1, k: 3 } })
+    )
     expect(resumed).toEqual(expected)
   })
 
@@ -94,7 +123,13 @@ describe('resumable training (2 epochs + checkpoint + 1 epoch == 3 epochs, bit f
   it('refuses a state whose tensors file was changed', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'flatline-state-'))
     const w = tf.ones([2])
-    await saveTrainingState(dir, { epoch: 0, history: [], rng: { shuffle: 1, augment: 2 }, momentum: new Map([['w', w]]), minimizer: { id: 'sgd', tensors: new Map(), numbers: {} } })
+    await saveTrainingState(dir, {
+      epoch: 0,
+      history: [],
+      rng: { shuffle: 1, augment: 2 },
+      momentum: new Map([['w', w]]),
+      minimizer: { id: 'sgd', tensors: new Map(), numbers: {} }
+    })
     w.dispose()
     await writeFile(join(dir, 'training-state.bin'), new Uint8Array(8))
     await expect(loadTrainingState(dir)).rejects.toThrow(/does not match the hash/)

@@ -59,7 +59,9 @@ describe('writeFileAtomic', () => {
   })
 
   it('fails with the file system error when the folder does not exist', async () => {
-    await expect(writeFileAtomic(join(dir, 'missing', 'x.json'), '{}')).rejects.toMatchObject({ code: 'ENOENT' })
+    await expect(writeFileAtomic(join(dir, 'missing', 'x.json'), '{}')).rejects.toMatchObject({
+      code: 'ENOENT'
+    })
   })
 })
 
@@ -72,7 +74,9 @@ describe('writeJsonAtomic', () => {
 
   it('refuses a value JSON cannot hold instead of writing "undefined"', async () => {
     const target = join(dir, 'u.json')
-    await expect(writeJsonAtomic(target, undefined)).rejects.toThrow(/u\.json.*cannot be written as JSON/)
+    await expect(writeJsonAtomic(target, undefined)).rejects.toThrow(
+      /u\.json.*cannot be written as JSON/
+    )
     expect(await readdir(dir)).toEqual([])
   })
 })
@@ -132,7 +136,10 @@ function waitForReady(child: ChildProcess): Promise<void> {
   return new Promise((resolve, reject) => {
     let stdout = ''
     let stderr = ''
-    const timer = setTimeout(() => reject(new Error(`fixture not ready after 15 s; stderr: ${stderr}`)), 15_000)
+    const timer = setTimeout(
+      () => reject(new Error(`fixture not ready after 15 s; stderr: ${stderr}`)),
+      15_000
+    )
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
     child.stdout?.on('data', (chunk: Buffer) => {
       stdout += chunk.toString()
@@ -160,10 +167,14 @@ describe('writeJsonAtomic killed mid-loop', () => {
     let killsDuringWrite = 0
     for (let round = 0; round < 20; round++) {
       // Plain node with tsx's loader, so the real writeJsonAtomic runs in the child.
-      const child = spawn(process.execPath, ['--import', 'tsx', KILL_FIXTURE, target, String(fillLength)], {
-        cwd: REPO_ROOT,
-        stdio: ['ignore', 'pipe', 'pipe']
-      })
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', KILL_FIXTURE, target, String(fillLength)],
+        {
+          cwd: REPO_ROOT,
+          stdio: ['ignore', 'pipe', 'pipe']
+        }
+      )
       try {
         await waitForReady(child)
         const delay = 2 + Math.random() * 48
@@ -173,10 +184,20 @@ describe('writeJsonAtomic killed mid-loop', () => {
       } finally {
         if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
       }
-      expect(child.signalCode, `round ${round}: the child should have been killed, not exited`).toBe('SIGKILL')
+      expect(
+        child.signalCode,
+        `round ${round}: the child should have been killed, not exited`
+      ).toBe('SIGKILL')
 
-      const value = JSON.parse(await readFile(target, 'utf8')) as { seq: number; check: number; fill: string }
-      expect(Number.isInteger(value.seq) && value.seq >= 0, `round ${round}: seq ${value.seq}`).toBe(true)
+      const value = JSON.parse(await readFile(target, 'utf8')) as {
+        seq: number
+        check: number
+        fill: string
+      }
+      expect(
+        Number.isInteger(value.seq) && value.seq >= 0,
+        `round ${round}: seq ${value.seq}`
+      ).toBe(true)
       expect(value.check, `round ${round}`).toBe(value.seq * 7919)
       expect(value.fill, `round ${round}`).toBe('x'.repeat(fillLength))
 

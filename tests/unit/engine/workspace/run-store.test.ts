@@ -57,7 +57,9 @@ describe('newRunId', () => {
     expect(odd).toMatch(RUN_ID_PATTERN)
     expect(odd).toMatch(/^\d{8}-\d{6}-demo-etc-passwd-x+-[0-9a-f]{4}$/)
     expect(odd.length).toBeLessThanOrEqual(80)
-    expect(newRunId('!!!', new Date('2026-01-01T00:00:00Z'))).toMatch(/^20260101-000000-run-[0-9a-f]{4}$/)
+    expect(newRunId('!!!', new Date('2026-01-01T00:00:00Z'))).toMatch(
+      /^20260101-000000-run-[0-9a-f]{4}$/
+    )
   })
 
   it('sorts by time as text', () => {
@@ -89,7 +91,9 @@ describe('RunStore create / update / get', () => {
 
   it('refuses to create a run twice', async () => {
     await store.create(makeRecord('dup'))
-    await expect(store.create(makeRecord('dup', { name: 'other' }))).rejects.toThrow(/run "dup" already exists/)
+    await expect(store.create(makeRecord('dup', { name: 'other' }))).rejects.toThrow(
+      /run "dup" already exists/
+    )
     expect((await store.get('dup')).name).toBe('run dup')
     expect(await readdir(join(root, 'runs'))).toEqual(['dup'])
   })
@@ -198,8 +202,14 @@ describe('RunStore.list', () => {
   })
 
   it('orders newest first', async () => {
-    const times = ['2026-03-01T00:00:00Z', '2026-01-01T00:00:00Z', '2026-12-01T00:00:00Z', '2026-06-01T00:00:00Z']
-    for (const [i, createdAt] of times.entries()) await store.create(makeRecord(`run-${i}`, { createdAt }))
+    const times = [
+      '2026-03-01T00:00:00Z',
+      '2026-01-01T00:00:00Z',
+      '2026-12-01T00:00:00Z',
+      '2026-06-01T00:00:00Z'
+    ]
+    for (const [i, createdAt] of times.entries())
+      await store.create(makeRecord(`run-${i}`, { createdAt }))
     expect((await store.list()).map((s) => s.id)).toEqual(['run-2', 'run-3', 'run-0', 'run-1'])
   })
 
@@ -207,7 +217,9 @@ describe('RunStore.list', () => {
     await store.create(makeRecord('live', { status: 'running', finishedAt: undefined }))
     await store.create(makeRecord('stale', { status: 'running', finishedAt: undefined }))
     await store.create(makeRecord('done'))
-    const byId = Object.fromEntries((await store.list(new Set(['live']))).map((s) => [s.id, s.status]))
+    const byId = Object.fromEntries(
+      (await store.list(new Set(['live']))).map((s) => [s.id, s.status])
+    )
     expect(byId).toEqual({ live: 'running', stale: 'interrupted', done: 'completed' })
     // Listing does not rewrite anything.
     expect((await store.get('stale')).status).toBe('running')
@@ -226,7 +238,9 @@ describe('RunStore.list', () => {
 
 describe('RunStore.markInterrupted', () => {
   it('rewrites stale running records only', async () => {
-    await store.create(makeRecord('stale', { status: 'running', finishedAt: '2026-11-21T23:00:00.000Z' }))
+    await store.create(
+      makeRecord('stale', { status: 'running', finishedAt: '2026-11-21T23:00:00.000Z' })
+    )
     await store.create(makeRecord('live', { status: 'running', finishedAt: undefined }))
     await store.create(makeRecord('done'))
     await store.create(makeRecord('broken'))
@@ -265,18 +279,27 @@ describe('RunStore paths', () => {
     expect(store.runDir('r1')).toBe(join(root, 'runs', 'r1'))
   })
 
-  it.each(['..', '../x', 'a/b', 'a\\b', '', '.', '.hidden', 'x'.repeat(81), 'a b', 'a.b', '%2e%2e'])(
-    'rejects the run id %j everywhere',
-    async (bad) => {
-      const message = /invalid run id/
-      expect(() => store.runDir(bad)).toThrow(message)
-      expect(() => store.artifactPath(bad, 'a.txt')).toThrow(message)
-      await expect(store.get(bad)).rejects.toThrow(message)
-      await expect(store.remove(bad)).rejects.toThrow(message)
-      await expect(store.create(makeRecord(bad))).rejects.toThrow(message)
-      await expect(store.update(makeRecord(bad))).rejects.toThrow(message)
-    }
-  )
+  it.each([
+    '..',
+    '../x',
+    'a/b',
+    'a\\b',
+    '',
+    '.',
+    '.hidden',
+    'x'.repeat(81),
+    'a b',
+    'a.b',
+    '%2e%2e'
+  ])('rejects the run id %j everywhere', async (bad) => {
+    const message = /invalid run id/
+    expect(() => store.runDir(bad)).toThrow(message)
+    expect(() => store.artifactPath(bad, 'a.txt')).toThrow(message)
+    await expect(store.get(bad)).rejects.toThrow(message)
+    await expect(store.remove(bad)).rejects.toThrow(message)
+    await expect(store.create(makeRecord(bad))).rejects.toThrow(message)
+    await expect(store.update(makeRecord(bad))).rejects.toThrow(message)
+  })
 
   it('does not touch anything outside runs/ for a traversal id', async () => {
     await writeFile(join(root, 'precious.txt'), 'keep')

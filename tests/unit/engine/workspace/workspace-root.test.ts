@@ -2,12 +2,19 @@ import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { defaultWorkspaceRoot, ensureWorkspace } from '../../../../main/engine/workspace/workspace-root'
+import {
+  defaultWorkspaceRoot,
+  ensureWorkspace
+} from '../../../../main/engine/workspace/workspace-root'
 
 describe('defaultWorkspaceRoot', () => {
   it('uses FLATLINE_WORKSPACE when set, made absolute', () => {
-    expect(defaultWorkspaceRoot({ FLATLINE_WORKSPACE: '/data/flat' }, 'linux', '/home/u')).toBe('/data/flat')
-    expect(defaultWorkspaceRoot({ FLATLINE_WORKSPACE: 'rel/ws' }, 'linux', '/home/u')).toBe(resolve('rel/ws'))
+    expect(defaultWorkspaceRoot({ FLATLINE_WORKSPACE: '/data/flat' }, 'linux', '/home/u')).toBe(
+      '/data/flat'
+    )
+    expect(defaultWorkspaceRoot({ FLATLINE_WORKSPACE: 'rel/ws' }, 'linux', '/home/u')).toBe(
+      resolve('rel/ws')
+    )
   })
 
   it('ignores an empty FLATLINE_WORKSPACE', () => {
@@ -17,7 +24,9 @@ describe('defaultWorkspaceRoot', () => {
   })
 
   it('follows XDG_CONFIG_HOME on Linux, else ~/.config', () => {
-    expect(defaultWorkspaceRoot({ XDG_CONFIG_HOME: '/xdg' }, 'linux', '/home/u')).toBe('/xdg/Flatline/workspace')
+    expect(defaultWorkspaceRoot({ XDG_CONFIG_HOME: '/xdg' }, 'linux', '/home/u')).toBe(
+      '/xdg/Flatline/workspace'
+    )
     expect(defaultWorkspaceRoot({}, 'linux', '/home/u')).toBe('/home/u/.config/Flatline/workspace')
   })
 
@@ -28,10 +37,12 @@ describe('defaultWorkspaceRoot', () => {
   })
 
   it('uses %APPDATA% on Windows, with the usual fallback', () => {
-    expect(defaultWorkspaceRoot({ APPDATA: 'C:\\Users\\u\\AppData\\Roaming' }, 'win32', 'C:\\Users\\u')).toBe(
+    expect(
+      defaultWorkspaceRoot({ APPDATA: 'C:\\Users\\u\\AppData\\Roaming' }, 'win32', 'C:\\Users\\u')
+    ).toBe('C:\\Users\\u\\AppData\\Roaming\\Flatline\\workspace')
+    expect(defaultWorkspaceRoot({}, 'win32', 'C:\\Users\\u')).toBe(
       'C:\\Users\\u\\AppData\\Roaming\\Flatline\\workspace'
     )
-    expect(defaultWorkspaceRoot({}, 'win32', 'C:\\Users\\u')).toBe('C:\\Users\\u\\AppData\\Roaming\\Flatline\\workspace')
   })
 
   it('reads the real environment by default', () => {
@@ -59,7 +70,8 @@ describe('ensureWorkspace', () => {
     const root = join(dir, 'a', 'b', 'workspace')
     const paths = await ensureWorkspace(root)
     expect(paths).toEqual({ root, runsDir: join(root, 'runs'), modelsDir: join(root, 'models') })
-    for (const p of [paths.root, paths.runsDir, paths.modelsDir]) expect((await stat(p)).isDirectory()).toBe(true)
+    for (const p of [paths.root, paths.runsDir, paths.modelsDir])
+      expect((await stat(p)).isDirectory()).toBe(true)
     await expect(ensureWorkspace(root)).resolves.toEqual(paths)
   })
 

@@ -11,7 +11,9 @@ describe('workspaceRootFor', () => {
   })
 
   it('lets FLATLINE_WORKSPACE override it, resolved to an absolute path', () => {
-    expect(workspaceRootFor('/u', { FLATLINE_WORKSPACE: '/data/audits' })).toBe(resolve('/data/audits'))
+    expect(workspaceRootFor('/u', { FLATLINE_WORKSPACE: '/data/audits' })).toBe(
+      resolve('/data/audits')
+    )
     expect(workspaceRootFor('/u', { FLATLINE_WORKSPACE: 'rel/ws' })).toBe(resolve('rel/ws'))
   })
 })

@@ -33,7 +33,9 @@ afterAll(async () => {
 
 describe('resolveAppPath', () => {
   it('maps app://flatline paths into the renderer folder', () => {
-    expect(resolveAppPath('app://flatline/assets/index.js', root)).toBe(join(root, 'assets', 'index.js'))
+    expect(resolveAppPath('app://flatline/assets/index.js', root)).toBe(
+      join(root, 'assets', 'index.js')
+    )
     expect(resolveAppPath('app://flatline/', root)).toBe(join(root, 'index.html'))
     expect(resolveAppPath(APP_ENTRY_URL, root)).toBe(join(root, 'index.html'))
   })
@@ -76,7 +78,8 @@ describe('createAppProtocolHandler', () => {
   it('answers 404 for a missing file and 405 for a POST', async () => {
     expect((await handler()(new Request('app://flatline/nope.js'))).status).toBe(404)
     expect(
-      (await handler()(new Request('app://flatline/index.html', { method: 'POST', body: 'x' }))).status
+      (await handler()(new Request('app://flatline/index.html', { method: 'POST', body: 'x' })))
+        .status
     ).toBe(405)
   })
 

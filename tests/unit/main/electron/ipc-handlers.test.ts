@@ -88,12 +88,12 @@ describe('isTrustedSender', () => {
       check({ sender: webContents, senderFrame: { ...mainFrame, parent: mainFrame, routingId: 2 } })
     ).toBe(false)
     expect(check({ sender: {}, senderFrame: mainFrame })).toBe(false)
-    expect(check({ sender: webContents, senderFrame: { ...mainFrame, url: 'https://evil.example/' } })).toBe(
-      false
-    )
-    expect(check({ sender: webContents, senderFrame: { ...mainFrame, url: 'file:///tmp/x.html' } })).toBe(
-      false
-    )
+    expect(
+      check({ sender: webContents, senderFrame: { ...mainFrame, url: 'https://evil.example/' } })
+    ).toBe(false)
+    expect(
+      check({ sender: webContents, senderFrame: { ...mainFrame, url: 'file:///tmp/x.html' } })
+    ).toBe(false)
     expect(check({ sender: webContents, senderFrame: { ...mainFrame, routingId: 99 } })).toBe(false)
     expect(check({ sender: webContents, senderFrame: null })).toBe(false)
     expect(check(trustedEvent, null)).toBe(false)
@@ -148,7 +148,13 @@ describe('registerIpcHandlers', () => {
   it('passes a valid request through to the service and back to the page', async () => {
     await setUp()
     const info = await api.app.info()
-    expect(info).toEqual({ version: '9.9.9-test', backend: 'cpu (fake)', workspace, shell: 'electron', cores: availableParallelism() })
+    expect(info).toEqual({
+      version: '9.9.9-test',
+      backend: 'cpu (fake)',
+      workspace,
+      shell: 'electron',
+      cores: availableParallelism()
+    })
     expect(await api.runs.list()).toEqual([])
   })
 
@@ -192,7 +198,9 @@ describe('registerIpcHandlers', () => {
       sender: win.webContents,
       senderFrame: { ...win.mainFrame, url: 'https://evil.example/' }
     }
-    await expect(api.app.info()).rejects.toThrow(/refused: it did not come from the Flatline window/)
+    await expect(api.app.info()).rejects.toThrow(
+      /refused: it did not come from the Flatline window/
+    )
     electronState.sender = { sender: {}, senderFrame: win.mainFrame }
     await expect(invoke(Channels.ListRuns, undefined)).rejects.toThrow(/refused/)
   })
@@ -222,7 +230,12 @@ describe('createJobEventForwarder', () => {
       }
     }
     const emit = (name: string) => listeners.get(name)?.forEach((listener) => listener())
-    return { sink: contents as unknown as JobEventSink, sent, emit, destroy: () => (destroyed = true) }
+    return {
+      sink: contents as unknown as JobEventSink,
+      sent,
+      emit,
+      destroy: () => (destroyed = true)
+    }
   }
   const progress = (n: number): JobEvent => ({
     jobId: 'j',
@@ -247,7 +260,11 @@ describe('createJobEventForwarder', () => {
       Channels.JobEvent,
       Channels.JobEvent
     ])
-    expect(page.sent.map(([, event]) => (event as { detail: string }).detail)).toEqual(['1', '2', '3'])
+    expect(page.sent.map(([, event]) => (event as { detail: string }).detail)).toEqual([
+      '1',
+      '2',
+      '3'
+    ])
     expect(forwarder.pending()).toBe(0)
   })
 

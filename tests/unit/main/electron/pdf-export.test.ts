@@ -16,7 +16,8 @@ const fake = vi.hoisted(() => ({
   }>,
   pdfBytes: Buffer.from('%PDF-1.4 fake'),
   blocker: undefined as
-    undefined | ((details: { url: string }, callback: (response: { cancel: boolean }) => void) => void)
+    | undefined
+    | ((details: { url: string }, callback: (response: { cancel: boolean }) => void) => void)
 }))
 
 vi.mock('electron', async () => {
@@ -53,7 +54,11 @@ vi.mock('electron', async () => {
   }
 })
 
-import { defaultPdfName, exportReportPdf, withPdfExtension } from '../../../../main/electron/pdf-export'
+import {
+  defaultPdfName,
+  exportReportPdf,
+  withPdfExtension
+} from '../../../../main/electron/pdf-export'
 
 let dir: string
 

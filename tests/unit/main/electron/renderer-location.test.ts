@@ -24,12 +24,16 @@ describe('rendererLocation', () => {
     expect(location.isTrusted('app://flatline/index.html')).toBe(false)
   })
 
-  it.each(['https://example.org/', 'http://192.168.1.5:5173/', 'file:///tmp/index.html', 'garbage'])(
-    'refuses %s as a dev server, naming the variable',
-    (url) => {
-      expect(() => rendererLocation(url)).toThrow(/ELECTRON_RENDERER_URL=.* is not a local dev server/)
-    }
-  )
+  it.each([
+    'https://example.org/',
+    'http://192.168.1.5:5173/',
+    'file:///tmp/index.html',
+    'garbage'
+  ])('refuses %s as a dev server, naming the variable', (url) => {
+    expect(() => rendererLocation(url)).toThrow(
+      /ELECTRON_RENDERER_URL=.* is not a local dev server/
+    )
+  })
 
   it('spells out origins of custom schemes (URL.origin says "null")', () => {
     expect(new URL('app://flatline/x').origin).toBe('null')

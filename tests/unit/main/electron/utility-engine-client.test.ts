@@ -41,7 +41,10 @@ vi.mock('../../../../main/engine-host/engine-process?modulePath', () => ({
 
 import type { JobEvent } from '../../../../main/contract/job-events'
 import { AuditSpec } from '../../../../main/contract/audit-spec'
-import { UtilityEngineClient, engineStoppedMessage } from '../../../../main/electron/utility-engine-client'
+import {
+  UtilityEngineClient,
+  engineStoppedMessage
+} from '../../../../main/electron/utility-engine-client'
 
 const spec = AuditSpec.parse({
   surrogates: [{ name: 's', arch: 'small-cnn' }],
@@ -93,7 +96,10 @@ describe('UtilityEngineClient', () => {
     client.cancel('job-a')
     expect(children[0].posted).toEqual([])
     children[0].reply({ type: 'ready', backend: 'cpu' })
-    expect(children[0].posted).toEqual([startMessage('job-a', 'run-a'), { type: 'cancel', jobId: 'job-a' }])
+    expect(children[0].posted).toEqual([
+      startMessage('job-a', 'run-a'),
+      { type: 'cancel', jobId: 'job-a' }
+    ])
   })
 
   it('tracks active jobs from start to their terminal event and forwards events', () => {
@@ -105,7 +111,10 @@ describe('UtilityEngineClient', () => {
       type: 'event',
       event: { jobId: 'job-a', kind: 'started', runId: 'run-a', tasks: [], backend: 'cpu' }
     })
-    children[0].reply({ type: 'event', event: { jobId: 'job-a', kind: 'completed', runId: 'run-a' } })
+    children[0].reply({
+      type: 'event',
+      event: { jobId: 'job-a', kind: 'completed', runId: 'run-a' }
+    })
     expect(events.map((e) => e.kind)).toEqual(['started', 'completed'])
     expect(client.activeJobIds()).toEqual([])
     // A finished job cannot be cancelled any more: nothing is posted.
@@ -167,14 +176,29 @@ describe('UtilityEngineClient', () => {
 
   it('holds a query until the engine is ready, settles it by id, and rejects it if the engine dies', async () => {
     const { client } = setUp()
-    const query = { kind: 'measure-throughput', arch: 'small-cnn', width: 4, inputShape: [16, 16, 1], numClasses: 3, batchSize: 8 } as const
+    const query = {
+      kind: 'measure-throughput',
+      arch: 'small-cnn',
+      width: 4,
+      inputShape: [16, 16, 1],
+      numClasses: 3,
+      batchSize: 8
+    } as const
     const answered = client.query({ ...query, inputShape: [16, 16, 1] })
     expect(children[0].posted).toEqual([])
     children[0].reply({ type: 'ready', backend: 'wasm' })
     const sent = children[0].posted[0] as { type: string; queryId: string }
     expect(sent).toMatchObject({ type: 'query', query: { kind: 'measure-throughput', width: 4 } })
-    children[0].reply({ type: 'answer', queryId: sent.queryId, result: { trainImagesPerSecond: 9, gradientsPerSecond: 30, seconds: 1 } })
-    await expect(answered).resolves.toEqual({ trainImagesPerSecond: 9, gradientsPerSecond: 30, seconds: 1 })
+    children[0].reply({
+      type: 'answer',
+      queryId: sent.queryId,
+      result: { trainImagesPerSecond: 9, gradientsPerSecond: 30, seconds: 1 }
+    })
+    await expect(answered).resolves.toEqual({
+      trainImagesPerSecond: 9,
+      gradientsPerSecond: 30,
+      seconds: 1
+    })
     const failing = client.query({ ...query, inputShape: [16, 16, 1] })
     const second = children[0].posted[1] as { queryId: string }
     children[0].reply({ type: 'answer', queryId: second.queryId, error: 'width too small' })

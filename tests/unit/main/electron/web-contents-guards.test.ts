@@ -66,13 +66,20 @@ describe('guardWebContents', () => {
 describe('denyAllPermissions', () => {
   it('answers no to every permission request and check', () => {
     let request:
-      ((contents: unknown, permission: string, callback: (granted: boolean) => void) => void) | undefined
+      | ((contents: unknown, permission: string, callback: (granted: boolean) => void) => void)
+      | undefined
     let check: ((...args: unknown[]) => boolean) | undefined
     denyAllPermissions({
       setPermissionRequestHandler: (handler: typeof request) => void (request = handler),
       setPermissionCheckHandler: (handler: typeof check) => void (check = handler)
     } as never)
-    for (const permission of ['media', 'notifications', 'clipboard-read', 'openExternal', 'fullscreen']) {
+    for (const permission of [
+      'media',
+      'notifications',
+      'clipboard-read',
+      'openExternal',
+      'fullscreen'
+    ]) {
       const callback = vi.fn()
       request!({}, permission, callback)
       expect(callback).toHaveBeenCalledWith(false)

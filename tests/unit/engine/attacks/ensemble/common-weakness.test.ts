@@ -27,7 +27,18 @@ describe('CWA', () => {
     const outerStep = (config.alpha * config.steps) / config.eps
     const cwa = commonWeaknessAttack(
       { r: 0, beta: 1e-3, outerStep, mu: 1, muInner: 0 },
-      { layer, memberCount: 1, oracle: (f, z, t, call) => gradientOracle(f, lossOf, z, {}, rng, t, call), rng, x0, lo, hi, eps: config.eps, alpha: config.alpha, steps: config.steps }
+      {
+        layer,
+        memberCount: 1,
+        oracle: (f, z, t, call) => gradientOracle(f, lossOf, z, {}, rng, t, call),
+        rng,
+        x0,
+        lo,
+        hi,
+        eps: config.eps,
+        alpha: config.alpha,
+        steps: config.steps
+      }
     )
     const mi = runAttack(model, x0, y, baseConfig({ mi: { mu: 1 }, eps: 1e6 }))
     expect(values(tf.notEqual(cwa, mi)).filter(Boolean).length / mi.size).toBeLessThan(0.05)
@@ -38,7 +49,7 @@ describe('CWA', () => {
     const x = tf.tensor4d([0.5, 0.4, 0.5, 0.6, 0.1, 0.3], [1, 1, 6, 1])
     const labels = tf.tensor1d([0], 'int32')
     const loss = (z: tf.Tensor) => crossEntropySum(linear.forward(z as tf.Tensor4D, EVAL), labels)
-    const reversed = tf.sub(x, tf.mul(tf.sign(tf.grad(loss)(x)), (8 / 255) / 15))
+    const reversed = tf.sub(x, tf.mul(tf.sign(tf.grad(loss)(x)), 8 / 255 / 15))
     expect(loss(reversed).dataSync()[0]).toBeLessThanOrEqual(loss(x).dataSync()[0])
   })
 })

@@ -2,11 +2,23 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { runAttack } from '../../../../../main/engine/attacks/attack-loop'
-import { fuseMembers, memberWeights } from '../../../../../main/engine/attacks/ensemble/ensemble-fusion'
+import {
+  fuseMembers,
+  memberWeights
+} from '../../../../../main/engine/attacks/ensemble/ensemble-fusion'
 import { EVAL } from '../../../../../main/engine/models/forward-context'
 import type { Classifier } from '../../../../../main/engine/models/classifier'
 import { crossEntropy, crossEntropySum } from '../../../../../main/engine/training/cross-entropy'
-import { baseConfig, expectBitwiseEqual, maxAbsDiff, referenceBim, tinyBatch, tinyModel, useCpu, values } from '../attack-fixtures'
+import {
+  baseConfig,
+  expectBitwiseEqual,
+  maxAbsDiff,
+  referenceBim,
+  tinyBatch,
+  tinyModel,
+  useCpu,
+  values
+} from '../attack-fixtures'
 
 beforeAll(useCpu)
 const copy = (c: Classifier): Classifier => ({ ...c })
@@ -16,10 +28,25 @@ describe('Ens', () => {
     const model = tinyModel('small-resnet')
     const { x0, y } = tinyBatch(3)
     const ref = referenceBim(model, x0, y, 8 / 255, 2 / 255, 6)
-    expectBitwiseEqual(runAttack(model, x0, y, baseConfig({ ens: { members: [model, copy(model)], fusion: 'logits' } })), ref)
+    expectBitwiseEqual(
+      runAttack(
+        model,
+        x0,
+        y,
+        baseConfig({ ens: { members: [model, copy(model)], fusion: 'logits' } })
+      ),
+      ref
+    )
     for (const fusion of ['loss', 'probs'] as const) {
-      const adv = runAttack(model, x0, y, baseConfig({ ens: { members: [model, copy(model)], fusion } }))
-      expect(values(tf.notEqual(adv, ref)).filter(Boolean).length / ref.size, fusion).toBeLessThan(0.05)
+      const adv = runAttack(
+        model,
+        x0,
+        y,
+        baseConfig({ ens: { members: [model, copy(model)], fusion } })
+      )
+      expect(values(tf.notEqual(adv, ref)).filter(Boolean).length / ref.size, fusion).toBeLessThan(
+        0.05
+      )
     }
     model.params.dispose()
   })
@@ -29,14 +56,28 @@ describe('Ens', () => {
     const { x0, y } = tinyBatch(2)
     const weights = [0.25, 0.75]
     const fusedLoss = (x: tf.Tensor) => {
-      const out = fuseMembers([a.forward(x as tf.Tensor4D, EVAL), b.forward(x as tf.Tensor4D, EVAL)], { fusion: 'loss', weights: [1, 3] })
-      return tf.addN(out.parts!.map((p) => tf.mul(crossEntropySum(p.logits, y), p.weight))) as tf.Scalar
+      const out = fuseMembers(
+        [a.forward(x as tf.Tensor4D, EVAL), b.forward(x as tf.Tensor4D, EVAL)],
+        { fusion: 'loss', weights: [1, 3] }
+      )
+      return tf.addN(
+        out.parts!.map((p) => tf.mul(crossEntropySum(p.logits, y), p.weight))
+      ) as tf.Scalar
     }
-    const each = [a, b].map((m) => tf.grad((x: tf.Tensor) => crossEntropySum(m.forward(x as tf.Tensor4D, EVAL), y))(x0))
-    expect(maxAbsDiff(tf.grad(fusedLoss)(x0), tf.add(tf.mul(each[0], weights[0]), tf.mul(each[1], weights[1])))).toBeLessThan(1e-6)
+    const each = [a, b].map((m) =>
+      tf.grad((x: tf.Tensor) => crossEntropySum(m.forward(x as tf.Tensor4D, EVAL), y))(x0)
+    )
+    expect(
+      maxAbsDiff(
+        tf.grad(fusedLoss)(x0),
+        tf.add(tf.mul(each[0], weights[0]), tf.mul(each[1], weights[1]))
+      )
+    ).toBeLessThan(1e-6)
     const logits = a.forward(x0, EVAL)
     const probs = fuseMembers([logits], { fusion: 'probs' }).logits
-    expect(Math.abs(crossEntropy(probs, y).dataSync()[0] - crossEntropy(logits, y).dataSync()[0])).toBeLessThan(1e-6)
+    expect(
+      Math.abs(crossEntropy(probs, y).dataSync()[0] - crossEntropy(logits, y).dataSync()[0])
+    ).toBeLessThan(1e-6)
     a.params.dispose()
     b.params.dispose()
   })
@@ -48,9 +89,13 @@ describe('Ens', () => {
   it('rejects an ensemble of one and members of different shapes, naming the field', () => {
     const model = tinyModel('small-resnet')
     const { x0, y } = tinyBatch(2)
-    expect(() => runAttack(model, x0, y, baseConfig({ ens: { members: [model], fusion: 'logits' } }))).toThrow(/^ens\.members: an ensemble needs at least 2 surrogates, got 1/)
+    expect(() =>
+      runAttack(model, x0, y, baseConfig({ ens: { members: [model], fusion: 'logits' } }))
+    ).toThrow(/^ens\.members: an ensemble needs at least 2 surrogates, got 1/)
     const wide = { ...model, config: { ...model.config, numClasses: 5 } }
-    expect(() => runAttack(model, x0, y, baseConfig({ ens: { members: [model, wide], fusion: 'logits' } }))).toThrow(/^ens\.members: members must share one input shape and label space/)
+    expect(() =>
+      runAttack(model, x0, y, baseConfig({ ens: { members: [model, wide], fusion: 'logits' } }))
+    ).toThrow(/^ens\.members: members must share one input shape and label space/)
     model.params.dispose()
   })
 })

@@ -16,13 +16,22 @@ describe('SVRE', () => {
     const members = [tinyModel('small-resnet', 1), tinyModel('small-cnn', 2)]
     const { x0, y } = tinyBatch(3)
     const ens = { members, fusion: 'logits' as const }
-    const svre = runAttack(members[0], x0, y, baseConfig({ ens, svre: { innerSteps: 1, beta: 1, mu: 1, muInner: 1 } }))
+    const svre = runAttack(
+      members[0],
+      x0,
+      y,
+      baseConfig({ ens, svre: { innerSteps: 1, beta: 1, mu: 1, muInner: 1 } })
+    )
     const mi = runAttack(members[0], x0, y, baseConfig({ ens, mi: { mu: 1 } }))
     expect(values(tf.notEqual(svre, mi)).filter(Boolean).length / mi.size).toBeLessThan(0.05)
     members.forEach((m) => m.params.dispose())
   })
   it('picks members uniformly (≈ 1/K) and keeps the inner iterate in the box', () => {
-    const members = [tinyModel('small-resnet', 1), tinyModel('small-cnn', 2), tinyModel('small-resnet', 3)]
+    const members = [
+      tinyModel('small-resnet', 1),
+      tinyModel('small-cnn', 2),
+      tinyModel('small-resnet', 3)
+    ]
     const { x0, y } = tinyBatch(2)
     const config = baseConfig({ ens: { members, fusion: 'logits' }, steps: 10 })
     const rng = new AttackRng(config.seed)
@@ -34,7 +43,18 @@ describe('SVRE', () => {
     const picks = [0, 0, 0]
     const adv = svreAttack(
       { innerSteps: 30, beta: 1, mu: 1, muInner: 1 },
-      { layer, memberCount: 3, oracle: (f, z, t, call) => gradientOracle(f, lossOf, z, {}, rng, t, call), rng, x0, lo, hi, eps, alpha: config.alpha, steps: config.steps },
+      {
+        layer,
+        memberCount: 3,
+        oracle: (f, z, t, call) => gradientOracle(f, lossOf, z, {}, rng, t, call),
+        rng,
+        x0,
+        lo,
+        hi,
+        eps,
+        alpha: config.alpha,
+        steps: config.steps
+      },
       (_t, k) => picks[k]++
     )
     for (const count of picks) expect(Math.abs(count / 300 - 1 / 3)).toBeLessThan(0.08)

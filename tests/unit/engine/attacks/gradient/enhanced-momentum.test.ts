@@ -3,16 +3,33 @@ import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { runAttack } from '../../../../../main/engine/attacks/attack-loop'
 import { AttackRng } from '../../../../../main/engine/attacks/attack-rng'
-import { emiCoefficients, enhancedMomentumEstimator } from '../../../../../main/engine/attacks/gradient/enhanced-momentum'
+import {
+  emiCoefficients,
+  enhancedMomentumEstimator
+} from '../../../../../main/engine/attacks/gradient/enhanced-momentum'
 import type { ModelOutput } from '../../../../../main/engine/attacks/gradient-oracle'
-import { baseConfig, expectBitwiseEqual, linearModel, maxAbsDiff, referenceBim, tinyBatch, tinyModel, useCpu, values } from '../attack-fixtures'
+import {
+  baseConfig,
+  expectBitwiseEqual,
+  linearModel,
+  maxAbsDiff,
+  referenceBim,
+  tinyBatch,
+  tinyModel,
+  useCpu,
+  values
+} from '../attack-fixtures'
 
 beforeAll(useCpu)
-const emi = (samples: number, radius: number, mu = 1) => ({ emi: { samples, radius, sampling: 'linear' as const, mu } })
+const emi = (samples: number, radius: number, mu = 1) => ({
+  emi: { samples, radius, sampling: 'linear' as const, mu }
+})
 
 describe('EMI', () => {
   it('linear coefficients run from −η to η; N = 1 samples at c = 0', () => {
-    expect(emiCoefficients({ samples: 5, radius: 2, sampling: 'linear' }, () => 0)).toEqual([-2, -1, 0, 1, 2])
+    expect(emiCoefficients({ samples: 5, radius: 2, sampling: 'linear' }, () => 0)).toEqual([
+      -2, -1, 0, 1, 2
+    ])
     expect(emiCoefficients({ samples: 1, radius: 7, sampling: 'linear' }, () => 0)).toEqual([0])
   })
   it('N = 1 ≡ MI with the same μ (bitwise); η = 0 ≈ MI (equal but for rounding of the mean)', () => {
@@ -30,7 +47,13 @@ describe('EMI', () => {
     const gradient = tf.randomNormal([2, 4, 4, 1], 0, 1, 'float32', 2) as tf.Tensor4D
     const estimator = enhancedMomentumEstimator(
       { samples: 5, radius: 3, sampling: 'linear' },
-      { oracle: () => gradient.clone(), rng: new AttackRng(1), eps: 0.1, alpha: 0.01, norm: 'linf' },
+      {
+        oracle: () => gradient.clone(),
+        rng: new AttackRng(1),
+        eps: 0.1,
+        alpha: 0.01,
+        norm: 'linf'
+      },
       (t, z) => samples[t].push(tf.keep(z.clone()))
     )
     const f = () => ({}) as ModelOutput
@@ -52,6 +75,9 @@ describe('EMI', () => {
     const labels = tf.tensor1d([0], 'int32')
     const eps = 8 / 255
     const ref = referenceBim(linear, x, labels, eps, eps / 10, 7)
-    expectBitwiseEqual(runAttack(linear, x, labels, baseConfig({ eps, alpha: eps / 10, steps: 7, ...emi(11, 7) })), ref)
+    expectBitwiseEqual(
+      runAttack(linear, x, labels, baseConfig({ eps, alpha: eps / 10, steps: 7, ...emi(11, 7) })),
+      ref
+    )
   })
 })

@@ -2,8 +2,20 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { runAttack } from '../../../../../main/engine/attacks/attack-loop'
-import { cosineSimilarity, decayOnFlips } from '../../../../../main/engine/attacks/gradient/gradient-relevance'
-import { baseConfig, expectBitwiseEqual, linearModel, referenceBim, tinyBatch, tinyModel, useCpu, values } from '../attack-fixtures'
+import {
+  cosineSimilarity,
+  decayOnFlips
+} from '../../../../../main/engine/attacks/gradient/gradient-relevance'
+import {
+  baseConfig,
+  expectBitwiseEqual,
+  linearModel,
+  referenceBim,
+  tinyBatch,
+  tinyModel,
+  useCpu,
+  values
+} from '../attack-fixtures'
 
 beforeAll(useCpu)
 
@@ -14,10 +26,17 @@ describe('GRA', () => {
     let m = tf.ones([1, 1, 1, 1]) as tf.Tensor4D
     const scales: number[] = []
     for (let t = 0; t + 1 < signs.length; t++) {
-      m = decayOnFlips(m, tf.fill([1, 1, 1, 1], signs[t]) as tf.Tensor4D, tf.fill([1, 1, 1, 1], signs[t + 1]) as tf.Tensor4D, eta)
+      m = decayOnFlips(
+        m,
+        tf.fill([1, 1, 1, 1], signs[t]) as tf.Tensor4D,
+        tf.fill([1, 1, 1, 1], signs[t + 1]) as tf.Tensor4D,
+        eta
+      )
       scales.push(m.dataSync()[0])
     }
-    expect(scales.map((s) => Number(s.toFixed(6)))).toEqual([1, 1, eta, eta, eta * eta].map((s) => Number(Math.fround(s).toFixed(6))))
+    expect(scales.map((s) => Number(s.toFixed(6)))).toEqual(
+      [1, 1, eta, eta, eta * eta].map((s) => Number(Math.fround(s).toFixed(6)))
+    )
   })
   it('takes the cosine per example', () => {
     const a = tf.tensor4d([1, 0, 0, 1], [2, 1, 2, 1])
@@ -40,6 +59,19 @@ describe('GRA', () => {
     const labels = tf.tensor1d([0], 'int32')
     const eps = 8 / 255
     const ref = referenceBim(linear, x, labels, eps, eps / 10, 7)
-    expectBitwiseEqual(runAttack(linear, x, labels, baseConfig({ eps, alpha: eps / 10, steps: 7, gra: { samples: 4, beta: 3.5, eta: 0.94, mu: 1 } })), ref)
+    expectBitwiseEqual(
+      runAttack(
+        linear,
+        x,
+        labels,
+        baseConfig({
+          eps,
+          alpha: eps / 10,
+          steps: 7,
+          gra: { samples: 4, beta: 3.5, eta: 0.94, mu: 1 }
+        })
+      ),
+      ref
+    )
   })
 })

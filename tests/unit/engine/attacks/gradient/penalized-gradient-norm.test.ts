@@ -5,7 +5,17 @@ import { runAttack } from '../../../../../main/engine/attacks/attack-loop'
 import { pgnDescentPoint } from '../../../../../main/engine/attacks/gradient/penalized-gradient-norm'
 import { EVAL } from '../../../../../main/engine/models/forward-context'
 import { crossEntropySum } from '../../../../../main/engine/training/cross-entropy'
-import { baseConfig, expectBitwiseEqual, linearModel, maxAbsDiff, referenceBim, tinyBatch, tinyModel, useCpu, values } from '../attack-fixtures'
+import {
+  baseConfig,
+  expectBitwiseEqual,
+  linearModel,
+  maxAbsDiff,
+  referenceBim,
+  tinyBatch,
+  tinyModel,
+  useCpu,
+  values
+} from '../attack-fixtures'
 
 beforeAll(useCpu)
 const pgn = (delta: number, zeta: number, samples = 3) => ({ pgn: { samples, delta, zeta, mu: 1 } })
@@ -36,7 +46,16 @@ describe('PGN', () => {
     const labels = tf.tensor1d([0], 'int32')
     const eps = 8 / 255
     const ref = referenceBim(linear, x, labels, eps, eps / 10, 7)
-    for (const delta of [0, 0.5, 1]) expectBitwiseEqual(runAttack(linear, x, labels, baseConfig({ eps, alpha: eps / 10, steps: 7, ...pgn(delta, 3) })), ref)
+    for (const delta of [0, 0.5, 1])
+      expectBitwiseEqual(
+        runAttack(
+          linear,
+          x,
+          labels,
+          baseConfig({ eps, alpha: eps / 10, steps: 7, ...pgn(delta, 3) })
+        ),
+        ref
+      )
     const model = tinyModel('small-cnn')
     const { x0, y } = tinyBatch(2)
     const a = runAttack(model, x0, y, baseConfig({ ...pgn(0.5, 3), seed: 1 }))

@@ -2,9 +2,23 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { runAttack } from '../../../../../main/engine/attacks/attack-loop'
-import { applySampler, bsrSampler, splitLengths } from '../../../../../main/engine/attacks/input-transformation/block-shuffle-rotation'
+import {
+  applySampler,
+  bsrSampler,
+  splitLengths
+} from '../../../../../main/engine/attacks/input-transformation/block-shuffle-rotation'
 import { Rng } from '../../../../../main/engine/data/rng'
-import { baseConfig, expectBitwiseEqual, linearModel, maxAbsDiff, referenceBim, tinyBatch, tinyModel, useCpu, values } from '../attack-fixtures'
+import {
+  baseConfig,
+  expectBitwiseEqual,
+  linearModel,
+  maxAbsDiff,
+  referenceBim,
+  tinyBatch,
+  tinyModel,
+  useCpu,
+  values
+} from '../attack-fixtures'
 
 beforeAll(useCpu)
 
@@ -25,7 +39,9 @@ describe('BSR geometry', () => {
     expect(Array.from(sampler.weights[0]).every((w) => w === 1)).toBe(true)
     const z = tf.randomUniform([2, 8, 8, 1], 0, 1, 'float32', 2) as tf.Tensor4D
     const q = tf.randomNormal([2, 8, 8, 1], 0, 1, 'float32', 3)
-    const grad = values(tf.grad((x: tf.Tensor) => tf.sum(tf.mul(applySampler(x as tf.Tensor4D, sampler), q)))(z))
+    const grad = values(
+      tf.grad((x: tf.Tensor) => tf.sum(tf.mul(applySampler(x as tf.Tensor4D, sampler), q)))(z)
+    )
     const upstream = values(q)
     sampler.indices[0].forEach((source, out) => expect(grad[source]).toBe(upstream[out]))
   })
@@ -34,7 +50,10 @@ describe('BSR geometry', () => {
     expectBitwiseEqual(applySampler(z, bsrSampler(1, 6, 6, 1, 0, new Rng(1))), z)
     const up = { next: () => 1, int: () => 0, shuffle: <T>(a: T[]) => a } as unknown as Rng
     const turned = applySampler(z, bsrSampler(1, 6, 6, 1, 90, up))
-    const quarter = [tf.reverse(tf.transpose(z, [0, 2, 1, 3]), 1), tf.reverse(tf.transpose(z, [0, 2, 1, 3]), 2)]
+    const quarter = [
+      tf.reverse(tf.transpose(z, [0, 2, 1, 3]), 1),
+      tf.reverse(tf.transpose(z, [0, 2, 1, 3]), 2)
+    ]
     expect(Math.min(...quarter.map((r) => maxAbsDiff(turned, r)))).toBeLessThan(1e-6)
   })
 })
@@ -51,7 +70,12 @@ describe('BSR in the loop', () => {
   it('C11 with w > 0: every pixel moves up or stays (corners turned out of view get no gradient)', () => {
     const linear = linearModel(Array(16).fill(1), -2)
     const x = tf.fill([1, 4, 4, 1], 0.5) as tf.Tensor4D
-    const adv = runAttack({ ...linear, config: { ...linear.config, inputShape: [4, 4, 1] } }, x, tf.tensor1d([0], 'int32'), baseConfig({ bsr: { grid: 2, copies: 3, maxAngle: 24 } }))
+    const adv = runAttack(
+      { ...linear, config: { ...linear.config, inputShape: [4, 4, 1] } },
+      x,
+      tf.tensor1d([0], 'int32'),
+      baseConfig({ bsr: { grid: 2, copies: 3, maxAngle: 24 } })
+    )
     for (const d of values(tf.sub(adv, x))) expect(d).toBeGreaterThanOrEqual(0)
     expect(values(tf.sub(adv, x)).some((d) => d > 0)).toBe(true)
   })

@@ -1,6 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { applyDiverseInput, bilinearResize, drawDiverseInput, resizeMatrix } from '../../../../../main/engine/attacks/input-transformation/diverse-inputs'
+import {
+  applyDiverseInput,
+  bilinearResize,
+  drawDiverseInput,
+  resizeMatrix
+} from '../../../../../main/engine/attacks/input-transformation/diverse-inputs'
 import { Rng } from '../../../../../main/engine/data/rng'
 import { useCpu, values } from '../attack-fixtures'
 
@@ -37,13 +42,16 @@ describe('DI shrink-and-pad (D14)', () => {
     expect(tf.sum(tf.abs(inner)).dataSync()[0]).toBeCloseTo(total, 3)
     // The resize agrees with tfjs' half-pixel bilinear forward kernel.
     const reference = tf.image.resizeBilinear(x, [7, 7], false, true)
-    expect(tf.max(tf.abs(tf.sub(reference, bilinearResize(x, 7, 7)))).dataSync()[0]).toBeLessThan(1e-5)
+    expect(tf.max(tf.abs(tf.sub(reference, bilinearResize(x, 7, 7)))).dataSync()[0]).toBeLessThan(
+      1e-5
+    )
     tf.dispose([x, u, inner, reference])
   })
 
   it('rows of the interpolation matrix sum to 1', () => {
     const m = resizeMatrix(5, 9)
-    for (let i = 0; i < 5; i++) expect(Array.from(m.slice(i * 9, i * 9 + 9)).reduce((s, v) => s + v, 0)).toBeCloseTo(1, 6)
+    for (let i = 0; i < 5; i++)
+      expect(Array.from(m.slice(i * 9, i * 9 + 9)).reduce((s, v) => s + v, 0)).toBeCloseTo(1, 6)
   })
 
   it('the gradient of sum(u·Q) matches finite differences, for a batch of 2', () => {
@@ -60,7 +68,9 @@ describe('DI shrink-and-pad (D14)', () => {
       const minus = base.slice()
       plus[i] += h
       minus[i] -= h
-      const fd = (f(tf.tensor4d(plus, shape)).dataSync()[0] - f(tf.tensor4d(minus, shape)).dataSync()[0]) / (2 * h)
+      const fd =
+        (f(tf.tensor4d(plus, shape)).dataSync()[0] - f(tf.tensor4d(minus, shape)).dataSync()[0]) /
+        (2 * h)
       expect(g[i]).toBeCloseTo(fd, 2)
     }
     expect(g.some((v) => Math.abs(v) > 1e-3)).toBe(true)

@@ -17,7 +17,9 @@ describe('SI oracle (D16)', () => {
     const lossOf = (logits: tf.Tensor2D) => crossEntropySum(logits, y)
     const f = (x: tf.Tensor4D) => model.forward(x, EVAL)
     const oracle = gradientOracle(f, lossOf, x0, { si: { copies: 4 } }, new AttackRng(1), 0, 0)
-    const parts = [0, 1, 2, 3].map((k) => tf.grad((z: tf.Tensor) => lossOf(f(scaleCopy(z as tf.Tensor4D, k))))(x0))
+    const parts = [0, 1, 2, 3].map((k) =>
+      tf.grad((z: tf.Tensor) => lossOf(f(scaleCopy(z as tf.Tensor4D, k))))(x0)
+    )
     const explicit = tf.div(tf.addN(parts), 4)
     expect(maxAbsDiff(oracle, explicit)).toBeLessThan(1e-6)
     model.params.dispose()
@@ -31,11 +33,15 @@ describe('SI oracle (D16)', () => {
       ...base,
       forward: (x, ctx) => {
         const { mean, variance } = tf.moments(x, [1, 2, 3], true)
-        return base.forward(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-12))) as tf.Tensor4D, ctx)
+        return base.forward(
+          tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-12))) as tf.Tensor4D,
+          ctx
+        )
       }
     }
     const first = invariant.forward(x0, EVAL)
-    for (const k of [1, 2, 3, 4]) expect(maxAbsDiff(invariant.forward(scaleCopy(x0, k), EVAL), first)).toBeLessThan(1e-4)
+    for (const k of [1, 2, 3, 4])
+      expect(maxAbsDiff(invariant.forward(scaleCopy(x0, k), EVAL), first)).toBeLessThan(1e-4)
     base.params.dispose()
   })
 })

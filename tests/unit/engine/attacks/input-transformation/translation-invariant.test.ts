@@ -2,9 +2,22 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { runAttack } from '../../../../../main/engine/attacks/attack-loop'
-import { tiGeometry, tiWeights, translationInvariantFilter } from '../../../../../main/engine/attacks/input-transformation/translation-invariant'
+import {
+  tiGeometry,
+  tiWeights,
+  translationInvariantFilter
+} from '../../../../../main/engine/attacks/input-transformation/translation-invariant'
 import { linfStep } from '../../../../../main/engine/attacks/norm-step'
-import { baseConfig, expectBitwiseEqual, linearModel, referenceBim, tinyBatch, tinyModel, useCpu, values } from '../attack-fixtures'
+import {
+  baseConfig,
+  expectBitwiseEqual,
+  linearModel,
+  referenceBim,
+  tinyBatch,
+  tinyModel,
+  useCpu,
+  values
+} from '../attack-fixtures'
 
 beforeAll(useCpu)
 
@@ -24,7 +37,11 @@ describe('TI kernel', () => {
   it('places W at a one-hot spike, so one step moves exactly the (2k+1)² pixels of that channel', () => {
     const g = tf.buffer([1, 7, 7, 3])
     g.set(1, 0, 3, 3, 0)
-    const filtered = translationInvariantFilter({ kernel: 'gaussian', sigma: 0.7, radius: 2 }, 7, 3)(g.toTensor() as tf.Tensor4D)
+    const filtered = translationInvariantFilter(
+      { kernel: 'gaussian', sigma: 0.7, radius: 2 },
+      7,
+      3
+    )(g.toTensor() as tf.Tensor4D)
     const w = tiWeights('gaussian', 0.7, 2)
     const out = filtered.arraySync()[0]
     for (let i = 0; i < 7; i++)
@@ -38,7 +55,11 @@ describe('TI kernel', () => {
     expect(values(tf.notEqual(stepped, x)).filter(Boolean).length).toBe(25)
   })
   it('zero-pads: a constant field 1 with k = 1, σ = 0.5 gives 1 inside, 0.8935 on edges, 0.7983 at corners', () => {
-    const out = translationInvariantFilter({ kernel: 'gaussian', sigma: 0.5, radius: 1 }, 5, 1)(tf.ones([1, 5, 5, 1]) as tf.Tensor4D).arraySync()[0]
+    const out = translationInvariantFilter(
+      { kernel: 'gaussian', sigma: 0.5, radius: 1 },
+      5,
+      1
+    )(tf.ones([1, 5, 5, 1]) as tf.Tensor4D).arraySync()[0]
     expect(out[2][2][0]).toBeCloseTo(1, 6)
     expect(out[0][2][0]).toBeCloseTo(0.8935, 4)
     expect(out[0][0][0]).toBeCloseTo(0.7983, 4)
@@ -61,7 +82,12 @@ describe('TI in the loop', () => {
     const labels = tf.tensor1d([0], 'int32')
     const eps = 8 / 255
     const ref = referenceBim(linear, x, labels, eps, eps / 10, 7)
-    const adv = runAttack(linear, x, labels, baseConfig({ eps, alpha: eps / 10, steps: 7, ti: { kernel: 'gaussian', sigma: 0.5 } }))
+    const adv = runAttack(
+      linear,
+      x,
+      labels,
+      baseConfig({ eps, alpha: eps / 10, steps: 7, ti: { kernel: 'gaussian', sigma: 0.5 } })
+    )
     expectBitwiseEqual(adv, ref)
   })
 })

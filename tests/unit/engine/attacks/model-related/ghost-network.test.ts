@@ -1,6 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { drawGhostScales, ghostSkip } from '../../../../../main/engine/attacks/model-related/ghost-network'
+import {
+  drawGhostScales,
+  ghostSkip
+} from '../../../../../main/engine/attacks/model-related/ghost-network'
 import { Rng } from '../../../../../main/engine/data/rng'
 import { EVAL } from '../../../../../main/engine/models/forward-context'
 import { tinyBatch, tinyModel, useCpu, values } from '../attack-fixtures'
@@ -14,14 +17,18 @@ describe('GN skip erosion (D15)', () => {
     expect(Math.max(...draws)).toBeLessThanOrEqual(1 + 0.22 + 1e-7)
     expect(draws.reduce((s, v) => s + v, 0) / draws.length).toBeCloseTo(1, 2)
     expect(Array.from(drawGhostScales(0.22, 8, new Rng(3)))).toEqual(Array.from(draws.slice(0, 8)))
-    expect(Array.from(drawGhostScales(0.22, 8, new Rng(4)))).not.toEqual(Array.from(draws.slice(0, 8)))
+    expect(Array.from(drawGhostScales(0.22, 8, new Rng(4)))).not.toEqual(
+      Array.from(draws.slice(0, 8))
+    )
   })
 
   it('with r = 0 the forward output equals the unpatched model; with r > 0 each pass differs', () => {
     const model = tinyModel('small-resnet')
     const { x0 } = tinyBatch(2)
     const plain = values(model.forward(x0, EVAL))
-    expect(values(model.forward(x0, { ...EVAL, transformSkip: ghostSkip(0, new Rng(1)) }))).toEqual(plain)
+    expect(values(model.forward(x0, { ...EVAL, transformSkip: ghostSkip(0, new Rng(1)) }))).toEqual(
+      plain
+    )
     const a = values(model.forward(x0, { ...EVAL, transformSkip: ghostSkip(0.22, new Rng(1)) }))
     const b = values(model.forward(x0, { ...EVAL, transformSkip: ghostSkip(0.22, new Rng(2)) }))
     const again = values(model.forward(x0, { ...EVAL, transformSkip: ghostSkip(0.22, new Rng(1)) }))

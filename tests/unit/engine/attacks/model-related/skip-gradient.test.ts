@@ -1,6 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { scaleGrad, skipGradientResidual } from '../../../../../main/engine/attacks/model-related/skip-gradient'
+import {
+  scaleGrad,
+  skipGradientResidual
+} from '../../../../../main/engine/attacks/model-related/skip-gradient'
 import { EVAL } from '../../../../../main/engine/models/forward-context'
 import { tinyBatch, tinyModel, useCpu, values } from '../attack-fixtures'
 
@@ -23,7 +26,9 @@ describe('SGM scaleGrad', () => {
       const g = values(tf.grad(out)(x))
       // (I + γAᵀ)·dy, with dy as a column vector.
       const dyv = [1, -2, 0.5, 3]
-      const expected = dyv.map((v, i) => v + gamma * dyv.reduce((s, dj, j) => s + a[j * d + i] * dj, 0))
+      const expected = dyv.map(
+        (v, i) => v + gamma * dyv.reduce((s, dj, j) => s + a[j * d + i] * dj, 0)
+      )
       g.forEach((v, i) => expect(v).toBeCloseTo(expected[i], 5))
     }
     tf.dispose([A, x, dy])
@@ -33,7 +38,9 @@ describe('SGM scaleGrad', () => {
     const x = tf.tensor4d([1, -2, 3, 4], [1, 1, 4, 1])
     expect(values(scaleGrad(0.2)(x))).toEqual(values(x))
     expect(scaleGrad(1)(x)).toBe(x)
-    const g = tf.grad((z: tf.Tensor) => tf.sum(skipGradientResidual(0.2)('b', z as tf.Tensor4D, false)))(x)
+    const g = tf.grad((z: tf.Tensor) =>
+      tf.sum(skipGradientResidual(0.2)('b', z as tf.Tensor4D, false))
+    )(x)
     expect(values(g)).toEqual([1, 1, 1, 1])
     tf.dispose([x, g])
   })
@@ -43,7 +50,10 @@ describe('SGM scaleGrad', () => {
     const { x0, y } = tinyBatch(2)
     const ctx = { ...EVAL, transformResidual: skipGradientResidual(0.2) }
     expect(values(model.forward(x0, ctx))).toEqual(values(model.forward(x0, EVAL)))
-    const grad = (c: typeof EVAL) => tf.grad((z: tf.Tensor) => tf.sum(tf.mul(model.forward(z as tf.Tensor4D, c), tf.oneHot(y, 3))))(x0)
+    const grad = (c: typeof EVAL) =>
+      tf.grad((z: tf.Tensor) =>
+        tf.sum(tf.mul(model.forward(z as tf.Tensor4D, c), tf.oneHot(y, 3)))
+      )(x0)
     expect(tf.max(tf.abs(tf.sub(grad(ctx), grad(EVAL)))).dataSync()[0]).toBeGreaterThan(1e-6)
     model.params.dispose()
   })

@@ -33,7 +33,8 @@ describe.skipIf(!nativeBuilt)(nativeSuite('native BatchMatMul and _FusedMatMul (
 
   for (const c of CASES) {
     it(`BatchMatMul matches the cpu backend: a [${c.a}]${c.transposeA ? 'ᵀ' : ''} b [${c.b}]${c.transposeB ? 'ᵀ' : ''}`, async () => {
-      const product = (): tf.Tensor => tf.matMul(pattern(c.a, 1), pattern(c.b, 2), c.transposeA, c.transposeB)
+      const product = (): tf.Tensor =>
+        tf.matMul(pattern(c.a, 1), pattern(c.b, 2), c.transposeA, c.transposeB)
       const expected = await valuesOn('cpu', product)
       const { values, calls } = await onNative('BatchMatMul', product)
       expect(calls).toBe(1)
@@ -81,8 +82,18 @@ describe.skipIf(!nativeBuilt)(nativeSuite('native BatchMatMul and _FusedMatMul (
     const a = pattern([4, 5], 4)
     const b = pattern([5, 3], 5)
     const [da, db] = tf.grads(loss)([a, b])
-    expect(relativeError(centralDifferences((t) => loss(t, b), a), da.dataSync() as Float32Array)).toBeLessThan(1e-2)
-    expect(relativeError(centralDifferences((t) => loss(a, t), b), db.dataSync() as Float32Array)).toBeLessThan(1e-2)
+    expect(
+      relativeError(
+        centralDifferences((t) => loss(t, b), a),
+        da.dataSync() as Float32Array
+      )
+    ).toBeLessThan(1e-2)
+    expect(
+      relativeError(
+        centralDifferences((t) => loss(a, t), b),
+        db.dataSync() as Float32Array
+      )
+    ).toBeLessThan(1e-2)
     tf.dispose([a, b, q, da, db])
   })
 })

@@ -25,7 +25,11 @@ function gradients(shape: [number, number, number, number], bn: typeof plain): (
     const q = pattern(shape, 3)
     const loss = (x: tf.Tensor, scale: tf.Tensor, offset: tf.Tensor): tf.Scalar =>
       tf.sum(tf.mul(bn(x as tf.Tensor4D, scale, offset)[0], q))
-    const grads = tf.grads(loss)([pattern(shape, 1), tf.add(pattern([shape[3]], 2), 1.5), pattern([shape[3]], 4)])
+    const grads = tf.grads(loss)([
+      pattern(shape, 1),
+      tf.add(pattern([shape[3]], 2), 1.5),
+      pattern([shape[3]], 4)
+    ])
     return tf.concat(grads.map((g) => tf.reshape(g, [-1])))
   }
 }
@@ -48,10 +52,14 @@ describe.skipIf(!nativeBuilt)(nativeSuite('native batch norm in training (oneDNN
         tf.add(pattern([shape[3]], 2), 1.5),
         pattern([shape[3]], 4)
       ]
-      const expected = await valuesOn('cpu', () => tf.concat(plain(...inputs()).map((t) => tf.reshape(t, [-1]))))
+      const expected = await valuesOn('cpu', () =>
+        tf.concat(plain(...inputs()).map((t) => tf.reshape(t, [-1])))
+      )
       let actual: Float32Array = new Float32Array()
       const calls = await nativeCallsDuring('FlatlineBatchNormTrain', async () => {
-        actual = await valuesOn('wasm', () => tf.concat(native(...inputs()).map((t) => tf.reshape(t, [-1]))))
+        actual = await valuesOn('wasm', () =>
+          tf.concat(native(...inputs()).map((t) => tf.reshape(t, [-1])))
+        )
       })
       expect(calls).toBe(1)
       expect(relativeError(expected, actual)).toBeLessThan(1e-5)
@@ -77,10 +85,13 @@ describe.skipIf(!nativeBuilt)(nativeSuite('native batch norm in training (oneDNN
     const scale = tf.tensor1d([1.3, 0.7])
     const offset = tf.tensor1d([0.1, -0.2])
     const q = pattern(shape, 3)
-    const loss = (x: tf.Tensor): tf.Scalar => tf.sum(tf.mul(native(x as tf.Tensor4D, scale, offset)[0], q))
+    const loss = (x: tf.Tensor): tf.Scalar =>
+      tf.sum(tf.mul(native(x as tf.Tensor4D, scale, offset)[0], q))
     const x = pattern(shape, 1)
     const dx = tf.grad(loss)(x)
-    expect(relativeError(centralDifferences(loss, x), dx.dataSync() as Float32Array)).toBeLessThan(1e-2)
+    expect(relativeError(centralDifferences(loss, x), dx.dataSync() as Float32Array)).toBeLessThan(
+      1e-2
+    )
     tf.dispose([scale, offset, q, x, dx])
   })
 
@@ -106,7 +117,10 @@ describe.skipIf(!nativeBuilt)(nativeSuite('native batch norm in training (oneDNN
     const offset = tf.variable(tf.zeros([4]))
     const x = pattern([2, 3, 3, 4]) as tf.Tensor4D
     const before = tf.memory().numTensors
-    const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(native(x, scale, offset)[0])), [scale, offset])
+    const { value, grads } = tf.variableGrads(
+      () => tf.sum(tf.square(native(x, scale, offset)[0])),
+      [scale, offset]
+    )
     tf.dispose([value, ...Object.values(grads)])
     expect(tf.memory().numTensors).toBe(before)
     tf.dispose([scale, offset, x])

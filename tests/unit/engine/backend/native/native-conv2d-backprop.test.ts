@@ -15,8 +15,14 @@ const CASES: Case[] = [
 function convLoss(c: Case, depthwise = false): (x: tf.Tensor, w: tf.Tensor) => tf.Scalar {
   const outShape = tf.tidy(() =>
     depthwise
-      ? tf.depthwiseConv2d(tf.zeros(c.x) as tf.Tensor4D, tf.zeros(c.w) as tf.Tensor4D, c.strides, c.pad as 'same').shape
-      : tf.conv2d(tf.zeros(c.x) as tf.Tensor4D, tf.zeros(c.w) as tf.Tensor4D, c.strides, c.pad).shape
+      ? tf.depthwiseConv2d(
+          tf.zeros(c.x) as tf.Tensor4D,
+          tf.zeros(c.w) as tf.Tensor4D,
+          c.strides,
+          c.pad as 'same'
+        ).shape
+      : tf.conv2d(tf.zeros(c.x) as tf.Tensor4D, tf.zeros(c.w) as tf.Tensor4D, c.strides, c.pad)
+          .shape
   )
   return (x, w) => {
     const q = pattern(outShape, 3)
@@ -31,80 +37,107 @@ function gradient(c: Case, which: 0 | 1, depthwise = false): () => tf.Tensor {
   return () => tf.grads(convLoss(c, depthwise))([pattern(c.x, 1), pattern(c.w, 2)])[which]
 }
 
-describe.skipIf(!nativeBuilt)(nativeSuite('native conv gradients (oneDNN backward data and weights)'), () => {
-  beforeAll(setUpNativeAndCpu)
+describe.skipIf(!nativeBuilt)(
+  nativeSuite('native conv gradients (oneDNN backward data and weights)'),
+  () => {
+    beforeAll(setUpNativeAndCpu)
 
-  for (const c of CASES) {
-    it(`Conv2DBackpropInput matches the cpu backend: ${label(c)}`, async () => {
-      const expected = await valuesOn('cpu', gradient(c, 0))
-      const { values, calls } = await onNative('Conv2DBackpropInput', gradient(c, 0))
-      expect(calls).toBe(1)
-      expect(relativeError(expected, values)).toBeLessThan(1e-5)
-    })
+    for (const c of CASES) {
+      it(`Conv2DBackpropInput matches the cpu backend: ${label(c)}`, async () => {
+        const expected = await valuesOn('cpu', gradient(c, 0))
+        const { values, calls } = await onNative('Conv2DBackpropInput', gradient(c, 0))
+        expect(calls).toBe(1)
+        expect(relativeError(expected, values)).toBeLessThan(1e-5)
+      })
 
-    it(`Conv2DBackpropFilter matches the cpu backend: ${label(c)}`, async () => {
-      const expected = await valuesOn('cpu', gradient(c, 1))
-      const { values, calls } = await onNative('Conv2DBackpropFilter', gradient(c, 1))
-      expect(calls).toBe(1)
-      expect(relativeError(expected, values)).toBeLessThan(1e-5)
-    })
-  }
-
-  for (const c of [
-    { x: [2, 7, 9, 3], w: [3, 3, 3, 1], strides: 1, pad: 'same' },
-    { x: [2, 7, 9, 3], w: [3, 3, 3, 2], strides: 2, pad: 'same' },
-    { x: [1, 8, 8, 4], w: [3, 3, 4, 1], strides: 2, pad: 'valid' }
-  ] as Case[]) {
-    it(`DepthwiseConv2dNativeBackpropInput (absent from wasm) matches the cpu backend: ${label(c)}`, async () => {
-      const expected = await valuesOn('cpu', gradient(c, 0, true))
-      const { values, calls } = await onNative('DepthwiseConv2dNativeBackpropInput', gradient(c, 0, true))
-      expect(calls).toBe(1)
-      expect(relativeError(expected, values)).toBeLessThan(1e-5)
-    })
-
-    it(`DepthwiseConv2dNativeBackpropFilter (absent from wasm) matches the cpu backend: ${label(c)}`, async () => {
-      const expected = await valuesOn('cpu', gradient(c, 1, true))
-      const { values, calls } = await onNative('DepthwiseConv2dNativeBackpropFilter', gradient(c, 1, true))
-      expect(calls).toBe(1)
-      expect(relativeError(expected, values)).toBeLessThan(1e-5)
-    })
-  }
-
-  for (const depthwise of [false, true]) {
-    const c: Case = { x: [1, 5, 6, 2], w: [3, 3, 2, depthwise ? 1 : 2], strides: 2, pad: 'same' }
-    const kind = depthwise ? 'depthwise' : 'conv'
-    it(`${kind} gradients match central finite differences (stride 2, same)`, async () => {
-      await tf.setBackend('wasm')
-      const loss = convLoss(c, depthwise)
-      const x = pattern(c.x, 4)
-      const w = pattern(c.w, 5)
-      const [dx, dw] = tf.grads(loss)([x, w])
-      expect(relativeError(centralDifferences((t) => loss(t, w), x), dx.dataSync() as Float32Array)).toBeLessThan(1e-2)
-      expect(relativeError(centralDifferences((t) => loss(x, t), w), dw.dataSync() as Float32Array)).toBeLessThan(1e-2)
-      tf.dispose([x, w, dx, dw])
-    })
-  }
-
-  it('serves conv2dTranspose like the cpu backend', async () => {
-    const transpose = (): tf.Tensor =>
-      tf.conv2dTranspose(pattern([2, 4, 5, 3]) as tf.Tensor4D, pattern([3, 3, 2, 3], 1) as tf.Tensor4D, [2, 8, 9, 2], 2, 'same')
-    const expected = await valuesOn('cpu', transpose)
-    const { values, calls } = await onNative('Conv2DBackpropInput', transpose)
-    expect(calls).toBe(1)
-    expect(relativeError(expected, values)).toBeLessThan(1e-5)
-  })
-
-  it('rejects a dy that does not match the forward conv, naming the shapes', async () => {
-    await tf.setBackend('wasm')
-    const run = (): void => {
-      tf.tidy(() => {
-        tf.engine().runKernel(
-          'Conv2DBackpropInput',
-          { dy: tf.zeros([1, 4, 4, 3]), filter: tf.zeros([3, 3, 2, 3]) },
-          { strides: 2, pad: 'same', dataFormat: 'NHWC', inputShape: [1, 4, 4, 2] }
-        )
+      it(`Conv2DBackpropFilter matches the cpu backend: ${label(c)}`, async () => {
+        const expected = await valuesOn('cpu', gradient(c, 1))
+        const { values, calls } = await onNative('Conv2DBackpropFilter', gradient(c, 1))
+        expect(calls).toBe(1)
+        expect(relativeError(expected, values)).toBeLessThan(1e-5)
       })
     }
-    expect(run).toThrow(/native Conv2DBackpropInput: dy has shape \[1,4,4,3\] but .* gives \[1,2,2,3\]/)
-  })
-})
+
+    for (const c of [
+      { x: [2, 7, 9, 3], w: [3, 3, 3, 1], strides: 1, pad: 'same' },
+      { x: [2, 7, 9, 3], w: [3, 3, 3, 2], strides: 2, pad: 'same' },
+      { x: [1, 8, 8, 4], w: [3, 3, 4, 1], strides: 2, pad: 'valid' }
+    ] as Case[]) {
+      it(`DepthwiseConv2dNativeBackpropInput (absent from wasm) matches the cpu backend: ${label(c)}`, async () => {
+        const expected = await valuesOn('cpu', gradient(c, 0, true))
+        const { values, calls } = await onNative(
+          'DepthwiseConv2dNativeBackpropInput',
+          gradient(c, 0, true)
+        )
+        expect(calls).toBe(1)
+        expect(relativeError(expected, values)).toBeLessThan(1e-5)
+      })
+
+      it(`DepthwiseConv2dNativeBackpropFilter (absent from wasm) matches the cpu backend: ${label(c)}`, async () => {
+        const expected = await valuesOn('cpu', gradient(c, 1, true))
+        const { values, calls } = await onNative(
+          'DepthwiseConv2dNativeBackpropFilter',
+          gradient(c, 1, true)
+        )
+        expect(calls).toBe(1)
+        expect(relativeError(expected, values)).toBeLessThan(1e-5)
+      })
+    }
+
+    for (const depthwise of [false, true]) {
+      const c: Case = { x: [1, 5, 6, 2], w: [3, 3, 2, depthwise ? 1 : 2], strides: 2, pad: 'same' }
+      const kind = depthwise ? 'depthwise' : 'conv'
+      it(`${kind} gradients match central finite differences (stride 2, same)`, async () => {
+        await tf.setBackend('wasm')
+        const loss = convLoss(c, depthwise)
+        const x = pattern(c.x, 4)
+        const w = pattern(c.w, 5)
+        const [dx, dw] = tf.grads(loss)([x, w])
+        expect(
+          relativeError(
+            centralDifferences((t) => loss(t, w), x),
+            dx.dataSync() as Float32Array
+          )
+        ).toBeLessThan(1e-2)
+        expect(
+          relativeError(
+            centralDifferences((t) => loss(x, t), w),
+            dw.dataSync() as Float32Array
+          )
+        ).toBeLessThan(1e-2)
+        tf.dispose([x, w, dx, dw])
+      })
+    }
+
+    it('serves conv2dTranspose like the cpu backend', async () => {
+      const transpose = (): tf.Tensor =>
+        tf.conv2dTranspose(
+          pattern([2, 4, 5, 3]) as tf.Tensor4D,
+          pattern([3, 3, 2, 3], 1) as tf.Tensor4D,
+          [2, 8, 9, 2],
+          2,
+          'same'
+        )
+      const expected = await valuesOn('cpu', transpose)
+      const { values, calls } = await onNative('Conv2DBackpropInput', transpose)
+      expect(calls).toBe(1)
+      expect(relativeError(expected, values)).toBeLessThan(1e-5)
+    })
+
+    it('rejects a dy that does not match the forward conv, naming the shapes', async () => {
+      await tf.setBackend('wasm')
+      const run = (): void => {
+        tf.tidy(() => {
+          tf.engine().runKernel(
+            'Conv2DBackpropInput',
+            { dy: tf.zeros([1, 4, 4, 3]), filter: tf.zeros([3, 3, 2, 3]) },
+            { strides: 2, pad: 'same', dataFormat: 'NHWC', inputShape: [1, 4, 4, 2] }
+          )
+        })
+      }
+      expect(run).toThrow(
+        /native Conv2DBackpropInput: dy has shape \[1,4,4,3\] but .* gives \[1,2,2,3\]/
+      )
+    })
+  }
+)

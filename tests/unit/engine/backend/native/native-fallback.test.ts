@@ -14,7 +14,12 @@ async function freshModule(): Promise<SelectBackend> {
   return import('../../../../../main/engine/backend/select-backend')
 }
 
-const VARS = ['FLATLINE_BACKEND', 'FLATLINE_KERNELS', 'FLATLINE_NATIVE_ADDON', 'FLATLINE_THREADS'] as const
+const VARS = [
+  'FLATLINE_BACKEND',
+  'FLATLINE_KERNELS',
+  'FLATLINE_NATIVE_ADDON',
+  'FLATLINE_THREADS'
+] as const
 const MISSING = '/nonexistent/flatline_native.node'
 
 describe('native kernel path fallback', () => {
@@ -45,7 +50,12 @@ describe('native kernel path fallback', () => {
       /^wasm \((SIMD|no SIMD), \d+ threads?\) \[FLATLINE_KERNELS=native requested but not available: FLATLINE_NATIVE_ADDON=\/nonexistent\/flatline_native.node: no such file\..*; fell back\]$/
     )
     // The run goes on, on wasm.
-    const y = tf.conv2d(tf.ones([1, 4, 4, 1]) as tf.Tensor4D, tf.ones([3, 3, 1, 1]) as tf.Tensor4D, 1, 'same')
+    const y = tf.conv2d(
+      tf.ones([1, 4, 4, 1]) as tf.Tensor4D,
+      tf.ones([3, 3, 1, 1]) as tf.Tensor4D,
+      1,
+      'same'
+    )
     expect(Array.from(y.dataSync()).slice(0, 2)).toEqual([4, 6])
     y.dispose()
   })
@@ -55,9 +65,15 @@ describe('native kernel path fallback', () => {
     const m = await freshModule()
     const warnings: string[] = []
     const debug: string[] = []
-    expect(await m.initBackend({ warn: (l) => warnings.push(l), debug: (l) => debug.push(l) })).toBe('wasm')
+    expect(
+      await m.initBackend({ warn: (l) => warnings.push(l), debug: (l) => debug.push(l) })
+    ).toBe('wasm')
     expect(warnings).toEqual([])
-    expect(debug.some((l) => l.startsWith('tensor backend wasm-native unavailable: FLATLINE_NATIVE_ADDON='))).toBe(true)
+    expect(
+      debug.some((l) =>
+        l.startsWith('tensor backend wasm-native unavailable: FLATLINE_NATIVE_ADDON=')
+      )
+    ).toBe(true)
   })
 
   it('FLATLINE_KERNELS=wasm skips the native kernels without a warning', async () => {
@@ -65,9 +81,13 @@ describe('native kernel path fallback', () => {
     const m = await freshModule()
     const warnings: string[] = []
     const debug: string[] = []
-    expect(await m.initBackend({ warn: (l) => warnings.push(l), debug: (l) => debug.push(l) })).toBe('wasm')
+    expect(
+      await m.initBackend({ warn: (l) => warnings.push(l), debug: (l) => debug.push(l) })
+    ).toBe('wasm')
     expect(warnings).toEqual([])
-    expect(debug).toContain('tensor backend wasm-native unavailable: switched off by FLATLINE_KERNELS=wasm')
+    expect(debug).toContain(
+      'tensor backend wasm-native unavailable: switched off by FLATLINE_KERNELS=wasm'
+    )
   })
 
   it('rejects an unknown FLATLINE_KERNELS value, naming the valid ones', async () => {

@@ -18,8 +18,14 @@ describe.skipIf(!nativeBuilt)(nativeSuite('native kernels and a growing wasm hea
     // An outer product whose output is larger than the whole heap so far forces a grow.
     const rows = 1024
     const cols = Math.ceil(before.length / 4 / rows) + 1024
-    const a = tf.tensor2d(Float32Array.from({ length: rows }, (_, i) => i + 1), [rows, 1])
-    const b = tf.tensor2d(Float32Array.from({ length: cols }, (_, j) => (j % 7) - 3), [1, cols])
+    const a = tf.tensor2d(
+      Float32Array.from({ length: rows }, (_, i) => i + 1),
+      [rows, 1]
+    )
+    const b = tf.tensor2d(
+      Float32Array.from({ length: cols }, (_, j) => (j % 7) - 3),
+      [1, cols]
+    )
     let out: tf.Tensor | undefined
     const calls = await nativeCallsDuring('BatchMatMul', async () => {
       out = tf.matMul(a, b)
@@ -29,7 +35,12 @@ describe.skipIf(!nativeBuilt)(nativeSuite('native kernels and a growing wasm hea
     expect(after.buffer).not.toBe(before.buffer)
     expect(after.length).toBeGreaterThan(before.length)
     const values = (out as tf.Tensor).dataSync()
-    for (const [i, j] of [[0, 0], [rows - 1, cols - 1], [517, 12345 % cols], [rows - 1, 3]]) {
+    for (const [i, j] of [
+      [0, 0],
+      [rows - 1, cols - 1],
+      [517, 12345 % cols],
+      [rows - 1, 3]
+    ]) {
       expect(values[i * cols + j]).toBe((i + 1) * ((j % 7) - 3))
     }
     tf.dispose([a, b, out as tf.Tensor])

@@ -22,7 +22,8 @@ const CASES: Case[] = [
   { x: [16, 28, 28, 32], size: 3, strides: 1, pad: 'valid' }
 ]
 
-const label = (c: Case): string => `x [${c.x}] size ${JSON.stringify(c.size)} strides ${JSON.stringify(c.strides)} pad ${JSON.stringify(c.pad)}`
+const label = (c: Case): string =>
+  `x [${c.x}] size ${JSON.stringify(c.size)} strides ${JSON.stringify(c.strides)} pad ${JSON.stringify(c.pad)}`
 
 function pooled(c: Case, max: boolean, x: tf.Tensor): tf.Tensor {
   return max
@@ -40,52 +41,63 @@ function poolGradient(c: Case, max: boolean): () => tf.Tensor {
 }
 
 function padded(c: Case): boolean {
-  const { top, bottom, left, right } = tf.backend_util.computePool2DInfo(c.x, c.size, c.strides, 1, c.pad).padInfo
+  const { top, bottom, left, right } = tf.backend_util.computePool2DInfo(
+    c.x,
+    c.size,
+    c.strides,
+    1,
+    c.pad
+  ).padInfo
   return top + bottom + left + right > 0
 }
 
-describe.skipIf(!nativeBuilt)(nativeSuite('native MaxPool, AvgPool and their gradients (oneDNN)'), () => {
-  beforeAll(setUpNativeAndCpu)
+describe.skipIf(!nativeBuilt)(
+  nativeSuite('native MaxPool, AvgPool and their gradients (oneDNN)'),
+  () => {
+    beforeAll(setUpNativeAndCpu)
 
-  for (const c of CASES) {
-    for (const max of [true, false]) {
-      const kind = max ? 'MaxPool' : 'AvgPool'
-      it(`${kind} matches the cpu backend: ${label(c)}`, async () => {
-        const forward = (): tf.Tensor => pooled(c, max, pattern(c.x, 1))
-        const expected = await valuesOn('cpu', forward)
-        const { values, calls } = await onNative(kind, forward)
-        expect(calls).toBe(1)
-        expect(relativeError(expected, values)).toBeLessThan(1e-6)
-      })
+    for (const c of CASES) {
+      for (const max of [true, false]) {
+        const kind = max ? 'MaxPool' : 'AvgPool'
+        it(`${kind} matches the cpu backend: ${label(c)}`, async () => {
+          const forward = (): tf.Tensor => pooled(c, max, pattern(c.x, 1))
+          const expected = await valuesOn('cpu', forward)
+          const { values, calls } = await onNative(kind, forward)
+          expect(calls).toBe(1)
+          expect(relativeError(expected, values)).toBeLessThan(1e-6)
+        })
 
-      // tfjs's cpu (and wasm) AvgPoolGrad divide every window by its full size, even where the
-      // forward pass left padding out of the count; oneDNN, like TensorFlow, is the true gradient
-      // (checked against finite differences below). Padded average windows are compared there.
-      if (!max && padded(c)) continue
-      it(`${kind}Grad matches the cpu backend: ${label(c)}`, async () => {
-        const expected = await valuesOn('cpu', poolGradient(c, max))
-        const { values, calls } = await onNative(`${kind}Grad`, poolGradient(c, max))
-        expect(calls).toBe(1)
-        expect(relativeError(expected, values)).toBeLessThan(1e-6)
+        // tfjs's cpu (and wasm) AvgPoolGrad divide every window by its full size, even where the
+        // forward pass left padding out of the count; oneDNN, like TensorFlow, is the true gradient
+        // (checked against finite differences below). Padded average windows are compared there.
+        if (!max && padded(c)) continue
+        it(`${kind}Grad matches the cpu backend: ${label(c)}`, async () => {
+          const expected = await valuesOn('cpu', poolGradient(c, max))
+          const { values, calls } = await onNative(`${kind}Grad`, poolGradient(c, max))
+          expect(calls).toBe(1)
+          expect(relativeError(expected, values)).toBeLessThan(1e-6)
+        })
+      }
+    }
+
+    for (const [max, c] of [
+      [true, { x: [1, 5, 6, 2], size: 3, strides: 2, pad: 'same' }],
+      [false, { x: [1, 5, 6, 2], size: 3, strides: 2, pad: 'same' }],
+      [false, { x: [1, 7, 5, 2], size: 2, strides: 2, pad: 'same' }],
+      [false, { x: [1, 6, 6, 1], size: 3, strides: 2, pad: 1 }]
+    ] as [boolean, Case][]) {
+      it(`${max ? 'max' : 'average'} pooling's gradient matches central finite differences: ${label(c)}`, async () => {
+        await tf.setBackend('wasm')
+        const q = pattern(pooled(c, max, tf.zeros(c.x)).shape, 6)
+        const loss = (x: tf.Tensor): tf.Scalar => tf.sum(tf.mul(pooled(c, max, x), q))
+        const x = pattern(c.x, 4)
+        const dx = tf.grad(loss)(x)
+        // h well below the gap between neighbouring values, so no perturbation changes a window's maximum.
+        expect(
+          relativeError(centralDifferences(loss, x, 1e-3), dx.dataSync() as Float32Array)
+        ).toBeLessThan(1e-2)
+        tf.dispose([x, q, dx])
       })
     }
   }
-
-  for (const [max, c] of [
-    [true, { x: [1, 5, 6, 2], size: 3, strides: 2, pad: 'same' }],
-    [false, { x: [1, 5, 6, 2], size: 3, strides: 2, pad: 'same' }],
-    [false, { x: [1, 7, 5, 2], size: 2, strides: 2, pad: 'same' }],
-    [false, { x: [1, 6, 6, 1], size: 3, strides: 2, pad: 1 }]
-  ] as [boolean, Case][]) {
-    it(`${max ? 'max' : 'average'} pooling's gradient matches central finite differences: ${label(c)}`, async () => {
-      await tf.setBackend('wasm')
-      const q = pattern(pooled(c, max, tf.zeros(c.x)).shape, 6)
-      const loss = (x: tf.Tensor): tf.Scalar => tf.sum(tf.mul(pooled(c, max, x), q))
-      const x = pattern(c.x, 4)
-      const dx = tf.grad(loss)(x)
-      // h well below the gap between neighbouring values, so no perturbation changes a window's maximum.
-      expect(relativeError(centralDifferences(loss, x, 1e-3), dx.dataSync() as Float32Array)).toBeLessThan(1e-2)
-      tf.dispose([x, q, dx])
-    })
-  }
-})
+)

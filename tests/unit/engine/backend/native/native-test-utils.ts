@@ -28,7 +28,9 @@ export const nativeBuilt = reason === undefined
 
 /** A suite title that says, when skipped, why. */
 export function nativeSuite(title: string): string {
-  return reason === undefined ? title : `${title} — SKIPPED: native addon not built (npm run build:native)`
+  return reason === undefined
+    ? title
+    : `${title} — SKIPPED: native addon not built (npm run build:native)`
 }
 
 export async function setUpNativeAndCpu(): Promise<void> {
@@ -37,14 +39,20 @@ export async function setUpNativeAndCpu(): Promise<void> {
 }
 
 /** How many times the native `kernel` ran during `f` (to prove a result came from the native path). */
-export async function nativeCallsDuring(kernel: string, f: () => Promise<unknown>): Promise<number> {
+export async function nativeCallsDuring(
+  kernel: string,
+  f: () => Promise<unknown>
+): Promise<number> {
   const before = nativeKernelCalls()[kernel] ?? 0
   await f()
   return (nativeKernelCalls()[kernel] ?? 0) - before
 }
 
 /** `f`'s values on wasm with the native kernels, and how many times the native `kernel` ran. */
-export async function onNative(kernel: string, f: () => tf.Tensor): Promise<{ values: Float32Array; calls: number }> {
+export async function onNative(
+  kernel: string,
+  f: () => tf.Tensor
+): Promise<{ values: Float32Array; calls: number }> {
   let values: Float32Array = new Float32Array()
   const calls = await nativeCallsDuring(kernel, async () => {
     values = await valuesOn('wasm', f)

@@ -77,8 +77,14 @@ describe('connectWsApi', () => {
     socket.open()
     const start = connection.api.audit.start({ surrogates: [], targets: [] })
     const other = connection.api.app.info()
-    socket.serverSend({ id: socket.sent[0].id, ok: false, error: 'surrogates: an audit needs at least one surrogate' })
-    await expect(start).rejects.toThrow(new Error('surrogates: an audit needs at least one surrogate'))
+    socket.serverSend({
+      id: socket.sent[0].id,
+      ok: false,
+      error: 'surrogates: an audit needs at least one surrogate'
+    })
+    await expect(start).rejects.toThrow(
+      new Error('surrogates: an audit needs at least one surrogate')
+    )
     // The other call is still pending and still answerable.
     socket.serverSend({ id: socket.sent[1].id, ok: true, result: { backend: 'cpu' } })
     await expect(other).resolves.toEqual({ backend: 'cpu' })
@@ -142,7 +148,10 @@ describe('wsUrlFor / tokenFromSearch / resolveApi', () => {
   it('prefers the preload api when window.api exists', () => {
     const api = { app: {} } as unknown as FlatlineApi
     const createSocket = vi.fn()
-    const resolved = resolveApi({ api, location: { protocol: 'app:', host: '', search: '' } }, { createSocket })
+    const resolved = resolveApi(
+      { api, location: { protocol: 'app:', host: '', search: '' } },
+      { createSocket }
+    )
     expect(resolved.api).toBe(api)
     expect(resolved.transport).toBe('electron')
     expect(createSocket).not.toHaveBeenCalled()
@@ -159,8 +168,8 @@ describe('wsUrlFor / tokenFromSearch / resolveApi', () => {
   })
 
   it('explains what to do when browser mode was opened without its token', () => {
-    expect(() => resolveApi({ location: { protocol: 'http:', host: '127.0.0.1:8080', search: '' } })).toThrow(
-      /no session token .*npm run start:browser/
-    )
+    expect(() =>
+      resolveApi({ location: { protocol: 'http:', host: '127.0.0.1:8080', search: '' } })
+    ).toThrow(/no session token .*npm run start:browser/)
   })
 })

@@ -1,7 +1,10 @@
 // @vitest-environment jsdom
 import type { LineSeriesOption } from 'echarts/charts'
 import { describe, expect, it } from 'vitest'
-import { buildAccuracyOption, buildLossOption } from '../../../../../renderer/src/charts/training-curves-option'
+import {
+  buildAccuracyOption,
+  buildLossOption
+} from '../../../../../renderer/src/charts/training-curves-option'
 
 const epoch = (n: number, loss: number, train: number, test: number) => ({
   epoch: n,
@@ -55,7 +58,8 @@ describe('training curve options', () => {
 
 describe('training curve tooltips', () => {
   type Formatter = (params: unknown) => string
-  const formatterOf = (option: { tooltip?: unknown }) => (option.tooltip as { formatter: Formatter }).formatter
+  const formatterOf = (option: { tooltip?: unknown }) =>
+    (option.tooltip as { formatter: Formatter }).formatter
 
   it('names the epoch, the model and the split, and escapes model names', () => {
     const text = formatterOf(buildAccuracyOption(curves))([
@@ -67,7 +71,9 @@ describe('training curve tooltips', () => {
   })
 
   it('shows loss to four decimals', () => {
-    const text = formatterOf(buildLossOption(curves))([{ seriesName: 'tgt', value: [1, 0.91234], marker: '' }])
+    const text = formatterOf(buildLossOption(curves))([
+      { seriesName: 'tgt', value: [1, 0.91234], marker: '' }
+    ])
     expect(text).toBe('epoch 1<br/>tgt · 0.9123')
   })
 })

@@ -1,7 +1,10 @@
 // @vitest-environment jsdom
 import type { LineSeriesOption } from 'echarts/charts'
 import { describe, expect, it } from 'vitest'
-import { buildTransferSharpnessOption, hasProbeCurves } from '../../../../../renderer/src/charts/transfer-sharpness-option'
+import {
+  buildTransferSharpnessOption,
+  hasProbeCurves
+} from '../../../../../renderer/src/charts/transfer-sharpness-option'
 
 const epoch = (n: number, probes: { rate?: number; lambda?: number; trace?: number } = {}) => ({
   epoch: n,
@@ -10,12 +13,26 @@ const epoch = (n: number, probes: { rate?: number; lambda?: number; trace?: numb
   testAccuracy: 0.5,
   lr: 0.1,
   seconds: 1,
-  ...(probes.rate === undefined ? {} : { validationTransfer: { rate: probes.rate, fooled: Math.round(probes.rate * 200), attacked: 200 } }),
-  ...(probes.lambda === undefined ? {} : { sharpness: { maxEigenvalue: probes.lambda, trace: probes.trace ?? 0 } })
+  ...(probes.rate === undefined
+    ? {}
+    : {
+        validationTransfer: {
+          rate: probes.rate,
+          fooled: Math.round(probes.rate * 200),
+          attacked: 200
+        }
+      }),
+  ...(probes.lambda === undefined
+    ? {}
+    : { sharpness: { maxEigenvalue: probes.lambda, trace: probes.trace ?? 0 } })
 })
 
 const curves = {
-  sur: [epoch(1, { rate: 0.3, lambda: 40, trace: 900 }), epoch(2, { rate: 0.45, lambda: 12, trace: 300 }), epoch(3, { rate: 0.4, lambda: 15, trace: 350 })],
+  sur: [
+    epoch(1, { rate: 0.3, lambda: 40, trace: 900 }),
+    epoch(2, { rate: 0.45, lambda: 12, trace: 300 }),
+    epoch(3, { rate: 0.4, lambda: 15, trace: 350 })
+  ],
   tgt: [epoch(1), epoch(2)]
 }
 const seriesOf = (option: { series?: unknown }) => option.series as LineSeriesOption[]
@@ -45,7 +62,10 @@ describe('transfer and sharpness option (Figure 5)', () => {
 
   it('marks the chosen epoch on the transfer curve', () => {
     const series = seriesOf(buildTransferSharpnessOption(curves, { sur: 2 }))
-    const markLine = series[0].markLine as { data: { xAxis: number }[]; label: { formatter: string } }
+    const markLine = series[0].markLine as {
+      data: { xAxis: number }[]
+      label: { formatter: string }
+    }
     expect(markLine.data).toEqual([{ xAxis: 2 }])
     expect(markLine.label.formatter).toBe('chosen: epoch 2')
     expect(seriesOf(buildTransferSharpnessOption(curves)).some((s) => s.markLine)).toBe(false)
@@ -70,6 +90,8 @@ describe('transfer and sharpness option (Figure 5)', () => {
       { seriesId: 'sur:transfer', value: [2, 0.45], marker: '' },
       { seriesId: 'sur:lambda', value: [2, 12], marker: '' }
     ])
-    expect(text).toBe('epoch 2<br/>sur · validation transfer <b>45.0 %</b> (90/200)<br/>sur · λmax <b>12.00</b>')
+    expect(text).toBe(
+      'epoch 2<br/>sur · validation transfer <b>45.0 %</b> (90/200)<br/>sur · λmax <b>12.00</b>'
+    )
   })
 })

@@ -23,7 +23,9 @@ describe('audit form: early stopping and sharpness tracking', () => {
     expect(spec.validation?.examples).toBe(500)
     const [v] = spec.validation!.targets
     expect([v.arch, v.width]).toEqual(['small-cnn', 16])
-    expect([...spec.surrogates, ...spec.targets].map((m) => (m as ModelSpec).seed)).not.toContain(v.seed)
+    expect([...spec.surrogates, ...spec.targets].map((m) => (m as ModelSpec).seed)).not.toContain(
+      v.seed
+    )
     expect(v.recipe).toEqual(spec.targets[0].recipe)
     expect(draft.validation?.targets).toHaveLength(1)
   })
@@ -50,7 +52,9 @@ describe('audit form: early stopping and sharpness tracking', () => {
   it('tracks sharpness with the contract defaults and stops tracking cleanly', async () => {
     const { form } = await openForm()
     form.setTrackSharpness(0, true)
-    expect((AuditSpec.parse(form.spec).surrogates[0] as ModelSpec).track).toEqual({ sharpness: { examples: 1000, iterations: 20, hutchinsonSamples: 10 } })
+    expect((AuditSpec.parse(form.spec).surrogates[0] as ModelSpec).track).toEqual({
+      sharpness: { examples: 1000, iterations: 20, hutchinsonSamples: 10 }
+    })
     form.setTrackSharpness(0, false)
     expect(form.spec?.surrogates[0]).not.toHaveProperty('track')
   })

@@ -73,7 +73,14 @@ describe('useAuditFormStore attack queue', () => {
   })
 
   it('loads a spec with a queue back into the queue, its first stack in the editor', () => {
-    const input = { ...demo, attack: undefined, attacks: [{ eps: 8 / 255, stack: { mi: {} } }, { eps: 8 / 255, label: 'plain' }] }
+    const input = {
+      ...demo,
+      attack: undefined,
+      attacks: [
+        { eps: 8 / 255, stack: { mi: {} } },
+        { eps: 8 / 255, label: 'plain' }
+      ]
+    }
     const draft = draftFromSpec(input)
     expect(draft.queue).toHaveLength(2)
     expect(draft.enabled.mi).toBe(true)

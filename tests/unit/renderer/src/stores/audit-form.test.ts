@@ -1,7 +1,11 @@
 // @vitest-environment jsdom
 import { AuditSpec } from '@contract/audit-spec'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { assignField, presetOf, useAuditFormStore } from '../../../../../renderer/src/stores/audit-form'
+import {
+  assignField,
+  presetOf,
+  useAuditFormStore
+} from '../../../../../renderer/src/stores/audit-form'
 import { useJobStore } from '../../../../../renderer/src/stores/job'
 import { installFakeApiWithDemo, loadDemoSpec, openDemoForm } from '../../demo-spec-fixture'
 import type { FakeApi } from '../../fake-api'
@@ -63,13 +67,18 @@ describe('useAuditFormStore', () => {
     const { form, draft } = await openForm()
     draft.enabled.mi = true
     draft.enabled.di = true
-    expect(form.spec?.attack?.stack).toEqual({ di: { resizeRate: 0.85, prob: 0.8 }, mi: { mu: 1.2 } })
+    expect(form.spec?.attack?.stack).toEqual({
+      di: { resizeRate: 0.85, prob: 0.8 },
+      mi: { mu: 1.2 }
+    })
   })
 
   it('names the field of an invalid value and blocks start', async () => {
     const { form, draft } = await openForm()
     form.epsInput = 0
-    expect(form.errorAt('attack.eps')).toBe('ε must be more than 0 and at most 255, in /255 (16 means 16/255)')
+    expect(form.errorAt('attack.eps')).toBe(
+      'ε must be more than 0 and at most 255, in /255 (16 means 16/255)'
+    )
     draft.surrogates[0].name = ''
     expect(form.errorAt('surrogates.0.name')).toBeDefined()
     expect(form.valid).toBe(false)
@@ -78,9 +87,29 @@ describe('useAuditFormStore', () => {
   })
 
   // The contract speaks fractions of the pixel range ("eps must be in (0, 1]"); the form's fields take /255 under L∞.
-  it.each<[string, (form: ReturnType<typeof useAuditFormStore>, draft: Awaited<ReturnType<typeof openForm>>['draft']) => void, string, string]>([
-    ['ε above 255/255', (form) => (form.epsInput = 300), 'attack.eps', 'ε must be more than 0 and at most 255, in /255 (16 means 16/255)'],
-    ['ε of 0', (form) => (form.epsInput = 0), 'attack.eps', 'ε must be more than 0 and at most 255, in /255 (16 means 16/255)'],
+  it.each<
+    [
+      string,
+      (
+        form: ReturnType<typeof useAuditFormStore>,
+        draft: Awaited<ReturnType<typeof openForm>>['draft']
+      ) => void,
+      string,
+      string
+    ]
+  >([
+    [
+      'ε above 255/255',
+      (form) => (form.epsInput = 300),
+      'attack.eps',
+      'ε must be more than 0 and at most 255, in /255 (16 means 16/255)'
+    ],
+    [
+      'ε of 0',
+      (form) => (form.epsInput = 0),
+      'attack.eps',
+      'ε must be more than 0 and at most 255, in /255 (16 means 16/255)'
+    ],
     [
       'a step size above 255/255',
       (form, draft) => {
@@ -101,7 +130,8 @@ describe('useAuditFormStore', () => {
     ],
     [
       "an adversarial-training ε above 255/255 (the Harden step's /255 field)",
-      (_, draft) => (draft.harden = { target: 'target-cnn', adversarialTraining: { eps: 300 / 255 } }),
+      (_, draft) =>
+        (draft.harden = { target: 'target-cnn', adversarialTraining: { eps: 300 / 255 } }),
       'harden.adversarialTraining.eps',
       'ε must be more than 0 and at most 255, in /255 (8 means 8/255)'
     ],
@@ -160,14 +190,22 @@ describe('useAuditFormStore', () => {
     await form.start()
     expect(fake.calls.start).toHaveBeenCalledTimes(1)
     expect(fake.calls.start).toHaveBeenCalledWith(sent)
-    expect(AuditSpec.parse(fake.calls.start.mock.calls[0][0]).attack.stack).toEqual({ si: { copies: 5 } })
+    expect(AuditSpec.parse(fake.calls.start.mock.calls[0][0]).attack.stack).toEqual({
+      si: { copies: 5 }
+    })
     expect(form.open).toBe(false)
     expect(useJobStore().job?.jobId).toBe('job-1')
   })
 
   it('keeps an LGV stack with member folders from the loaded spec', async () => {
-    const lgv = { sources: [{ surrogate: 'surrogate-cnn', dirs: ['/tmp/lgv/m1', '/tmp/lgv/m2'] }], nGrad: 2 }
-    fake.api.audit.demoSpec = async () => ({ ...demo, attack: { ...demo.attack, stack: { lgv, si: { copies: 3 } } } })
+    const lgv = {
+      sources: [{ surrogate: 'surrogate-cnn', dirs: ['/tmp/lgv/m1', '/tmp/lgv/m2'] }],
+      nGrad: 2
+    }
+    fake.api.audit.demoSpec = async () => ({
+      ...demo,
+      attack: { ...demo.attack, stack: { lgv, si: { copies: 3 } } }
+    })
     const { form, draft } = await openForm()
     expect(draft.enabled.lgv).toBe(true)
     expect(form.spec?.attack?.stack).toEqual({ lgv, si: { copies: 3 } })

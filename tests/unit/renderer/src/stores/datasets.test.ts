@@ -2,7 +2,11 @@
 import type { DatasetDetection, DatasetInspection } from '@contract/dataset-inspection'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { useAuditFormStore } from '../../../../../renderer/src/stores/audit-form'
-import { datasetSpecOf, defaultDatasetFields, useDatasetsStore } from '../../../../../renderer/src/stores/datasets'
+import {
+  datasetSpecOf,
+  defaultDatasetFields,
+  useDatasetsStore
+} from '../../../../../renderer/src/stores/datasets'
 import { installFakeApiWithDemo, loadDemoSpec } from '../../demo-spec-fixture'
 import type { FakeApi } from '../../fake-api'
 
@@ -25,28 +29,70 @@ function inspectionOf(trainCount: number): DatasetInspection {
     memoryBytes: 1000,
     memoryBudgetBytes: 2000,
     seconds: 0.1,
-    problems: trainCount > 0 ? ['class "dog" has no training images.'] : ['/data/pets/train/cat/x.png: cannot decode the image']
+    problems:
+      trainCount > 0
+        ? ['class "dog" has no training images.']
+        : ['/data/pets/train/cat/x.png: cannot decode the image']
   }
 }
 
 describe('datasetSpecOf', () => {
   it('builds the spec an audit takes: path only for folders, imageSize only for image folders, splitSeed only with a validation split', () => {
-    expect(datasetSpecOf(defaultDatasetFields()).spec).toEqual({ source: 'embedded', trainLimit: 0, testLimit: 0, validationSize: 0 })
-    const images = datasetSpecOf({ ...defaultDatasetFields(), source: 'image-folder', path: ' /data/pets ', imageSize: 64, validationSize: 100, splitSeed: 7 })
-    expect(images.spec).toEqual({ source: 'image-folder', path: '/data/pets', imageSize: 64, trainLimit: 0, testLimit: 0, validationSize: 100, splitSeed: 7 })
-    expect(datasetSpecOf({ ...defaultDatasetFields(), source: 'cifar-binary', path: '/c', imageSize: 64 }).spec).not.toHaveProperty('imageSize')
+    expect(datasetSpecOf(defaultDatasetFields()).spec).toEqual({
+      source: 'embedded',
+      trainLimit: 0,
+      testLimit: 0,
+      validationSize: 0
+    })
+    const images = datasetSpecOf({
+      ...defaultDatasetFields(),
+      source: 'image-folder',
+      path: ' /data/pets ',
+      imageSize: 64,
+      validationSize: 100,
+      splitSeed: 7
+    })
+    expect(images.spec).toEqual({
+      source: 'image-folder',
+      path: '/data/pets',
+      imageSize: 64,
+      trainLimit: 0,
+      testLimit: 0,
+      validationSize: 100,
+      splitSeed: 7
+    })
+    expect(
+      datasetSpecOf({
+        ...defaultDatasetFields(),
+        source: 'cifar-binary',
+        path: '/c',
+        imageSize: 64
+      }).spec
+    ).not.toHaveProperty('imageSize')
   })
 
   it('names the bad field', () => {
-    expect(datasetSpecOf({ ...defaultDatasetFields(), source: 'idx-folder' }).error).toBe('path: choose the folder holding the dataset')
-    expect(datasetSpecOf({ ...defaultDatasetFields(), source: 'image-folder', path: '/p', imageSize: 4 }).error).toBe('imageSize: imageSize must be at least 8 pixels')
-    expect(datasetSpecOf({ ...defaultDatasetFields(), trainLimit: -1 }).error).toMatch(/^trainLimit: /)
+    expect(datasetSpecOf({ ...defaultDatasetFields(), source: 'idx-folder' }).error).toBe(
+      'path: choose the folder holding the dataset'
+    )
+    expect(
+      datasetSpecOf({ ...defaultDatasetFields(), source: 'image-folder', path: '/p', imageSize: 4 })
+        .error
+    ).toBe('imageSize: imageSize must be at least 8 pixels')
+    expect(datasetSpecOf({ ...defaultDatasetFields(), trainLimit: -1 }).error).toMatch(
+      /^trainLimit: /
+    )
   })
 })
 
 describe('useDatasetsStore', () => {
   it('detects a typed folder and switches the source to what it holds', async () => {
-    const detection: DatasetDetection = { path: '/data/c10', source: 'cifar-binary', format: 'CIFAR-10 binary batches', message: 'ok' }
+    const detection: DatasetDetection = {
+      path: '/data/c10',
+      source: 'cifar-binary',
+      format: 'CIFAR-10 binary batches',
+      message: 'ok'
+    }
     const detect = vi.fn(async () => detection)
     fake.api.datasets.detect = detect
     const store = useDatasetsStore()
@@ -63,7 +109,12 @@ describe('useDatasetsStore', () => {
     await store.pickFolder()
     expect(store.fields.path).toBe('/typed')
     fake.api.app.pickFolder = async () => ({ path: '/chosen' })
-    fake.api.datasets.detect = async (path) => ({ path, source: 'idx-folder', format: 'MNIST-style idx files', message: '' })
+    fake.api.datasets.detect = async (path) => ({
+      path,
+      source: 'idx-folder',
+      format: 'MNIST-style idx files',
+      message: ''
+    })
     await store.pickFolder()
     expect(store.fields.path).toBe('/chosen')
     expect(store.fields.source).toBe('idx-folder')
@@ -75,7 +126,13 @@ describe('useDatasetsStore', () => {
     const store = useDatasetsStore()
     Object.assign(store.fields, { source: 'image-folder', path: '/data/pets', imageSize: 32 })
     await store.inspect()
-    expect(inspect).toHaveBeenCalledWith({ dataset: expect.objectContaining({ source: 'image-folder', path: '/data/pets', imageSize: 32 }) })
+    expect(inspect).toHaveBeenCalledWith({
+      dataset: expect.objectContaining({
+        source: 'image-folder',
+        path: '/data/pets',
+        imageSize: 32
+      })
+    })
     expect(store.usable).toBe(true)
     expect(store.stale).toBe(false)
     store.fields.imageSize = 16
@@ -92,12 +149,25 @@ describe('useDatasetsStore', () => {
   it('puts the dataset into the New audit form and opens it', async () => {
     const store = useDatasetsStore()
     store.openView()
-    Object.assign(store.fields, { source: 'cifar-binary', path: '/data/c10', trainLimit: 5000, validationSize: 500, splitSeed: 3 })
+    Object.assign(store.fields, {
+      source: 'cifar-binary',
+      path: '/data/c10',
+      trainLimit: 5000,
+      validationSize: 500,
+      splitSeed: 3
+    })
     await store.useInNewAudit()
     const form = useAuditFormStore()
     expect(store.open).toBe(false)
     expect(form.open).toBe(true)
-    expect(form.draft?.dataset).toEqual({ source: 'cifar-binary', path: '/data/c10', trainLimit: 5000, testLimit: 0, validationSize: 500, splitSeed: 3 })
+    expect(form.draft?.dataset).toEqual({
+      source: 'cifar-binary',
+      path: '/data/c10',
+      trainLimit: 5000,
+      testLimit: 0,
+      validationSize: 500,
+      splitSeed: 3
+    })
     expect(form.spec?.dataset).toMatchObject({ source: 'cifar-binary', path: '/data/c10' })
     expect(form.draft?.surrogates.length).toBeGreaterThan(0)
   })

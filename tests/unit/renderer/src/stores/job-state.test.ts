@@ -1,7 +1,11 @@
 // @vitest-environment jsdom
 import type { JobEvent } from '@contract/job-events'
 import { describe, expect, it } from 'vitest'
-import { reduceJobEvent, startingJob, type JobState } from '../../../../../renderer/src/stores/job-state'
+import {
+  reduceJobEvent,
+  startingJob,
+  type JobState
+} from '../../../../../renderer/src/stores/job-state'
 
 const metrics = (epoch: number, loss: number) => ({
   epoch,
@@ -31,9 +35,27 @@ describe('reduceJobEvent', () => {
   it('turns started → progress → epoch → done → completed into bars, curves and a completed status', () => {
     const state = reduceAll([
       started,
-      { jobId: 'job-1', kind: 'task-progress', taskId: 'train-sur', value: 0.25, detail: 'epoch 1/4' },
-      { jobId: 'job-1', kind: 'epoch', taskId: 'train-sur', model: 'sur', metrics: metrics(1, 0.9) },
-      { jobId: 'job-1', kind: 'epoch', taskId: 'train-sur', model: 'sur', metrics: metrics(2, 0.6) },
+      {
+        jobId: 'job-1',
+        kind: 'task-progress',
+        taskId: 'train-sur',
+        value: 0.25,
+        detail: 'epoch 1/4'
+      },
+      {
+        jobId: 'job-1',
+        kind: 'epoch',
+        taskId: 'train-sur',
+        model: 'sur',
+        metrics: metrics(1, 0.9)
+      },
+      {
+        jobId: 'job-1',
+        kind: 'epoch',
+        taskId: 'train-sur',
+        model: 'sur',
+        metrics: metrics(2, 0.6)
+      },
       { jobId: 'job-1', kind: 'task-progress', taskId: 'attack', value: 0.5, detail: 'batch 5/10' },
       { jobId: 'job-1', kind: 'task-done', taskId: 'train-sur', seconds: 12.5 },
       { jobId: 'job-1', kind: 'completed', runId: 'run-1' }
@@ -51,7 +73,13 @@ describe('reduceJobEvent', () => {
 
   it('returns a new object on every change so a shallowRef notices', () => {
     const a = reduceJobEvent(null, started)!
-    const b = reduceJobEvent(a, { jobId: 'job-1', kind: 'task-progress', taskId: 'attack', value: 0.1, detail: '' })!
+    const b = reduceJobEvent(a, {
+      jobId: 'job-1',
+      kind: 'task-progress',
+      taskId: 'attack',
+      value: 0.1,
+      detail: ''
+    })!
     expect(b).not.toBe(a)
     expect(b.tasks).not.toBe(a.tasks)
     expect(a.tasks[1].value).toBe(0)
@@ -68,7 +96,10 @@ describe('reduceJobEvent', () => {
   })
 
   it('keeps the failure message and the cancelled status', () => {
-    const failed = reduceAll([started, { jobId: 'job-1', kind: 'failed', runId: 'run-1', message: 'out of memory' }])!
+    const failed = reduceAll([
+      started,
+      { jobId: 'job-1', kind: 'failed', runId: 'run-1', message: 'out of memory' }
+    ])!
     expect(failed.status).toBe('failed')
     expect(failed.message).toBe('out of memory')
     const cancelled = reduceAll([started, { jobId: 'job-1', kind: 'cancelled' }])!
@@ -80,9 +111,9 @@ describe('reduceJobEvent', () => {
     const running = reduceAll([started])!
     const other: JobEvent = { ...started, jobId: 'job-2', runId: 'run-2' }
     expect(reduceJobEvent(running, other)).toBe(running)
-    expect(
-      reduceJobEvent(running, { jobId: 'job-2', kind: 'failed', message: 'not ours' })
-    ).toBe(running)
+    expect(reduceJobEvent(running, { jobId: 'job-2', kind: 'failed', message: 'not ours' })).toBe(
+      running
+    )
     const done = reduceJobEvent(running, { jobId: 'job-1', kind: 'completed', runId: 'run-1' })!
     expect(reduceJobEvent(done, other)!.jobId).toBe('job-2')
   })

@@ -47,7 +47,13 @@ describe('useJobStore', () => {
     expect(job.active).toBe(true)
 
     fake.emit(started)
-    fake.emit({ jobId: 'job-1', kind: 'task-progress', taskId: 'train-sur', value: 0.5, detail: 'epoch 1/2' })
+    fake.emit({
+      jobId: 'job-1',
+      kind: 'task-progress',
+      taskId: 'train-sur',
+      value: 0.5,
+      detail: 'epoch 1/2'
+    })
     fake.emit({
       jobId: 'job-1',
       kind: 'epoch',
@@ -100,7 +106,9 @@ describe('useJobStore', () => {
   })
 
   it('shows a failed start as a failed job with the reason', async () => {
-    fake = createFakeApi({ start: () => Promise.reject(new Error('attack.eps: eps must be in (0, 1]')) })
+    fake = createFakeApi({
+      start: () => Promise.reject(new Error('attack.eps: eps must be in (0, 1]'))
+    })
     setApi(fake.api)
     const job = useJobStore()
     await job.startDemo()
@@ -128,7 +136,13 @@ describe('JobProgressPanel', () => {
     job.listen()
     await job.startDemo()
     fake.emit(started)
-    fake.emit({ jobId: 'job-1', kind: 'task-progress', taskId: 'attack', value: 0.42, detail: 'batch 3/7' })
+    fake.emit({
+      jobId: 'job-1',
+      kind: 'task-progress',
+      taskId: 'attack',
+      value: 0.42,
+      detail: 'batch 3/7'
+    })
     const wrapper = mount(JobProgressPanel)
     const bar = wrapper.get('[data-testid="task-attack"]')
     expect(bar.attributes('role')).toBe('progressbar')
@@ -143,7 +157,12 @@ describe('JobProgressPanel', () => {
     job.listen()
     await job.startDemo()
     fake.emit(started)
-    fake.emit({ jobId: 'job-1', kind: 'failed', runId: 'run-1', message: 'engine crashed: out of memory' })
+    fake.emit({
+      jobId: 'job-1',
+      kind: 'failed',
+      runId: 'run-1',
+      message: 'engine crashed: out of memory'
+    })
     const wrapper = mount(JobProgressPanel)
     const alert = wrapper.get('[role="alert"]')
     expect(alert.text()).toContain('The audit failed.')

@@ -9,7 +9,13 @@ import { loadRunRecordFixture } from '../../run-record-fixture'
 
 const summaries: RunSummary[] = [
   { id: 'old', name: 'old run', status: 'completed', createdAt: '2025-01-01T10:00:00Z' },
-  { id: 'broken', name: 'broken', status: 'unreadable', createdAt: 'garbage', problem: 'run.json: not JSON' },
+  {
+    id: 'broken',
+    name: 'broken',
+    status: 'unreadable',
+    createdAt: 'garbage',
+    problem: 'run.json: not JSON'
+  },
   { id: 'new', name: 'new run', status: 'failed', createdAt: '2025-03-01T10:00:00Z' },
   { id: 'mid', name: 'mid run', status: 'interrupted', createdAt: '2025-02-01T10:00:00Z' }
 ]

@@ -4,7 +4,10 @@ import { AuditSpec } from '@contract/audit-spec'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { useAuditFormStore } from '../../../../../renderer/src/stores/audit-form'
 import { useJobStore } from '../../../../../renderer/src/stores/job'
-import { MEASURE_DEBOUNCE_MS, useTimeEstimateStore } from '../../../../../renderer/src/stores/time-estimate'
+import {
+  MEASURE_DEBOUNCE_MS,
+  useTimeEstimateStore
+} from '../../../../../renderer/src/stores/time-estimate'
 import { installFakeApiWithDemo, loadDemoSpec } from '../../demo-spec-fixture'
 import type { FakeApi } from '../../fake-api'
 
@@ -19,7 +22,12 @@ beforeEach(() => {
   fake.api.engine.measureThroughput = async (request) => {
     asked.push(request)
     const scale = 16 / request.width
-    return { trainImagesPerSecond: 600 * scale, gradientsPerSecond: 1500 * scale, seconds: 1, backend: 'fake backend' }
+    return {
+      trainImagesPerSecond: 600 * scale,
+      gradientsPerSecond: 1500 * scale,
+      seconds: 1,
+      backend: 'fake backend'
+    }
   }
 })
 afterEach(() => vi.useRealTimers())
@@ -71,7 +79,10 @@ describe('useTimeEstimateStore', () => {
     expect(asked).toHaveLength(3)
     await vi.advanceTimersByTimeAsync(MEASURE_DEBOUNCE_MS)
     expect(asked.slice(3).map((r) => r.width)).toEqual([32])
-    expect(times.stateOf('surrogates', 0)).toMatchObject({ status: 'ready', estimate: { trainImagesPerSecond: 300 } })
+    expect(times.stateOf('surrogates', 0)).toMatchObject({
+      status: 'ready',
+      estimate: { trainImagesPerSecond: 300 }
+    })
   })
 
   it('does not measure while an audit runs (it would skew the figure and slow the audit)', async () => {
@@ -89,7 +100,10 @@ describe('useTimeEstimateStore', () => {
     }
     const { draft, times } = await open()
     await times.measureNow()
-    expect(times.stateOf('targets', 1)).toEqual({ status: 'failed', message: expect.stringMatching(/engine is busy/) })
+    expect(times.stateOf('targets', 1)).toEqual({
+      status: 'failed',
+      message: expect.stringMatching(/engine is busy/)
+    })
     expect(times.estimate?.totalSeconds).toBeNull()
     draft.dataset = { ...draft.dataset, source: 'cifar-binary', path: '/data/cifar' }
     expect(times.estimate).toBeNull()
@@ -108,7 +122,11 @@ describe('useTimeEstimateStore', () => {
   it('counts LGV collection (epochs of SGD over the training set) and its passes per iteration', async () => {
     const { form, draft, times } = await open()
     draft.enabled.lgv = true
-    expect(form.spec?.attack?.stack?.lgv).toEqual({ sources: [], nGrad: 1, collect: { epochs: 10, perEpoch: 4, lr: 0.05, batchSize: 256 } })
+    expect(form.spec?.attack?.stack?.lgv).toEqual({
+      sources: [],
+      nGrad: 1,
+      collect: { epochs: 10, perEpoch: 4, lr: 0.05, batchSize: 256 }
+    })
     expect(form.valid).toBe(true)
     draft.lgv!.collect!.epochs = 2
     await times.measureNow()
@@ -126,7 +144,9 @@ describe('audit form LGV', () => {
     draft.enabled.lgv = true
     form.setLgvCollect(false)
     expect(form.spec?.attack?.stack?.lgv).toEqual({ sources: [], nGrad: 1 })
-    expect(form.errorAt('attack.stack.lgv')).toMatch(/no member folders for surrogate "surrogate-cnn".*collect from the trained surrogate/)
+    expect(form.errorAt('attack.stack.lgv')).toMatch(
+      /no member folders for surrogate "surrogate-cnn".*collect from the trained surrogate/
+    )
     expect(form.valid).toBe(false)
     form.setLgvCollect(true)
     expect(form.errorAt('attack.stack.lgv')).toBeUndefined()

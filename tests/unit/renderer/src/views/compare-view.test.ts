@@ -14,9 +14,16 @@ enableAutoUnmount(afterEach)
 
 beforeAll(() => {
   // jsdom has no layout: sizes so ECharts draws, a ResizeObserver for `autoresize`, no canvas (as transfer-results.test.ts).
-  HTMLCanvasElement.prototype.getContext = (() => null) as typeof HTMLCanvasElement.prototype.getContext
-  Object.defineProperty(HTMLElement.prototype, 'clientWidth', { configurable: true, get: () => 600 })
-  Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => 300 })
+  HTMLCanvasElement.prototype.getContext = (() =>
+    null) as typeof HTMLCanvasElement.prototype.getContext
+  Object.defineProperty(HTMLElement.prototype, 'clientWidth', {
+    configurable: true,
+    get: () => 600
+  })
+  Object.defineProperty(HTMLElement.prototype, 'clientHeight', {
+    configurable: true,
+    get: () => 300
+  })
   globalThis.ResizeObserver ??= class {
     observe(): void {}
     unobserve(): void {}
@@ -26,10 +33,22 @@ beforeAll(() => {
 
 const v1 = { ...fixtureRun(), id: 'v1', name: 'model v1', createdAt: '2025-03-01T10:00:00Z' }
 const v2 = { ...fixtureRun(), id: 'v2', name: 'model v2', createdAt: '2025-03-02T10:00:00Z' }
-v2.results = { ...v2.results!, transfer: v2.results!.transfer.map((c) => (c.target === 'target-cnn' ? { ...c, successRate: 0.3, fooled: 300 } : c)) }
+v2.results = {
+  ...v2.results!,
+  transfer: v2.results!.transfer.map((c) =>
+    c.target === 'target-cnn' ? { ...c, successRate: 0.3, fooled: 300 } : c
+  )
+}
 
 async function mountView(compare: (a: string, b: string) => Promise<unknown>) {
-  const fake = createFakeApi({ runs: [v2, v1].map((r) => ({ id: r.id, name: r.name, status: 'completed' as const, createdAt: r.createdAt })) })
+  const fake = createFakeApi({
+    runs: [v2, v1].map((r) => ({
+      id: r.id,
+      name: r.name,
+      status: 'completed' as const,
+      createdAt: r.createdAt
+    }))
+  })
   fake.api.runs.compare = vi.fn(compare) as never
   setApi(fake.api)
   setActivePinia(createPinia())
@@ -56,8 +75,12 @@ describe('CompareView', () => {
   })
 
   it('shows why two runs do not compare', async () => {
-    const { wrapper } = await mountView(async () => Promise.reject(new Error('Cannot compare these runs: the runs share no target: …')))
-    expect(wrapper.get('[data-testid="compare-refusal"]').text()).toContain('the runs share no target')
+    const { wrapper } = await mountView(async () =>
+      Promise.reject(new Error('Cannot compare these runs: the runs share no target: …'))
+    )
+    expect(wrapper.get('[data-testid="compare-refusal"]').text()).toContain(
+      'the runs share no target'
+    )
     expect(wrapper.find('[data-testid="compare-table"]').exists()).toBe(false)
   })
 })

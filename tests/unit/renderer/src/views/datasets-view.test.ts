@@ -13,9 +13,16 @@ enableAutoUnmount(afterEach)
 let fake: FakeApi
 beforeAll(() => {
   // jsdom has no layout: sizes so ECharts draws the class-count bars, a ResizeObserver for `autoresize`, no canvas.
-  HTMLCanvasElement.prototype.getContext = (() => null) as typeof HTMLCanvasElement.prototype.getContext
-  Object.defineProperty(HTMLElement.prototype, 'clientWidth', { configurable: true, get: () => 600 })
-  Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => 300 })
+  HTMLCanvasElement.prototype.getContext = (() =>
+    null) as typeof HTMLCanvasElement.prototype.getContext
+  Object.defineProperty(HTMLElement.prototype, 'clientWidth', {
+    configurable: true,
+    get: () => 600
+  })
+  Object.defineProperty(HTMLElement.prototype, 'clientHeight', {
+    configurable: true,
+    get: () => 300
+  })
   globalThis.ResizeObserver ??= class {
     observe(): void {}
     unobserve(): void {}
@@ -48,7 +55,12 @@ const inspection: DatasetInspection = {
 
 describe('DatasetsView', () => {
   it('detects the typed folder, inspects it and shows counts, the class chart, samples and problems', async () => {
-    fake.api.datasets.detect = async (path) => ({ path, source: 'image-folder', format: 'image folder with 2 classes', message: `${path}: image folder with 2 classes (cat, dog).` })
+    fake.api.datasets.detect = async (path) => ({
+      path,
+      source: 'image-folder',
+      format: 'image folder with 2 classes',
+      message: `${path}: image folder with 2 classes (cat, dog).`
+    })
     fake.api.datasets.inspect = async () => inspection
     useDatasetsStore().openView()
     const wrapper = mount(DatasetsView)
@@ -58,22 +70,36 @@ describe('DatasetsView', () => {
     await wrapper.get('[data-testid="dataset-path"]').setValue('/data/pets')
     await wrapper.get('[data-testid="dataset-path"]').trigger('change')
     await flushPromises()
-    expect(wrapper.get('[data-testid="dataset-detection"]').text()).toBe('/data/pets: image folder with 2 classes (cat, dog).')
-    expect((wrapper.get('[data-testid="dataset-source"]').element as HTMLSelectElement).value).toBe('image-folder')
+    expect(wrapper.get('[data-testid="dataset-detection"]').text()).toBe(
+      '/data/pets: image folder with 2 classes (cat, dog).'
+    )
+    expect((wrapper.get('[data-testid="dataset-source"]').element as HTMLSelectElement).value).toBe(
+      'image-folder'
+    )
     expect(wrapper.find('[data-testid="dataset-image-size"]').exists()).toBe(true)
     expect(wrapper.text()).not.toContain('Choose…') // browser mode: no native dialog
     await wrapper.get('[data-testid="dataset-inspect"]').trigger('click')
     await flushPromises()
-    expect(wrapper.get('[data-testid="dataset-problems"]').text()).toBe('class "dog" has no training images.')
+    expect(wrapper.get('[data-testid="dataset-problems"]').text()).toBe(
+      'class "dog" has no training images.'
+    )
     expect(wrapper.findAll('.samples__img')).toHaveLength(3)
     // The bar chart draws both class names on its axis.
     expect(wrapper.get('.chart').text()).toContain('dog')
     expect(wrapper.text()).toContain('no training images')
     expect(wrapper.get('[data-testid="dataset-inspection"]').text()).toContain('3 train · 2 test')
-    expect((wrapper.get('[data-testid="dataset-use"]').element as HTMLButtonElement).disabled).toBe(false)
+    expect((wrapper.get('[data-testid="dataset-use"]').element as HTMLButtonElement).disabled).toBe(
+      false
+    )
     await wrapper.get('[data-testid="dataset-image-size"]').setValue(4)
-    expect(wrapper.get('[data-testid="dataset-field-error"]').text()).toBe('imageSize: imageSize must be at least 8 pixels')
-    expect((wrapper.get('[data-testid="dataset-inspect"]').element as HTMLButtonElement).disabled).toBe(true)
-    expect((wrapper.get('[data-testid="dataset-use"]').element as HTMLButtonElement).disabled).toBe(true)
+    expect(wrapper.get('[data-testid="dataset-field-error"]').text()).toBe(
+      'imageSize: imageSize must be at least 8 pixels'
+    )
+    expect(
+      (wrapper.get('[data-testid="dataset-inspect"]').element as HTMLButtonElement).disabled
+    ).toBe(true)
+    expect((wrapper.get('[data-testid="dataset-use"]').element as HTMLButtonElement).disabled).toBe(
+      true
+    )
   })
 })

@@ -32,8 +32,12 @@ function startButton(wrapper: VueWrapper): HTMLButtonElement {
 describe('NewAuditView', () => {
   it('shows the demo spec as a valid form with ε in /255 units and Start enabled', async () => {
     const wrapper = await mountForm()
-    expect((wrapper.get('[data-testid="field-attack.eps"]').element as HTMLInputElement).value).toBe('16')
-    expect((wrapper.get('[data-testid="field-surrogates.0.name"]').element as HTMLInputElement).value).toBe('surrogate-cnn')
+    expect(
+      (wrapper.get('[data-testid="field-attack.eps"]').element as HTMLInputElement).value
+    ).toBe('16')
+    expect(
+      (wrapper.get('[data-testid="field-surrogates.0.name"]').element as HTMLInputElement).value
+    ).toBe('surrogate-cnn')
     expect(startButton(wrapper).disabled).toBe(false)
     expect(wrapper.find('[data-testid="form-problems"]').exists()).toBe(false)
   })
@@ -41,7 +45,9 @@ describe('NewAuditView', () => {
   it('shows the error next to ε when it is 0 and disables Start', async () => {
     const wrapper = await mountForm()
     await wrapper.get('[data-testid="field-attack.eps"]').setValue('0')
-    expect(wrapper.get('[data-testid="error-attack.eps"]').text()).toBe('ε must be more than 0 and at most 255, in /255 (16 means 16/255)')
+    expect(wrapper.get('[data-testid="error-attack.eps"]').text()).toBe(
+      'ε must be more than 0 and at most 255, in /255 (16 means 16/255)'
+    )
     expect(startButton(wrapper).disabled).toBe(true)
     expect(wrapper.get('[data-testid="form-problems"]').text()).toContain('attack.eps')
     await wrapper.get('[data-testid="field-attack.eps"]').setValue('4')
@@ -59,11 +65,17 @@ describe('NewAuditView', () => {
   it('disables GN and SGM with the reason while every surrogate is a small-cnn, enables them for a ResNet', async () => {
     const wrapper = await mountForm()
     expect((wrapper.get('[data-testid="tech-gn"]').element as HTMLInputElement).disabled).toBe(true)
-    expect((wrapper.get('[data-testid="tech-sgm"]').element as HTMLInputElement).disabled).toBe(true)
+    expect((wrapper.get('[data-testid="tech-sgm"]').element as HTMLInputElement).disabled).toBe(
+      true
+    )
     expect(wrapper.get('[data-testid="tech-gn-why"]').text()).toMatch(/skip connections/)
-    expect((wrapper.get('[data-testid="tech-di"]').element as HTMLInputElement).disabled).toBe(false)
+    expect((wrapper.get('[data-testid="tech-di"]').element as HTMLInputElement).disabled).toBe(
+      false
+    )
     await wrapper.get('[data-testid="field-surrogates.0.arch"]').setValue('small-resnet')
-    expect((wrapper.get('[data-testid="tech-gn"]').element as HTMLInputElement).disabled).toBe(false)
+    expect((wrapper.get('[data-testid="tech-gn"]').element as HTMLInputElement).disabled).toBe(
+      false
+    )
     expect(wrapper.find('[data-testid="tech-gn-why"]').exists()).toBe(false)
   })
 

@@ -10,7 +10,8 @@ enableAutoUnmount(afterEach)
 
 beforeAll(() => {
   // jsdom has no layout or canvas: enough for ECharts to render the heatmap quietly.
-  HTMLCanvasElement.prototype.getContext = (() => null) as typeof HTMLCanvasElement.prototype.getContext
+  HTMLCanvasElement.prototype.getContext = (() =>
+    null) as typeof HTMLCanvasElement.prototype.getContext
   globalThis.ResizeObserver ??= class {
     observe(): void {}
     unobserve(): void {}
@@ -35,8 +36,17 @@ describe('RunResultView warnings', () => {
   it('lists the run warnings above the results', async () => {
     const record = loadRunRecordFixture()
     record.warnings = [
-      { model: 'surrogate-cnn', kind: 'near-chance', message: 'surrogate surrogate-cnn: 10.2 % natural accuracy, near chance (10 %): its transfer rates mean nothing' },
-      { model: 'in-house', kind: 'target-check', message: 'imported target "in-house" (importedTargets), accepted with acceptCheck: with …' }
+      {
+        model: 'surrogate-cnn',
+        kind: 'near-chance',
+        message:
+          'surrogate surrogate-cnn: 10.2 % natural accuracy, near chance (10 %): its transfer rates mean nothing'
+      },
+      {
+        model: 'in-house',
+        kind: 'target-check',
+        message: 'imported target "in-house" (importedTargets), accepted with acceptCheck: with …'
+      }
     ]
     const view = await show(record)
     const box = view.get('[data-testid="run-warnings"]')

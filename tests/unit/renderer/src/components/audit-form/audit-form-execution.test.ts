@@ -24,7 +24,9 @@ describe('AuditFormExecution', () => {
     expect(form.spec && 'workers' in form.spec).toBe(false)
     await wrapper.get('[data-testid="field-workers"]').setValue('0')
     await flushPromises()
-    expect(wrapper.get('[data-testid="error-workers"]').text()).toMatch(/workers must be at least 1/)
+    expect(wrapper.get('[data-testid="error-workers"]').text()).toMatch(
+      /workers must be at least 1/
+    )
   })
 
   it('saves a Redis queue in the app settings, shows it with the password masked, and refuses a URL that is not redis://', async () => {

@@ -14,7 +14,10 @@ enableAutoUnmount(afterEach)
 let fake: FakeApi
 beforeEach(async () => {
   fake = installFakeApiWithDemo(loadDemoSpec())
-  const zoo = installFakeZoo(fake, () => checkResult(), [zooEntry('in-house-a'), zooEntry('in-house-b')])
+  const zoo = installFakeZoo(fake, () => checkResult(), [
+    zooEntry('in-house-a'),
+    zooEntry('in-house-b')
+  ])
   zoo.state.sets = [
     { name: 'test targets', targetIds: ['in-house-a', 'in-house-b'] },
     { name: 'validation targets', targetIds: [] }
@@ -29,9 +32,14 @@ describe('AuditFormZooTargets', () => {
     expect(wrapper.find('[data-testid="pick-validation-in-house-a"]').exists()).toBe(false)
     await wrapper.get('[data-testid="use-set-test-test targets"]').trigger('click')
     const form = useAuditFormStore()
-    expect(form.spec?.importedTargets?.map((t) => t.path)).toEqual(['/ws/zoo/targets/in-house-a/model.onnx', '/ws/zoo/targets/in-house-b/model.onnx'])
+    expect(form.spec?.importedTargets?.map((t) => t.path)).toEqual([
+      '/ws/zoo/targets/in-house-a/model.onnx',
+      '/ws/zoo/targets/in-house-b/model.onnx'
+    ])
     expect(AuditSpec.safeParse(form.spec).success).toBe(true)
-    expect((wrapper.get('[data-testid="pick-test-in-house-b"]').element as HTMLInputElement).checked).toBe(true)
+    expect(
+      (wrapper.get('[data-testid="pick-test-in-house-b"]').element as HTMLInputElement).checked
+    ).toBe(true)
   })
 
   it('refuses, with a visible message, a test target ticked as a validation target', async () => {
@@ -41,8 +49,13 @@ describe('AuditFormZooTargets', () => {
     await flushPromises()
     await wrapper.get('[data-testid="pick-test-in-house-a"]').setValue(true)
     await wrapper.get('[data-testid="pick-validation-in-house-a"]').setValue(true)
-    expect(wrapper.get('[data-testid="zoo-pick-refusal"]').text()).toContain('"in-house-a" is already a test target of this audit')
-    expect((wrapper.get('[data-testid="pick-validation-in-house-a"]').element as HTMLInputElement).checked).toBe(false)
+    expect(wrapper.get('[data-testid="zoo-pick-refusal"]').text()).toContain(
+      '"in-house-a" is already a test target of this audit'
+    )
+    expect(
+      (wrapper.get('[data-testid="pick-validation-in-house-a"]').element as HTMLInputElement)
+        .checked
+    ).toBe(false)
     await wrapper.get('[data-testid="pick-validation-in-house-b"]').setValue(true)
     expect(form.spec?.validation?.importedTargets?.map((t) => t.name)).toEqual(['in-house-b'])
     expect(form.spec?.importedTargets?.map((t) => t.name)).toEqual(['in-house-a'])
@@ -50,7 +63,10 @@ describe('AuditFormZooTargets', () => {
 
   it('picks a model checked as a surrogate, and its l-SAM fine-tuned copy beside it', async () => {
     const pretrained = zooEntry('pretrained')
-    pretrained.check = { ...pretrained.check, surrogate: { usable: true, residualAdds: 4, weights: 1000 } }
+    pretrained.check = {
+      ...pretrained.check,
+      surrogate: { usable: true, residualAdds: 4, weights: 1000 }
+    }
     installFakeZoo(fake, () => checkResult(), [zooEntry('in-house-a'), pretrained])
     const wrapper = mount(AuditFormZooTargets)
     await flushPromises()
@@ -62,9 +78,14 @@ describe('AuditFormZooTargets', () => {
     expect((select.element as HTMLSelectElement).disabled).toBe(false)
     await select.setValue('l-sam')
     const form = useAuditFormStore()
-    expect(form.spec?.surrogates.slice(-2).map((s) => (s as { name: string }).name)).toEqual(['pretrained', 'pretrained-l-sam'])
+    expect(form.spec?.surrogates.slice(-2).map((s) => (s as { name: string }).name)).toEqual([
+      'pretrained',
+      'pretrained-l-sam'
+    ])
     expect(AuditSpec.safeParse(form.spec).success).toBe(true)
     await wrapper.get('[data-testid="pick-surrogate-pretrained"]').setValue(false)
-    expect(form.spec?.surrogates.some((s) => (s as { name: string }).name.startsWith('pretrained'))).toBe(false)
+    expect(
+      form.spec?.surrogates.some((s) => (s as { name: string }).name.startsWith('pretrained'))
+    ).toBe(false)
   })
 })

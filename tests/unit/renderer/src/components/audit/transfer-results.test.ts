@@ -26,9 +26,16 @@ function twoByTwo(record: RunRecord): TransferCell[] {
 beforeAll(() => {
   // jsdom has no layout: give elements a size so ECharts draws, and a ResizeObserver for `autoresize`.
   // zrender measures text on a canvas; jsdom has none and logs a warning per call, so say "no canvas" quietly.
-  HTMLCanvasElement.prototype.getContext = (() => null) as typeof HTMLCanvasElement.prototype.getContext
-  Object.defineProperty(HTMLElement.prototype, 'clientWidth', { configurable: true, get: () => 600 })
-  Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => 300 })
+  HTMLCanvasElement.prototype.getContext = (() =>
+    null) as typeof HTMLCanvasElement.prototype.getContext
+  Object.defineProperty(HTMLElement.prototype, 'clientWidth', {
+    configurable: true,
+    get: () => 600
+  })
+  Object.defineProperty(HTMLElement.prototype, 'clientHeight', {
+    configurable: true,
+    get: () => 300
+  })
   globalThis.ResizeObserver ??= class {
     observe(): void {}
     unobserve(): void {}
@@ -39,9 +46,15 @@ beforeAll(() => {
 describe('TransferRateTable', () => {
   it('adds ± 2 standard deviations to a rate measured over several seeds, and only there', () => {
     const [first, second] = loadRunRecordFixture().results!.transfer
-    const wrapper = mount(TransferRateTable, { props: { cells: [{ ...first, repeats: 3, std: 0.05 }, second] } })
-    expect(wrapper.get(`[data-testid="rate-${first.surrogate}-${first.target}"]`).text()).toMatch(/^47\.3 %\s*± 10\.0 %$/)
-    expect(wrapper.get(`[data-testid="rate-${second.surrogate}-${second.target}"]`).text()).not.toContain('±')
+    const wrapper = mount(TransferRateTable, {
+      props: { cells: [{ ...first, repeats: 3, std: 0.05 }, second] }
+    })
+    expect(wrapper.get(`[data-testid="rate-${first.surrogate}-${first.target}"]`).text()).toMatch(
+      /^47\.3 %\s*± 10\.0 %$/
+    )
+    expect(
+      wrapper.get(`[data-testid="rate-${second.surrogate}-${second.target}"]`).text()
+    ).not.toContain('±')
   })
 
   it('renders the fixture run with one formatted rate per surrogate × target cell', () => {
@@ -77,7 +90,8 @@ describe('ChartTransferHeatmap', () => {
       expect(texts.filter((t) => t === label)).toHaveLength(1)
     }
     // Axis labels: both surrogates and both targets are named.
-    for (const name of ['surrogate-cnn', 'surrogate-b', 'target-cnn', 'target-resnet']) expect(texts).toContain(name)
+    for (const name of ['surrogate-cnn', 'surrogate-b', 'target-cnn', 'target-resnet'])
+      expect(texts).toContain(name)
     expect(container.attributes('aria-label')).toContain('surrogate-b to target-resnet: 99.9 %')
     wrapper.unmount()
   })

@@ -2,7 +2,11 @@
 import { mount } from '@vue/test-utils'
 import { describe, expect, it } from 'vitest'
 import JobWorkers from '../../../../../../renderer/src/components/job/JobWorkers.vue'
-import { reduceJobEvent, startingJob, type JobState } from '../../../../../../renderer/src/stores/job-state'
+import {
+  reduceJobEvent,
+  startingJob,
+  type JobState
+} from '../../../../../../renderer/src/stores/job-state'
 
 function runningJob(): JobState {
   let state: JobState | null = startingJob('j')
@@ -12,7 +16,13 @@ function runningJob(): JobState {
     { id: 'evaluate', kind: 'evaluate' as const, label: 'Natural accuracy of every model' }
   ]
   state = reduceJobEvent(state, { jobId: 'j', kind: 'started', runId: 'r', tasks, backend: 'wasm' })
-  state = reduceJobEvent(state, { jobId: 'j', kind: 'task-progress', taskId: 'train-a', value: 0.4, detail: 'epoch 2/5' })
+  state = reduceJobEvent(state, {
+    jobId: 'j',
+    kind: 'task-progress',
+    taskId: 'train-a',
+    value: 0.4,
+    detail: 'epoch 2/5'
+  })
   state = reduceJobEvent(state, {
     jobId: 'j',
     kind: 'workers',

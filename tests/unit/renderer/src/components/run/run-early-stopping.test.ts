@@ -32,19 +32,30 @@ const results = (models: ModelResult[], validation?: AuditResults['validation'])
 describe('early stopping on the run page', () => {
   it('states the chosen epoch, its reason and the validation set that chose it', () => {
     const wrapper = mount(RunEarlyStopping, {
-      props: { results: results([model('es', { epoch: 6, reason }), model('full')], { targets: [{ name: 'val-cnn', arch: 'small-cnn', hash: 'x' }], attacked: 500 }) }
+      props: {
+        results: results([model('es', { epoch: 6, reason }), model('full')], {
+          targets: [{ name: 'val-cnn', arch: 'small-cnn', hash: 'x' }],
+          attacked: 500
+        })
+      }
     })
     expect(wrapper.get('[data-testid="early-stop-es"]').text()).toBe(`es uses epoch 6: ${reason}.`)
     expect(wrapper.find('[data-testid="early-stop-full"]').exists()).toBe(false)
-    expect(wrapper.text()).toContain('Chosen on 500 held-out validation images and the validation targets val-cnn')
+    expect(wrapper.text()).toContain(
+      'Chosen on 500 held-out validation images and the validation targets val-cnn'
+    )
   })
 
   it('renders nothing for a run without early stopping', () => {
-    expect(mount(RunEarlyStopping, { props: { results: results([model('full')]) } }).text()).toBe('')
+    expect(mount(RunEarlyStopping, { props: { results: results([model('full')]) } }).text()).toBe(
+      ''
+    )
   })
 
   it('marks the early-stopped epoch in the models table, with the reason as its title', () => {
-    const wrapper = mount(RunModelsTable, { props: { models: [model('es', { epoch: 6, reason }), model('full')] } })
+    const wrapper = mount(RunModelsTable, {
+      props: { models: [model('es', { epoch: 6, reason }), model('full')] }
+    })
     const chosen = wrapper.get('[data-testid="chosen-es"]')
     expect(chosen.text()).toBe('early-stopped: epoch 6')
     expect(chosen.attributes('title')).toBe(reason)

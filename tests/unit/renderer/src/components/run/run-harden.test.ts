@@ -20,12 +20,16 @@ describe('RunHarden', () => {
     const h = run.results!.harden!
     const wrapper = mount(RunHarden, { props: { run } })
     const rows = wrapper.findAll('[data-testid^="harden-row-"]')
-    expect(rows.map((r) => r.attributes('data-testid'))).toEqual(h.recipes.map((r) => `harden-row-${r.recipe}`))
+    expect(rows.map((r) => r.attributes('data-testid'))).toEqual(
+      h.recipes.map((r) => `harden-row-${r.recipe}`)
+    )
     const top = wrapper.get(`[data-testid="harden-row-${h.recipes[0].recipe}"]`).text()
     expect(top).toContain(`${(h.recipes[0].naturalAccuracy * 100).toFixed(1)} %`)
     expect(top).toContain('beyond')
     expect(wrapper.get('[data-testid="harden-row-sgd"]').text()).toContain('baseline')
-    expect(wrapper.get('[data-testid="harden-recommendation"]').text()).toContain(h.recommendation.text.slice(0, 50))
+    expect(wrapper.get('[data-testid="harden-recommendation"]').text()).toContain(
+      h.recommendation.text.slice(0, 50)
+    )
   })
 
   it('offers to harden a run without a Harden step: the form opens on its spec with the most exposed trained target', () => {

@@ -22,7 +22,10 @@ const model = (name: string, passes?: number): ModelResult => ({
 describe('RunModelsTable', () => {
   it("shows each model's minimizer and its forward-backward passes when recorded", () => {
     const wrapper = mount(RunModelsTable, {
-      props: { models: [model('lsam', 2400), model('old')], minimizers: { lsam: { id: 'sam', rho: 0.3 }, old: { id: 'sgd' } } }
+      props: {
+        models: [model('lsam', 2400), model('old')],
+        minimizers: { lsam: { id: 'sam', rho: 0.3 }, old: { id: 'sgd' } }
+      }
     })
     const lsam = wrapper.get('[data-testid="model-lsam"]').text()
     expect(lsam).toContain('SAM ρ 0.3')

@@ -26,12 +26,23 @@ beforeEach(() => {
 
 describe('RunResumeButton', () => {
   it.each(['cancelled', 'failed', 'interrupted'] as const)('is offered for a %s run', (status) => {
-    expect(mount(RunResumeButton, { props: { runId: 'cut', status } }).find('[data-testid="resume-run"]').exists()).toBe(true)
+    expect(
+      mount(RunResumeButton, { props: { runId: 'cut', status } })
+        .find('[data-testid="resume-run"]')
+        .exists()
+    ).toBe(true)
   })
 
-  it.each(['completed', 'running', 'unreadable'] as const)('is not offered for a %s run', (status) => {
-    expect(mount(RunResumeButton, { props: { runId: 'cut', status } }).find('[data-testid="resume-run"]').exists()).toBe(false)
-  })
+  it.each(['completed', 'running', 'unreadable'] as const)(
+    'is not offered for a %s run',
+    (status) => {
+      expect(
+        mount(RunResumeButton, { props: { runId: 'cut', status } })
+          .find('[data-testid="resume-run"]')
+          .exists()
+      ).toBe(false)
+    }
+  )
 
   it('resumes the run and follows the new job live, leaving the run page for the progress panel', async () => {
     const job = useJobStore()
@@ -46,9 +57,21 @@ describe('RunResumeButton', () => {
     expect(runs.selectedId).toBeNull()
     expect(job.job).toMatchObject({ jobId: 'job-cut-r1', runId: 'cut' })
     expect(job.active).toBe(true)
-    const started: JobEvent = { jobId: 'job-cut-r1', kind: 'started', runId: 'cut', backend: 'cpu', tasks: [{ id: 'train-sur', kind: 'train', label: 'Train sur' }] }
+    const started: JobEvent = {
+      jobId: 'job-cut-r1',
+      kind: 'started',
+      runId: 'cut',
+      backend: 'cpu',
+      tasks: [{ id: 'train-sur', kind: 'train', label: 'Train sur' }]
+    }
     fake.emit(started)
-    fake.emit({ jobId: 'job-cut-r1', kind: 'task-progress', taskId: 'train-sur', value: 0.5, detail: 'resuming after epoch 1/2' })
+    fake.emit({
+      jobId: 'job-cut-r1',
+      kind: 'task-progress',
+      taskId: 'train-sur',
+      value: 0.5,
+      detail: 'resuming after epoch 1/2'
+    })
     expect(job.job?.status).toBe('running')
     await wrapper.vm.$nextTick()
     // One audit at a time: the button waits while this job runs.
@@ -59,12 +82,19 @@ describe('RunResumeButton', () => {
   })
 
   it("shows the service's refusal in the job panel", async () => {
-    fake = createFakeApi({ resume: async () => Promise.reject(new Error('Run "cut" is completed: there is nothing to resume.')) })
+    fake = createFakeApi({
+      resume: async () =>
+        Promise.reject(new Error('Run "cut" is completed: there is nothing to resume.'))
+    })
     setApi(fake.api)
     const job = useJobStore()
-    await mount(RunResumeButton, { props: { runId: 'cut', status: 'failed' } }).get('[data-testid="resume-run"]').trigger('click')
+    await mount(RunResumeButton, { props: { runId: 'cut', status: 'failed' } })
+      .get('[data-testid="resume-run"]')
+      .trigger('click')
     await flush()
     expect(job.job?.status).toBe('failed')
-    expect(job.job?.message).toBe('Could not resume the run: Run "cut" is completed: there is nothing to resume.')
+    expect(job.job?.message).toBe(
+      'Could not resume the run: Run "cut" is completed: there is nothing to resume.'
+    )
   })
 })
