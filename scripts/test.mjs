@@ -36,7 +36,13 @@ function notStarted(label) {
 
 function vitest(label, config, name) {
   const report = join(dir, `${name}.json`)
-  const args = ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`]
+  const args = [
+    'vitest',
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${report}`
+  ]
   if (config) args.push('--config', config)
   const step = run(label, args)
   if (!existsSync(report)) return
@@ -50,13 +56,22 @@ function vitest(label, config, name) {
 
 run('typecheck', ['tsc', '--noEmit', '-p', 'tsconfig.json'])
 run('typecheck (renderer)', ['vue-tsc', '--noEmit', '-p', 'renderer/tsconfig.json'])
-// Formatting (npm run format:check) is not a step: the tree is reformatted once, by the lead, at the end.
+run('format', ['prettier', '--check', '.', '--log-level', 'warn'])
 run('lint', ['eslint', '--cache', '--cache-location', 'node_modules/.cache/eslint/', '.'])
 // The native kernels' tests skip only when the addon is missing, so build it (when its sources changed).
 if (nativeAddonStale()) run('native kernels build (oneDNN)', ['run', 'build:native'], npm)
 vitest('unit tests', undefined, 'unit')
 const e2e = 'end-to-end tests (Chromium, browser mode)'
-if (run('renderer build', ['vite', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn']).ok)
+if (
+  run('renderer build', [
+    'vite',
+    'build',
+    '--config',
+    'renderer/vite.config.ts',
+    '--logLevel',
+    'warn'
+  ]).ok
+)
   vitest(e2e, 'tests/e2e/vitest.config.ts', 'e2e')
 else notStarted(e2e)
 
