@@ -22,52 +22,13 @@ export const VGG_BASE_WIDTH = 64
 
 type VggLayer = number | 'M'
 
+// One row per configuration, as in Simonyan & Zisserman's Table 1 (Prettier would put one number per line).
+// prettier-ignore
 export const VGG_CONFIGS = {
   'vgg-11': [64, 'M', 128, 'M', 256, 256, 'M', 512, 512, 'M', 512, 512, 'M'],
   'vgg-13': [64, 64, 'M', 128, 128, 'M', 256, 256, 'M', 512, 512, 'M', 512, 512, 'M'],
-  'vgg-16': [
-    64,
-    64,
-    'M',
-    128,
-    128,
-    'M',
-    256,
-    256,
-    256,
-    'M',
-    512,
-    512,
-    512,
-    'M',
-    512,
-    512,
-    512,
-    'M'
-  ],
-  'vgg-19': [
-    64,
-    64,
-    'M',
-    128,
-    128,
-    'M',
-    256,
-    256,
-    256,
-    256,
-    'M',
-    512,
-    512,
-    512,
-    512,
-    'M',
-    512,
-    512,
-    512,
-    512,
-    'M'
-  ]
+  'vgg-16': [64, 64, 'M', 128, 128, 'M', 256, 256, 256, 'M', 512, 512, 512, 'M', 512, 512, 512, 'M'],
+  'vgg-19': [64, 64, 'M', 128, 128, 'M', 256, 256, 256, 256, 'M', 512, 512, 512, 512, 'M', 512, 512, 512, 512, 'M']
 } as const satisfies Record<string, readonly VggLayer[]>
 
 export function buildVgg(layers: readonly VggLayer[], config: ModelConfig, rng: Rng): Classifier {
