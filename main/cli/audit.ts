@@ -18,7 +18,7 @@ import { initBackend, backendDescription } from '../engine/backend/select-backen
 import { appVersion } from './app-version'
 import { readGallery } from '../engine/evaluation/example-gallery'
 import { PER_SAMPLE_FILE, readPerSamplePreview } from '../engine/evaluation/per-sample-results'
-import type { AuditSpec, AuditSpecInput } from '../contract/audit-spec'
+import type { AuditSpec } from '../contract/audit-spec'
 import { TargetCheckRefusedError } from '../engine/jobs/check-imported-targets'
 import { checkResumable } from '../engine/jobs/check-resumable'
 import { resumeAudit } from '../engine/jobs/resume-run'
@@ -35,7 +35,7 @@ import { parseCliArgs, UsageError, USAGE } from './cli-args'
 import { hardenTable } from './harden-table'
 import { techniqueListing } from './list-techniques'
 import { createProgressPrinter } from './progress-printer'
-import { readSpecFileAsWritten } from './read-spec'
+import { readSpecFile } from './read-spec'
 import { readRunPointer, writeRunPointer, type RunPointer } from './run-pointer'
 
 async function main(argv: string[]): Promise<number> {
@@ -54,20 +54,18 @@ async function main(argv: string[]): Promise<number> {
   const outDir = resolve(args.out)
   let spec: AuditSpec
   let resumed: RunPointer | undefined
-  /** The spec as the file has it (not on --resume), for warnings about what the user set. */
-  let written: AuditSpecInput | undefined
   try {
     if (args.resume) {
       resumed = await readRunPointer(outDir)
       const stored = await new RunStore(args.workspace ?? resumed.workspace).get(resumed.runId)
       checkResumable(stored, false)
       spec = stored.spec
-    } else ({ spec, written } = await readSpecFileAsWritten(args.spec ?? ''))
+    } else spec = await readSpecFile(args.spec ?? '')
   } catch (error) {
     process.stderr.write(`error: ${(error as Error).message}\n`)
     return 2
   }
-  for (const warning of spec.harden ? hardenWarnings(spec.harden, spec, written?.harden) : [])
+  for (const warning of spec.harden ? hardenWarnings(spec.harden, spec) : [])
     process.stderr.write(`warning: ${warning}\n`)
   await mkdir(outDir, { recursive: true })
   const workspace = await ensureWorkspace(

@@ -1,15 +1,8 @@
 /** Reads and validates an audit spec file; errors name the file and, for bad values, the field. */
 import { readFile } from 'node:fs/promises'
-import { AuditSpec, describeSpecError, type AuditSpecInput } from '../contract/audit-spec'
+import { AuditSpec, describeSpecError } from '../contract/audit-spec'
 
 export async function readSpecFile(path: string): Promise<AuditSpec> {
-  return (await readSpecFileAsWritten(path)).spec
-}
-
-/** The spec and the file's own JSON: some warnings are about what the user set, not what defaults fill. */
-export async function readSpecFileAsWritten(
-  path: string
-): Promise<{ spec: AuditSpec; written: AuditSpecInput }> {
   let text: string
   try {
     text = await readFile(path, 'utf8')
@@ -25,5 +18,5 @@ export async function readSpecFileAsWritten(
   const parsed = AuditSpec.safeParse(json)
   if (!parsed.success)
     throw new Error(`The spec file ${path} is invalid:\n${describeSpecError(parsed.error)}`)
-  return { spec: parsed.data, written: json as AuditSpecInput }
+  return parsed.data
 }

@@ -152,7 +152,11 @@ export const HardenSpec = z
       )
       .min(2, 'list at least the sgd baseline and one recipe to compare with it')
       .default(DEFAULT_HARDEN_RECIPES),
-    adversarialTraining: AdversarialTrainingSpec.prefault({}),
+    /**
+     * Absent unless written, so the stored spec still says whether the user set it (a budget set
+     * with no adversarial recipe changes nothing: hardenWarnings); read it with `adversarialTrainingOf`.
+     */
+    adversarialTraining: AdversarialTrainingSpec.optional(),
     whiteBox: WhiteBoxSpec,
     flatness: FlatnessSpec,
     /** Ranking score = transfer reduction − accuracyWeight × accuracy cost (both in points). */
@@ -189,6 +193,13 @@ export const HardenSpec = z
   })
 export type HardenSpec = z.infer<typeof HardenSpec>
 export type HardenSpecInput = z.input<typeof HardenSpec>
+
+/** The adversarial-training settings the recipes use: as written, else Stutz et al.'s defaults. */
+export function adversarialTrainingOf(
+  h: Pick<HardenSpec, 'adversarialTraining'>
+): AdversarialTrainingSpec {
+  return h.adversarialTraining ?? AdversarialTrainingSpec.parse({})
+}
 
 /** Name of a recipe's stand-in model in the run (models/<name>/). */
 export function standInName(recipe: HardenRecipeId): string {
@@ -281,20 +292,17 @@ function noTrainingGraphMessage(
 }
 
 /**
- * Settings that are allowed but probably not meant, as sentences for the CLI, the form and the
- * report: an adversarial-training ε above the audit's ε trains against a stronger threat than the
- * one measured, and pays for it in natural accuracy. Given the block as written (`written`), an
- * adversarial-training budget set while no chosen recipe trains adversarially is reported too: it
- * changes nothing, which a user who just typed it would not guess.
+ * Settings that are allowed but probably not meant, as sentences for the CLI, the form, the run
+ * record (the Harden step's results keep them) and the report: an adversarial-training ε above the
+ * audit's ε trains against a stronger threat than the one measured, and pays for it in natural
+ * accuracy; an adversarial-training block written while no chosen recipe trains adversarially
+ * changes nothing, which a user who just typed it would not guess. Both read the parsed spec only
+ * (it keeps `adversarialTraining` absent unless written), so a stored run gives the same warnings.
  */
-export function hardenWarnings(
-  h: HardenSpec,
-  audit: Pick<HardenAuditFields, 'attack'>,
-  written?: Pick<HardenSpecInput, 'adversarialTraining'>
-): string[] {
+export function hardenWarnings(h: HardenSpec, audit: Pick<HardenAuditFields, 'attack'>): string[] {
   const warnings: string[] = []
   const trainsAdversarially = h.recipes.some((r) => HARDEN_RECIPES[r].adversarial)
-  const at = h.adversarialTraining
+  const at = adversarialTrainingOf(h)
   const above = audit.attack.norm === 'linf' && at.eps > audit.attack.eps + 1e-12
   const auditEps = `the audit's ε ${greyLevels(audit.attack.eps)}`
   if (trainsAdversarially && above)
@@ -303,7 +311,7 @@ export function hardenWarnings(
         'the stand-ins train against perturbations stronger than the attack the audit measures, which usually costs natural accuracy the threat does not call for. ' +
         `Set it to ${greyLevels(audit.attack.eps)} or less unless that is intended.`
     )
-  if (!trainsAdversarially && written?.adversarialTraining !== undefined) {
+  if (!trainsAdversarially && h.adversarialTraining !== undefined) {
     const adversarial = HARDEN_RECIPE_IDS.filter((r) => HARDEN_RECIPES[r].adversarial)
     warnings.push(
       `harden.adversarialTraining is set (ε ${greyLevels(at.eps)}${above ? `, larger than ${auditEps}` : ''}) but no chosen recipe trains adversarially: ` +

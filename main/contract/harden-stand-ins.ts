@@ -7,7 +7,13 @@
  * recipe (else its first surrogate's). Pure, so the form's time estimate plans the same stand-ins.
  */
 import { AuditSpec, type ModelSpec, type TrainingRecipe } from './audit-spec'
-import { HARDEN_RECIPES, standInName, type HardenRecipeId, type HardenSpec } from './harden-spec'
+import {
+  adversarialTrainingOf,
+  HARDEN_RECIPES,
+  standInName,
+  type HardenRecipeId,
+  type HardenSpec
+} from './harden-spec'
 import type { HardenResults } from './harden-results'
 
 export interface StandInBase {
@@ -89,7 +95,7 @@ export function standIns(base: StandInBase, harden: HardenSpec): StandIn[] {
     const recipe: TrainingRecipe = {
       ...clean,
       minimizer: preset.minimizer,
-      ...(preset.adversarial ? { adversarial: harden.adversarialTraining } : {})
+      ...(preset.adversarial ? { adversarial: adversarialTrainingOf(harden) } : {})
     }
     const spec: ModelSpec = {
       name: standInName(id),

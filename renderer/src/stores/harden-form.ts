@@ -63,7 +63,7 @@ export const useHardenFormStore = defineStore('harden-form', () => {
   const warnings = computed<string[]>(() => {
     const checked = parsed.value
     return checked?.success && checked.data.harden
-      ? hardenWarnings(checked.data.harden, checked.data, draft.value?.harden)
+      ? hardenWarnings(checked.data.harden, checked.data)
       : []
   })
   /** Problems of the harden block that no field of the card shows (a loaded spec's harden.width, harden.flatness…), as "path: message". */

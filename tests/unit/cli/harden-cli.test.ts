@@ -1,7 +1,7 @@
 /**
  * `npm run audit` with a Harden step, through the CLI process: the ranking table on stdout, the
- * warning about an adversarial-training budget no chosen recipe uses on stderr, the per-sample CSV
- * next to the report. Settings shrunk to seconds (tests/unit/engine/harden/run-harden.test.ts checks
+ * warning about an adversarial-training budget no chosen recipe uses (on stderr, and kept in the
+ * run record and the report), the per-sample CSV next to the report. Settings shrunk to seconds (tests/unit/engine/harden/run-harden.test.ts checks
  * the numbers themselves).
  */
 import { spawnSync } from 'node:child_process'
@@ -76,6 +76,14 @@ describe('npm run audit with a Harden step', () => {
     expect(result.stdout).toMatch(/\nRecommendation: (Train tcnn with|No recipe lowers transfer)/)
     const record = RunRecord.parse(JSON.parse(await readFile(join(out, 'results.json'), 'utf8')))
     expect(record.results?.harden?.recipes.map((r) => r.recipe).sort()).toEqual(['sam-0.1', 'sgd'])
+    // The warning is kept with the run (a reopened run and the report show it), not only printed.
+    expect(record.results?.harden?.warnings).toEqual([
+      expect.stringContaining('but no chosen recipe trains adversarially: it changes nothing')
+    ])
+    expect(result.stdout).toContain('Warning: harden.adversarialTraining is set')
+    expect(await readFile(join(out, 'report.html'), 'utf8')).toContain(
+      'no chosen recipe trains adversarially: it changes nothing unless you add pgd-at, sam-at or awp.'
+    )
     expect(existsSync(join(out, 'per-sample.csv'))).toBe(true)
   }, 300_000)
 })

@@ -4,7 +4,11 @@ import {
   describeSpecError,
   type AuditSpecInput
 } from '../../../main/contract/audit-spec'
-import { hardenWarnings, type HardenSpecInput } from '../../../main/contract/harden-spec'
+import {
+  adversarialTrainingOf,
+  hardenWarnings,
+  type HardenSpecInput
+} from '../../../main/contract/harden-spec'
 
 const recipe = { epochs: 1 }
 const base: AuditSpecInput = {
@@ -25,7 +29,9 @@ describe('harden spec', () => {
   it('takes a trained target with the paper defaults', () => {
     const h = AuditSpec.parse({ ...base, harden: { target: 'tcnn' } }).harden!
     expect(h.recipes).toEqual(['sgd', 'sam-0.05', 'sam-0.1', 'pgd-at', 'sam-at'])
-    expect(h.adversarialTraining).toEqual({
+    // Not written, so not stored: the recipes read the paper defaults through adversarialTrainingOf.
+    expect(h.adversarialTraining).toBeUndefined()
+    expect(adversarialTrainingOf(h)).toEqual({
       eps: 8 / 255,
       steps: 7,
       stepSize: 0.007,
@@ -116,17 +122,23 @@ describe('harden spec', () => {
         adversarialTraining: { eps: 32 / 255 }
       }
     })
-    expect(hardenWarnings(noAt.harden!, noAt)).toEqual([])
+    // No recipe trains adversarially: not "larger than the audit's ε" but "changes nothing" (below).
+    expect(hardenWarnings(noAt.harden!, noAt)).toEqual([
+      expect.stringContaining('but no chosen recipe trains adversarially')
+    ])
   })
 
-  it('warns that an adversarial-training budget written without an adversarial recipe changes nothing', () => {
+  it('warns that an adversarial-training budget written without an adversarial recipe changes nothing, from the parsed spec alone (as a stored run has it)', () => {
     const written: HardenSpecInput = {
       target: 'tcnn',
       recipes: ['sgd', 'sam-0.1'],
       adversarialTraining: { eps: 32 / 255 }
     }
     const spec = AuditSpec.parse({ ...base, harden: written })
-    const warnings = hardenWarnings(spec.harden!, spec, written)
+    // The run record stores the parsed spec: its JSON round trip keeps what makes the warning.
+    const stored = AuditSpec.parse(JSON.parse(JSON.stringify(spec)))
+    expect(hardenWarnings(stored.harden!, stored)).toEqual(hardenWarnings(spec.harden!, spec))
+    const warnings = hardenWarnings(spec.harden!, spec)
     expect(warnings).toHaveLength(1)
     expect(warnings[0]).toContain(
       "harden.adversarialTraining is set (ε 0.125 (32/255), larger than the audit's ε 0.0627 (16/255)) but no chosen recipe trains adversarially"
@@ -134,12 +146,12 @@ describe('harden spec', () => {
     expect(warnings[0]).toContain('unless you add pgd-at, sam-at or awp')
     const within: HardenSpecInput = { ...written, adversarialTraining: { eps: 8 / 255 } }
     const withinSpec = AuditSpec.parse({ ...base, harden: within })
-    expect(hardenWarnings(withinSpec.harden!, withinSpec, within)).toEqual([
+    expect(hardenWarnings(withinSpec.harden!, withinSpec)).toEqual([
       expect.stringContaining('is set (ε 0.0314 (8/255)) but no chosen recipe')
     ])
     // Not written: the defaults of an unused block are no one's mistake.
     const unset: HardenSpecInput = { target: 'tcnn', recipes: ['sgd', 'sam-0.1'] }
     const unsetSpec = AuditSpec.parse({ ...base, harden: unset })
-    expect(hardenWarnings(unsetSpec.harden!, unsetSpec, unset)).toEqual([])
+    expect(hardenWarnings(unsetSpec.harden!, unsetSpec)).toEqual([])
   })
 })

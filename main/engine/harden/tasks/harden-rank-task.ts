@@ -3,7 +3,7 @@
  * measures, ranks the recipes (rank-recipes.ts) and writes the recommendation from the numbers
  * (recommendation.ts); its result becomes `results.harden` of the run record.
  */
-import { hardenWarnings, standInName } from '../../../contract/harden-spec'
+import { adversarialTrainingOf, hardenWarnings, standInName } from '../../../contract/harden-spec'
 import type { HardenResults } from '../../../contract/harden-results'
 import type { TransferCell } from '../../../contract/run-record'
 import { auditData } from '../../tasks/audit-data'
@@ -107,7 +107,7 @@ async function rank(task: AuditTask, ctx: TaskContext): Promise<HardenResults> {
     target: base.target,
     settings: {
       ...settings,
-      adversarialTraining: harden.adversarialTraining,
+      adversarialTraining: adversarialTrainingOf(harden),
       accuracyWeight: harden.ranking.accuracyWeight
     },
     evaluated: {
