@@ -5,6 +5,7 @@
  */
 import type { HardenResults } from '../contract/harden-results'
 import { describeSpread, rateSpread } from '../contract/rate-spread'
+import { withMinusSign } from '../contract/signed-number'
 
 const pct = (v: number): string => `${(v * 100).toFixed(1)} %`
 
@@ -20,7 +21,7 @@ export function hardenTable(h: HardenResults): string {
     const s = r.transfer.strongest
     lines.push(
       `| ${r.ranking.rank} | ${r.label} | ${pct(r.naturalAccuracy)} | ${pct(r.whiteBox.robustAccuracy)} (${r.whiteBox.robust}/${r.whiteBox.examples}) | ` +
-        `${pct(s.successRate)} ± ${(200 * rateSpread(s).std).toFixed(1)} (${s.fooled}/${s.attacked}) | ${r.flatness.robustLoss.toFixed(3)} | ${r.flatness.averageCase.toFixed(3)} | ${r.flatness.worstCase.toFixed(3)} | ${r.ranking.score.toFixed(1)} |`
+        `${pct(s.successRate)} ± ${(200 * rateSpread(s).std).toFixed(1)} (${s.fooled}/${s.attacked}) | ${r.flatness.robustLoss.toFixed(3)} | ${withMinusSign(r.flatness.averageCase, 3)} | ${withMinusSign(r.flatness.worstCase, 3)} | ${withMinusSign(r.ranking.score, 1)} |`
     )
   }
   const first = h.recipes[0]?.transfer.strongest

@@ -9,6 +9,7 @@ import type { HeatmapSeriesOption } from 'echarts/charts'
 import type { GridComponentOption, VisualMapComponentOption } from 'echarts/components'
 import type { ComposeOption } from 'echarts/core'
 import type { RunComparison } from './run-comparison'
+import { signedPoints } from './signed-number'
 
 export type ComparisonHeatmapOption = ComposeOption<
   HeatmapSeriesOption | GridComponentOption | VisualMapComponentOption
@@ -85,7 +86,7 @@ export function comparisonHeatmapOption(
               : { borderColor: '#ffffff', borderWidth: 2 },
             label: {
               color: Math.abs(points) > 0.6 * range ? '#ffffff' : c.exceeds ? '#1f2633' : '#5b6474',
-              formatter: `${points >= 0 ? '+' : '−'}${Math.abs(points).toFixed(1)}${c.exceeds ? ' *' : ''}\n± ${(c.spread * 100).toFixed(1)}`
+              formatter: `${signedPoints(c.change)}${c.exceeds ? ' *' : ''}\n± ${(c.spread * 100).toFixed(1)}`
             }
           }
         }),

@@ -348,6 +348,10 @@ describe('demo audit in the UI', () => {
     const table = page.getByTestId('harden-table')
     await table.waitFor({ timeout: 420_000 })
     expect(await page.getByTestId('harden-row-sgd').textContent()).toContain('baseline')
+    // The ε typed with no adversarial recipe left: the form's warning is kept with the run.
+    expect(await page.getByTestId('harden-warning').textContent()).toContain(
+      'no chosen recipe trains adversarially: it changes nothing unless you add'
+    )
     expect(await page.getByTestId('harden-row-sam-0.05').textContent()).toMatch(/\d+\.\d %/)
     expect(await page.getByTestId('harden-recommendation').textContent()).toMatch(
       /Train target-|No recipe lowers transfer/

@@ -7,11 +7,15 @@
  * one evidence sentence, so the report can list them.
  */
 import type { HardenRecipeResult, HardenResults } from '../../contract/harden-results'
+import { withMinusSign } from '../../contract/signed-number'
 
 const pct = (v: number): string => `${(v * 100).toFixed(1)} %`
-const pts = (v: number): string => `${(v * 100).toFixed(1)} points`
-const signedPts = (v: number): string =>
-  `${v >= 0 ? '+' : '−'}${Math.abs(v * 100).toFixed(1)} points`
+/** A size in points, never signed: a difference is said as "lower" or "higher" (`versusSgd`). */
+const pts = (v: number): string => `${(Math.abs(v) * 100).toFixed(1)} points`
+/** Differences under half a tenth of a point show as 0.0, so they are said to be the same. */
+const SAME = 0.0005
+/** A flatness (the robust loss's increase, negative when a perturbation lowers it), with a real minus sign. */
+const flat = (v: number): string => withMinusSign(v, 3)
 
 export function recommend(
   ranked: HardenRecipeResult[],
@@ -31,9 +35,13 @@ export function recommend(
   ]
   evidence.push(...ranked.map((r) => robustnessEvidence(r, whiteBoxEps)))
   if (!best) {
+    const closest =
+      biggest.ranking.transferReduction > SAME
+        ? `the largest reduction, by ${biggest.label}, is ${pts(biggest.ranking.transferReduction)}`
+        : `none lowers it at all; the closest, ${biggest.label}, leaves transfer ${versusSgd(-biggest.ranking.transferReduction)}`
     const text =
       `No recipe lowers transfer to ${target} beyond the ± 2 std spread at an acceptable accuracy cost, so the measurements do not justify changing its training: ` +
-      `the largest reduction, by ${biggest.label}, is ${pts(biggest.ranking.transferReduction)} (spread ${pts(biggest.ranking.spread)}) ${accuracyClause(biggest.ranking.accuracyCost)}. ` +
+      `${closest} (spread ${pts(biggest.ranking.spread)}) ${accuracyClause(biggest.ranking.accuracyCost)}. ` +
       `Keep SGD, and re-run with more attacked images or repeats if a smaller effect matters.`
     return { text, evidence }
   }
@@ -44,8 +52,8 @@ export function recommend(
       `a reduction of ${pts(best.ranking.transferReduction)}, beyond the ± 2 std spread of ${pts(best.ranking.spread)}, ` +
       `${accuracyClause(best.ranking.accuracyCost)} (${pct(baseline.naturalAccuracy)} → ${pct(best.naturalAccuracy)}).`,
     `Its white-box PGD robust accuracy at ε ${whiteBoxEps} is ${pct(best.whiteBox.robustAccuracy)} against ${pct(baseline.whiteBox.robustAccuracy)} for SGD, ` +
-      `and its robust loss is ${flatnessWord(best, baseline)} than SGD's (worst-case flatness ${best.flatness.worstCase.toFixed(3)} vs ${baseline.flatness.worstCase.toFixed(3)}, ` +
-      `average-case ${best.flatness.averageCase.toFixed(3)} vs ${baseline.flatness.averageCase.toFixed(3)}; lower is flatter).`
+      `and its robust loss is ${flatnessWord(best, baseline)} than SGD's (worst-case flatness ${flat(best.flatness.worstCase)} vs ${flat(baseline.flatness.worstCase)}, ` +
+      `average-case ${flat(best.flatness.averageCase)} vs ${flat(baseline.flatness.averageCase)}; lower is flatter).`
   ]
   if (biggest !== best && biggest.ranking.transferReduction > best.ranking.transferReduction)
     parts.push(
@@ -61,27 +69,38 @@ export function recommend(
   )
   if (cheaper)
     parts.push(
-      `${cheaper.label} keeps accuracy (${signedPts(cheaper.ranking.accuracyCost)}) and still lowers transfer by ${pts(cheaper.ranking.transferReduction)}, the option when accuracy cannot move.`
+      `${cheaper.label} keeps natural accuracy (${versusSgd(-cheaper.ranking.accuracyCost)}) and still lowers transfer by ${pts(cheaper.ranking.transferReduction)}, the option when accuracy cannot move.`
     )
   return { recipe: best.recipe, text: parts.join(' '), evidence }
 }
 
 /** "for an accuracy cost of 2.0 points", or what happened to accuracy when it did not fall. */
 function accuracyClause(cost: number): string {
-  if (cost > 0.0005) return `for an accuracy cost of ${pts(cost)}`
-  if (cost < -0.0005) return `while natural accuracy rises by ${pts(-cost)}`
+  if (cost > SAME) return `for an accuracy cost of ${pts(cost)}`
+  if (cost < -SAME) return `while natural accuracy rises by ${pts(cost)}`
   return 'with natural accuracy unchanged'
+}
+
+/** A recipe's difference from SGD (recipe − SGD, a fraction) in words: "2.0 points lower than SGD's". */
+function versusSgd(difference: number): string {
+  if (difference > SAME) return `${pts(difference)} higher than SGD's`
+  if (difference < -SAME) return `${pts(difference)} lower than SGD's`
+  return "the same as SGD's"
 }
 
 function transferEvidence(r: HardenRecipeResult, baseline?: HardenRecipeResult): string {
   const s = r.transfer.strongest
   const base = `${r.label}: natural accuracy ${pct(r.naturalAccuracy)}; strongest transfer ${pct(s.successRate)} (${s.fooled}/${s.attacked}, ${s.attack ? `${s.attack} · ` : ''}${s.surrogate})`
   if (!baseline) return `${base} — the baseline.`
-  return `${base}; reduction ${pts(r.ranking.transferReduction)} vs spread ${pts(r.ranking.spread)} (${r.ranking.significant ? 'significant' : 'within noise'}); accuracy cost ${signedPts(r.ranking.accuracyCost)}; score ${r.ranking.score.toFixed(1)}, rank ${r.ranking.rank}.`
+  const beyond = r.ranking.significant ? 'beyond' : 'within'
+  return (
+    `${base}; transfer ${versusSgd(-r.ranking.transferReduction)}, ${beyond} the ± ${(r.ranking.spread * 100).toFixed(1)}-point spread (${r.ranking.significant ? 'significant' : 'within noise'}); ` +
+    `natural accuracy ${versusSgd(-r.ranking.accuracyCost)}; score ${withMinusSign(r.ranking.score, 1)}, rank ${r.ranking.rank}.`
+  )
 }
 
 function robustnessEvidence(r: HardenRecipeResult, eps: string): string {
-  return `${r.label}: white-box PGD robust accuracy ${pct(r.whiteBox.robustAccuracy)} (${r.whiteBox.robust}/${r.whiteBox.examples}, ε ${eps}); robust loss ${r.flatness.robustLoss.toFixed(3)}, flatness average-case ${r.flatness.averageCase.toFixed(3)}, worst-case ${r.flatness.worstCase.toFixed(3)}.`
+  return `${r.label}: white-box PGD robust accuracy ${pct(r.whiteBox.robustAccuracy)} (${r.whiteBox.robust}/${r.whiteBox.examples}, ε ${eps}); robust loss ${r.flatness.robustLoss.toFixed(3)}, flatness average-case ${flat(r.flatness.averageCase)}, worst-case ${flat(r.flatness.worstCase)}.`
 }
 
 function flatnessWord(r: HardenRecipeResult, baseline: HardenRecipeResult): string {

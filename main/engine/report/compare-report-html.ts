@@ -9,6 +9,7 @@ import {
 } from '../../contract/comparison-heatmap-option'
 import { describeSpread } from '../../contract/rate-spread'
 import type { RateChange, RunComparison } from '../../contract/run-comparison'
+import { signedPoints } from '../../contract/signed-number'
 import { renderSvg } from './heatmap-svg'
 import { reportDocument } from './report-document'
 import { esc, formatCount, formatDate, formatPercent, formatTimestamp } from './report-format'
@@ -86,7 +87,7 @@ function rate(c: RateChange['before']): string {
 }
 
 function points(change: number): string {
-  return `${change > 0 ? '+' : change < 0 ? '−' : '±'}${Math.abs(change * 100).toFixed(1)} points`
+  return `${signedPoints(change)} points`
 }
 
 function verdict(x: RateChange): string {

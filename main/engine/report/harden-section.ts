@@ -5,6 +5,7 @@
  * Without a Harden step, the section says which target to harden first and how.
  */
 import { describeSpread, rateSpread } from '../../contract/rate-spread'
+import { signedPoints, withMinusSign } from '../../contract/signed-number'
 import type { AuditResults } from '../../contract/run-record'
 import { targetRisks } from './executive-summary'
 import { esc, formatCount, formatGreyLevels, formatPercent } from './report-format'
@@ -26,7 +27,7 @@ export function recommendationsSection(results: AuditResults | undefined): strin
         r.recipe === 'sgd'
           ? '<td class="num">baseline</td>'
           : `<td class="num ${r.ranking.significant ? 'strong' : ''}">${signedPoints(-r.ranking.transferReduction)} <span class="spread">${r.ranking.significant ? 'beyond' : 'within'} ± ${(100 * r.ranking.spread).toFixed(1)}</span></td>`
-      return `<tr${r.recipe === h.recommendation.recipe ? ' class="chosen"' : ''}><td class="num">${r.ranking.rank}</td><td class="name">${esc(r.label)}${r.model.reusedTarget ? ' <span class="spread">(the target itself)</span>' : ''}</td><td class="num">${formatPercent(r.naturalAccuracy)}</td><td class="num">${formatPercent(r.whiteBox.robustAccuracy)}</td><td class="num">${formatPercent(s.successRate)} <span class="spread">± ${formatPercent(2 * rateSpread(s).std)}</span></td>${reduction}<td class="num">${r.flatness.averageCase.toFixed(3)} / ${r.flatness.worstCase.toFixed(3)}</td><td class="num">${r.ranking.score.toFixed(1)}</td></tr>`
+      return `<tr${r.recipe === h.recommendation.recipe ? ' class="chosen"' : ''}><td class="num">${r.ranking.rank}</td><td class="name">${esc(r.label)}${r.model.reusedTarget ? ' <span class="spread">(the target itself)</span>' : ''}</td><td class="num">${formatPercent(r.naturalAccuracy)}</td><td class="num">${formatPercent(r.whiteBox.robustAccuracy)}</td><td class="num">${formatPercent(s.successRate)} <span class="spread">± ${formatPercent(2 * rateSpread(s).std)}</span></td>${reduction}<td class="num">${withMinusSign(r.flatness.averageCase, 3)} / ${withMinusSign(r.flatness.worstCase, 3)}</td><td class="num">${withMinusSign(r.ranking.score, 1)}</td></tr>`
     })
     .join('\n')
   const first = h.recipes[0]?.transfer.strongest
@@ -50,8 +51,4 @@ ${rows}
 ${h.recommendation.evidence.map((e) => `<li>${esc(e)}</li>`).join('\n')}
 </ul>
 </section>`
-}
-
-function signedPoints(v: number): string {
-  return `${v > 0 ? '+' : v < 0 ? '−' : '±'}${Math.abs(v * 100).toFixed(1)}`
 }

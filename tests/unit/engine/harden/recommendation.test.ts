@@ -104,4 +104,29 @@ describe('recommend', () => {
     )
     expect(risen.text).toContain('while natural accuracy rises by 5.0 points.')
   })
+
+  it('says differences in words or with a real minus sign, never an ASCII hyphen before a number', () => {
+    // SAM raises transfer (a negative reduction), loses accuracy (a negative score) and has a
+    // negative average-case flatness: every signed figure of the text and its evidence.
+    const worse = row('sam-0.05', 'SAM ρ 0.05', 0.88, 208, -0.024)
+    const r = recommend(rankRecipes([row('sgd', 'SGD', 0.9, 200), worse], 1), 'm', 1, '8/255')
+    const all = [r.text, ...r.evidence].join('\n')
+    expect(all).not.toMatch(/-\d/)
+    expect(r.text).toContain(
+      "none lowers it at all; the closest, SAM ρ 0.05, leaves transfer 2.0 points higher than SGD's (spread 7.1 points) for an accuracy cost of 2.0 points."
+    )
+    expect(r.evidence[1]).toContain(
+      "transfer 2.0 points higher than SGD's, within the ± 7.1-point spread (within noise); natural accuracy 2.0 points lower than SGD's; score −4.0, rank 2."
+    )
+    expect(r.evidence.at(-1)).toContain('flatness average-case −0.012, worst-case −0.024.')
+    const same = recommend(
+      rankRecipes([row('sgd', 'SGD', 0.9, 200), row('sam-0.1', 'SAM ρ 0.1', 0.9, 200)], 1),
+      'm',
+      1,
+      '8/255'
+    )
+    expect(same.evidence[1]).toContain(
+      "transfer the same as SGD's, within the ± 7.1-point spread (within noise); natural accuracy the same as SGD's; score 0.0"
+    )
+  })
 })

@@ -98,6 +98,23 @@ describe('the hand-over report', () => {
     )
   })
 
+  it('writes negative changes, scores and flatness in the Harden section with a real minus sign, never an ASCII hyphen', () => {
+    // SAM ρ 0.05 here raises transfer and costs accuracy (a negative score), and its perturbations
+    // lower the robust loss (a negative flatness).
+    const h = hardenResults([
+      ['sgd', 0.86, 190, 20, 1.2],
+      ['sam-0.05', 0.84, 210, 15, -0.03],
+      ['pgd-at', 0.78, 40, 240, 0.3]
+    ])
+    const html = buildReportHtml(runWithHarden(h), meta)
+    const start = html.indexOf('<section class="harden">')
+    const section = html.slice(start, html.indexOf('</section>', start))
+    expect(section).toContain('+5.0 <span class="spread">within')
+    expect(section).toContain('−0.010 / −0.030</td><td class="num">−7.0</td>')
+    expect(section).toContain('transfer 5.0 points higher than SGD&#39;s')
+    expect(section).not.toMatch(/-\d/)
+  })
+
   it('previews the per-sample CSV in the appendix, or says there is none', () => {
     const preview = {
       file: 'per-sample.csv',

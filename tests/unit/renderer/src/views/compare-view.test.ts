@@ -70,7 +70,11 @@ describe('CompareView', () => {
     expect(cnn).toContain('yes, fell')
     expect(wrapper.get('[data-testid="compare-row-target-resnet"]').text()).toContain('no')
     const heatmap = wrapper.get('[data-testid="comparison-heatmap"]')
-    expect(heatmap.attributes('aria-label')).toContain('surrogate-cnn to target-cnn: -17.3 points')
+    // A real minus sign in what a screen reader reads too, never the ASCII hyphen.
+    expect(heatmap.attributes('aria-label')).toContain(
+      'surrogate-cnn to target-cnn: −17.3 points; surrogate-cnn to target-resnet: 0.0 points'
+    )
+    expect(heatmap.attributes('aria-label')).not.toMatch(/-\d/)
     expect(heatmap.text()).toContain('−17.3 *')
   })
 

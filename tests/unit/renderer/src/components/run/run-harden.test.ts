@@ -6,7 +6,7 @@ import RunHarden from '../../../../../../renderer/src/components/run/RunHarden.v
 import { setApi } from '../../../../../../renderer/src/api/current-api'
 import { useAuditFormStore } from '../../../../../../renderer/src/stores/audit-form'
 import { createFakeApi } from '../../../fake-api'
-import { fixtureRun, runWithHarden } from '../../../../helpers/harden-fixture'
+import { fixtureRun, hardenResults, runWithHarden } from '../../../../helpers/harden-fixture'
 
 beforeEach(() => {
   setApi(createFakeApi().api)
@@ -30,6 +30,20 @@ describe('RunHarden', () => {
     expect(wrapper.get('[data-testid="harden-recommendation"]').text()).toContain(
       h.recommendation.text.slice(0, 50)
     )
+  })
+
+  it("shows the stored run's warnings about its settings, e.g. an adversarial-training budget that changes nothing", () => {
+    const warning =
+      'harden.adversarialTraining is set (ε 0.0314 (8/255)) but no chosen recipe trains adversarially: it changes nothing unless you add pgd-at, sam-at or awp.'
+    const wrapper = mount(RunHarden, {
+      props: { run: runWithHarden(hardenResults(undefined, [warning])) }
+    })
+    expect(wrapper.get('[data-testid="harden-warning"]').text()).toBe(`Warning: ${warning}`)
+    expect(
+      mount(RunHarden, { props: { run: runWithHarden() } })
+        .find('[data-testid="harden-warning"]')
+        .exists()
+    ).toBe(false)
   })
 
   it('offers to harden a run without a Harden step: the form opens on its spec with the most exposed trained target', () => {
