@@ -43,6 +43,9 @@ export class KernelProfiler {
           stats.set(name, stat)
         }
       }
+      // Marks on the kernel function (the native kernels' own) stay visible through the wrapper.
+      for (const mark of Object.getOwnPropertySymbols(inner))
+        Object.assign(wrapped, { [mark]: (inner as unknown as Record<symbol, unknown>)[mark] })
       this.originals.push(config)
       tf.unregisterKernel(name, backendName)
       tf.registerKernel({ ...config, kernelFunc: wrapped })

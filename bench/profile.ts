@@ -26,7 +26,7 @@ import type { Classifier, ModelConfig } from '../main/engine/models/classifier'
 import { measureNormalization } from '../main/engine/models/normalize-input'
 import { BatchObjective } from '../main/engine/training/batch-objective'
 import { SgdMomentum } from '../main/engine/training/sgd-step'
-import { KernelProfiler, type KernelStat } from './kernel-profiler'
+import { profileStep } from './kernel-profile-table'
 
 const { values: opts } = parseArgs({
   options: { threads: { type: 'string', default: '1' }, steps: { type: 'string', default: '10' } }
@@ -90,54 +90,8 @@ function bimStep(model: Classifier): () => Promise<void> {
   }
 }
 
-async function timeSteps(step: () => Promise<void>): Promise<number> {
-  const started = performance.now()
-  for (let i = 0; i < steps; i++) await step()
-  return (performance.now() - started) / steps
-}
-
-const profiler = new KernelProfiler()
-
-async function profile(label: string, step: () => Promise<void>): Promise<void> {
-  for (let i = 0; i < 2; i++) await step() // warm-up: kernel setup, XNNPACK operator caches
-  const tensorsBefore = tf.memory().numTensors
-  const plainMs = await timeSteps(step)
-  profiler.install(backendName)
-  profiler.reset()
-  const profiledMs = await timeSteps(step)
-  profiler.uninstall()
-  const top = profiler.topLevel()
-  const kernelMs = top.reduce((s, k) => s + k.ms, 0) / steps
-  const launches = top.reduce((s, k) => s + k.launches, 0) / steps
-  const nestedLaunches = profiler.nestedStats().reduce((s, k) => s + k.launches, 0) / steps
-  const outside = profiledMs - kernelMs
-  console.log(
-    `\n## ${label}: ${plainMs.toFixed(1)} ms/step (${profiledMs.toFixed(1)} ms with the timers)`
-  )
-  console.log(`| kernel | launches/step | ms/step | share | µs/launch |`)
-  console.log(`|---|---|---|---|---|`)
-  const row = (k: KernelStat, prefix = '') =>
-    console.log(
-      `| ${prefix}${k.name} | ${(k.launches / steps).toFixed(1)} | ${(k.ms / steps).toFixed(2)} | ${((100 * k.ms) / steps / profiledMs).toFixed(1)} % | ${((1000 * k.ms) / k.launches).toFixed(0)} |`
-    )
-  for (const k of top.slice(0, 14)) row(k)
-  const rest = top.slice(14)
-  if (rest.length > 0)
-    row({
-      name: `${rest.length} other kernels`,
-      launches: rest.reduce((s, k) => s + k.launches, 0),
-      ms: rest.reduce((s, k) => s + k.ms, 0)
-    })
-  for (const k of profiler.nestedStats().slice(0, 6)) row(k, '↳ inside: ')
-  console.log(
-    `kernels: ${kernelMs.toFixed(1)} ms/step (${((100 * kernelMs) / profiledMs).toFixed(0)} %) in ${launches.toFixed(0)} top-level launches ` +
-      `(+${nestedLaunches.toFixed(0)} nested), ${((1000 * kernelMs) / launches).toFixed(0)} µs per launch on average`
-  )
-  console.log(
-    `outside kernels (dispatch, tape, gradient functions, disposal, our JS): ${outside.toFixed(1)} ms/step (${((100 * outside) / profiledMs).toFixed(0)} %), ` +
-      `${((1000 * outside) / launches).toFixed(0)} µs per launch; tensors alive before/after: ${tensorsBefore}/${tf.memory().numTensors}`
-  )
-}
+const profile = (label: string, step: () => Promise<void>): Promise<unknown> =>
+  profileStep(label, step, { backendName, steps })
 
 console.log(`empty launch (1-element add): ${emptyLaunchMicros().toFixed(1)} µs`)
 for (const arch of ['small-cnn', 'small-resnet'] as const) {

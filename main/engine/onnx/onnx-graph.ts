@@ -21,6 +21,7 @@ import { readTensor, TensorReadError, type HostTensor } from './onnx-tensor'
 import { OPS, OPSET_RANGE, QUANTIZED_OPS, SUPPORTED_OPS } from './op-registry'
 import type { OpImplementation, OpNode } from './op-types'
 import { findResidualAdds, type ResidualAdd } from './residual-adds'
+import { fuseConvUnits } from './fuse-conv-units'
 import { constantValue } from './ops/shape-ops'
 
 export interface GraphNode extends OpNode {
@@ -41,6 +42,11 @@ export interface LoadOptions {
    * introduced in (GlobalAveragePool: 1), so the conformance run accepts older ones.
    */
   opsets?: { min: number; max: number }
+  /**
+   * Run Conv → BatchNormalization → Relu chains as single fused convs (default true); off, every
+   * node runs on its own, as the graph lists them (a test compares the two).
+   */
+  fuseConvUnits?: boolean
 }
 
 export interface RunOptions {
@@ -168,14 +174,19 @@ export class OnnxGraph {
       }
       const inputs = (graph.input ?? []).filter((i) => !initializers.has(i.name ?? '')).map(inputOf)
       const constant = new Set(paramInfo.keys())
+      const outputs = (graph.output ?? []).map((o) => o.name ?? '')
       const structure: GraphStructure = {
         file,
         opset,
         untied: new Map(untied.map((n) => [n.outputs[0], n.inputs[0]])),
-        nodes: running,
+        nodes:
+          options.fuseConvUnits === false
+            ? running
+            : fuseConvUnits(running, outputs, (v) => paramInfo.get(v)?.shape),
         inputs,
-        outputs: (graph.output ?? []).map((o) => o.name ?? ''),
+        outputs,
         params: paramInfo,
+        // On the nodes as exported: fusing shortens branches, which would change the distances.
         residualAdds: findResidualAdds(running, (v) => !constant.has(v))
       }
       return new OnnxGraph(structure, params)

@@ -52,3 +52,10 @@ export function overrideWasmKernel(kernelName: string, body: NativeKernelBody): 
   tf.registerKernel({ ...previous, kernelName, backendName: 'wasm', kernelFunc })
   return true
 }
+
+/** Whether calls of `kernelName` go to a native kernel now: on the wasm backend, registered, switched on. */
+export function nativeKernelActive(kernelName: string): boolean {
+  if (tf.getBackend() !== 'wasm' || !nativeKernelsEnabled()) return false
+  const kernelFunc = tf.getKernel(kernelName, 'wasm')?.kernelFunc as MarkedKernelFunc | undefined
+  return kernelFunc?.[NATIVE] === true
+}

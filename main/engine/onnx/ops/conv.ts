@@ -5,6 +5,7 @@
  * [k…, in, out] on every call, so the variables stay in ONNX's layout for export.
  */
 import * as tf from '@tensorflow/tfjs-core'
+import { nativeKernelActive } from '../../backend/native/override-wasm-kernel'
 import { GraphValue } from '../graph-value'
 import { required, type OpNode, type OpTable } from '../op-types'
 import { depthwiseConvValid } from './depthwise-conv'
@@ -22,20 +23,30 @@ function conv2d(
   group: number,
   win: WindowAttributes
 ): tf.Tensor4D {
-  const padded = hasPadding(win.pads) ? padSpatial(x, win.pads) : x
   const strides: [number, number] = [win.strides[0], win.strides[1]]
+  // The pads go to the conv kernel itself (its gradients take them too): no separate pad pass.
+  const pads: tf.backend_util.ExplicitPadding = [[0, 0], win.pads[0], win.pads[1], [0, 0]]
+  if (group === 1 && win.dilations.every((d) => d === 1))
+    return tf.conv2d(x, tf.transpose(weight, [2, 3, 1, 0]) as tf.Tensor4D, strides, pads)
   const channels = x.shape[3]
   const [m, perGroup, kh, kw] = weight.shape
-  if (group === 1) {
-    const kernel = dilateKernel(tf.transpose(weight, [2, 3, 1, 0]), win.dilations) as tf.Tensor4D
-    return tf.conv2d(padded, kernel, strides, 'valid') as tf.Tensor4D
-  }
   if (perGroup === 1 && group === channels) {
     const kernel = dilateKernel(
       tf.transpose(weight.reshape([channels, m / channels, kh, kw]), [2, 3, 0, 1]),
       win.dilations
     ) as tf.Tensor4D
-    return depthwiseConvValid(padded, kernel, strides)
+    // tfjs's own gradient asks for each input's gradient only when needed; its kernels run natively.
+    if (
+      nativeKernelActive(tf.DepthwiseConv2dNativeBackpropInput) &&
+      nativeKernelActive(tf.DepthwiseConv2dNativeBackpropFilter)
+    )
+      return tf.depthwiseConv2d(x, kernel, strides, pads)
+    return depthwiseConvValid(hasPadding(win.pads) ? padSpatial(x, win.pads) : x, kernel, strides)
+  }
+  const padded = hasPadding(win.pads) ? padSpatial(x, win.pads) : x
+  if (group === 1) {
+    const kernel = dilateKernel(tf.transpose(weight, [2, 3, 1, 0]), win.dilations) as tf.Tensor4D
+    return tf.conv2d(padded, kernel, strides, 'valid') as tf.Tensor4D
   }
   const inputs = tf.split(padded, group, 3)
   const kernels = tf.split(

@@ -9,6 +9,7 @@
  * running statistics, as ONNX defines them.
  */
 import * as tf from '@tensorflow/tfjs-core'
+import { batchNormTrain, hasBatchNormKernels } from '../../backend/batch-norm-kernels'
 import { GraphValue } from '../graph-value'
 import { required, type OpTable } from '../op-types'
 
@@ -38,8 +39,14 @@ export const NORMALIZATION_OPS: OpTable = {
         return [new GraphValue(tf.add(tf.mul(t, perChannel(a, x)), perChannel(b, x)), x.nhwc)]
       }
       const channelAxis = x.nhwc ? 3 : 1
+      // Channels last (NHWC images, [N, C] features): one kernel forward and one per gradient
+      // (native oneDNN when loaded) instead of moments and the element-wise ops, as built-in nets do.
+      const kernel =
+        !exportedTraining && channelAxis === t.rank - 1 && hasBatchNormKernels()
+          ? batchNormTrain(t, scale, bias, epsilon)
+          : undefined
       const axes = t.shape.map((_, i) => i).filter((i) => i !== channelAxis)
-      const moments = tf.moments(t, axes)
+      const moments = kernel ? { mean: kernel[1], variance: kernel[2] } : tf.moments(t, axes)
       const n = t.size / (t.shape[channelAxis] as number)
       const unbiased = tf.mul(moments.variance, n / Math.max(n - 1, 1))
       if (
@@ -54,6 +61,7 @@ export const NORMALIZATION_OPS: OpTable = {
           batchMean: tf.keep(moments.mean),
           batchVariance: tf.keep(unbiased)
         })
+      if (kernel) return [new GraphValue(kernel[0], x.nhwc)]
       const a = tf.mul(scale, tf.rsqrt(tf.add(moments.variance, epsilon)))
       const y = new GraphValue(
         tf.add(

@@ -3,6 +3,7 @@
  * count_include_pad), 1-D as 2-D with a unit height, 3-D through tfjs's 3-D pools.
  */
 import * as tf from '@tensorflow/tfjs-core'
+import { nativeKernelActive } from '../../backend/native/override-wasm-kernel'
 import { GraphValue } from '../graph-value'
 import { required, type OpNode, type OpTable } from '../op-types'
 import { hasPadding, windowAttributes, type WindowAttributes } from './spatial-padding'
@@ -24,6 +25,21 @@ function outSize(win: WindowAttributes, spatial: number[]): [number, number] {
 }
 
 function maxPool2d(x: tf.Tensor4D, win: WindowAttributes): tf.Tensor4D {
+  // oneDNN's pooling and its gradient are exact (the first maximum of a window takes the gradient,
+  // as PyTorch's): one launch each way with the pads in the kernel, where the gradient written in
+  // forward ops (max-pool.ts) costs a dozen strided slices and pads per window tap.
+  if (
+    x.dtype === 'float32' &&
+    win.dilations.every((d) => d === 1) &&
+    nativeKernelActive(tf.MaxPool) &&
+    nativeKernelActive(tf.MaxPoolGrad)
+  )
+    return tf.maxPool(
+      x,
+      [win.kernel[0], win.kernel[1]],
+      [win.strides[0], win.strides[1]],
+      [[0, 0], win.pads[0], win.pads[1], [0, 0]]
+    )
   const floatX = x.dtype === 'float32' ? x : tf.cast(x, 'float32')
   const padded = hasPadding(win.pads) ? padSpatial(floatX, win.pads, LOWEST) : floatX
   const y = maxPoolValid(padded, win)
