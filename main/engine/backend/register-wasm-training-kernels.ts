@@ -10,6 +10,8 @@
  * - slow: `Conv2DBackpropInput`, ~10× a forward conv (see wasm-conv2d-backprop-input.ts);
  *   `AvgPoolGrad`, ~10× the forward pool (wasm-avg-pool-grad.ts); `Sum`/`Mean` over every axis but
  *   the channels, as batch norm reduces (wasm-channel-reduce.ts). Found with `npm run bench:profile`.
+ * - copies: `Identity` and same-dtype `Cast` copy the whole tensor, ~50–100 times a training step
+ *   (wasm-shared-identity.ts).
  * Depthwise-conv gradients (`DepthwiseConv2dNativeBackpropFilter`/`…Input`) are missing too; we
  * use no depthwise convs yet, so they are not provided.
  */
@@ -18,6 +20,7 @@ import { registerWasmChannelReduce } from './wasm-channel-reduce'
 import { registerWasmConv2DBackpropFilter } from './wasm-conv2d-backprop-filter'
 import { registerWasmConv2DBackpropInput } from './wasm-conv2d-backprop-input'
 import { registerWasmOneHotFix } from './wasm-one-hot'
+import { registerWasmSharedIdentity } from './wasm-shared-identity'
 import { registerWasmUnsortedSegmentSum } from './wasm-unsorted-segment-sum'
 
 /** Registers each kernel once (later calls do nothing); returns the names this call registered. */
@@ -29,5 +32,6 @@ export function registerWasmTrainingKernels(): string[] {
   if (registerWasmOneHotFix()) added.push('OneHot')
   if (registerWasmAvgPoolGrad()) added.push('AvgPoolGrad')
   added.push(...registerWasmChannelReduce())
+  added.push(...registerWasmSharedIdentity())
   return added
 }
