@@ -4,11 +4,7 @@
  * distinct call on random inputs of the same shapes.
  */
 import * as tf from '@tensorflow/tfjs-core'
-import {
-  BATCH_NORM_TRAIN,
-  GRAD_INPUT,
-  GRAD_PARAMS
-} from '../../main/engine/backend/batch-norm-kernels'
+import { BATCH_NORM_GRAD, BATCH_NORM_TRAIN } from '../../main/engine/backend/batch-norm-kernels'
 
 export const HEAVY_KERNELS = [
   tf.Conv2D,
@@ -27,8 +23,7 @@ export const HEAVY_KERNELS = [
   tf.AvgPoolGrad,
   // Our training batch norm: oneDNN against its JavaScript kernels.
   BATCH_NORM_TRAIN,
-  GRAD_INPUT,
-  GRAD_PARAMS
+  BATCH_NORM_GRAD
 ]
 
 export interface RecordedCall {

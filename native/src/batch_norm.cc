@@ -1,6 +1,6 @@
 // Batch normalization in training on oneDNN, for the kernels of main/engine/backend/
-// batch-norm-kernels.ts: the batch statistics and the affine output in one primitive, the input
-// gradient in another, the scale and shift gradients in a third. Activations stay NHWC on the
+// batch-norm-kernels.ts: the batch statistics and the affine output in one primitive, the input,
+// scale and shift gradients in another. Activations stay NHWC on the
 // wasm heap; scale and shift are per channel.
 #include <algorithm>
 #include <string>
@@ -76,13 +76,9 @@ void batchNormBackward(const CallArgs &a) {
   static PrimitiveCache<Backward> cache;
   memory::desc data = dataDesc(a);
   int64_t count = elements(a), c = a.i(C);
-  bool paramsOnly = a.i(PARAMS_ONLY) != 0;
   int used = threadsFor(static_cast<double>(count));
   Backward &e = cache.get(a.key('c', GEOMETRY_COUNT) + std::to_string(used), [&] {
     auto hint = forwardDesc(data, a.f(EPSILON));
-    // Always the full backward pass: oneDNN's backward_data takes no scale (it would give dx for
-    // gamma = 1), and dscale and dshift are sums it needs for dx anyway; what the caller did not
-    // ask for goes to a temporary.
     dnnl::batch_normalization_backward::desc desc(dnnl::prop_kind::backward, data, data, a.f(EPSILON), kFlags);
     dnnl::batch_normalization_backward::primitive_desc pd(desc, userScratchpad(), cpuEngine(), hint);
     return Backward{pd, dnnl::batch_normalization_backward(pd)};
@@ -90,26 +86,21 @@ void batchNormBackward(const CallArgs &a) {
   auto &engine = cpuEngine();
   auto &stream = cpuStream();
   memory::desc channel({c}, dt::f32, tag::a);
-  // dscale and dshift do not depend on scale and shift, but oneDNN wants both bound: when the
-  // caller has none, any values do.
-  float *scale = a.tensor(SCALE, c);
-  float *shift = a.tensor(SHIFT, c);
+  // The shift does not enter any gradient, but oneDNN wants it bound: any values do.
   float *placeholder = static_cast<float *>(temp(kWeights2, static_cast<size_t>(c) * 4));
-  std::fill(placeholder, placeholder + c, 1.f);
-  std::unordered_map<int, memory> io{
-      {DNNL_ARG_SRC, memory(data, engine, a.tensor(X, count))},
-      {DNNL_ARG_SCALE, memory(channel, engine, scale != nullptr ? scale : placeholder)},
-      {DNNL_ARG_SHIFT, memory(channel, engine, shift != nullptr ? shift : placeholder)},
-      {DNNL_ARG_MEAN, memory(e.pd.mean_desc(), engine, a.tensor(MEAN, c))},
-      {DNNL_ARG_VARIANCE, memory(e.pd.variance_desc(), engine, a.tensor(VARIANCE, c))},
-      {DNNL_ARG_DIFF_DST, memory(data, engine, a.tensor(Y, count))},
-      {DNNL_ARG_DIFF_SRC, memory(data, engine, paramsOnly ? temp(kDst, data.get_size()) : a.tensor(DX, count))},
-      {DNNL_ARG_SCRATCHPAD,
-       memory(e.pd.scratchpad_desc(), engine, temp(kScratchpad, e.pd.scratchpad_desc().get_size()))}};
-  float *unused = static_cast<float *>(temp(kWorkspace, static_cast<size_t>(c) * 8));
-  io.emplace(DNNL_ARG_DIFF_SCALE, memory(channel, engine, paramsOnly ? a.tensor(DSCALE, c) : unused));
-  io.emplace(DNNL_ARG_DIFF_SHIFT, memory(channel, engine, paramsOnly ? a.tensor(DSHIFT, c) : unused + c));
-  e.primitive.execute(stream, io);
+  std::fill(placeholder, placeholder + c, 0.f);
+  e.primitive.execute(
+      stream, {{DNNL_ARG_SRC, memory(data, engine, a.tensor(X, count))},
+               {DNNL_ARG_SCALE, memory(channel, engine, a.tensor(SCALE, c))},
+               {DNNL_ARG_SHIFT, memory(channel, engine, placeholder)},
+               {DNNL_ARG_MEAN, memory(e.pd.mean_desc(), engine, a.tensor(MEAN, c))},
+               {DNNL_ARG_VARIANCE, memory(e.pd.variance_desc(), engine, a.tensor(VARIANCE, c))},
+               {DNNL_ARG_DIFF_DST, memory(data, engine, a.tensor(Y, count))},
+               {DNNL_ARG_DIFF_SRC, memory(data, engine, a.tensor(DX, count))},
+               {DNNL_ARG_DIFF_SCALE, memory(channel, engine, a.tensor(DSCALE, c))},
+               {DNNL_ARG_DIFF_SHIFT, memory(channel, engine, a.tensor(DSHIFT, c))},
+               {DNNL_ARG_SCRATCHPAD, memory(e.pd.scratchpad_desc(), engine,
+                                            temp(kScratchpad, e.pd.scratchpad_desc().get_size()))}});
   stream.wait();
 }
 

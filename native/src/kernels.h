@@ -45,17 +45,17 @@ void poolForward(const CallArgs &args);
 void poolBackward(const CallArgs &args);
 
 // Batch normalization in training: statistics over N, H and W per channel (biased variance, as
-// tf.moments), then scale and shift; and its gradient, through the batch statistics, giving dx
-// (PARAMS_ONLY = 0) or dscale and dshift (PARAMS_ONLY = 1).
+// tf.moments), then scale and shift; and its gradient, through the batch statistics, giving dx,
+// dscale and dshift in one pass.
 namespace batchnorm {
 enum Param {
-  N, H, W, C, EPSILON, PARAMS_ONLY,
+  N, H, W, C, EPSILON,
   GEOMETRY_COUNT,
   X = GEOMETRY_COUNT, SCALE, SHIFT, MEAN, VARIANCE, Y, DX, DSCALE, DSHIFT,  // Y holds dy going back
   COUNT
 };
 }
 void batchNormForward(const CallArgs &args);   // x, scale, shift → y, mean, variance
-void batchNormBackward(const CallArgs &args);  // x, [scale, shift], mean, variance, dy → dx | dscale, dshift
+void batchNormBackward(const CallArgs &args);  // x, scale, mean, variance, dy → dx, dscale, dshift
 
 }  // namespace flatline

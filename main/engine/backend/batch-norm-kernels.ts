@@ -1,6 +1,7 @@
 /**
- * Training-mode batch norm as three kernels, with a gradient: the forward pass and each gradient
- * are one launch and two or three passes over memory, where the plain-op form (moments, subtract,
+ * Training-mode batch norm as two kernels, with a gradient: the forward pass and the gradient
+ * (dx, dγ and dβ together, as they share their sums) are one launch and two or three passes over
+ * memory each, where the plain-op form (moments, subtract,
  * scale, shift, and the gradient of each) took ~40 launches per layer and as many passes
  * (`npm run bench:profile`: Sum, Mean, Multiply, Identity, Cast, RealDiv).
  *
@@ -15,8 +16,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import { registerArrayKernel, type KernelArrays } from './kernel-arrays'
 
 export const BATCH_NORM_TRAIN = 'FlatlineBatchNormTrain'
-export const GRAD_INPUT = 'FlatlineBatchNormGradInput'
-export const GRAD_PARAMS = 'FlatlineBatchNormGradParams'
+export const BATCH_NORM_GRAD = 'FlatlineBatchNormGrad'
 
 interface Params {
   inputs: tf.NamedTensorInfoMap
@@ -94,16 +94,18 @@ function gradSums(
   return { sumDy, sumDyXhat }
 }
 
-function gradInput(arrays: KernelArrays, params: Params): tf.TensorInfo {
-  const xInfo = input(params, 'x', GRAD_INPUT)
+function gradient(arrays: KernelArrays, params: Params): tf.TensorInfo[] {
+  const xInfo = input(params, 'x', BATCH_NORM_GRAD)
   const c = channelsOf(xInfo)
   const { epsilon } = params.attrs as unknown as { epsilon: number }
   const dxOut = arrays.alloc(xInfo.shape)
+  const dGamma = arrays.alloc([c])
+  const dBeta = arrays.alloc([c])
   const x = arrays.read(xInfo)
-  const dy = arrays.read(input(params, 'dy', GRAD_INPUT))
-  const gamma = arrays.read(input(params, 'gamma', GRAD_INPUT))
-  const mean = arrays.read(input(params, 'mean', GRAD_INPUT))
-  const inv = invStd(arrays.read(input(params, 'variance', GRAD_INPUT)), epsilon)
+  const dy = arrays.read(input(params, 'dy', BATCH_NORM_GRAD))
+  const gamma = arrays.read(input(params, 'gamma', BATCH_NORM_GRAD))
+  const mean = arrays.read(input(params, 'mean', BATCH_NORM_GRAD))
+  const inv = invStd(arrays.read(input(params, 'variance', BATCH_NORM_GRAD)), epsilon)
   const n = x.length / c
   const { sumDy, sumDyXhat } = gradSums(x, dy, mean, inv, c)
   // dx = a·dy + b·x + d per channel: a = γσ⁻¹, b = −γσ⁻²·Σdy·x̂/n, d = −a·Σdy/n − b·mean.
@@ -113,34 +115,19 @@ function gradInput(arrays: KernelArrays, params: Params): tf.TensorInfo {
   const dx = dxOut.values()
   for (let i = 0; i < x.length; i += c)
     for (let k = 0; k < c; k++) dx[i + k] = a[k] * dy[i + k] + b[k] * x[i + k] + d[k]
-  return dxOut.info
-}
-
-function gradParams(arrays: KernelArrays, params: Params): tf.TensorInfo[] {
-  const xInfo = input(params, 'x', GRAD_PARAMS)
-  const c = channelsOf(xInfo)
-  const { epsilon } = params.attrs as unknown as { epsilon: number }
-  const dGamma = arrays.alloc([c])
-  const dBeta = arrays.alloc([c])
-  const x = arrays.read(xInfo)
-  const dy = arrays.read(input(params, 'dy', GRAD_PARAMS))
-  const mean = arrays.read(input(params, 'mean', GRAD_PARAMS))
-  const inv = invStd(arrays.read(input(params, 'variance', GRAD_PARAMS)), epsilon)
-  const { sumDy, sumDyXhat } = gradSums(x, dy, mean, inv, c)
   dGamma.values().set(sumDyXhat)
   dBeta.values().set(sumDy)
-  return [dGamma.info, dBeta.info]
+  return [dxOut.info, dGamma.info, dBeta.info]
 }
 
 let registered = false
 
-/** Registers the three kernels (wasm and cpu) and the forward kernel's gradient, once. */
+/** Registers the two kernels (wasm and cpu) and the forward kernel's gradient, once. */
 export function registerBatchNormKernels(): void {
   if (registered) return
   registered = true
   registerArrayKernel(BATCH_NORM_TRAIN, forward)
-  registerArrayKernel(GRAD_INPUT, gradInput)
-  registerArrayKernel(GRAD_PARAMS, gradParams)
+  registerArrayKernel(BATCH_NORM_GRAD, gradient)
   if (tf.getGradient(BATCH_NORM_TRAIN) !== undefined) return
   tf.registerGradient({
     kernelName: BATCH_NORM_TRAIN,
@@ -149,15 +136,16 @@ export function registerBatchNormKernels(): void {
     gradFunc: (dys, saved, attrs) => {
       const [x, gamma, mean, variance] = saved
       const dy = Array.isArray(dys) ? dys[0] : dys
-      const run = (name: string, inputs: tf.NamedTensorMap): tf.Tensor | tf.Tensor[] =>
-        tf.engine().runKernel(name, inputs, attrs as tf.NamedAttrMap)
-      // Lazy: only what backprop asks for runs (the parameter kernel, one pass, once for γ and once for β).
-      const params = (): tf.Tensor[] => run(GRAD_PARAMS, { x, dy, mean, variance }) as tf.Tensor[]
-      return {
-        x: () => run(GRAD_INPUT, { x, dy, gamma, mean, variance }) as tf.Tensor,
-        gamma: () => params()[0],
-        beta: () => params()[1]
-      }
+      // All three at once, now: one pass gives them (dγ and dβ are sums dx needs anyway). The
+      // tape then asks for each in its own tidy; these live in the backward pass's scope.
+      const [dx, dGamma, dBeta] = tf
+        .engine()
+        .runKernel(
+          BATCH_NORM_GRAD,
+          { x, dy, gamma, mean, variance },
+          attrs as tf.NamedAttrMap
+        ) as tf.Tensor[]
+      return { x: () => dx, gamma: () => dGamma, beta: () => dBeta }
     }
   })
 }

@@ -1,20 +1,15 @@
 /**
  * Batch normalization in training on oneDNN, in front of our JavaScript kernels of the same
  * names (../batch-norm-kernels.ts, whose gradient wiring and float64 reference stay in charge):
- * `FlatlineBatchNormTrain` (x, gamma, beta → y, mean, variance), `FlatlineBatchNormGradInput`
- * (→ dx) and `FlatlineBatchNormGradParams` (→ dgamma, dbeta). The models call those kernels; with
+ * `FlatlineBatchNormTrain` (x, gamma, beta → y, mean, variance) and `FlatlineBatchNormGrad`
+ * (→ dx, dgamma, dbeta). The models call those kernels; with
  * the native kernels on, oneDNN's multi-threaded batch-norm primitives run them instead.
  */
 import * as tf from '@tensorflow/tfjs-core'
-import {
-  BATCH_NORM_TRAIN,
-  GRAD_INPUT,
-  GRAD_PARAMS,
-  registerBatchNormKernels
-} from '../batch-norm-kernels'
+import { BATCH_NORM_TRAIN, BATCH_NORM_GRAD, registerBatchNormKernels } from '../batch-norm-kernels'
 import { kernelInput } from '../kernel-input-tensor'
 import type { NativeAddon } from './native-addon'
-import { nativeHandles, runNative, runNativeOutputs } from './native-call'
+import { nativeHandles, runNativeOutputs } from './native-call'
 import { batchNormParams } from './native-params'
 import { overrideWasmKernel, type NativeKernelBody } from './override-wasm-kernel'
 
@@ -35,7 +30,7 @@ function forward(addon: NativeAddon): NativeKernelBody {
       backend,
       [x.shape, channels, channels],
       ([y, mean, variance], offsetOf) =>
-        batchNormParams(x, attrs.epsilon as number, false, {
+        batchNormParams(x, attrs.epsilon as number, {
           x: offsetOf(x),
           scale: offsetOf(gamma),
           shift: offsetOf(beta),
@@ -50,46 +45,42 @@ function forward(addon: NativeAddon): NativeKernelBody {
   }
 }
 
-function gradient(addon: NativeAddon, paramsOnly: boolean, kernelName: string): NativeKernelBody {
+function gradient(addon: NativeAddon): NativeKernelBody {
   return ({ inputs, attrs, backend }) => {
-    const x = kernelInput(inputs, 'x', kernelName)
-    const dy = kernelInput(inputs, 'dy', kernelName)
-    const mean = kernelInput(inputs, 'mean', kernelName)
-    const variance = kernelInput(inputs, 'variance', kernelName)
-    const gamma = paramsOnly ? undefined : kernelInput(inputs, 'gamma', kernelName)
-    if (!handles(x, [dy, mean, variance, ...(gamma ? [gamma] : [])])) return undefined
+    const x = kernelInput(inputs, 'x', BATCH_NORM_GRAD)
+    const dy = kernelInput(inputs, 'dy', BATCH_NORM_GRAD)
+    const gamma = kernelInput(inputs, 'gamma', BATCH_NORM_GRAD)
+    const mean = kernelInput(inputs, 'mean', BATCH_NORM_GRAD)
+    const variance = kernelInput(inputs, 'variance', BATCH_NORM_GRAD)
+    if (!handles(x, [dy, gamma, mean, variance])) return undefined
     const channels = [x.shape[3]]
-    const params = (
-      outputs: number[],
-      offsetOf: (t: tf.TensorInfo | undefined) => number
-    ): Float64Array =>
-      batchNormParams(x, attrs.epsilon as number, paramsOnly, {
-        x: offsetOf(x),
-        scale: offsetOf(gamma),
-        shift: -1,
-        mean: offsetOf(mean),
-        variance: offsetOf(variance),
-        y: offsetOf(dy),
-        dx: paramsOnly ? -1 : outputs[0],
-        dscale: paramsOnly ? outputs[0] : -1,
-        dshift: paramsOnly ? outputs[1] : -1
-      })
-    return paramsOnly
-      ? runNativeOutputs(addon.batchNormBackward, backend, [channels, channels], params)
-      : runNative(addon.batchNormBackward, backend, x.shape, (dx, offsetOf) =>
-          params([dx], offsetOf)
-        )
+    return runNativeOutputs(
+      addon.batchNormBackward,
+      backend,
+      [x.shape, channels, channels],
+      ([dx, dscale, dshift], offsetOf) =>
+        batchNormParams(x, attrs.epsilon as number, {
+          x: offsetOf(x),
+          scale: offsetOf(gamma),
+          shift: -1,
+          mean: offsetOf(mean),
+          variance: offsetOf(variance),
+          y: offsetOf(dy),
+          dx,
+          dscale,
+          dshift
+        })
+    )
   }
 }
 
-/** Puts oneDNN in front of the three batch-norm kernels; returns the kernel names registered. */
+/** Puts oneDNN in front of the two batch-norm kernels; returns the kernel names registered. */
 export function registerNativeBatchNorm(addon: NativeAddon): string[] {
   // Ours must wrap the JavaScript kernels, so those register first (once; a later call is a no-op).
   registerBatchNormKernels()
   const kernels: [string, NativeKernelBody][] = [
     [BATCH_NORM_TRAIN, forward(addon)],
-    [GRAD_INPUT, gradient(addon, false, GRAD_INPUT)],
-    [GRAD_PARAMS, gradient(addon, true, GRAD_PARAMS)]
+    [BATCH_NORM_GRAD, gradient(addon)]
   ]
   return kernels.filter(([name, body]) => overrideWasmKernel(name, body)).map(([name]) => name)
 }

@@ -124,8 +124,6 @@ export function poolParams(
 export function batchNormParams(
   x: tf.TensorInfo,
   epsilon: number,
-  /** Backward pass: dscale and dshift only, not dx. */
-  paramsOnly: boolean,
   offsets: {
     x: number
     scale: number
@@ -147,7 +145,6 @@ export function batchNormParams(
     w,
     c,
     epsilon,
-    paramsOnly ? 1 : 0,
     o.x,
     o.scale,
     o.shift,
