@@ -55,6 +55,12 @@ function randomSplit(count: number, seed: number): ImageSplit {
   return { images, labels, count, height: 32, width: 32, channels: 3 }
 }
 
+/** CPU time (user + system, every thread of the process) since `start`: what a run costs whatever the load. */
+function cpuSecondsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start)
+  return (used.user + used.system) / 1e6
+}
+
 const n = Math.max(trainImages, batch)
 const dataDir = opts['data-dir']
 const demo =
@@ -97,6 +103,7 @@ if (trainImages > 0) {
     rng: new Rng(2)
   })
   const started = performance.now()
+  const cpu = process.cpuUsage()
   await trainClassifier(model, {
     ...base,
     name: 'bench',
@@ -106,15 +113,18 @@ if (trainImages > 0) {
   const seconds = (performance.now() - started) / 1000
   result.trainImagesPerSecond = trainImages / seconds
   result.stepSeconds = seconds / Math.ceil(trainImages / batch)
+  result.trainCpuSeconds = cpuSecondsSince(cpu)
 }
 if (bimImages > 0) {
   const { x, y } = batchTensors(test, range(bimImages))
   const eps = 16 / 255
   bimAttack(model, x, y, { eps, stepSize: eps / 10, steps: 2 }).dispose()
   const started = performance.now()
+  const cpu = process.cpuUsage()
   const adv = bimAttack(model, x, y, { eps, stepSize: eps / 10, steps: Number(opts['bim-steps']) })
   await adv.data()
   result.bimExamplesPerSecond = bimImages / ((performance.now() - started) / 1000)
+  result.bimCpuSeconds = cpuSecondsSince(cpu)
   tf.dispose([x, y, adv])
 }
 result.peakRssMiB = process.resourceUsage().maxRSS / 1024
