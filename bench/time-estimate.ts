@@ -1,14 +1,19 @@
 /**
  * `npm run bench:estimate -- --spec examples/demo-audit.json`: the New audit form's time estimate for a
  * spec, from throughputs measured here (the same `measureThroughput` the engine query runs), printed
- * part by part so it can be set against a real run's epoch and attack times. Embedded dataset only
- * (the form knows no other dataset's size before loading it).
+ * part by part so it can be set against a real run's epoch and attack times. Imported ONNX
+ * surrogates are measured from their files, as the form does. Embedded dataset only (the form knows
+ * no other dataset's size before loading it).
  */
 import { isImportedSurrogate } from '../main/contract/onnx-surrogate'
 import { readFile } from 'node:fs/promises'
 import { AuditSpec } from '../main/contract/audit-spec'
 import { estimateAuditTime, formatDuration, knownDatasetSize } from '../main/contract/time-estimate'
-import type { ThroughputEstimate } from '../main/contract/throughput'
+import {
+  ThroughputRequest,
+  throughputRequestFor,
+  type ThroughputEstimate
+} from '../main/contract/throughput'
 import { backendDescription, initBackend } from '../main/engine/backend/select-backend'
 import { measureThroughput } from '../main/engine/training/measure-throughput'
 
@@ -27,21 +32,16 @@ console.log(
   `backend: ${backendDescription()}; ${size.train} training images, ${size.test} test images`
 )
 const measured = new Map<string, ThroughputEstimate>()
+const byRequest = new Map<string, ThroughputEstimate>() // an imported surrogate and its fine-tuned copy: once
 for (const m of [...spec.surrogates, ...spec.targets]) {
-  if (isImportedSurrogate(m)) {
-    console.log(`${m.name} (imported ONNX): throughput not measured, its time is left out`)
-    continue
-  }
-  const t = await measureThroughput({
-    arch: m.arch,
-    width: m.width,
-    inputShape: size.inputShape,
-    numClasses: size.numClasses,
-    batchSize: m.recipe.batchSize
-  })
+  const request = ThroughputRequest.parse(throughputRequestFor(m, size))
+  const key = JSON.stringify(request)
+  const t = byRequest.get(key) ?? (await measureThroughput(request))
+  byRequest.set(key, t)
   measured.set(m.name, t)
+  const what = isImportedSurrogate(m) ? `imported ONNX ${m.path}` : `${m.arch}, width ${m.width}`
   console.log(
-    `${m.name} (${m.arch}, width ${m.width}, batch ${m.recipe.batchSize}): ${t.trainImagesPerSecond.toFixed(0)} train images/s, ${t.gradientsPerSecond.toFixed(0)} gradients/s (measured in ${t.seconds.toFixed(1)} s)`
+    `${m.name} (${what}, batch ${request.batchSize}): ${t.trainImagesPerSecond.toFixed(0)} train images/s, ${t.gradientsPerSecond.toFixed(0)} gradients/s (measured in ${t.seconds.toFixed(1)} s)`
   )
 }
 const estimate = estimateAuditTime({ ...spec, dataset: size, attacks: spec.attacks }, (role, i) =>

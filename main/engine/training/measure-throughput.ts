@@ -1,6 +1,7 @@
 /**
- * Measures how fast one architecture trains and attacks on the active backend, so the UI can turn
- * a recipe's pass count into an estimated time (issue 3: "an estimated time on the active backend").
+ * Measures how fast one model (an architecture, or an imported ONNX surrogate) trains and attacks
+ * on the active backend, so the UI can turn a recipe's pass count into an estimated time (issue 3:
+ * "an estimated time on the active backend").
  *
  * One warm-up iteration (kernel compilation, allocation) is not timed; then a few SGD steps on
  * random images time a forward-backward pass over the batch, and a few input-gradient passes time
@@ -10,19 +11,41 @@ import * as tf from '@tensorflow/tfjs-core'
 import type { ThroughputEstimate, ThroughputRequest } from '../../contract/throughput'
 import { Rng } from '../data/rng'
 import { buildClassifier } from '../models/architecture-registry'
+import type { Classifier } from '../models/classifier'
+import { buildOnnxClassifier } from '../onnx/load-onnx-classifier'
+import { readOnnxFile } from '../onnx/read-onnx-file'
 import { BatchObjective } from './batch-objective'
 import { SgdMomentum } from './sgd-step'
 
 export type { ThroughputEstimate, ThroughputRequest }
 
+/** The model a request names: a registry architecture with its initial weights, or an imported ONNX graph. */
+async function modelOf(request: ThroughputRequest): Promise<Classifier> {
+  const { inputShape, numClasses } = request
+  if (request.onnx) {
+    const { path, preprocessing } = request.onnx
+    const { model, baseDir } = await readOnnxFile(path)
+    return buildOnnxClassifier(path, model, baseDir, {
+      preprocessing,
+      batchNorm: 'update',
+      inputShape,
+      numClasses
+    })
+  }
+  const normalization = {
+    mean: new Array<number>(inputShape[2]).fill(0.5),
+    std: new Array<number>(inputShape[2]).fill(0.25)
+  }
+  const { arch, width } = request
+  if (arch === undefined || width === undefined)
+    throw new Error('measureThroughput: give arch and width, or onnx')
+  return buildClassifier({ arch, width, inputShape, numClasses, normalization }, new Rng(0))
+}
+
 export async function measureThroughput(request: ThroughputRequest): Promise<ThroughputEstimate> {
   const started = performance.now()
   const iterations = request.iterations ?? 3
-  const normalization = {
-    mean: new Array<number>(request.inputShape[2]).fill(0.5),
-    std: new Array<number>(request.inputShape[2]).fill(0.25)
-  }
-  const model = buildClassifier({ ...request, normalization }, new Rng(0))
+  const model = await modelOf(request)
   const optimizer = new SgdMomentum(0.9, 5e-4)
   const x = tf.randomUniform([request.batchSize, ...request.inputShape]) as tf.Tensor4D
   const y = tf.tensor1d(

@@ -1,11 +1,17 @@
 /**
- * Estimated times in the New audit form (issue 3): each model's throughput is measured once on the
- * active backend through `api.engine.measureThroughput` (debounced while the user types, one
- * measurement at a time so they do not slow each other down; the service caches them), then the
- * contract's `estimateAuditTime` turns the draft's pass counts into seconds.
+ * Estimated times in the New audit form (issue 3): each model's throughput (imported ONNX
+ * surrogates included, built as the audit builds them) is measured once on the active backend
+ * through `api.engine.measureThroughput` (debounced while the user types, one measurement at a
+ * time so they do not slow each other down; the service caches them), then the contract's
+ * `estimateAuditTime` turns the draft's pass counts into seconds.
  */
 import { QueuedAttackSpec, type ModelSpec } from '@contract/audit-spec'
-import { ThroughputRequest, type ThroughputEstimate } from '@contract/throughput'
+import type { ImportedSurrogateSpec } from '@contract/onnx-surrogate'
+import {
+  ThroughputRequest,
+  throughputRequestFor,
+  type ThroughputEstimate
+} from '@contract/throughput'
 import {
   estimateAuditTime,
   knownDatasetSize,
@@ -17,7 +23,7 @@ import { defineStore } from 'pinia'
 import { computed, ref, watch } from 'vue'
 import { useApi } from '../api/current-api'
 import { messageOf } from './app'
-import { useAuditFormStore } from './audit-form'
+import { useAuditFormStore, type FormDraft } from './audit-form'
 import { useJobStore } from './job'
 
 export type ThroughputState =
@@ -30,27 +36,21 @@ export const MEASURE_DEBOUNCE_MS = 600
 
 /** The throughput question for one model on a dataset of known shape; null while a field is invalid. */
 export function throughputRequestOf(
-  model: Pick<ModelSpec, 'arch' | 'width' | 'recipe'>,
+  model: Pick<ModelSpec, 'arch' | 'width' | 'recipe'> | ImportedSurrogateSpec,
   size: DatasetSize
 ): ThroughputRequest | null {
-  const parsed = ThroughputRequest.safeParse({
-    arch: model.arch,
-    width: model.width,
-    inputShape: size.inputShape,
-    numClasses: size.numClasses,
-    batchSize: model.recipe.batchSize
-  })
+  const parsed = ThroughputRequest.safeParse(throughputRequestFor(model, size))
   return parsed.success ? parsed.data : null
 }
 
+/** One key per distinct measurement (an imported surrogate and its fine-tuned copy share theirs). */
 export function throughputKey(request: ThroughputRequest): string {
-  return JSON.stringify([
-    request.arch,
-    request.width,
-    request.inputShape,
-    request.numClasses,
-    request.batchSize
-  ])
+  return JSON.stringify(request)
+}
+
+/** The draft's surrogates as the spec lists them: trained ones, then imported ones (the order of `specFromDraft`). */
+function surrogatesOf(d: FormDraft): (ModelSpec | ImportedSurrogateSpec)[] {
+  return [...d.surrogates, ...(d.importedSurrogates ?? [])]
 }
 
 export const useTimeEstimateStore = defineStore('time-estimate', () => {
@@ -65,7 +65,7 @@ export const useTimeEstimateStore = defineStore('time-estimate', () => {
     const size = datasetSize.value
     if (!d || !size) return { surrogates: [], targets: [] }
     return {
-      surrogates: d.surrogates.map((m) => throughputRequestOf(m, size)),
+      surrogates: surrogatesOf(d).map((m) => throughputRequestOf(m, size)),
       targets: d.targets.map((m) => throughputRequestOf(m, size))
     }
   })
@@ -139,7 +139,7 @@ export const useTimeEstimateStore = defineStore('time-estimate', () => {
     return estimateAuditTime(
       {
         dataset: size,
-        surrogates: d.surrogates,
+        surrogates: surrogatesOf(d),
         targets: [...d.targets, ...standIns.map((s) => s.spec)],
         attack: { ...d.attack, stack: form.stack },
         attacks

@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
 import type { ThroughputRequest } from '@contract/throughput'
 import { AuditSpec } from '@contract/audit-spec'
+import { FineTuneSpec } from '@contract/onnx-surrogate'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { useAuditFormStore } from '../../../../../renderer/src/stores/audit-form'
 import { useJobStore } from '../../../../../renderer/src/stores/job'
@@ -21,7 +22,8 @@ beforeEach(() => {
   asked = []
   fake.api.engine.measureThroughput = async (request) => {
     asked.push(request)
-    const scale = 16 / request.width
+    // An imported ONNX surrogate: 60 training images/s and 150 gradients/s (a bigger model).
+    const scale = request.width ? 16 / request.width : 0.1
     return {
       trainImagesPerSecond: 600 * scale,
       gradientsPerSecond: 1500 * scale,
@@ -44,7 +46,7 @@ describe('useTimeEstimateStore', () => {
     expect(times.stateOf('surrogates', 0)).toEqual({ status: 'measuring' })
     expect(times.estimate?.totalSeconds).toBeNull()
     await times.measureNow()
-    expect(asked.map((r) => [r.arch, r.width])).toEqual([
+    expect(asked.map((r) => (r.arch ? [r.arch, r.width] : []))).toEqual([
       ['small-cnn', 16],
       ['small-cnn', 24],
       ['small-resnet', 16]
@@ -117,6 +119,46 @@ describe('useTimeEstimateStore', () => {
     ]
     await times.measureNow()
     expect(times.estimate!.models[0].attackPasses).toBe(500 * 50 + 500 * 20 * 5)
+  })
+
+  it('measures an imported ONNX surrogate once for it and its fine-tuned copy, and counts its attack and fine-tuning', async () => {
+    const { draft, times } = await open()
+    const imported = {
+      name: 'resnet-onnx',
+      format: 'onnx' as const,
+      path: '/ws/zoo/targets/resnet-onnx/model.onnx',
+      preprocessing: { resize: false, range: [0, 1] as [number, number], output: 'logits' as const }
+    }
+    draft.importedSurrogates = [
+      imported,
+      { ...imported, name: 'resnet-onnx-l-sam', fineTune: FineTuneSpec.parse({ preset: 'l-sam' }) }
+    ]
+    await times.measureNow()
+    const onnx = asked.filter((r) => r.onnx)
+    expect(onnx).toEqual([
+      {
+        onnx: { path: imported.path, preprocessing: imported.preprocessing },
+        inputShape: [28, 28, 1],
+        numClasses: 10,
+        batchSize: 64
+      }
+    ])
+    const [, asImported, fineTuned] = times.estimate!.models
+    expect([asImported.name, fineTuned.name]).toEqual(['resnet-onnx', 'resnet-onnx-l-sam'])
+    const attack = (500 * 50) / 150
+    expect(asImported.trainSeconds).toBe(0)
+    expect(asImported.attackSeconds).toBeCloseTo(attack, 9)
+    // l-SAM: 3 epochs over the 4000 training images, 2 passes per image and step.
+    expect(fineTuned.trainPasses).toBe(2 * 3 * 4000)
+    expect(fineTuned.trainSeconds).toBeCloseTo((2 * 3 * 4000) / 60, 9)
+    expect(fineTuned.attackSeconds).toBeCloseTo(attack, 9)
+    const parts = times.estimate!.models.flatMap((m) => [m.trainSeconds!, m.attackSeconds ?? 0])
+    expect(times.estimate!.totalSeconds).toBeCloseTo(
+      parts.reduce((a, b) => a + b, 0),
+      6
+    )
+    expect(times.stateOf('surrogates', 2)).toMatchObject({ status: 'ready' })
+    expect(times.stateOf('surrogates', 1)).toMatchObject({ status: 'ready' })
   })
 
   it('counts LGV collection (epochs of SGD over the training set) and its passes per iteration', async () => {
