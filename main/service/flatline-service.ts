@@ -186,8 +186,8 @@ export async function createFlatlineService(options: ServiceOptions): Promise<Fl
     }
   }
 
-  /** The settings' Redis queue when one is set, else the spec's workers, else one per core (pool-size.ts). */
-  async function executionFor(spec: AuditSpec): Promise<ExecutionSettings> {
+  /** The settings' Redis queue when one is set, else the spec's workers, else one per core (pool-size.ts); studies alike. */
+  async function executionFor(spec: Pick<AuditSpec, 'workers'>): Promise<ExecutionSettings> {
     const { queue } = await readAppSettings(workspace.root)
     return queue ? { queue } : { workers: spec.workers ?? poolShape({}).workers }
   }
@@ -320,6 +320,7 @@ export async function createFlatlineService(options: ServiceOptions): Promise<Fl
         )
       const studyId = studyStore.newStudyId(spec.name)
       const jobId = `${STUDY_JOB_PREFIX}${studyId}`
+      const execution = await executionFor(spec)
       activeStudies.set(jobId, studyId)
       options.engine.start({
         type: 'start-study',
@@ -327,7 +328,8 @@ export async function createFlatlineService(options: ServiceOptions): Promise<Fl
         runId: studyId,
         spec,
         workspace: workspace.root,
-        appVersion: options.appVersion
+        appVersion: options.appVersion,
+        execution
       })
       return { jobId, studyId }
     },
@@ -340,6 +342,7 @@ export async function createFlatlineService(options: ServiceOptions): Promise<Fl
       if (study.status === 'completed')
         throw new RequestError(`Study "${studyId}" is completed: there is nothing to resume.`)
       const jobId = `${STUDY_JOB_PREFIX}${studyId}-r${(study.resumed?.count ?? 0) + 1}`
+      const execution = await executionFor(study.spec)
       activeStudies.set(jobId, studyId)
       options.engine.start({
         type: 'start-study',
@@ -348,7 +351,8 @@ export async function createFlatlineService(options: ServiceOptions): Promise<Fl
         spec: study.spec,
         workspace: workspace.root,
         appVersion: options.appVersion,
-        resume: true
+        resume: true,
+        execution
       })
       return { jobId, studyId }
     },

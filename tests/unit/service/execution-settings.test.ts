@@ -3,6 +3,9 @@ import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { Channels } from '../../../main/contract/api'
+import { studyPreset } from '../../../main/contract/study-presets'
+import type { StudyRecord } from '../../../main/contract/study-record'
+import { StudySpec } from '../../../main/contract/study-spec'
 import { createFlatlineService } from '../../../main/service/flatline-service'
 import { RecordingEngine } from '../helpers/fake-engine'
 
@@ -54,6 +57,30 @@ describe('where the service runs an audit', () => {
     expect(engine.started[0].execution).toEqual({ queue: 'redis://:pw@queue.lan:6379' })
   })
 
+  it('sends a study, started or resumed, to the saved Redis queue like an audit; without one, its workers', async () => {
+    const { service, engine } = await makeService()
+    await service.handle(Channels.StartStudy, { ...(studyPreset('quick') as object), workers: 3 })
+    expect(engine.started[0]).toMatchObject({ type: 'start-study', execution: { workers: 3 } })
+    engine.emit({
+      jobId: engine.started[0].jobId,
+      kind: 'cancelled',
+      runId: engine.started[0].runId
+    })
+    await service.handle(Channels.SaveSettings, { queue: 'redis://queue.lan:6379' })
+    const { studyId } = (await service.handle(Channels.StartStudy, studyPreset('quick'))) as {
+      studyId: string
+    }
+    expect(engine.started[1].execution).toEqual({ queue: 'redis://queue.lan:6379' })
+    engine.emit({ jobId: engine.started[1].jobId, kind: 'cancelled', runId: studyId })
+    await service.studyStore.save(storedStudyOf(studyId))
+    await service.handle(Channels.ResumeStudy, { studyId })
+    expect(engine.started[2]).toMatchObject({
+      type: 'start-study',
+      resume: true,
+      execution: { queue: 'redis://queue.lan:6379' }
+    })
+  })
+
   it('names a settings file it cannot read, and starts nothing', async () => {
     const { service, engine, root, demo } = await makeService()
     await writeFile(join(root, 'settings.json'), '{"queue": 42}')
@@ -63,3 +90,22 @@ describe('where the service runs an audit', () => {
     expect(engine.started).toHaveLength(0)
   })
 })
+
+/** A stored study the engine left cancelled (the fake engine saves nothing). */
+function storedStudyOf(id: string): StudyRecord {
+  const spec = StudySpec.parse(studyPreset('quick'))
+  return {
+    id,
+    name: spec.name,
+    status: 'cancelled',
+    createdAt: '2026-01-01T00:00:00.000Z',
+    spec,
+    backend: 'test',
+    versions: {},
+    targets: [],
+    seeds: spec.seeds.map((seed) => ({ seed, status: 'pending' })),
+    results: { seeds: [], table3: [], table4: [], curves: [] },
+    claims: [],
+    timings: {}
+  }
+}
