@@ -3,7 +3,8 @@
  * user may edit as JSON — a study is a spec file like an audit — checked live against the contract
  * (every problem named by its field), with the estimated time before Start: each model's throughput
  * is measured once on the active backend (`api.engine.measureThroughput`, cached by the service),
- * then `estimateStudyTime` turns the plan's passes into seconds.
+ * then `estimateStudyTime` turns the plan's passes into seconds and replays the seeds on the worker
+ * pool (the spec's `workers`, else one per core).
  */
 import { describeSpecError } from '@contract/audit-spec'
 import {
@@ -18,7 +19,7 @@ import { StudySpec } from '@contract/study-spec'
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import { useApi } from '../api/current-api'
-import { messageOf } from './app'
+import { messageOf, useAppStore } from './app'
 
 export type PresetChoice = StudyPresetName | 'custom'
 
@@ -118,10 +119,16 @@ export const useStudyFormStore = defineStore('study-form', () => {
         value: null,
         note: 'the size of this dataset is not known before loading it: set dataset.trainLimit and testLimit for an estimate'
       }
-    const value = estimateStudyTime(spec, size, (arch, width, batch) => {
-      const t = throughputs.value[key(arch, width, batch)]
-      return t && t !== 'measuring' && !('failed' in t) ? t : undefined
-    })
+    const workers = spec.workers ?? useAppStore().info?.cores ?? 1
+    const value = estimateStudyTime(
+      spec,
+      size,
+      (arch, width, batch) => {
+        const t = throughputs.value[key(arch, width, batch)]
+        return t && t !== 'measuring' && !('failed' in t) ? t : undefined
+      },
+      workers
+    )
     const failed = Object.values(throughputs.value).find(
       (t): t is { failed: string } => typeof t === 'object' && 'failed' in t
     )
