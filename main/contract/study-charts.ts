@@ -1,7 +1,9 @@
 /**
  * ECharts options of a study's Figures 4 and 5 (Gubri et al.), shared by the run page and the
  * report (rendered there to SVG on the server): per epoch, the mean over seeds as a line with a band
- * of ± 2 std around it, and a dashed vertical line after every epoch where the LR was divided.
+ * for the spread over seeds, and a dashed vertical line after every epoch where the LR was divided.
+ * Transfer's band is ± 2 std, cut to [0, 100] %; sharpness's band runs from the lowest to the highest
+ * seed, because with 3 seeds ± 2 std reaches below zero, where no λmax or trace of these nets lies.
  * Plain data in, a plain option out: no chart library is loaded here, only its option types.
  */
 import type { LineSeriesOption } from 'echarts/charts'
@@ -28,6 +30,19 @@ export const STUDY_COLOURS = { transfer: '#d1495b', maxEigenvalue: '#2b59c3', tr
 
 type Metric = 'transfer' | 'maxEigenvalue' | 'trace'
 
+/** How each figure's band reads the seeds (the captions say the same). */
+export const STUDY_BAND_CAPTION = {
+  transfer: '± 2 std over seeds (within 0–100 %)',
+  sharpness: 'lowest to highest seed'
+} as const
+
+/** The band's lower and upper edge of one epoch's values over seeds. */
+export function bandEdges(metric: Metric, s: SeedStat): [number, number] {
+  if (metric !== 'transfer') return [Math.min(...s.values), Math.max(...s.values)]
+  const clamp = (v: number): number => Math.min(1, Math.max(0, v))
+  return [clamp(s.mean - 2 * s.std), clamp(s.mean + 2 * s.std)]
+}
+
 /** Line, band (lower edge + height, stacked) and LR-decay marks of one metric. */
 function bandSeries(
   curve: StudyCurve,
@@ -38,9 +53,7 @@ function bandSeries(
 ): LineSeriesOption[] {
   const points = curve.points.filter((p) => p[metric] !== null)
   const colour = STUDY_COLOURS[metric]
-  // A success rate stays within [0, 100] %, whatever its spread says.
-  const clamp = (v: number): number => (metric === 'transfer' ? Math.min(scale, Math.max(0, v)) : v)
-  const at = (s: SeedStat, k: number): number => clamp((s.mean + k * 2 * s.std) * scale)
+  const at = (s: SeedStat, k: -1 | 1): number => bandEdges(metric, s)[k === -1 ? 0 : 1] * scale
   const stack = `band-${metric}`
   const common = {
     type: 'line' as const,
@@ -110,7 +123,7 @@ function axes(curve: StudyCurve): {
   return { axisStyle, x }
 }
 
-/** Figure 4: validation transfer of the SGD surrogate per epoch (%), mean ± 2 std over seeds. */
+/** Figure 4: validation transfer of the SGD surrogate per epoch (%), mean and ± 2 std over seeds. */
 export function studyTransferOption(curve: StudyCurve): StudyChartOption {
   const { axisStyle, x } = axes(curve)
   return {
@@ -125,7 +138,7 @@ export function studyTransferOption(curve: StudyCurve): StudyChartOption {
   }
 }
 
-/** Figure 5: λmax (left axis) and trace (right axis) of the training-loss Hessian per epoch, mean ± 2 std. */
+/** Figure 5: λmax (left axis) and trace (right axis) of the training-loss Hessian per epoch, mean and the seeds' range. */
 export function studySharpnessOption(curve: StudyCurve): StudyChartOption {
   const { axisStyle, x } = axes(curve)
   return {
