@@ -25,6 +25,7 @@
           "library_dirs": ["<(dnnl_root)/lib"]
         }],
         ["OS=='linux'", {
+          "cflags_cc": ["-fopenmp"],
           "libraries": ["-ldnnl", "-lgomp"],
           "conditions": [
             ["dnnl_root!=''", { "ldflags": ["-Wl,-rpath,<(dnnl_root)/lib"] }]

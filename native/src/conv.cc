@@ -3,7 +3,10 @@
 // Activations stay in tfjs's NHWC layout, read and written in place on the wasm heap. Weights go
 // through a reorder into whatever blocked layout oneDNN's kernel prefers (the "any" format): they
 // are small next to the activations, and the plain layout would rule out the fast kernels.
+#include <cstring>
+#include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "kernels.h"
 #include "runtime.h"
@@ -24,8 +27,9 @@ struct Geometry {
   double work;  // multiply-adds
 };
 
-Geometry geometry(const CallArgs &a) {
-  int64_t n = a.i(N), h = a.i(H), w = a.i(W), c = a.i(C), oh = a.i(OH), ow = a.i(OW), oc = a.i(OC);
+// The call's geometry; `batch` (when ≥ 0) replaces its batch size, for one thread's share.
+Geometry geometry(const CallArgs &a, int64_t batch = -1) {
+  int64_t n = batch >= 0 ? batch : a.i(N), h = a.i(H), w = a.i(W), c = a.i(C), oh = a.i(OH), ow = a.i(OW), oc = a.i(OC);
   int64_t kh = a.i(KH), kw = a.i(KW), g = a.i(GROUPS);
   if (g != 1 && !(g == c && c > 0 && oc % c == 0)) {
     throw std::invalid_argument("conv: groups must be 1 or the input channel count (depthwise)");
@@ -171,17 +175,87 @@ void convBackwardData(const CallArgs &a) {
   stream.wait();
 }
 
+namespace {
+
+BackwardWeights backwardWeightsEntry(const Geometry &geo) {
+  auto hint = forwardDesc(geo, false, dnnl::primitive_attr(), dnnl::prop_kind::forward_training);
+  dnnl::convolution_backward_weights::desc desc(dnnl::algorithm::convolution_direct, geo.src, geo.anyWeights, geo.dst,
+                                                geo.strides, geo.dilates, geo.padL, geo.padR);
+  dnnl::convolution_backward_weights::primitive_desc pd(desc, userScratchpad(), cpuEngine(), hint);
+  return BackwardWeights{pd, dnnl::convolution_backward_weights(pd),
+                         WeightsReorder(geo.userWeights, pd.diff_weights_desc(), false)};
+}
+
+size_t rounded64(size_t bytes) { return (bytes + 63) / 64 * 64; }
+
+// Backward weights on `parts` threads, the batch split evenly between them. oneDNN's own
+// multi-threaded kernel sums its threads' partial gradients behind a barrier that spins: on a busy
+// machine a descheduled partner made it spin a whole time slice (ten times the CPU time of one
+// thread, measured with .exp/conv-micro.ts). Here each thread runs the one-thread kernel on its
+// share of the batch into its own buffer, and the partial gradients are summed afterwards: one
+// OpenMP fork and join, nothing spinning inside.
+void backwardWeightsSplit(const CallArgs &a, int parts) {
+  static PrimitiveCache<BackwardWeights> cache;
+  Geometry whole = geometry(a);
+  int64_t share = a.i(N) / parts;
+  Geometry geo = geometry(a, share);
+  threadsFor(0);  // the part is built (and so runs) for one thread
+  BackwardWeights &e = cache.get(cacheKey(a, 'W', parts), [&] { return backwardWeightsEntry(geo); });
+  threadsFor(whole.work);
+  float *x = a.tensor(SRC, whole.srcElems);
+  float *dw = a.tensor(WEIGHTS, whole.weightElems);
+  float *dy = a.tensor(DST, whole.dstElems);
+  auto &engine = cpuEngine();
+  memory::desc partial = e.pd.diff_weights_desc();
+  size_t partialBytes = rounded64(partial.get_size());
+  size_t scratchBytes = rounded64(e.pd.scratchpad_desc().get_size());
+  auto *partials = static_cast<uint8_t *>(temp(kWeights, partialBytes * parts));
+  auto *scratch = static_cast<uint8_t *>(temp(kScratchpad, scratchBytes * parts));
+  std::vector<dnnl::stream> &streams = threadStreams(parts);
+  std::string failure;
+#if DNNL_CPU_THREADING_RUNTIME == DNNL_RUNTIME_OMP
+#pragma omp parallel for num_threads(parts) schedule(static, 1)
+#endif
+  for (int part = 0; part < parts; part++) {
+    try {
+      e.primitive.execute(streams[part],
+                          {{DNNL_ARG_SRC, memory(geo.src, engine, x + part * (whole.srcElems / parts))},
+                           {DNNL_ARG_DIFF_DST, memory(geo.dst, engine, dy + part * (whole.dstElems / parts))},
+                           {DNNL_ARG_DIFF_WEIGHTS, memory(partial, engine, partials + part * partialBytes)},
+                           {DNNL_ARG_SCRATCHPAD, memory(e.pd.scratchpad_desc(), engine, scratch + part * scratchBytes)}});
+      streams[part].wait();
+    } catch (const std::exception &err) {
+#if DNNL_CPU_THREADING_RUNTIME == DNNL_RUNTIME_OMP
+#pragma omp critical
+#endif
+      failure = err.what();
+    }
+  }
+  if (!failure.empty()) throw std::runtime_error(failure);
+  auto *sum = reinterpret_cast<float *>(partials);
+  size_t floats = partial.get_size() / sizeof(float);
+  for (int part = 1; part < parts; part++) {
+    const auto *add = reinterpret_cast<const float *>(partials + part * partialBytes);
+    for (size_t i = 0; i < floats; i++) sum[i] += add[i];
+  }
+  memory user(geo.userWeights, engine, dw);
+  if (e.weights.needed) {
+    memory summed(partial, engine, sum);
+    e.weights.primitive.execute(cpuStream(), summed, user);
+    cpuStream().wait();
+  } else {
+    std::memcpy(dw, sum, geo.userWeights.get_size());
+  }
+}
+
+}  // namespace
+
 void convBackwardWeights(const CallArgs &a) {
   static PrimitiveCache<BackwardWeights> cache;
   Geometry geo = geometry(a);
-  BackwardWeights &e = cache.get(cacheKey(a, 'w', threadsFor(geo.work)), [&] {
-    auto hint = forwardDesc(geo, false, dnnl::primitive_attr(), dnnl::prop_kind::forward_training);
-    dnnl::convolution_backward_weights::desc desc(dnnl::algorithm::convolution_direct, geo.src, geo.anyWeights,
-                                                  geo.dst, geo.strides, geo.dilates, geo.padL, geo.padR);
-    dnnl::convolution_backward_weights::primitive_desc pd(desc, userScratchpad(), cpuEngine(), hint);
-    return BackwardWeights{pd, dnnl::convolution_backward_weights(pd),
-                           WeightsReorder(geo.userWeights, pd.diff_weights_desc(), false)};
-  });
+  int used = threadsFor(geo.work);
+  if (used > 1 && a.i(N) % used == 0) return backwardWeightsSplit(a, used);
+  BackwardWeights &e = cache.get(cacheKey(a, 'w', used), [&] { return backwardWeightsEntry(geo); });
   float *x = a.tensor(SRC, geo.srcElems);
   float *dw = a.tensor(WEIGHTS, geo.weightElems);
   float *dy = a.tensor(DST, geo.dstElems);

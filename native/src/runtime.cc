@@ -23,6 +23,12 @@ dnnl::stream &cpuStream() {
   return stream;
 }
 
+std::vector<dnnl::stream> &threadStreams(int count) {
+  static std::vector<dnnl::stream> streams;
+  while (static_cast<int>(streams.size()) < count) streams.emplace_back(cpuEngine());
+  return streams;
+}
+
 namespace {
 constexpr double kSmallWork = 2.0 * 1024 * 1024;
 

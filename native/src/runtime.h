@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "oneapi/dnnl/dnnl.hpp"
 
@@ -14,6 +15,8 @@ namespace flatline {
 
 dnnl::engine &cpuEngine();
 dnnl::stream &cpuStream();
+// One stream per thread of a parallel region of our own (a stream serves one thread at a time).
+std::vector<dnnl::stream> &threadStreams(int count);
 
 // Sets the threads oneDNN's parallel regions may use (from `init`).
 void setThreads(int threads);

@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { centralDifferences, pattern, relativeError, valuesOn } from '../backend-test-utils'
 import { CONV_GRADIENT_CASES, convLabel as label, type ConvCase as Case } from '../conv-cases'
+import { initNativeKernels } from '../../../../../main/engine/backend/native/init-native-kernels'
+import { activeThreads } from '../../../../../main/engine/backend/select-backend'
 import { nativeBuilt, nativeSuite, onNative, setUpNativeAndCpu } from './native-test-utils'
 
 const CASES: Case[] = [
@@ -106,6 +108,32 @@ describe.skipIf(!nativeBuilt)(
           )
         ).toBeLessThan(1e-2)
         tf.dispose([x, w, dx, dw])
+      })
+    }
+
+    // Above two million multiply-adds on more than one thread, a batch the threads divide runs
+    // as one-thread kernels on equal shares, summed afterwards; another batch on oneDNN's own
+    // threading. Three threads (whatever the machine's cores) so both paths run here.
+    for (const c of [
+      { x: [6, 14, 14, 16], w: [3, 3, 16, 32], strides: 1, pad: 'same' },
+      { x: [6, 28, 28, 16], w: [3, 3, 16, 16], strides: 2, pad: 'same' },
+      { x: [8, 14, 14, 16], w: [3, 3, 16, 32], strides: 1, pad: 'same' },
+      { x: [12, 28, 28, 32], w: [3, 3, 32, 1], strides: 1, pad: 'same', depthwise: true }
+    ] as (Case & { depthwise?: boolean })[]) {
+      const split = c.x[0] % 3 === 0 ? 'split over the batch' : 'threaded by oneDNN'
+      it(`Conv2DBackpropFilter on 3 threads, ${split}, matches the cpu backend: ${label(c)}${c.depthwise ? ' depthwise' : ''}`, async () => {
+        const expected = await valuesOn('cpu', gradient(c, 1, c.depthwise))
+        initNativeKernels({ threads: 3 })
+        try {
+          const kernel = c.depthwise
+            ? 'DepthwiseConv2dNativeBackpropFilter'
+            : 'Conv2DBackpropFilter'
+          const { values, calls } = await onNative(kernel, gradient(c, 1, c.depthwise))
+          expect(calls).toBe(1)
+          expect(relativeError(expected, values)).toBeLessThan(1e-5)
+        } finally {
+          initNativeKernels({ threads: activeThreads() ?? 1 })
+        }
       })
     }
 
