@@ -19,7 +19,8 @@
  * name that is not a backend is an error (a typo should not quietly measure something else).
  *
  * The thread count (`options.threads`, else `FLATLINE_THREADS`, else every core; see
- * thread-count.ts) is fixed here: wasm starts its threaded SIMD build for more than one thread.
+ * thread-count.ts) is fixed here: wasm starts its threaded SIMD build for more than one thread,
+ * unless the native kernels take the threads (loadWasmNative).
  *
  * tfjs-node imports the `@tensorflow/tfjs` umbrella, which re-exports tfjs-core and, on import,
  * registers a backend named 'tensorflow' (and all gradients) and switches to it. tfjs keeps its
@@ -31,6 +32,7 @@ import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { describeNativeKernels, initNativeKernels } from './native/init-native-kernels'
+import { loadNativeAddon } from './native/native-addon'
 import { KERNELS_ENV_VAR, requestedKernelPath, type KernelPath } from './native/kernel-path'
 import { registerWasmTrainingKernels } from './register-wasm-training-kernels'
 import { resolveThreads } from './thread-count'
@@ -244,7 +246,15 @@ async function loadWasm(threads: number, warn: (message: string) => void): Promi
   }
 }
 
-/** The wasm backend (the tensor store) with our oneDNN kernels in front of its heavy ones. */
+/**
+ * The wasm backend (the tensor store) with our oneDNN kernels in front of its heavy ones.
+ *
+ * Only the native kernels use the threads: wasm runs its single-threaded build, whatever the
+ * count. What is left on wasm is element-wise work too small to split, and the threaded build's
+ * pthread pool spins on the second core that OpenMP needs; with it, two threads ran slower than
+ * one (docs/native-kernels.md, "Threads"). The addon loads first, so a missing one leaves wasm
+ * free to start its threaded build on the next rung.
+ */
 async function loadWasmNative(
   threads: number,
   warn: (message: string) => void,
@@ -252,7 +262,8 @@ async function loadWasmNative(
   debug: (message: string) => void
 ): Promise<Loaded> {
   if (kernelPath === 'wasm') throw new Error(`switched off by ${KERNELS_ENV_VAR}=wasm`)
-  const wasm = await loadWasm(threads, warn)
+  loadNativeAddon()
+  const wasm = await loadWasm(1, warn)
   const native = initNativeKernels({ threads })
   debug(
     `native kernels: oneDNN ${native.onednnVersion}, ${native.threadingRuntime}, ${native.isa}; ${native.kernels.join(', ')}`

@@ -47,13 +47,14 @@ let loaded: NativeAddon | undefined
 /**
  * GNU OpenMP (Debian's oneDNN runtime) spins about 300,000 iterations at each barrier before it
  * sleeps. On a busy machine the spinning thread burns the time slice its partner needs: a tiny
- * audit took 66 s with two threads against 27 s on wasm at load 20 on two cores, and 29 s with
- * a 10,000-iteration spin. libgomp reads this when it loads (with the addon), so we set it first,
- * unless the user already chose a wait policy.
+ * audit took 66 s with two threads against 27 s on wasm at load 20 on two cores. 10,000 spins
+ * still added ~0.5 ms of CPU to each two-thread conv call on a busy machine; 1,000 cost no more
+ * CPU than none, and keep the worker awake for a kernel that follows closely. libgomp reads this
+ * when it loads (with the addon), so we set it first, unless the user already chose a wait policy.
  */
 function limitOpenMpSpinning(): void {
   if (process.env.OMP_WAIT_POLICY === undefined && process.env.GOMP_SPINCOUNT === undefined) {
-    process.env.GOMP_SPINCOUNT = '10000'
+    process.env.GOMP_SPINCOUNT = '1000'
   }
 }
 
