@@ -14,11 +14,12 @@
         "src/conv.cc",
         "src/matmul.cc",
         "src/pool.cc",
-        "src/batch_norm.cc"
+        "src/batch_norm.cc",
+        "src/sgd.cc"
       ],
       "defines": ["NAPI_VERSION=8"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],
-      "cflags_cc": ["-std=c++17", "-O2", "-fexceptions"],
+      "cflags_cc": ["-std=c++17", "-O2", "-fexceptions", "-ffp-contract=off"],
       "conditions": [
         ["dnnl_root!=''", {
           "include_dirs": ["<(dnnl_root)/include"],
@@ -37,6 +38,7 @@
             "GCC_ENABLE_CPP_EXCEPTIONS": "YES",
             "GCC_ENABLE_CPP_RTTI": "YES",
             "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
+            "OTHER_CPLUSPLUSFLAGS": ["-ffp-contract=off"],
             "MACOSX_DEPLOYMENT_TARGET": "11.0"
           }
         }],

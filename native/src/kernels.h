@@ -58,4 +58,12 @@ enum Param {
 void batchNormForward(const CallArgs &args);   // x, scale, shift → y, mean, variance
 void batchNormBackward(const CallArgs &args);  // x, scale, mean, variance, dy → dx, dscale, dshift
 
+// The SGD-momentum update of every weight in one call: per weight its length and the heap offsets
+// of w, g, buf (inputs) and the new w and buf (outputs), PER_WEIGHT values each after the header.
+namespace sgd {
+enum Param { COUNT, LR, MOMENTUM, WEIGHT_DECAY, FIRST_WEIGHT };
+enum Weight { LENGTH, W, G, B, NEW_W, NEW_B, PER_WEIGHT };
+}
+void sgdMomentum(const CallArgs &args);
+
 }  // namespace flatline

@@ -1,7 +1,7 @@
 /**
  * `initNativeKernels({ threads })`: loads the oneDNN addon and puts its kernels in front of the
  * wasm backend's for the heavy ops (convolutions and their gradients, matmuls, pooling, training
- * batch norm).
+ * batch norm, the SGD-momentum update).
  *
  * The wasm backend stays the tensor store: every other op, and every case a native kernel does
  * not handle, runs on wasm as before. Call it after the wasm backend is initialised; calling it
@@ -15,6 +15,7 @@ import { registerNativeConv2D } from './native-conv2d'
 import { registerNativeConv2DBackpropFilter } from './native-conv2d-backprop-filter'
 import { registerNativeConv2DBackpropInput } from './native-conv2d-backprop-input'
 import { registerNativePool } from './native-pool'
+import { registerNativeSgdMomentum } from './native-sgd-momentum'
 
 export interface NativeKernelsOptions {
   /** Threads oneDNN's kernels use (an integer ≥ 1). */
@@ -47,7 +48,8 @@ export function initNativeKernels(options: NativeKernelsOptions): NativeKernelsI
     ...registerNativeConv2DBackpropFilter(addon),
     ...registerNativeBatchMatMul(addon),
     ...registerNativePool(addon),
-    ...registerNativeBatchNorm(addon)
+    ...registerNativeBatchNorm(addon),
+    ...registerNativeSgdMomentum(addon)
   ]
   return { ...info, kernels: [...registered] }
 }

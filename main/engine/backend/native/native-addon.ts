@@ -35,6 +35,7 @@ export interface NativeAddon {
   poolBackward: NativeKernelEntry
   batchNormForward: NativeKernelEntry
   batchNormBackward: NativeKernelEntry
+  sgdMomentum: NativeKernelEntry
 }
 
 export const NATIVE_ADDON_ENV_VAR = 'FLATLINE_NATIVE_ADDON'

@@ -156,3 +156,17 @@ export function batchNormParams(
     o.dshift
   )
 }
+
+/** SGD-momentum parameters: the attributes, then per weight its length and five heap offsets (kernels.h's sgd). */
+export function sgdMomentumParams(
+  attrs: { count: number; lr: number; momentum: number; weightDecay: number },
+  weights: { length: number; w: number; g: number; b: number; newW: number; newB: number }[]
+): Float64Array {
+  return Float64Array.from([
+    attrs.count,
+    attrs.lr,
+    attrs.momentum,
+    attrs.weightDecay,
+    ...weights.flatMap((x) => [x.length, x.w, x.g, x.b, x.newW, x.newB])
+  ])
+}
