@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import '../training/register-gradients'
 import { Rng } from '../data/rng'
 import type { ForwardContext } from '../models/forward-context'
-import { ModelParams } from '../models/model-params'
+import { OnnxParams } from './derived-weights'
 import { GraphValue } from './graph-value'
 import { NodeAttributes } from './node-attributes'
 import { OnnxImportError } from './onnx-import-error'
@@ -74,7 +74,7 @@ interface GraphStructure {
 export class OnnxGraph {
   private constructor(
     readonly structure: GraphStructure,
-    readonly params: ModelParams
+    readonly params: OnnxParams
   ) {}
 
   get file(): string {
@@ -123,7 +123,7 @@ export class OnnxGraph {
         file,
         'the model has sparse initializers, which the importer does not read.'
       )
-    const params = new ModelParams(new Rng(0))
+    const params = new OnnxParams(new Rng(0))
     try {
       const initializers = new Map<string, HostTensor>()
       for (const t of graph.initializer ?? [])
@@ -198,7 +198,7 @@ export class OnnxGraph {
 
   /** A copy over the same structure with new variables holding the current values. */
   copy(): OnnxGraph {
-    const params = new ModelParams(new Rng(0))
+    const params = new OnnxParams(new Rng(0))
     for (const [name, v] of this.params.trainable) params.adopt(name, tf.clone(v), true)
     for (const [name, v] of this.params.buffers) params.adopt(name, tf.clone(v), false)
     return new OnnxGraph(this.structure, params)
@@ -234,7 +234,12 @@ export class OnnxGraph {
       if (residual && (forward.transformSkip || forward.transformResidual))
         applyResidualHooks(inputs as GraphValue[], residual, forward)
       const outputs = withNode(this.file, node, () =>
-        node.impl.run(inputs, { node, forward, batchNorm: options.batchNorm })
+        node.impl.run(inputs, {
+          node,
+          forward,
+          batchNorm: options.batchNorm,
+          derived: this.params.derived
+        })
       )
       if (
         forward.tapFeature &&

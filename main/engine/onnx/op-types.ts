@@ -5,6 +5,7 @@
  */
 import type * as tf from '@tensorflow/tfjs-core'
 import type { ForwardContext } from '../models/forward-context'
+import type { DerivedWeights } from './derived-weights'
 import type { GraphValue } from './graph-value'
 import type { NodeAttributes } from './node-attributes'
 
@@ -23,6 +24,8 @@ export interface OpRun {
   forward: ForwardContext
   /** Batch-norm statistics during training: batch statistics and running updates, or running statistics kept. */
   batchNorm: 'update' | 'freeze'
+  /** Where the graph keeps tensors derived from its weights between passes (derived-weights.ts). */
+  derived?: DerivedWeights
 }
 
 export interface OpImplementation {

@@ -45,25 +45,64 @@ function nodeByNode(
   return [y]
 }
 
-/** The kernel's [kh, kw, in, out] filter and its bias, with running-statistics batch norm folded in. */
-function foldedFilter(
+/** γ/√(v + ε) of a batch norm. */
+function foldScale(batchNorm: OpNode, gamma: tf.Tensor, variance: tf.Tensor): tf.Tensor {
+  return tf.mul(gamma, tf.rsqrt(tf.add(variance, batchNorm.attrs.float('epsilon', 1e-5))))
+}
+
+/** The ONNX weight as tfjs's [kh, kw, in, out] filter, times γ/√(v + ε) per output with a batch norm. */
+function deriveFilter(parts: ConvUnitParts, [weight, gamma, variance]: tf.Tensor[]): tf.Tensor {
+  const filter = tf.transpose(weight, [2, 3, 1, 0])
+  return parts.batchNorm ? tf.mul(filter, foldScale(parts.batchNorm, gamma, variance)) : filter
+}
+
+/** The gradients of `deriveFilter` with respect to its sources, for the output gradient `dy`. */
+function filterGradients(
   parts: ConvUnitParts,
-  weight: tf.Tensor,
+  [weight, gamma, variance]: tf.Tensor[],
+  dy: tf.Tensor
+): tf.Tensor[] {
+  const back = (t: tf.Tensor): tf.Tensor => tf.transpose(t, [3, 2, 0, 1])
+  if (!parts.batchNorm) return [back(dy)]
+  const epsilon = parts.batchNorm.attrs.float('epsilon', 1e-5)
+  const r = tf.rsqrt(tf.add(variance, epsilon))
+  const scale = tf.mul(gamma, r)
+  const dScale = tf.sum(tf.mul(dy, tf.transpose(weight, [2, 3, 1, 0])), [0, 1, 2])
+  return [
+    back(tf.mul(dy, scale)),
+    tf.mul(dScale, r),
+    tf.mul(tf.mul(dScale, gamma), tf.mul(tf.pow(r, 3), -0.5))
+  ]
+}
+
+/**
+ * The filter, re-laid out (and folded) once per distinct weight values when the graph keeps derived
+ * weights (an attack's passes re-use it); its gradient reaches the weights as if computed here.
+ */
+function filterOf(parts: ConvUnitParts, sources: tf.Tensor[], run: OpRun): tf.Tensor4D {
+  const derived = run.derived
+  if (!derived) return deriveFilter(parts, sources) as tf.Tensor4D
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const inputs = args.slice(0, sources.length) as tf.Tensor[]
+    const save = args[sources.length] as tf.GradSaveFunc
+    save(inputs)
+    return {
+      value: derived.get(parts.conv, inputs, () => deriveFilter(parts, inputs)),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => filterGradients(parts, saved, dy)
+    }
+  })
+  return op(...sources) as tf.Tensor4D
+}
+
+/** The conv bias, with running-statistics batch norm folded in: β + (b − mean) · γ/√(v + ε). */
+function foldedBias(
+  parts: ConvUnitParts,
   convBias: tf.Tensor | undefined,
-  stats: tf.Tensor[]
-): { filter: tf.Tensor4D; bias?: tf.Tensor1D } {
-  const filter = tf.transpose(weight, [2, 3, 1, 0]) as tf.Tensor4D
-  if (!parts.batchNorm) return { filter, bias: convBias as tf.Tensor1D | undefined }
-  const [gamma, beta, mean, variance] = stats
-  const scale = tf.mul(
-    gamma,
-    tf.rsqrt(tf.add(variance, parts.batchNorm.attrs.float('epsilon', 1e-5)))
-  )
+  [gamma, beta, mean, variance]: tf.Tensor[]
+): tf.Tensor1D | undefined {
+  if (!parts.batchNorm) return convBias as tf.Tensor1D | undefined
   const shifted = convBias ? tf.sub(convBias, mean) : tf.neg(mean)
-  return {
-    filter: tf.mul(filter, scale) as tf.Tensor4D,
-    bias: tf.add(beta, tf.mul(shifted, scale)) as tf.Tensor1D
-  }
+  return tf.add(beta, tf.mul(shifted, foldScale(parts.batchNorm, gamma, variance))) as tf.Tensor1D
 }
 
 export function convUnitImplementation(parts: ConvUnitParts): OpImplementation {
@@ -83,7 +122,9 @@ export function convUnitImplementation(parts: ConvUnitParts): OpImplementation {
       const { conv } = parts
       const win = windowAttributes(conv, x.shape.slice(2), weight.shape.slice(2))
       const stats = [3, 4, 5, 6].map((i) => inputs[i]?.tensor as tf.Tensor)
-      const { filter, bias } = foldedFilter(parts, weight.onnx(), inputs[2]?.tensor, stats)
+      const w = weight.onnx()
+      const filter = filterOf(parts, parts.batchNorm ? [w, stats[0], stats[3]] : [w], run)
+      const bias = foldedBias(parts, inputs[2]?.tensor, stats)
       registerFusedConv2DGradient()
       const attrs = {
         strides: [win.strides[0], win.strides[1]],

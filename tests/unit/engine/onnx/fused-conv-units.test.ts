@@ -2,11 +2,13 @@
  * The fused Conv → BatchNormalization → Relu nodes (onnx/fuse-conv-units.ts) against the same
  * graphs run node by node, on the committed fixtures: the forward pass, the input gradient (what
  * attacks use) and the weight gradients with running-statistics batch norm (fine-tuning with batch
- * norm frozen, where the fold itself is differentiated) agree; and max pooling on the native
- * kernels gives the input gradient of the gradient written in forward ops (max-pool.ts).
+ * norm frozen, where the fold itself is differentiated) agree; the folded filters are kept between
+ * passes until a weight changes (derived-weights.ts); and max pooling on the native kernels gives
+ * the input gradient of the gradient written in forward ops (max-pool.ts).
  */
 import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { KernelProfiler } from '../../../../bench/kernel-profiler'
 import { nativeKernelActive } from '../../../../main/engine/backend/native/override-wasm-kernel'
 import { setNativeKernelsEnabled } from '../../../../main/engine/backend/native/native-switch'
 import { initBackend } from '../../../../main/engine/backend/select-backend'
@@ -67,6 +69,56 @@ describe.each([['resnet'], ['vgg-bn'], ['mobilenetv2']])('%s fixture, fused', (n
         const worst = Math.max(...a.map((g, i) => relativeMaxDiff(g, b[i])))
         expect(worst).toBeLessThan(1e-4)
       })
+      x.dispose()
+    } finally {
+      fused.params.dispose()
+      plain.params.dispose()
+    }
+  })
+})
+
+describe('folded filters kept between passes', () => {
+  it('re-lays the filters out once for passes on the same weights, and again after a weight changes', async () => {
+    const fused = await load('resnet', true)
+    const plain = await load('resnet', false)
+    try {
+      const x = tf.randomUniform([2, 1, 28, 28], 0, 1, 'float32', 6)
+      const run = (g: OnnxGraph): tf.Tensor =>
+        g
+          .run({ [g.inputs[0].name]: x }, { forward: { training: false }, batchNorm: 'freeze' })[0]
+          .onnx()
+      // Transpose launches of one pass, nested ones included (the fold runs inside a custom gradient).
+      const transposes = (g: OnnxGraph): number => {
+        const profiler = new KernelProfiler()
+        profiler.install(tf.getBackend())
+        try {
+          tf.tidy(() => {
+            run(g)
+          })
+        } finally {
+          profiler.uninstall()
+        }
+        return [...profiler.topLevel(), ...profiler.nestedStats()]
+          .filter((k) => k.name === 'Transpose')
+          .reduce((n, k) => n + k.launches, 0)
+      }
+      const tensors = tf.memory().numTensors
+      const first = transposes(fused)
+      expect(first).toBeGreaterThanOrEqual(15) // one per fused conv
+      expect(transposes(fused)).toBeLessThanOrEqual(first - 15)
+      expect(tf.memory().numTensors).toBe(tensors + 15) // the kept filters, nothing else
+      // A weight assigned (as an optimizer step does): the next pass folds that conv again.
+      const conv = fused.nodes.find((n) => n.opType === 'Conv')!.inputs[1]
+      for (const g of [fused, plain]) {
+        const v = g.variableOf(conv)!
+        const next = tf.mul(v, 1.5)
+        v.assign(next)
+        next.dispose()
+      }
+      tf.tidy(() => {
+        expect(relativeMaxDiff(run(fused), run(plain))).toBeLessThan(1e-5)
+      })
+      expect(tf.memory().numTensors).toBe(tensors + 15) // the stale filter replaced, not kept
       x.dispose()
     } finally {
       fused.params.dispose()
