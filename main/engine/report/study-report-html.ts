@@ -167,7 +167,7 @@ function figures(curve: StudyCurve): string {
     .join('\n')
   return `<h2 class="numbered">Figures 4 and 5 — SGD ${esc(curve.surrogate)} per epoch</h2>
 ${svgs}
-<p class="note">Line: mean over seeds. Band: Figure 4, ${STUDY_BAND_CAPTION.transfer}; Figure 5, ${STUDY_BAND_CAPTION.sharpness} (λmax and trace are positive here, where ± 2 std of 3 seeds is not). Dashed lines: the LR is divided after epoch ${curve.decays.join(', ') || '—'}. Transfer is measured on validation targets and images only.</p>`
+<p class="note">Line: mean over seeds. Band: Figure 4, ${STUDY_BAND_CAPTION.transfer}; Figure 5, ${STUDY_BAND_CAPTION.sharpness} (λmax and trace are positive here; ± 2 std of a few seeds can reach below zero). Dashed lines: the LR is divided after epoch ${curve.decays.join(', ') || '—'}. Transfer is measured on validation targets and images only.</p>`
 }
 
 function setup(study: StudyRecord): string {
