@@ -4,10 +4,9 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { Channels } from '../../../main/contract/api'
 import { studyPreset } from '../../../main/contract/study-presets'
-import type { StudyRecord } from '../../../main/contract/study-record'
-import { StudySpec } from '../../../main/contract/study-spec'
 import { createFlatlineService } from '../../../main/service/flatline-service'
 import { RecordingEngine } from '../helpers/fake-engine'
+import { storedStudy } from '../helpers/stored-study'
 
 async function makeService() {
   const engine = new RecordingEngine()
@@ -72,7 +71,7 @@ describe('where the service runs an audit', () => {
     }
     expect(engine.started[1].execution).toEqual({ queue: 'redis://queue.lan:6379' })
     engine.emit({ jobId: engine.started[1].jobId, kind: 'cancelled', runId: studyId })
-    await service.studyStore.save(storedStudyOf(studyId))
+    await service.studyStore.save(storedStudy(studyId, 'cancelled'))
     await service.handle(Channels.ResumeStudy, { studyId })
     expect(engine.started[2]).toMatchObject({
       type: 'start-study',
@@ -90,22 +89,3 @@ describe('where the service runs an audit', () => {
     expect(engine.started).toHaveLength(0)
   })
 })
-
-/** A stored study the engine left cancelled (the fake engine saves nothing). */
-function storedStudyOf(id: string): StudyRecord {
-  const spec = StudySpec.parse(studyPreset('quick'))
-  return {
-    id,
-    name: spec.name,
-    status: 'cancelled',
-    createdAt: '2026-01-01T00:00:00.000Z',
-    spec,
-    backend: 'test',
-    versions: {},
-    targets: [],
-    seeds: spec.seeds.map((seed) => ({ seed, status: 'pending' })),
-    results: { seeds: [], table3: [], table4: [], curves: [] },
-    claims: [],
-    timings: {}
-  }
-}

@@ -8,6 +8,7 @@ import type { StudyRecord } from '../../../main/contract/study-record'
 import { StudySpec } from '../../../main/contract/study-spec'
 import { createFlatlineService } from '../../../main/service/flatline-service'
 import { RecordingEngine } from '../helpers/fake-engine'
+import { storedStudy } from '../helpers/stored-study'
 
 async function makeService() {
   const engine = new RecordingEngine()
@@ -20,24 +21,6 @@ async function makeService() {
     exportPdf: async () => null
   })
   return { engine, service }
-}
-
-function storedStudy(id: string, status: StudyRecord['status']): StudyRecord {
-  const spec = StudySpec.parse(studyPreset('quick'))
-  return {
-    id,
-    name: spec.name,
-    status,
-    createdAt: '2026-01-01T00:00:00.000Z',
-    spec,
-    backend: 'test',
-    versions: {},
-    targets: [],
-    seeds: spec.seeds.map((seed) => ({ seed, status: 'pending' })),
-    results: { seeds: [], table3: [], table4: [], curves: [] },
-    claims: [],
-    timings: {}
-  }
 }
 
 describe('study requests', () => {
