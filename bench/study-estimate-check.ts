@@ -103,11 +103,16 @@ for (const { arch, width } of spec.surrogates)
         }
       }
       // Alternate which goes first, so a change of load does not favour one side.
-      const [a, b] =
-        r % 2 === 0
-          ? [await estimatedSeconds(), await realSeconds()]
-          : [await realSeconds(), await estimatedSeconds()].reverse()
-      ratios.push(b / a)
+      let estimated: number
+      let real: number
+      if (r % 2 === 0) {
+        estimated = await estimatedSeconds()
+        real = await realSeconds()
+      } else {
+        real = await realSeconds()
+        estimated = await estimatedSeconds()
+      }
+      ratios.push(real / estimated)
     }
     console.log(
       `| ${arch} w${width} | ${row} | **${median(ratios).toFixed(2)}** (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}) |`
