@@ -19,7 +19,7 @@
       ],
       "defines": ["NAPI_VERSION=8"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],
-      "cflags_cc": ["-std=c++17", "-O2", "-fexceptions", "-ffp-contract=off"],
+      "cflags_cc": ["-std=c++17", "-O3", "-fexceptions", "-ffp-contract=off"],
       "conditions": [
         ["dnnl_root!=''", {
           "include_dirs": ["<(dnnl_root)/include"],

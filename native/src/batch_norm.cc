@@ -1,8 +1,9 @@
 // Batch normalization in training on oneDNN, for the kernels of main/engine/backend/
 // batch-norm-kernels.ts: the batch statistics and the affine output in one primitive, the input,
-// scale and shift gradients in another. Activations stay NHWC on the
+// scale and shift gradients in another; an optional ReLU after it is one loop each way. Activations stay NHWC on the
 // wasm heap; scale and shift are per channel.
 #include <algorithm>
+#include <cstdint>
 #include <string>
 
 #include "kernels.h"
@@ -16,6 +17,14 @@ using dt = memory::data_type;
 using namespace batchnorm;
 
 namespace {
+
+// dy where y > 0, else 0: the gradient through the ReLU. As bit masks, so it vectorises (a
+// branch on the sign mispredicts half the time, and the compiler keeps a float select as one).
+void reluGradient(const float *__restrict y, const float *__restrict dy, float *__restrict out, int64_t n) {
+  const auto *dyBits = reinterpret_cast<const uint32_t *>(dy);
+  auto *outBits = reinterpret_cast<uint32_t *>(out);
+  for (int64_t i = 0; i < n; i++) outBits[i] = dyBits[i] & (0u - static_cast<uint32_t>(y[i] > 0.f));
+}
 
 const dnnl::normalization_flags kFlags = dnnl::normalization_flags::use_scale | dnnl::normalization_flags::use_shift;
 
@@ -70,6 +79,11 @@ void batchNormForward(const CallArgs &a) {
                                {DNNL_ARG_SCRATCHPAD, memory(e.pd.scratchpad_desc(), engine,
                                                             temp(kScratchpad, e.pd.scratchpad_desc().get_size()))}});
   stream.wait();
+  if (a.i(RELU) != 0) {
+    float *y = a.tensor(Y, count);
+    // Branch-free (max), so it vectorises.
+    for (int64_t i = 0; i < count; i++) y[i] = std::max(y[i], 0.f);
+  }
 }
 
 void batchNormBackward(const CallArgs &a) {
@@ -86,6 +100,14 @@ void batchNormBackward(const CallArgs &a) {
   auto &engine = cpuEngine();
   auto &stream = cpuStream();
   memory::desc channel({c}, dt::f32, tag::a);
+  // Through the ReLU first: dy where the forward output was positive, else 0.
+  float *dy = a.tensor(Y, count);
+  if (a.i(RELU) != 0) {
+    const float *out = a.tensor(OUT, count);
+    float *masked = static_cast<float *>(temp(kDst, static_cast<size_t>(count) * 4));
+    reluGradient(out, dy, masked, count);
+    dy = masked;
+  }
   // The shift does not enter any gradient, but oneDNN wants it bound: any values do.
   float *placeholder = static_cast<float *>(temp(kWeights2, static_cast<size_t>(c) * 4));
   std::fill(placeholder, placeholder + c, 0.f);
@@ -95,7 +117,7 @@ void batchNormBackward(const CallArgs &a) {
                {DNNL_ARG_SHIFT, memory(channel, engine, placeholder)},
                {DNNL_ARG_MEAN, memory(e.pd.mean_desc(), engine, a.tensor(MEAN, c))},
                {DNNL_ARG_VARIANCE, memory(e.pd.variance_desc(), engine, a.tensor(VARIANCE, c))},
-               {DNNL_ARG_DIFF_DST, memory(data, engine, a.tensor(Y, count))},
+               {DNNL_ARG_DIFF_DST, memory(data, engine, dy)},
                {DNNL_ARG_DIFF_SRC, memory(data, engine, a.tensor(DX, count))},
                {DNNL_ARG_DIFF_SCALE, memory(channel, engine, a.tensor(DSCALE, c))},
                {DNNL_ARG_DIFF_SHIFT, memory(channel, engine, a.tensor(DSHIFT, c))},

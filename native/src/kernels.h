@@ -45,13 +45,15 @@ void poolForward(const CallArgs &args);
 void poolBackward(const CallArgs &args);
 
 // Batch normalization in training: statistics over N, H and W per channel (biased variance, as
-// tf.moments), then scale and shift; and its gradient, through the batch statistics, giving dx,
-// dscale and dshift in one pass.
+// tf.moments), then scale and shift, and with RELU = 1 a ReLU after; and its gradient, through
+// the batch statistics (and the ReLU, from the forward output OUT), giving dx, dscale and dshift
+// in one pass.
 namespace batchnorm {
 enum Param {
-  N, H, W, C, EPSILON,
+  N, H, W, C, EPSILON, RELU,
   GEOMETRY_COUNT,
   X = GEOMETRY_COUNT, SCALE, SHIFT, MEAN, VARIANCE, Y, DX, DSCALE, DSHIFT,  // Y holds dy going back
+  OUT,  // going back with RELU: the forward output y (else -1)
   COUNT
 };
 }

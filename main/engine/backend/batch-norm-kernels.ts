@@ -9,6 +9,9 @@
  *   forward   y = (x − mean) · γ / √(v + ε) + β                    → [y, mean, v]
  *   dx        = γ/√(v + ε) · (dy − Σdy/n − x̂ · Σ(dy·x̂)/n),  x̂ = (x − mean)/√(v + ε)
  *   dγ, dβ    = Σ dy·x̂, Σ dy
+ * With the `relu` attribute a ReLU follows inside both: y = max(0, ·), and dy is zeroed where y ≤ 0
+ * before the above (one launch and pass fewer each way than a separate ReLU, whose gradient is
+ * three launches: step, cast and multiply).
  * Sums accumulate in float64. The mean and variance outputs feed the running statistics only: the
  * gradient treats them as constants (nothing differentiates through them).
  */
@@ -31,6 +34,12 @@ function input(params: Params, name: string, kernel: string): tf.TensorInfo {
 
 const channelsOf = (x: tf.TensorInfo): number => x.shape[x.shape.length - 1]
 
+/** `relu`: a ReLU follows batch norm inside the kernel (y = max(0, bn(x))), and its gradient inside the gradient kernel. */
+export interface BatchNormAttrs {
+  epsilon: number
+  relu?: boolean
+}
+
 /** Per-channel inverse standard deviations from a variance array. */
 function invStd(variance: Float32Array, epsilon: number): Float64Array {
   return Float64Array.from(variance, (v) => 1 / Math.sqrt(v + epsilon))
@@ -39,7 +48,7 @@ function invStd(variance: Float32Array, epsilon: number): Float64Array {
 function forward(arrays: KernelArrays, params: Params): tf.TensorInfo[] {
   const xInfo = input(params, 'x', BATCH_NORM_TRAIN)
   const c = channelsOf(xInfo)
-  const { epsilon } = params.attrs as unknown as { epsilon: number }
+  const { epsilon, relu } = params.attrs as unknown as BatchNormAttrs
   const y = arrays.alloc(xInfo.shape)
   const meanOut = arrays.alloc([c])
   const varOut = arrays.alloc([c])
@@ -71,6 +80,7 @@ function forward(arrays: KernelArrays, params: Params): tf.TensorInfo[] {
   const out = y.values()
   for (let i = 0; i < x.length; i += c)
     for (let k = 0; k < c; k++) out[i + k] = x[i + k] * scale[k] + shift[k]
+  if (relu) for (let i = 0; i < out.length; i++) out[i] = Math.max(0, out[i])
   return [y.info, meanOut.info, varOut.info]
 }
 
@@ -94,15 +104,25 @@ function gradSums(
   return { sumDy, sumDyXhat }
 }
 
+/** The gradient through the ReLU that followed batch norm: dy where the output y is positive, else 0. */
+function reluGradient(dy: Float32Array, y: Float32Array): Float32Array {
+  return dy.map((g, i) => (y[i] > 0 ? g : 0))
+}
+
 function gradient(arrays: KernelArrays, params: Params): tf.TensorInfo[] {
   const xInfo = input(params, 'x', BATCH_NORM_GRAD)
   const c = channelsOf(xInfo)
-  const { epsilon } = params.attrs as unknown as { epsilon: number }
+  const { epsilon, relu } = params.attrs as unknown as BatchNormAttrs
   const dxOut = arrays.alloc(xInfo.shape)
   const dGamma = arrays.alloc([c])
   const dBeta = arrays.alloc([c])
   const x = arrays.read(xInfo)
-  const dy = arrays.read(input(params, 'dy', BATCH_NORM_GRAD))
+  const dy = relu
+    ? reluGradient(
+        arrays.read(input(params, 'dy', BATCH_NORM_GRAD)),
+        arrays.read(input(params, 'y', BATCH_NORM_GRAD))
+      )
+    : arrays.read(input(params, 'dy', BATCH_NORM_GRAD))
   const gamma = arrays.read(input(params, 'gamma', BATCH_NORM_GRAD))
   const mean = arrays.read(input(params, 'mean', BATCH_NORM_GRAD))
   const inv = invStd(arrays.read(input(params, 'variance', BATCH_NORM_GRAD)), epsilon)
@@ -132,37 +152,49 @@ export function registerBatchNormKernels(): void {
   tf.registerGradient({
     kernelName: BATCH_NORM_TRAIN,
     inputsToSave: ['x', 'gamma'],
-    outputsToSave: [false, true, true],
+    outputsToSave: [true, true, true],
     gradFunc: (dys, saved, attrs) => {
-      const [x, gamma, mean, variance] = saved
+      const [x, gamma, y, mean, variance] = saved
       const dy = Array.isArray(dys) ? dys[0] : dys
       // All three at once, now: one pass gives them (dγ and dβ are sums dx needs anyway). The
       // tape then asks for each in its own tidy; these live in the backward pass's scope.
-      const [dx, dGamma, dBeta] = tf
-        .engine()
-        .runKernel(
-          BATCH_NORM_GRAD,
-          { x, dy, gamma, mean, variance },
-          attrs as tf.NamedAttrMap
-        ) as tf.Tensor[]
+      const [dx, dGamma, dBeta] = tf.engine().runKernel(
+        BATCH_NORM_GRAD,
+        {
+          x,
+          dy,
+          gamma,
+          mean,
+          variance,
+          ...((attrs as unknown as BatchNormAttrs).relu ? { y } : {})
+        },
+        attrs as tf.NamedAttrMap
+      ) as tf.Tensor[]
       return { x: () => dx, gamma: () => dGamma, beta: () => dBeta }
     }
   })
 }
 
-/** Batch norm over the last axis with batch statistics: [y, batch mean, biased batch variance]. */
+/**
+ * Batch norm over the last axis with batch statistics: [y, batch mean, biased batch variance];
+ * with `relu`, y = max(0, bn(x)) in the same launch (and its gradient in the gradient's).
+ */
 export function batchNormTrain(
   x: tf.Tensor,
   gamma: tf.Tensor,
   beta: tf.Tensor,
-  epsilon: number
+  epsilon: number,
+  relu = false
 ): [tf.Tensor, tf.Tensor1D, tf.Tensor1D] {
   registerBatchNormKernels()
-  return tf.engine().runKernel(BATCH_NORM_TRAIN, { x, gamma, beta }, { epsilon }) as unknown as [
-    tf.Tensor,
-    tf.Tensor1D,
-    tf.Tensor1D
-  ]
+  const attrs: BatchNormAttrs = { epsilon, relu }
+  return tf
+    .engine()
+    .runKernel(
+      BATCH_NORM_TRAIN,
+      { x, gamma, beta },
+      attrs as unknown as tf.NamedAttrMap
+    ) as unknown as [tf.Tensor, tf.Tensor1D, tf.Tensor1D]
 }
 
 /** Whether the active backend has the kernels (wasm and cpu do). */

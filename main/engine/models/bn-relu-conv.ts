@@ -24,7 +24,7 @@ export class BnReluConv {
   }
 
   preActivation(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
-    return tf.relu(this.bn.apply(x, ctx))
+    return this.bn.apply(x, ctx, true)
   }
 
   /** The conv alone, on an already pre-activated input. */

@@ -1,7 +1,8 @@
 /**
  * Conv → batch norm (→ ReLU), the unit our CNNs stack, run the fast way for each mode.
  *
- * Training: the conv, then batch norm on batch statistics (which must see the conv's output).
+ * Training: the conv, then batch norm on batch statistics (which must see the conv's output),
+ * with the ReLU inside the batch-norm kernel.
  * Inference (attacks, evaluation): batch norm with running statistics is an affine map per
  * channel, so it folds into the conv — filter · scale and bias = β − mean · scale — and the whole
  * unit is one FusedConv2D launch instead of a conv and four elementwise passes (sub, mul, add,
@@ -19,10 +20,7 @@ export function applyConvBn(
   ctx: ForwardContext,
   relu: boolean
 ): tf.Tensor4D {
-  if (ctx.training) {
-    const y = bn.apply(conv.apply(x), ctx)
-    return relu ? tf.relu(y) : y
-  }
+  if (ctx.training) return bn.apply(conv.apply(x), ctx, relu)
   const { scale, shift } = bn.inferenceAffine()
   return fusedConv2d(x, tf.mul(conv.kernel, scale) as tf.Tensor4D, shift, conv.stride, relu)
 }

@@ -90,7 +90,7 @@ export function buildDensenet(
         if (stage.transition) h = tf.avgPool(stage.transition.apply(h, ctx), 2, 2, 'same')
         h = tapFeature(ctx, `denseblock${b + 1}`, h)
       })
-      return head.apply(globalAveragePool(tf.relu(finalBn.apply(h, ctx))))
+      return head.apply(globalAveragePool(finalBn.apply(h, ctx, true)))
     }
   }
 }

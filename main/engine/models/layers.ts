@@ -51,11 +51,17 @@ export class BatchNorm {
     this.variance = params.constant(`${name}/moving_variance`, [channels], 1, false)
   }
 
-  apply(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
+  /** Batch norm, and with `relu` a ReLU after it (inside the training kernel where there is one). */
+  apply(x: tf.Tensor4D, ctx: ForwardContext, relu = false): tf.Tensor4D {
+    const y = this.normalizeFor(x, ctx, relu)
+    return relu && !(ctx.training && hasBatchNormKernels()) ? tf.relu(y) : y
+  }
+
+  private normalizeFor(x: tf.Tensor4D, ctx: ForwardContext, relu: boolean): tf.Tensor4D {
     if (!ctx.training) return this.normalize(x, this.mean, this.variance)
-    // One kernel forward and one per gradient where the backend has them (wasm, cpu).
+    // One kernel forward and one for the gradient where the backend has them (wasm, cpu).
     const fused = hasBatchNormKernels()
-      ? batchNormTrain(x, this.gamma, this.beta, BN_EPSILON)
+      ? batchNormTrain(x, this.gamma, this.beta, BN_EPSILON, relu)
       : undefined
     const { mean, variance } = fused
       ? { mean: fused[1], variance: fused[2] }

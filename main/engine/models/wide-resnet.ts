@@ -90,7 +90,7 @@ export function buildWideResnet(
     forward(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor2D {
       let h = stem.apply(normalizeInput(x, config))
       for (const block of blocks) h = tapFeature(ctx, block.name, block.apply(h, ctx))
-      return head.apply(globalAveragePool(tf.relu(finalBn.apply(h, ctx))))
+      return head.apply(globalAveragePool(finalBn.apply(h, ctx, true)))
     }
   }
 }

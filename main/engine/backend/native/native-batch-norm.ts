@@ -6,7 +6,12 @@
  * the native kernels on, oneDNN's multi-threaded batch-norm primitives run them instead.
  */
 import * as tf from '@tensorflow/tfjs-core'
-import { BATCH_NORM_TRAIN, BATCH_NORM_GRAD, registerBatchNormKernels } from '../batch-norm-kernels'
+import {
+  BATCH_NORM_GRAD,
+  BATCH_NORM_TRAIN,
+  registerBatchNormKernels,
+  type BatchNormAttrs
+} from '../batch-norm-kernels'
 import { kernelInput } from '../kernel-input-tensor'
 import type { NativeAddon } from './native-addon'
 import { nativeHandles, runNativeOutputs } from './native-call'
@@ -23,6 +28,7 @@ function forward(addon: NativeAddon): NativeKernelBody {
     const x = kernelInput(inputs, 'x', BATCH_NORM_TRAIN)
     const gamma = kernelInput(inputs, 'gamma', BATCH_NORM_TRAIN)
     const beta = kernelInput(inputs, 'beta', BATCH_NORM_TRAIN)
+    const a = attrs as unknown as BatchNormAttrs
     if (!handles(x, [gamma, beta])) return undefined
     const channels = [x.shape[3]]
     return runNativeOutputs(
@@ -30,7 +36,7 @@ function forward(addon: NativeAddon): NativeKernelBody {
       backend,
       [x.shape, channels, channels],
       ([y, mean, variance], offsetOf) =>
-        batchNormParams(x, attrs.epsilon as number, {
+        batchNormParams(x, a.epsilon, a.relu === true, {
           x: offsetOf(x),
           scale: offsetOf(gamma),
           shift: offsetOf(beta),
@@ -39,7 +45,8 @@ function forward(addon: NativeAddon): NativeKernelBody {
           y,
           dx: -1,
           dscale: -1,
-          dshift: -1
+          dshift: -1,
+          out: -1
         })
     )
   }
@@ -52,14 +59,16 @@ function gradient(addon: NativeAddon): NativeKernelBody {
     const gamma = kernelInput(inputs, 'gamma', BATCH_NORM_GRAD)
     const mean = kernelInput(inputs, 'mean', BATCH_NORM_GRAD)
     const variance = kernelInput(inputs, 'variance', BATCH_NORM_GRAD)
-    if (!handles(x, [dy, gamma, mean, variance])) return undefined
+    const a = attrs as unknown as BatchNormAttrs
+    const y = a.relu ? kernelInput(inputs, 'y', BATCH_NORM_GRAD) : undefined
+    if (!handles(x, [dy, gamma, mean, variance, ...(y ? [y] : [])])) return undefined
     const channels = [x.shape[3]]
     return runNativeOutputs(
       addon.batchNormBackward,
       backend,
       [x.shape, channels, channels],
       ([dx, dscale, dshift], offsetOf) =>
-        batchNormParams(x, attrs.epsilon as number, {
+        batchNormParams(x, a.epsilon, a.relu === true, {
           x: offsetOf(x),
           scale: offsetOf(gamma),
           shift: -1,
@@ -68,7 +77,8 @@ function gradient(addon: NativeAddon): NativeKernelBody {
           y: offsetOf(dy),
           dx,
           dscale,
-          dshift
+          dshift,
+          out: offsetOf(y)
         })
     )
   }

@@ -124,6 +124,8 @@ export function poolParams(
 export function batchNormParams(
   x: tf.TensorInfo,
   epsilon: number,
+  /** A ReLU follows (forward), or followed (backward: `out` is then the forward output). */
+  relu: boolean,
   offsets: {
     x: number
     scale: number
@@ -135,6 +137,7 @@ export function batchNormParams(
     dx: number
     dscale: number
     dshift: number
+    out: number
   }
 ): Float64Array {
   const [n, h, w, c] = x.shape
@@ -145,6 +148,7 @@ export function batchNormParams(
     w,
     c,
     epsilon,
+    relu ? 1 : 0,
     o.x,
     o.scale,
     o.shift,
@@ -153,7 +157,8 @@ export function batchNormParams(
     o.y,
     o.dx,
     o.dscale,
-    o.dshift
+    o.dshift,
+    o.out
   )
 }
 

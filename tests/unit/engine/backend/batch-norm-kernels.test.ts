@@ -82,4 +82,48 @@ describe.each(['wasm', 'cpu'] as const)('batch-norm training kernels (%s)', (bac
     const analytic = tf.grad(f)(small).dataSync() as Float32Array
     expect(relativeError(centralDifferences(f, small, 3e-3), analytic)).toBeLessThan(2e-2)
   })
+
+  it('with relu: max(0, bn(x)) and the gradients of relu after the plain ops, in the same two launches', async () => {
+    await tf.setBackend(backend)
+    const withRelu = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Tensor =>
+      batchNormTrain(a, g, b, EPS, true)[0]
+    const plainRelu = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Tensor =>
+      tf.relu(plain(a, g, b))
+    tf.tidy(() => {
+      const loss = (f: typeof plain) => (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) =>
+        tf.sum(tf.mul(f(a, g, b), weight()))
+      expect(
+        relativeError(
+          plainRelu(x(), gamma(), beta()).dataSync() as Float32Array,
+          withRelu(x(), gamma(), beta()).dataSync() as Float32Array
+        )
+      ).toBeLessThan(1e-5)
+      const ours = tf.grads(loss(withRelu))([x(), gamma(), beta()])
+      const reference = tf.grads(loss(plainRelu))([x(), gamma(), beta()])
+      ours.forEach((g, i) =>
+        expect(
+          relativeError(reference[i].dataSync() as Float32Array, g.dataSync() as Float32Array),
+          `input ${i}`
+        ).toBeLessThan(1e-4)
+      )
+    })
+    const profile = await tf.profile(() =>
+      tf.grads((a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(withRelu(a, g, b)))([
+        x(),
+        gamma(),
+        beta()
+      ])
+    )
+    expect(profile.kernelNames).not.toContain('Relu')
+    expect(profile.kernelNames).not.toContain('Step')
+    // Finite differences, away from the kink (inputs whose output is far from 0 decide the check).
+    const small = pattern([2, 2, 2, 3], 4)
+    const w = pattern([2, 2, 2, 3], 5)
+    const f = (a: tf.Tensor) =>
+      tf.sum(
+        tf.mul(withRelu(a, tf.tensor1d([1.2, 0.8, -0.5]), tf.tensor1d([0.3, 0, -0.2])), w)
+      ) as tf.Scalar
+    const analytic = tf.grad(f)(small).dataSync() as Float32Array
+    expect(relativeError(centralDifferences(f, small, 3e-3), analytic)).toBeLessThan(2e-2)
+  })
 })

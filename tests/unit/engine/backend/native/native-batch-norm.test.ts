@@ -76,6 +76,52 @@ describe.skipIf(!nativeBuilt)(nativeSuite('native batch norm in training (oneDNN
     })
   }
 
+  for (const shape of [SHAPES[1]]) {
+    it(`with relu: output and gradient match relu after the plain ops on the cpu backend: x [${shape}]`, async () => {
+      const plainRelu = (x: tf.Tensor4D, scale: tf.Tensor, offset: tf.Tensor): tf.Tensor[] => {
+        const [y, ...rest] = plain(x, scale, offset)
+        return [tf.relu(y), ...rest]
+      }
+      const nativeRelu = (x: tf.Tensor4D, scale: tf.Tensor, offset: tf.Tensor): tf.Tensor[] =>
+        batchNormTrain(x, scale, offset, EPS, true)
+      const both = (bn: typeof plain) => () =>
+        tf.concat([
+          tf.reshape(
+            bn(
+              pattern(shape, 1) as tf.Tensor4D,
+              tf.add(pattern([shape[3]], 2), 1.5),
+              pattern([shape[3]], 4)
+            )[0],
+            [-1]
+          ),
+          gradients(shape, bn)()
+        ])
+      const expected = await valuesOn('cpu', both(plainRelu))
+      let actual: Float32Array = new Float32Array()
+      const calls = await nativeCallsDuring('FlatlineBatchNormGrad', async () => {
+        actual = await valuesOn('wasm', both(nativeRelu))
+      })
+      expect(calls).toBe(1)
+      expect(relativeError(expected, actual)).toBeLessThan(1e-4)
+    })
+  }
+
+  it('with relu: its input gradient matches central finite differences', async () => {
+    await tf.setBackend('wasm')
+    const shape: [number, number, number, number] = [2, 3, 2, 2]
+    const scale = tf.tensor1d([1.3, 0.7])
+    const offset = tf.tensor1d([0.3, -0.2])
+    const q = pattern(shape, 3)
+    const loss = (x: tf.Tensor): tf.Scalar =>
+      tf.sum(tf.mul(batchNormTrain(x, scale, offset, EPS, true)[0], q))
+    const x = pattern(shape, 1)
+    const dx = tf.grad(loss)(x)
+    expect(relativeError(centralDifferences(loss, x), dx.dataSync() as Float32Array)).toBeLessThan(
+      1e-2
+    )
+    tf.dispose([scale, offset, q, x, dx])
+  })
+
   it('its input gradient matches central finite differences', async () => {
     await tf.setBackend('wasm')
     const shape: [number, number, number, number] = [2, 3, 2, 2]
