@@ -15,6 +15,7 @@
  * keyed by (seed, batch, technique, iteration, call, copy) through `AttackRng`.
  */
 import * as tf from '@tensorflow/tfjs-core'
+import { withFoldedConvBn } from '../models/conv-bn-apply'
 import type { Classifier } from '../models/classifier'
 import type { AttackConfig } from './attack-config'
 import { AttackRng } from './attack-rng'
@@ -113,6 +114,17 @@ export function runAttack(
   labels: tf.Tensor1D,
   config: AttackConfig,
   hooks: AttackHooks = {}
+): tf.Tensor4D {
+  // The weights stay fixed and only the input is differentiated: fold each conv's batch norm once.
+  return withFoldedConvBn(() => attack(model, x0, labels, config, hooks))
+}
+
+function attack(
+  model: Classifier,
+  x0: tf.Tensor4D,
+  labels: tf.Tensor1D,
+  config: AttackConfig,
+  hooks: AttackHooks
 ): tf.Tensor4D {
   validateAttack(attackedModels(model, config), config)
   if (config.ila) return runIla(model, x0, labels, config, hooks)

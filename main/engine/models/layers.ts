@@ -78,6 +78,11 @@ export class BatchNorm {
     return fused ? (fused[0] as tf.Tensor4D) : this.normalize(x, mean, variance)
   }
 
+  /** What the inference affine is made of: γ, β and the running mean and variance. */
+  statistics(): tf.Variable[] {
+    return [this.gamma, this.beta, this.mean, this.variance]
+  }
+
   /** Inference-mode batch norm as y = x · scale + shift per channel (running statistics). */
   inferenceAffine(): { scale: tf.Tensor1D; shift: tf.Tensor1D } {
     const scale = tf.mul(this.gamma, tf.rsqrt(tf.add(this.variance, BN_EPSILON))) as tf.Tensor1D
