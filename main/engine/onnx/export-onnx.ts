@@ -9,9 +9,9 @@ import type { OnnxGraph } from './onnx-graph'
 
 export function exportOnnxModel(source: ModelMessage, graph: OnnxGraph): ModelMessage {
   const current = (name: string): TensorMessage | undefined => {
-    const variable = graph.variableOf(name)
-    return variable && variable.dtype === 'float32'
-      ? floatTensorMessage(name, variable.shape, variable.dataSync() as Float32Array)
+    const value = graph.readOnnx(name)
+    return value && value.dtype === 'float32'
+      ? floatTensorMessage(name, value.shape, value.values as Float32Array)
       : undefined
   }
   const initializers = (source.graph?.initializer ?? []).map(

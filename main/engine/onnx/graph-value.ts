@@ -5,7 +5,8 @@
  * ONNX image models are NCHW; tfjs's convolutions and pools are NHWC. Converting around every conv
  * would cost two transposes per layer, so layout-aware ops (conv, pool, batch norm, element-wise)
  * keep NHWC values NHWC and every other op asks for ONNX order: a transpose happens only where the
- * graph leaves the image part (e.g. Flatten after the last pool). `shape` is always ONNX's.
+ * graph leaves the image part (e.g. Flatten after the last pool). Conv weights are held as tfjs
+ * filters ([kh, kw, in, out]) so no pass re-lays them out. `shape` is always ONNX's.
  */
 import * as tf from '@tensorflow/tfjs-core'
 
@@ -17,7 +18,9 @@ export class GraphValue {
   constructor(
     readonly tensor: tf.Tensor,
     /** True when `tensor` is the NHWC form of a rank-4 NCHW ONNX value. */
-    readonly nhwc = false
+    readonly nhwc = false,
+    /** True when `tensor` is the [kh, kw, in, out] form of an ONNX [out, in, kh, kw] conv weight. */
+    readonly filter = false
   ) {}
 
   get rank(): number {
@@ -31,11 +34,13 @@ export class GraphValue {
   /** The value's ONNX shape. */
   get shape(): number[] {
     const s = this.tensor.shape
+    if (this.filter) return [s[3], s[2], s[0], s[1]] as number[]
     return this.nhwc ? ([s[0], s[3], s[1], s[2]] as number[]) : s
   }
 
   /** The tensor in ONNX axis order. */
   onnx(): tf.Tensor {
+    if (this.filter) return (this.converted ??= tf.transpose(this.tensor, [3, 2, 0, 1]))
     if (!this.nhwc) return this.tensor
     return (this.converted ??= tf.transpose(this.tensor, [0, 3, 1, 2]))
   }
@@ -43,9 +48,15 @@ export class GraphValue {
   /** A rank-4 value in NHWC order. */
   nhwcTensor(): tf.Tensor4D {
     if (this.nhwc) return this.tensor as tf.Tensor4D
-    if (this.rank !== 4)
-      throw new Error(`expected a rank-4 tensor, got shape [${this.tensor.shape.join(', ')}]`)
+    if (this.rank !== 4 || this.filter)
+      throw new Error(`expected a rank-4 image tensor, got shape [${this.shape.join(', ')}]`)
     return (this.converted ??= tf.transpose(this.tensor, [0, 2, 3, 1])) as tf.Tensor4D
+  }
+
+  /** A rank-4 ONNX conv weight as tfjs's [kh, kw, in, out] filter. */
+  convFilter(): tf.Tensor4D {
+    if (this.filter) return this.tensor as tf.Tensor4D
+    return tf.transpose(this.onnx(), [2, 3, 1, 0]) as tf.Tensor4D
   }
 
   /** Small integer or float data read back to the host (shapes, indices, scales). */

@@ -64,8 +64,11 @@ interface GraphStructure {
   nodes: GraphNode[]
   inputs: GraphInput[]
   outputs: string[]
-  /** Initializer (or Constant output) → its param name and whether it is trainable. */
-  params: Map<string, { param: string; trainable: boolean; shape: number[] }>
+  /**
+   * Initializer (or Constant output) → its param name, whether it is trainable, its ONNX shape, and
+   * whether it is held as a conv filter ([kh, kw, in, out], not ONNX's [out, in, kh, kw]).
+   */
+  params: Map<string, { param: string; trainable: boolean; shape: number[]; filter: boolean }>
   /** Identity outputs of an initializer, made weights of their own (output → initializer). */
   untied: Map<string, string>
   residualAdds: Map<OpNode, ResidualAdd>
@@ -141,6 +144,7 @@ export class OnnxGraph {
         initializers.set(n.outputs[0], initializers.get(n.inputs[0]) as HostTensor)
       nodes = nodes.filter((n) => !untied.includes(n))
       const uses = usesOf(nodes)
+      const filters = convFilters(nodes)
       const paramInfo: GraphStructure['params'] = new Map()
       for (const [name, host] of initializers) {
         const use = uses.get(name) ?? new Set<Use>()
@@ -154,8 +158,12 @@ export class OnnxGraph {
           : use.has('variance')
             ? `${name}/moving_variance`
             : name
-        params.adopt(param, tf.tensor(host.values, host.shape, host.dtype), trainable)
-        paramInfo.set(name, { param, trainable, shape: host.shape })
+        // A conv weight is held as tfjs's filter ([kh, kw, in, out]): no pass re-lays it out.
+        const filter = host.dtype === 'float32' && host.shape.length === 4 && filters.has(name)
+        const value = tf.tensor(host.values, host.shape, host.dtype)
+        params.adopt(param, filter ? tf.transpose(value, [2, 3, 1, 0]) : value, trainable)
+        if (filter) value.dispose()
+        paramInfo.set(name, { param, trainable, shape: host.shape, filter })
       }
       // Constant nodes are evaluated once, as buffers.
       const running: GraphNode[] = []
@@ -169,7 +177,8 @@ export class OnnxGraph {
         paramInfo.set(node.outputs[0], {
           param: node.outputs[0],
           trainable: false,
-          shape: value.shape
+          shape: value.shape,
+          filter: false
         })
       }
       const inputs = (graph.input ?? []).filter((i) => !initializers.has(i.name ?? '')).map(inputOf)
@@ -204,18 +213,31 @@ export class OnnxGraph {
     return new OnnxGraph(this.structure, params)
   }
 
-  /** The variable or buffer behind an initializer name. */
+  /** The variable or buffer behind an initializer name (a conv weight as a [kh, kw, in, out] filter). */
   variableOf(initializer: string): tf.Variable | undefined {
     const info = this.structure.params.get(initializer)
     if (!info) return undefined
     return (info.trainable ? this.params.trainable : this.params.buffers).get(info.param)
   }
 
+  /** An initializer's current value in ONNX's layout, read back (for export). */
+  readOnnx(
+    initializer: string
+  ): { shape: number[]; dtype: tf.DataType; values: tf.TypedArray } | undefined {
+    const variable = this.variableOf(initializer)
+    if (!variable) return undefined
+    const filter = this.structure.params.get(initializer)?.filter ?? false
+    return tf.tidy(() => {
+      const t = filter ? tf.transpose(variable, [3, 2, 0, 1]) : variable
+      return { shape: t.shape, dtype: t.dtype, values: t.dataSync() }
+    })
+  }
+
   /** Runs every node on `feeds` (input name → tensor in ONNX layout); returns the graph outputs. */
   run(feeds: Record<string, tf.Tensor | GraphValue>, options: RunOptions): GraphValue[] {
     const values = new Map<string, GraphValue>()
-    for (const name of this.structure.params.keys())
-      values.set(name, new GraphValue(this.variableOf(name) as tf.Tensor))
+    for (const [name, info] of this.structure.params)
+      values.set(name, new GraphValue(this.variableOf(name) as tf.Tensor, false, info.filter))
     for (const [name, t] of Object.entries(feeds))
       values.set(name, t instanceof GraphValue ? t : new GraphValue(t))
     const { forward } = options
@@ -397,6 +419,23 @@ function topologicalOrder(file: string, nodes: GraphNode[], graph: GraphMessage)
     pending = pending.filter((n) => !ready.includes(n))
   }
   return ordered
+}
+
+/** Values read only as the weight of 2-D, one-group Convs: held as tfjs filters. */
+function convFilters(nodes: GraphNode[]): Set<string> {
+  const conv = new Set<string>()
+  const other = new Set<string>()
+  for (const node of nodes)
+    node.inputs.forEach((name, i) => {
+      if (!name) return
+      const asFilter =
+        node.opType === 'Conv' &&
+        i === 1 &&
+        node.attrs.int('group', 1) === 1 &&
+        (node.attrs.ints('kernel_shape')?.length ?? 2) === 2
+      ;(asFilter ? conv : other).add(name)
+    })
+  return new Set([...conv].filter((name) => !other.has(name)))
 }
 
 function usesOf(nodes: GraphNode[]): Map<string, Set<Use>> {

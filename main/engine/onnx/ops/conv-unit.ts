@@ -1,7 +1,7 @@
 /**
  * A Conv → BatchNormalization → Relu chain of an imported graph (the batch norm and the ReLU each
- * optional) run as one FusedConv2D launch: the ONNX weight re-laid out to tfjs's [kh, kw, in, out],
- * the pads given to the kernel (no separate pad pass), the conv bias and, with running
+ * optional) run as one FusedConv2D launch: the weight as tfjs's [kh, kw, in, out] filter, the pads
+ * given to the kernel (no separate pad pass), the conv bias and, with running
  * statistics (attacks, evaluation, fine-tuning with batch norm frozen), the batch norm folded in —
  * filter · γ/√(v + ε) and bias β + (b − mean) · γ/√(v + ε) — and the ReLU applied inside the kernel,
  * in the forward pass and again in every backward pass. The built-in nets do the same
@@ -50,45 +50,50 @@ function foldScale(batchNorm: OpNode, gamma: tf.Tensor, variance: tf.Tensor): tf
   return tf.mul(gamma, tf.rsqrt(tf.add(variance, batchNorm.attrs.float('epsilon', 1e-5))))
 }
 
-/** The ONNX weight as tfjs's [kh, kw, in, out] filter, times γ/√(v + ε) per output with a batch norm. */
-function deriveFilter(parts: ConvUnitParts, [weight, gamma, variance]: tf.Tensor[]): tf.Tensor {
-  const filter = tf.transpose(weight, [2, 3, 1, 0])
-  return parts.batchNorm ? tf.mul(filter, foldScale(parts.batchNorm, gamma, variance)) : filter
+/** The [kh, kw, in, out] filter times γ/√(v + ε) per output channel. */
+function foldFilter(batchNorm: OpNode, [filter, gamma, variance]: tf.Tensor[]): tf.Tensor {
+  return tf.mul(filter, foldScale(batchNorm, gamma, variance))
 }
 
-/** The gradients of `deriveFilter` with respect to its sources, for the output gradient `dy`. */
-function filterGradients(
-  parts: ConvUnitParts,
-  [weight, gamma, variance]: tf.Tensor[],
+/** The gradients of `foldFilter` with respect to the filter, γ and v, for the output gradient `dy`. */
+function foldGradients(
+  batchNorm: OpNode,
+  [filter, gamma, variance]: tf.Tensor[],
   dy: tf.Tensor
 ): tf.Tensor[] {
-  const back = (t: tf.Tensor): tf.Tensor => tf.transpose(t, [3, 2, 0, 1])
-  if (!parts.batchNorm) return [back(dy)]
-  const epsilon = parts.batchNorm.attrs.float('epsilon', 1e-5)
-  const r = tf.rsqrt(tf.add(variance, epsilon))
-  const scale = tf.mul(gamma, r)
-  const dScale = tf.sum(tf.mul(dy, tf.transpose(weight, [2, 3, 1, 0])), [0, 1, 2])
+  const r = tf.rsqrt(tf.add(variance, batchNorm.attrs.float('epsilon', 1e-5)))
+  const dScale = tf.sum(tf.mul(dy, filter), [0, 1, 2])
   return [
-    back(tf.mul(dy, scale)),
+    tf.mul(dy, tf.mul(gamma, r)),
     tf.mul(dScale, r),
     tf.mul(tf.mul(dScale, gamma), tf.mul(tf.pow(r, 3), -0.5))
   ]
 }
 
 /**
- * The filter, re-laid out (and folded) once per distinct weight values when the graph keeps derived
- * weights (an attack's passes re-use it); its gradient reaches the weights as if computed here.
+ * The kernel's filter: the weight as a [kh, kw, in, out] filter, with running-statistics batch
+ * norm folded in once per distinct weight values when the graph keeps derived weights (an attack's
+ * passes re-use it); its gradient reaches the weights as if computed here.
  */
-function filterOf(parts: ConvUnitParts, sources: tf.Tensor[], run: OpRun): tf.Tensor4D {
+function filterOf(
+  parts: ConvUnitParts,
+  weight: GraphValue,
+  stats: tf.Tensor[],
+  run: OpRun
+): tf.Tensor4D {
+  const filter = weight.convFilter()
+  const { batchNorm } = parts
+  if (!batchNorm) return filter
+  const sources = [filter, stats[0], stats[3]]
   const derived = run.derived
-  if (!derived) return deriveFilter(parts, sources) as tf.Tensor4D
+  if (!derived) return foldFilter(batchNorm, sources) as tf.Tensor4D
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const inputs = args.slice(0, sources.length) as tf.Tensor[]
     const save = args[sources.length] as tf.GradSaveFunc
     save(inputs)
     return {
-      value: derived.get(parts.conv, inputs, () => deriveFilter(parts, inputs)),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => filterGradients(parts, saved, dy)
+      value: derived.get(parts.conv, inputs, () => foldFilter(batchNorm, inputs)),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => foldGradients(batchNorm, saved, dy)
     }
   })
   return op(...sources) as tf.Tensor4D
@@ -122,8 +127,7 @@ export function convUnitImplementation(parts: ConvUnitParts): OpImplementation {
       const { conv } = parts
       const win = windowAttributes(conv, x.shape.slice(2), weight.shape.slice(2))
       const stats = [3, 4, 5, 6].map((i) => inputs[i]?.tensor as tf.Tensor)
-      const w = weight.onnx()
-      const filter = filterOf(parts, parts.batchNorm ? [w, stats[0], stats[3]] : [w], run)
+      const filter = filterOf(parts, weight, stats, run)
       const bias = foldedBias(parts, inputs[2]?.tensor, stats)
       registerFusedConv2DGradient()
       const attrs = {

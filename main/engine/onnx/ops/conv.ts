@@ -1,8 +1,9 @@
 /**
  * Conv and ConvTranspose: 1-D (as 2-D with a unit height), 2-D on NHWC tensors (groups,
  * depthwise, dilations, asymmetric pads, auto_pad) and 3-D (one group). ONNX weights are
- * [out, in/group, k…] (Conv) and [in, out/group, k…] (ConvTranspose); they are transposed to tfjs's
- * [k…, in, out] on every call, so the variables stay in ONNX's layout for export.
+ * [out, in/group, k…] (Conv) and [in, out/group, k…] (ConvTranspose); a one-group 2-D Conv's
+ * weight is held as tfjs's [kh, kw, in, out] filter (onnx-graph.ts), the others are transposed to
+ * it on every call.
  */
 import * as tf from '@tensorflow/tfjs-core'
 import { nativeKernelActive } from '../../backend/native/override-wasm-kernel'
@@ -16,10 +17,10 @@ function kernelShapeOf(node: OpNode, weight: GraphValue): number[] {
   return node.attrs.ints('kernel_shape') ?? weight.shape.slice(2)
 }
 
-/** Conv of an NHWC input with an ONNX [M, C/g, kh, kw] weight. */
+/** Conv of an NHWC input with an ONNX [M, C/g, kh, kw] weight (held as a filter or not). */
 function conv2d(
   x: tf.Tensor4D,
-  weight: tf.Tensor,
+  weightValue: GraphValue,
   group: number,
   win: WindowAttributes
 ): tf.Tensor4D {
@@ -27,7 +28,13 @@ function conv2d(
   // The pads go to the conv kernel itself (its gradients take them too): no separate pad pass.
   const pads: tf.backend_util.ExplicitPadding = [[0, 0], win.pads[0], win.pads[1], [0, 0]]
   if (group === 1 && win.dilations.every((d) => d === 1))
-    return tf.conv2d(x, tf.transpose(weight, [2, 3, 1, 0]) as tf.Tensor4D, strides, pads)
+    return tf.conv2d(x, weightValue.convFilter(), strides, pads)
+  if (group === 1) {
+    const kernel = dilateKernel(weightValue.convFilter(), win.dilations) as tf.Tensor4D
+    const padded = hasPadding(win.pads) ? padSpatial(x, win.pads) : x
+    return tf.conv2d(padded, kernel, strides, 'valid') as tf.Tensor4D
+  }
+  const weight = weightValue.onnx()
   const channels = x.shape[3]
   const [m, perGroup, kh, kw] = weight.shape
   if (perGroup === 1 && group === channels) {
@@ -44,10 +51,6 @@ function conv2d(
     return depthwiseConvValid(hasPadding(win.pads) ? padSpatial(x, win.pads) : x, kernel, strides)
   }
   const padded = hasPadding(win.pads) ? padSpatial(x, win.pads) : x
-  if (group === 1) {
-    const kernel = dilateKernel(tf.transpose(weight, [2, 3, 1, 0]), win.dilations) as tf.Tensor4D
-    return tf.conv2d(padded, kernel, strides, 'valid') as tf.Tensor4D
-  }
   const inputs = tf.split(padded, group, 3)
   const kernels = tf.split(
     dilateKernel(tf.transpose(weight, [2, 3, 1, 0]), win.dilations),
@@ -250,7 +253,14 @@ export const CONV_OPS: OpTable = {
       const win = as2d(windowAttributes(node, x.shape.slice(2), kernel))
       return [
         addBias(
-          spatial2d(x, (x4) => conv2d(x4, weight2d(weight.onnx()), group, win)),
+          spatial2d(x, (x4) =>
+            conv2d(
+              x4,
+              weight.rank === 4 ? weight : new GraphValue(weight2d(weight.onnx())),
+              group,
+              win
+            )
+          ),
           inputs[2]
         )
       ]

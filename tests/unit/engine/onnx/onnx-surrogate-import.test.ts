@@ -89,7 +89,9 @@ describe('an imported ONNX surrogate is refused before anything runs', () => {
 
   it('reads weights from an external .onnx.data file beside the model, and names it when it is missing', async () => {
     const imported = await importOnnxSurrogate(surrogate(`${BAD}/external-data.onnx`), dataset, 16)
-    expect(imported.model.params.trainable.get('w')?.shape).toEqual([10, 1, 3, 3])
+    expect(imported.model.graph.readOnnx('w')?.shape).toEqual([10, 1, 3, 3])
+    // held as tfjs's [kh, kw, in, out] conv filter
+    expect(imported.model.params.trainable.get('w')?.shape).toEqual([3, 3, 1, 10])
     expect(imported.agreement.top1Agreement).toBe(1)
     imported.model.params.dispose()
     const dir = mkdtempSync(join(tmpdir(), 'onnx-ext-'))
