@@ -15,7 +15,8 @@
         "src/matmul.cc",
         "src/pool.cc",
         "src/batch_norm.cc",
-        "src/sgd.cc"
+        "src/sgd.cc",
+        "src/eltwise.cc"
       ],
       "defines": ["NAPI_VERSION=8"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],

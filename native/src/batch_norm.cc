@@ -18,14 +18,6 @@ using namespace batchnorm;
 
 namespace {
 
-// dy where y > 0, else 0: the gradient through the ReLU. As bit masks, so it vectorises (a
-// branch on the sign mispredicts half the time, and the compiler keeps a float select as one).
-void reluGradient(const float *__restrict y, const float *__restrict dy, float *__restrict out, int64_t n) {
-  const auto *dyBits = reinterpret_cast<const uint32_t *>(dy);
-  auto *outBits = reinterpret_cast<uint32_t *>(out);
-  for (int64_t i = 0; i < n; i++) outBits[i] = dyBits[i] & (0u - static_cast<uint32_t>(y[i] > 0.f));
-}
-
 const dnnl::normalization_flags kFlags = dnnl::normalization_flags::use_scale | dnnl::normalization_flags::use_shift;
 
 struct Forward {

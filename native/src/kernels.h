@@ -68,4 +68,11 @@ enum Weight { LENGTH, W, G, B, NEW_W, NEW_B, PER_WEIGHT };
 }
 void sgdMomentum(const CallArgs &args);
 
+// The gradient through a ReLU from its output: dx = dy where y > 0, else 0.
+namespace relugrad {
+enum Param { COUNT, Y, DY, DX };
+}
+void reluBackward(const CallArgs &args);
+void reluGradient(const float *y, const float *dy, float *out, int64_t n);  // the loop, for other kernels
+
 }  // namespace flatline

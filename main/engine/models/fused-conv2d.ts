@@ -9,6 +9,7 @@
  * `Conv2D`, keeps the attack's backward pass to Conv2DBackpropInput (plus the ReLU mask).
  */
 import * as tf from '@tensorflow/tfjs-core'
+import { RELU_GRAD } from '../backend/native/native-relu-grad'
 
 interface FusedConvAttrs {
   strides: [number, number]
@@ -44,6 +45,12 @@ export function fusedConv2d(
     ) as tf.Tensor4D
 }
 
+/** dy where y > 0, else 0: one native launch where the native kernels run, else tfjs's two. */
+function reluGradient(dy: tf.Tensor4D, y: tf.Tensor4D): tf.Tensor4D {
+  if (tf.getKernel(RELU_GRAD, tf.getBackend()) === undefined) return tf.mul(dy, tf.step(y))
+  return tf.engine().runKernel(RELU_GRAD, { dy, y }) as tf.Tensor4D
+}
+
 let registered = false
 
 /** Registers the lazy gradient once, unless tfjs (a later version) ships one. */
@@ -63,7 +70,7 @@ export function registerFusedConv2DGradient(): void {
         throw new Error(
           `FusedConv2D gradient: activation '${activation}' is not supported (relu or linear)`
         )
-      const dyActive = (): tf.Tensor4D => (activation === 'relu' ? tf.mul(dy, tf.step(y)) : dy)
+      const dyActive = (): tf.Tensor4D => (activation === 'relu' ? reluGradient(dy, y) : dy)
       return {
         x: () =>
           tf.engine().runKernel(tf.Conv2DBackpropInput, { dy: dyActive(), filter }, {

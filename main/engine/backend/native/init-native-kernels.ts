@@ -1,7 +1,7 @@
 /**
  * `initNativeKernels({ threads })`: loads the oneDNN addon and puts its kernels in front of the
  * wasm backend's for the heavy ops (convolutions and their gradients, matmuls, pooling, training
- * batch norm, the SGD-momentum update).
+ * batch norm, the SGD-momentum update, the ReLU gradient).
  *
  * The wasm backend stays the tensor store: every other op, and every case a native kernel does
  * not handle, runs on wasm as before. Call it after the wasm backend is initialised; calling it
@@ -15,6 +15,7 @@ import { registerNativeConv2D } from './native-conv2d'
 import { registerNativeConv2DBackpropFilter } from './native-conv2d-backprop-filter'
 import { registerNativeConv2DBackpropInput } from './native-conv2d-backprop-input'
 import { registerNativePool } from './native-pool'
+import { registerNativeReluGrad } from './native-relu-grad'
 import { registerNativeSgdMomentum } from './native-sgd-momentum'
 
 export interface NativeKernelsOptions {
@@ -49,7 +50,8 @@ export function initNativeKernels(options: NativeKernelsOptions): NativeKernelsI
     ...registerNativeBatchMatMul(addon),
     ...registerNativePool(addon),
     ...registerNativeBatchNorm(addon),
-    ...registerNativeSgdMomentum(addon)
+    ...registerNativeSgdMomentum(addon),
+    ...registerNativeReluGrad(addon)
   ]
   return { ...info, kernels: [...registered] }
 }

@@ -36,6 +36,7 @@ export interface NativeAddon {
   batchNormForward: NativeKernelEntry
   batchNormBackward: NativeKernelEntry
   sgdMomentum: NativeKernelEntry
+  reluBackward: NativeKernelEntry
 }
 
 export const NATIVE_ADDON_ENV_VAR = 'FLATLINE_NATIVE_ADDON'
