@@ -26,8 +26,8 @@ export function recommendationsSection(results: AuditResults | undefined): strin
       const reduction =
         r.recipe === 'sgd'
           ? '<td class="num">baseline</td>'
-          : `<td class="num ${r.ranking.significant ? 'strong' : ''}">${signedPoints(-r.ranking.transferReduction)} <span class="spread">${r.ranking.significant ? 'beyond' : 'within'} ± ${(100 * r.ranking.spread).toFixed(1)}</span></td>`
-      return `<tr${r.recipe === h.recommendation.recipe ? ' class="chosen"' : ''}><td class="num">${r.ranking.rank}</td><td class="name">${esc(r.label)}${r.model.reusedTarget ? ' <span class="spread">(the target itself)</span>' : ''}</td><td class="num">${formatPercent(r.naturalAccuracy)}</td><td class="num">${formatPercent(r.whiteBox.robustAccuracy)}</td><td class="num">${formatPercent(s.successRate)} <span class="spread">± ${formatPercent(2 * rateSpread(s).std)}</span></td>${reduction}<td class="num">${withMinusSign(r.flatness.averageCase, 3)} / ${withMinusSign(r.flatness.worstCase, 3)}</td><td class="num">${withMinusSign(r.ranking.score, 1)}</td></tr>`
+          : `<td class="num ${r.ranking.significant ? 'strong' : ''}">${signedPoints(-r.ranking.transferReduction)} <span class="spread">${r.ranking.significant ? 'beyond' : 'within'} ±&nbsp;${(100 * r.ranking.spread).toFixed(1)}</span></td>`
+      return `<tr${r.recipe === h.recommendation.recipe ? ' class="chosen"' : ''}><td class="num">${r.ranking.rank}</td><td class="name">${esc(r.label)}${r.model.reusedTarget ? ' <span class="spread">(the target itself)</span>' : ''}</td><td class="num">${formatPercent(r.naturalAccuracy)}</td><td class="num">${formatPercent(r.whiteBox.robustAccuracy)}</td><td class="num">${formatPercent(s.successRate)} <span class="spread">±&nbsp;${formatPercent(2 * rateSpread(s).std)}</span></td>${reduction}<td class="num">${withMinusSign(r.flatness.averageCase, 3)} / ${withMinusSign(r.flatness.worstCase, 3)}</td><td class="num">${withMinusSign(r.ranking.score, 1)}</td></tr>`
     })
     .join('\n')
   const first = h.recipes[0]?.transfer.strongest
@@ -36,6 +36,7 @@ export function recommendationsSection(results: AuditResults | undefined): strin
     .join('\n')
   return `<section class="harden">
 <h2 class="numbered">Recommendations</h2>
+<div class="harden-ranking">
 <p>Harden step on <strong>${esc(h.target.name ?? `a ${h.target.arch} stand-in`)}</strong> (${esc(h.target.arch)}, width ${h.target.width}; ${esc(h.target.source)}): ${h.recipes.length} recipes, transfer measured on ${formatCount(h.evaluated.attacked)} test images every stand-in classifies correctly.</p>
 ${warnings}
 <table class="grid harden-table">
@@ -45,6 +46,7 @@ ${rows}
 </tbody>
 </table>
 <p class="note">Transfer success: the stand-in's strongest stack · surrogate; ± 2 std: ${first ? esc(describeSpread(first)) : '—'}. Change: against SGD, beyond or within 2 std of the difference. Flatness: increase of the robust loss under weight perturbations, average-case / worst-case (Stutz et al. 2021), lower is flatter. Score = transfer reduction − ${h.settings.accuracyWeight} × accuracy cost, in points.</p>
+</div>
 <div class="callout"><h3>Recommendation</h3><p>${esc(h.recommendation.text)}</p></div>
 <h3>Evidence</h3>
 <ul class="evidence">

@@ -91,6 +91,8 @@ ol.steps, ul.limits, ul.evidence { margin: 4px 0; padding-left: 18px; }
 ol.steps li, ul.limits li { margin: 3px 0; }
 ul.evidence { font-size: 8pt; color: #3b4352; }
 .warning-text { color: #7a5200; background: #fdf6e3; border-left: 3px solid #c48a00; padding: 4px 8px; font-size: 8.5pt; }
+/* The ranking (at most six rows) with its lead-in and note stays on one page, not split after a row. */
+.harden-ranking { break-inside: avoid; }
 table.harden-table { table-layout: fixed; font-size: 8pt; }
 table.harden-table th, table.harden-table td.num { white-space: normal; }
 table.harden-table th:nth-child(1) { width: 6%; }
