@@ -2,47 +2,55 @@
  * What each worker is doing and when the whole graph should end, for the run page and the CLI.
  *
  * Work is each task's `cost` (forward-backward passes, time-estimate.ts) times its progress. The ETA
- * is work left ÷ the rate since the graph warmed up (`secondsLeft`), so it reflects how many workers
- * share the graph and how fast this machine is, without the startup that comes once. Sent at most
- * once a second, and whenever a worker takes or ends a task.
+ * is work left ÷ (each worker's rate since it warmed up × the workers), see `secondsLeft`: it reflects
+ * how many workers share the graph and how fast this machine is, without the startup each worker
+ * pays once. Sent at most once a second, and whenever a worker takes or ends a task.
  */
 import type { AuditTask } from './audit-task'
 import type { GraphEvent } from './run-task-graph'
 
 const EMIT_EVERY_MS = 1000
-/** Below this share of the graph's work done since warm-up, the rate says little: no ETA yet. */
+/** Below this share of the graph's work done by warm workers, the rate says little: no ETA yet. */
 const MIN_WORK = 0.01
-/** Nor before this many seconds of it: one fast batch is not a rate. */
+/** Nor before this many worker-seconds of it: one fast batch is not a rate. */
 const MIN_SECONDS = 3
 
-/** The graph's progress at one moment: seconds since it started, and the fraction of its work done (0–1). */
-export interface ProgressPoint {
-  seconds: number
+/** What the rate is measured on, at one moment. */
+export interface RateSample {
+  /** Fraction of the graph's work done (0–1). */
   done: number
+  /** Of it, the work done by workers after their warm-up (their first report of work). */
+  worked: number
+  /** Seconds since warm-up, summed over the warm workers. */
+  workerSeconds: number
+  /** Workers the graph runs on (every one seen, warm or not yet). */
+  workers: number
 }
 
 /**
- * Seconds left, or null while the rate is not known. The rate is measured from `warm`, the first
- * moment a task reported work done, not from the start: the seconds before it are startup paid once
- * (worker processes, backend and dataset loading, first-call kernel compilation, the first batch),
- * and spreading them over the whole graph made early ETAs several times too long.
+ * Seconds left, or null while the rate is not known: work left ÷ (worked ÷ workerSeconds × workers).
+ * Each worker's clock starts at its first report of work, not at the graph's start: the seconds
+ * before it are startup paid once per worker (its process, backend and dataset loading, first-call
+ * kernel compilation, the first batch), and counting them made early ETAs several times too long —
+ * on a pool, a worker still starting up halved the rate. The work of that first report is left out
+ * too, so a resumed task's jump to its saved epoch is not taken for speed.
  */
-export function secondsLeft(now: ProgressPoint, warm: ProgressPoint | null): number | null {
-  if (now.done >= 1) return 0
-  if (!warm) return null
-  const work = now.done - warm.done
-  const seconds = now.seconds - warm.seconds
-  if (work < MIN_WORK || seconds < MIN_SECONDS) return null
-  return (seconds * (1 - now.done)) / work
+export function secondsLeft(sample: RateSample): number | null {
+  if (sample.done >= 1) return 0
+  if (sample.worked < MIN_WORK || sample.workerSeconds < MIN_SECONDS) return null
+  const perWorker = sample.worked / sample.workerSeconds
+  return (1 - sample.done) / (perWorker * Math.max(1, sample.workers))
 }
 
 export class EtaTracker {
   private readonly weight = new Map<string, number>()
+  private readonly total: number
   private readonly done = new Map<string, number>()
   private readonly workers = new Map<string, { taskId: string | null; pid?: number }>()
-  private readonly started: number
-  /** When work was first reported (`secondsLeft`); null until then. */
-  private warm: ProgressPoint | null = null
+  /** Each worker's warm-up time (ms on `clock`), from its first report of work. */
+  private readonly warmSince = new Map<string, number>()
+  /** Work (a fraction of the graph) reported by warm workers. */
+  private worked = 0
   private lastEmit = 0
 
   constructor(
@@ -51,11 +59,11 @@ export class EtaTracker {
     /** Milliseconds, monotonic; a test's clock replaces it. */
     private readonly clock: () => number = () => performance.now()
   ) {
-    this.started = clock()
     // A task that costs "nothing" (evaluation) still counts a little, so its bar moves the total.
     const total = tasks.reduce((sum, t) => sum + t.cost, 0)
     const floor = total > 0 ? total / (100 * tasks.length) : 1
     for (const t of tasks) this.weight.set(t.id, Math.max(t.cost, floor))
+    this.total = [...this.weight.values()].reduce((sum, w) => sum + w, 0)
   }
 
   assign(worker: string, taskId: string, pid?: number): void {
@@ -66,36 +74,37 @@ export class EtaTracker {
   }
 
   progress(taskId: string, value: number): void {
-    this.done.set(taskId, Math.min(1, Math.max(0, value)))
-    if (value > 0) this.markWarm()
+    this.advance(taskId, Math.min(1, Math.max(0, value)))
     this.send(false)
   }
 
   finish(taskId: string): void {
-    this.done.set(taskId, 1)
-    this.markWarm()
+    this.advance(taskId, 1)
     for (const slot of this.workers.values()) if (slot.taskId === taskId) slot.taskId = null
     this.send(true)
   }
 
   /** The fraction of the graph's work done (0–1). */
   fraction(): number {
-    let all = 0
     let done = 0
-    for (const [id, w] of this.weight) {
-      all += w
-      done += w * (this.done.get(id) ?? 0)
-    }
-    return all > 0 ? done / all : 0
-  }
-
-  /** The first work reported starts the rate's clock, with that work (and a resumed task's jump to its saved epoch) not counted in it. */
-  private markWarm(): void {
-    this.warm ??= { seconds: (this.clock() - this.started) / 1000, done: this.fraction() }
+    for (const [id, w] of this.weight) done += w * (this.done.get(id) ?? 0)
+    return this.total > 0 ? done / this.total : 0
   }
 
   stop(): void {
     this.lastEmit = Infinity
+  }
+
+  /** Records a task's progress and credits the work to its worker's rate once that worker is warm. */
+  private advance(taskId: string, value: number): void {
+    const gained = value - (this.done.get(taskId) ?? 0)
+    this.done.set(taskId, value)
+    if (gained <= 0 || this.total <= 0) return
+    const worker =
+      [...this.workers].find(([, slot]) => slot.taskId === taskId)?.[0] ?? '(unassigned)'
+    if (this.warmSince.has(worker))
+      this.worked += (gained * (this.weight.get(taskId) ?? 0)) / this.total
+    else this.warmSince.set(worker, this.clock())
   }
 
   private send(now: boolean): void {
@@ -103,7 +112,14 @@ export class EtaTracker {
     if (this.lastEmit === Infinity || (!now && t - this.lastEmit < EMIT_EVERY_MS)) return
     this.lastEmit = t
     const f = this.fraction()
-    const etaSeconds = secondsLeft({ seconds: (t - this.started) / 1000, done: f }, this.warm)
+    let workerMs = 0
+    for (const since of this.warmSince.values()) workerMs += t - since
+    const etaSeconds = secondsLeft({
+      done: f,
+      worked: this.worked,
+      workerSeconds: workerMs / 1000,
+      workers: Math.max(this.workers.size, this.warmSince.size)
+    })
     this.emit({
       kind: 'workers',
       workers: [...this.workers]

@@ -16,7 +16,7 @@ const task = (id: string, cost: number): AuditTask => ({
 
 type WorkersEvent = Extract<GraphEvent, { kind: 'workers' }>
 
-/** A tracker on a clock the test moves, and the ETAs it sent. */
+/** A tracker on a clock the test moves (in seconds), and the last ETA it sent. */
 function tracked(tasks: AuditTask[]) {
   let ms = 0
   const events: WorkersEvent[] = []
@@ -35,42 +35,47 @@ function tracked(tasks: AuditTask[]) {
 }
 
 describe('secondsLeft', () => {
-  it('measures the rate from the warm-up point, so startup is not extrapolated over the whole graph', () => {
-    // 30 s of startup with nothing done, then 5 % of the work in 10 s: 0.5 %/s, 190 s left at 5.2 %.
-    const left = secondsLeft({ seconds: 40, done: 0.052 }, { seconds: 30, done: 0.002 })
-    expect(left).toBeCloseTo(189.6, 6)
-    // Elapsed × left ÷ done (the rate since the start, as before) says 729 s: 3.8 times too long.
-    expect((40 * (1 - 0.052)) / 0.052).toBeGreaterThan(3.5 * left!)
+  it("is work left ÷ (each warm worker's rate × the workers)", () => {
+    // Two workers warm for 10 s and 4 s did 7 % of the graph: 0.5 % per worker-second, 1 %/s for both.
+    expect(secondsLeft({ done: 0.1, worked: 0.07, workerSeconds: 14, workers: 2 })).toBeCloseTo(
+      90,
+      6
+    )
+    expect(secondsLeft({ done: 0.1, worked: 0.07, workerSeconds: 14, workers: 1 })).toBeCloseTo(
+      180,
+      6
+    )
   })
 
-  it('gives no ETA before any work, nor on too little work or time since, and 0 once done', () => {
-    expect(secondsLeft({ seconds: 50, done: 0 }, null)).toBeNull()
-    expect(secondsLeft({ seconds: 50, done: 0.009 }, { seconds: 10, done: 0 })).toBeNull()
-    expect(secondsLeft({ seconds: 12, done: 0.2 }, { seconds: 10, done: 0 })).toBeNull()
-    expect(secondsLeft({ seconds: 13, done: 0.2 }, { seconds: 10, done: 0 })).toBeCloseTo(12, 6)
-    expect(secondsLeft({ seconds: 50, done: 1 }, null)).toBe(0)
+  it('gives no ETA on too little work or time since warm-up, and 0 once done', () => {
+    const base = { done: 0.2, worked: 0.2, workerSeconds: 10, workers: 1 }
+    expect(secondsLeft({ ...base, worked: 0.009 })).toBeNull()
+    expect(secondsLeft({ ...base, workerSeconds: 2 })).toBeNull()
+    expect(secondsLeft(base)).toBeCloseTo(40, 6)
+    expect(secondsLeft({ ...base, done: 1, worked: 0 })).toBe(0)
   })
 })
 
 describe('EtaTracker', () => {
-  it('sends an early ETA near the true time left after a long silent startup', () => {
-    // Two tasks of equal cost on two workers; 20 s of startup, then each does 2 % of itself per second.
+  it('leaves out the startup of each worker: an early ETA near the time actually left', () => {
+    // Two equal tasks; worker 1 starts working at 10 s, worker 2 (a slower process start) at 20 s;
+    // each then does 2 % of its task per second.
     const { eta, at, last } = tracked([task('a', 100), task('b', 100)])
     eta.assign('worker 1', 'a')
     eta.assign('worker 2', 'b')
-    expect(last()).toBeNull()
-    for (let s = 1; s <= 10; s++) {
-      at(20 + s)
-      eta.progress('a', 0.02 * s)
-      eta.progress('b', 0.02 * s)
+    for (let s = 10; s <= 30; s++) {
+      at(s)
+      eta.progress('a', 0.02 * (s - 9))
+      if (s >= 20) eta.progress('b', 0.02 * (s - 19))
     }
-    // About 20 % done after 30 s: the rest takes 40 s at this rate. (The last ETA sent came between
-    // the two workers' reports: 40.5 s. Elapsed × left ÷ done said 128 s.)
-    expect(last()).toBeGreaterThan(38)
-    expect(last()).toBeLessThan(42)
+    // At 30 s, a is at 42 % and b at 22 %: b ends last, 39 s from now. The per-worker rate says
+    // 36 s; one warm-up for the whole graph (worker 2's startup taken as work time) would say 46 s,
+    // and elapsed × left ÷ done (the rate since the start, as before) 67 s.
+    expect(last()).toBeGreaterThan(34)
+    expect(last()).toBeLessThan(40)
   })
 
-  it("does not count a resumed task's jump to its saved epoch as speed", () => {
+  it("does not count a resumed task's jump to its saved epoch as speed, and says 0 when done", () => {
     const { eta, at, last } = tracked([task('a', 100), task('b', 100)])
     eta.assign('worker 1', 'a')
     at(2)
@@ -83,6 +88,7 @@ describe('EtaTracker', () => {
     expect(last()).toBeCloseTo(140, 0)
     at(20)
     eta.finish('a')
+    eta.assign('worker 1', 'b')
     eta.finish('b')
     expect(last()).toBe(0)
   })
