@@ -78,8 +78,10 @@ export class EtaTracker {
     this.send(false)
   }
 
-  finish(taskId: string): void {
-    this.advance(taskId, 1)
+  /** A task that ended; a failed one (`worked` false) leaves no work to do, but did not do it either. */
+  finish(taskId: string, worked = true): void {
+    if (worked) this.advance(taskId, 1)
+    else this.done.set(taskId, 1)
     for (const slot of this.workers.values()) if (slot.taskId === taskId) slot.taskId = null
     this.send(true)
   }

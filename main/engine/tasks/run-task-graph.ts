@@ -78,7 +78,7 @@ export async function runTaskGraph(run: GraphRun): Promise<GraphOutcome> {
         emit({ kind: 'task-done', taskId: task.id, seconds: seconds[task.id] })
       },
       (error: unknown) => {
-        eta.finish(task.id)
+        eta.finish(task.id, false)
         if (signal?.aborted) return
         failed.add(task.id)
         failures.push({ task, message: error instanceof Error ? error.message : String(error) })

@@ -75,7 +75,7 @@ describe('EtaTracker', () => {
     expect(last()).toBeLessThan(40)
   })
 
-  it("does not count a resumed task's jump to its saved epoch as speed, and says 0 when done", () => {
+  it("does not count a resumed task's jump to its saved epoch, nor a failed task's remainder, as speed", () => {
     const { eta, at, last } = tracked([task('a', 100), task('b', 100)])
     eta.assign('worker 1', 'a')
     at(2)
@@ -86,10 +86,16 @@ describe('EtaTracker', () => {
     }
     // 0.5 % of the graph per second since the jump, 70 % left: 140 s (with the jump counted: 28 s).
     expect(last()).toBeCloseTo(140, 0)
+    // A task that fails at 20 % leaves nothing to do, but is not counted as 80 % done in no time.
     at(20)
+    eta.assign('worker 2', 'b')
+    eta.progress('b', 0.2)
+    at(21)
+    eta.finish('b', false)
+    // a's 40 % left at 1 % a second, shared by two workers' rate: 40 s (crediting b's 80 %: 4 s).
+    expect(last()).toBeCloseTo(40, 0)
+    at(30)
     eta.finish('a')
-    eta.assign('worker 1', 'b')
-    eta.finish('b')
     expect(last()).toBe(0)
   })
 })
