@@ -274,13 +274,13 @@ describe('demo audit in the UI', () => {
     await page.getByTestId('form-zoo-targets').screenshot({ path: shot('form-onnx-surrogate.png') })
     await app.startAuditButton.click()
     await app.taskBar('train-in-house-onnx-l-sam').waitFor({ timeout: 120_000 })
-    const ids = await page
-      .locator('[data-testid^="run-"]')
-      .evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')))
-    const onnxRunId = (ids.find((id) => id && /e2e-onnx-surrogate/.test(id)) ?? '').replace(
-      /^run-/,
-      ''
-    )
+    // The run list refreshes on its own event, which can come after the first task bar.
+    const runEntry = page
+      .locator('[data-testid^="run-"][data-testid*="e2e-onnx-surrogate"]')
+      .first()
+    await runEntry.waitFor({ timeout: 30_000 })
+    const onnxRunId = ((await runEntry.getAttribute('data-testid')) ?? '').replace(/^run-/, '')
+    expect(onnxRunId).not.toBe('')
     const record = JSON.parse(
       await readFile(join(workspace, 'runs', onnxRunId, 'run.json'), 'utf8')
     ) as {
