@@ -32,7 +32,7 @@ import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { describeNativeKernels, initNativeKernels } from './native/init-native-kernels'
-import { loadNativeAddon } from './native/native-addon'
+import { loadNativeAddon, StaleNativeAddonError } from './native/native-addon'
 import { KERNELS_ENV_VAR, requestedKernelPath, type KernelPath } from './native/kernel-path'
 import { registerWasmTrainingKernels } from './register-wasm-training-kernels'
 import { resolveThreads } from './thread-count'
@@ -136,6 +136,10 @@ async function select(options: InitBackendOptions): Promise<BackendName> {
           `${BACKEND_ENV_VAR}=${forced} requested, but that backend could not be loaded: ${reason}. ` +
             `Falling back to the best available backend (install what ${forced} needs, or unset ${BACKEND_ENV_VAR}).`
         )
+      } else if (name === 'wasm-native' && err instanceof StaleNativeAddonError) {
+        // Not quiet: the run would silently be several times slower than the user's last one.
+        fallbackNote = ` [native kernels not used: stale build, run npm run build:native]`
+        warn(`Native oneDNN kernels not used: ${reason} Running on wasm's own kernels meanwhile.`)
       } else if (name === 'wasm-native' && kernelPath === 'native') {
         fallbackNote = ` [${KERNELS_ENV_VAR}=native requested but not available: ${reason}; fell back]`
         warn(

@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { staleAddonReason } from './stale-addon'
 
 /** What the addon reports about itself at `init`. */
 export interface NativeAddonInfo {
@@ -60,10 +61,15 @@ function limitOpenMpSpinning(): void {
   }
 }
 
+/** A built addon older than its sources: refused, and said even when nobody asked for native kernels. */
+export class StaleNativeAddonError extends Error {}
+
 /** The addon, loaded on first call; throws a message naming what is missing and how to build it. */
 export function loadNativeAddon(): NativeAddon {
   if (loaded !== undefined) return loaded
   const file = findAddonFile()
+  const stale = staleAddonReason(file)
+  if (stale !== undefined) throw new StaleNativeAddonError(stale)
   limitOpenMpSpinning()
   let addon: NativeAddon
   try {
