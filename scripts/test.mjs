@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { nativeAddonStale } from './native-addon-stale.mjs'
+import { staleAddonReason } from '../main/engine/backend/native/stale-addon.mjs'
 import { ensureRequirements } from './test-requirements.mjs'
 import { summaryLine } from './test-summary.mjs'
 
@@ -58,8 +58,11 @@ run('typecheck', ['tsc', '--noEmit', '-p', 'tsconfig.json'])
 run('typecheck (renderer)', ['vue-tsc', '--noEmit', '-p', 'renderer/tsconfig.json'])
 run('format', ['prettier', '--check', '.', '--log-level', 'warn'])
 run('lint', ['eslint', '--cache', '--cache-location', 'node_modules/.cache/eslint/', '.'])
-// The native kernels' tests skip only when the addon is missing, so build it (when its sources changed).
-if (nativeAddonStale()) run('native kernels build (oneDNN)', ['run', 'build:native'], npm)
+// The native kernels' tests skip only when the addon is missing, so build it when it is missing or
+// older than its sources (the rule the engine uses to refuse a stale build).
+const addon = join('native', 'build', 'Release', 'flatline_native.node')
+if (!existsSync(addon) || staleAddonReason(addon) !== undefined)
+  run('native kernels build (oneDNN)', ['run', 'build:native'], npm)
 vitest('unit tests', undefined, 'unit')
 const e2e = 'end-to-end tests (Chromium, browser mode)'
 if (

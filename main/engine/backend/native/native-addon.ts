@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { staleAddonReason } from './stale-addon'
+import { staleAddonReason } from './stale-addon.mjs'
 
 /** What the addon reports about itself at `init`. */
 export interface NativeAddonInfo {

@@ -2,12 +2,13 @@
  * An addon older than the sources beside it is refused before it loads (an old build reads new
  * kernels' parameters in its old layout and crashes the process), and the fallback to wasm is
  * said out loud, in a warning and on the backend line, even when nobody asked for native kernels.
+ * `npm test` (scripts/test.mjs) rebuilds the addon by the same rule.
  */
 import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { staleAddonReason } from '../../../../../main/engine/backend/native/stale-addon'
+import { staleAddonReason } from '../../../../../main/engine/backend/native/stale-addon.mjs'
 
 let dir: string
 let addon: string
@@ -50,6 +51,14 @@ describe('stale native addon', () => {
       /older than its sources \(src\/conv\.cc changed since it was built\).*npm run build:native/
     )
     await nativeTree(100, 10)
+    expect(staleAddonReason(addon)).toBeUndefined()
+  })
+
+  it('counts the build file as a source, and checks nothing where no sources ship (a packaged app)', async () => {
+    await nativeTree(100, 10)
+    await utimes(join(dir, 'native', 'binding.gyp'), new Date(), new Date())
+    expect(staleAddonReason(addon)).toMatch(/\(binding\.gyp changed since it was built\)/)
+    await rm(join(dir, 'native', 'src'), { recursive: true })
     expect(staleAddonReason(addon)).toBeUndefined()
   })
 

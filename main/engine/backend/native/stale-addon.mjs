@@ -2,14 +2,23 @@
  * Whether a built addon is older than the sources beside it (a checkout that pulled new native
  * code without `npm run build:native`). Its kernels may then read their parameters in an old
  * layout, which crashes the process (SIGSEGV) instead of failing with a message; so a stale
- * addon is refused before it is loaded. Only a source tree has `native/src` beside the build; a
- * packaged app ships the addon alone and is never checked.
+ * addon is refused before it is loaded, and `npm test` (scripts/test.mjs) rebuilds it. Only a
+ * source tree has `native/src` beside the build; a packaged app ships the addon alone and is
+ * never checked.
+ *
+ * Plain JavaScript, so that `npm test` can use the same rule under plain Node before anything is
+ * built; the engine imports it like a TypeScript module (the bundler and tsx take it as it is).
  */
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
 
-/** Why `addonFile` is stale (naming the newer source), or undefined when it is current or has no sources beside it. */
-export function staleAddonReason(addonFile: string): string | undefined {
+/**
+ * Why `addonFile` is stale (naming the newer source), or undefined when it is current or has no
+ * sources beside it.
+ * @param {string} addonFile `…/native/build/Release/flatline_native.node`
+ * @returns {string | undefined}
+ */
+export function staleAddonReason(addonFile) {
   const nativeDir = path.resolve(path.dirname(addonFile), '..', '..')
   const srcDir = path.join(nativeDir, 'src')
   if (!existsSync(srcDir)) return undefined
