@@ -1,28 +1,10 @@
-import { mkdtemp } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { Channels } from '../../../main/contract/api'
-import { createFlatlineService, type ServiceOptions } from '../../../main/service/flatline-service'
-import { RecordingEngine } from '../helpers/fake-engine'
-
-async function makeService(extra: Partial<ServiceOptions> = {}) {
-  const engine = new RecordingEngine()
-  const root = await mkdtemp(join(tmpdir(), 'flatline-svc-ds-'))
-  const service = await createFlatlineService({
-    workspaceRoot: root,
-    engine,
-    shell: 'browser',
-    appVersion: '1',
-    exportPdf: async () => null,
-    ...extra
-  })
-  return { engine, service }
-}
+import { recordingService } from '../helpers/recording-service'
 
 describe('dataset channels of the service', () => {
   it('hands detect and inspect to the engine as queries, with the dataset defaults filled in', async () => {
-    const { engine, service } = await makeService()
+    const { engine, service } = await recordingService()
     engine.answer = async (query) => ({ answered: query.kind })
     expect(await service.handle(Channels.DetectDataset, { path: '/data/mnist' })).toEqual({
       answered: 'detect-dataset'
@@ -49,7 +31,7 @@ describe('dataset channels of the service', () => {
   })
 
   it('refuses a bad inspect request before the engine sees it', async () => {
-    const { engine, service } = await makeService()
+    const { engine, service } = await recordingService()
     await expect(
       service.handle(Channels.InspectDataset, { dataset: { source: 'image-folder', imageSize: 4 } })
     ).rejects.toThrow(/imageSize must be at least 8/)
@@ -61,14 +43,14 @@ describe('dataset channels of the service', () => {
 
   it('picks a folder through the shell when it has a dialog, and answers null in browser mode', async () => {
     const titles: string[] = []
-    const { service } = await makeService({
+    const { service } = await recordingService({
       pickFolder: async (title) => (titles.push(title), '/home/me/cifar-10-batches-bin')
     })
     expect(await service.handle(Channels.PickFolder, { title: 'Dataset folder' })).toEqual({
       path: '/home/me/cifar-10-batches-bin'
     })
     expect(titles).toEqual(['Dataset folder'])
-    const browser = await makeService()
+    const browser = await recordingService()
     expect(await browser.service.handle(Channels.PickFolder, {})).toEqual({ path: null })
   })
 })

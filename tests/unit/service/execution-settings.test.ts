@@ -1,25 +1,16 @@
-import { mkdtemp, writeFile } from 'node:fs/promises'
-import { availableParallelism, tmpdir } from 'node:os'
+import { writeFile } from 'node:fs/promises'
+import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { Channels } from '../../../main/contract/api'
 import { studyPreset } from '../../../main/contract/study-presets'
-import { createFlatlineService } from '../../../main/service/flatline-service'
-import { RecordingEngine } from '../helpers/fake-engine'
+import { recordingService } from '../helpers/recording-service'
 import { storedStudy } from '../helpers/stored-study'
 
 async function makeService() {
-  const engine = new RecordingEngine()
-  const root = await mkdtemp(join(tmpdir(), 'flatline-svc-exec-'))
-  const service = await createFlatlineService({
-    workspaceRoot: root,
-    engine,
-    shell: 'browser',
-    appVersion: '1.2.3',
-    exportPdf: async () => null
-  })
-  const demo = (await service.handle(Channels.DemoSpec, undefined)) as Record<string, unknown>
-  return { engine, service, root, demo }
+  const made = await recordingService()
+  const demo = (await made.service.handle(Channels.DemoSpec, undefined)) as Record<string, unknown>
+  return { ...made, demo }
 }
 
 describe('where the service runs an audit', () => {

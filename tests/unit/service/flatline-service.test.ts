@@ -1,34 +1,18 @@
-import { mkdtemp } from 'node:fs/promises'
-import { availableParallelism, tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { availableParallelism } from 'node:os'
 import { describe, expect, it } from 'vitest'
 import { Channels } from '../../../main/contract/api'
 import { AuditSpec } from '../../../main/contract/audit-spec'
-import { createFlatlineService } from '../../../main/service/flatline-service'
-import { RecordingEngine } from '../helpers/fake-engine'
-
-async function makeService() {
-  const engine = new RecordingEngine()
-  const root = await mkdtemp(join(tmpdir(), 'flatline-svc-'))
-  const service = await createFlatlineService({
-    workspaceRoot: root,
-    engine,
-    shell: 'browser',
-    appVersion: '1.2.3',
-    exportPdf: async () => null
-  })
-  return { engine, service, root }
-}
+import { recordingService } from '../helpers/recording-service'
 
 describe('createFlatlineService', () => {
   it('serves the demo spec, which is a valid audit spec', async () => {
-    const { service } = await makeService()
+    const { service } = await recordingService()
     const spec = await service.handle(Channels.DemoSpec, undefined)
     expect(AuditSpec.safeParse(spec).success).toBe(true)
   })
 
   it('answers a bad spec with the field and the reason, and starts nothing', async () => {
-    const { service, engine } = await makeService()
+    const { service, engine } = await recordingService()
     const demo = (await service.handle(Channels.DemoSpec, undefined)) as Record<string, unknown>
     await expect(
       service.handle(Channels.StartAudit, { ...demo, attack: { eps: 0 } })
@@ -43,13 +27,13 @@ describe('createFlatlineService', () => {
   })
 
   it('rejects unknown channels and path-traversal run ids', async () => {
-    const { service } = await makeService()
+    const { service } = await recordingService()
     await expect(service.handle('fs:read', {})).rejects.toThrow(/Unknown request "fs:read"/)
     await expect(service.handle(Channels.GetRun, { runId: '../../etc' })).rejects.toThrow(/runId/)
   })
 
   it('starts one audit at a time and routes cancel to the engine', async () => {
-    const { service, engine } = await makeService()
+    const { service, engine } = await recordingService()
     const demo = await service.handle(Channels.DemoSpec, undefined)
     const { jobId, runId } = (await service.handle(Channels.StartAudit, demo)) as {
       jobId: string
@@ -66,7 +50,7 @@ describe('createFlatlineService', () => {
   })
 
   it('reports the engine backend in app info', async () => {
-    const { service, root } = await makeService()
+    const { service, root } = await recordingService()
     expect(await service.handle(Channels.AppInfo, undefined)).toEqual({
       version: '1.2.3',
       backend: 'recording',
@@ -77,7 +61,7 @@ describe('createFlatlineService', () => {
   })
 
   it('measures throughput through the engine once per request, validates it, and retries after a failure', async () => {
-    const { engine, service } = await makeService()
+    const { engine, service } = await recordingService()
     const request = {
       arch: 'small-cnn',
       width: 8,

@@ -1,5 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { Channels } from '../../../main/contract/api'
@@ -7,8 +6,7 @@ import { AuditSpec } from '../../../main/contract/audit-spec'
 import type { RunRecord } from '../../../main/contract/run-record'
 import type { ImageSplit } from '../../../main/engine/data/dataset'
 import { GalleryCollector, writeGallery } from '../../../main/engine/evaluation/example-gallery'
-import { createFlatlineService } from '../../../main/service/flatline-service'
-import { RecordingEngine } from '../helpers/fake-engine'
+import { recordingService } from '../helpers/recording-service'
 
 const spec = AuditSpec.parse({
   surrogates: [{ name: 'sur', arch: 'small-cnn' }],
@@ -82,15 +80,7 @@ describe('runs.gallery', () => {
   })
 
   it('serves a run’s gallery, null for a run without one, and refuses unknown runs and broken files', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'flatline-gallery-'))
-    const engine = new RecordingEngine()
-    const service = await createFlatlineService({
-      workspaceRoot: root,
-      engine,
-      shell: 'browser',
-      appVersion: '1',
-      exportPdf: async () => null
-    })
+    const { service } = await recordingService()
     await service.runStore.create(record('with-gallery'))
     await service.runStore.create(record('without-gallery'))
     const { split, entry } = tinyGallery(12)

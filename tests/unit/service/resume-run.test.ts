@@ -1,23 +1,11 @@
-import { mkdtemp } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { Channels } from '../../../main/contract/api'
 import { AuditSpec } from '../../../main/contract/audit-spec'
 import type { RunRecord } from '../../../main/contract/run-record'
-import { createFlatlineService } from '../../../main/service/flatline-service'
-import { RecordingEngine } from '../helpers/fake-engine'
+import { recordingService } from '../helpers/recording-service'
 
 async function makeService() {
-  const engine = new RecordingEngine()
-  const root = await mkdtemp(join(tmpdir(), 'flatline-svc-'))
-  const service = await createFlatlineService({
-    workspaceRoot: root,
-    engine,
-    shell: 'browser',
-    appVersion: '1.2.3',
-    exportPdf: async () => null
-  })
+  const { engine, service } = await recordingService()
   const spec = AuditSpec.parse(await service.handle(Channels.DemoSpec, undefined))
   const write = (id: string, status: RunRecord['status']) =>
     service.runStore.create({

@@ -1,31 +1,14 @@
-import { mkdtemp } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { Channels } from '../../../main/contract/api'
 import { studyPreset } from '../../../main/contract/study-presets'
 import type { StudyRecord } from '../../../main/contract/study-record'
 import { StudySpec } from '../../../main/contract/study-spec'
-import { createFlatlineService } from '../../../main/service/flatline-service'
-import { RecordingEngine } from '../helpers/fake-engine'
+import { recordingService } from '../helpers/recording-service'
 import { storedStudy } from '../helpers/stored-study'
-
-async function makeService() {
-  const engine = new RecordingEngine()
-  const root = await mkdtemp(join(tmpdir(), 'flatline-study-svc-'))
-  const service = await createFlatlineService({
-    workspaceRoot: root,
-    engine,
-    shell: 'browser',
-    appVersion: '1.2.3',
-    exportPdf: async () => null
-  })
-  return { engine, service }
-}
 
 describe('study requests', () => {
   it('starts a study in the engine with the parsed spec, one job at a time', async () => {
-    const { service, engine } = await makeService()
+    const { service, engine } = await recordingService()
     const { jobId, studyId } = (await service.handle(
       Channels.StartStudy,
       studyPreset('quick')
@@ -48,7 +31,7 @@ describe('study requests', () => {
   })
 
   it('refuses a bad study with the field named, and starts nothing', async () => {
-    const { service, engine } = await makeService()
+    const { service, engine } = await recordingService()
     await expect(
       service.handle(Channels.StartStudy, { ...(studyPreset('quick') as object), seeds: [3] })
     ).rejects.toThrow(
@@ -61,7 +44,7 @@ describe('study requests', () => {
   })
 
   it('lists, reads and reports stored studies; a running one without an engine is interrupted and resumes', async () => {
-    const { service, engine } = await makeService()
+    const { service, engine } = await recordingService()
     await service.studyStore.save(storedStudy('20260101-000000-quick-study-0001', 'running'))
     await service.studyStore.save(storedStudy('20260101-000000-quick-study-0002', 'completed'))
     const list = (await service.handle(Channels.ListStudies, undefined)) as {

@@ -1,5 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { Channels } from '../../../main/contract/api'
@@ -12,10 +11,9 @@ import type {
 import { initBackend } from '../../../main/engine/backend/select-backend'
 import type { ImageDataset } from '../../../main/engine/data/dataset'
 import { checkTarget } from '../../../main/engine/targets/check-target'
-import { createFlatlineService } from '../../../main/service/flatline-service'
 import fixture from '../../fixtures/run-record.json'
 import { saveTinyModel } from '../engine/targets/trained-model-fixture'
-import { RecordingEngine } from '../helpers/fake-engine'
+import { recordingService } from '../helpers/recording-service'
 import { tinyDataset } from '../helpers/tiny-data'
 
 let data: ImageDataset
@@ -33,20 +31,12 @@ const RUNNING = '20250314-111111-busy'
 
 /** A service over a workspace with a completed run that saved "target-cnn" and a running one; the engine checks in-process. */
 async function makeService() {
-  const engine = new RecordingEngine()
+  const { engine, service, root } = await recordingService()
+  roots.push(root)
   engine.answer = async (query) => {
     if (query.kind !== 'check-target') throw new Error(`unexpected query ${query.kind}`)
     return checkTarget(query as TargetCheckRequest, data)
   }
-  const root = await mkdtemp(join(tmpdir(), 'flatline-zoo-trained-'))
-  roots.push(root)
-  const service = await createFlatlineService({
-    workspaceRoot: root,
-    engine,
-    shell: 'browser',
-    appVersion: '1.2.3',
-    exportPdf: async () => null
-  })
   const done = RunRecord.parse(fixture)
   await service.runStore.create(done)
   const { results: _, finishedAt: __, ...rest } = done

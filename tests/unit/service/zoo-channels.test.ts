@@ -1,5 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readdir, rm } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { Channels } from '../../../main/contract/api'
@@ -12,9 +11,8 @@ import type {
 import { initBackend } from '../../../main/engine/backend/select-backend'
 import type { ImageDataset } from '../../../main/engine/data/dataset'
 import { checkTarget } from '../../../main/engine/targets/check-target'
-import { createFlatlineService } from '../../../main/service/flatline-service'
 import { FMNIST_ONNX_PREP, onnxFixture } from '../engine/targets/target-fixtures'
-import { RecordingEngine } from '../helpers/fake-engine'
+import { recordingService } from '../helpers/recording-service'
 import { tinyDataset } from '../helpers/tiny-data'
 
 let data: ImageDataset
@@ -29,20 +27,12 @@ afterEach(async () => {
 
 /** A service whose engine answers `check-target` with the engine's own code, in-process. */
 async function makeService() {
-  const engine = new RecordingEngine()
+  const { engine, service, root } = await recordingService()
+  roots.push(root)
   engine.answer = async (query) => {
     if (query.kind !== 'check-target') throw new Error(`unexpected query ${query.kind}`)
     return checkTarget(query as TargetCheckRequest, data)
   }
-  const root = await mkdtemp(join(tmpdir(), 'flatline-zoo-svc-'))
-  roots.push(root)
-  const service = await createFlatlineService({
-    workspaceRoot: root,
-    engine,
-    shell: 'browser',
-    appVersion: '1.2.3',
-    exportPdf: async () => null
-  })
   return { engine, service, root }
 }
 
