@@ -1,9 +1,6 @@
-import { mkdtemp, readdir, readFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { readdir, readFile } from 'node:fs/promises'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { AuditSpec } from '../../../../main/contract/audit-spec'
-import type { JobEvent } from '../../../../main/contract/job-events'
 import { initBackend } from '../../../../main/engine/backend/select-backend'
 import { decodeImage } from '../../../../main/engine/data/decode-image'
 import { collectLgvMembers } from '../../../../main/engine/attacks/attack-plan'
@@ -11,7 +8,7 @@ import { Rng } from '../../../../main/engine/data/rng'
 import { runAudit } from '../../../../main/engine/jobs/run-audit'
 import { buildClassifier } from '../../../../main/engine/models/architecture-registry'
 import { tinyConfig, tinyDataset } from '../../helpers/tiny-data'
-import { RunStore } from '../../../../main/engine/workspace/run-store'
+import { auditContext } from '../../helpers/audit-context'
 
 beforeAll(async () => {
   await initBackend()
@@ -28,19 +25,9 @@ const spec = (attack: Record<string, unknown>, surrogateArch = 'small-resnet') =
   })
 
 async function audit(s: AuditSpec) {
-  const root = await mkdtemp(join(tmpdir(), 'flatline-stack-'))
-  const events: JobEvent[] = []
-  const store = new RunStore(root)
-  const runId = store.newRunId(s.name)
-  const result = await runAudit(s, {
-    jobId: 'j',
-    runId,
-    workspaceRoot: root,
-    backend: 'test',
-    appVersion: '0.0.0-test',
-    emit: (e) => events.push(e)
-  }).catch((error: unknown) => error)
-  return { events, result, runDir: store.runDir(runId) }
+  const { ctx, events, runDir } = await auditContext(s)
+  const result = await runAudit(s, ctx).catch((error: unknown) => error)
+  return { events, result, runDir }
 }
 
 describe('runAudit with an attack stack', () => {

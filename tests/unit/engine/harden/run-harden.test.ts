@@ -1,14 +1,12 @@
-import { mkdtemp, readFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { AuditSpec } from '../../../../main/contract/audit-spec'
-import type { JobEvent } from '../../../../main/contract/job-events'
 import { RunRecord } from '../../../../main/contract/run-record'
 import { initBackend } from '../../../../main/engine/backend/select-backend'
 import { runAudit } from '../../../../main/engine/jobs/run-audit'
-import { RunStore } from '../../../../main/engine/workspace/run-store'
+import { auditContext } from '../../helpers/audit-context'
 
 beforeAll(async () => {
   await initBackend()
@@ -40,17 +38,9 @@ const spec = AuditSpec.parse({
 
 describe('an audit with a Harden step (tiny, real engine)', () => {
   it('trains stand-ins, measures them, ranks the recipes and writes a recommendation from the numbers', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'flatline-harden-'))
-    const events: JobEvent[] = []
+    const { ctx, events, runDir } = await auditContext(spec)
     const before = tf.memory().numTensors
-    const record = await runAudit(spec, {
-      jobId: 'j',
-      runId: new RunStore(root).newRunId(spec.name),
-      workspaceRoot: root,
-      backend: 'test',
-      appVersion: '0.0.0',
-      emit: (e) => events.push(e)
-    })
+    const record = await runAudit(spec, ctx)
     expect(tf.memory().numTensors).toBe(before)
     const h = record.results!.harden!
     expect(RunRecord.parse(JSON.parse(JSON.stringify(record))).results!.harden).toEqual(h)
@@ -109,7 +99,7 @@ describe('an audit with a Harden step (tiny, real engine)', () => {
     for (const id of ids)
       expect(events.some((e) => e.kind === 'task-done' && e.taskId === id)).toBe(true)
     // Per-sample rows of the audit's own attack: one per attacked image, each target's call.
-    const csv = await readFile(join(new RunStore(root).runDir(record.id), 'per-sample.csv'), 'utf8')
+    const csv = await readFile(join(runDir, 'per-sample.csv'), 'utf8')
     const lines = csv.trim().split('\n')
     expect(lines[0]).toBe(
       'stack,surrogate,test_index,label,goal,surrogate_prediction,tcnn_prediction,tcnn_fooled'

@@ -4,8 +4,7 @@
  * trained model (reloadable, exportable back to ONNX and run by onnxruntime), both attacked with
  * GN and SGM on the graph's residual Add nodes, and both rows in the transfer results.
  */
-import { mkdtemp, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -16,7 +15,7 @@ import { loadClassifier } from '../../../../main/engine/models/model-io'
 import { EVAL } from '../../../../main/engine/models/forward-context'
 import type { OnnxClassifier } from '../../../../main/engine/onnx/onnx-classifier'
 import { loadOnnxTarget } from '../../../../main/engine/targets/onnx-target'
-import { RunStore } from '../../../../main/engine/workspace/run-store'
+import { auditContext } from '../../helpers/audit-context'
 
 const RESNET = 'tests/fixtures/onnx-surrogates/resnet.onnx'
 const PREP = { mean: [0.286], std: [0.353] }
@@ -46,17 +45,8 @@ const spec = (attack: object) =>
   })
 
 async function run(s: AuditSpec) {
-  const root = await mkdtemp(join(tmpdir(), 'flatline-onnx-'))
-  const runId = new RunStore(root).newRunId(s.name)
-  const record = await runAudit(s, {
-    jobId: 'j',
-    runId,
-    workspaceRoot: root,
-    backend: 'test',
-    appVersion: 'test',
-    emit: () => undefined
-  })
-  return { record, runDir: new RunStore(root).runDir(runId) }
+  const { ctx, runDir } = await auditContext(s)
+  return { record: await runAudit(s, ctx), runDir }
 }
 
 describe('an audit with ONNX surrogates', () => {

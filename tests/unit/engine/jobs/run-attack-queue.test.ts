@@ -2,18 +2,16 @@
  * Attack queue end to end on tiny models: several stacks against the same targets and examples,
  * one cell per (stack, surrogate, target), and the example gallery written next to the run.
  */
-import { mkdtemp, readFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { PNG } from 'pngjs'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { AuditSpec } from '../../../../main/contract/audit-spec'
-import type { JobEvent } from '../../../../main/contract/job-events'
 import { RunGallery } from '../../../../main/contract/run-gallery'
 import { initBackend } from '../../../../main/engine/backend/select-backend'
 import { loadDataset } from '../../../../main/engine/data/load-dataset'
 import { runAudit } from '../../../../main/engine/jobs/run-audit'
-import { RunStore } from '../../../../main/engine/workspace/run-store'
+import { auditContext } from '../../helpers/audit-context'
 
 beforeAll(async () => {
   await initBackend()
@@ -29,7 +27,6 @@ function decodeGrey(url: string): { width: number; height: number; grey: number[
 
 describe('runAudit with an attack queue (real engine, tiny models)', () => {
   it('scores every stack on the same examples and writes a gallery within ε', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'flatline-queue-'))
     const recipe = { epochs: 2, batchSize: 50, lr: 0.05 }
     const eps = 24 / 255
     const spec = AuditSpec.parse({
@@ -46,17 +43,8 @@ describe('runAudit with an attack queue (real engine, tiny models)', () => {
         { eps, steps: 4, maxExamples: 16, repeats: 1, stack: { mi: {} } }
       ]
     })
-    const events: JobEvent[] = []
-    const store = new RunStore(root)
-    const runId = store.newRunId(spec.name)
-    await runAudit(spec, {
-      jobId: 'j',
-      runId,
-      workspaceRoot: root,
-      backend: 'test',
-      appVersion: '0',
-      emit: (e) => events.push(e)
-    })
+    const { ctx, events, store, runId } = await auditContext(spec)
+    await runAudit(spec, ctx)
     const done = events.flatMap((e) =>
       e.kind === 'task-done' && e.taskId.startsWith('attack') ? [e.taskId] : []
     )

@@ -1,12 +1,10 @@
-import { mkdtemp } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { AuditSpec } from '../../../../main/contract/audit-spec'
 import { initBackend } from '../../../../main/engine/backend/select-backend'
 import { runAudit } from '../../../../main/engine/jobs/run-audit'
 import { loadClassifier } from '../../../../main/engine/models/model-io'
-import { RunStore } from '../../../../main/engine/workspace/run-store'
+import { auditContext } from '../../helpers/audit-context'
 
 beforeAll(async () => {
   await initBackend()
@@ -72,16 +70,8 @@ describe('derived surrogates (early-stopped and SWA read from the SGD run)', () 
         }
       ]
     })
-    const root = await mkdtemp(join(tmpdir(), 'flatline-derived-'))
-    const runId = new RunStore(root).newRunId(spec.name)
-    const record = await runAudit(spec, {
-      jobId: 'j',
-      runId,
-      workspaceRoot: root,
-      backend: 'test',
-      appVersion: '0',
-      emit: () => undefined
-    })
+    const { ctx, runDir } = await auditContext(spec)
+    const record = await runAudit(spec, ctx)
     const models = record.results!.models
     const byName = (name: string) => models.find((m) => m.name === name)!
     expect(models.map((m) => m.name)).toEqual(['sgd', 'swa-trained', 'sgd-es', 'swa', 'test-t'])
@@ -94,7 +84,7 @@ describe('derived surrogates (early-stopped and SWA read from the SGD run)', () 
     expect(es.chosenEpoch?.epoch).toBe(best)
     expect(es.passes).toBe(sgd.epochs.slice(0, best).reduce((n, e) => n + e.passes!, 0))
     const checkpoint = await loadClassifier(
-      join(new RunStore(root).runDir(runId), 'models', 'sgd', 'checkpoints', `epoch-00${best}`)
+      join(runDir, 'models', 'sgd', 'checkpoints', `epoch-00${best}`)
     )
     checkpoint.model.params.dispose()
     expect(es.hash).toBe(checkpoint.manifest.sha256)

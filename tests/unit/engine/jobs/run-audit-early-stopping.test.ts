@@ -1,9 +1,7 @@
-import { mkdtemp } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { AuditSpec } from '../../../../main/contract/audit-spec'
-import type { EpochMetrics, JobEvent } from '../../../../main/contract/job-events'
+import type { EpochMetrics } from '../../../../main/contract/job-events'
 import { initBackend } from '../../../../main/engine/backend/select-backend'
 import { range } from '../../../../main/engine/data/dataset'
 import { loadDataset } from '../../../../main/engine/data/load-dataset'
@@ -11,8 +9,8 @@ import { predictSplit } from '../../../../main/engine/evaluation/predict'
 import { commonlyCorrect } from '../../../../main/engine/evaluation/transfer-evaluation'
 import { runAudit } from '../../../../main/engine/jobs/run-audit'
 import { loadClassifier } from '../../../../main/engine/models/model-io'
-import { RunStore } from '../../../../main/engine/workspace/run-store'
 import { FMNIST_ONNX_PREP, onnxFixture } from '../targets/target-fixtures'
+import { auditContext } from '../../helpers/audit-context'
 
 beforeAll(async () => {
   await initBackend()
@@ -43,17 +41,8 @@ describe('runAudit with validation and early stopping (tiny models)', () => {
       },
       attack: { eps: 32 / 255, steps: 4, maxExamples: 30, repeats: 1 }
     })
-    const root = await mkdtemp(join(tmpdir(), 'flatline-es-'))
-    const events: JobEvent[] = []
-    const runId = new RunStore(root).newRunId(spec.name)
-    const record = await runAudit(spec, {
-      jobId: 'j',
-      runId,
-      workspaceRoot: root,
-      backend: 'test',
-      appVersion: '0',
-      emit: (e) => events.push(e)
-    })
+    const { ctx, events, runDir } = await auditContext(spec)
+    const record = await runAudit(spec, ctx)
 
     const epochs = events.flatMap((e) =>
       e.kind === 'epoch' && e.model === 'sur' ? [e.metrics] : []
@@ -68,7 +57,7 @@ describe('runAudit with validation and early stopping (tiny models)', () => {
     // Validation images: those the validation target (not the test target) classifies correctly.
     const dataset = await loadDataset(spec.dataset, spec.seed)
     const { model: valModel } = await loadClassifier(
-      join(new RunStore(root).runDir(runId), 'models', 'val-t')
+      join(runDir, 'models', 'val-t')
     )
     const candidates = range(dataset.validation!.count)
     const expectedAttacked = Math.min(
@@ -103,7 +92,7 @@ describe('runAudit with validation and early stopping (tiny models)', () => {
     )
     const checkpoint = await loadClassifier(
       join(
-        new RunStore(root).runDir(runId),
+        runDir,
         'models',
         'sur',
         'checkpoints',
@@ -147,17 +136,8 @@ describe('runAudit with validation and early stopping (tiny models)', () => {
       },
       attack: { eps: 32 / 255, steps: 3, maxExamples: 20, repeats: 1 }
     })
-    const root = await mkdtemp(join(tmpdir(), 'flatline-track-'))
-    const events: JobEvent[] = []
-    const runId = new RunStore(root).newRunId(spec.name)
-    const record = await runAudit(spec, {
-      jobId: 'j',
-      runId,
-      workspaceRoot: root,
-      backend: 'test',
-      appVersion: '0',
-      emit: (e) => events.push(e)
-    })
+    const { ctx, events, runDir } = await auditContext(spec)
+    const record = await runAudit(spec, ctx)
     const epochs = events.flatMap((e) =>
       e.kind === 'epoch' && e.model === 'sur' ? [e.metrics] : []
     )
@@ -170,7 +150,7 @@ describe('runAudit with validation and early stopping (tiny models)', () => {
     expect(sur.chosenEpoch).toBeUndefined()
     // Tracking leaves the surrogate as trained: the last epoch's weights.
     const last = await loadClassifier(
-      join(new RunStore(root).runDir(runId), 'models', 'sur', 'checkpoints', 'epoch-002')
+      join(runDir, 'models', 'sur', 'checkpoints', 'epoch-002')
     )
     last.model.params.dispose()
     expect(sur.hash).toBe(last.manifest.sha256)

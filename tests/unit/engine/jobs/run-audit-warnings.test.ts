@@ -1,5 +1,4 @@
-import { mkdtemp, readdir } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { AuditSpec, type AuditSpecInput } from '../../../../main/contract/audit-spec'
@@ -9,8 +8,8 @@ import { initBackend } from '../../../../main/engine/backend/select-backend'
 import { TargetCheckRefusedError } from '../../../../main/engine/jobs/check-imported-targets'
 import { runAudit } from '../../../../main/engine/jobs/run-audit'
 import { buildReportHtml } from '../../../../main/engine/report/report-html'
-import { RunStore } from '../../../../main/engine/workspace/run-store'
 import { onnxFixture } from '../targets/target-fixtures'
+import { auditContext } from '../../helpers/audit-context'
 
 beforeAll(async () => {
   await initBackend()
@@ -30,16 +29,8 @@ const spec = (overrides: Partial<AuditSpecInput>): AuditSpec =>
 async function run(
   s: AuditSpec
 ): Promise<{ result: RunRecord | unknown; events: JobEvent[]; root: string }> {
-  const root = await mkdtemp(join(tmpdir(), 'flatline-warn-'))
-  const events: JobEvent[] = []
-  const result = await runAudit(s, {
-    jobId: 'job',
-    runId: new RunStore(root).newRunId(s.name),
-    workspaceRoot: root,
-    backend: 'test',
-    appVersion: '0',
-    emit: (e) => events.push(e)
-  }).catch((error: unknown) => error)
+  const { ctx, events, root } = await auditContext(s)
+  const result = await runAudit(s, ctx).catch((error: unknown) => error)
   return { result, events, root }
 }
 

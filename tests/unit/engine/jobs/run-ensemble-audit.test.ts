@@ -2,15 +2,11 @@
  * An ensemble stack in a real (tiny) audit: the heatmap gets an "ensemble(a, b)" row next to each
  * member's own row (the same stack without the ensemble), on the same examples, with its white-box rate.
  */
-import { mkdtemp } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { AuditSpec, describeSpecError } from '../../../../main/contract/audit-spec'
-import type { JobEvent } from '../../../../main/contract/job-events'
 import { initBackend } from '../../../../main/engine/backend/select-backend'
 import { runAudit } from '../../../../main/engine/jobs/run-audit'
-import { RunStore } from '../../../../main/engine/workspace/run-store'
+import { auditContext } from '../../helpers/audit-context'
 
 beforeAll(async () => {
   await initBackend()
@@ -29,7 +25,6 @@ const base = {
 
 describe('ensembles in audits', () => {
   it('adds an "ensemble(sa, sb)" row comparable with each member row', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'flatline-ensemble-'))
     const spec = AuditSpec.parse({
       ...base,
       attack: {
@@ -40,17 +35,8 @@ describe('ensembles in audits', () => {
         stack: { ens: { members: ['sa', 'sb'] }, mi: {} }
       }
     })
-    const events: JobEvent[] = []
-    const store = new RunStore(root)
-    const runId = store.newRunId(spec.name)
-    await runAudit(spec, {
-      jobId: 'j',
-      runId,
-      workspaceRoot: root,
-      backend: 'test',
-      appVersion: '0',
-      emit: (e) => events.push(e)
-    })
+    const { ctx, events, store, runId } = await auditContext(spec)
+    await runAudit(spec, ctx)
     const done = events.flatMap((e) =>
       e.kind === 'task-done' && e.taskId.startsWith('attack') ? [e.taskId] : []
     )
