@@ -8,28 +8,12 @@ import { useRunsStore } from '../../../../../renderer/src/stores/runs'
 import CompareView from '../../../../../renderer/src/views/CompareView.vue'
 import { compareRuns } from '../../../../../main/engine/compare/compare-runs'
 import { createFakeApi } from '../../fake-api'
+import { fakeChartLayout } from '../../jsdom-chart-layout'
 import { fixtureRun } from '../../../helpers/harden-fixture'
 
 enableAutoUnmount(afterEach)
 
-beforeAll(() => {
-  // jsdom has no layout: sizes so ECharts draws, a ResizeObserver for `autoresize`, no canvas (as transfer-results.test.ts).
-  HTMLCanvasElement.prototype.getContext = (() =>
-    null) as typeof HTMLCanvasElement.prototype.getContext
-  Object.defineProperty(HTMLElement.prototype, 'clientWidth', {
-    configurable: true,
-    get: () => 600
-  })
-  Object.defineProperty(HTMLElement.prototype, 'clientHeight', {
-    configurable: true,
-    get: () => 300
-  })
-  globalThis.ResizeObserver ??= class {
-    observe(): void {}
-    unobserve(): void {}
-    disconnect(): void {}
-  }
-})
+beforeAll(fakeChartLayout)
 
 const v1 = { ...fixtureRun(), id: 'v1', name: 'model v1', createdAt: '2025-03-01T10:00:00Z' }
 const v2 = { ...fixtureRun(), id: 'v2', name: 'model v2', createdAt: '2025-03-02T10:00:00Z' }

@@ -6,29 +6,13 @@ import { useDatasetsStore } from '../../../../../renderer/src/stores/datasets'
 import DatasetsView from '../../../../../renderer/src/views/DatasetsView.vue'
 import { installFakeApiWithDemo, loadDemoSpec } from '../../demo-spec-fixture'
 import type { FakeApi } from '../../fake-api'
+import { fakeChartLayout } from '../../jsdom-chart-layout'
 
 // Views left mounted would keep re-rendering on their timers and reactivate their own Pinia.
 enableAutoUnmount(afterEach)
 
 let fake: FakeApi
-beforeAll(() => {
-  // jsdom has no layout: sizes so ECharts draws the class-count bars, a ResizeObserver for `autoresize`, no canvas.
-  HTMLCanvasElement.prototype.getContext = (() =>
-    null) as typeof HTMLCanvasElement.prototype.getContext
-  Object.defineProperty(HTMLElement.prototype, 'clientWidth', {
-    configurable: true,
-    get: () => 600
-  })
-  Object.defineProperty(HTMLElement.prototype, 'clientHeight', {
-    configurable: true,
-    get: () => 300
-  })
-  globalThis.ResizeObserver ??= class {
-    observe(): void {}
-    unobserve(): void {}
-    disconnect(): void {}
-  }
-})
+beforeAll(fakeChartLayout)
 beforeEach(() => {
   fake = installFakeApiWithDemo(loadDemoSpec())
 })

@@ -4,6 +4,7 @@ import { enableAutoUnmount, flushPromises, mount } from '@vue/test-utils'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import ChartTransferHeatmap from '../../../../../../renderer/src/components/audit/ChartTransferHeatmap.vue'
 import TransferRateTable from '../../../../../../renderer/src/components/audit/TransferRateTable.vue'
+import { fakeChartLayout } from '../../../jsdom-chart-layout'
 import { loadRunRecordFixture } from '../../../run-record-fixture'
 
 // Views left mounted would keep re-rendering on their timers and reactivate their own Pinia.
@@ -23,25 +24,7 @@ function twoByTwo(record: RunRecord): TransferCell[] {
   ]
 }
 
-beforeAll(() => {
-  // jsdom has no layout: give elements a size so ECharts draws, and a ResizeObserver for `autoresize`.
-  // zrender measures text on a canvas; jsdom has none and logs a warning per call, so say "no canvas" quietly.
-  HTMLCanvasElement.prototype.getContext = (() =>
-    null) as typeof HTMLCanvasElement.prototype.getContext
-  Object.defineProperty(HTMLElement.prototype, 'clientWidth', {
-    configurable: true,
-    get: () => 600
-  })
-  Object.defineProperty(HTMLElement.prototype, 'clientHeight', {
-    configurable: true,
-    get: () => 300
-  })
-  globalThis.ResizeObserver ??= class {
-    observe(): void {}
-    unobserve(): void {}
-    disconnect(): void {}
-  }
-})
+beforeAll(fakeChartLayout)
 
 describe('TransferRateTable', () => {
   it('adds ± 2 standard deviations to a rate measured over several seeds, and only there', () => {
