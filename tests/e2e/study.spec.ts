@@ -6,63 +6,27 @@
  */
 import { execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdtemp } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  exportedPdfPath,
-  pdfDownloadPath,
-  startBrowserServer,
-  type BrowserServer
-} from '../../main/browser/browser-server'
-import { NodeEngineClient } from '../../main/engine-host/node-engine-client'
-import { htmlToPdf } from '../../main/report/pdf-chromium'
-import { createFlatlineService } from '../../main/service/flatline-service'
-import { launchChromium } from './browser-chromium'
+import { startBrowserApp, type BrowserApp } from './browser-app'
 import { StudyPage } from './pages/study-page'
 
 const ROOT = resolve(__dirname, '../..')
 const shot = (name: string): string => join(ROOT, 'docs/screenshots', name)
 
-let server: BrowserServer
-let engine: NodeEngineClient
-let browser: Browser
-let workspace: string
+let app: BrowserApp
 
 beforeAll(async () => {
-  if (!existsSync(join(ROOT, 'out/renderer/index.html')))
-    throw new Error('build the renderer first: npm run build:renderer')
-  workspace = await mkdtemp(join(tmpdir(), 'flatline-e2e-study-'))
-  engine = new NodeEngineClient({ ...process.env })
-  let token = ''
-  const service = await createFlatlineService({
-    workspaceRoot: workspace,
-    engine,
-    shell: 'browser',
-    appVersion: 'e2e',
-    exportPdf: async (id, html, kind = 'run') => {
-      await htmlToPdf(html, exportedPdfPath(service, id, kind))
-      return { url: `${pdfDownloadPath(id, kind)}?token=${token}` }
-    }
-  })
-  server = await startBrowserServer({ service, rendererDir: join(ROOT, 'out/renderer') })
-  token = server.token
-  browser = await launchChromium()
+  app = await startBrowserApp()
 })
 
-afterAll(async () => {
-  await browser?.close()
-  engine?.dispose()
-  await server?.close()
-})
+afterAll(() => app?.close())
 
 describe('the quick study in the UI', () => {
   it('refuses a bad spec, shows the estimate, runs the quick preset live and shows its verdicts, tables and figures', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } })
+    const page = await app.browser.newPage({ viewport: { width: 1400, height: 1000 } })
     const study = new StudyPage(page)
-    await page.goto(server.url)
+    await page.goto(app.server.url)
     await study.newStudyButton.click()
     await study.preset('quick').check()
     // Bad input: one seed cannot give a spread; the field is named and Start stays off.
@@ -123,7 +87,7 @@ describe('the quick study in the UI', () => {
       .locator('[data-testid^="study-item-"]')
       .first()
       .getAttribute('data-testid'))!.replace('study-item-', '')
-    const pdf = join(workspace, 'studies', studyId, 'report.pdf')
+    const pdf = join(app.workspace, 'studies', studyId, 'report.pdf')
     await expect.poll(() => existsSync(pdf), { timeout: 120_000 }).toBe(true)
     const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' })
     expect(text).toMatch(/Verdicts/)

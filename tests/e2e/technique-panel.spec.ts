@@ -3,52 +3,28 @@
  * lists every technique of the registry, prices a stack, builds an ensemble from two surrogates, and
  * shows a conflict next to the technique that causes it. Writes docs/screenshots/techniques.png.
  */
-import { existsSync } from 'node:fs'
-import { mkdtemp } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { STACK_TECHNIQUE_IDS } from '../../main/contract/attack-stack'
-import { startBrowserServer, type BrowserServer } from '../../main/browser/browser-server'
-import { NodeEngineClient } from '../../main/engine-host/node-engine-client'
-import { createFlatlineService } from '../../main/service/flatline-service'
-import { launchChromium } from './browser-chromium'
+import { startBrowserApp, type BrowserApp } from './browser-app'
 import { AuditPage } from './pages/audit-page'
 
 const ROOT = resolve(__dirname, '../..')
 
-let server: BrowserServer
-let engine: NodeEngineClient
-let browser: Browser
+let app: BrowserApp
 
 beforeAll(async () => {
-  if (!existsSync(join(ROOT, 'out/renderer/index.html')))
-    throw new Error('build the renderer first: npm run build:renderer')
   process.env.FLATLINE_DEMO_SPEC = join(ROOT, 'tests/fixtures/e2e-audit.json')
-  engine = new NodeEngineClient({ ...process.env })
-  const service = await createFlatlineService({
-    workspaceRoot: await mkdtemp(join(tmpdir(), 'flatline-e2e-techniques-')),
-    engine,
-    shell: 'browser',
-    appVersion: 'e2e',
-    exportPdf: async () => ({ url: '' })
-  })
-  server = await startBrowserServer({ service, rendererDir: join(ROOT, 'out/renderer') })
-  browser = await launchChromium()
+  app = await startBrowserApp()
 })
 
-afterAll(async () => {
-  await browser?.close()
-  engine?.dispose()
-  await server?.close()
-})
+afterAll(() => app?.close())
 
 describe('technique panel', () => {
   it('lists the registry, prices the stack, builds an ensemble and names a conflict', async () => {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
+    const page = await app.browser.newPage({ viewport: { width: 1440, height: 900 } })
     const app = new AuditPage(page)
-    await page.goto(server.url)
+    await page.goto(app.server.url)
     await app.newAuditButton.click()
     for (const id of STACK_TECHNIQUE_IDS) await expect.poll(() => app.technique(id).count()).toBe(1)
     // One surrogate: ensembles cannot be ticked yet, and say why.
