@@ -31,26 +31,20 @@ import { htmlToPdf } from '../report/pdf-chromium'
 import { THREADS_ENV_VAR } from '../contract/threads'
 import { resolveThreads } from '../engine/backend/thread-count'
 import { poolShape } from '../engine/pool/pool-size'
-import { parseCliArgs, UsageError, USAGE } from './cli-args'
+import { parseCliArgs, USAGE } from './cli-args'
 import { hardenTable } from './harden-table'
 import { techniqueListing } from './list-techniques'
 import { createProgressPrinter } from './progress-printer'
 import { readSpecFile } from './read-spec'
 import { readRunPointer, writeRunPointer, type RunPointer } from './run-pointer'
+import { runCli } from './run-cli'
 
 async function main(argv: string[]): Promise<number> {
   if (argv.includes('--list-techniques')) {
     process.stdout.write(techniqueListing())
     return 0
   }
-  let args
-  try {
-    args = parseCliArgs(argv)
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error
-    process.stderr.write((error.message ? `error: ${error.message}\n\n` : '') + USAGE + '\n')
-    return error.message ? 2 : 0
-  }
+  const args = parseCliArgs(argv)
   const outDir = resolve(args.out)
   let spec: AuditSpec
   let resumed: RunPointer | undefined
@@ -139,10 +133,4 @@ async function main(argv: string[]): Promise<number> {
   return 0
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error) => {
-    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`)
-    process.exit(1)
-  }
-)
+runCli(main, USAGE)

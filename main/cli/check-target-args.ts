@@ -1,5 +1,6 @@
 /** Arguments of `npm run check-target`: the model, its declared preprocessing and the dataset to check it on. */
 import type { PartialPreprocessing, TargetCheckRequestInput } from '../contract/target-zoo'
+import { UsageError } from './run-cli'
 
 export const CHECK_TARGET_USAGE = `Usage: npm run check-target -- --file MODEL --format onnx|tfjs|flatline --dataset DIR|demo [options]
 
@@ -19,8 +20,6 @@ JSON object on stdout.
   --seed      seed of the sample (default 0)
 
 Exit codes: 0 usable as declared, 3 the check warns, 2 bad input (message on stderr), 1 failed.`
-
-export class CheckTargetUsageError extends Error {}
 
 export interface CheckTargetArgs {
   /** The request, except the dataset, which is `dataset` below. */
@@ -50,7 +49,7 @@ const RANGES: Record<string, [number, number]> = {
 function numbers(flag: string, raw: string): number[] {
   const values = raw.split(',').map((v) => Number(v.trim()))
   if (values.some((v) => !Number.isFinite(v) || raw.trim() === ''))
-    throw new CheckTargetUsageError(`${flag} takes numbers separated by commas (got "${raw}")`)
+    throw new UsageError(`${flag} takes numbers separated by commas (got "${raw}")`)
   return values
 }
 
@@ -58,7 +57,7 @@ function count(flag: string, raw: string | undefined, fallback: number, min: num
   if (raw === undefined) return fallback
   const n = Number(raw)
   if (!Number.isInteger(n) || n < min)
-    throw new CheckTargetUsageError(`${flag} must be an integer ≥ ${min} (got "${raw}")`)
+    throw new UsageError(`${flag} must be an integer ≥ ${min} (got "${raw}")`)
   return n
 }
 
@@ -66,28 +65,28 @@ export function parseCheckTargetArgs(argv: string[]): CheckTargetArgs {
   const values: Partial<Record<(typeof VALUED)[number], string>> = {}
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]
-    if (arg === '--help' || arg === '-h') throw new CheckTargetUsageError('')
+    if (arg === '--help' || arg === '-h') throw new UsageError('')
     if (!(VALUED as readonly string[]).includes(arg))
-      throw new CheckTargetUsageError(`unknown option "${arg}"`)
+      throw new UsageError(`unknown option "${arg}"`)
     const value = argv[++i]
     if (value === undefined || (value.startsWith('--') && value !== '-1,1'))
-      throw new CheckTargetUsageError(`${arg} needs a value`)
+      throw new UsageError(`${arg} needs a value`)
     values[arg as (typeof VALUED)[number]] = value
   }
   for (const required of ['--file', '--format', '--dataset'] as const)
-    if (!values[required]) throw new CheckTargetUsageError(`${required} is required`)
+    if (!values[required]) throw new UsageError(`${required} is required`)
   const format = values['--format']!
   if (format !== 'onnx' && format !== 'tfjs' && format !== 'flatline')
-    throw new CheckTargetUsageError(`--format must be onnx, tfjs or flatline (got "${format}")`)
+    throw new UsageError(`--format must be onnx, tfjs or flatline (got "${format}")`)
   const layout = values['--layout']
   if (layout !== undefined && layout !== 'NCHW' && layout !== 'NHWC')
-    throw new CheckTargetUsageError(`--layout must be NCHW or NHWC (got "${layout}")`)
+    throw new UsageError(`--layout must be NCHW or NHWC (got "${layout}")`)
   const rangeRaw = values['--range']
   if (rangeRaw !== undefined && !RANGES[rangeRaw.replace(/\s/g, '')])
-    throw new CheckTargetUsageError(`--range must be 0,1, 0,255 or -1,1 (got "${rangeRaw}")`)
+    throw new UsageError(`--range must be 0,1, 0,255 or -1,1 (got "${rangeRaw}")`)
   const output = values['--output']
   if (output !== undefined && output !== 'logits' && output !== 'probabilities')
-    throw new CheckTargetUsageError(`--output must be logits or probabilities (got "${output}")`)
+    throw new UsageError(`--output must be logits or probabilities (got "${output}")`)
   const preprocessing: PartialPreprocessing = {}
   if (layout === 'NCHW' || layout === 'NHWC') preprocessing.layout = layout
   if (rangeRaw) preprocessing.range = RANGES[rangeRaw.replace(/\s/g, '')]

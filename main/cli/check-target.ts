@@ -19,9 +19,9 @@ import { checkTarget } from '../engine/targets/check-target'
 import { TargetImportError } from '../engine/targets/target-model'
 import {
   CHECK_TARGET_USAGE,
-  CheckTargetUsageError,
   parseCheckTargetArgs
 } from './check-target-args'
+import { runCli } from './run-cli'
 
 /** A problem with what the user gave (exit 2), as opposed to a failure of the check itself. */
 class BadInputError extends Error {}
@@ -77,16 +77,7 @@ export function checkTargetOutput(result: TargetCheckResult): Record<string, unk
 }
 
 async function main(argv: string[]): Promise<number> {
-  let args
-  try {
-    args = parseCheckTargetArgs(argv)
-  } catch (error) {
-    if (!(error instanceof CheckTargetUsageError)) throw error
-    process.stderr.write(
-      (error.message ? `error: ${error.message}\n\n` : '') + CHECK_TARGET_USAGE + '\n'
-    )
-    return error.message ? 2 : 0
-  }
+  const args = parseCheckTargetArgs(argv)
   try {
     const dataset = await datasetSpec(args.dataset)
     const parsed = TargetCheckRequest.safeParse({
@@ -108,10 +99,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error) => {
-    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`)
-    process.exit(1)
-  }
-)
+runCli(main, CHECK_TARGET_USAGE)

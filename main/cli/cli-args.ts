@@ -1,6 +1,7 @@
 /** Command-line options of `npm run audit`, parsed without a dependency. */
 import { machineCores } from '../engine/backend/thread-count'
 import { checkThreads } from '../contract/threads'
+import { UsageError } from './run-cli'
 
 export interface AuditCliArgs {
   /** Absent with `--resume`, which reuses the run's stored spec. */
@@ -110,5 +111,3 @@ export function parseWorkers(value: string): number {
     )
   return n
 }
-
-export class UsageError extends Error {}

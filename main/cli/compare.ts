@@ -15,6 +15,7 @@ import { writeFileAtomic, writeJsonAtomic } from '../engine/workspace/atomic-wri
 import { RunStore } from '../engine/workspace/run-store'
 import { defaultWorkspaceRoot } from '../engine/workspace/workspace-root'
 import { htmlToPdf } from '../report/pdf-chromium'
+import { runCli, UsageError } from './run-cli'
 
 const USAGE = `Usage: npm run compare -- --before <run> --after <run> [--out <dir>] [--workspace <dir>] [--no-pdf]
 
@@ -22,8 +23,6 @@ const USAGE = `Usage: npm run compare -- --before <run> --after <run> [--out <di
   --out              folder for compare.json, compare.html and compare.pdf (created if missing)
   --workspace        workspace for run ids (default: FLATLINE_WORKSPACE or the OS user-data folder)
   --no-pdf           skip the PDF (no Chromium needed)`
-
-class UsageError extends Error {}
 
 function parse(argv: string[]): {
   before: string
@@ -73,14 +72,7 @@ async function readRun(ref: string, workspace: string): Promise<RunRecord> {
 }
 
 async function main(argv: string[]): Promise<number> {
-  let args
-  try {
-    args = parse(argv)
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error
-    process.stderr.write((error.message ? `error: ${error.message}\n\n` : '') + USAGE + '\n')
-    return error.message ? 2 : 0
-  }
+  const args = parse(argv)
   const workspace = args.workspace ?? defaultWorkspaceRoot()
   let comparison
   try {
@@ -122,10 +114,4 @@ async function main(argv: string[]): Promise<number> {
   return 0
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error) => {
-    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`)
-    process.exit(1)
-  }
-)
+runCli(main, USAGE)

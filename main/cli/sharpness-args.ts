@@ -1,5 +1,6 @@
 /** Command-line options of `npm run sharpness`, parsed without a dependency. */
 import { DatasetSpec } from '../contract/audit-spec'
+import { UsageError } from './run-cli'
 
 export interface SharpnessCliArgs {
   model: string
@@ -34,16 +35,16 @@ export function parseSharpnessArgs(argv: string[]): SharpnessCliArgs {
   const flags = new Set<string>()
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]
-    if (arg === '--help' || arg === '-h') throw new SharpnessUsageError('')
+    if (arg === '--help' || arg === '-h') throw new UsageError('')
     if (arg === '--check-step' || arg === '--json') flags.add(arg)
     else if (['--model', '--dataset', '--path', ...NUMBERS].includes(arg)) {
       const value = argv[++i]
-      if (!value || value.startsWith('--')) throw new SharpnessUsageError(`${arg} needs a value`)
+      if (!value || value.startsWith('--')) throw new UsageError(`${arg} needs a value`)
       values[arg] = value
-    } else throw new SharpnessUsageError(`unknown option "${arg}"`)
+    } else throw new UsageError(`unknown option "${arg}"`)
   }
   if (!values['--model'])
-    throw new SharpnessUsageError('--model is required (a saved model folder)')
+    throw new UsageError('--model is required (a saved model folder)')
   const number = (
     name: (typeof NUMBERS)[number],
     fallback: number | undefined,
@@ -53,7 +54,7 @@ export function parseSharpnessArgs(argv: string[]): SharpnessCliArgs {
     if (raw === undefined) return fallback
     const n = Number(raw)
     if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n)))
-      throw new SharpnessUsageError(
+      throw new UsageError(
         `${name} must be a positive ${integer ? 'integer' : 'number'} (got "${raw}")`
       )
     return n
@@ -63,11 +64,11 @@ export function parseSharpnessArgs(argv: string[]): SharpnessCliArgs {
     path: values['--path']
   })
   if (!dataset.success)
-    throw new SharpnessUsageError(
+    throw new UsageError(
       `--dataset must be one of embedded, idx-folder, cifar-binary, image-folder (got "${values['--dataset']}")`
     )
   if (dataset.data.source !== 'embedded' && !dataset.data.path)
-    throw new SharpnessUsageError(
+    throw new UsageError(
       `--dataset ${dataset.data.source} needs --path (the folder to read)`
     )
   return {
@@ -82,5 +83,3 @@ export function parseSharpnessArgs(argv: string[]): SharpnessCliArgs {
     json: flags.has('--json')
   }
 }
-
-export class SharpnessUsageError extends Error {}

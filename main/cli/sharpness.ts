@@ -14,19 +14,11 @@ import { Rng } from '../engine/data/rng'
 import { loadClassifier } from '../engine/models/model-io'
 import { measureSharpness } from '../engine/sharpness/sharpness'
 import { TRACKED_SHARPNESS_STEP } from '../engine/training/epoch-probes'
-import { parseSharpnessArgs, SHARPNESS_USAGE, SharpnessUsageError } from './sharpness-args'
+import { parseSharpnessArgs, SHARPNESS_USAGE } from './sharpness-args'
+import { runCli } from './run-cli'
 
 async function main(argv: string[]): Promise<number> {
-  let args
-  try {
-    args = parseSharpnessArgs(argv)
-  } catch (error) {
-    if (!(error instanceof SharpnessUsageError)) throw error
-    process.stderr.write(
-      (error.message ? `error: ${error.message}\n\n` : '') + SHARPNESS_USAGE + '\n'
-    )
-    return error.message ? 2 : 0
-  }
+  const args = parseSharpnessArgs(argv)
   await initBackend()
   const { model, manifest } = await loadClassifier(resolve(args.model))
   try {
@@ -82,10 +74,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error) => {
-    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`)
-    process.exit(1)
-  }
-)
+runCli(main, SHARPNESS_USAGE)

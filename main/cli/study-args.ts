@@ -1,6 +1,7 @@
 /** Command-line options of `npm run study`, parsed without a dependency. */
 import { STUDY_PRESETS, type StudyPresetName } from '../contract/study-presets'
-import { parseThreads, parseWorkers, UsageError } from './cli-args'
+import { parseThreads, parseWorkers } from './cli-args'
+import { UsageError } from './run-cli'
 
 export interface StudyCliArgs {
   /** One of the presets, or a spec file (exactly one of the two; neither with --resume). */

@@ -24,11 +24,11 @@ import { StudyStore } from '../engine/workspace/study-store'
 import { defaultWorkspaceRoot, ensureWorkspace } from '../engine/workspace/workspace-root'
 import { htmlToPdf } from '../report/pdf-chromium'
 import { appVersion } from './app-version'
-import { UsageError } from './cli-args'
 import { createProgressPrinter } from './progress-printer'
 import { parseStudyArgs, STUDY_USAGE, type StudyCliArgs } from './study-args'
 import { readStudyPointer, writeStudyPointer } from './study-pointer'
 import { studySummaryText } from './study-summary'
+import { runCli } from './run-cli'
 
 /** The spec the arguments ask for: a preset or a file, with --workers applied. */
 async function requestedSpec(args: StudyCliArgs): Promise<StudySpec> {
@@ -68,14 +68,7 @@ function sameStudy(a: StudySpec, b: StudySpec): boolean {
 }
 
 async function main(argv: string[]): Promise<number> {
-  let args: StudyCliArgs
-  try {
-    args = parseStudyArgs(argv)
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error
-    process.stderr.write((error.message ? `error: ${error.message}\n\n` : '') + STUDY_USAGE + '\n')
-    return error.message ? 2 : 0
-  }
+  const args = parseStudyArgs(argv)
   const outDir = resolve(args.out)
   let spec: StudySpec
   let stored: StudyRecord | undefined
@@ -158,10 +151,4 @@ async function main(argv: string[]): Promise<number> {
   return 0
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error) => {
-    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`)
-    process.exit(1)
-  }
-)
+runCli(main, STUDY_USAGE)

@@ -9,6 +9,7 @@ import { RedisUnreachableError } from '../engine/queue/redis-connection'
 import { startQueueWorker } from '../engine/queue/queue-worker'
 import { appVersion } from './app-version'
 import { parseWorkerArgs, WORKER_USAGE } from './worker-args'
+import { runCli } from './run-cli'
 
 async function main(argv: string[]): Promise<number> {
   let args
@@ -41,10 +42,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error) => {
-    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`)
-    process.exit(1)
-  }
-)
+runCli(main, WORKER_USAGE)

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { parseCliArgs, UsageError } from '../../../main/cli/cli-args'
+import { parseCliArgs } from '../../../main/cli/cli-args'
+import { UsageError } from '../../../main/cli/run-cli'
 import { machineCores } from '../../../main/engine/backend/thread-count'
 
 describe('npm run audit -- --threads', () => {
