@@ -17,10 +17,7 @@ import { detectDataset } from '../engine/data/detect-dataset'
 import { loadDataset } from '../engine/data/load-dataset'
 import { checkTarget } from '../engine/targets/check-target'
 import { TargetImportError } from '../engine/targets/target-model'
-import {
-  CHECK_TARGET_USAGE,
-  parseCheckTargetArgs
-} from './check-target-args'
+import { CHECK_TARGET_USAGE, parseCheckTargetArgs } from './check-target-args'
 import { runCli } from './run-cli'
 
 /** A problem with what the user gave (exit 2), as opposed to a failure of the check itself. */

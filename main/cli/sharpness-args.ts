@@ -43,8 +43,7 @@ export function parseSharpnessArgs(argv: string[]): SharpnessCliArgs {
       values[arg] = value
     } else throw new UsageError(`unknown option "${arg}"`)
   }
-  if (!values['--model'])
-    throw new UsageError('--model is required (a saved model folder)')
+  if (!values['--model']) throw new UsageError('--model is required (a saved model folder)')
   const number = (
     name: (typeof NUMBERS)[number],
     fallback: number | undefined,
@@ -68,9 +67,7 @@ export function parseSharpnessArgs(argv: string[]): SharpnessCliArgs {
       `--dataset must be one of embedded, idx-folder, cifar-binary, image-folder (got "${values['--dataset']}")`
     )
   if (dataset.data.source !== 'embedded' && !dataset.data.path)
-    throw new UsageError(
-      `--dataset ${dataset.data.source} needs --path (the folder to read)`
-    )
+    throw new UsageError(`--dataset ${dataset.data.source} needs --path (the folder to read)`)
   return {
     model: values['--model'],
     dataset: dataset.data,

@@ -18,22 +18,22 @@ const TINY_SPEC = join(ROOT, 'tests/fixtures/e2e-audit.json')
 const SCREENSHOT = join(ROOT, 'docs/screenshots/heatmap.png')
 const shot = (name: string) => join(ROOT, 'docs/screenshots', name)
 
-let app: BrowserApp
+let served: BrowserApp
 
 beforeAll(async () => {
   process.env.FLATLINE_DEMO_SPEC = TINY_SPEC
-  app = await startBrowserApp()
+  served = await startBrowserApp()
 })
 
-afterAll(() => app?.close())
+afterAll(() => served?.close())
 
 describe('demo audit in the UI', () => {
   let runId = ''
 
   it('runs the demo audit with live progress and shows a number in every heatmap cell', async () => {
-    const page = await app.browser.newPage({ viewport: { width: 1400, height: 900 } })
+    const page = await served.browser.newPage({ viewport: { width: 1400, height: 900 } })
     const app = new AuditPage(page)
-    await page.goto(app.server.url)
+    await page.goto(served.server.url)
     await expect
       .poll(() => app.backendName.textContent(), { timeout: 60_000 })
       .toMatch(/wasm|cpu|tfjs-node/)
@@ -66,14 +66,14 @@ describe('demo audit in the UI', () => {
   })
 
   it('shows the example gallery on the run page: images that load and a fooled mark per target', async () => {
-    const page = await app.browser.newPage({ viewport: { width: 1400, height: 1300 } })
-    await page.goto(app.server.url)
+    const page = await served.browser.newPage({ viewport: { width: 1400, height: 1300 } })
+    await page.goto(served.server.url)
     const app = new AuditPage(page)
     const gallery = new RunGallery(page)
     await app.runItem(runId).click()
     await gallery.root.waitFor({ timeout: 20_000 })
     const saved = JSON.parse(
-      await readFile(join(app.workspace, 'runs', runId, 'gallery.json'), 'utf8')
+      await readFile(join(served.workspace, 'runs', runId, 'gallery.json'), 'utf8')
     ) as {
       entries: {
         targets: string[]
@@ -107,12 +107,12 @@ describe('demo audit in the UI', () => {
   })
 
   it('exports the PDF report, whose text holds the success-rate table', async () => {
-    const page = await app.browser.newPage()
-    await page.goto(app.server.url)
+    const page = await served.browser.newPage()
+    await page.goto(served.server.url)
     const app = new AuditPage(page)
     await app.runItem(runId).click()
     await app.exportPdfButton.click()
-    const pdfPath = join(app.workspace, 'runs', runId, 'report.pdf')
+    const pdfPath = join(served.workspace, 'runs', runId, 'report.pdf')
     await expect.poll(() => existsSync(pdfPath), { timeout: 60_000 }).toBe(true)
     const text = execFileSync('pdftotext', ['-layout', pdfPath, '-'], { encoding: 'utf8' })
     expect(text).toMatch(/surrogate-cnn\s+target-cnn\s+\d+\.\d %/)
@@ -121,8 +121,8 @@ describe('demo audit in the UI', () => {
   })
 
   it('shows the past audit after the page is closed and opened again', async () => {
-    const page = await app.browser.newPage()
-    await page.goto(app.server.url)
+    const page = await served.browser.newPage()
+    await page.goto(served.server.url)
     const app = new AuditPage(page)
     await app.runItem(runId).waitFor({ timeout: 20_000 })
     await expect.poll(() => app.runItem(runId).textContent()).toMatch(/completed/i)
@@ -130,9 +130,9 @@ describe('demo audit in the UI', () => {
   })
 
   it('runs an audit edited in the New audit form: the engine receives the edited spec', async () => {
-    const page = await app.browser.newPage({ viewport: { width: 1400, height: 900 } })
+    const page = await served.browser.newPage({ viewport: { width: 1400, height: 900 } })
     const app = new AuditPage(page)
-    await page.goto(app.server.url)
+    await page.goto(served.server.url)
     await app.newAuditButton.click()
     await app.formField('name').fill('e2e form audit')
     await app.formField('attack.eps').fill('0')
@@ -168,7 +168,7 @@ describe('demo audit in the UI', () => {
     const formRunId = (ids.find((id) => id && /e2e-form-audit/.test(id)) ?? '').replace(/^run-/, '')
     expect(formRunId).not.toBe('')
     const record = JSON.parse(
-      await readFile(join(app.workspace, 'runs', formRunId, 'run.json'), 'utf8')
+      await readFile(join(served.workspace, 'runs', formRunId, 'run.json'), 'utf8')
     ) as {
       spec: { dataset: { trainLimit: number }; attack: { eps: number; stack: unknown } }
     }
@@ -179,8 +179,8 @@ describe('demo audit in the UI', () => {
   })
 
   it('imports the committed ONNX fixture through the Target zoo wizard and shows its accuracy', async () => {
-    const page = await app.browser.newPage({ viewport: { width: 1400, height: 1000 } })
-    await page.goto(app.server.url)
+    const page = await served.browser.newPage({ viewport: { width: 1400, height: 1000 } })
+    await page.goto(served.server.url)
     await page.getByTestId('open-zoo').click()
     await page.getByTestId('zoo-path').fill(join(ROOT, 'tests/fixtures/onnx/fmnist-cnn.onnx'))
     await page.getByTestId('zoo-mean').fill('0.286')
@@ -211,9 +211,9 @@ describe('demo audit in the UI', () => {
   })
 
   it('runs an audit from the form with the zoo ONNX model as a surrogate beside its l-SAM fine-tuned copy, to its heatmap', async () => {
-    const page = await app.browser.newPage({ viewport: { width: 1400, height: 1000 } })
+    const page = await served.browser.newPage({ viewport: { width: 1400, height: 1000 } })
     const app = new AuditPage(page)
-    await page.goto(app.server.url)
+    await page.goto(served.server.url)
     await app.newAuditButton.click()
     await app.formField('name').fill('e2e onnx surrogate')
     // Tiny settings (300 training and test images, 20 BIM steps on 100 examples) keep the whole run short.
@@ -248,7 +248,7 @@ describe('demo audit in the UI', () => {
     const onnxRunId = ((await runEntry.getAttribute('data-testid')) ?? '').replace(/^run-/, '')
     expect(onnxRunId).not.toBe('')
     const record = JSON.parse(
-      await readFile(join(app.workspace, 'runs', onnxRunId, 'run.json'), 'utf8')
+      await readFile(join(served.workspace, 'runs', onnxRunId, 'run.json'), 'utf8')
     ) as {
       spec: {
         surrogates: { name: string; format?: string; fineTune?: { preset: string } }[]
@@ -278,8 +278,8 @@ describe('demo audit in the UI', () => {
   })
 
   it('inspects the embedded dataset in the Datasets view: 10 classes counted in the chart, sample images loaded', async () => {
-    const page = await app.browser.newPage({ viewport: { width: 1400, height: 1200 } })
-    await page.goto(app.server.url)
+    const page = await served.browser.newPage({ viewport: { width: 1400, height: 1200 } })
+    await page.goto(served.server.url)
     const datasets = new DatasetsPage(page)
     await datasets.openButton.click()
     await datasets.source.selectOption('embedded')
@@ -309,9 +309,9 @@ describe('demo audit in the UI', () => {
     await page.close()
   })
   it('hardens the demo target from its run page, then compares the two runs', async () => {
-    const page = await app.browser.newPage({ viewport: { width: 1400, height: 1000 } })
+    const page = await served.browser.newPage({ viewport: { width: 1400, height: 1000 } })
     const app = new AuditPage(page)
-    await page.goto(app.server.url)
+    await page.goto(served.server.url)
     await app.runItem(runId).click()
     await page.getByTestId('harden-run').click()
     // The form opens on the run's spec with a Harden step on its most exposed trained target.

@@ -14,19 +14,19 @@ import { StudyPage } from './pages/study-page'
 const ROOT = resolve(__dirname, '../..')
 const shot = (name: string): string => join(ROOT, 'docs/screenshots', name)
 
-let app: BrowserApp
+let served: BrowserApp
 
 beforeAll(async () => {
-  app = await startBrowserApp()
+  served = await startBrowserApp()
 })
 
-afterAll(() => app?.close())
+afterAll(() => served?.close())
 
 describe('the quick study in the UI', () => {
   it('refuses a bad spec, shows the estimate, runs the quick preset live and shows its verdicts, tables and figures', async () => {
-    const page = await app.browser.newPage({ viewport: { width: 1400, height: 1000 } })
+    const page = await served.browser.newPage({ viewport: { width: 1400, height: 1000 } })
     const study = new StudyPage(page)
-    await page.goto(app.server.url)
+    await page.goto(served.server.url)
     await study.newStudyButton.click()
     await study.preset('quick').check()
     // Bad input: one seed cannot give a spread; the field is named and Start stays off.
@@ -87,7 +87,7 @@ describe('the quick study in the UI', () => {
       .locator('[data-testid^="study-item-"]')
       .first()
       .getAttribute('data-testid'))!.replace('study-item-', '')
-    const pdf = join(app.workspace, 'studies', studyId, 'report.pdf')
+    const pdf = join(served.workspace, 'studies', studyId, 'report.pdf')
     await expect.poll(() => existsSync(pdf), { timeout: 120_000 }).toBe(true)
     const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' })
     expect(text).toMatch(/Verdicts/)

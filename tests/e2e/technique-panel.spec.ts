@@ -11,20 +11,20 @@ import { AuditPage } from './pages/audit-page'
 
 const ROOT = resolve(__dirname, '../..')
 
-let app: BrowserApp
+let served: BrowserApp
 
 beforeAll(async () => {
   process.env.FLATLINE_DEMO_SPEC = join(ROOT, 'tests/fixtures/e2e-audit.json')
-  app = await startBrowserApp()
+  served = await startBrowserApp()
 })
 
-afterAll(() => app?.close())
+afterAll(() => served?.close())
 
 describe('technique panel', () => {
   it('lists the registry, prices the stack, builds an ensemble and names a conflict', async () => {
-    const page = await app.browser.newPage({ viewport: { width: 1440, height: 900 } })
+    const page = await served.browser.newPage({ viewport: { width: 1440, height: 900 } })
     const app = new AuditPage(page)
-    await page.goto(app.server.url)
+    await page.goto(served.server.url)
     await app.newAuditButton.click()
     for (const id of STACK_TECHNIQUE_IDS) await expect.poll(() => app.technique(id).count()).toBe(1)
     // One surrogate: ensembles cannot be ticked yet, and say why.

@@ -1,5 +1,5 @@
 import { readdir, rm } from 'node:fs/promises'
-import { join, relative } from 'node:path'
+import { relative } from 'node:path'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { Channels } from '../../../main/contract/api'
 import type {

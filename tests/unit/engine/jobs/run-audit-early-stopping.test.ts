@@ -56,9 +56,7 @@ describe('runAudit with validation and early stopping (tiny models)', () => {
 
     // Validation images: those the validation target (not the test target) classifies correctly.
     const dataset = await loadDataset(spec.dataset, spec.seed)
-    const { model: valModel } = await loadClassifier(
-      join(runDir, 'models', 'val-t')
-    )
+    const { model: valModel } = await loadClassifier(join(runDir, 'models', 'val-t'))
     const candidates = range(dataset.validation!.count)
     const expectedAttacked = Math.min(
       30,
@@ -91,13 +89,7 @@ describe('runAudit with validation and early stopping (tiny models)', () => {
       `best validation transfer ${(best.validationTransfer!.rate * 100).toFixed(1)} % (${best.validationTransfer!.fooled}/${expectedAttacked}) of 3 epochs`
     )
     const checkpoint = await loadClassifier(
-      join(
-        runDir,
-        'models',
-        'sur',
-        'checkpoints',
-        `epoch-00${best.epoch}`
-      )
+      join(runDir, 'models', 'sur', 'checkpoints', `epoch-00${best.epoch}`)
     )
     checkpoint.model.params.dispose()
     expect(sur.hash).toBe(checkpoint.manifest.sha256)
@@ -149,9 +141,7 @@ describe('runAudit with validation and early stopping (tiny models)', () => {
     const sur = record.results!.models.find((m) => m.name === 'sur')!
     expect(sur.chosenEpoch).toBeUndefined()
     // Tracking leaves the surrogate as trained: the last epoch's weights.
-    const last = await loadClassifier(
-      join(runDir, 'models', 'sur', 'checkpoints', 'epoch-002')
-    )
+    const last = await loadClassifier(join(runDir, 'models', 'sur', 'checkpoints', 'epoch-002'))
     last.model.params.dispose()
     expect(sur.hash).toBe(last.manifest.sha256)
     expect(record.results!.validation?.targets.map((t) => [t.name, t.arch])).toEqual([
