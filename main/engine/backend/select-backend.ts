@@ -35,6 +35,7 @@ import { describeNativeKernels, initNativeKernels } from './native/init-native-k
 import { loadNativeAddon, StaleNativeAddonError } from './native/native-addon'
 import { KERNELS_ENV_VAR, requestedKernelPath, type KernelPath } from './native/kernel-path'
 import { registerWasmTrainingKernels } from './register-wasm-training-kernels'
+import { shareSavedTensors } from './shared-saved-tensors'
 import { resolveThreads } from './thread-count'
 import { startThreadedWasm } from './wasm-threads'
 
@@ -242,6 +243,7 @@ async function loadWasm(threads: number, warn: (message: string) => void): Promi
     throw new Error('the wasm backend failed to initialise (tfjs logged the cause just before)')
   }
   registerWasmTrainingKernels()
+  shareSavedTensors()
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true
   const actual = wasm.getThreadsCount()
   return {
