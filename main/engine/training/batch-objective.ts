@@ -63,18 +63,15 @@ export class BatchObjective implements InputGradientOracle {
   async gradient(mode: PassMode): Promise<TensorMap> {
     const statUpdates: StatUpdate[] | undefined = mode === 'update' ? [] : undefined
     const trainable = this.weights
-    const { value, grads, hits } = tf.tidy(() => {
-      let hits: tf.Scalar | undefined
+    const { value, grads, logits } = tf.tidy(() => {
+      let logits: tf.Tensor2D | undefined
       const { value, grads } = tf.variableGrads(() => {
-        const logits = this.model.forward(this.x, { training: true, statUpdates })
-        // variableGrads frees intermediates on return; keep the accuracy count it computes.
-        if (statUpdates)
-          hits = tf.keep(
-            tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), this.labels), 'int32')) as tf.Scalar
-          )
-        return crossEntropy(logits, this.labels)
+        const output = this.model.forward(this.x, { training: true, statUpdates })
+        // variableGrads frees intermediates on return; keep the logits the hits are counted from.
+        if (statUpdates) logits = tf.keep(output)
+        return crossEntropy(output, this.labels)
       }, [...trainable.values()])
-      return { value, grads, hits }
+      return { value, grads, logits }
     })
     this.passes++
     const byName: TensorMap = new Map()
@@ -83,7 +80,7 @@ export class BatchObjective implements InputGradientOracle {
       if (statUpdates) {
         const [loss] = await value.data()
         this.loss = loss
-        this.hits = hits ? (await hits.data())[0] : 0
+        this.hits = logits ? countHits(await logits.data(), await this.labels.data()) : 0
         if (!Number.isFinite(loss)) {
           tf.dispose(Object.values(grads))
           throw this.nonFinite()
@@ -92,8 +89,24 @@ export class BatchObjective implements InputGradientOracle {
       }
       return byName
     } finally {
-      tf.dispose([value, ...(hits ? [hits] : [])])
+      tf.dispose([value, ...(logits ? [logits] : [])])
       for (const u of statUpdates ?? []) tf.dispose([u.batchMean, u.batchVariance])
     }
   }
+}
+
+/**
+ * Examples whose largest logit (the first, on ties, as tf.argMax) is their label. Counted here from
+ * the read-back logits: as ops (argMax, equal, cast, sum) it was four launches recorded on the tape.
+ */
+function countHits(logits: ArrayLike<number>, labels: ArrayLike<number>): number {
+  const classes = logits.length / labels.length
+  let hits = 0
+  for (let b = 0; b < labels.length; b++) {
+    let best = 0
+    for (let k = 1; k < classes; k++)
+      if (logits[b * classes + k] > logits[b * classes + best]) best = k
+    if (best === labels[b]) hits++
+  }
+  return hits
 }
