@@ -12,8 +12,16 @@ export interface StatUpdate {
   mean: tf.Variable
   variance: tf.Variable
   batchMean: tf.Tensor
-  /** Unbiased batch variance, as PyTorch feeds its running average. */
+  /**
+   * Batch variance; times `varianceScale` when that is given, the unbiased one PyTorch feeds its
+   * running average.
+   */
   batchVariance: tf.Tensor
+  /**
+   * n/(n−1), applied where the update is (inside the running-average launch, apply-stat-updates.ts)
+   * instead of as a multiply launch per layer and step.
+   */
+  varianceScale?: number
 }
 
 export interface ForwardContext {

@@ -72,7 +72,8 @@ export class BatchNorm {
         mean: this.mean,
         variance: this.variance,
         batchMean: tf.keep(mean),
-        batchVariance: tf.keep(tf.mul(variance, n / Math.max(n - 1, 1)))
+        batchVariance: tf.keep(variance),
+        varianceScale: n / Math.max(n - 1, 1)
       })
     }
     return fused ? (fused[0] as tf.Tensor4D) : this.normalize(x, mean, variance)

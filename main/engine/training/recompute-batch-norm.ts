@@ -50,7 +50,10 @@ export async function recomputeBatchNorm(
     for (const u of updates) {
       tf.tidy(() => {
         u.mean.assign(tf.add(tf.mul(u.mean, 1 - weight), tf.mul(u.batchMean, weight)))
-        u.variance.assign(tf.add(tf.mul(u.variance, 1 - weight), tf.mul(u.batchVariance, weight)))
+        // The unbiased variance (layers leave its n/(n−1) to the update).
+        const unbiased =
+          u.varianceScale === undefined ? u.batchVariance : tf.mul(u.batchVariance, u.varianceScale)
+        u.variance.assign(tf.add(tf.mul(u.variance, 1 - weight), tf.mul(unbiased, weight)))
       })
       tf.dispose([u.batchMean, u.batchVariance])
     }

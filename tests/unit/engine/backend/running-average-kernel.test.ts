@@ -16,15 +16,18 @@ describe.each(['wasm', 'cpu'] as const)('FlatlineRunningAverage kernel (%s)', (b
       mean: tf.variable(pattern([n], i), false),
       variance: tf.variable(tf.abs(pattern([n], 10 + i)), false),
       batchMean: pattern([n], 20 + i),
-      batchVariance: tf.abs(pattern([n], 30 + i))
+      batchVariance: tf.abs(pattern([n], 30 + i)),
+      // Layers give n/(n−1) to apply inside the launch; one statistic here has none.
+      ...(i === 2 ? {} : { varianceScale: (n * 7) / (n * 7 - 1) })
     }))
-    const opForm = (r: tf.Tensor, x: tf.Tensor): number[] =>
-      tf.tidy(() =>
-        Array.from(tf.add(tf.mul(r, 1 - BN_MOMENTUM), tf.mul(x, BN_MOMENTUM)).dataSync())
-      )
+    const opForm = (r: tf.Tensor, x: tf.Tensor, scale?: number): number[] =>
+      tf.tidy(() => {
+        const batch = scale === undefined ? x : tf.mul(x, scale)
+        return Array.from(tf.add(tf.mul(r, 1 - BN_MOMENTUM), tf.mul(batch, BN_MOMENTUM)).dataSync())
+      })
     const expected = updates.map((u) => [
       opForm(u.mean, u.batchMean),
-      opForm(u.variance, u.batchVariance)
+      opForm(u.variance, u.batchVariance, u.varianceScale)
     ])
     const before = tf.memory().numTensors
     const profile = await tf.profile(() => applyStatUpdates(updates))
