@@ -123,6 +123,7 @@ napi_value moduleInit(napi_env env, napi_value exports) {
        napi_enumerable, nullptr},
       {"reluBackward", nullptr, kernelEntry<flatline::reluBackward>, nullptr, nullptr, nullptr, napi_enumerable,
        nullptr},
+      {"addRelu", nullptr, kernelEntry<flatline::addRelu>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"sgdMomentum", nullptr, kernelEntry<flatline::sgdMomentum>, nullptr, nullptr, nullptr, napi_enumerable,
        nullptr},
   };

@@ -1,4 +1,5 @@
-// Element-wise kernels too simple for oneDNN: the gradient through a ReLU, vectorised.
+// Element-wise kernels too simple for oneDNN: the gradient through a ReLU, and a residual join
+// (add, then ReLU), vectorised.
 #include <cstdint>
 
 #include "kernels.h"
@@ -19,6 +20,19 @@ void reluGradient(const float *__restrict y, const float *__restrict dy, float *
 void reluBackward(const CallArgs &a) {
   int64_t n = a.i(COUNT);
   reluGradient(a.tensor(Y, n), a.tensor(DY, n), a.tensor(DX, n), n);
+}
+
+// One pass instead of wasm's add and relu. `s < 0 ? 0 : s` is tfjs's ReLU (NaN stays NaN), and
+// compiles to a vector max.
+void addRelu(const CallArgs &args) {
+  int64_t n = args.i(addrelu::COUNT);
+  const float *__restrict a = args.tensor(addrelu::A, n);
+  const float *__restrict b = args.tensor(addrelu::B, n);
+  float *__restrict y = args.tensor(addrelu::Y, n);
+  for (int64_t i = 0; i < n; i++) {
+    float s = a[i] + b[i];
+    y[i] = s < 0.f ? 0.f : s;
+  }
 }
 
 }  // namespace flatline

@@ -75,4 +75,10 @@ enum Param { COUNT, Y, DY, DX };
 void reluBackward(const CallArgs &args);
 void reluGradient(const float *y, const float *dy, float *out, int64_t n);  // the loop, for other kernels
 
+// A residual join: y = max(a + b, 0), element by element (a and b of the same shape).
+namespace addrelu {
+enum Param { COUNT, A, B, Y };
+}
+void addRelu(const CallArgs &args);
+
 }  // namespace flatline

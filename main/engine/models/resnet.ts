@@ -16,6 +16,7 @@ import type { Rng } from '../data/rng'
 import type { Classifier, ModelConfig } from './classifier'
 import { ConvBn } from './conv-bn'
 import type { ForwardContext } from './forward-context'
+import { addRelu } from './add-relu'
 import { Dense } from './layers'
 import { ModelParams } from './model-params'
 import { residualClassifier } from './residual-classifier'
@@ -70,7 +71,7 @@ class ResidualBlock {
       residual = ctx.transformResidual(this.name, residual, !this.projection)
     let shortcut = this.projection ? this.projection.apply(x, ctx) : x
     if (ctx.transformSkip) shortcut = ctx.transformSkip(this.name, shortcut)
-    return tf.relu(tf.add(residual, shortcut)) as tf.Tensor4D
+    return addRelu(residual, shortcut)
   }
 }
 

@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { Classifier, ModelConfig } from './classifier'
 import type { ForwardContext } from './forward-context'
+import { addRelu } from './add-relu'
 import { applyConvBn } from './conv-bn-apply'
 import { BatchNorm, Conv2d, ConvBnRelu, Dense } from './layers'
 import { ModelParams } from './model-params'
@@ -44,7 +45,7 @@ class BasicBlock {
       ? applyConvBn(this.projection.conv, this.projection.bn, x, ctx, false)
       : x
     if (ctx.transformSkip) shortcut = ctx.transformSkip(this.name, shortcut)
-    return tf.relu(tf.add(residual, shortcut)) as tf.Tensor4D
+    return addRelu(residual, shortcut)
   }
 }
 

@@ -1,13 +1,14 @@
 /**
  * `initNativeKernels({ threads })`: loads the oneDNN addon and puts its kernels in front of the
  * wasm backend's for the heavy ops (convolutions and their gradients, matmuls, pooling, training
- * batch norm, the SGD-momentum update, the ReLU gradient).
+ * batch norm, the SGD-momentum update, the ReLU gradient, the residual add + ReLU).
  *
  * The wasm backend stays the tensor store: every other op, and every case a native kernel does
  * not handle, runs on wasm as before. Call it after the wasm backend is initialised; calling it
  * again only changes the thread count.
  */
 import * as tf from '@tensorflow/tfjs-core'
+import { registerNativeAddRelu } from './native-add-relu'
 import { loadNativeAddon, type NativeAddonInfo } from './native-addon'
 import { registerNativeBatchMatMul } from './native-batch-matmul'
 import { registerNativeBatchNorm } from './native-batch-norm'
@@ -51,7 +52,8 @@ export function initNativeKernels(options: NativeKernelsOptions): NativeKernelsI
     ...registerNativePool(addon),
     ...registerNativeBatchNorm(addon),
     ...registerNativeSgdMomentum(addon),
-    ...registerNativeReluGrad(addon)
+    ...registerNativeReluGrad(addon),
+    ...registerNativeAddRelu(addon)
   ]
   return { ...info, kernels: [...registered] }
 }

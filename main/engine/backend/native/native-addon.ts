@@ -38,6 +38,7 @@ export interface NativeAddon {
   batchNormBackward: NativeKernelEntry
   sgdMomentum: NativeKernelEntry
   reluBackward: NativeKernelEntry
+  addRelu: NativeKernelEntry
 }
 
 export const NATIVE_ADDON_ENV_VAR = 'FLATLINE_NATIVE_ADDON'
