@@ -72,9 +72,11 @@ export function shareSavedTensors(): boolean {
     if (!shareable(engine, x)) return own(x)
     const y = sameBuffer(engine, x)
     // The node the engine's clone records: the gradient passes through as a float32 cast.
-    const grad = (dy: tf.Tensor) => ({
+    const grad = (dy: tf.Tensor): Record<string, () => tf.Tensor> => ({
       x: () =>
-        tf.engine().runKernel(tf.Cast, { x: dy }, { dtype: 'float32' } as tf.NamedAttrMap) as tf.Tensor
+        tf
+          .engine()
+          .runKernel(tf.Cast, { x: dy }, { dtype: 'float32' } as tf.NamedAttrMap) as tf.Tensor
     })
     engine.addTapeNode(engine.state.activeScope.name, { x }, [y], grad, [], {})
     return y

@@ -66,9 +66,7 @@ function forward(arrays: KernelArrays, params: Params): tf.TensorInfo {
   let total = 0
   for (let b = 0; b < batch; b++) {
     const start = b * classes
-    const loss = picks(labels[b], classes)
-      ? logSumExp(x, start, classes) - x[start + labels[b]]
-      : 0
+    const loss = picks(labels[b], classes) ? logSumExp(x, start, classes) - x[start + labels[b]] : 0
     if (reduction === 'none') values[b] = loss
     total += loss
   }
@@ -117,7 +115,11 @@ export function registerSoftmaxCrossEntropyKernels(): void {
         logits: () =>
           tf
             .engine()
-            .runKernel(SOFTMAX_CE_GRAD, { logits, labels, dy: dy as tf.Tensor }, attrs) as tf.Tensor,
+            .runKernel(
+              SOFTMAX_CE_GRAD,
+              { logits, labels, dy: dy as tf.Tensor },
+              attrs
+            ) as tf.Tensor,
         // Labels are data, never differentiated; a float zero keeps the tape's dtype check happy.
         labels: () => tf.zeros(labels.shape)
       }

@@ -12,6 +12,6 @@ export function addRelu<T extends tf.Tensor>(a: T, b: T): T {
     b.dtype === 'float32' &&
     tf.util.arraysEqual(a.shape, b.shape) &&
     nativeKernelActive(ADD_RELU)
-  if (!fused) return tf.relu(tf.add(a, b))
+  if (!fused) return tf.relu(tf.add(a, b)) as T
   return tf.engine().runKernel(ADD_RELU, { a, b }) as T
 }

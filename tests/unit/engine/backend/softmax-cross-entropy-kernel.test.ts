@@ -21,7 +21,9 @@ import {
 function opForm(reduction: 'none' | 'sum' | 'mean') {
   return (logits: tf.Tensor, labels: tf.Tensor1D): tf.Tensor => {
     const picked = tf.sum(tf.mul(tf.logSoftmax(logits), tf.oneHot(labels, logits.shape[1]!)), 1)
-    return tf.neg(reduction === 'none' ? picked : reduction === 'sum' ? tf.sum(picked) : tf.mean(picked))
+    return tf.neg(
+      reduction === 'none' ? picked : reduction === 'sum' ? tf.sum(picked) : tf.mean(picked)
+    )
   }
 }
 
@@ -75,7 +77,9 @@ describe('softmax cross-entropy in one launch each way', () => {
     await tf.setBackend('wasm')
     const [x, y] = [logits(), labels()]
     const before = tf.memory().numTensors
-    const profile = await tf.profile(() => tf.grad((l: tf.Tensor) => crossEntropy(l as tf.Tensor2D, y))(x))
+    const profile = await tf.profile(() =>
+      tf.grad((l: tf.Tensor) => crossEntropy(l as tf.Tensor2D, y))(x)
+    )
     tf.dispose(profile.result as tf.Tensor)
     const names = profile.kernels.map((k) => k.name).filter((n) => n !== 'Fill') // the seed dy = 1
     expect(names).toEqual([SOFTMAX_CE, SOFTMAX_CE_GRAD])
@@ -102,7 +106,10 @@ describe('softmax cross-entropy in one launch each way', () => {
   it('a NaN or infinite logit makes the loss NaN (the trainer stops on it)', async () => {
     await tf.setBackend('wasm')
     for (const bad of [NaN, Infinity]) {
-      const l = tf.tensor2d([[0, 1, bad], [1, 2, 3]])
+      const l = tf.tensor2d([
+        [0, 1, bad],
+        [1, 2, 3]
+      ])
       const loss = crossEntropy(l, tf.tensor1d([0, 1], 'int32'))
       expect(Number.isNaN((await loss.data())[0])).toBe(true)
       tf.dispose([l, loss])

@@ -28,8 +28,8 @@ describe.skipIf(!nativeBuilt)(nativeSuite('native residual add + ReLU'), () => {
       const x = () => pattern(shape, 1)
       const expectedValue = await valuesOn('cpu', () => tfjsJoin(x(), pattern(shape, 2)))
       const expectedGrad = await valuesOn('cpu', () => tf.grad(loss(tfjsJoin))(x()))
-      let value = new Float32Array()
-      let grad = new Float32Array()
+      let value: Float32Array = new Float32Array()
+      let grad: Float32Array = new Float32Array()
       const forwardCalls = await nativeCallsDuring(ADD_RELU, async () => {
         value = await valuesOn('wasm', () => addRelu(x(), pattern(shape, 2)))
       })
@@ -46,7 +46,10 @@ describe.skipIf(!nativeBuilt)(nativeSuite('native residual add + ReLU'), () => {
   it('the gradient matches central finite differences, also when both inputs are one tensor', async () => {
     await tf.setBackend('wasm')
     const x = pattern([1, 4, 5, 2], 1)
-    for (const f of [loss(addRelu), (t: tf.Tensor): tf.Scalar => tf.sum(tf.mul(addRelu(t, t), t))]) {
+    for (const f of [
+      loss(addRelu),
+      (t: tf.Tensor): tf.Scalar => tf.sum(tf.mul(addRelu(t, t), t))
+    ]) {
       const dx = tf.grad(f)(x)
       expect(
         relativeError(centralDifferences(f, x, 3e-3), dx.dataSync() as Float32Array)
@@ -59,7 +62,9 @@ describe.skipIf(!nativeBuilt)(nativeSuite('native residual add + ReLU'), () => {
   it('keeps no tensor after a gradient, and NaN stays NaN', async () => {
     await tf.setBackend('wasm')
     const before = tf.memory().numTensors
-    tf.tidy(() => tf.grad(loss(addRelu))(pattern([3, 4, 4, 2], 1)))
+    tf.tidy(() => {
+      tf.grad(loss(addRelu))(pattern([3, 4, 4, 2], 1))
+    })
     expect(tf.memory().numTensors).toBe(before)
     const y = tf.tidy(() => addRelu(tf.tensor1d([NaN, -1, 2]), tf.tensor1d([0, 0.5, -3])))
     expect(Array.from(await y.data())).toEqual([NaN, 0, 0])
@@ -71,7 +76,9 @@ describe.skipIf(!nativeBuilt)(nativeSuite('native residual add + ReLU'), () => {
     const a = pattern([2, 3, 4, 5], 1)
     const b = pattern([5], 2)
     const broadcast = await nativeCallsDuring(ADD_RELU, async () => {
-      const expected = await valuesOn('cpu', () => tfjsJoin(pattern([2, 3, 4, 5], 1), pattern([5], 2)))
+      const expected = await valuesOn('cpu', () =>
+        tfjsJoin(pattern([2, 3, 4, 5], 1), pattern([5], 2))
+      )
       expect(relativeError(expected, await valuesOn('wasm', () => addRelu(a, b)))).toBe(0)
     })
     expect(broadcast).toBe(0)
@@ -87,8 +94,12 @@ describe.skipIf(!nativeBuilt)(nativeSuite('native residual add + ReLU'), () => {
 
   it('the JavaScript kernel (cpu) gives relu(a + b), and mismatched shapes are named', async () => {
     const expected = await valuesOn('cpu', () => tfjsJoin(pattern([3, 7], 1), pattern([3, 7], 2)))
-    const actual = await valuesOn('cpu', () =>
-      tf.engine().runKernel(ADD_RELU, { a: pattern([3, 7], 1), b: pattern([3, 7], 2) }) as tf.Tensor
+    const actual = await valuesOn(
+      'cpu',
+      () =>
+        tf
+          .engine()
+          .runKernel(ADD_RELU, { a: pattern([3, 7], 1), b: pattern([3, 7], 2) }) as tf.Tensor
     )
     expect(relativeError(expected, actual)).toBe(0)
     await tf.setBackend('wasm')
