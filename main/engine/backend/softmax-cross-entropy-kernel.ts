@@ -37,6 +37,8 @@ function shapes(params: Params, kernel: string): { batch: number; classes: numbe
     throw new Error(
       `Error in ${kernel}: logits must be [batch, classes] and labels [batch]; got [${logits.shape}] and [${labels.shape}]`
     )
+  if (logits.shape[1] < 1)
+    throw new Error(`Error in ${kernel}: logits [${logits.shape}] have no classes to predict`)
   return { batch: logits.shape[0], classes: logits.shape[1] }
 }
 

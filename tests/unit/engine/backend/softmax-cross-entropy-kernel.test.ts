@@ -116,6 +116,13 @@ describe('softmax cross-entropy in one launch each way', () => {
     }
   })
 
+  it('logits without a class are refused, not a loss of 0', async () => {
+    await tf.setBackend('wasm')
+    expect(() =>
+      tf.tidy(() => crossEntropy(tf.zeros([2, 0]) as tf.Tensor2D, tf.tensor1d([0, 0], 'int32')))
+    ).toThrow(/logits \[2,0\] have no classes/)
+  })
+
   it('float labels still get tfjs’s error naming int32', async () => {
     await tf.setBackend('wasm')
     expect(() => tf.tidy(() => crossEntropy(logits(), tf.tensor1d([1, 2, 3, 4, 5, 6])))).toThrow(
